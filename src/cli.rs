@@ -1,0 +1,536 @@
+//! The command line: every core capability, for operators' scripts and for tests.
+//! With no subcommand, the kiosk window starts.
+
+use std::io::{self, BufRead, Write};
+use std::path::{Path, PathBuf};
+use std::process::ExitCode;
+
+use clap::{Args, Parser, Subcommand, ValueEnum};
+
+use crate::config::{self, Config, ConfigError};
+use crate::content::{self, Board, BoardTarget, DocKind, Document, Faq, Guide, Validity};
+use crate::store::{DocFilter, Facet, Item, Store};
+
+/// Exit code for bad configuration or usage.
+pub const EXIT_USAGE: u8 = 2;
+
+#[derive(Debug, Parser)]
+#[command(name = "gongkai-kiosk", version, about = "政务公开专区 touchscreen kiosk: offline government information, search, QR boards, printing")]
+pub struct Cli {
+    #[command(flatten)]
+    pub global: Global,
+    #[command(subcommand)]
+    pub command: Option<Command>,
+}
+
+#[derive(Debug, Args)]
+pub struct Global {
+    /// Data directory (store, blobs, logs). Default: the config's data_dir, else ~/.local/share/gongkai-kiosk.
+    #[arg(long, global = true, value_name = "DIR")]
+    pub data_dir: Option<PathBuf>,
+    /// Configuration file. Default: $GONGKAI_KIOSK_CONFIG, ./kiosk-config/kiosk.toml, /etc/gongkai-kiosk/kiosk.toml.
+    #[arg(long, global = true, value_name = "FILE")]
+    pub config: Option<PathBuf>,
+    /// More detail in the logs.
+    #[arg(short, long, global = true)]
+    pub verbose: bool,
+}
+
+#[derive(Debug, Subcommand)]
+pub enum Command {
+    /// Start the kiosk window (the default).
+    Kiosk,
+    /// Load a publisher's source folder into the store, in one transaction.
+    Import {
+        /// The source folder (holds site.toml, docs/, guides/, boards/, faq/).
+        src: PathBuf,
+        /// Check the folder and report problems without changing the store.
+        #[arg(long)]
+        dry_run: bool,
+    },
+    /// List documents (or guides, boards, FAQ), or catalogue counts with --by.
+    List {
+        #[arg(value_enum, default_value_t = ListWhat::Documents)]
+        what: ListWhat,
+        /// Only this kind (policy, interpretation, notice, … or its Chinese name).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only this key area (one of the 26, e.g. 社会保险).
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        publisher: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        /// 有效 / 失效 / 废止 / 已修订 (or valid, expired, repealed, amended).
+        #[arg(long)]
+        validity: Option<String>,
+        /// A 主题分类 path; includes everything below it.
+        #[arg(long)]
+        category: Option<String>,
+        /// Print counts per category, area, publisher, year, kind or validity instead.
+        #[arg(long, value_name = "FACET")]
+        by: Option<String>,
+        #[arg(long, default_value_t = 1000)]
+        limit: usize,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Show one item (document, guide, board or FAQ entry) by id.
+    Show {
+        id: String,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Content version, source, counts and data directory.
+    Status {
+        #[arg(long)]
+        json: bool,
+    },
+    /// Check a configuration file; problems are printed with file:line, exit code 2.
+    CheckConfig {
+        /// The file to check (default: the one the kiosk would use).
+        path: Option<PathBuf>,
+    },
+    /// Read an attendant PIN from standard input and print the `pin_hash` line for the config.
+    HashPin,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
+pub enum ListWhat {
+    Documents,
+    Guides,
+    Boards,
+    Faq,
+}
+
+/// Runs the command line; returns the process exit code.
+pub fn run(cli: Cli) -> ExitCode {
+    match cli.command {
+        Some(Command::CheckConfig { path }) => return check_config(path.as_deref().or(cli.global.config.as_deref())),
+        Some(Command::HashPin) => return hash_pin(),
+        _ => {}
+    }
+    let config = match load_config(cli.global.config.as_deref()) {
+        Ok(c) => c,
+        Err(e) => {
+            eprintln!("{e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    };
+    let data_dir = config.resolve_data_dir(cli.global.data_dir.as_deref());
+    crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
+    let result = match cli.command {
+        None | Some(Command::Kiosk) => run_kiosk(config, &data_dir),
+        Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
+        Some(Command::List { what, kind, area, publisher, year, validity, category, by, limit, json }) => {
+            let filter = match build_filter(kind, area, publisher, year, validity, category) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            list(&data_dir, what, &filter, by.as_deref(), limit, json)
+        }
+        Some(Command::Show { id, json }) => show(&data_dir, &id, json),
+        Some(Command::Status { json }) => status(&data_dir, json),
+        Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
+    };
+    match result {
+        Ok(code) => code,
+        Err(e) => {
+            eprintln!("error: {e}");
+            ExitCode::FAILURE
+        }
+    }
+}
+
+type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn load_config(explicit: Option<&Path>) -> Result<Config, ConfigError> {
+    match Config::locate(explicit) {
+        Some(p) => Config::load(&p),
+        None => Ok(Config::default()),
+    }
+}
+
+fn check_config(path: Option<&Path>) -> ExitCode {
+    let Some(path) = Config::locate(path) else {
+        println!("no configuration file found (looked at {}); the built-in defaults apply", config::SEARCH_PATHS.join(", "));
+        return ExitCode::SUCCESS;
+    };
+    match Config::load(&path) {
+        Ok(cfg) => {
+            println!("{}: OK", path.display());
+            if cfg.attendant.pin_hash.is_none() {
+                println!("note: no attendant.pin_hash is set, so attendant mode cannot be opened");
+            }
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+fn hash_pin() -> ExitCode {
+    eprint!("PIN (4 to 12 digits): ");
+    let _ = io::stderr().flush();
+    let mut line = String::new();
+    if io::stdin().lock().read_line(&mut line).is_err() {
+        eprintln!("could not read a PIN from standard input");
+        return ExitCode::from(EXIT_USAGE);
+    }
+    match config::hash_pin(&line) {
+        Ok(h) => {
+            println!("pin_hash = \"{h}\"");
+            ExitCode::SUCCESS
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            ExitCode::from(EXIT_USAGE)
+        }
+    }
+}
+
+/// Opens the store; with no content yet, imports the bundled demo content so that a fresh kiosk
+/// shows something real.
+pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
+    let mut store = Store::open(data_dir)?;
+    if store.snapshot()?.is_none() {
+        match crate::assets::demo_content_dir() {
+            Some(demo) => {
+                tracing::info!(source = %demo.display(), "empty store: importing the bundled demo content");
+                store.import_folder(&demo)?;
+            }
+            None => tracing::warn!("empty store and no bundled demo content found; the kiosk will show no content"),
+        }
+    }
+    Ok(store)
+}
+
+fn run_kiosk(config: Config, data_dir: &Path) -> CmdResult {
+    let store = open_with_content(data_dir)?;
+    drop(store);
+    crate::ui::run(config, data_dir.to_path_buf())?;
+    Ok(ExitCode::SUCCESS)
+}
+
+fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
+    if dry_run {
+        return match content::load(src) {
+            Ok(set) => {
+                println!(
+                    "{}: OK — {} documents, {} guides, {} boards, {} FAQ entries, {} files",
+                    src.display(),
+                    set.documents.len(),
+                    set.guides.len(),
+                    set.boards.len(),
+                    set.faqs.len(),
+                    set.blobs.len()
+                );
+                Ok(ExitCode::SUCCESS)
+            }
+            Err(e) => {
+                eprintln!("{e}");
+                Ok(ExitCode::FAILURE)
+            }
+        };
+    }
+    let mut store = Store::open(data_dir)?;
+    match store.import_folder(src) {
+        Ok(r) => {
+            let t = r.total();
+            println!(
+                "imported {} into {}: content version {}; {} added, {} changed, {} removed, {} unchanged; {} new files",
+                src.display(),
+                data_dir.display(),
+                r.version,
+                t.added,
+                t.changed,
+                t.removed,
+                t.unchanged,
+                r.blobs_copied
+            );
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            if let Ok(Some(s)) = store.snapshot() {
+                eprintln!("the store still serves content version {} ({})", s.version, s.source);
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn build_filter(
+    kind: Option<String>,
+    area: Option<String>,
+    publisher: Option<String>,
+    year: Option<i32>,
+    validity: Option<String>,
+    category: Option<String>,
+) -> Result<DocFilter, String> {
+    let kind = kind
+        .map(|k| DocKind::parse(&k).ok_or_else(|| format!("--kind \"{k}\" is not one of: {}", DocKind::allowed())))
+        .transpose()?;
+    let validity = validity
+        .map(|v| Validity::parse(&v).ok_or_else(|| format!("--validity \"{v}\" is not one of: {}", Validity::allowed())))
+        .transpose()?;
+    if let Some(a) = &area {
+        if !content::is_key_area(a) {
+            return Err(format!("--area \"{a}\" is not one of the 26 key areas: {}", content::KEY_AREAS.join("、")));
+        }
+    }
+    Ok(DocFilter { kind, area, publisher, year, category, validity })
+}
+
+fn open_existing(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
+    let store = Store::open(data_dir)?;
+    if store.snapshot()?.is_none() {
+        return Err(format!(
+            "the store in {} has no content yet; run `gongkai-kiosk import SRC --data-dir {}` first",
+            data_dir.display(),
+            data_dir.display()
+        )
+        .into());
+    }
+    Ok(store)
+}
+
+fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, limit: usize, json: bool) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let mut out = io::stdout().lock();
+    if let Some(by) = by {
+        let facet = Facet::parse(by).ok_or_else(|| format!("--by \"{by}\" is not one of: category, area, publisher, year, kind, validity"))?;
+        let counts = store.facet(facet, filter)?;
+        if json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&counts)?)?;
+        } else {
+            for c in counts {
+                let label = match facet {
+                    Facet::Kind => DocKind::parse(&c.value).map(|k| k.label().to_string()).unwrap_or(c.value),
+                    Facet::Validity => Validity::parse(&c.value).map(|k| k.label().to_string()).unwrap_or(c.value),
+                    _ => c.value,
+                };
+                writeln!(out, "{:>5}  {label}", c.count)?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    match what {
+        ListWhat::Documents => {
+            let docs = store.documents(filter, limit, 0)?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&docs)?)?;
+            } else {
+                for d in &docs {
+                    writeln!(
+                        out,
+                        "{}  {}  [{}] {}{}  ({})",
+                        d.published,
+                        d.id,
+                        d.kind.label(),
+                        d.title,
+                        d.doc_no.as_deref().map(|n| format!("  {n}")).unwrap_or_default(),
+                        d.validity.label()
+                    )?;
+                }
+                let total = store.count_documents(filter)?;
+                writeln!(out, "{} of {total} documents", docs.len())?;
+            }
+        }
+        ListWhat::Guides => {
+            let guides = store.guides()?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&guides)?)?;
+            } else {
+                for g in &guides {
+                    writeln!(out, "{}  {}{}", g.id, g.name, if g.disclosure_request { "  (依申请公开)" } else { "" })?;
+                }
+            }
+        }
+        ListWhat::Boards => {
+            let boards = store.boards()?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&boards)?)?;
+            } else {
+                for b in &boards {
+                    writeln!(out, "{}  {}", b.id, b.title)?;
+                }
+            }
+        }
+        ListWhat::Faq => {
+            let faqs = store.faqs(filter.area.as_deref())?;
+            if json {
+                writeln!(out, "{}", serde_json::to_string_pretty(&faqs)?)?;
+            } else {
+                for q in &faqs {
+                    writeln!(out, "{}  [{}] {}", q.id, q.area.as_deref().unwrap_or("—"), q.question)?;
+                }
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn show(data_dir: &Path, id: &str, json: bool) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let Some(item) = store.item(id)? else {
+        eprintln!("no document, guide, board or FAQ entry has the id \"{id}\"; `gongkai-kiosk list` shows the ids");
+        return Ok(ExitCode::FAILURE);
+    };
+    let mut out = io::stdout().lock();
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&item)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    match item {
+        Item::Document(d) => print_document(&mut out, &store, &d)?,
+        Item::Guide(g) => print_guide(&mut out, &g)?,
+        Item::Board(b) => print_board(&mut out, &b)?,
+        Item::Faq(q) => print_faq(&mut out, &q)?,
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn field(out: &mut impl Write, label: &str, value: Option<impl std::fmt::Display>) -> io::Result<()> {
+    match value {
+        Some(v) => writeln!(out, "{label}：{v}"),
+        None => Ok(()),
+    }
+}
+
+fn print_document(out: &mut impl Write, store: &Store, d: &Document) -> Result<(), Box<dyn std::error::Error>> {
+    writeln!(out, "{}", d.title)?;
+    writeln!(out, "{}", "=".repeat(40))?;
+    field(out, "类别", Some(d.kind.label()))?;
+    field(out, "索引号", d.index_no.as_deref())?;
+    field(out, "主题分类", d.category.as_deref())?;
+    field(out, "发布机构", Some(&d.publisher))?;
+    field(out, "发文字号", d.doc_no.as_deref())?;
+    field(out, "成文日期", d.written)?;
+    field(out, "发布日期", Some(d.published))?;
+    field(out, "实施日期", d.effective)?;
+    field(out, "有效性", Some(d.validity.label()))?;
+    field(out, "废止日期", d.repealed)?;
+    field(out, "公开方式", Some(d.disclosure.label()))?;
+    field(out, "重点领域", d.area.as_deref())?;
+    field(out, "主题词", (!d.keywords.is_empty()).then(|| d.keywords.join("；")))?;
+    field(out, "原文链接", d.url.as_deref())?;
+    for a in &d.attachments {
+        writeln!(out, "附件：{} ({}, {} 字节)", a.title, a.blob.name, a.blob.size)?;
+    }
+    if let Some(p) = store.policy_of(&d.id)? {
+        writeln!(out, "解读的政策：{} ({})", p.title, p.id)?;
+    }
+    for i in store.interpretations_of(&d.id)? {
+        writeln!(out, "政策解读：{} ({})", i.title, i.id)?;
+    }
+    field(out, "内容概述", d.summary.as_deref())?;
+    writeln!(out, "{}", "-".repeat(40))?;
+    writeln!(out, "{}", d.body)?;
+    Ok(())
+}
+
+fn print_guide(out: &mut impl Write, g: &Guide) -> io::Result<()> {
+    writeln!(out, "{}（办事指南）", g.name)?;
+    writeln!(out, "{}", "=".repeat(40))?;
+    field(out, "事项编码", g.code.as_deref())?;
+    for b in &g.basis {
+        writeln!(out, "设定依据：{b}")?;
+    }
+    for c in &g.conditions {
+        writeln!(out, "申请条件：{c}")?;
+    }
+    writeln!(out, "申请材料：")?;
+    for m in &g.materials {
+        writeln!(
+            out,
+            "  □ {}{}{}",
+            m.name,
+            m.form.as_deref().map(|f| format!("（{f}，{} 份）", m.copies)).unwrap_or_default(),
+            if m.required { "" } else { "（如有）" }
+        )?;
+    }
+    field(out, "办理机构", Some(&g.office))?;
+    field(out, "办理窗口", g.window.as_deref())?;
+    field(out, "办理地点", Some(&g.location))?;
+    field(out, "交通指引", g.transport.as_deref())?;
+    field(out, "办理时间", Some(&g.hours))?;
+    writeln!(out, "办理流程：")?;
+    for (i, s) in g.steps.iter().enumerate() {
+        writeln!(out, "  {}. {}{}", i + 1, s.title, s.detail.as_deref().map(|d| format!("：{d}")).unwrap_or_default())?;
+    }
+    field(out, "法定时限", Some(&g.legal_limit))?;
+    field(out, "承诺时限", Some(format!("{}{}", g.promised_limit, if g.on_the_spot { "（即办件）" } else { "" })))?;
+    field(out, "收费标准", Some(&g.fee))?;
+    field(out, "结果送达", g.delivery.as_deref())?;
+    field(out, "到现场次数", Some(g.visits))?;
+    field(out, "网上办理", g.online_url.as_deref())?;
+    field(out, "咨询电话", Some(&g.consult_phone))?;
+    field(out, "监督投诉电话", Some(&g.complaint_phone))?;
+    for q in &g.faq {
+        writeln!(out, "问：{}\n答：{}", q.question, q.answer)?;
+    }
+    Ok(())
+}
+
+fn print_board(out: &mut impl Write, b: &Board) -> io::Result<()> {
+    writeln!(out, "{}（码上公开）", b.title)?;
+    field(out, "说明", b.intro.as_deref())?;
+    for i in &b.items {
+        let target = match &i.target {
+            BoardTarget::Url(u) => u.clone(),
+            BoardTarget::Document(d) => format!("文件 {d}"),
+            BoardTarget::Guide(g) => format!("指南 {g}"),
+        };
+        writeln!(out, "  ▣ {} → {target}", i.label)?;
+    }
+    Ok(())
+}
+
+fn print_faq(out: &mut impl Write, q: &Faq) -> io::Result<()> {
+    writeln!(out, "问：{}", q.question)?;
+    writeln!(out, "答：{}", q.answer)?;
+    field(out, "重点领域", q.area.as_deref())?;
+    field(out, "相关文件", (!q.related_documents.is_empty()).then(|| q.related_documents.join("、")))?;
+    field(out, "相关指南", (!q.related_guides.is_empty()).then(|| q.related_guides.join("、")))?;
+    Ok(())
+}
+
+fn status(data_dir: &Path, json: bool) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let snap = store.snapshot()?;
+    let counts = store.counts()?;
+    let site = store.site()?;
+    if json {
+        let v = serde_json::json!({
+            "data_dir": data_dir,
+            "zone": site.as_ref().map(|s| &s.name),
+            "sample": site.as_ref().map(|s| s.sample),
+            "snapshot": snap,
+            "counts": counts,
+        });
+        println!("{}", serde_json::to_string_pretty(&v)?);
+        return Ok(ExitCode::SUCCESS);
+    }
+    if let Some(s) = &site {
+        println!("专区：{}{}", s.name, if s.sample { "（示例内容）" } else { "" });
+    }
+    println!("data directory: {}", data_dir.display());
+    if let Some(s) = snap {
+        println!("content version {} from {}, applied {}", s.version, s.source, s.applied_at);
+        if let Some(d) = s.newest_document {
+            println!("content as of {d} (newest document)");
+        }
+    }
+    println!(
+        "{} documents ({} in force, {} interpretations), {} guides, {} boards, {} FAQ entries",
+        counts.documents, counts.in_force, counts.interpretations, counts.guides, counts.boards, counts.faqs
+    );
+    Ok(ExitCode::SUCCESS)
+}

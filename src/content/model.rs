@@ -1,0 +1,337 @@
+//! The domain types: what a zone publishes. Serializable so the store can keep each item whole
+//! and a pack can carry it.
+
+use std::collections::BTreeMap;
+use std::path::PathBuf;
+
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// The 26 key areas of basic-level government disclosure (基层政务公开标准化规范化 领域).
+pub const KEY_AREAS: [&str; 26] = [
+    "城乡规划", "重大建设项目", "公共资源交易", "财政预决算", "安全生产", "税收管理", "征地补偿",
+    "国有土地上房屋征收与补偿", "保障性住房", "农村危房改造", "环境保护", "公共文化服务",
+    "公共法律服务", "扶贫", "救灾", "食品药品监管", "城市综合执法", "就业", "社会保险", "社会救助",
+    "养老服务", "户籍管理", "涉农补贴", "义务教育", "卫生健康", "市政服务",
+];
+
+pub fn is_key_area(s: &str) -> bool {
+    KEY_AREAS.contains(&s)
+}
+
+macro_rules! labelled_enum {
+    ($(#[$m:meta])* $name:ident { $($variant:ident = $key:literal, $label:literal $(| $alias:literal)*;)+ }) => {
+        $(#[$m])*
+        #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+        #[serde(rename_all = "kebab-case")]
+        pub enum $name { $($variant,)+ }
+
+        impl $name {
+            pub const ALL: &'static [$name] = &[$($name::$variant,)+];
+
+            /// The key written in source files and on the command line.
+            pub fn key(self) -> &'static str {
+                match self { $($name::$variant => $key,)+ }
+            }
+
+            /// The Chinese name shown to visitors.
+            pub fn label(self) -> &'static str {
+                match self { $($name::$variant => $label,)+ }
+            }
+
+            /// Accepts the key, the Chinese name, or a listed alias.
+            pub fn parse(s: &str) -> Option<Self> {
+                let s = s.trim();
+                match s {
+                    $($key | $label $(| $alias)* => Some($name::$variant),)+
+                    _ => None,
+                }
+            }
+
+            /// "a (甲), b (乙)" for error messages.
+            pub fn allowed() -> String {
+                Self::ALL.iter().map(|v| format!("{} ({})", v.key(), v.label())).collect::<Vec<_>>().join(", ")
+            }
+        }
+
+        impl std::fmt::Display for $name {
+            fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str(self.label())
+            }
+        }
+    };
+}
+
+labelled_enum! {
+    /// What kind of published information a document is.
+    DocKind {
+        Policy = "policy", "政策文件";
+        Interpretation = "interpretation", "政策解读";
+        Regulation = "regulation", "规范性文件";
+        Notice = "notice", "通知公告";
+        Plan = "plan", "规划计划";
+        Report = "report", "工作报告";
+        AnnualReport = "annual-report", "政府信息公开年报";
+        DisclosureGuide = "disclosure-guide", "政府信息公开指南";
+        DisclosureRules = "disclosure-rules", "政府信息公开制度";
+        Budget = "budget", "财政预决算";
+        Statistics = "statistics", "统计信息";
+        Procurement = "procurement", "政府采购";
+        Project = "project", "重大项目";
+        Licensing = "licensing", "行政许可";
+        Penalty = "penalty", "行政处罚";
+        Personnel = "personnel", "人事信息";
+        Emergency = "emergency", "应急管理";
+        Other = "other", "其他";
+    }
+}
+
+labelled_enum! {
+    /// 有效性: whether a document is still in force.
+    Validity {
+        Valid = "valid", "有效";
+        Expired = "expired", "失效";
+        Repealed = "repealed", "废止";
+        Amended = "amended", "已修订";
+    }
+}
+
+labelled_enum! {
+    /// 公开方式.
+    Disclosure {
+        Proactive = "proactive", "主动公开" | "主动";
+        OnRequest = "on-request", "依申请公开" | "依申请";
+    }
+}
+
+/// A file carried with the content (attachment, image, blank form), named by its sha256.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobRef {
+    pub sha256: String,
+    pub size: u64,
+    pub media_type: String,
+    /// File name as the publisher named it (shown to visitors, used when saving).
+    pub name: String,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Attachment {
+    pub title: String,
+    pub blob: BlobRef,
+}
+
+/// An image used in a Markdown body: the `src` as written, and the file it resolved to.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BodyImage {
+    pub src: String,
+    pub blob: BlobRef,
+}
+
+/// The office that receives disclosure requests (DOMAIN.md §1).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Office {
+    pub name: String,
+    pub address: String,
+    pub hours: String,
+    pub phone: String,
+    pub fax: Option<String>,
+    pub postcode: Option<String>,
+    pub email: Option<String>,
+    /// Where to apply online.
+    pub online_url: Option<String>,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct OpenDay {
+    pub summary: String,
+    pub schedule: Option<String>,
+    pub how_to_join: Option<String>,
+}
+
+/// `site.toml`: the zone and its government.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Site {
+    /// Zone name shown on every screen, e.g. 望川区政务公开专区.
+    pub name: String,
+    /// The government whose information this is.
+    pub government: String,
+    /// True for demonstration content: the kiosk marks it on screen.
+    pub sample: bool,
+    pub address: String,
+    pub hours: String,
+    pub phone: String,
+    pub portal_url: Option<String>,
+    pub intro: Option<String>,
+    pub request_office: Office,
+    pub open_day: Option<OpenDay>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Document {
+    pub id: String,
+    pub title: String,
+    pub kind: DocKind,
+    /// 索引号: an opaque string, its format differs by portal.
+    pub index_no: Option<String>,
+    /// 主题分类, levels separated by `\` (e.g. `综合政务\政务公开`).
+    pub category: Option<String>,
+    /// 发布机构.
+    pub publisher: String,
+    /// 发文字号.
+    pub doc_no: Option<String>,
+    /// 成文日期.
+    pub written: Option<NaiveDate>,
+    /// 发布日期.
+    pub published: NaiveDate,
+    /// 实施日期.
+    pub effective: Option<NaiveDate>,
+    pub validity: Validity,
+    /// 废止日期 (or the date it ceased to be in force).
+    pub repealed: Option<NaiveDate>,
+    pub disclosure: Disclosure,
+    /// One of [`KEY_AREAS`].
+    pub area: Option<String>,
+    /// 主题词.
+    pub keywords: Vec<String>,
+    /// 内容概述.
+    pub summary: Option<String>,
+    /// The online original.
+    pub url: Option<String>,
+    pub attachments: Vec<Attachment>,
+    /// For an interpretation: the policy it explains.
+    pub interprets: Option<String>,
+    /// Markdown body.
+    pub body: String,
+    pub images: Vec<BodyImage>,
+    /// Path in the publisher's source folder, for messages.
+    pub source: String,
+}
+
+impl Document {
+    pub fn year(&self) -> i32 {
+        use chrono::Datelike;
+        self.published.year()
+    }
+}
+
+/// One application material of a service guide.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Material {
+    pub name: String,
+    /// 原件 / 复印件 / 原件和复印件 / 电子件.
+    pub form: Option<String>,
+    pub copies: u32,
+    pub required: bool,
+    pub note: Option<String>,
+    pub blank_form: Option<BlobRef>,
+    pub sample: Option<BlobRef>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Step {
+    pub title: String,
+    pub detail: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct QuestionAnswer {
+    pub question: String,
+    pub answer: String,
+}
+
+/// 办事指南 (DOMAIN.md §3).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Guide {
+    pub id: String,
+    /// 事项名称.
+    pub name: String,
+    /// 事项编码.
+    pub code: Option<String>,
+    /// True for the 依申请公开 guide (政府信息公开申请).
+    pub disclosure_request: bool,
+    pub area: Option<String>,
+    /// 设定依据.
+    pub basis: Vec<String>,
+    /// 申请条件.
+    pub conditions: Vec<String>,
+    pub materials: Vec<Material>,
+    /// 办理机构.
+    pub office: String,
+    pub window: Option<String>,
+    /// 办理地点.
+    pub location: String,
+    pub transport: Option<String>,
+    /// 办理时间.
+    pub hours: String,
+    pub steps: Vec<Step>,
+    /// 法定时限.
+    pub legal_limit: String,
+    /// 承诺时限.
+    pub promised_limit: String,
+    /// 即办件: handled on the spot.
+    pub on_the_spot: bool,
+    /// 收费标准; never blank (不收费 when free).
+    pub fee: String,
+    /// 结果送达.
+    pub delivery: Option<String>,
+    /// 到现场次数.
+    pub visits: u32,
+    /// 网上办理.
+    pub online_url: Option<String>,
+    pub faq: Vec<QuestionAnswer>,
+    /// 咨询电话.
+    pub consult_phone: String,
+    /// 监督投诉电话.
+    pub complaint_phone: String,
+    pub source: String,
+}
+
+/// Where a 码上公开 QR code leads.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case", tag = "type", content = "target")]
+pub enum BoardTarget {
+    Url(String),
+    Document(String),
+    Guide(String),
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BoardItem {
+    pub label: String,
+    pub note: Option<String>,
+    pub target: BoardTarget,
+}
+
+/// 码上公开 board: a wall of labelled QR codes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Board {
+    pub id: String,
+    pub title: String,
+    pub intro: Option<String>,
+    pub items: Vec<BoardItem>,
+    pub source: String,
+}
+
+/// A policy Q&A entry.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Faq {
+    pub id: String,
+    pub question: String,
+    pub answer: String,
+    pub area: Option<String>,
+    pub related_documents: Vec<String>,
+    pub related_guides: Vec<String>,
+    pub source: String,
+}
+
+/// Everything one source folder (or one pack) holds, checked and complete.
+#[derive(Debug, Clone, Default)]
+pub struct ContentSet {
+    pub site: Site,
+    pub documents: Vec<Document>,
+    pub guides: Vec<Guide>,
+    pub boards: Vec<Board>,
+    pub faqs: Vec<Faq>,
+    /// Every referenced file, by sha256, and where its bytes are now.
+    pub blobs: BTreeMap<String, PathBuf>,
+}

@@ -1,0 +1,139 @@
+//! Problems found in a file a person wrote (content sources, configuration), each naming the
+//! file, the line and the field, so the person can go straight to it.
+
+use std::cell::RefCell;
+use std::fmt;
+
+/// One problem in one file.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Problem {
+    /// Path as the person knows it (relative to the source folder, or the config path).
+    pub file: String,
+    /// 1-based line; 0 when the problem concerns the whole file.
+    pub line: usize,
+    /// The field as the person wrote it or knows it (e.g. `发布日期`), if any.
+    pub field: Option<String>,
+    pub message: String,
+}
+
+impl fmt::Display for Problem {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        write!(f, "{}", self.file)?;
+        if self.line > 0 {
+            write!(f, ":{}", self.line)?;
+        }
+        write!(f, ": ")?;
+        if let Some(field) = &self.field {
+            write!(f, "{field} ")?;
+        }
+        write!(f, "{}", self.message)
+    }
+}
+
+/// A collector shared by the readers of one run; interior mutability lets nested table readers
+/// report into the same list.
+#[derive(Debug, Default)]
+pub struct Problems {
+    list: RefCell<Vec<Problem>>,
+}
+
+impl Problems {
+    pub fn new() -> Self {
+        Self::default()
+    }
+
+    pub fn push(&self, problem: Problem) {
+        self.list.borrow_mut().push(problem);
+    }
+
+    pub fn report(&self, file: &str, line: usize, field: Option<&str>, message: impl Into<String>) {
+        self.push(Problem {
+            file: file.to_string(),
+            line,
+            field: field.map(str::to_string),
+            message: message.into(),
+        });
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.list.borrow().is_empty()
+    }
+
+    pub fn len(&self) -> usize {
+        self.list.borrow().len()
+    }
+
+    /// The problems sorted by file and line, the order a person fixes them in.
+    pub fn into_sorted(self) -> Vec<Problem> {
+        let mut list = self.list.into_inner();
+        list.sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
+        list.dedup();
+        list
+    }
+}
+
+/// 1-based line number of a byte offset in `text`, never panicking on an offset past the end or
+/// inside a character.
+pub fn line_of(text: &str, offset: usize) -> usize {
+    let end = offset.min(text.len());
+    1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
+}
+
+/// Levenshtein distance over characters, for "did you mean" suggestions.
+pub fn edit_distance(a: &str, b: &str) -> usize {
+    let b: Vec<char> = b.chars().collect();
+    let mut prev: Vec<usize> = (0..=b.len()).collect();
+    for (i, ca) in a.chars().enumerate() {
+        let mut cur = vec![i + 1; b.len() + 1];
+        for (j, cb) in b.iter().enumerate() {
+            let cost = usize::from(ca != *cb);
+            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
+        }
+        prev = cur;
+    }
+    prev[b.len()]
+}
+
+/// The closest known name to `unknown`, if it is close enough to be a likely typo.
+pub fn suggest<'a>(unknown: &str, known: impl IntoIterator<Item = &'a str>) -> Option<&'a str> {
+    let limit = (unknown.chars().count() / 3).max(1);
+    known
+        .into_iter()
+        .map(|k| (edit_distance(unknown, k), k))
+        .filter(|(d, _)| *d <= limit)
+        .min_by_key(|(d, _)| *d)
+        .map(|(_, k)| k)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn line_of_counts_newlines_and_clamps() {
+        let t = "a\nb\nc";
+        assert_eq!(line_of(t, 0), 1);
+        assert_eq!(line_of(t, 2), 2);
+        assert_eq!(line_of(t, 4), 3);
+        assert_eq!(line_of(t, 999), 3);
+    }
+
+    #[test]
+    fn suggestion_finds_typos_only() {
+        let known = ["idle_timeout_seconds", "zone_id", "data_dir"];
+        assert_eq!(suggest("idle_timout_seconds", known), Some("idle_timeout_seconds"));
+        assert_eq!(suggest("zone_di", known), Some("zone_id"));
+        assert_eq!(suggest("printer", known), None);
+    }
+
+    #[test]
+    fn problem_display_names_file_line_field() {
+        let p = Problem {
+            file: "docs/2023/tax.md".into(),
+            line: 4,
+            field: Some("发布日期".into()),
+            message: "\"2023-13-01\" is not a date".into(),
+        };
+        assert_eq!(p.to_string(), "docs/2023/tax.md:4: 发布日期 \"2023-13-01\" is not a date");
+    }
+}

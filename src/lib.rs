@@ -1,0 +1,13 @@
+//! gongkai-kiosk: a touchscreen kiosk for 政务公开专区.
+//!
+//! The core (`content`, `store`, `config`, …) knows nothing of the UI; only [`ui`] uses iced.
+
+pub mod assets;
+pub mod cli;
+pub mod config;
+pub mod content;
+pub mod diagnostics;
+pub mod logging;
+pub mod store;
+pub mod toml_reader;
+pub mod ui;

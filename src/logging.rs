@@ -1,0 +1,116 @@
+//! Logs go to stderr (the journal, under systemd) and to `logs/gongkai-kiosk.log` in the data
+//! directory, which is rotated to `.1` when it reaches its size cap, so a kiosk that runs for
+//! years never fills its disk with logs.
+//!
+//! Nothing a visitor types is ever passed to `tracing`.
+
+use std::fs::{self, File, OpenOptions};
+use std::io::{self, IsTerminal, Write};
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex};
+
+use tracing_subscriber::EnvFilter;
+use tracing_subscriber::fmt::MakeWriter;
+use tracing_subscriber::prelude::*;
+
+pub const LOG_FILE: &str = "gongkai-kiosk.log";
+
+/// A log file that rotates itself at `max_bytes` (keeping one previous file).
+#[derive(Clone)]
+pub struct CappedLogFile {
+    inner: Arc<Mutex<CappedInner>>,
+}
+
+struct CappedInner {
+    path: PathBuf,
+    max_bytes: u64,
+    file: Option<File>,
+    written: u64,
+}
+
+impl CappedLogFile {
+    pub fn open(dir: &Path, max_bytes: u64) -> io::Result<Self> {
+        fs::create_dir_all(dir)?;
+        let path = dir.join(LOG_FILE);
+        let file = OpenOptions::new().create(true).append(true).open(&path)?;
+        let written = file.metadata()?.len();
+        Ok(Self { inner: Arc::new(Mutex::new(CappedInner { path, max_bytes: max_bytes.max(4096), file: Some(file), written })) })
+    }
+}
+
+impl CappedInner {
+    fn rotate(&mut self) -> io::Result<()> {
+        self.file = None;
+        let old = self.path.with_extension("log.1");
+        let _ = fs::remove_file(&old);
+        fs::rename(&self.path, &old)?;
+        self.file = Some(OpenOptions::new().create(true).append(true).open(&self.path)?);
+        self.written = 0;
+        Ok(())
+    }
+}
+
+impl Write for CappedLogFile {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        if inner.written + buf.len() as u64 > inner.max_bytes {
+            // A failed rotation must not stop the kiosk; keep appending.
+            let _ = inner.rotate();
+        }
+        let n = match inner.file.as_mut() {
+            Some(f) => f.write(buf)?,
+            None => buf.len(),
+        };
+        inner.written += n as u64;
+        Ok(n)
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        let mut inner = self.inner.lock().unwrap_or_else(|p| p.into_inner());
+        match inner.file.as_mut() {
+            Some(f) => f.flush(),
+            None => Ok(()),
+        }
+    }
+}
+
+impl<'a> MakeWriter<'a> for CappedLogFile {
+    type Writer = CappedLogFile;
+    fn make_writer(&'a self) -> Self::Writer {
+        self.clone()
+    }
+}
+
+/// Sets up logging. `verbose` raises the default level to debug; `RUST_LOG` overrides both.
+/// Without a usable data directory, logs go to stderr only.
+pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
+    let default = if verbose { "gongkai_kiosk=debug,info" } else { "gongkai_kiosk=info,warn" };
+    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let stderr = tracing_subscriber::fmt::layer()
+        .with_writer(io::stderr)
+        .with_ansi(io::stderr().is_terminal())
+        .with_target(false)
+        .with_filter(filter());
+    let file = data_dir
+        .and_then(|d| CappedLogFile::open(&d.join("logs"), max_bytes).ok())
+        .map(|w| tracing_subscriber::fmt::layer().with_writer(w).with_ansi(false).with_filter(filter()));
+    let _ = tracing_subscriber::registry().with(stderr).with(file).try_init();
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn rotates_at_cap() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut w = CappedLogFile::open(dir.path(), 4096).unwrap();
+        for _ in 0..100 {
+            w.write_all(&[b'x'; 100]).unwrap();
+        }
+        let cur = fs::metadata(dir.path().join(LOG_FILE)).unwrap().len();
+        let old = fs::metadata(dir.path().join("gongkai-kiosk.log.1")).unwrap().len();
+        assert!(cur <= 4096 && old <= 4096, "{cur} {old}");
+        assert!(cur > 0 && old > 0);
+    }
+}

@@ -1,0 +1,155 @@
+//! The offline store: one SQLite file (`kiosk.sqlite`) and a content-addressed blob directory in
+//! the kiosk's data directory. Content changes arrive as a whole [`ContentSet`] and are applied
+//! in one transaction, so a reader sees either the old snapshot or the new one, never a mix.
+
+mod apply;
+mod blobs;
+mod queries;
+mod schema;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::time::Duration;
+
+use rusqlite::{Connection, OpenFlags};
+
+pub use apply::{ApplyReport, Changes};
+pub use blobs::BlobDir;
+pub use queries::*;
+
+use crate::content::{self, SourceError};
+
+pub const DB_FILE: &str = "kiosk.sqlite";
+pub const BLOB_DIR: &str = "blobs";
+
+#[derive(Debug, thiserror::Error)]
+pub enum StoreError {
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("store {path}: {source}")]
+    Sqlite { path: PathBuf, source: rusqlite::Error },
+    #[error(
+        "store {path} was written by a newer gongkai-kiosk (schema version {found}; this build knows up to {known}). \
+         It was not changed. Install the newer kiosk version, or use another --data-dir."
+    )]
+    NewerSchema { path: PathBuf, found: i64, known: i64 },
+    #[error("store {path} has no content yet; run `gongkai-kiosk import SRC` or `gongkai-kiosk sync` first")]
+    Empty { path: PathBuf },
+    #[error("blob {sha}: {reason}")]
+    BadBlob { sha: String, reason: String },
+    #[error("store {path}: item {id} cannot be read ({reason}); re-import the content")]
+    Corrupt { path: PathBuf, id: String, reason: String },
+}
+
+impl StoreError {
+    pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
+        StoreError::Io { path: path.to_path_buf(), source }
+    }
+}
+
+/// An import that failed: either the source folder had problems, or the store refused the change.
+/// In both cases the store still holds and serves the previous content.
+#[derive(Debug, thiserror::Error)]
+pub enum ImportError {
+    #[error("{0}")]
+    Source(#[from] SourceError),
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+pub struct Store {
+    conn: Connection,
+    path: PathBuf,
+    blobs: BlobDir,
+}
+
+impl Store {
+    /// Opens (creating if needed) the store in `data_dir`, migrating an older schema.
+    pub fn open(data_dir: &Path) -> Result<Self, StoreError> {
+        fs::create_dir_all(data_dir).map_err(|e| StoreError::io(data_dir, e))?;
+        let path = data_dir.join(DB_FILE);
+        let conn = Connection::open(&path).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+        let mut store = Self { conn, blobs: BlobDir::new(data_dir.join(BLOB_DIR)), path };
+        store.configure(false)?;
+        store.migrate()?;
+        Ok(store)
+    }
+
+    /// Opens an existing store for reading only (the UI's query tasks). Never creates or migrates.
+    pub fn open_read_only(data_dir: &Path) -> Result<Self, StoreError> {
+        let path = data_dir.join(DB_FILE);
+        if !path.is_file() {
+            return Err(StoreError::Empty { path });
+        }
+        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+            .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+        let store = Self { conn, blobs: BlobDir::new(data_dir.join(BLOB_DIR)), path };
+        store.configure(true)?;
+        let version = store.schema_version()?;
+        if version > schema::latest() {
+            return Err(StoreError::NewerSchema { path: store.path, found: version, known: schema::latest() });
+        }
+        if version < schema::latest() {
+            return Err(StoreError::Empty { path: store.path });
+        }
+        Ok(store)
+    }
+
+    fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T, StoreError> {
+        r.map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })
+    }
+
+    fn configure(&self, read_only: bool) -> Result<(), StoreError> {
+        self.sql(self.conn.busy_timeout(Duration::from_secs(10)))?;
+        if !read_only {
+            // WAL: readers keep seeing the old snapshot while an import writes the new one.
+            self.sql(self.conn.pragma_update(None, "journal_mode", "WAL"))?;
+            self.sql(self.conn.pragma_update(None, "synchronous", "FULL"))?;
+        }
+        self.sql(self.conn.pragma_update(None, "foreign_keys", "ON"))?;
+        Ok(())
+    }
+
+    pub fn schema_version(&self) -> Result<i64, StoreError> {
+        self.sql(self.conn.pragma_query_value(None, "user_version", |r| r.get(0)))
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        let found = self.schema_version()?;
+        let known = schema::latest();
+        if found > known {
+            return Err(StoreError::NewerSchema { path: self.path.clone(), found, known });
+        }
+        for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
+            let target = i as i64 + 1;
+            let path = self.path.clone();
+            let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            tx.execute_batch(sql).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            tx.pragma_update(None, "user_version", target).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            tx.commit().map_err(|e| StoreError::Sqlite { path, source: e })?;
+            tracing::info!(version = target, "store schema migrated");
+        }
+        Ok(())
+    }
+
+    pub fn path(&self) -> &Path {
+        &self.path
+    }
+
+    pub fn blobs(&self) -> &BlobDir {
+        &self.blobs
+    }
+
+    /// Loads a source folder and applies it. On any problem nothing changes.
+    pub fn import_folder(&mut self, src: &Path) -> Result<ApplyReport, ImportError> {
+        let set = content::load(src)?;
+        let source = fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
+        Ok(self.apply(&set, &format!("folder {}", source.display()))?)
+    }
+
+    /// Direct access for tests and for later modules (search indexing, sync) that extend the
+    /// same transaction.
+    pub fn connection(&self) -> &Connection {
+        &self.conn
+    }
+}

@@ -1,0 +1,84 @@
+//! The store's schema and its migrations. `PRAGMA user_version` holds the schema version;
+//! migration `n` (index `n - 1`) takes a store from version `n - 1` to `n`, inside the same
+//! transaction as the version bump. Append new migrations; never edit a released one.
+
+pub const MIGRATIONS: &[&str] = &[
+    // 1: content tables, blobs, the live snapshot record.
+    r#"
+    CREATE TABLE site (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE documents (
+        id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        doc_no TEXT,
+        publisher TEXT NOT NULL,
+        category TEXT,
+        area TEXT,
+        published TEXT NOT NULL,
+        year INTEGER NOT NULL,
+        validity TEXT NOT NULL,
+        interprets TEXT,
+        data TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE INDEX documents_published ON documents (published DESC, id);
+    CREATE INDEX documents_interprets ON documents (interprets);
+    CREATE TABLE guides (
+        id TEXT PRIMARY KEY,
+        name TEXT NOT NULL,
+        area TEXT,
+        disclosure_request INTEGER NOT NULL,
+        data TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE boards (
+        id TEXT PRIMARY KEY,
+        title TEXT NOT NULL,
+        data TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE faqs (
+        id TEXT PRIMARY KEY,
+        question TEXT NOT NULL,
+        area TEXT,
+        data TEXT NOT NULL,
+        hash TEXT NOT NULL
+    );
+    CREATE TABLE blobs (
+        sha256 TEXT PRIMARY KEY,
+        size INTEGER NOT NULL,
+        media_type TEXT NOT NULL
+    );
+    CREATE TABLE blob_refs (
+        owner TEXT NOT NULL,
+        sha256 TEXT NOT NULL,
+        PRIMARY KEY (owner, sha256)
+    );
+    CREATE INDEX blob_refs_sha ON blob_refs (sha256);
+    CREATE TABLE snapshot (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        version INTEGER NOT NULL,
+        source TEXT NOT NULL,
+        content_hash TEXT NOT NULL,
+        applied_at TEXT NOT NULL
+    );
+    CREATE TABLE import_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        version INTEGER NOT NULL,
+        added INTEGER NOT NULL,
+        changed INTEGER NOT NULL,
+        removed INTEGER NOT NULL
+    );
+    "#,
+];
+
+/// The schema version this build writes.
+pub fn latest() -> i64 {
+    MIGRATIONS.len() as i64
+}

@@ -1,0 +1,42 @@
+//! The touchscreen UI (iced). The only module that uses iced; it reads the store through
+//! queries run in tasks, never on the UI thread.
+
+mod app;
+mod screens;
+pub mod theme;
+
+use std::path::PathBuf;
+
+use crate::assets::{CJK_FONT, CJK_FONT_FAMILY};
+use crate::config::{Config, Orientation};
+
+pub use app::{Kiosk, Message};
+
+pub type Element<'a, M> = iced::Element<'a, M>;
+
+/// The window size for a configured orientation (auto = landscape until the window says otherwise).
+pub fn window_size(orientation: Orientation) -> iced::Size {
+    match orientation {
+        Orientation::Portrait => iced::Size::new(1080.0, 1920.0),
+        Orientation::Landscape | Orientation::Auto => iced::Size::new(1920.0, 1080.0),
+    }
+}
+
+/// Opens the kiosk window and runs until it is closed.
+pub fn run(config: Config, data_dir: PathBuf) -> iced::Result {
+    let window = iced::window::Settings {
+        size: window_size(config.ui.orientation),
+        fullscreen: config.ui.fullscreen,
+        decorations: !config.ui.fullscreen,
+        resizable: true,
+        ..iced::window::Settings::default()
+    };
+    let boot = move || Kiosk::new(config.clone(), data_dir.clone());
+    iced::application(boot, Kiosk::update, Kiosk::view)
+        .title(Kiosk::title)
+        .font(CJK_FONT)
+        .default_font(iced::Font::with_name(CJK_FONT_FAMILY))
+        .window(window)
+        .theme(Kiosk::theme)
+        .run()
+}
