@@ -79,19 +79,29 @@ pub fn line_of(text: &str, offset: usize) -> usize {
     1 + text.as_bytes()[..end].iter().filter(|&&b| b == b'\n').count()
 }
 
-/// Levenshtein distance over characters, for "did you mean" suggestions.
+/// Edit distance over characters where inserting, deleting, replacing one character or swapping
+/// two neighbours each cost 1 (optimal string alignment), for "did you mean" suggestions.
 pub fn edit_distance(a: &str, b: &str) -> usize {
+    let a: Vec<char> = a.chars().collect();
     let b: Vec<char> = b.chars().collect();
-    let mut prev: Vec<usize> = (0..=b.len()).collect();
-    for (i, ca) in a.chars().enumerate() {
-        let mut cur = vec![i + 1; b.len() + 1];
-        for (j, cb) in b.iter().enumerate() {
-            let cost = usize::from(ca != *cb);
-            cur[j + 1] = (prev[j] + cost).min(prev[j + 1] + 1).min(cur[j] + 1);
-        }
-        prev = cur;
+    let mut d = vec![vec![0usize; b.len() + 1]; a.len() + 1];
+    for (i, row) in d.iter_mut().enumerate() {
+        row[0] = i;
     }
-    prev[b.len()]
+    for j in 0..=b.len() {
+        d[0][j] = j;
+    }
+    for i in 1..=a.len() {
+        for j in 1..=b.len() {
+            let cost = usize::from(a[i - 1] != b[j - 1]);
+            let mut v = (d[i - 1][j] + 1).min(d[i][j - 1] + 1).min(d[i - 1][j - 1] + cost);
+            if i > 1 && j > 1 && a[i - 1] == b[j - 2] && a[i - 2] == b[j - 1] {
+                v = v.min(d[i - 2][j - 2] + 1);
+            }
+            d[i][j] = v;
+        }
+    }
+    d[a.len()][b.len()]
 }
 
 /// The closest known name to `unknown`, if it is close enough to be a likely typo.
@@ -123,6 +133,7 @@ mod tests {
         let known = ["idle_timeout_seconds", "zone_id", "data_dir"];
         assert_eq!(suggest("idle_timout_seconds", known), Some("idle_timeout_seconds"));
         assert_eq!(suggest("zone_di", known), Some("zone_id"));
+        assert_eq!(edit_distance("titel", "title"), 1);
         assert_eq!(suggest("printer", known), None);
     }
 

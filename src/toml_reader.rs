@@ -54,8 +54,14 @@ pub fn parse<'i>(origin: Origin<'i>, problems: &Problems) -> Option<Spanned<DeTa
     if errors.is_empty() {
         return Some(table);
     }
+    let mut reported_lines = Vec::new();
     for e in errors {
         let line = e.span().map(|s| origin.line(s.start)).unwrap_or(origin.lines_before + 1);
+        // One syntax error usually confuses the parser for the rest of its line: report the first.
+        if reported_lines.contains(&line) {
+            continue;
+        }
+        reported_lines.push(line);
         let message = e.message().trim().trim_end_matches('.').to_string();
         problems.report(origin.file, line, None, format!("TOML syntax error: {message}"));
     }

@@ -1,7 +1,7 @@
 //! The publisher's source folder (format in `docs/content-format.md`): reading it, checking it
 //! whole, and reporting every problem at once with file, line and field.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
 use std::fs;
 use std::io::Read;
@@ -72,6 +72,9 @@ struct Loader<'p> {
     references: Vec<Reference>,
     /// id → (file, line) of its first definition.
     ids: HashMap<String, (String, usize)>,
+    /// Ids of documents and guides whose files have problems of their own: a reference to one of
+    /// them is not reported again as dangling.
+    failed_ids: HashSet<String>,
 }
 
 impl<'p> Loader<'p> {
@@ -83,6 +86,7 @@ impl<'p> Loader<'p> {
             blob_cache: HashMap::new(),
             references: Vec::new(),
             ids: HashMap::new(),
+            failed_ids: HashSet::new(),
         }
     }
 
@@ -109,17 +113,15 @@ impl<'p> Loader<'p> {
             None => {}
         }
         for rel in self.files("docs", "md") {
-            if let Some(text) = self.read_text(&rel) {
-                if let Some(doc) = self.document(&rel, &text) {
-                    set.documents.push(doc);
-                }
+            match self.read_text(&rel).and_then(|text| self.document(&rel, &text)) {
+                Some(doc) => set.documents.push(doc),
+                None => self.remember_failed_id(&rel, true),
             }
         }
         for rel in self.files("guides", "toml") {
-            if let Some(text) = self.read_text(&rel) {
-                if let Some(g) = self.guide(&rel, &text) {
-                    set.guides.push(g);
-                }
+            match self.read_text(&rel).and_then(|text| self.guide(&rel, &text)) {
+                Some(g) => set.guides.push(g),
+                None => self.remember_failed_id(&rel, false),
             }
         }
         for rel in self.files("boards", "toml") {
@@ -290,6 +292,29 @@ impl<'p> Loader<'p> {
         Ok(BlobRef { sha256: hex::encode(hasher.finalize()), size, media_type: media_type.to_string(), name })
     }
 
+    /// Recovers the `id` of a file that failed to load (reading past syntax errors and invalid
+    /// UTF-8), so that references to it are not reported as dangling on top of its own problem.
+    fn remember_failed_id(&mut self, rel: &Path, front_matter: bool) {
+        let Ok(bytes) = fs::read(self.root.join(rel)) else { return };
+        let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
+        let toml_text = if front_matter {
+            match split_front_matter(text.trim_start_matches('\u{feff}')) {
+                Some((front, _, _)) => front.to_string(),
+                None => return,
+            }
+        } else {
+            text
+        };
+        let (table, _) = toml::de::DeTable::parse_recoverable(&toml_text);
+        for (k, v) in table.get_ref().iter() {
+            if k.get_ref() == "id" {
+                if let toml::de::DeValue::String(id) = v.get_ref() {
+                    self.failed_ids.insert(id.trim().to_string());
+                }
+            }
+        }
+    }
+
     fn claim_id(&mut self, id: &Located<String>, file: &str, field: &str) -> bool {
         let value = &id.value;
         let valid = !value.is_empty()
@@ -325,6 +350,9 @@ impl<'p> Loader<'p> {
         let docs: HashMap<&str, &Document> = set.documents.iter().map(|d| (d.id.as_str(), d)).collect();
         let guides: HashMap<&str, &Guide> = set.guides.iter().map(|g| (g.id.as_str(), g)).collect();
         for r in &self.references {
+            if self.failed_ids.contains(&r.id) {
+                continue;
+            }
             let problem = match r.want {
                 Want::Document if !docs.contains_key(r.id.as_str()) => Some(format!("\"{}\" is not the id of any document", r.id)),
                 Want::Policy => match docs.get(r.id.as_str()) {

@@ -70,6 +70,10 @@ impl Store {
         let path = data_dir.join(DB_FILE);
         let conn = Connection::open(&path).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
         let mut store = Self { conn, blobs: BlobDir::new(data_dir.join(BLOB_DIR)), path };
+        // Check the version before anything writes to the file: a store from a newer kiosk is
+        // refused untouched (even switching its journal mode would change its header).
+        store.sql(store.conn.busy_timeout(Duration::from_secs(10)))?;
+        store.refuse_newer()?;
         store.configure(false)?;
         store.migrate()?;
         Ok(store)
@@ -114,12 +118,18 @@ impl Store {
         self.sql(self.conn.pragma_query_value(None, "user_version", |r| r.get(0)))
     }
 
-    fn migrate(&mut self) -> Result<(), StoreError> {
+    fn refuse_newer(&self) -> Result<(), StoreError> {
         let found = self.schema_version()?;
         let known = schema::latest();
         if found > known {
             return Err(StoreError::NewerSchema { path: self.path.clone(), found, known });
         }
+        Ok(())
+    }
+
+    fn migrate(&mut self) -> Result<(), StoreError> {
+        self.refuse_newer()?;
+        let found = self.schema_version()?;
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
             let target = i as i64 + 1;
             let path = self.path.clone();

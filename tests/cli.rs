@@ -1,0 +1,177 @@
+//! The command line as an operator uses it: the real binary, a real data directory.
+
+mod common;
+
+use std::fs;
+use std::path::Path;
+use std::process::{Command, Output};
+
+use common::{demo, demo_copy, edit};
+
+fn kiosk(data: &Path, args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn stdout(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stdout).into_owned()
+}
+
+fn stderr(o: &Output) -> String {
+    String::from_utf8_lossy(&o.stderr).into_owned()
+}
+
+#[test]
+fn import_list_show_status() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let demo = demo();
+    let out = kiosk(&data, &["import", demo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("content version 1"), "{}", stdout(&out));
+
+    let out = kiosk(&data, &["list"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let rows = text.lines().filter(|l| l.contains("  wc-")).count();
+    assert!(rows >= 40, "{rows} documents listed:\n{text}");
+    assert!(text.contains("望川区社区老年助餐服务实施办法"));
+
+    let out = kiosk(&data, &["show", "wc-zc-2024-lnzc"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    for needle in ["索引号：11459901WC00000032/2024-00015", "发文字号：望民发〔2024〕7号", "有效性：有效", "政策解读：", "第一条"] {
+        assert!(text.contains(needle), "missing {needle} in:\n{text}");
+    }
+
+    let out = kiosk(&data, &["show", "guide-ysqgk"]);
+    assert!(stdout(&out).contains("收费标准：不收费"), "{}", stdout(&out));
+    let out = kiosk(&data, &["show", "wc-zc-2024-lnzc", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("show --json is JSON");
+    assert_eq!(v["type"], "document");
+    assert_eq!(v["item"]["doc_no"], "望民发〔2024〕7号");
+
+    let out = kiosk(&data, &["list", "--area", "社会救助", "--json"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).unwrap();
+    assert!(v.as_array().unwrap().iter().all(|d| d["area"] == "社会救助"));
+    let out = kiosk(&data, &["list", "--by", "area"]);
+    assert!(stdout(&out).lines().count() >= 8);
+    let out = kiosk(&data, &["list", "guides"]);
+    assert!(stdout(&out).contains("guide-ysqgk"));
+    let out = kiosk(&data, &["list", "--area", "火星"]);
+    assert_eq!(out.status.code(), Some(2), "a bad filter is a usage error");
+
+    let out = kiosk(&data, &["show", "no-such-id"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("no document, guide, board or FAQ entry has the id \"no-such-id\""));
+
+    let out = kiosk(&data, &["status"]);
+    assert!(stdout(&out).contains("专区：望川区政务公开专区（示例内容）"), "{}", stdout(&out));
+
+    // logs go to a file in the data directory too
+    assert!(data.join("logs/gongkai-kiosk.log").is_file());
+}
+
+#[test]
+fn broken_source_reports_all_and_keeps_serving() {
+    let (tmp, src) = demo_copy();
+    let data = tmp.path().join("data");
+    let out = kiosk(&data, &["import", src.to_str().unwrap()]);
+    assert!(out.status.success());
+    let before = stdout(&kiosk(&data, &["list"]));
+
+    edit(&src.join("docs/finance/sangong-2024.md"), "published = \"2024-02-02\"", "published = \"2023-13-01\"");
+    edit(&src.join("guides/residence-permit.toml"), "fee = ", "fees = ");
+    fs::write(src.join("boards/broken.toml"), "id = \"board-x\"\ntitle = \"坏的\"\n[[items]]\nlabel = \"无目标\"\n").unwrap();
+    let out = kiosk(&data, &["import", src.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(1));
+    let err = stderr(&out);
+    for needle in [
+        "docs/finance/sangong-2024.md:9: 发布日期 \"2023-13-01\" is not a date",
+        "guides/residence-permit.toml:13: fees is not a known field; did you mean `fee`?",
+        "guides/residence-permit.toml:1: is missing required field `fee` (收费标准)",
+        "boards/broken.toml:3: 二维码[1] needs one of url (链接), document (文件) or guide (指南)",
+        "nothing was imported",
+        "the store still serves content version 1",
+    ] {
+        assert!(err.contains(needle), "missing {needle:?} in:\n{err}");
+    }
+    assert_eq!(stdout(&kiosk(&data, &["list"])), before, "the previous content still serves");
+}
+
+#[test]
+fn dry_run_checks_without_touching_the_store() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let demo = demo();
+    let out = kiosk(&data, &["import", "--dry-run", demo.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("OK — 47 documents"), "{}", stdout(&out));
+    let out = kiosk(&data, &["list"]);
+    assert_eq!(out.status.code(), Some(1));
+    assert!(stderr(&out).contains("has no content yet"), "{}", stderr(&out));
+}
+
+#[test]
+fn check_config_names_key_and_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let good = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml");
+    let out = kiosk(tmp.path(), &["check-config", good.to_str().unwrap()]);
+    assert!(out.status.success(), "the shipped config is valid: {}", stderr(&out));
+
+    let text = fs::read_to_string(&good).unwrap();
+    let bad = text
+        .replace("idle_timeout_seconds = 120", "idle_timout_seconds = 120")
+        .replace("orientation = \"auto\"", "orientation = \"upside-down\"")
+        .replace("page_limit = 30", "page_limit = \"thirty\"");
+    let path = tmp.path().join("kiosk.toml");
+    fs::write(&path, &bad).unwrap();
+    let line_of = |needle: &str| bad.lines().position(|l| l.starts_with(needle)).unwrap() + 1;
+    let out = kiosk(tmp.path(), &["check-config", path.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    let err = stderr(&out);
+    let p = path.display();
+    for needle in [
+        format!("{p}:{}: ui.idle_timout_seconds is not a known field; did you mean `idle_timeout_seconds`?", line_of("idle_timout_seconds")),
+        format!("{p}:{}: ui.orientation \"upside-down\" is not one of: auto, landscape, portrait", line_of("orientation")),
+        format!("{p}:{}: printer.page_limit must be a whole number, found a string", line_of("page_limit")),
+    ] {
+        assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
+    }
+    // every other command refuses to start with a bad config, with the same message
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["status", "--config", path.to_str().unwrap(), "--data-dir", tmp.path().to_str().unwrap()])
+        .output()
+        .unwrap();
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("idle_timout_seconds"));
+}
+
+#[test]
+fn hash_pin_prints_a_usable_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .arg("hash-pin")
+        .stdin(std::process::Stdio::piped())
+        .stdout(std::process::Stdio::piped())
+        .stderr(std::process::Stdio::piped())
+        .spawn()
+        .unwrap();
+    use std::io::Write;
+    child.stdin.take().unwrap().write_all(b"135790\n").unwrap();
+    let out = child.wait_with_output().unwrap();
+    assert!(out.status.success());
+    let line = stdout(&out);
+    assert!(line.starts_with("pin_hash = \"$argon2id$"), "{line}");
+    let cfg = tmp.path().join("k.toml");
+    fs::write(&cfg, format!("[attendant]\n{line}")).unwrap();
+    let parsed = gongkai_kiosk::config::Config::load(&cfg).unwrap();
+    assert!(gongkai_kiosk::config::verify_pin(parsed.attendant.pin_hash.as_deref().unwrap(), "135790"));
+    assert!(!line.contains("135790"), "the PIN itself is never printed");
+}
