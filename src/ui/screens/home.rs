@@ -24,7 +24,7 @@ pub struct HomeData {
 pub fn load(data_dir: &Path) -> Result<HomeData, String> {
     let read = || -> Result<HomeData, StoreError> {
         let store = Store::open_read_only(data_dir)?;
-        Ok(HomeData { site: store.site()?, counts: store.counts()?, latest: store.latest(8)?, snapshot: store.snapshot()? })
+        Ok(HomeData { site: store.site()?, counts: store.counts()?, latest: store.latest(12)?, snapshot: store.snapshot()? })
     };
     read().map_err(|e| e.to_string())
 }
@@ -92,9 +92,9 @@ impl Home {
             latest = latest.push(doc_row(doc));
         }
 
-        let footer_text = match &d.site {
-            Some(s) => format!("地址：{}　　开放时间：{}　　咨询电话：{}", s.address, s.hours, s.phone),
-            None => String::new(),
+        let (place, hours) = match &d.site {
+            Some(s) => (format!("地址：{}", s.address), format!("开放时间：{}　　咨询电话：{}", s.hours, s.phone)),
+            None => (String::new(), String::new()),
         };
         let as_of = match &d.snapshot {
             Some(s) => format!(
@@ -105,7 +105,12 @@ impl Home {
             None => "尚无内容".into(),
         };
         let footer = container(
-            column![text(footer_text).size(theme::SMALL_SIZE), text(as_of).size(theme::SMALL_SIZE)].spacing(4),
+            column![
+                text(place).size(theme::SMALL_SIZE),
+                text(hours).size(theme::SMALL_SIZE),
+                text(as_of).size(theme::SMALL_SIZE),
+            ]
+            .spacing(4),
         )
         .padding([14, 40])
         .width(Length::Fill)

@@ -1,0 +1,113 @@
+//! The kiosk window, for real: an X server (Xvfb), the real binary with an empty data directory,
+//! and a screenshot of what it draws. Needs `Xvfb`, `xwininfo` and ImageMagick's `import`
+//! (the README's test command installs them).
+
+use std::io::{BufRead, BufReader};
+use std::path::Path;
+use std::process::{Child, Command, Stdio};
+use std::time::{Duration, Instant};
+
+struct Killed(Child);
+
+impl Drop for Killed {
+    fn drop(&mut self) {
+        let _ = self.0.kill();
+        let _ = self.0.wait();
+    }
+}
+
+fn need(tool: &str) {
+    let found = std::env::var_os("PATH")
+        .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
+        .unwrap_or(false);
+    assert!(found, "`{tool}` is missing: run the README's test command (scripts/test), which installs Xvfb, x11-utils and imagemagick");
+}
+
+/// Starts Xvfb on a free display and returns it with its display name.
+fn xvfb(width: u32, height: u32) -> (Killed, String) {
+    need("Xvfb");
+    let mut child = Command::new("Xvfb")
+        .args(["-displayfd", "1", "-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"])
+        .stdout(Stdio::piped())
+        .stderr(Stdio::null())
+        .spawn()
+        .expect("Xvfb starts");
+    let mut line = String::new();
+    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb reports its display");
+    (Killed(child), format!(":{}", line.trim()))
+}
+
+/// Runs the kiosk on `display` and returns a screenshot of the whole screen once the window
+/// carries the zone's name (which it takes from the store).
+fn screenshot(display: &str, data: &Path, config: &Path, out: &Path) -> image::RgbImage {
+    need("xwininfo");
+    need("import");
+    let log = std::fs::File::create(data.with_extension("log")).unwrap();
+    let _kiosk = Killed(
+        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
+            .env("DISPLAY", display)
+            .stdout(Stdio::null())
+            .stderr(log)
+            .spawn()
+            .expect("kiosk starts"),
+    );
+    let start = Instant::now();
+    loop {
+        let tree = Command::new("xwininfo").args(["-root", "-tree"]).env("DISPLAY", display).output().unwrap();
+        if String::from_utf8_lossy(&tree.stdout).contains("\"望川区政务公开专区\"") {
+            break;
+        }
+        assert!(
+            start.elapsed() < Duration::from_secs(90),
+            "no kiosk window named 望川区政务公开专区 after 90 s; log:\n{}",
+            std::fs::read_to_string(data.with_extension("log")).unwrap_or_default()
+        );
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // let the first frames (home data arrives from a task) settle
+    std::thread::sleep(Duration::from_secs(3));
+    let status = Command::new("import").args(["-window", "root", out.to_str().unwrap()]).env("DISPLAY", display).status().unwrap();
+    assert!(status.success(), "screenshot taken");
+    image::open(out).expect("screenshot is an image").to_rgb8()
+}
+
+/// Distinct colours in a region: text drawn with anti-aliasing gives many; an empty area one.
+fn colours(img: &image::RgbImage, x: u32, y: u32, w: u32, h: u32) -> usize {
+    let mut set = std::collections::HashSet::new();
+    for yy in y..y + h {
+        for xx in x..x + w {
+            set.insert(img.get_pixel(xx, yy).0);
+        }
+    }
+    set.len()
+}
+
+fn check(orientation: &str, width: u32, height: u32) {
+    let tmp = tempfile::tempdir().unwrap();
+    let config = tmp.path().join("kiosk.toml");
+    std::fs::write(&config, format!("[ui]\norientation = \"{orientation}\"\n")).unwrap();
+    let (_x, display) = xvfb(width, height);
+    let shot = tmp.path().join(format!("home-{orientation}.png"));
+    let img = screenshot(&display, &tmp.path().join("data"), &config, &shot);
+    assert_eq!(img.dimensions(), (width, height));
+    // the header bar is the theme's deep blue, and the zone name is drawn on it
+    assert_eq!(img.get_pixel(4, 4).0, [0x0B, 0x3D, 0x91], "header bar colour at the top-left");
+    assert!(colours(&img, 30, 20, 400, 60) > 8, "text is drawn in the header (the CJK font loaded)");
+    // the page below has content (cards with counts and the latest documents)
+    assert!(colours(&img, 0, 150, width, height / 2) > 20, "the page shows content");
+    if let Some(dir) = std::env::var_os("GONGKAI_KIOSK_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&shot, Path::new(&dir).join(shot.file_name().unwrap())).unwrap();
+    }
+}
+
+#[test]
+fn first_start_shows_the_demo_zone_in_landscape() {
+    check("landscape", 1920, 1080);
+}
+
+#[test]
+fn first_start_shows_the_demo_zone_in_portrait() {
+    check("portrait", 1080, 1920);
+}
