@@ -203,7 +203,9 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
         match crate::assets::demo_content_dir() {
             Some(demo) => {
                 tracing::info!(source = %demo.display(), "empty store: importing the bundled demo content");
-                store.import_folder(&demo)?;
+                if let Err(e) = store.import_folder(&demo) {
+                    tracing::error!(source = %demo.display(), "the bundled demo content could not be imported:\n{e}");
+                }
             }
             None => tracing::warn!("empty store and no bundled demo content found; the kiosk will show no content"),
         }
@@ -212,8 +214,12 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
 }
 
 fn run_kiosk(config: Config, data_dir: &Path) -> CmdResult {
-    let store = open_with_content(data_dir)?;
-    drop(store);
+    // The kiosk always opens its window: if the store cannot be prepared, the window says so
+    // plainly to the visitor and the log has the detail for the attendant.
+    match open_with_content(data_dir) {
+        Ok(store) => drop(store),
+        Err(e) => tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared"),
+    }
     crate::ui::run(config, data_dir.to_path_buf())?;
     Ok(ExitCode::SUCCESS)
 }

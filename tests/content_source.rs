@@ -65,6 +65,7 @@ fn every_problem_is_reported_with_file_and_line() {
     // 10. a path that escapes the source folder
     edit(&src.join("docs/finance/budget-2024.md"), "../../media/budget-2024-tables.pdf", "../../../../etc/passwd.pdf");
     // 11. a file that is not UTF-8
+    fs::create_dir_all(src.join("docs/2024")).unwrap();
     fs::write(src.join("docs/2024/latin1.md"), b"+++\nid = \"x\"\ntitle = \"caf\xe9\"\n+++\n").unwrap();
 
     let err = content::load(&src).expect_err("broken folder is refused");

@@ -71,3 +71,40 @@ impl Kiosk {
         }
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::store::Store;
+
+    fn demo_store() -> tempfile::TempDir {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.import_folder(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
+        dir
+    }
+
+    #[test]
+    fn loaded_home_data_puts_home_on_screen() {
+        let dir = demo_store();
+        let (mut kiosk, _load) = Kiosk::new(Config::default(), dir.path().to_path_buf());
+        assert!(kiosk.screen.is_none(), "nothing is shown before the data arrives");
+        let data = home::load(dir.path()).expect("home data loads");
+        assert!(data.latest.len() >= 8);
+        assert!(data.latest.windows(2).all(|w| w[0].published >= w[1].published));
+        let _ = kiosk.update(Message::HomeLoaded(Ok(data)));
+        assert_eq!(kiosk.title(), "望川区政务公开专区");
+        let _ = kiosk.view();
+    }
+
+    #[test]
+    fn an_unreadable_store_gives_a_message_not_a_blank_screen() {
+        let dir = tempfile::tempdir().unwrap();
+        let err = home::load(dir.path()).expect_err("no store here");
+        let (mut kiosk, _load) = Kiosk::new(Config::default(), dir.path().to_path_buf());
+        let _ = kiosk.update(Message::HomeLoaded(Err(err.clone())));
+        assert_eq!(kiosk.load_error.as_deref(), Some(err.as_str()));
+        assert_eq!(kiosk.title(), "政务公开专区");
+        let _ = kiosk.view();
+    }
+}
