@@ -15,7 +15,7 @@ use crate::store::{DocFilter, Facet, Item, Store};
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "gongkai-kiosk", version, about = "政务公开专区 touchscreen kiosk: offline government information, search, QR boards, printing")]
+#[command(name = "gongkai-kiosk", version, about = "Touchscreen kiosk for 政务公开专区: an offline, verified copy of published government information")]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
