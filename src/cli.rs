@@ -9,6 +9,7 @@ use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, ConfigError};
 use crate::content::{self, Board, BoardTarget, DocKind, Document, Faq, Guide, Validity};
+use crate::search::{Hit, ItemKind, SearchFilter, Searcher};
 use crate::store::{DocFilter, Facet, Item, Store};
 
 /// Exit code for bad configuration or usage.
@@ -82,6 +83,38 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Search documents, guides and FAQ (Chinese, traditional characters, pinyin, initials).
+    Search {
+        /// What to look for, e.g. 依申请公开, 依申請公開, ysqgk, zhengfuxxgk.
+        query: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+        /// Results while typing (titles and pinyin only), as the on-screen keyboard shows them.
+        #[arg(long)]
+        instant: bool,
+        /// Only documents of this kind (policy, notice, … or its Chinese name).
+        #[arg(long)]
+        kind: Option<String>,
+        /// Only documents of this key area.
+        #[arg(long)]
+        area: Option<String>,
+        #[arg(long)]
+        publisher: Option<String>,
+        #[arg(long)]
+        year: Option<i32>,
+        #[arg(long)]
+        validity: Option<String>,
+        /// Only this type of item: document, guide or faq.
+        #[arg(long = "type", value_name = "TYPE")]
+        item: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Queries that found nothing, per day (no personal data is kept), for the attendant.
+    ZeroResults {
+        #[arg(long)]
+        json: bool,
+    },
     /// Content version, source, counts and data directory.
     Status {
         #[arg(long)]
@@ -134,6 +167,33 @@ pub fn run(cli: Cli) -> ExitCode {
             list(&data_dir, what, &filter, by.as_deref(), limit, json)
         }
         Some(Command::Show { id, json }) => show(&data_dir, &id, json),
+        Some(Command::Search { query, limit, instant, kind, area, publisher, year, validity, item, json }) => {
+            let filter = match build_filter(kind, area, publisher, year, validity, None) {
+                Ok(f) => f,
+                Err(e) => {
+                    eprintln!("{e}");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            let item = match item.as_deref().map(|i| ItemKind::parse(i).ok_or(i)) {
+                None => None,
+                Some(Ok(i)) => Some(i),
+                Some(Err(i)) => {
+                    eprintln!("--type \"{i}\" is not one of: document, guide, faq");
+                    return ExitCode::from(EXIT_USAGE);
+                }
+            };
+            let filter = SearchFilter {
+                item,
+                kind: filter.kind,
+                area: filter.area,
+                publisher: filter.publisher,
+                year: filter.year,
+                validity: filter.validity,
+            };
+            search(&data_dir, &query, &filter, limit, instant, json)
+        }
+        Some(Command::ZeroResults { json }) => zero_results(&data_dir, json),
         Some(Command::Status { json }) => status(&data_dir, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
@@ -506,6 +566,111 @@ fn print_faq(out: &mut impl Write, q: &Faq) -> io::Result<()> {
     field(out, "相关文件", (!q.related_documents.is_empty()).then(|| q.related_documents.join("、")))?;
     field(out, "相关指南", (!q.related_guides.is_empty()).then(|| q.related_guides.join("、")))?;
     Ok(())
+}
+
+fn print_hit(out: &mut impl Write, n: usize, h: &Hit) -> io::Result<()> {
+    let meta = match h.item {
+        ItemKind::Document => format!(
+            "{}　{}　{}{}",
+            h.kind.map(|k| k.label()).unwrap_or_default(),
+            h.published.as_deref().unwrap_or_default(),
+            h.validity.map(|v| v.label()).unwrap_or_default(),
+            h.doc_no.as_deref().map(|d| format!("　{d}")).unwrap_or_default()
+        ),
+        other => other.label().to_string(),
+    };
+    writeln!(out, "{n:>2}. {}  [{}]{}", h.title.marked(), h.id, if h.by_pinyin { "  (拼音)" } else { "" })?;
+    writeln!(out, "    {meta}")?;
+    if let Some(s) = &h.snippet {
+        writeln!(out, "    {}", s.marked())?;
+    }
+    Ok(())
+}
+
+fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, instant: bool, json: bool) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let searcher = Searcher::new(&store)?;
+    let mut out = io::stdout().lock();
+    if instant {
+        let hits = searcher.instant(&store, query, limit)?;
+        if json {
+            writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?;
+        } else {
+            for (i, h) in hits.iter().enumerate() {
+                print_hit(&mut out, i + 1, h)?;
+            }
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    let results = searcher.search(&store, query, filter, limit, 0)?;
+    if results.total == 0 {
+        if let Err(e) = Searcher::record_zero_result(&store, query) {
+            tracing::warn!(error = %e, "could not record a zero-result query");
+        }
+    }
+    if json {
+        writeln!(out, "{}", serde_json::to_string_pretty(&results)?)?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    writeln!(out, "{} result(s) for \"{query}\"", results.total)?;
+    for (i, h) in results.hits.iter().enumerate() {
+        print_hit(&mut out, i + 1, h)?;
+    }
+    if results.total > 0 {
+        let c = &results.counts;
+        let show = |label: &str, v: &[(String, u64)], name: &dyn Fn(&str) -> String| -> String {
+            let parts: Vec<String> = v.iter().take(8).map(|(k, n)| format!("{} {n}", name(k))).collect();
+            format!("{label}：{}", parts.join("，"))
+        };
+        let kind_name = |k: &str| DocKind::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
+        let validity_name = |k: &str| Validity::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
+        let item_name = |k: &str| ItemKind::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
+        let same = |k: &str| k.to_string();
+        writeln!(out, "—")?;
+        for (label, values, name) in [
+            ("类型", &c.item, &item_name as &dyn Fn(&str) -> String),
+            ("类别", &c.kind, &kind_name),
+            ("重点领域", &c.area, &same),
+            ("年份", &c.year, &same),
+            ("有效性", &c.validity, &validity_name),
+        ] {
+            if !values.is_empty() {
+                writeln!(out, "{}", show(label, values, name))?;
+            }
+        }
+    } else {
+        if !results.suggestions.is_empty() {
+            writeln!(out, "try instead:")?;
+            for s in &results.suggestions {
+                writeln!(out, "  {} ({} results)", s.query, s.total)?;
+            }
+        }
+        if !results.related.is_empty() {
+            writeln!(out, "related guides and questions:")?;
+            for (i, h) in results.related.iter().enumerate() {
+                print_hit(&mut out, i + 1, h)?;
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn zero_results(data_dir: &Path, json: bool) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let mut stmt = store
+        .connection()
+        .prepare("SELECT day, query, count FROM zero_result_queries ORDER BY day DESC, count DESC, query")?;
+    let rows: Vec<(String, String, i64)> =
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    if json {
+        let v: Vec<_> = rows.iter().map(|(d, q, n)| serde_json::json!({"day": d, "query": q, "count": n})).collect();
+        println!("{}", serde_json::to_string_pretty(&v)?);
+    } else {
+        for (d, q, n) in rows {
+            println!("{d}  {n:>4}  {q}");
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn status(data_dir: &Path, json: bool) -> CmdResult {

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod logging;
+pub mod search;
 pub mod store;
 pub mod toml_reader;
 pub mod ui;

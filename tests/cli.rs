@@ -175,3 +175,35 @@ fn hash_pin_prints_a_usable_line() {
     assert!(gongkai_kiosk::config::verify_pin(parsed.attendant.pin_hash.as_deref().unwrap(), "135790"));
     assert!(!line.contains("135790"), "the PIN itself is never printed");
 }
+
+#[test]
+fn search_from_the_command_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let demo = demo();
+    assert!(kiosk(&data, &["import", demo.to_str().unwrap()]).status.success());
+    for q in ["依申请公开", "依申請公開", "ysqgk"] {
+        let out = kiosk(&data, &["search", q]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let text = stdout(&out);
+        let first = text.lines().find(|l| l.starts_with(" 1.")).unwrap_or_default();
+        assert!(first.contains("[guide-ysqgk]") && first.contains("【依申请公开】"), "{q}:\n{text}");
+    }
+    let out = kiosk(&data, &["search", "补贴", "--kind", "policy", "--json", "--limit", "3"]);
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("JSON");
+    assert!(v["total"].as_u64().unwrap() >= 2);
+    assert!(v["hits"].as_array().unwrap().iter().all(|h| h["kind"] == "policy"));
+    let out = kiosk(&data, &["search", "zfxxgk", "--instant"]);
+    assert!(stdout(&out).contains("【政府信息公开】"), "{}", stdout(&out));
+    let out = kiosk(&data, &["search", "补贴", "--type", "poster"]);
+    assert_eq!(out.status.code(), Some(2));
+
+    let out = kiosk(&data, &["search", "火星基地"]);
+    assert!(stdout(&out).starts_with("0 result(s)"));
+    let out = kiosk(&data, &["search", "11010119900307123X"]);
+    assert!(stdout(&out).starts_with("0 result(s)"));
+    let out = kiosk(&data, &["zero-results"]);
+    let text = stdout(&out);
+    assert!(text.contains("火星基地"), "{text}");
+    assert!(!text.contains("1101"), "ID numbers are never recorded: {text}");
+}

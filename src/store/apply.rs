@@ -101,7 +101,8 @@ impl Store {
                     d.published.to_string(), d.year(), d.validity.key(), d.interprets,
                     serde_json::to_string(d).expect("serializes"), r.hash
                 ],
-            )
+            )?;
+            crate::search::index::index_document(tx, d).map(|_| 1)
         })
         .map_err(sql)?;
         let guide_rows: Vec<_> = set
@@ -119,7 +120,8 @@ impl Store {
             tx.execute(
                 "INSERT OR REPLACE INTO guides (id, name, area, disclosure_request, data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
                 params![g.id, g.name, g.area, g.disclosure_request, serde_json::to_string(g).expect("serializes"), r.hash],
-            )
+            )?;
+            crate::search::index::index_guide(tx, g).map(|_| 1)
         })
         .map_err(sql)?;
         let board_rows: Vec<_> =
@@ -139,7 +141,8 @@ impl Store {
             tx.execute(
                 "INSERT OR REPLACE INTO faqs (id, question, area, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
                 params![q.id, q.question, q.area, serde_json::to_string(q).expect("serializes"), r.hash],
-            )
+            )?;
+            crate::search::index::index_faq(tx, q).map(|_| 1)
         })
         .map_err(sql)?;
 
@@ -248,6 +251,7 @@ fn sync_table<T>(
     }
     for id in existing.keys() {
         tx.execute(&format!("DELETE FROM {table} WHERE id = ?1"), [id])?;
+        crate::search::index::remove(tx, id)?;
         tx.execute("DELETE FROM blob_refs WHERE owner = ?1", [id])?;
         c.removed += 1;
     }

@@ -76,6 +76,7 @@ impl Store {
         store.refuse_newer()?;
         store.configure(false)?;
         store.migrate()?;
+        store.ensure_search_index()?;
         Ok(store)
     }
 
@@ -138,6 +139,25 @@ impl Store {
             tx.pragma_update(None, "user_version", target).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
             tx.commit().map_err(|e| StoreError::Sqlite { path, source: e })?;
             tracing::info!(version = target, "store schema migrated");
+        }
+        Ok(())
+    }
+
+    /// Builds the search index if it is empty while content exists (a store migrated from
+    /// before the index existed, or an index that was cleared to be repaired).
+    fn ensure_search_index(&mut self) -> Result<(), StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
+        let indexed: i64 = self.conn.query_row("SELECT count(*) FROM search_items", [], |r| r.get(0)).map_err(sql)?;
+        let items: i64 = self
+            .conn
+            .query_row("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM guides) + (SELECT count(*) FROM faqs)", [], |r| r.get(0))
+            .map_err(sql)?;
+        if indexed == 0 && items > 0 {
+            let tx = self.conn.transaction().map_err(sql)?;
+            let n = crate::search::index::rebuild(&tx).map_err(sql)?;
+            tx.commit().map_err(sql)?;
+            tracing::info!(items = n, "search index built");
         }
         Ok(())
     }

@@ -83,6 +83,8 @@ pub const MIGRATIONS: &[&str] = &[
         removed INTEGER NOT NULL
     );
     "#,
+    // 2: the search index (its tables are defined by the search module).
+    crate::search::index::SCHEMA,
 ];
 
 /// The schema version this build writes.

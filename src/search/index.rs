@@ -1,0 +1,188 @@
+//! The search index: `search_items` (one row per searchable item, with its title's pinyin
+//! readings) and `search_fts`, a contentless FTS5 table of folded bigram tokens. Items are added,
+//! changed and removed one by one inside the store's content transaction, so the index always
+//! matches the snapshot it belongs to.
+
+use rusqlite::{Connection, OptionalExtension, params};
+
+use super::fold::fold;
+use super::pinyin::{encode, title_readings};
+use super::tokens::index_text;
+use crate::content::{Document, Faq, Guide, markdown};
+
+/// Schema of the index (store migration 2).
+pub const SCHEMA: &str = r#"
+    CREATE TABLE search_items (
+        rowid INTEGER PRIMARY KEY,
+        id TEXT NOT NULL UNIQUE,
+        kind TEXT NOT NULL,
+        title TEXT NOT NULL,
+        readings TEXT NOT NULL
+    );
+    CREATE VIRTUAL TABLE search_fts USING fts5(
+        title, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+    CREATE TABLE zero_result_queries (
+        query TEXT NOT NULL,
+        day TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (query, day)
+    );
+"#;
+
+/// What kind of item a search hit is.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    Document,
+    Guide,
+    Faq,
+}
+
+impl ItemKind {
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemKind::Document => "document",
+            ItemKind::Guide => "guide",
+            ItemKind::Faq => "faq",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "document" => ItemKind::Document,
+            "guide" => ItemKind::Guide,
+            "faq" => ItemKind::Faq,
+            _ => return None,
+        })
+    }
+
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemKind::Document => "公开文件",
+            ItemKind::Guide => "办事指南",
+            ItemKind::Faq => "政策问答",
+        }
+    }
+}
+
+/// The text of a document as the index and the snippets see it: (title, body).
+pub fn document_text(d: &Document) -> (String, String) {
+    let mut title = d.title.clone();
+    for extra in d.doc_no.iter().chain(d.keywords.iter()) {
+        title.push('\n');
+        title.push_str(extra);
+    }
+    let mut body = markdown::plain_text(&d.body);
+    for extra in d.summary.iter().chain(std::iter::once(&d.publisher)).chain(d.index_no.iter()) {
+        body.push('\n');
+        body.push_str(extra);
+    }
+    (title, body)
+}
+
+pub fn guide_text(g: &Guide) -> (String, String) {
+    let mut parts: Vec<&str> = Vec::new();
+    parts.extend(g.code.as_deref());
+    parts.extend(g.conditions.iter().map(String::as_str));
+    parts.extend(g.materials.iter().map(|m| m.name.as_str()));
+    for s in &g.steps {
+        parts.push(&s.title);
+        parts.extend(s.detail.as_deref());
+    }
+    parts.extend([g.office.as_str(), g.location.as_str(), g.hours.as_str(), g.fee.as_str()]);
+    parts.extend(g.basis.iter().map(String::as_str));
+    for q in &g.faq {
+        parts.push(&q.question);
+        parts.push(&q.answer);
+    }
+    (g.name.clone(), parts.join("\n"))
+}
+
+pub fn faq_text(q: &Faq) -> (String, String) {
+    (q.question.clone(), q.answer.clone())
+}
+
+/// Adds or replaces one item in the index.
+pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &str) -> rusqlite::Result<()> {
+    let display_title = title.lines().next().unwrap_or_default();
+    let readings = encode(&title_readings(display_title));
+    let existing: Option<i64> =
+        conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let rowid = match existing {
+        Some(rowid) => {
+            conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
+            conn.execute(
+                "UPDATE search_items SET kind = ?2, title = ?3, readings = ?4 WHERE rowid = ?1",
+                params![rowid, kind.key(), display_title, readings],
+            )?;
+            rowid
+        }
+        None => {
+            conn.execute(
+                "INSERT INTO search_items (id, kind, title, readings) VALUES (?1, ?2, ?3, ?4)",
+                params![id, kind.key(), display_title, readings],
+            )?;
+            conn.last_insert_rowid()
+        }
+    };
+    conn.execute(
+        "INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
+        params![rowid, index_text(&fold(title)), index_text(&fold(body))],
+    )?;
+    Ok(())
+}
+
+/// Removes an item from the index (nothing happens if it is not there).
+pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+    let existing: Option<i64> =
+        conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    if let Some(rowid) = existing {
+        conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
+        conn.execute("DELETE FROM search_items WHERE rowid = ?1", [rowid])?;
+    }
+    Ok(())
+}
+
+pub fn index_document(conn: &Connection, d: &Document) -> rusqlite::Result<()> {
+    let (t, b) = document_text(d);
+    upsert(conn, &d.id, ItemKind::Document, &t, &b)
+}
+
+pub fn index_guide(conn: &Connection, g: &Guide) -> rusqlite::Result<()> {
+    let (t, b) = guide_text(g);
+    upsert(conn, &g.id, ItemKind::Guide, &t, &b)
+}
+
+pub fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
+    let (t, b) = faq_text(q);
+    upsert(conn, &q.id, ItemKind::Faq, &t, &b)
+}
+
+/// Rebuilds the whole index from the stored items (after the index is first created, or to
+/// repair it). Runs in the caller's transaction.
+pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
+    conn.execute("DELETE FROM search_fts", [])?;
+    conn.execute("DELETE FROM search_items", [])?;
+    let mut n = 0;
+    for table in ["documents", "guides", "faqs"] {
+        let rows: Vec<String> = {
+            let mut stmt = conn.prepare(&format!("SELECT data FROM {table} ORDER BY id"))?;
+            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
+        };
+        for json in rows {
+            let done = match table {
+                "documents" => serde_json::from_str::<Document>(&json).ok().map(|d| index_document(conn, &d)),
+                "guides" => serde_json::from_str::<Guide>(&json).ok().map(|g| index_guide(conn, &g)),
+                _ => serde_json::from_str::<Faq>(&json).ok().map(|q| index_faq(conn, &q)),
+            };
+            if let Some(r) = done {
+                r?;
+                n += 1;
+            }
+        }
+    }
+    Ok(n)
+}

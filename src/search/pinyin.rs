@@ -1,0 +1,207 @@
+//! Pinyin search of titles, guide names and FAQ questions: full pinyin (`zhengfu`), initials
+//! (`zfxxgk`) and any mix (`zhengfuxxgk`), with every reading of a polyphone (银行 yinhang,
+//! 重庆 chongqing, 长春 changchun).
+//!
+//! A title is stored as its readings, one group per character (`zheng fu xin xi gong kai`;
+//! polyphones as `xing/hang/heng`). A query matches if, starting at some character, each next
+//! character is typed as its full reading, as its initial (`z`, or `zh`/`ch`/`sh`), or — for the
+//! last character only — as the start of its reading (typing in progress).
+
+use pinyin::ToPinyinMulti;
+
+use super::fold::{fold_char, is_cjk};
+
+/// The readings of one character: lower-case plain pinyin, or the character itself for
+/// letters and digits.
+pub type Readings = Vec<String>;
+
+/// Readings of each searchable character of `title` (CJK, letters, digits); punctuation is
+/// skipped. Returns the readings and, for each, the char index in `title`.
+pub fn title_readings(title: &str) -> Vec<(usize, Readings)> {
+    let mut out = Vec::new();
+    for (i, c) in title.chars().enumerate() {
+        let f = fold_char(c);
+        if is_cjk(f) {
+            let mut r: Readings = Vec::new();
+            // the folded (simplified) character first, then the original for characters the
+            // dictionary only knows in one form
+            for ch in [f, c] {
+                if let Some(multi) = ch.to_pinyin_multi() {
+                    for p in multi {
+                        let plain = p.plain().replace('ü', "v");
+                        if !r.contains(&plain) && r.len() < 6 {
+                            r.push(plain);
+                        }
+                    }
+                }
+            }
+            if !r.is_empty() {
+                out.push((i, r));
+            }
+        } else if f.is_ascii_alphanumeric() {
+            out.push((i, vec![f.to_string()]));
+        }
+    }
+    out
+}
+
+/// Serializes readings for storage: groups separated by spaces, alternatives by `/`.
+pub fn encode(readings: &[(usize, Readings)]) -> String {
+    readings.iter().map(|(_, r)| r.join("/")).collect::<Vec<_>>().join(" ")
+}
+
+/// Parses what [`encode`] wrote.
+pub fn decode(s: &str) -> Vec<Readings> {
+    s.split(' ').filter(|g| !g.is_empty()).map(|g| g.split('/').map(str::to_string).collect()).collect()
+}
+
+/// The query as pinyin letters, if it is one: ASCII letters and digits only (spaces and `'`
+/// ignored), at least one letter.
+pub fn pinyin_query(q: &str) -> Option<String> {
+    let s: String = q.chars().filter(|c| !matches!(c, ' ' | '\'' | '　')).map(fold_char).collect();
+    (!s.is_empty() && s.chars().all(|c| c.is_ascii_alphanumeric()) && s.chars().any(|c| c.is_ascii_alphabetic()))
+        .then_some(s)
+}
+
+fn initials(r: &str) -> [Option<&str>; 2] {
+    let two = ["zh", "ch", "sh"].iter().find(|p| r.starts_with(**p)).map(|p| &r[..p.len()]);
+    [r.get(..1), two]
+}
+
+/// Groups of readings, one group per character, however they are stored.
+pub trait Groups {
+    fn len(&self) -> usize;
+    /// The `k`-th reading of group `g`, if any.
+    fn reading(&self, g: usize, k: usize) -> Option<&str>;
+}
+
+impl Groups for [Readings] {
+    fn len(&self) -> usize {
+        <[Readings]>::len(self)
+    }
+    fn reading(&self, g: usize, k: usize) -> Option<&str> {
+        self.get(g)?.get(k).map(String::as_str)
+    }
+}
+
+impl Groups for Vec<Readings> {
+    fn len(&self) -> usize {
+        <[Readings]>::len(self)
+    }
+    fn reading(&self, g: usize, k: usize) -> Option<&str> {
+        self.get(g)?.get(k).map(String::as_str)
+    }
+}
+
+/// Does `q` match the readings starting at group `start`? Returns the number of groups used.
+fn match_from<G: Groups + ?Sized>(q: &[u8], groups: &G, start: usize) -> Option<usize> {
+    fn go<G: Groups + ?Sized>(q: &[u8], groups: &G, g: usize) -> Option<usize> {
+        if q.is_empty() {
+            return Some(g);
+        }
+        if g >= groups.len() {
+            return None;
+        }
+        let mut k = 0;
+        while let Some(r) = groups.reading(g, k) {
+            k += 1;
+            let rb = r.as_bytes();
+            // full reading
+            if q.starts_with(rb) {
+                if let Some(end) = go(&q[rb.len()..], groups, g + 1) {
+                    return Some(end);
+                }
+            }
+            // initial
+            for ini in initials(r).into_iter().flatten() {
+                let ib = ini.as_bytes();
+                if ib.len() < rb.len() && q.starts_with(ib) {
+                    if let Some(end) = go(&q[ib.len()..], groups, g + 1) {
+                        return Some(end);
+                    }
+                }
+            }
+            // the rest of the query is the start of this reading (still typing)
+            if rb.starts_with(q) {
+                return Some(g + 1);
+            }
+        }
+        None
+    }
+    go(q, groups, start).map(|end| end - start)
+}
+
+/// Whether `q` matches starting exactly at group `start`: the number of groups it used.
+pub fn match_at<G: Groups + ?Sized>(q: &str, groups: &G, start: usize) -> Option<usize> {
+    if q.is_empty() {
+        return None;
+    }
+    match_from(q.as_bytes(), groups, start)
+}
+
+/// Where `q` matches in `groups`: (first group, number of groups), earliest start first.
+pub fn find<G: Groups + ?Sized>(q: &str, groups: &G) -> Option<(usize, usize)> {
+    let first = *q.as_bytes().first()?;
+    for start in 0..groups.len() {
+        let mut k = 0;
+        let mut possible = false;
+        while let Some(r) = groups.reading(start, k) {
+            possible |= r.as_bytes().first() == Some(&first);
+            k += 1;
+        }
+        if !possible {
+            continue;
+        }
+        if let Some(n) = match_from(q.as_bytes(), groups, start) {
+            return Some((start, n));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn groups(t: &str) -> Vec<Readings> {
+        title_readings(t).into_iter().map(|(_, r)| r).collect()
+    }
+
+    #[test]
+    fn full_initials_and_mixed() {
+        let g = groups("政府信息公开申请");
+        assert_eq!(find("zfxxgk", &g), Some((0, 6)));
+        assert_eq!(find("zhengfuxinxigongkai", &g), Some((0, 6)));
+        assert_eq!(find("zhengfuxxgk", &g), Some((0, 6)));
+        assert_eq!(find("xxgk", &g), Some((2, 4)));
+        assert_eq!(find("gongk", &g), Some((4, 2)), "typing in progress");
+        assert_eq!(find("ysqgk", &g), None);
+        assert_eq!(find("ysqgk", &groups("依申请公开")), Some((0, 5)));
+    }
+
+    #[test]
+    fn polyphones() {
+        assert!(find("yinhang", &groups("银行网点")).is_some());
+        assert!(find("chongqing", &groups("重庆市")).is_some());
+        assert!(find("changchun", &groups("长春")).is_some());
+        assert!(find("zhongyao", &groups("重要通知")).is_some());
+        assert!(find("yh", &groups("银行")).is_some());
+    }
+
+    #[test]
+    fn traditional_titles_have_readings() {
+        assert!(find("gatjm", &groups("港澳臺居民")).is_some());
+        assert!(find("jzz", &groups("居住證申領須知")).is_some());
+    }
+
+    #[test]
+    fn encode_round_trip() {
+        let r = title_readings("银行2024");
+        let g: Vec<Readings> = r.iter().map(|(_, x)| x.clone()).collect();
+        assert_eq!(decode(&encode(&r)), g);
+        assert!(pinyin_query("zfxxgk").is_some());
+        assert!(pinyin_query("ＺＦ").is_some());
+        assert!(pinyin_query("政府").is_none());
+        assert!(pinyin_query("2024").is_none());
+    }
+}

@@ -1,0 +1,719 @@
+//! Running searches: instant results while typing, ranked full results with filters and counts,
+//! snippets highlighted in the original characters, and suggestions when nothing is found.
+
+use std::collections::{HashMap, HashSet};
+use std::ops::Range;
+
+use chrono::Datelike;
+use rusqlite::params;
+use serde::Serialize;
+
+use super::fold::fold;
+use super::index::{ItemKind, document_text, faq_text, guide_text};
+use super::pinyin::{self, pinyin_query};
+use super::tokens::{Term, fts_query, term_query, terms};
+use crate::content::{DocKind, Validity};
+use crate::store::{Store, StoreError};
+
+/// Narrows full results. Document filters (kind, area, publisher, year, validity) leave guides
+/// and FAQ out when set.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    pub item: Option<ItemKind>,
+    pub kind: Option<DocKind>,
+    pub area: Option<String>,
+    pub publisher: Option<String>,
+    pub year: Option<i32>,
+    pub validity: Option<Validity>,
+}
+
+/// A text with the byte ranges to highlight.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Highlighted {
+    pub text: String,
+    pub highlights: Vec<Range<usize>>,
+}
+
+impl Highlighted {
+    /// The text with highlights marked 【like this】 (for the terminal).
+    pub fn marked(&self) -> String {
+        let mut out = String::new();
+        let mut at = 0;
+        for r in &self.highlights {
+            out.push_str(&self.text[at..r.start]);
+            out.push('【');
+            out.push_str(&self.text[r.clone()]);
+            out.push('】');
+            at = r.end;
+        }
+        out.push_str(&self.text[at..]);
+        out
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Hit {
+    pub id: String,
+    pub item: ItemKind,
+    pub title: Highlighted,
+    pub snippet: Option<Highlighted>,
+    /// For documents: kind, date, validity, 文号.
+    pub kind: Option<DocKind>,
+    pub published: Option<String>,
+    pub validity: Option<Validity>,
+    pub doc_no: Option<String>,
+    pub score: f64,
+    /// Found by its title's pinyin.
+    pub by_pinyin: bool,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FacetCounts {
+    pub item: Vec<(String, u64)>,
+    pub kind: Vec<(String, u64)>,
+    pub area: Vec<(String, u64)>,
+    pub publisher: Vec<(String, u64)>,
+    pub year: Vec<(String, u64)>,
+    pub validity: Vec<(String, u64)>,
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct Suggestion {
+    pub query: String,
+    pub total: u64,
+}
+
+#[derive(Debug, Clone, Default, PartialEq, Serialize)]
+pub struct SearchResults {
+    pub query: String,
+    pub total: u64,
+    pub hits: Vec<Hit>,
+    pub counts: FacetCounts,
+    /// When nothing was found: shorter queries that do find something.
+    pub suggestions: Vec<Suggestion>,
+    /// When nothing was found: FAQ entries and guides sharing words with the query.
+    pub related: Vec<Hit>,
+}
+
+/// One match before ranking and paging.
+#[derive(Debug, Clone)]
+struct Candidate {
+    rowid: i64,
+    id: String,
+    item: ItemKind,
+    title: String,
+    bm25: f64,
+    doc: Option<DocFacets>,
+    by_pinyin: bool,
+}
+
+#[derive(Debug, Clone)]
+struct DocFacets {
+    kind: String,
+    area: Option<String>,
+    publisher: String,
+    year: i32,
+    validity: String,
+    published: String,
+    doc_no: Option<String>,
+}
+
+/// Pinyin readings of every title, kept compact in memory (syllables interned).
+pub struct PinyinIndex {
+    syllables: Vec<String>,
+    readings: Vec<u16>,
+    /// Per group: start into `readings` (the next group's start ends it).
+    groups: Vec<u32>,
+    /// Per group: bit mask of first letters of its readings.
+    masks: Vec<u64>,
+    /// Per entry: (rowid, first group, group count).
+    entries: Vec<(i64, u32, u32)>,
+}
+
+fn letter_bit(b: u8) -> u64 {
+    match b {
+        b'a'..=b'z' => 1 << (b - b'a'),
+        b'0'..=b'9' => 1 << (26 + b - b'0'),
+        _ => 0,
+    }
+}
+
+impl PinyinIndex {
+    pub fn load(store: &Store) -> Result<Self, StoreError> {
+        let conn = store.connection();
+        let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
+        let mut idx = PinyinIndex { syllables: Vec::new(), readings: Vec::new(), groups: Vec::new(), masks: Vec::new(), entries: Vec::new() };
+        let mut intern: HashMap<String, u16> = HashMap::new();
+        let mut stmt = conn.prepare("SELECT rowid, readings FROM search_items ORDER BY rowid").map_err(sql)?;
+        let mut rows = stmt.query([]).map_err(sql)?;
+        while let Some(row) = rows.next().map_err(sql)? {
+            let rowid: i64 = row.get(0).map_err(sql)?;
+            let enc: String = row.get(1).map_err(sql)?;
+            let first = idx.groups.len() as u32;
+            for group in enc.split(' ').filter(|g| !g.is_empty()) {
+                idx.groups.push(idx.readings.len() as u32);
+                let mut mask = 0;
+                for r in group.split('/') {
+                    let n = intern.len() as u16;
+                    let id = *intern.entry(r.to_string()).or_insert_with(|| {
+                        idx.syllables.push(r.to_string());
+                        n
+                    });
+                    idx.readings.push(id);
+                    mask |= letter_bit(r.as_bytes()[0]);
+                }
+                idx.masks.push(mask);
+            }
+            idx.entries.push((rowid, first, idx.groups.len() as u32 - first));
+        }
+        idx.groups.push(idx.readings.len() as u32);
+        Ok(idx)
+    }
+
+    /// Entries whose title matches the pinyin query `q`, in index order, at most `limit`:
+    /// (rowid, first matching group, number of groups).
+    pub fn matches(&self, q: &str, limit: usize) -> Vec<(i64, usize, usize)> {
+        let Some(&first) = q.as_bytes().first() else { return Vec::new() };
+        let bit = letter_bit(first);
+        let mut out = Vec::new();
+        for &(rowid, start, count) in &self.entries {
+            let view = EntryGroups { idx: self, start: start as usize, count: count as usize };
+            for g in 0..count as usize {
+                if self.masks[start as usize + g] & bit == 0 {
+                    continue;
+                }
+                if let Some(n) = pinyin::match_at(q, &view, g) {
+                    out.push((rowid, g, n));
+                    break;
+                }
+            }
+            if out.len() >= limit {
+                break;
+            }
+        }
+        out
+    }
+}
+
+/// One entry's groups, read straight from the compact index.
+struct EntryGroups<'a> {
+    idx: &'a PinyinIndex,
+    start: usize,
+    count: usize,
+}
+
+impl pinyin::Groups for EntryGroups<'_> {
+    fn len(&self) -> usize {
+        self.count
+    }
+    fn reading(&self, g: usize, k: usize) -> Option<&str> {
+        if g >= self.count {
+            return None;
+        }
+        let gi = self.start + g;
+        let (a, b) = (self.idx.groups[gi] as usize, self.idx.groups[gi + 1] as usize);
+        (a + k < b).then(|| self.idx.syllables[self.idx.readings[a + k] as usize].as_str())
+    }
+}
+
+/// A search session over one store: keeps the pinyin index in memory.
+pub struct Searcher {
+    pinyin: PinyinIndex,
+}
+
+const TITLE_WEIGHT: f64 = 8.0;
+
+impl Searcher {
+    pub fn new(store: &Store) -> Result<Self, StoreError> {
+        Ok(Self { pinyin: PinyinIndex::load(store)? })
+    }
+
+    fn sql_err(store: &Store) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+        move |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e }
+    }
+
+    /// FTS candidates for an expression (optionally limited to the title column).
+    fn fts(&self, store: &Store, expr: &str, title_only: bool, limit: Option<usize>) -> Result<Vec<Candidate>, StoreError> {
+        let m = if title_only { format!("{{title}} : ({expr})") } else { expr.to_string() };
+        let limit_sql = limit.map(|l| format!("ORDER BY s LIMIT {l}")).unwrap_or_default();
+        let sql = format!(
+            "SELECT i.rowid, i.id, i.kind, i.title, bm25(search_fts, {TITLE_WEIGHT}, 1.0) AS s,
+                    d.kind, d.area, d.publisher, d.year, d.validity, d.published, d.doc_no
+             FROM search_fts JOIN search_items i ON i.rowid = search_fts.rowid
+             LEFT JOIN documents d ON d.id = i.id AND i.kind = 'document'
+             WHERE search_fts MATCH ?1 {limit_sql}"
+        );
+        let err = Self::sql_err(store);
+        let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
+        let rows = stmt
+            .query_map([m], |r| {
+                let kind: Option<String> = r.get(5)?;
+                Ok(Candidate {
+                    rowid: r.get(0)?,
+                    id: r.get(1)?,
+                    item: ItemKind::parse(&r.get::<_, String>(2)?).unwrap_or(ItemKind::Document),
+                    title: r.get(3)?,
+                    bm25: r.get(4)?,
+                    doc: match kind {
+                        Some(kind) => Some(DocFacets {
+                            kind,
+                            area: r.get(6)?,
+                            publisher: r.get(7)?,
+                            year: r.get(8)?,
+                            validity: r.get(9)?,
+                            published: r.get(10)?,
+                            doc_no: r.get(11)?,
+                        }),
+                        None => None,
+                    },
+                    by_pinyin: false,
+                })
+            })
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+
+    fn candidates_by_rowid(&self, store: &Store, rowids: &[i64]) -> Result<Vec<Candidate>, StoreError> {
+        let err = Self::sql_err(store);
+        let mut stmt = store
+            .connection()
+            .prepare_cached(
+                "SELECT i.rowid, i.id, i.kind, i.title, d.kind, d.area, d.publisher, d.year, d.validity, d.published, d.doc_no
+                 FROM search_items i LEFT JOIN documents d ON d.id = i.id AND i.kind = 'document' WHERE i.rowid = ?1",
+            )
+            .map_err(&err)?;
+        let mut out = Vec::new();
+        for rowid in rowids {
+            let c = stmt
+                .query_row([rowid], |r| {
+                    let kind: Option<String> = r.get(4)?;
+                    Ok(Candidate {
+                        rowid: r.get(0)?,
+                        id: r.get(1)?,
+                        item: ItemKind::parse(&r.get::<_, String>(2)?).unwrap_or(ItemKind::Document),
+                        title: r.get(3)?,
+                        bm25: -1.0,
+                        doc: match kind {
+                            Some(kind) => Some(DocFacets {
+                                kind,
+                                area: r.get(5)?,
+                                publisher: r.get(6)?,
+                                year: r.get(7)?,
+                                validity: r.get(8)?,
+                                published: r.get(9)?,
+                                doc_no: r.get(10)?,
+                            }),
+                            None => None,
+                        },
+                        by_pinyin: true,
+                    })
+                })
+                .map_err(&err)?;
+            out.push(c);
+        }
+        Ok(out)
+    }
+
+    /// Results while typing: titles (folded, bigram), titles by pinyin, guide names. Newest
+    /// and most relevant first, guides before documents on equal footing.
+    pub fn instant(&self, store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let folded = fold(query);
+        let ts = terms(&folded.chars);
+        let mut cands: Vec<Candidate> = Vec::new();
+        if let Some(expr) = fts_query(&ts, true) {
+            cands.extend(self.fts(store, &expr, true, Some(limit * 4))?);
+        }
+        let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
+        if let Some(p) = pinyin_query(query) {
+            let found = self.pinyin.matches(&p, limit * 4);
+            let seen: HashSet<i64> = cands.iter().map(|c| c.rowid).collect();
+            let new: Vec<i64> = found.iter().map(|f| f.0).filter(|r| !seen.contains(r)).collect();
+            for (rowid, start, n) in &found {
+                pinyin_spans.insert(*rowid, (*start, *n));
+            }
+            cands.extend(self.candidates_by_rowid(store, &new)?);
+        }
+        let this_year = chrono::Local::now().year();
+        cands.sort_by(|a, b| score(b, this_year).total_cmp(&score(a, this_year)));
+        cands.truncate(limit);
+        Ok(cands.into_iter().map(|c| self.hit(store, c, &ts, &pinyin_spans, false, this_year)).collect::<Result<_, _>>()?)
+    }
+
+    /// Ranked full results with filters, counts per filter and snippets; suggestions and
+    /// related guides and FAQ when nothing matches.
+    pub fn search(&self, store: &Store, query: &str, filter: &SearchFilter, limit: usize, offset: usize) -> Result<SearchResults, StoreError> {
+        let folded = fold(query);
+        let ts = terms(&folded.chars);
+        let mut results = SearchResults { query: query.to_string(), ..Default::default() };
+        let mut all = match fts_query(&ts, true) {
+            Some(expr) => self.fts(store, &expr, false, None)?,
+            None => Vec::new(),
+        };
+        let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
+        let mut ts = ts;
+        if let Some(p) = pinyin_query(query) {
+            let found = self.pinyin.matches(&p, 500);
+            let seen: HashSet<i64> = all.iter().map(|c| c.rowid).collect();
+            let new: Vec<i64> = found.iter().map(|f| f.0).filter(|r| !seen.contains(r)).collect();
+            for (rowid, start, n) in &found {
+                pinyin_spans.insert(*rowid, (*start, *n));
+            }
+            let by_pinyin = self.candidates_by_rowid(store, &new)?;
+            // What the pinyin stands for in the matched titles (ysqgk → 依申请公开) is searched in
+            // the full text too, so documents that only mention it are found as well.
+            let mut spelled: HashMap<String, usize> = HashMap::new();
+            for c in &by_pinyin {
+                if let Some(&(start, n)) = pinyin_spans.get(&c.rowid) {
+                    let r = pinyin::title_readings(&c.title);
+                    let chars: Vec<char> = c.title.chars().collect();
+                    if let (Some(a), Some(b)) = (r.get(start), r.get(start + n - 1)) {
+                        let word: String = chars[a.0..=b.0].iter().collect();
+                        if n >= 2 && word.chars().all(super::fold::is_cjk) {
+                            *spelled.entry(super::fold::fold_str(&word)).or_default() += 1;
+                        }
+                    }
+                }
+            }
+            let mut spelled: Vec<(String, usize)> = spelled.into_iter().collect();
+            spelled.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            spelled.truncate(3);
+            all.extend(by_pinyin);
+            let expansions: Vec<Term> = spelled.into_iter().map(|(w, _)| Term::Cjk(w.chars().collect())).collect();
+            let exprs: Vec<String> = expansions.iter().filter_map(|t| term_query(t, false)).collect();
+            if !exprs.is_empty() {
+                let mut at: HashMap<i64, usize> = all.iter().enumerate().map(|(i, c)| (c.rowid, i)).collect();
+                for c in self.fts(store, &exprs.join(" OR "), false, None)? {
+                    match at.get(&c.rowid) {
+                        // found by its title's pinyin and by the text: keep the text's relevance
+                        Some(&i) => all[i].bm25 = all[i].bm25.min(c.bm25),
+                        None => {
+                            at.insert(c.rowid, all.len());
+                            all.push(c);
+                        }
+                    }
+                }
+                ts.extend(expansions);
+            }
+        }
+        results.counts = counts(&all, filter);
+        let mut kept: Vec<Candidate> = all.into_iter().filter(|c| passes(c, filter, None)).collect();
+        results.total = kept.len() as u64;
+        let this_year = chrono::Local::now().year();
+        kept.sort_by(|a, b| score(b, this_year).total_cmp(&score(a, this_year)).then_with(|| a.id.cmp(&b.id)));
+        for c in kept.into_iter().skip(offset).take(limit) {
+            results.hits.push(self.hit(store, c, &ts, &pinyin_spans, true, this_year)?);
+        }
+        if results.total == 0 && !ts.is_empty() {
+            results.suggestions = self.suggestions(store, &ts)?;
+            results.related = self.related(store, &ts)?;
+        }
+        Ok(results)
+    }
+
+    /// Shorter queries that find something: each term alone, and the query without each term.
+    fn suggestions(&self, store: &Store, ts: &[Term]) -> Result<Vec<Suggestion>, StoreError> {
+        let mut tries: Vec<Vec<Term>> = Vec::new();
+        if ts.len() > 1 {
+            for skip in 0..ts.len() {
+                tries.push(ts.iter().enumerate().filter(|(i, _)| *i != skip).map(|(_, t)| t.clone()).collect());
+            }
+        }
+        // a long CJK run: its halves
+        for t in ts {
+            if let Term::Cjk(run) = t {
+                if run.len() >= 4 {
+                    let mid = run.len() / 2;
+                    tries.push(vec![Term::Cjk(run[..mid].to_vec())]);
+                    tries.push(vec![Term::Cjk(run[mid..].to_vec())]);
+                }
+            }
+        }
+        let mut out: Vec<Suggestion> = Vec::new();
+        for t in tries {
+            let Some(expr) = fts_query(&t, true) else { continue };
+            let total: i64 = store
+                .connection()
+                .query_row("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1", [expr], |r| r.get(0))
+                .map_err(Self::sql_err(store))?;
+            let query: String = t.iter().map(|x| x.chars().into_iter().collect::<String>()).collect::<Vec<_>>().join(" ");
+            if total > 0 && !out.iter().any(|s| s.query == query) {
+                out.push(Suggestion { query, total: total as u64 });
+            }
+        }
+        out.sort_by(|a, b| b.total.cmp(&a.total));
+        out.truncate(5);
+        Ok(out)
+    }
+
+    /// Guides and FAQ entries sharing any two-character word with the query.
+    fn related(&self, store: &Store, ts: &[Term]) -> Result<Vec<Hit>, StoreError> {
+        let mut parts: Vec<String> = Vec::new();
+        for t in ts {
+            if let Term::Cjk(run) = t {
+                for w in run.windows(2) {
+                    if let Some(q) = term_query(&Term::Cjk(w.to_vec()), false) {
+                        parts.push(q);
+                    }
+                }
+            }
+        }
+        if parts.is_empty() {
+            return Ok(Vec::new());
+        }
+        let expr = parts.join(" OR ");
+        let this_year = chrono::Local::now().year();
+        let mut cands: Vec<Candidate> = self.fts(store, &expr, false, None)?.into_iter().filter(|c| c.item != ItemKind::Document).collect();
+        cands.sort_by(|a, b| score(b, this_year).total_cmp(&score(a, this_year)));
+        cands.truncate(6);
+        cands.into_iter().map(|c| self.hit(store, c, &[], &HashMap::new(), false, this_year)).collect()
+    }
+
+    fn hit(
+        &self,
+        store: &Store,
+        c: Candidate,
+        ts: &[Term],
+        pinyin_spans: &HashMap<i64, (usize, usize)>,
+        with_snippet: bool,
+        this_year: i32,
+    ) -> Result<Hit, StoreError> {
+        let mut title = highlight(&c.title, ts);
+        if let Some((start, n)) = pinyin_spans.get(&c.rowid) {
+            let r = pinyin::title_readings(&c.title);
+            if let (Some(first), Some(last)) = (r.get(*start), r.get(start + n - 1)) {
+                let bytes: Vec<usize> = c.title.char_indices().map(|(i, _)| i).collect();
+                let from = bytes[first.0];
+                let to = bytes.get(last.0 + 1).copied().unwrap_or(c.title.len());
+                if title.highlights.is_empty() {
+                    title.highlights.push(from..to);
+                }
+            }
+        }
+        let snippet = if with_snippet { self.snippet(store, &c, ts)? } else { None };
+        let score = score(&c, this_year);
+        Ok(Hit {
+            id: c.id,
+            item: c.item,
+            title,
+            snippet,
+            kind: c.doc.as_ref().and_then(|d| DocKind::parse(&d.kind)),
+            published: c.doc.as_ref().map(|d| d.published.clone()),
+            validity: c.doc.as_ref().and_then(|d| Validity::parse(&d.validity)),
+            doc_no: c.doc.as_ref().and_then(|d| d.doc_no.clone()),
+            score,
+            by_pinyin: c.by_pinyin,
+        })
+    }
+
+    fn snippet(&self, store: &Store, c: &Candidate, ts: &[Term]) -> Result<Option<Highlighted>, StoreError> {
+        let body = match c.item {
+            ItemKind::Document => store.document(&c.id)?.map(|d| document_text(&d).1),
+            ItemKind::Guide => store.guide(&c.id)?.map(|g| guide_text(&g).1),
+            ItemKind::Faq => store.faq(&c.id)?.map(|q| faq_text(&q).1),
+        };
+        Ok(body.map(|b| snippet(&b, ts, 60)))
+    }
+
+    /// Records a query that found nothing, for the attendant's report — unless it may hold
+    /// something personal (long digit runs such as ID or phone numbers, e-mail addresses).
+    pub fn record_zero_result(store: &Store, query: &str) -> Result<bool, StoreError> {
+        let q: String = fold(query).text().split_whitespace().collect::<Vec<_>>().join(" ");
+        let mut digits = 0;
+        let mut max_digits = 0;
+        for c in q.chars() {
+            if c.is_ascii_digit() || c == 'x' {
+                digits += 1;
+                max_digits = max_digits.max(digits);
+            } else {
+                digits = 0;
+            }
+        }
+        if q.is_empty() || q.chars().count() > 30 || max_digits >= 5 || q.contains('@') {
+            return Ok(false);
+        }
+        let day = chrono::Local::now().format("%Y-%m-%d").to_string();
+        store
+            .connection()
+            .execute(
+                "INSERT INTO zero_result_queries (query, day, count) VALUES (?1, ?2, 1)
+                 ON CONFLICT (query, day) DO UPDATE SET count = count + 1",
+                params![q, day],
+            )
+            .map_err(Self::sql_err(store))?;
+        Ok(true)
+    }
+}
+
+/// Ranking: bm25 (title weighted), then validity (有效 above 失效/废止), recency, and guides.
+fn score(c: &Candidate, this_year: i32) -> f64 {
+    let relevance = -c.bm25; // bm25 is negative; larger is better here
+    let boost = match &c.doc {
+        Some(d) => {
+            let validity = match d.validity.as_str() {
+                "valid" => 1.0,
+                "amended" => 0.8,
+                _ => 0.5,
+            };
+            let age = (this_year - d.year).max(0) as f64;
+            validity * (1.0 + 0.5 * (1.0 - (age / 10.0).min(1.0)))
+        }
+        None if c.item == ItemKind::Guide => 1.6,
+        None => 1.2,
+    };
+    let pinyin_bonus = if c.by_pinyin { 1.0 } else { 0.0 };
+    relevance * boost + pinyin_bonus * boost
+}
+
+fn passes(c: &Candidate, f: &SearchFilter, skip: Option<&str>) -> bool {
+    let on = |name: &str| skip != Some(name);
+    if on("item") && f.item.is_some_and(|i| i != c.item) {
+        return false;
+    }
+    let doc_filter = f.kind.is_some() || f.area.is_some() || f.publisher.is_some() || f.year.is_some() || f.validity.is_some();
+    match &c.doc {
+        None => !(doc_filter
+            && ((on("kind") && f.kind.is_some())
+                || (on("area") && f.area.is_some())
+                || (on("publisher") && f.publisher.is_some())
+                || (on("year") && f.year.is_some())
+                || (on("validity") && f.validity.is_some()))),
+        Some(d) => {
+            (!on("kind") || f.kind.is_none_or(|k| k.key() == d.kind))
+                && (!on("area") || f.area.as_ref().is_none_or(|a| d.area.as_ref() == Some(a)))
+                && (!on("publisher") || f.publisher.as_ref().is_none_or(|p| &d.publisher == p))
+                && (!on("year") || f.year.is_none_or(|y| y == d.year))
+                && (!on("validity") || f.validity.is_none_or(|v| v.key() == d.validity))
+        }
+    }
+}
+
+/// Counts per value of each filter, over the matches that pass every other filter.
+fn counts(all: &[Candidate], f: &SearchFilter) -> FacetCounts {
+    fn tally(all: &[Candidate], f: &SearchFilter, name: &str, key: impl Fn(&Candidate) -> Option<String>) -> Vec<(String, u64)> {
+        let mut m: HashMap<String, u64> = HashMap::new();
+        for c in all.iter().filter(|c| passes(c, f, Some(name))) {
+            if let Some(k) = key(c) {
+                *m.entry(k).or_default() += 1;
+            }
+        }
+        let mut v: Vec<(String, u64)> = m.into_iter().collect();
+        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        v
+    }
+    let mut year = tally(all, f, "year", |c| c.doc.as_ref().map(|d| d.year.to_string()));
+    year.sort_by(|a, b| b.0.cmp(&a.0));
+    FacetCounts {
+        item: tally(all, f, "item", |c| Some(c.item.key().to_string())),
+        kind: tally(all, f, "kind", |c| c.doc.as_ref().map(|d| d.kind.clone())),
+        area: tally(all, f, "area", |c| c.doc.as_ref().and_then(|d| d.area.clone())),
+        publisher: tally(all, f, "publisher", |c| c.doc.as_ref().map(|d| d.publisher.clone())),
+        year,
+        validity: tally(all, f, "validity", |c| c.doc.as_ref().map(|d| d.validity.clone())),
+    }
+}
+
+/// Folded-character spans of every occurrence of every term in `chars`.
+fn term_spans(chars: &[char], ts: &[Term]) -> Vec<(usize, usize)> {
+    let mut spans = Vec::new();
+    for t in ts {
+        let needle = t.chars();
+        if needle.is_empty() || needle.len() > chars.len() {
+            continue;
+        }
+        let prefix_word = matches!(t, Term::Word(_));
+        let mut i = 0;
+        while i + needle.len() <= chars.len() {
+            if chars[i..i + needle.len()] == needle[..] {
+                let mut end = i + needle.len();
+                if prefix_word {
+                    while end < chars.len() && chars[end].is_alphanumeric() && !super::fold::is_cjk(chars[end]) {
+                        end += 1;
+                    }
+                }
+                spans.push((i, end));
+                i = end;
+            } else {
+                i += 1;
+            }
+        }
+    }
+    spans.sort();
+    // merge overlaps
+    let mut merged: Vec<(usize, usize)> = Vec::new();
+    for (a, b) in spans {
+        match merged.last_mut() {
+            Some(last) if a <= last.1 => last.1 = last.1.max(b),
+            _ => merged.push((a, b)),
+        }
+    }
+    merged
+}
+
+/// Highlights every term in `text` (a title), in its own characters.
+pub fn highlight(text: &str, ts: &[Term]) -> Highlighted {
+    let f = fold(text);
+    let highlights = term_spans(&f.chars, ts).into_iter().map(|(a, b)| f.original_range(a, b, text)).collect();
+    Highlighted { text: text.to_string(), highlights }
+}
+
+/// A window of about `width` characters around the densest match in `body`, highlighted.
+pub fn snippet(body: &str, ts: &[Term], width: usize) -> Highlighted {
+    let f = fold(body);
+    let spans = term_spans(&f.chars, ts);
+    let n = f.chars.len();
+    // the window start that covers the most matched characters
+    let mut best = (0usize, 0usize);
+    for &(a, _) in &spans {
+        let start = a.saturating_sub(width / 4);
+        let covered: usize = spans.iter().filter(|(x, y)| *x >= start && *y <= start + width).map(|(x, y)| y - x).sum();
+        if covered > best.1 {
+            best = (start, covered);
+        }
+    }
+    let start = best.0.min(n.saturating_sub(width));
+    let end = (start + width).min(n);
+    let range = f.original_range(start, end, body);
+    let mut text = String::new();
+    let lead = if start > 0 { "…" } else { "" };
+    text.push_str(lead);
+    let window = &body[range.clone()];
+    text.push_str(&window.replace(['\n', '\t'], " "));
+    let mut highlights = Vec::new();
+    for (a, b) in spans {
+        if a >= start && b <= end {
+            let r = f.original_range(a, b, body);
+            let shift = lead.len() as isize - range.start as isize;
+            highlights.push((r.start as isize + shift) as usize..(r.end as isize + shift) as usize);
+        }
+    }
+    if end < n {
+        text.push('…');
+    }
+    Highlighted { text, highlights }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn ts(q: &str) -> Vec<Term> {
+        terms(&fold(q).chars)
+    }
+
+    #[test]
+    fn highlights_land_on_original_characters() {
+        let h = highlight("港澳臺居民居住證申領須知", &ts("居住证"));
+        assert_eq!(h.marked(), "港澳臺居民【居住證】申領須知");
+        let s = snippet("本办法自2024年4月1日起施行。\n老年助餐补贴按月发放。", &ts("助餐 2024"), 40);
+        assert_eq!(s.marked(), "本办法自【2024】年4月1日起施行。 老年【助餐】补贴按月发放。");
+        let long = format!("{}重点在这里{}", "前".repeat(100), "后".repeat(100));
+        let s = snippet(&long, &ts("重点"), 30);
+        assert!(s.marked().starts_with('…') && s.marked().ends_with('…') && s.marked().contains("【重点】"), "{}", s.marked());
+    }
+
+    #[test]
+    fn word_prefix_highlight() {
+        let h = highlight("PM2.5浓度", &ts("pm"));
+        assert_eq!(h.marked(), "【PM2】.5浓度");
+    }
+}

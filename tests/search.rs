@@ -1,0 +1,212 @@
+//! Search against the demo content in a real store: the issue's own checks, recall against a
+//! brute-force scan, incremental indexing, filters, and no dead ends.
+
+mod common;
+
+use std::collections::BTreeSet;
+use std::fs;
+
+use common::{demo, demo_copy, edit};
+use gongkai_kiosk::content::{DocKind, markdown};
+use gongkai_kiosk::search::fold::fold_str;
+use gongkai_kiosk::search::index::document_text;
+use gongkai_kiosk::search::{ItemKind, SearchFilter, Searcher};
+use gongkai_kiosk::store::{DocFilter, Store};
+
+fn demo_store() -> (tempfile::TempDir, Store) {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.import_folder(&demo()).unwrap();
+    (dir, store)
+}
+
+fn ids(store: &Store, q: &str) -> Vec<String> {
+    let s = Searcher::new(store).unwrap();
+    s.search(store, q, &SearchFilter::default(), 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect()
+}
+
+#[test]
+fn disclosure_request_found_by_chinese_traditional_and_initials() {
+    let (_d, store) = demo_store();
+    for q in ["依申请公开", "依申請公開", "ysqgk"] {
+        let top: Vec<String> = ids(&store, q).into_iter().take(3).collect();
+        assert_eq!(top[0], "guide-ysqgk", "{q}: the 依申请公开 guide first, got {top:?}");
+        assert!(top.contains(&"wc-gkzn-2024".to_string()), "{q}: the disclosure guide document in the top 3: {top:?}");
+    }
+}
+
+#[test]
+fn two_character_queries_find_every_document_containing_them() {
+    let (_d, store) = demo_store();
+    let docs = store.documents(&DocFilter::default(), 1000, 0).unwrap();
+    let texts: Vec<(String, String)> = docs
+        .iter()
+        .map(|s| {
+            let d = store.document(&s.id).unwrap().unwrap();
+            let (t, b) = document_text(&d);
+            (d.id, fold_str(&format!("{t}\n{b}")))
+        })
+        .collect();
+    let s = Searcher::new(&store).unwrap();
+    let filter = SearchFilter { item: Some(ItemKind::Document), ..Default::default() };
+    for q in ["补贴", "公开", "标准", "老年", "申请", "住房", "教育", "税务", "街道", "居民", "证明", "通知", "资金", "臺灣", "办法"] {
+        let expected: BTreeSet<String> =
+            texts.iter().filter(|(_, t)| t.contains(&fold_str(q))).map(|(id, _)| id.clone()).collect();
+        let got: BTreeSet<String> = s.search(&store, q, &filter, 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect();
+        assert_eq!(got, expected, "query {q}");
+    }
+    // one character: every occurrence, including at the end of a run
+    for q in ["税", "粮", "臺", "号"] {
+        let expected: BTreeSet<String> =
+            texts.iter().filter(|(_, t)| t.contains(&fold_str(q))).map(|(id, _)| id.clone()).collect();
+        let got: BTreeSet<String> = s.search(&store, q, &filter, 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect();
+        assert_eq!(got, expected, "one-character query {q}");
+        assert!(!expected.is_empty() || q == "粮");
+    }
+}
+
+#[test]
+fn traditional_document_found_by_simplified_query_in_its_own_characters() {
+    let (_d, store) = demo_store();
+    let s = Searcher::new(&store).unwrap();
+    let r = s.search(&store, "港澳台居民居住证", &SearchFilter::default(), 5, 0).unwrap();
+    let hit = r.hits.iter().find(|h| h.id == "wc-zn-2024-gat").expect("found");
+    assert_eq!(hit.title.marked(), "【港澳臺居民居住證】申領須知");
+    let r = s.search(&store, "合法稳定就业", &SearchFilter::default(), 5, 0).unwrap();
+    let hit = r.hits.iter().find(|h| h.id == "wc-zn-2024-gat").expect("found by body");
+    assert!(hit.snippet.as_ref().unwrap().marked().contains("【合法穩定就業】"), "{:?}", hit.snippet);
+    // vocabulary differences fold too: 資訊 → 信息
+    assert!(ids(&store, "政府資訊公開").contains(&"wc-gkzn-2024".to_string()));
+}
+
+#[test]
+fn instant_results_while_typing() {
+    let (_d, store) = demo_store();
+    let s = Searcher::new(&store).unwrap();
+    for (q, spelled) in [("zfxxgk", "政府信息公开"), ("zhengfuxxgk", "政府信息公开"), ("zhengfuxinxigongkai", "政府信息公开"), ("政府信息", "政府信息")] {
+        let hits = s.instant(&store, q, 8).unwrap();
+        assert!(hits.len() >= 3, "{q}");
+        assert!(hits.iter().all(|h| fold_str(&h.title.text).contains(spelled)), "{q}: {hits:?}");
+        assert!(hits.iter().all(|h| !h.title.highlights.is_empty()), "{q}: every title shows what matched");
+    }
+    let hits = s.instant(&store, "jzz", 8).unwrap();
+    assert!(hits.iter().any(|h| h.id == "guide-jzz"), "guide names by initials");
+    assert!(hits.iter().any(|h| h.id == "wc-zn-2024-gat"), "traditional titles by initials");
+    let hits = s.instant(&store, "dib", 8).unwrap();
+    assert!(hits.iter().any(|h| h.title.text.contains("低保")), "still typing the second syllable");
+}
+
+#[test]
+fn filters_and_counts() {
+    let (_d, store) = demo_store();
+    let s = Searcher::new(&store).unwrap();
+    let all = s.search(&store, "补贴", &SearchFilter::default(), 1000, 0).unwrap();
+    let item_total: u64 = all.counts.item.iter().map(|(_, n)| n).sum();
+    assert_eq!(item_total, all.total);
+    let policies = SearchFilter { kind: Some(DocKind::Policy), ..Default::default() };
+    let r = s.search(&store, "补贴", &policies, 1000, 0).unwrap();
+    assert!(r.total > 0);
+    assert!(r.hits.iter().all(|h| h.kind == Some(DocKind::Policy)));
+    let policy_count = all.counts.kind.iter().find(|(k, _)| k == "policy").unwrap().1;
+    assert_eq!(r.total, policy_count, "the count shown for a filter is what choosing it gives");
+    let area = SearchFilter { area: Some("涉农补贴".into()), ..Default::default() };
+    let r = s.search(&store, "补贴", &area, 1000, 0).unwrap();
+    assert_eq!(r.total, all.counts.area.iter().find(|(a, _)| a == "涉农补贴").unwrap().1);
+    // counts for other values of the same filter stay visible while it is set
+    assert!(r.counts.area.len() > 1);
+    // valid documents rank above repealed ones with the same words
+    let r = s.search(&store, "公共租赁住房管理办法", &SearchFilter::default(), 10, 0).unwrap();
+    let pos = |id: &str| r.hits.iter().position(|h| h.id == id).unwrap();
+    assert!(pos("wc-gf-2023-gzf") < pos("wc-gf-2019-gzf"), "有效 above 废止");
+    // paging
+    let page2 = s.search(&store, "补贴", &SearchFilter::default(), 3, 3).unwrap();
+    assert_eq!(page2.hits.iter().map(|h| &h.id).collect::<Vec<_>>(), all.hits[3..6].iter().map(|h| &h.id).collect::<Vec<_>>());
+}
+
+#[test]
+fn no_dead_ends_and_nothing_personal_recorded() {
+    let (_d, store) = demo_store();
+    let s = Searcher::new(&store).unwrap();
+    let r = s.search(&store, "低保 火星", &SearchFilter::default(), 10, 0).unwrap();
+    assert_eq!(r.total, 0);
+    assert!(r.suggestions.iter().any(|x| x.query == "低保" && x.total > 0), "{:?}", r.suggestions);
+    assert!(r.related.iter().any(|h| h.id == "guide-dibao"), "{:?}", r.related);
+    assert!(r.related.iter().any(|h| h.item == ItemKind::Faq));
+    assert!(Searcher::record_zero_result(&store, "低保 火星").unwrap());
+    assert!(Searcher::record_zero_result(&store, "低保 火星").unwrap());
+    assert!(!Searcher::record_zero_result(&store, "张三 110101199003071234").unwrap(), "an ID number is never kept");
+    assert!(!Searcher::record_zero_result(&store, "13812345678").unwrap(), "a phone number is never kept");
+    assert!(!Searcher::record_zero_result(&store, "me@example.com").unwrap());
+    let rows: Vec<(String, i64)> = {
+        let mut stmt = store.connection().prepare("SELECT query, count FROM zero_result_queries").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert_eq!(rows, vec![("低保 火星".to_string(), 2)]);
+}
+
+#[test]
+fn indexing_follows_each_change_inside_the_import() {
+    let (tmp, src) = demo_copy();
+    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+    store.import_folder(&src).unwrap();
+    let rowids = |store: &Store| -> Vec<(String, i64)> {
+        let mut stmt = store.connection().prepare("SELECT id, rowid FROM search_items ORDER BY id").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    let before = rowids(&store);
+    assert!(ids(&store, "延长开放时间").contains(&"wc-gg-2024-tsg".to_string()));
+
+    edit(&src.join("docs/culture/library-hours.md"), "延长开放时间", "调整开放时间");
+    edit(&src.join("docs/culture/library-hours.md"), "少儿阅览室", "星空阅览室");
+    fs::remove_file(src.join("docs/city/water-outage.md")).unwrap();
+    let mut faq = fs::read_to_string(src.join("faq/social.toml")).unwrap();
+    faq.push_str("\n[[faq]]\nid = \"faq-new\"\nquestion = \"图书馆周一开门吗？\"\nanswer = \"周一闭馆整理，法定节假日照常开放。\"\n");
+    fs::write(src.join("faq/social.toml"), faq).unwrap();
+    store.import_folder(&src).unwrap();
+
+    assert!(ids(&store, "星空阅览室").contains(&"wc-gg-2024-tsg".to_string()), "changed text is found");
+    assert!(!ids(&store, "少儿阅览室").contains(&"wc-gg-2024-tsg".to_string()), "old text is gone");
+    assert!(ids(&store, "东岭片区").is_empty(), "a removed document is gone from the index");
+    assert_eq!(ids(&store, "闭馆整理").first().map(String::as_str), Some("faq-new"));
+    let after = rowids(&store);
+    // unchanged items keep their index rows: only changed ones were rewritten
+    let unchanged = before.iter().filter(|(id, _)| id != "wc-gg-2024-tsg" && id != "wc-tz-2024-ts");
+    for (id, rowid) in unchanged {
+        assert!(after.contains(&(id.clone(), *rowid)), "{id} was not touched");
+    }
+    // the same as a fresh index of the same content
+    let fresh_dir = tmp.path().join("fresh");
+    let mut fresh = Store::open(&fresh_dir).unwrap();
+    fresh.import_folder(&src).unwrap();
+    for q in ["补贴", "星空", "ysqgk", "税"] {
+        let mut a = ids(&store, q);
+        let mut b = ids(&fresh, q);
+        a.sort();
+        b.sort();
+        assert_eq!(a, b, "{q}");
+    }
+}
+
+#[test]
+fn a_store_without_an_index_builds_it_on_open() {
+    let (dir, store) = demo_store();
+    store.connection().execute_batch("DELETE FROM search_fts; DELETE FROM search_items;").unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert_eq!(ids(&store, "依申请公开")[0], "guide-ysqgk");
+}
+
+#[test]
+fn snippets_come_from_the_body_with_highlights() {
+    let (_d, store) = demo_store();
+    let s = Searcher::new(&store).unwrap();
+    let r = s.search(&store, "送餐", &SearchFilter::default(), 10, 0).unwrap();
+    let hit = r.hits.iter().find(|h| h.id == "wc-zc-2024-lnzc").unwrap();
+    let sn = hit.snippet.as_ref().unwrap();
+    assert!(sn.marked().contains("【送餐】"), "{}", sn.marked());
+    for h in &sn.highlights {
+        assert_eq!(&sn.text[h.clone()], "送餐");
+    }
+    let body = markdown::plain_text(&store.document("wc-zc-2024-lnzc").unwrap().unwrap().body);
+    assert!(body.contains("送餐"));
+}
