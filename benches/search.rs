@@ -1,0 +1,288 @@
+//! Search benchmark: this design (folded CJK bigrams in FTS5, pinyin over titles) against a
+//! plain FTS5 trigram index of the same corpus, measured in the same run.
+//!
+//!     cargo bench --bench search                    # 100,000 documents
+//!     BENCH_DOCS=500000 cargo bench --bench search
+//!
+//! Reports index build time, index size ÷ text size, p50/p95 latency of instant search and of
+//! ranked full search with snippets over 220 queries (55% two-character words, one-character,
+//! traditional, pinyin, longer words), and recall of every query of two or more characters
+//! against a brute-force substring scan of the folded text.
+
+use std::collections::HashSet;
+use std::time::{Duration, Instant};
+
+use chrono::NaiveDate;
+use gongkai_kiosk::content::{ContentSet, Disclosure, DocKind, Document, KEY_AREAS, Site, Validity};
+use gongkai_kiosk::search::fold::fold_str;
+use gongkai_kiosk::search::{ItemKind, SearchFilter, Searcher};
+use gongkai_kiosk::store::Store;
+use rusqlite::Connection;
+
+/// Real terms of government information (2 to 6 characters).
+const TERMS: &[&str] = &[
+    "政府信息公开", "依申请公开", "最低生活保障", "临时救助", "特困人员", "养老服务", "老年助餐", "居家养老", "义务教育", "招生入学",
+    "随迁子女", "学前教育", "医疗保险", "养老保险", "失业保险", "工伤保险", "就业补贴", "创业担保贷款", "职业技能培训", "公共租赁住房",
+    "保障性住房", "棚户区改造", "老旧小区改造", "耕地地力保护", "农机购置补贴", "高标准农田", "安全生产", "隐患排查", "应急预案", "防汛抗旱",
+    "垃圾分类", "生态环境", "大气污染防治", "水污染防治", "财政预算", "财政决算", "三公经费", "政府采购", "公共资源交易", "招标投标",
+    "行政许可", "行政处罚", "行政复议", "政务服务", "一网通办", "跨省通办", "营商环境", "减税降费", "增值税", "个人所得税",
+    "社会保险费", "住房公积金", "户籍管理", "居住证", "身份证", "食品安全", "药品监管", "市场监管", "城市管理", "市政设施",
+    "公共文化服务", "图书馆", "文化馆", "全民健身", "卫生健康", "疫苗接种", "家庭医生", "基层医疗", "残疾人", "退役军人",
+    "乡村振兴", "人居环境", "集体经济", "征地补偿", "房屋征收", "城乡规划", "国土空间", "重大项目", "统计公报", "人口普查",
+];
+const CONNECT: &[&str] = &["关于", "进一步做好", "加强", "规范", "做好", "推进", "落实", "完善"];
+const SUFFIX: &[&str] = &["的通知", "实施办法", "工作方案", "的公告", "管理办法", "实施细则", "的意见", "工作要点"];
+const SENTENCES: &[&str] = &[
+    "根据有关法律法规和上级文件精神，结合本区实际，制定本办法。",
+    "各街道、各部门要高度重视，加强组织领导，明确责任分工，确保各项工作落到实处。",
+    "符合条件的居民可以向户籍所在地街道便民服务中心提出申请，并提交相关材料。",
+    "区财政部门负责资金保障，区审计部门负责监督检查，发现问题及时整改。",
+    "办理结果应当在政府门户网站和政务公开专区公开，接受社会监督。",
+    "对工作中推诿扯皮、弄虚作假的单位和个人，依法依规追究责任。",
+    "本通知自印发之日起施行，有效期五年。此前规定与本通知不一致的，以本通知为准。",
+    "咨询电话请拨打区政务服务热线，工作日上午九点至下午五点有专人接听。",
+];
+
+struct Rng(u64);
+impl Rng {
+    fn next(&mut self) -> usize {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0 as usize
+    }
+    fn pick<'a>(&mut self, v: &[&'a str]) -> &'a str {
+        v[self.next() % v.len()]
+    }
+}
+
+fn corpus(n: usize) -> Vec<Document> {
+    let mut rng = Rng(0x9E37_79B9_7F4A_7C15);
+    let kinds = [DocKind::Policy, DocKind::Notice, DocKind::Regulation, DocKind::Plan, DocKind::Budget, DocKind::Statistics];
+    let validity = [Validity::Valid, Validity::Valid, Validity::Valid, Validity::Expired, Validity::Repealed];
+    (0..n)
+        .map(|i| {
+            let mut title = format!("{}{}{}", rng.pick(CONNECT), rng.pick(TERMS), rng.pick(SUFFIX));
+            while title.chars().count() < 10 {
+                title.insert_str(0, rng.pick(TERMS));
+            }
+            let title: String = title.chars().take(30).collect();
+            let target = 500 + rng.next() % 2500;
+            let mut body = String::new();
+            while body.chars().count() < target {
+                body.push_str(rng.pick(TERMS));
+                body.push_str("工作");
+                body.push_str(rng.pick(SENTENCES));
+                if rng.next() % 5 == 0 {
+                    body.push_str("\n\n");
+                }
+            }
+            // one document in twenty is published in traditional characters
+            let (title, body) = if i % 20 == 7 { (hanconv::s2t(&title), hanconv::s2t(&body)) } else { (title, body) };
+            let v = validity[rng.next() % validity.len()];
+            Document {
+                id: format!("d{i}"),
+                title,
+                kind: kinds[rng.next() % kinds.len()],
+                index_no: None,
+                category: None,
+                publisher: "基准区人民政府".into(),
+                doc_no: None,
+                written: None,
+                published: NaiveDate::from_ymd_opt(2015 + (rng.next() % 10) as i32, 1 + (rng.next() % 12) as u32, 1 + (rng.next() % 28) as u32).unwrap(),
+                effective: None,
+                validity: v,
+                repealed: None,
+                disclosure: Disclosure::Proactive,
+                area: Some(KEY_AREAS[rng.next() % KEY_AREAS.len()].to_string()),
+                keywords: Vec::new(),
+                summary: None,
+                url: None,
+                attachments: Vec::new(),
+                interprets: None,
+                body,
+                images: Vec::new(),
+                source: String::new(),
+            }
+        })
+        .collect()
+}
+
+#[derive(Clone)]
+struct Query {
+    text: String,
+    class: &'static str,
+}
+
+fn queries() -> Vec<Query> {
+    let mut rng = Rng(0xD1B5_4A32_D192_ED03);
+    let mut out = Vec::new();
+    let two: Vec<String> = TERMS.iter().flat_map(|t| {
+        let c: Vec<char> = t.chars().collect();
+        c.chunks(2).filter(|w| w.len() == 2).map(|w| w.iter().collect::<String>()).collect::<Vec<_>>()
+    }).collect::<HashSet<_>>().into_iter().collect::<Vec<_>>();
+    let mut two = two;
+    two.sort();
+    for _ in 0..121 {
+        out.push(Query { text: two[rng.next() % two.len()].clone(), class: "2 characters" });
+    }
+    for c in ["税", "粮", "证", "房", "医", "保", "学", "街", "补", "险", "农", "款", "图", "核", "灾"] {
+        out.push(Query { text: c.into(), class: "1 character" });
+    }
+    for _ in 0..30 {
+        let t = TERMS[rng.next() % TERMS.len()];
+        out.push(Query { text: hanconv::s2t(t), class: "traditional" });
+    }
+    for _ in 0..30 {
+        let t = TERMS[rng.next() % TERMS.len()];
+        out.push(Query { text: t.into(), class: "3-6 characters" });
+    }
+    for t in ["zfxxgk", "ysqgk", "zdshbz", "ylfw", "ywjy", "yibaoxian", "butie", "jiuye", "zhengfuxxgk", "gzf", "laonian", "jsjf", "hjgl", "wsjk", "shbx", "zhufang", "cbzb", "ylbx", "ggwhfw", "jzz", "xzxk", "zfcg", "aqsc", "ljfl", "zhengwu", "czys", "tjgb", "xczx", "cjr", "shjz"] {
+        out.push(Query { text: t.into(), class: "pinyin" });
+    }
+    out
+}
+
+fn pct(mut v: Vec<Duration>) -> (f64, f64) {
+    v.sort();
+    let ms = |d: Duration| d.as_secs_f64() * 1e3;
+    (ms(v[v.len() / 2]), ms(v[(v.len() * 95).div_ceil(100) - 1]))
+}
+
+fn table_bytes(conn: &Connection, like: &str) -> u64 {
+    conn.query_row("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE ?1", [like], |r| r.get::<_, i64>(0)).unwrap() as u64
+}
+
+fn main() {
+    let n: usize = std::env::var("BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(100_000);
+    let tmp = tempfile::tempdir().unwrap();
+    let t = Instant::now();
+    let docs = corpus(n);
+    let text_bytes: u64 = docs.iter().map(|d| (d.title.len() + d.body.len()) as u64).sum();
+    println!("corpus: {n} documents, {:.1} MB of text, generated in {:.1} s", text_bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+
+    // ---- this design, in the real store ----
+    let mut store = Store::open(&tmp.path().join("store")).unwrap();
+    let set = ContentSet {
+        site: Site { name: "基准".into(), government: "基准区".into(), ..Default::default() },
+        documents: docs.clone(),
+        ..Default::default()
+    };
+    let t = Instant::now();
+    store.apply(&set, "bench").unwrap();
+    let import = t.elapsed();
+    let t = Instant::now();
+    {
+        let conn = store.connection();
+        conn.execute_batch("BEGIN").unwrap();
+        gongkai_kiosk::search::index::rebuild(conn).unwrap();
+        conn.execute_batch("COMMIT").unwrap();
+    }
+    let rebuild = t.elapsed();
+    let ours_bytes = table_bytes(store.connection(), "search_%");
+    println!("bigram: import with index {:.1} s; full index rebuild {:.1} s; index {:.1} MB = {:.2} × text",
+        import.as_secs_f64(), rebuild.as_secs_f64(), ours_bytes as f64 / 1e6, ours_bytes as f64 / text_bytes as f64);
+
+    // ---- baseline: plain FTS5 trigram over the original text ----
+    let base = Connection::open(tmp.path().join("trigram.sqlite")).unwrap();
+    base.execute_batch("PRAGMA journal_mode=WAL; CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='trigram');").unwrap();
+    let t = Instant::now();
+    base.execute_batch("BEGIN").unwrap();
+    {
+        let mut ins = base.prepare("INSERT INTO t (rowid, title, body) VALUES (?1, ?2, ?3)").unwrap();
+        for (i, d) in docs.iter().enumerate() {
+            ins.execute(rusqlite::params![i as i64 + 1, d.title, d.body]).unwrap();
+        }
+    }
+    base.execute_batch("COMMIT").unwrap();
+    let base_build = t.elapsed();
+    let base_index = table_bytes(&base, "t_%") - table_bytes(&base, "t_content");
+    let base_total = table_bytes(&base, "t%");
+    println!("trigram: build {:.1} s; index {:.1} MB = {:.2} × text (with its stored text: {:.2} ×)",
+        base_build.as_secs_f64(), base_index as f64 / 1e6, base_index as f64 / text_bytes as f64, base_total as f64 / text_bytes as f64);
+
+    // ---- latency ----
+    let qs = queries();
+    let searcher = Searcher::new(&store).unwrap();
+    let docs_only = SearchFilter { item: Some(ItemKind::Document), ..Default::default() };
+    let (mut inst, mut full, mut b_inst, mut b_full) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+    let mut totals = Vec::new();
+    let mut base_totals = Vec::new();
+    for q in &qs {
+        let t = Instant::now();
+        let _ = searcher.instant(&store, &q.text, 8).unwrap();
+        inst.push(t.elapsed());
+        let t = Instant::now();
+        let r = searcher.search(&store, &q.text, &docs_only, 20, 0).unwrap();
+        full.push(t.elapsed());
+        totals.push(r.total);
+        // baseline: the query as typed (trigram needs 3 characters to use its index)
+        let phrase = format!("\"{}\"", q.text.replace('"', ""));
+        let t = Instant::now();
+        let _: Vec<i64> = base
+            .prepare_cached("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rank LIMIT 8")
+            .unwrap()
+            .query_map([format!("title : {phrase}")], |r| r.get(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default();
+        b_inst.push(t.elapsed());
+        let t = Instant::now();
+        let _: Vec<String> = base
+            .prepare_cached("SELECT snippet(t, 1, '【', '】', '…', 20) FROM t WHERE t MATCH ?1 ORDER BY rank LIMIT 20")
+            .unwrap()
+            .query_map([phrase.clone()], |r| r.get(0))
+            .map(|rows| rows.filter_map(Result::ok).collect())
+            .unwrap_or_default();
+        b_full.push(t.elapsed());
+        let count: i64 = base.query_row("SELECT count(*) FROM t WHERE t MATCH ?1", [phrase], |r| r.get(0)).unwrap_or(0);
+        base_totals.push(count as u64);
+    }
+    let (a, b) = pct(inst.clone());
+    let (c, d) = pct(b_inst.clone());
+    println!("instant search p50/p95: bigram {a:.2} / {b:.2} ms; trigram {c:.2} / {d:.2} ms");
+    let (a, b) = pct(full.clone());
+    let (c, d) = pct(b_full.clone());
+    println!("full search with snippets p50/p95: bigram {a:.2} / {b:.2} ms; trigram {c:.2} / {d:.2} ms");
+    for class in ["2 characters", "1 character", "traditional", "3-6 characters", "pinyin"] {
+        let idx: Vec<usize> = (0..qs.len()).filter(|&i| qs[i].class == class).collect();
+        let (a, b) = pct(idx.iter().map(|&i| full[i]).collect());
+        let (c, d) = pct(idx.iter().map(|&i| inst[i]).collect());
+        println!("  {class:<15} ({:>3} queries) full p50/p95 {a:.2} / {b:.2} ms, instant {c:.2} / {d:.2} ms", idx.len());
+    }
+
+    // ---- recall against a brute-force scan of the folded text ----
+    let t = Instant::now();
+    // exactly the text the index sees (title, 文号, keywords; body, publisher, …)
+    let folded: Vec<String> = docs
+        .iter()
+        .map(|d| {
+            let (t, b) = gongkai_kiosk::search::index::document_text(d);
+            fold_str(&format!("{t}\n{b}"))
+        })
+        .collect();
+    let (mut checked, mut full_recall, mut base_full_recall) = (0, 0, 0);
+    let (mut expected_sum, mut found_sum, mut base_found_sum) = (0u64, 0u64, 0u64);
+    for (i, q) in qs.iter().enumerate() {
+        if q.class == "pinyin" || q.class == "1 character" {
+            continue;
+        }
+        let needle = fold_str(&q.text);
+        let expected = folded.iter().filter(|t| t.contains(&needle)).count() as u64;
+        checked += 1;
+        expected_sum += expected;
+        found_sum += totals[i].min(expected);
+        base_found_sum += base_totals[i].min(expected);
+        if totals[i] == expected {
+            full_recall += 1;
+        }
+        if base_totals[i] == expected {
+            base_full_recall += 1;
+        }
+    }
+    println!(
+        "recall over {checked} queries of ≥ 2 characters (brute-force scan, {:.0} s): bigram {:.2}% of matches, {full_recall}/{checked} queries complete; trigram {:.2}%, {base_full_recall}/{checked} complete",
+        t.elapsed().as_secs_f64(),
+        100.0 * found_sum as f64 / expected_sum.max(1) as f64,
+        100.0 * base_found_sum as f64 / expected_sum.max(1) as f64,
+    );
+}
