@@ -17,10 +17,24 @@ pub const SCHEMA: &str = r#"
         id TEXT NOT NULL UNIQUE,
         kind TEXT NOT NULL,
         title TEXT NOT NULL,
-        readings TEXT NOT NULL
+        readings TEXT NOT NULL,
+        -- documents only: what ranking, filters and counts need, without reading the document
+        doc_kind TEXT,
+        area TEXT,
+        publisher TEXT,
+        year INTEGER,
+        validity TEXT,
+        published TEXT,
+        doc_no TEXT
     );
     CREATE VIRTUAL TABLE search_fts USING fts5(
         title, body,
+        content = '', contentless_delete = 1,
+        tokenize = 'unicode61 remove_diacritics 0'
+    );
+    -- titles alone, for instant search while typing
+    CREATE VIRTUAL TABLE search_titles USING fts5(
+        title,
         content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 0'
     );
@@ -105,33 +119,70 @@ pub fn faq_text(q: &Faq) -> (String, String) {
     (q.question.clone(), q.answer.clone())
 }
 
+/// What search results show and filter on for a document.
+#[derive(Debug, Clone, Default)]
+pub struct DocMeta {
+    pub kind: String,
+    pub area: Option<String>,
+    pub publisher: String,
+    pub year: i32,
+    pub validity: String,
+    pub published: String,
+    pub doc_no: Option<String>,
+}
+
+impl DocMeta {
+    pub fn of(d: &Document) -> Self {
+        DocMeta {
+            kind: d.kind.key().to_string(),
+            area: d.area.clone(),
+            publisher: d.publisher.clone(),
+            year: d.year(),
+            validity: d.validity.key().to_string(),
+            published: d.published.to_string(),
+            doc_no: d.doc_no.clone(),
+        }
+    }
+}
+
 /// Adds or replaces one item in the index.
-pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &str) -> rusqlite::Result<()> {
+pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &str, meta: Option<&DocMeta>) -> rusqlite::Result<()> {
     let display_title = title.lines().next().unwrap_or_default();
     let readings = encode(&title_readings(display_title));
     let existing: Option<i64> =
         conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
-    let rowid = match existing {
-        Some(rowid) => {
-            conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
-            conn.execute(
-                "UPDATE search_items SET kind = ?2, title = ?3, readings = ?4 WHERE rowid = ?1",
-                params![rowid, kind.key(), display_title, readings],
-            )?;
-            rowid
-        }
-        None => {
-            conn.execute(
-                "INSERT INTO search_items (id, kind, title, readings) VALUES (?1, ?2, ?3, ?4)",
-                params![id, kind.key(), display_title, readings],
-            )?;
-            conn.last_insert_rowid()
-        }
-    };
+    if let Some(rowid) = existing {
+        conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
+        conn.execute("DELETE FROM search_titles WHERE rowid = ?1", [rowid])?;
+        conn.execute("DELETE FROM search_items WHERE rowid = ?1", [rowid])?;
+    }
+    let m = meta.cloned().unwrap_or_default();
+    let has = meta.is_some();
+    conn.execute(
+        "INSERT INTO search_items (rowid, id, kind, title, readings, doc_kind, area, publisher, year, validity, published, doc_no)
+         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
+        params![
+            existing,
+            id,
+            kind.key(),
+            display_title,
+            readings,
+            has.then_some(&m.kind),
+            m.area,
+            has.then_some(&m.publisher),
+            has.then_some(m.year),
+            has.then_some(&m.validity),
+            has.then_some(&m.published),
+            m.doc_no
+        ],
+    )?;
+    let rowid = conn.last_insert_rowid();
+    let title_tokens = index_text(&fold(title));
     conn.execute(
         "INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
-        params![rowid, index_text(&fold(title)), index_text(&fold(body))],
+        params![rowid, title_tokens, index_text(&fold(body))],
     )?;
+    conn.execute("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)", params![rowid, title_tokens])?;
     Ok(())
 }
 
@@ -141,6 +192,7 @@ pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
         conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     if let Some(rowid) = existing {
         conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
+        conn.execute("DELETE FROM search_titles WHERE rowid = ?1", [rowid])?;
         conn.execute("DELETE FROM search_items WHERE rowid = ?1", [rowid])?;
     }
     Ok(())
@@ -148,23 +200,24 @@ pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
 
 pub fn index_document(conn: &Connection, d: &Document) -> rusqlite::Result<()> {
     let (t, b) = document_text(d);
-    upsert(conn, &d.id, ItemKind::Document, &t, &b)
+    upsert(conn, &d.id, ItemKind::Document, &t, &b, Some(&DocMeta::of(d)))
 }
 
 pub fn index_guide(conn: &Connection, g: &Guide) -> rusqlite::Result<()> {
     let (t, b) = guide_text(g);
-    upsert(conn, &g.id, ItemKind::Guide, &t, &b)
+    upsert(conn, &g.id, ItemKind::Guide, &t, &b, None)
 }
 
 pub fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
     let (t, b) = faq_text(q);
-    upsert(conn, &q.id, ItemKind::Faq, &t, &b)
+    upsert(conn, &q.id, ItemKind::Faq, &t, &b, None)
 }
 
 /// Rebuilds the whole index from the stored items (after the index is first created, or to
 /// repair it). Runs in the caller's transaction.
 pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
     conn.execute("DELETE FROM search_fts", [])?;
+    conn.execute("DELETE FROM search_titles", [])?;
     conn.execute("DELETE FROM search_items", [])?;
     let mut n = 0;
     for table in ["documents", "guides", "faqs"] {

@@ -232,42 +232,116 @@ impl Searcher {
         move |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e }
     }
 
-    /// FTS candidates for an expression (optionally limited to the title column).
-    fn fts(&self, store: &Store, expr: &str, title_only: bool, limit: Option<usize>) -> Result<Vec<Candidate>, StoreError> {
-        let m = if title_only { format!("{{title}} : ({expr})") } else { expr.to_string() };
-        let limit_sql = limit.map(|l| format!("ORDER BY s LIMIT {l}")).unwrap_or_default();
+    /// The columns every candidate query selects, after `score`.
+    const COLUMNS: &'static str =
+        "i.rowid, i.id, i.kind, i.title, i.doc_kind, i.area, i.publisher, i.year, i.validity, i.published, i.doc_no";
+
+    fn candidate(r: &rusqlite::Row<'_>, score: f64, by_pinyin: bool) -> rusqlite::Result<Candidate> {
+        let kind: Option<String> = r.get(4)?;
+        Ok(Candidate {
+            rowid: r.get(0)?,
+            id: r.get(1)?,
+            item: ItemKind::parse(&r.get::<_, String>(2)?).unwrap_or(ItemKind::Document),
+            title: r.get(3)?,
+            bm25: score,
+            doc: match kind {
+                Some(kind) => Some(DocFacets {
+                    kind,
+                    area: r.get(5)?,
+                    publisher: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
+                    year: r.get::<_, Option<i32>>(7)?.unwrap_or_default(),
+                    validity: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
+                    published: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
+                    doc_no: r.get(10)?,
+                }),
+                None => None,
+            },
+            by_pinyin,
+        })
+    }
+
+    /// The best `k` matches of `expr` in `table` (`search_fts` or `search_titles`) that pass
+    /// `filter`, ranked inside SQLite (bm25 × validity × recency × type).
+    fn top(&self, store: &Store, table: &str, expr: &str, filter: &SearchFilter, k: usize) -> Result<Vec<Candidate>, StoreError> {
+        let weights = if table == "search_fts" { format!("{TITLE_WEIGHT}, 1.0") } else { "1.0".into() };
+        let mut wh = String::new();
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(expr.to_string()), Box::new(chrono::Local::now().year())];
+        let mut add = |cond: &str, v: Box<dyn rusqlite::ToSql>| {
+            wh.push_str(" AND ");
+            wh.push_str(cond);
+            args.push(v);
+        };
+        if let Some(i) = filter.item {
+            add("i.kind = ?", Box::new(i.key()));
+        }
+        if let Some(k) = filter.kind {
+            add("i.doc_kind = ?", Box::new(k.key()));
+        }
+        if let Some(a) = &filter.area {
+            add("i.area = ?", Box::new(a.clone()));
+        }
+        if let Some(p) = &filter.publisher {
+            add("i.publisher = ?", Box::new(p.clone()));
+        }
+        if let Some(y) = filter.year {
+            add("i.year = ?", Box::new(y));
+        }
+        if let Some(v) = filter.validity {
+            add("i.validity = ?", Box::new(v.key()));
+        }
         let sql = format!(
-            "SELECT i.rowid, i.id, i.kind, i.title, bm25(search_fts, {TITLE_WEIGHT}, 1.0) AS s,
-                    d.kind, d.area, d.publisher, d.year, d.validity, d.published, d.doc_no
-             FROM search_fts JOIN search_items i ON i.rowid = search_fts.rowid
-             LEFT JOIN documents d ON d.id = i.id AND i.kind = 'document'
-             WHERE search_fts MATCH ?1 {limit_sql}"
+            "SELECT {cols}, -bm25({table}, {weights}) * CASE i.kind WHEN 'guide' THEN 1.6 WHEN 'faq' THEN 1.2 ELSE
+                 (CASE i.validity WHEN 'valid' THEN 1.0 WHEN 'amended' THEN 0.8 ELSE 0.5 END)
+                 * (1.0 + 0.5 * max(0.0, 1.0 - max(0, ?2 - i.year) / 10.0)) END AS s
+             FROM {table} JOIN search_items i ON i.rowid = {table}.rowid
+             WHERE {table} MATCH ?1{wh} ORDER BY s DESC LIMIT {k}",
+            cols = Self::COLUMNS
         );
         let err = Self::sql_err(store);
         let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
         let rows = stmt
-            .query_map([m], |r| {
-                let kind: Option<String> = r.get(5)?;
-                Ok(Candidate {
-                    rowid: r.get(0)?,
-                    id: r.get(1)?,
-                    item: ItemKind::parse(&r.get::<_, String>(2)?).unwrap_or(ItemKind::Document),
-                    title: r.get(3)?,
-                    bm25: r.get(4)?,
+            .query_map(rusqlite::params_from_iter(args.iter()), |r| Self::candidate(r, r.get(11)?, false))
+            .map_err(&err)?;
+        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+    }
+
+    /// Every distinct combination of filter values among the matches, with its count: enough
+    /// to compute the total and the count of every filter choice without reading the matches
+    /// again.
+    fn combos(&self, store: &Store, expr: &str) -> Result<Vec<(Candidate, u64)>, StoreError> {
+        let err = Self::sql_err(store);
+        let mut stmt = store
+            .connection()
+            .prepare_cached(
+                "SELECT i.kind, i.doc_kind, i.area, i.publisher, i.year, i.validity, count(*)
+                 FROM search_fts JOIN search_items i ON i.rowid = search_fts.rowid
+                 WHERE search_fts MATCH ?1 GROUP BY 1, 2, 3, 4, 5, 6",
+            )
+            .map_err(&err)?;
+        let rows = stmt
+            .query_map([expr], |r| {
+                let kind: Option<String> = r.get(1)?;
+                let c = Candidate {
+                    rowid: 0,
+                    id: String::new(),
+                    item: ItemKind::parse(&r.get::<_, String>(0)?).unwrap_or(ItemKind::Document),
+                    title: String::new(),
+                    bm25: 0.0,
                     doc: match kind {
                         Some(kind) => Some(DocFacets {
                             kind,
-                            area: r.get(6)?,
-                            publisher: r.get(7)?,
-                            year: r.get(8)?,
-                            validity: r.get(9)?,
-                            published: r.get(10)?,
-                            doc_no: r.get(11)?,
+                            area: r.get(2)?,
+                            publisher: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
+                            year: r.get::<_, Option<i32>>(4)?.unwrap_or_default(),
+                            validity: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
+                            published: String::new(),
+                            doc_no: None,
                         }),
                         None => None,
                     },
                     by_pinyin: false,
-                })
+                };
+                Ok((c, r.get::<_, i64>(6)? as u64))
             })
             .map_err(&err)?;
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
@@ -275,53 +349,27 @@ impl Searcher {
 
     fn candidates_by_rowid(&self, store: &Store, rowids: &[i64]) -> Result<Vec<Candidate>, StoreError> {
         let err = Self::sql_err(store);
-        let mut stmt = store
-            .connection()
-            .prepare_cached(
-                "SELECT i.rowid, i.id, i.kind, i.title, d.kind, d.area, d.publisher, d.year, d.validity, d.published, d.doc_no
-                 FROM search_items i LEFT JOIN documents d ON d.id = i.id AND i.kind = 'document' WHERE i.rowid = ?1",
-            )
-            .map_err(&err)?;
+        let sql = format!("SELECT {} FROM search_items i WHERE i.rowid = ?1", Self::COLUMNS);
+        let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
+        let this_year = chrono::Local::now().year();
         let mut out = Vec::new();
         for rowid in rowids {
-            let c = stmt
-                .query_row([rowid], |r| {
-                    let kind: Option<String> = r.get(4)?;
-                    Ok(Candidate {
-                        rowid: r.get(0)?,
-                        id: r.get(1)?,
-                        item: ItemKind::parse(&r.get::<_, String>(2)?).unwrap_or(ItemKind::Document),
-                        title: r.get(3)?,
-                        bm25: -1.0,
-                        doc: match kind {
-                            Some(kind) => Some(DocFacets {
-                                kind,
-                                area: r.get(5)?,
-                                publisher: r.get(6)?,
-                                year: r.get(7)?,
-                                validity: r.get(8)?,
-                                published: r.get(9)?,
-                                doc_no: r.get(10)?,
-                            }),
-                            None => None,
-                        },
-                        by_pinyin: true,
-                    })
-                })
-                .map_err(&err)?;
+            let mut c = stmt.query_row([rowid], |r| Self::candidate(r, 0.0, true)).map_err(&err)?;
+            // a title found by pinyin ranks like a modest title match
+            c.bm25 = boost(&c, this_year);
             out.push(c);
         }
         Ok(out)
     }
 
-    /// Results while typing: titles (folded, bigram), titles by pinyin, guide names. Newest
-    /// and most relevant first, guides before documents on equal footing.
+    /// Results while typing: titles (folded, bigram), titles by pinyin, guide names. Most
+    /// relevant first; guides and documents in force before the rest.
     pub fn instant(&self, store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
         let folded = fold(query);
         let ts = terms(&folded.chars);
         let mut cands: Vec<Candidate> = Vec::new();
         if let Some(expr) = fts_query(&ts, true) {
-            cands.extend(self.fts(store, &expr, true, Some(limit * 4))?);
+            cands.extend(self.top(store, "search_titles", &expr, &SearchFilter::default(), limit)?);
         }
         let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
         if let Some(p) = pinyin_query(query) {
@@ -333,42 +381,35 @@ impl Searcher {
             }
             cands.extend(self.candidates_by_rowid(store, &new)?);
         }
-        let this_year = chrono::Local::now().year();
-        cands.sort_by(|a, b| score(b, this_year).total_cmp(&score(a, this_year)));
+        cands.sort_by(|a, b| b.bm25.total_cmp(&a.bm25));
         cands.truncate(limit);
-        Ok(cands.into_iter().map(|c| self.hit(store, c, &ts, &pinyin_spans, false, this_year)).collect::<Result<_, _>>()?)
+        cands.into_iter().map(|c| self.hit(store, c, &ts, &pinyin_spans, false)).collect()
     }
 
     /// Ranked full results with filters, counts per filter and snippets; suggestions and
     /// related guides and FAQ when nothing matches.
     pub fn search(&self, store: &Store, query: &str, filter: &SearchFilter, limit: usize, offset: usize) -> Result<SearchResults, StoreError> {
         let folded = fold(query);
-        let ts = terms(&folded.chars);
+        let mut ts = terms(&folded.chars);
         let mut results = SearchResults { query: query.to_string(), ..Default::default() };
-        let mut all = match fts_query(&ts, true) {
-            Some(expr) => self.fts(store, &expr, false, None)?,
-            None => Vec::new(),
-        };
+        let mut exprs: Vec<String> = fts_query(&ts, true).into_iter().collect();
         let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
-        let mut ts = ts;
         if let Some(p) = pinyin_query(query) {
             let found = self.pinyin.matches(&p, 500);
-            let seen: HashSet<i64> = all.iter().map(|c| c.rowid).collect();
-            let new: Vec<i64> = found.iter().map(|f| f.0).filter(|r| !seen.contains(r)).collect();
             for (rowid, start, n) in &found {
                 pinyin_spans.insert(*rowid, (*start, *n));
             }
-            let by_pinyin = self.candidates_by_rowid(store, &new)?;
-            // What the pinyin stands for in the matched titles (ysqgk → 依申请公开) is searched in
-            // the full text too, so documents that only mention it are found as well.
+            // What the pinyin spells in the matched titles (ysqgk → 依申请公开) is searched in
+            // the full text, so documents that only mention it are found as well.
+            let rowids: Vec<i64> = found.iter().map(|f| f.0).collect();
             let mut spelled: HashMap<String, usize> = HashMap::new();
-            for c in &by_pinyin {
+            for c in self.candidates_by_rowid(store, &rowids)? {
                 if let Some(&(start, n)) = pinyin_spans.get(&c.rowid) {
                     let r = pinyin::title_readings(&c.title);
                     let chars: Vec<char> = c.title.chars().collect();
                     if let (Some(a), Some(b)) = (r.get(start), r.get(start + n - 1)) {
                         let word: String = chars[a.0..=b.0].iter().collect();
-                        if n >= 2 && word.chars().all(super::fold::is_cjk) {
+                        if word.chars().all(super::fold::is_cjk) {
                             *spelled.entry(super::fold::fold_str(&word)).or_default() += 1;
                         }
                     }
@@ -376,34 +417,34 @@ impl Searcher {
             }
             let mut spelled: Vec<(String, usize)> = spelled.into_iter().collect();
             spelled.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-            spelled.truncate(3);
-            all.extend(by_pinyin);
-            let expansions: Vec<Term> = spelled.into_iter().map(|(w, _)| Term::Cjk(w.chars().collect())).collect();
-            let exprs: Vec<String> = expansions.iter().filter_map(|t| term_query(t, false)).collect();
-            if !exprs.is_empty() {
-                let mut at: HashMap<i64, usize> = all.iter().enumerate().map(|(i, c)| (c.rowid, i)).collect();
-                for c in self.fts(store, &exprs.join(" OR "), false, None)? {
-                    match at.get(&c.rowid) {
-                        // found by its title's pinyin and by the text: keep the text's relevance
-                        Some(&i) => all[i].bm25 = all[i].bm25.min(c.bm25),
-                        None => {
-                            at.insert(c.rowid, all.len());
-                            all.push(c);
-                        }
-                    }
-                }
-                ts.extend(expansions);
+            spelled.truncate(10);
+            for (w, _) in spelled {
+                let t = Term::Cjk(w.chars().collect());
+                exprs.extend(term_query(&t, false));
+                ts.push(t);
             }
         }
-        results.counts = counts(&all, filter);
-        let mut kept: Vec<Candidate> = all.into_iter().filter(|c| passes(c, filter, None)).collect();
-        results.total = kept.len() as u64;
-        let this_year = chrono::Local::now().year();
-        kept.sort_by(|a, b| score(b, this_year).total_cmp(&score(a, this_year)).then_with(|| a.id.cmp(&b.id)));
-        for c in kept.into_iter().skip(offset).take(limit) {
-            results.hits.push(self.hit(store, c, &ts, &pinyin_spans, true, this_year)?);
+        if exprs.is_empty() {
+            return Ok(results);
         }
-        if results.total == 0 && !ts.is_empty() {
+        let expr = exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
+        let combos = self.combos(store, &expr)?;
+        results.counts = counts(&combos, filter);
+        results.total = combos.iter().filter(|(c, _)| passes(c, filter, None)).map(|(_, n)| n).sum();
+        let mut top = self.top(store, "search_fts", &expr, filter, offset + limit + pinyin_spans.len().min(50))?;
+        let this_year = chrono::Local::now().year();
+        for c in &mut top {
+            if pinyin_spans.contains_key(&c.rowid) {
+                // found by its title's pinyin as well: what the visitor most likely meant
+                c.by_pinyin = true;
+                c.bm25 += 2.0 * boost(c, this_year);
+            }
+        }
+        top.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then_with(|| a.id.cmp(&b.id)));
+        for c in top.into_iter().skip(offset).take(limit) {
+            results.hits.push(self.hit(store, c, &ts, &pinyin_spans, true)?);
+        }
+        if results.total == 0 {
             results.suggestions = self.suggestions(store, &ts)?;
             results.related = self.related(store, &ts)?;
         }
@@ -461,11 +502,10 @@ impl Searcher {
             return Ok(Vec::new());
         }
         let expr = parts.join(" OR ");
-        let this_year = chrono::Local::now().year();
-        let mut cands: Vec<Candidate> = self.fts(store, &expr, false, None)?.into_iter().filter(|c| c.item != ItemKind::Document).collect();
-        cands.sort_by(|a, b| score(b, this_year).total_cmp(&score(a, this_year)));
-        cands.truncate(6);
-        cands.into_iter().map(|c| self.hit(store, c, &[], &HashMap::new(), false, this_year)).collect()
+        let mut cands = self.top(store, "search_fts", &expr, &SearchFilter { item: Some(ItemKind::Guide), ..Default::default() }, 3)?;
+        cands.extend(self.top(store, "search_fts", &expr, &SearchFilter { item: Some(ItemKind::Faq), ..Default::default() }, 3)?);
+        cands.sort_by(|a, b| b.bm25.total_cmp(&a.bm25));
+        cands.into_iter().map(|c| self.hit(store, c, &[], &HashMap::new(), false)).collect()
     }
 
     fn hit(
@@ -475,7 +515,6 @@ impl Searcher {
         ts: &[Term],
         pinyin_spans: &HashMap<i64, (usize, usize)>,
         with_snippet: bool,
-        this_year: i32,
     ) -> Result<Hit, StoreError> {
         let mut title = highlight(&c.title, ts);
         if let Some((start, n)) = pinyin_spans.get(&c.rowid) {
@@ -490,7 +529,7 @@ impl Searcher {
             }
         }
         let snippet = if with_snippet { self.snippet(store, &c, ts)? } else { None };
-        let score = score(&c, this_year);
+        let score = c.bm25;
         Ok(Hit {
             id: c.id,
             item: c.item,
@@ -544,10 +583,10 @@ impl Searcher {
     }
 }
 
-/// Ranking: bm25 (title weighted), then validity (有效 above 失效/废止), recency, and guides.
-fn score(c: &Candidate, this_year: i32) -> f64 {
-    let relevance = -c.bm25; // bm25 is negative; larger is better here
-    let boost = match &c.doc {
+/// The ranking factor besides relevance (the same as in `top`'s SQL): validity (有效 above
+/// 失效 and 废止) and recency for documents, a fixed weight for guides and FAQ.
+fn boost(c: &Candidate, this_year: i32) -> f64 {
+    match &c.doc {
         Some(d) => {
             let validity = match d.validity.as_str() {
                 "valid" => 1.0,
@@ -555,13 +594,11 @@ fn score(c: &Candidate, this_year: i32) -> f64 {
                 _ => 0.5,
             };
             let age = (this_year - d.year).max(0) as f64;
-            validity * (1.0 + 0.5 * (1.0 - (age / 10.0).min(1.0)))
+            validity * (1.0 + 0.5 * (1.0 - age / 10.0).max(0.0))
         }
         None if c.item == ItemKind::Guide => 1.6,
         None => 1.2,
-    };
-    let pinyin_bonus = if c.by_pinyin { 1.0 } else { 0.0 };
-    relevance * boost + pinyin_bonus * boost
+    }
 }
 
 fn passes(c: &Candidate, f: &SearchFilter, skip: Option<&str>) -> bool {
@@ -588,27 +625,27 @@ fn passes(c: &Candidate, f: &SearchFilter, skip: Option<&str>) -> bool {
 }
 
 /// Counts per value of each filter, over the matches that pass every other filter.
-fn counts(all: &[Candidate], f: &SearchFilter) -> FacetCounts {
-    fn tally(all: &[Candidate], f: &SearchFilter, name: &str, key: impl Fn(&Candidate) -> Option<String>) -> Vec<(String, u64)> {
+fn counts(combos: &[(Candidate, u64)], f: &SearchFilter) -> FacetCounts {
+    fn tally(combos: &[(Candidate, u64)], f: &SearchFilter, name: &str, key: impl Fn(&Candidate) -> Option<String>) -> Vec<(String, u64)> {
         let mut m: HashMap<String, u64> = HashMap::new();
-        for c in all.iter().filter(|c| passes(c, f, Some(name))) {
+        for (c, n) in combos.iter().filter(|(c, _)| passes(c, f, Some(name))) {
             if let Some(k) = key(c) {
-                *m.entry(k).or_default() += 1;
+                *m.entry(k).or_default() += n;
             }
         }
         let mut v: Vec<(String, u64)> = m.into_iter().collect();
         v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         v
     }
-    let mut year = tally(all, f, "year", |c| c.doc.as_ref().map(|d| d.year.to_string()));
+    let mut year = tally(combos, f, "year", |c| c.doc.as_ref().map(|d| d.year.to_string()));
     year.sort_by(|a, b| b.0.cmp(&a.0));
     FacetCounts {
-        item: tally(all, f, "item", |c| Some(c.item.key().to_string())),
-        kind: tally(all, f, "kind", |c| c.doc.as_ref().map(|d| d.kind.clone())),
-        area: tally(all, f, "area", |c| c.doc.as_ref().and_then(|d| d.area.clone())),
-        publisher: tally(all, f, "publisher", |c| c.doc.as_ref().map(|d| d.publisher.clone())),
+        item: tally(combos, f, "item", |c| Some(c.item.key().to_string())),
+        kind: tally(combos, f, "kind", |c| c.doc.as_ref().map(|d| d.kind.clone())),
+        area: tally(combos, f, "area", |c| c.doc.as_ref().and_then(|d| d.area.clone())),
+        publisher: tally(combos, f, "publisher", |c| c.doc.as_ref().map(|d| d.publisher.clone())),
         year,
-        validity: tally(all, f, "validity", |c| c.doc.as_ref().map(|d| d.validity.clone())),
+        validity: tally(combos, f, "validity", |c| c.doc.as_ref().map(|d| d.validity.clone())),
     }
 }
 
