@@ -210,3 +210,54 @@ fn snippets_come_from_the_body_with_highlights() {
     let body = markdown::plain_text(&store.document("wc-zc-2024-lnzc").unwrap().unwrap().body);
     assert!(body.contains("送餐"));
 }
+
+/// With many matches, a filter that leaves only a few of them is still answered completely
+/// (the ranked head of all matches would not contain them).
+#[test]
+fn a_narrow_filter_over_many_matches_finds_everything() {
+    use gongkai_kiosk::content::{ContentSet, Disclosure, Document, Site, Validity};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    let doc = |i: usize, area: &str, body: String| Document {
+        id: format!("g{i}"),
+        title: format!("第{i}号补贴补贴补贴通知"),
+        kind: DocKind::Notice,
+        index_no: None,
+        category: None,
+        publisher: "测试局".into(),
+        doc_no: None,
+        written: None,
+        published: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        effective: None,
+        validity: Validity::Valid,
+        repealed: None,
+        disclosure: Disclosure::Proactive,
+        area: Some(area.into()),
+        keywords: Vec::new(),
+        summary: None,
+        url: None,
+        attachments: Vec::new(),
+        interprets: None,
+        body,
+        images: Vec::new(),
+        source: String::new(),
+    };
+    let mut documents: Vec<Document> = (0..300).map(|i| doc(i, "就业", "补贴发放。".repeat(20))).collect();
+    // three documents in another area that mention the word only once, far down the ranking
+    for i in 300..303 {
+        documents.push(Document { title: format!("第{i}号通知"), ..doc(i, "救灾", "本文件顺带提到补贴一次。".to_string() + &"其他内容。".repeat(200)) });
+    }
+    let set = ContentSet { site: Site { name: "测试".into(), ..Default::default() }, documents, ..Default::default() };
+    store.apply(&set, "test").unwrap();
+    let s = Searcher::new(&store).unwrap();
+    let all = s.search(&store, "补贴", &SearchFilter::default(), 10, 0).unwrap();
+    assert_eq!(all.total, 303);
+    let narrow_ids = ["g300", "g301", "g302"];
+    assert!(all.hits.iter().all(|h| !narrow_ids.contains(&h.id.as_str())), "the narrow ones are not on the first page");
+    let narrow = SearchFilter { area: Some("救灾".into()), ..Default::default() };
+    let r = s.search(&store, "补贴", &narrow, 10, 0).unwrap();
+    assert_eq!(r.total, 3);
+    let got: BTreeSet<String> = r.hits.into_iter().map(|h| h.id).collect();
+    assert_eq!(got, narrow_ids.iter().map(|s| s.to_string()).collect());
+    assert_eq!(all.counts.area.iter().find(|(a, _)| a == "救灾").map(|x| x.1), Some(3));
+}

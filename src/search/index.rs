@@ -32,6 +32,8 @@ pub const SCHEMA: &str = r#"
         content = '', contentless_delete = 1,
         tokenize = 'unicode61 remove_diacritics 0'
     );
+    -- FTS5 ranks by bm25 with the title weighted 8 times the body
+    INSERT INTO search_fts (search_fts, rank) VALUES ('rank', 'bm25(8.0, 1.0)');
     -- titles alone, for instant search while typing
     CREATE VIRTUAL TABLE search_titles USING fts5(
         title,

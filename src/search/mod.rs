@@ -3,6 +3,7 @@
 //! mixed) over titles, ranking, filters with counts, highlighted snippets in the original
 //! characters, and suggestions instead of dead ends.
 
+mod facets;
 pub mod fold;
 pub mod index;
 pub mod pinyin;

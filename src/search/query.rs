@@ -8,6 +8,7 @@ use chrono::Datelike;
 use rusqlite::params;
 use serde::Serialize;
 
+use super::facets::FacetIndex;
 use super::fold::fold;
 use super::index::{ItemKind, document_text, faq_text, guide_text};
 use super::pinyin::{self, pinyin_query};
@@ -110,8 +111,6 @@ struct Candidate {
 #[derive(Debug, Clone)]
 struct DocFacets {
     kind: String,
-    area: Option<String>,
-    publisher: String,
     year: i32,
     validity: String,
     published: String,
@@ -216,16 +215,18 @@ impl pinyin::Groups for EntryGroups<'_> {
     }
 }
 
-/// A search session over one store: keeps the pinyin index in memory.
+/// A search session over one content snapshot: keeps the pinyin readings and the filter values
+/// of every item in memory. Make a new one after the content changes.
 pub struct Searcher {
     pinyin: PinyinIndex,
+    facets: FacetIndex,
 }
 
 const TITLE_WEIGHT: f64 = 8.0;
 
 impl Searcher {
     pub fn new(store: &Store) -> Result<Self, StoreError> {
-        Ok(Self { pinyin: PinyinIndex::load(store)? })
+        Ok(Self { pinyin: PinyinIndex::load(store)?, facets: FacetIndex::load(store)? })
     }
 
     fn sql_err(store: &Store) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -247,8 +248,6 @@ impl Searcher {
             doc: match kind {
                 Some(kind) => Some(DocFacets {
                     kind,
-                    area: r.get(5)?,
-                    publisher: r.get::<_, Option<String>>(6)?.unwrap_or_default(),
                     year: r.get::<_, Option<i32>>(7)?.unwrap_or_default(),
                     validity: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
                     published: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
@@ -305,46 +304,17 @@ impl Searcher {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
     }
 
-    /// Every distinct combination of filter values among the matches, with its count: enough
-    /// to compute the total and the count of every filter choice without reading the matches
-    /// again.
-    fn combos(&self, store: &Store, expr: &str) -> Result<Vec<(Candidate, u64)>, StoreError> {
+    /// The rows of the given rowids with their scores.
+    fn rows(&self, store: &Store, scored: &[(i64, f64)], pinyin_spans: &HashMap<i64, (usize, usize)>) -> Result<Vec<Candidate>, StoreError> {
         let err = Self::sql_err(store);
-        let mut stmt = store
-            .connection()
-            .prepare_cached(
-                "SELECT i.kind, i.doc_kind, i.area, i.publisher, i.year, i.validity, count(*)
-                 FROM search_fts JOIN search_items i ON i.rowid = search_fts.rowid
-                 WHERE search_fts MATCH ?1 GROUP BY 1, 2, 3, 4, 5, 6",
-            )
-            .map_err(&err)?;
-        let rows = stmt
-            .query_map([expr], |r| {
-                let kind: Option<String> = r.get(1)?;
-                let c = Candidate {
-                    rowid: 0,
-                    id: String::new(),
-                    item: ItemKind::parse(&r.get::<_, String>(0)?).unwrap_or(ItemKind::Document),
-                    title: String::new(),
-                    bm25: 0.0,
-                    doc: match kind {
-                        Some(kind) => Some(DocFacets {
-                            kind,
-                            area: r.get(2)?,
-                            publisher: r.get::<_, Option<String>>(3)?.unwrap_or_default(),
-                            year: r.get::<_, Option<i32>>(4)?.unwrap_or_default(),
-                            validity: r.get::<_, Option<String>>(5)?.unwrap_or_default(),
-                            published: String::new(),
-                            doc_no: None,
-                        }),
-                        None => None,
-                    },
-                    by_pinyin: false,
-                };
-                Ok((c, r.get::<_, i64>(6)? as u64))
-            })
-            .map_err(&err)?;
-        rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
+        let sql = format!("SELECT {} FROM search_items i WHERE i.rowid = ?1", Self::COLUMNS);
+        let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
+        let mut out = Vec::new();
+        for (rowid, score) in scored {
+            let c = stmt.query_row([rowid], |r| Self::candidate(r, *score, pinyin_spans.contains_key(rowid))).map_err(&err)?;
+            out.push(c);
+        }
+        Ok(out)
     }
 
     fn candidates_by_rowid(&self, store: &Store, rowids: &[i64]) -> Result<Vec<Candidate>, StoreError> {
@@ -428,18 +398,55 @@ impl Searcher {
             return Ok(results);
         }
         let expr = exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
-        let combos = self.combos(store, &expr)?;
-        results.counts = counts(&combos, filter);
-        results.total = combos.iter().filter(|(c, _)| passes(c, filter, None)).map(|(_, n)| n).sum();
-        let mut top = self.top(store, "search_fts", &expr, filter, offset + limit + pinyin_spans.len().min(50))?;
+        let err = Self::sql_err(store);
+        // 1. every match, as rowids only: the total and the counts per filter come from memory
+        let rowids: Vec<i64> = {
+            let mut stmt = store.connection().prepare_cached("SELECT rowid FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
+            let rows = stmt.query_map([&expr], |r| r.get(0)).map_err(&err)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(&err)?
+        };
+        let (total, counts) = self.facets.tally(&rowids, filter);
+        results.total = total;
+        results.counts = counts;
+        // 2. FTS5 ranks by bm25 in C; the boosts (validity, recency, type, pinyin) reorder a
+        //    generous head of that ranking. If the filters leave too few of the head, rank the
+        //    filtered matches exactly in SQL instead.
+        let need = offset + limit;
         let this_year = chrono::Local::now().year();
-        for c in &mut top {
-            if pinyin_spans.contains_key(&c.rowid) {
-                // found by its title's pinyin as well: what the visitor most likely meant
-                c.by_pinyin = true;
-                c.bm25 += 2.0 * boost(c, this_year);
+        let head = (need * 4).max(200);
+        let mut ranked: Vec<(i64, f64)> = {
+            let mut stmt = store
+                .connection()
+                .prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rank LIMIT ?2")
+                .map_err(&err)?;
+            let rows = stmt.query_map(rusqlite::params![&expr, head as i64], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(&err)?
+        };
+        let scanned_all = ranked.len() < head;
+        ranked.retain(|(rowid, _)| self.facets.keeps(*rowid, filter));
+        let mut top: Vec<Candidate> = if ranked.len() >= need || scanned_all {
+            let scored: Vec<(i64, f64)> = ranked
+                .into_iter()
+                .map(|(rowid, rank)| {
+                    let b = self.facets.boost(rowid, this_year);
+                    let bonus = if pinyin_spans.contains_key(&rowid) { 2.0 * b } else { 0.0 };
+                    (rowid, -rank * b + bonus)
+                })
+                .collect();
+            let mut scored = scored;
+            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+            scored.truncate(need);
+            self.rows(store, &scored, &pinyin_spans)?
+        } else {
+            let mut exact = self.top(store, "search_fts", &expr, filter, need + pinyin_spans.len().min(50))?;
+            for c in &mut exact {
+                if pinyin_spans.contains_key(&c.rowid) {
+                    c.by_pinyin = true;
+                    c.bm25 += 2.0 * boost(c, this_year);
+                }
             }
-        }
+            exact
+        };
         top.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then_with(|| a.id.cmp(&b.id)));
         for c in top.into_iter().skip(offset).take(limit) {
             results.hits.push(self.hit(store, c, &ts, &pinyin_spans, true)?);
@@ -598,54 +605,6 @@ fn boost(c: &Candidate, this_year: i32) -> f64 {
         }
         None if c.item == ItemKind::Guide => 1.6,
         None => 1.2,
-    }
-}
-
-fn passes(c: &Candidate, f: &SearchFilter, skip: Option<&str>) -> bool {
-    let on = |name: &str| skip != Some(name);
-    if on("item") && f.item.is_some_and(|i| i != c.item) {
-        return false;
-    }
-    let doc_filter = f.kind.is_some() || f.area.is_some() || f.publisher.is_some() || f.year.is_some() || f.validity.is_some();
-    match &c.doc {
-        None => !(doc_filter
-            && ((on("kind") && f.kind.is_some())
-                || (on("area") && f.area.is_some())
-                || (on("publisher") && f.publisher.is_some())
-                || (on("year") && f.year.is_some())
-                || (on("validity") && f.validity.is_some()))),
-        Some(d) => {
-            (!on("kind") || f.kind.is_none_or(|k| k.key() == d.kind))
-                && (!on("area") || f.area.as_ref().is_none_or(|a| d.area.as_ref() == Some(a)))
-                && (!on("publisher") || f.publisher.as_ref().is_none_or(|p| &d.publisher == p))
-                && (!on("year") || f.year.is_none_or(|y| y == d.year))
-                && (!on("validity") || f.validity.is_none_or(|v| v.key() == d.validity))
-        }
-    }
-}
-
-/// Counts per value of each filter, over the matches that pass every other filter.
-fn counts(combos: &[(Candidate, u64)], f: &SearchFilter) -> FacetCounts {
-    fn tally(combos: &[(Candidate, u64)], f: &SearchFilter, name: &str, key: impl Fn(&Candidate) -> Option<String>) -> Vec<(String, u64)> {
-        let mut m: HashMap<String, u64> = HashMap::new();
-        for (c, n) in combos.iter().filter(|(c, _)| passes(c, f, Some(name))) {
-            if let Some(k) = key(c) {
-                *m.entry(k).or_default() += n;
-            }
-        }
-        let mut v: Vec<(String, u64)> = m.into_iter().collect();
-        v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-        v
-    }
-    let mut year = tally(combos, f, "year", |c| c.doc.as_ref().map(|d| d.year.to_string()));
-    year.sort_by(|a, b| b.0.cmp(&a.0));
-    FacetCounts {
-        item: tally(combos, f, "item", |c| Some(c.item.key().to_string())),
-        kind: tally(combos, f, "kind", |c| c.doc.as_ref().map(|d| d.kind.clone())),
-        area: tally(combos, f, "area", |c| c.doc.as_ref().and_then(|d| d.area.clone())),
-        publisher: tally(combos, f, "publisher", |c| c.doc.as_ref().map(|d| d.publisher.clone())),
-        year,
-        validity: tally(combos, f, "validity", |c| c.doc.as_ref().map(|d| d.validity.clone())),
     }
 }
 

@@ -1,0 +1,192 @@
+//! The filter values of every indexed item, held in memory with their strings interned, so that
+//! counting a query's matches per filter value and applying the ranking boosts needs only the
+//! matching rowids — no row of the store is read per match.
+
+use std::collections::HashMap;
+
+use super::index::ItemKind;
+use super::query::{FacetCounts, SearchFilter};
+use crate::store::{Store, StoreError};
+
+const NONE: u32 = u32::MAX;
+
+#[derive(Debug, Clone, Copy)]
+struct Row {
+    item: ItemKind,
+    /// Interned codes; `NONE` for guides and FAQ entries, and for a document without an area.
+    kind: u32,
+    area: u32,
+    publisher: u32,
+    validity: u32,
+    year: i32,
+}
+
+/// Filter values by rowid.
+pub struct FacetIndex {
+    rows: HashMap<i64, Row>,
+    strings: Vec<String>,
+    codes: HashMap<String, u32>,
+}
+
+/// The filter dimensions, in a fixed order.
+const DIMS: usize = 6;
+
+impl FacetIndex {
+    pub fn load(store: &Store) -> Result<Self, StoreError> {
+        let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
+        let mut idx = FacetIndex { rows: HashMap::new(), strings: Vec::new(), codes: HashMap::new() };
+        let mut stmt = store
+            .connection()
+            .prepare("SELECT rowid, kind, doc_kind, area, publisher, validity, year FROM search_items")
+            .map_err(sql)?;
+        let mut q = stmt.query([]).map_err(sql)?;
+        while let Some(r) = q.next().map_err(sql)? {
+            let rowid: i64 = r.get(0).map_err(sql)?;
+            let item = ItemKind::parse(&r.get::<_, String>(1).map_err(sql)?).unwrap_or(ItemKind::Document);
+            let mut code = |i: usize| -> Result<u32, StoreError> {
+                let v: Option<String> = r.get(i).map_err(sql)?;
+                Ok(match v {
+                    Some(s) => idx.intern(s),
+                    None => NONE,
+                })
+            };
+            let row = Row {
+                item,
+                kind: code(2)?,
+                area: code(3)?,
+                publisher: code(4)?,
+                validity: code(5)?,
+                year: r.get::<_, Option<i32>>(6).map_err(sql)?.unwrap_or(0),
+            };
+            idx.rows.insert(rowid, row);
+        }
+        Ok(idx)
+    }
+
+    fn intern(&mut self, s: String) -> u32 {
+        if let Some(&c) = self.codes.get(&s) {
+            return c;
+        }
+        let c = self.strings.len() as u32;
+        self.codes.insert(s.clone(), c);
+        self.strings.push(s);
+        c
+    }
+
+    fn code(&self, s: &str) -> u32 {
+        // a value no item has: matches nothing (NONE - 1 is never handed out)
+        self.codes.get(s).copied().unwrap_or(NONE - 1)
+    }
+
+    /// Which of the six filters (type, kind, area, publisher, year, validity) the row passes.
+    fn passes(&self, row: &Row, want: &Wanted) -> [bool; DIMS] {
+        [
+            want.item.is_none_or(|i| i == row.item),
+            want.kind.is_none_or(|k| k == row.kind),
+            want.area.is_none_or(|a| a == row.area),
+            want.publisher.is_none_or(|p| p == row.publisher),
+            want.year.is_none_or(|y| row.kind != NONE && y == row.year),
+            want.validity.is_none_or(|v| v == row.validity),
+        ]
+    }
+
+    fn wanted(&self, f: &SearchFilter) -> Wanted {
+        Wanted {
+            item: f.item,
+            kind: f.kind.map(|k| self.code(k.key())),
+            area: f.area.as_deref().map(|a| self.code(a)),
+            publisher: f.publisher.as_deref().map(|p| self.code(p)),
+            year: f.year,
+            validity: f.validity.map(|v| self.code(v.key())),
+        }
+    }
+
+    /// Whether an item passes every filter. Unknown rowids (an index newer than this table)
+    /// pass only an empty filter.
+    pub fn keeps(&self, rowid: i64, f: &SearchFilter) -> bool {
+        let want = self.wanted(f);
+        match self.rows.get(&rowid) {
+            Some(row) => self.passes(row, &want).iter().all(|p| *p),
+            None => *f == SearchFilter::default(),
+        }
+    }
+
+    /// The ranking factor besides relevance: validity (有效 above 失效 and 废止) and recency for
+    /// documents, a fixed weight for guides and FAQ.
+    pub fn boost(&self, rowid: i64, this_year: i32) -> f64 {
+        let Some(row) = self.rows.get(&rowid) else { return 1.0 };
+        match row.item {
+            ItemKind::Guide => 1.6,
+            ItemKind::Faq => 1.2,
+            ItemKind::Document => {
+                let validity = match self.strings.get(row.validity as usize).map(String::as_str) {
+                    Some("valid") => 1.0,
+                    Some("amended") => 0.8,
+                    _ => 0.5,
+                };
+                let age = (this_year - row.year).max(0) as f64;
+                validity * (1.0 + 0.5 * (1.0 - age / 10.0).max(0.0))
+            }
+        }
+    }
+
+    /// The number of matches passing the filter, and per filter the counts of its values over
+    /// the matches that pass every other filter.
+    pub fn tally(&self, rowids: &[i64], f: &SearchFilter) -> (u64, FacetCounts) {
+        let want = self.wanted(f);
+        let mut total = 0;
+        let mut counts: [HashMap<u32, u64>; DIMS] = Default::default();
+        let mut items: HashMap<ItemKind, u64> = HashMap::new();
+        for rowid in rowids {
+            let Some(row) = self.rows.get(rowid) else { continue };
+            let pass = self.passes(row, &want);
+            let failing = pass.iter().filter(|p| !**p).count();
+            if failing == 0 {
+                total += 1;
+            }
+            let values = [0, row.kind, row.area, row.publisher, row.year as u32, row.validity];
+            for d in 0..DIMS {
+                // counted if every *other* filter passes
+                if failing == 0 || (failing == 1 && !pass[d]) {
+                    if d == 0 {
+                        *items.entry(row.item).or_default() += 1;
+                    } else if row.kind != NONE && values[d] != NONE {
+                        *counts[d].entry(values[d]).or_default() += 1;
+                    }
+                }
+            }
+        }
+        let named = |m: &HashMap<u32, u64>, year: bool| -> Vec<(String, u64)> {
+            let mut v: Vec<(String, u64)> = m
+                .iter()
+                .map(|(&c, &n)| (if year { (c as i32).to_string() } else { self.strings[c as usize].clone() }, n))
+                .collect();
+            if year {
+                v.sort_by(|a, b| b.0.cmp(&a.0));
+            } else {
+                v.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+            }
+            v
+        };
+        let mut item: Vec<(String, u64)> = items.into_iter().map(|(k, n)| (k.key().to_string(), n)).collect();
+        item.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+        let counts = FacetCounts {
+            item,
+            kind: named(&counts[1], false),
+            area: named(&counts[2], false),
+            publisher: named(&counts[3], false),
+            year: named(&counts[4], true),
+            validity: named(&counts[5], false),
+        };
+        (total, counts)
+    }
+}
+
+struct Wanted {
+    item: Option<ItemKind>,
+    kind: Option<u32>,
+    area: Option<u32>,
+    publisher: Option<u32>,
+    year: Option<i32>,
+    validity: Option<u32>,
+}
