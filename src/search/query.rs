@@ -399,54 +399,37 @@ impl Searcher {
         }
         let expr = exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
         let err = Self::sql_err(store);
-        // 1. every match, as rowids only: the total and the counts per filter come from memory
-        let rowids: Vec<i64> = {
-            let mut stmt = store.connection().prepare_cached("SELECT rowid FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
-            let rows = stmt.query_map([&expr], |r| r.get(0)).map_err(&err)?;
+        // One pass over the matches: FTS5 gives each its bm25 (computed in C); the total and
+        // the counts per filter come from the filter values in memory; the boosts (validity,
+        // recency, type, pinyin) are applied here and only the page is read from the store.
+        let all: Vec<(i64, f64)> = {
+            let mut stmt =
+                store.connection().prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
+            let rows = stmt.query_map([&expr], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
             rows.collect::<rusqlite::Result<_>>().map_err(&err)?
         };
+        let rowids: Vec<i64> = all.iter().map(|(r, _)| *r).collect();
         let (total, counts) = self.facets.tally(&rowids, filter);
         results.total = total;
         results.counts = counts;
-        // 2. FTS5 ranks by bm25 in C; the boosts (validity, recency, type, pinyin) reorder a
-        //    generous head of that ranking. If the filters leave too few of the head, rank the
-        //    filtered matches exactly in SQL instead.
         let need = offset + limit;
         let this_year = chrono::Local::now().year();
-        let head = (need * 4).max(200);
-        let mut ranked: Vec<(i64, f64)> = {
-            let mut stmt = store
-                .connection()
-                .prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1 ORDER BY rank LIMIT ?2")
-                .map_err(&err)?;
-            let rows = stmt.query_map(rusqlite::params![&expr, head as i64], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(&err)?
-        };
-        let scanned_all = ranked.len() < head;
-        ranked.retain(|(rowid, _)| self.facets.keeps(*rowid, filter));
-        let mut top: Vec<Candidate> = if ranked.len() >= need || scanned_all {
-            let scored: Vec<(i64, f64)> = ranked
-                .into_iter()
-                .map(|(rowid, rank)| {
-                    let b = self.facets.boost(rowid, this_year);
-                    let bonus = if pinyin_spans.contains_key(&rowid) { 2.0 * b } else { 0.0 };
-                    (rowid, -rank * b + bonus)
-                })
-                .collect();
-            let mut scored = scored;
-            scored.sort_by(|a, b| b.1.total_cmp(&a.1));
+        let mut scored: Vec<(i64, f64)> = all
+            .into_iter()
+            .filter(|(rowid, _)| self.facets.keeps(*rowid, filter))
+            .map(|(rowid, rank)| {
+                let b = self.facets.boost(rowid, this_year);
+                let bonus = if pinyin_spans.contains_key(&rowid) { 2.0 * b } else { 0.0 };
+                (rowid, -rank * b + bonus)
+            })
+            .collect();
+        let by_score = |a: &(i64, f64), b: &(i64, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+        if scored.len() > need && need > 0 {
+            scored.select_nth_unstable_by(need - 1, by_score);
             scored.truncate(need);
-            self.rows(store, &scored, &pinyin_spans)?
-        } else {
-            let mut exact = self.top(store, "search_fts", &expr, filter, need + pinyin_spans.len().min(50))?;
-            for c in &mut exact {
-                if pinyin_spans.contains_key(&c.rowid) {
-                    c.by_pinyin = true;
-                    c.bm25 += 2.0 * boost(c, this_year);
-                }
-            }
-            exact
-        };
+        }
+        scored.sort_by(by_score);
+        let mut top = self.rows(store, &scored, &pinyin_spans)?;
         top.sort_by(|a, b| b.bm25.total_cmp(&a.bm25).then_with(|| a.id.cmp(&b.id)));
         for c in top.into_iter().skip(offset).take(limit) {
             results.hits.push(self.hit(store, c, &ts, &pinyin_spans, true)?);
