@@ -53,19 +53,8 @@ pub enum Command {
     List {
         #[arg(value_enum, default_value_t = ListWhat::Documents)]
         what: ListWhat,
-        /// Only this kind (policy, interpretation, notice, … or its Chinese name).
-        #[arg(long)]
-        kind: Option<String>,
-        /// Only this key area (one of the 26, e.g. 社会保险).
-        #[arg(long)]
-        area: Option<String>,
-        #[arg(long)]
-        publisher: Option<String>,
-        #[arg(long)]
-        year: Option<i32>,
-        /// 有效 / 失效 / 废止 / 已修订 (or valid, expired, repealed, amended).
-        #[arg(long)]
-        validity: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// A 主题分类 path; includes everything below it.
         #[arg(long)]
         category: Option<String>,
@@ -92,18 +81,8 @@ pub enum Command {
         /// Results while typing (titles and pinyin only), as the on-screen keyboard shows them.
         #[arg(long)]
         instant: bool,
-        /// Only documents of this kind (policy, notice, … or its Chinese name).
-        #[arg(long)]
-        kind: Option<String>,
-        /// Only documents of this key area.
-        #[arg(long)]
-        area: Option<String>,
-        #[arg(long)]
-        publisher: Option<String>,
-        #[arg(long)]
-        year: Option<i32>,
-        #[arg(long)]
-        validity: Option<String>,
+        #[command(flatten)]
+        filter: FilterArgs,
         /// Only this type of item: document, guide or faq.
         #[arg(long = "type", value_name = "TYPE")]
         item: Option<String>,
@@ -127,6 +106,24 @@ pub enum Command {
     },
     /// Read an attendant PIN from standard input and print the `pin_hash` line for the config.
     HashPin,
+}
+
+/// Document filters shared by `list` and `search`.
+#[derive(Debug, Args)]
+pub struct FilterArgs {
+    /// Only documents of this kind (policy, interpretation, notice, … or its Chinese name).
+    #[arg(long)]
+    pub kind: Option<String>,
+    /// Only documents of this key area (one of the 26, e.g. 社会保险).
+    #[arg(long)]
+    pub area: Option<String>,
+    #[arg(long)]
+    pub publisher: Option<String>,
+    #[arg(long)]
+    pub year: Option<i32>,
+    /// 有效 / 失效 / 废止 / 已修订 (or valid, expired, repealed, amended).
+    #[arg(long)]
+    pub validity: Option<String>,
 }
 
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
@@ -156,8 +153,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         None | Some(Command::Kiosk) => run_kiosk(config, &data_dir),
         Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
-        Some(Command::List { what, kind, area, publisher, year, validity, category, by, limit, json }) => {
-            let filter = match build_filter(kind, area, publisher, year, validity, category) {
+        Some(Command::List { what, filter, category, by, limit, json }) => {
+            let filter = match build_filter(filter, category) {
                 Ok(f) => f,
                 Err(e) => {
                     eprintln!("{e}");
@@ -167,8 +164,8 @@ pub fn run(cli: Cli) -> ExitCode {
             list(&data_dir, what, &filter, by.as_deref(), limit, json)
         }
         Some(Command::Show { id, json }) => show(&data_dir, &id, json),
-        Some(Command::Search { query, limit, instant, kind, area, publisher, year, validity, item, json }) => {
-            let filter = match build_filter(kind, area, publisher, year, validity, None) {
+        Some(Command::Search { query, limit, instant, filter, item, json }) => {
+            let filter = match build_filter(filter, None) {
                 Ok(f) => f,
                 Err(e) => {
                     eprintln!("{e}");
@@ -332,14 +329,8 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
     }
 }
 
-fn build_filter(
-    kind: Option<String>,
-    area: Option<String>,
-    publisher: Option<String>,
-    year: Option<i32>,
-    validity: Option<String>,
-    category: Option<String>,
-) -> Result<DocFilter, String> {
+fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter, String> {
+    let FilterArgs { kind, area, publisher, year, validity } = args;
     let kind = kind
         .map(|k| DocKind::parse(&k).ok_or_else(|| format!("--kind \"{k}\" is not one of: {}", DocKind::allowed())))
         .transpose()?;

@@ -154,9 +154,7 @@ pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &s
     let existing: Option<i64> =
         conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     if let Some(rowid) = existing {
-        conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
-        conn.execute("DELETE FROM search_titles WHERE rowid = ?1", [rowid])?;
-        conn.execute("DELETE FROM search_items WHERE rowid = ?1", [rowid])?;
+        delete_rows(conn, rowid)?;
     }
     let m = meta.cloned().unwrap_or_default();
     let has = meta.is_some();
@@ -193,9 +191,15 @@ pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
     let existing: Option<i64> =
         conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     if let Some(rowid) = existing {
-        conn.execute("DELETE FROM search_fts WHERE rowid = ?1", [rowid])?;
-        conn.execute("DELETE FROM search_titles WHERE rowid = ?1", [rowid])?;
-        conn.execute("DELETE FROM search_items WHERE rowid = ?1", [rowid])?;
+        delete_rows(conn, rowid)?;
+    }
+    Ok(())
+}
+
+/// Deletes one item's rows from every index table.
+fn delete_rows(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
+    for table in ["search_fts", "search_titles", "search_items"] {
+        conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
     }
     Ok(())
 }
