@@ -153,43 +153,15 @@ pub fn run(cli: Cli) -> ExitCode {
     let result = match cli.command {
         None | Some(Command::Kiosk) => run_kiosk(config, &data_dir),
         Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
-        Some(Command::List { what, filter, category, by, limit, json }) => {
-            let filter = match build_filter(filter, category) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            };
-            list(&data_dir, what, &filter, by.as_deref(), limit, json)
-        }
+        Some(Command::List { what, filter, category, by, limit, json }) => match build_filter(filter, category) {
+            Ok(f) => list(&data_dir, what, &f, by.as_deref(), limit, json),
+            Err(e) => return usage_error(&e),
+        },
         Some(Command::Show { id, json }) => show(&data_dir, &id, json),
-        Some(Command::Search { query, limit, instant, filter, item, json }) => {
-            let filter = match build_filter(filter, None) {
-                Ok(f) => f,
-                Err(e) => {
-                    eprintln!("{e}");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            };
-            let item = match item.as_deref().map(|i| ItemKind::parse(i).ok_or(i)) {
-                None => None,
-                Some(Ok(i)) => Some(i),
-                Some(Err(i)) => {
-                    eprintln!("--type \"{i}\" is not one of: document, guide, faq");
-                    return ExitCode::from(EXIT_USAGE);
-                }
-            };
-            let filter = SearchFilter {
-                item,
-                kind: filter.kind,
-                area: filter.area,
-                publisher: filter.publisher,
-                year: filter.year,
-                validity: filter.validity,
-            };
-            search(&data_dir, &query, &filter, limit, instant, json)
-        }
+        Some(Command::Search { query, limit, instant, filter, item, json }) => match search_filter(filter, item.as_deref()) {
+            Ok(f) => search(&data_dir, &query, &f, limit, instant, json),
+            Err(e) => return usage_error(&e),
+        },
         Some(Command::ZeroResults { json }) => zero_results(&data_dir, json),
         Some(Command::Status { json }) => status(&data_dir, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
@@ -327,6 +299,20 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
             Ok(ExitCode::FAILURE)
         }
     }
+}
+
+fn usage_error(message: &str) -> ExitCode {
+    eprintln!("{message}");
+    ExitCode::from(EXIT_USAGE)
+}
+
+/// The filters of `search`: the document filters plus `--type`.
+fn search_filter(args: FilterArgs, item: Option<&str>) -> Result<SearchFilter, String> {
+    let item = item
+        .map(|i| ItemKind::parse(i).ok_or_else(|| format!("--type \"{i}\" is not one of: document, guide, faq")))
+        .transpose()?;
+    let DocFilter { kind, area, publisher, year, validity, .. } = build_filter(args, None)?;
+    Ok(SearchFilter { item, kind, area, publisher, year, validity })
 }
 
 fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter, String> {

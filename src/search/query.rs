@@ -111,7 +111,6 @@ struct Candidate {
 #[derive(Debug, Clone)]
 struct DocFacets {
     kind: String,
-    year: i32,
     validity: String,
     published: String,
     doc_no: Option<String>,
@@ -248,7 +247,6 @@ impl Searcher {
             doc: match kind {
                 Some(kind) => Some(DocFacets {
                     kind,
-                    year: r.get::<_, Option<i32>>(7)?.unwrap_or_default(),
                     validity: r.get::<_, Option<String>>(8)?.unwrap_or_default(),
                     published: r.get::<_, Option<String>>(9)?.unwrap_or_default(),
                     doc_no: r.get(10)?,
@@ -288,6 +286,7 @@ impl Searcher {
         if let Some(v) = filter.validity {
             add("i.validity = ?", Box::new(v.key()));
         }
+        // The same boost as `FacetIndex::boost`, in SQL so that SQLite can keep only the top k.
         let sql = format!(
             "SELECT {cols}, -bm25({table}, {weights}) * CASE i.kind WHEN 'guide' THEN 1.6 WHEN 'faq' THEN 1.2 ELSE
                  (CASE i.validity WHEN 'valid' THEN 1.0 WHEN 'amended' THEN 0.8 ELSE 0.5 END)
@@ -317,19 +316,13 @@ impl Searcher {
         Ok(out)
     }
 
+    /// Items found by their title's pinyin: a title found by pinyin ranks like a modest title
+    /// match (its boost alone).
     fn candidates_by_rowid(&self, store: &Store, rowids: &[i64]) -> Result<Vec<Candidate>, StoreError> {
-        let err = Self::sql_err(store);
-        let sql = format!("SELECT {} FROM search_items i WHERE i.rowid = ?1", Self::COLUMNS);
-        let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
         let this_year = chrono::Local::now().year();
-        let mut out = Vec::new();
-        for rowid in rowids {
-            let mut c = stmt.query_row([rowid], |r| Self::candidate(r, 0.0, true)).map_err(&err)?;
-            // a title found by pinyin ranks like a modest title match
-            c.bm25 = boost(&c, this_year);
-            out.push(c);
-        }
-        Ok(out)
+        let scored: Vec<(i64, f64)> = rowids.iter().map(|&r| (r, self.facets.boost(r, this_year))).collect();
+        let all_pinyin: HashMap<i64, (usize, usize)> = rowids.iter().map(|&r| (r, (0, 0))).collect();
+        self.rows(store, &scored, &all_pinyin)
     }
 
     /// Results while typing: titles (folded, bigram), titles by pinyin, guide names. Most
@@ -570,24 +563,6 @@ impl Searcher {
             )
             .map_err(Self::sql_err(store))?;
         Ok(true)
-    }
-}
-
-/// The ranking factor besides relevance (the same as in `top`'s SQL): validity (有效 above
-/// 失效 and 废止) and recency for documents, a fixed weight for guides and FAQ.
-fn boost(c: &Candidate, this_year: i32) -> f64 {
-    match &c.doc {
-        Some(d) => {
-            let validity = match d.validity.as_str() {
-                "valid" => 1.0,
-                "amended" => 0.8,
-                _ => 0.5,
-            };
-            let age = (this_year - d.year).max(0) as f64;
-            validity * (1.0 + 0.5 * (1.0 - age / 10.0).max(0.0))
-        }
-        None if c.item == ItemKind::Guide => 1.6,
-        None => 1.2,
     }
 }
 
