@@ -99,6 +99,44 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Make a publisher signing key: writes KEY (secret, mode 0600) and KEY.pub, prints the public key.
+    Keygen {
+        /// Where to write the secret key (never overwritten).
+        #[arg(long, value_name = "KEY", default_value = "publisher.key")]
+        out: PathBuf,
+    },
+    /// Turn a source folder into a signed pack of static files for any web server or CDN.
+    Publish {
+        /// The publisher's source folder.
+        src: PathBuf,
+        /// The pack folder to write (files already there are reused).
+        out: PathBuf,
+        /// The secret key from `keygen`.
+        #[arg(long, value_name = "KEY")]
+        key: PathBuf,
+        /// Pack version (default: one above the version already in OUT).
+        #[arg(long = "pack-version", value_name = "N")]
+        version: Option<u64>,
+        /// Days the kiosks accept this pack before they need a newer one.
+        #[arg(long, default_value_t = 30)]
+        valid_days: u32,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Fetch the published pack, verify it and switch the store to it in one transaction.
+    Sync {
+        /// Pack URL (the folder with manifest.json); default: the config's sync.source_url.
+        #[arg(long, value_name = "URL")]
+        source: Option<String>,
+        /// Also trust this public key (64 hex digits), besides the config's sync.trusted_keys.
+        #[arg(long = "trust", value_name = "KEY")]
+        trust: Vec<String>,
+        /// Files downloaded at once.
+        #[arg(long, default_value_t = 6)]
+        concurrency: usize,
+        #[arg(long)]
+        json: bool,
+    },
     /// Check a configuration file; problems are printed with file:line, exit code 2.
     CheckConfig {
         /// The file to check (default: the one the kiosk would use).
@@ -164,6 +202,9 @@ pub fn run(cli: Cli) -> ExitCode {
         },
         Some(Command::ZeroResults { json }) => zero_results(&data_dir, json),
         Some(Command::Status { json }) => status(&data_dir, json),
+        Some(Command::Keygen { out }) => keygen(&out),
+        Some(Command::Publish { src, out, key, version, valid_days, json }) => publish(&src, &out, &key, version, valid_days, json),
+        Some(Command::Sync { source, trust, concurrency, json }) => sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
     match result {
@@ -655,6 +696,7 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
     let snap = store.snapshot()?;
     let counts = store.counts()?;
     let site = store.site()?;
+    let sync = crate::sync::status(&store)?;
     if json {
         let v = serde_json::json!({
             "data_dir": data_dir,
@@ -662,6 +704,7 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
             "sample": site.as_ref().map(|s| s.sample),
             "snapshot": snap,
             "counts": counts,
+            "sync": sync,
         });
         println!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
@@ -680,5 +723,137 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
         "{} documents ({} in force, {} interpretations), {} guides, {} boards, {} FAQ entries",
         counts.documents, counts.in_force, counts.interpretations, counts.guides, counts.boards, counts.faqs
     );
+    if let Some(p) = &sync.pack {
+        println!("pack version {} from {}, published {}, valid until {}{}", p.version, p.source, p.created, p.expires, if sync.expired { " (EXPIRED: the publisher has not published since)" } else { "" });
+    }
+    if let Some(r) = &sync.last_success {
+        println!("last successful sync: {} ({}: {})", r.at, r.outcome, r.detail);
+    }
+    if let Some(r) = sync.last.as_ref().filter(|r| r.outcome == "failed") {
+        println!("last sync attempt failed at {}: {}", r.at, r.detail);
+    }
     Ok(ExitCode::SUCCESS)
+}
+
+fn keygen(out: &Path) -> CmdResult {
+    let key = crate::pack::SecretKey::generate();
+    key.write_new(out)?;
+    let public = key.public();
+    eprintln!("secret key written to {} (keep it on the publishing machine only)", out.display());
+    eprintln!("public key written to {}; put it in each kiosk's sync.trusted_keys:", out.with_extension("pub").display());
+    println!("{}", public.to_hex());
+    Ok(ExitCode::SUCCESS)
+}
+
+fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days: u32, json: bool) -> CmdResult {
+    let key = crate::pack::SecretKey::read(key)?;
+    let opts = crate::publish::PublishOptions { version, valid_for: chrono::Duration::days(i64::from(valid_days.max(1))) };
+    match crate::publish::publish(src, out, &key, &opts) {
+        Ok(r) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&r)?);
+            } else {
+                println!(
+                    "published pack version {} to {}: {} items in {} shards; {} files written ({}), {} reused; a fresh kiosk downloads {}; valid until {}",
+                    r.version, out.display(), r.items, r.shards, r.files_written, human_bytes(r.bytes_written), r.files_reused, human_bytes(r.pack_bytes), r.expires
+                );
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(crate::publish::PublishError::Source(e)) => {
+            eprintln!("{e}");
+            eprintln!("nothing was published; {} is unchanged", out.display());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn human_bytes(b: u64) -> String {
+    match b {
+        b if b >= 1 << 30 => format!("{:.2} GB", b as f64 / (1u64 << 30) as f64),
+        b if b >= 1 << 20 => format!("{:.1} MB", b as f64 / (1u64 << 20) as f64),
+        b if b >= 1 << 10 => format!("{:.1} KB", b as f64 / 1024.0),
+        b => format!("{b} B"),
+    }
+}
+
+fn sync(config: &Config, data_dir: &Path, source: Option<&str>, trust: &[String], concurrency: usize, json: bool) -> CmdResult {
+    use crate::sync::{Progress, SyncOptions, SyncOutcome};
+    let mut opts = match SyncOptions::from_config(config, source) {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("error: {e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    for k in trust {
+        match crate::pack::PublicKey::parse(k) {
+            Ok(k) => opts.trusted_keys.push(k),
+            Err(e) => return Ok(usage_error(&e.to_string())),
+        }
+    }
+    opts.concurrency = concurrency.clamp(1, 32);
+    let mut store = Store::open(data_dir)?;
+    let tty = io::IsTerminal::is_terminal(&io::stderr());
+    let last_line = std::sync::Mutex::new(std::time::Instant::now());
+    let progress = |p: Progress| match p {
+        Progress::CheckingManifest => eprintln!("checking {}", opts.manifest_url()),
+        Progress::Downloading { files_done, files_total, bytes_done, bytes_total, bytes_per_sec } => {
+            let frac = if bytes_total > 0 { bytes_done as f64 / bytes_total as f64 } else { 1.0 };
+            let filled = (frac * 30.0).round() as usize;
+            let line = format!(
+                "[{}{}] {files_done}/{files_total} files, {} of {}, {}/s",
+                "#".repeat(filled.min(30)),
+                " ".repeat(30 - filled.min(30)),
+                human_bytes(bytes_done),
+                human_bytes(bytes_total),
+                human_bytes(bytes_per_sec)
+            );
+            if tty {
+                eprint!("\r{line}   ");
+            } else {
+                // Not a terminal (a log): a line every few seconds and the last one.
+                let mut last = last_line.lock().unwrap_or_else(|p| p.into_inner());
+                if last.elapsed() >= std::time::Duration::from_secs(5) || files_done == files_total {
+                    *last = std::time::Instant::now();
+                    eprintln!("{line}");
+                }
+            }
+        }
+        Progress::Applying { items } => {
+            if tty {
+                eprintln!();
+            }
+            eprintln!("applying {items} changed items in one transaction");
+        }
+    };
+    match crate::sync::sync(&mut store, data_dir, &opts, &progress) {
+        Ok(s) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&s)?);
+            } else {
+                match &s.outcome {
+                    SyncOutcome::Unchanged { version } => println!("content is up to date (pack version {version}); {} transferred", human_bytes(s.transferred)),
+                    SyncOutcome::Updated { from, to, report } => {
+                        let t = report.total();
+                        println!(
+                            "updated to pack version {to}{}: {} added, {} changed, {} removed; {} files, {} downloaded in {:.1} s; content version {}",
+                            from.map(|f| format!(" (from {f})")).unwrap_or_default(),
+                            t.added, t.changed, t.removed, s.files, human_bytes(s.transferred), s.seconds, report.version
+                        );
+                    }
+                }
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("sync failed: {e}");
+            match store.snapshot()? {
+                Some(snap) => eprintln!("the kiosk keeps serving content version {} ({})", snap.version, snap.source),
+                None => eprintln!("the kiosk has no content yet"),
+            }
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }

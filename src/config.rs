@@ -67,6 +67,8 @@ pub struct SyncConfig {
     /// ed25519 public keys (64 hex digits) whose signatures are accepted; several allow rotation.
     pub trusted_keys: Vec<String>,
     pub interval_minutes: u32,
+    /// Free disk space (MiB) a sync leaves untouched.
+    pub reserve_mb: u64,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -120,7 +122,7 @@ impl Default for Config {
         Self {
             zone_id: "demo".into(),
             data_dir: None,
-            sync: SyncConfig { source_url: None, trusted_keys: Vec::new(), interval_minutes: 30 },
+            sync: SyncConfig { source_url: None, trusted_keys: Vec::new(), interval_minutes: 30, reserve_mb: 200 },
             ui: UiConfig {
                 idle_timeout_seconds: 120,
                 idle_countdown_seconds: 15,
@@ -248,7 +250,7 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         }
         for k in s.strings(Field::plain("trusted_keys")) {
             let hex_part = k.value.strip_prefix("ed25519:").unwrap_or(&k.value);
-            if hex_part.len() == 64 && hex_part.bytes().all(|b| b.is_ascii_hexdigit()) {
+            if crate::pack::PublicKey::parse(hex_part).is_ok() {
                 cfg.sync.trusted_keys.push(hex_part.to_ascii_lowercase());
             } else {
                 s.report(
@@ -260,6 +262,9 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         }
         if let Some(n) = s.int(Field::plain("interval_minutes"), 1, 7 * 24 * 60) {
             cfg.sync.interval_minutes = n as u32;
+        }
+        if let Some(n) = s.int(Field::plain("reserve_mb"), 0, 1_000_000) {
+            cfg.sync.reserve_mb = n as u64;
         }
         s.finish();
     }

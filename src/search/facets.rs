@@ -21,9 +21,11 @@ struct Row {
     year: i32,
 }
 
-/// Filter values by rowid.
+/// Filter values by rowid (rowids are small and dense, so a vector indexed by rowid).
 pub struct FacetIndex {
-    rows: HashMap<i64, Row>,
+    rows: Vec<Option<Row>>,
+    /// Lowest and highest document year, for counting years in a vector.
+    years: (i32, i32),
     strings: Vec<String>,
     codes: HashMap<String, u32>,
 }
@@ -34,7 +36,7 @@ const DIMS: usize = 6;
 impl FacetIndex {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
-        let mut idx = FacetIndex { rows: HashMap::new(), strings: Vec::new(), codes: HashMap::new() };
+        let mut idx = FacetIndex { rows: Vec::new(), years: (i32::MAX, i32::MIN), strings: Vec::new(), codes: HashMap::new() };
         let mut stmt = store
             .connection()
             .prepare("SELECT rowid, kind, doc_kind, area, publisher, validity, year FROM search_items")
@@ -58,9 +60,20 @@ impl FacetIndex {
                 validity: code(5)?,
                 year: r.get::<_, Option<i32>>(6).map_err(sql)?.unwrap_or(0),
             };
-            idx.rows.insert(rowid, row);
+            let Ok(at) = usize::try_from(rowid) else { continue };
+            if at >= idx.rows.len() {
+                idx.rows.resize(at + 1, None);
+            }
+            if row.kind != NONE {
+                idx.years = (idx.years.0.min(row.year), idx.years.1.max(row.year));
+            }
+            idx.rows[at] = Some(row);
         }
         Ok(idx)
+    }
+
+    fn row(&self, rowid: i64) -> Option<&Row> {
+        usize::try_from(rowid).ok().and_then(|i| self.rows.get(i)).and_then(Option::as_ref)
     }
 
     fn intern(&mut self, s: String) -> u32 {
@@ -105,7 +118,7 @@ impl FacetIndex {
     /// pass only an empty filter.
     pub fn keeps(&self, rowid: i64, f: &SearchFilter) -> bool {
         let want = self.wanted(f);
-        match self.rows.get(&rowid) {
+        match self.row(rowid) {
             Some(row) => self.passes(row, &want).iter().all(|p| *p),
             None => *f == SearchFilter::default(),
         }
@@ -114,7 +127,7 @@ impl FacetIndex {
     /// The ranking factor besides relevance: validity (有效 above 失效 and 废止) and recency for
     /// documents, a fixed weight for guides and FAQ.
     pub fn boost(&self, rowid: i64, this_year: i32) -> f64 {
-        let Some(row) = self.rows.get(&rowid) else { return 1.0 };
+        let Some(row) = self.row(rowid) else { return 1.0 };
         match row.item {
             ItemKind::Guide => 1.6,
             ItemKind::Faq => 1.2,
@@ -135,31 +148,37 @@ impl FacetIndex {
     pub fn tally(&self, rowids: &[i64], f: &SearchFilter) -> (u64, FacetCounts) {
         let want = self.wanted(f);
         let mut total = 0;
-        let mut counts: [HashMap<u32, u64>; DIMS] = Default::default();
+        // Counts per code in vectors (codes and years are small dense integers).
+        let (y0, y1) = self.years;
+        let year_slots = if y1 >= y0 { (y1 - y0 + 1) as usize } else { 0 };
+        let mut counts: [Vec<u64>; DIMS] = std::array::from_fn(|d| vec![0u64; if d == 4 { year_slots } else { self.strings.len() }]);
         let mut items: HashMap<ItemKind, u64> = HashMap::new();
-        for rowid in rowids {
-            let Some(row) = self.rows.get(rowid) else { continue };
+        for &rowid in rowids {
+            let Some(row) = self.row(rowid) else { continue };
             let pass = self.passes(row, &want);
             let failing = pass.iter().filter(|p| !**p).count();
             if failing == 0 {
                 total += 1;
             }
-            let values = [0, row.kind, row.area, row.publisher, row.year as u32, row.validity];
+            let year_slot = if row.kind != NONE { (row.year - y0) as u32 } else { NONE };
+            let values = [0, row.kind, row.area, row.publisher, year_slot, row.validity];
             for d in 0..DIMS {
                 // counted if every *other* filter passes
                 if failing == 0 || (failing == 1 && !pass[d]) {
                     if d == 0 {
                         *items.entry(row.item).or_default() += 1;
                     } else if row.kind != NONE && values[d] != NONE {
-                        *counts[d].entry(values[d]).or_default() += 1;
+                        counts[d][values[d] as usize] += 1;
                     }
                 }
             }
         }
-        let named = |m: &HashMap<u32, u64>, year: bool| -> Vec<(String, u64)> {
+        let named = |m: &Vec<u64>, year: bool| -> Vec<(String, u64)> {
             let mut v: Vec<(String, u64)> = m
                 .iter()
-                .map(|(&c, &n)| (if year { (c as i32).to_string() } else { self.strings[c as usize].clone() }, n))
+                .enumerate()
+                .filter(|(_, n)| **n > 0)
+                .map(|(c, &n)| (if year { (y0 + c as i32).to_string() } else { self.strings[c].clone() }, n))
                 .collect();
             if year {
                 v.sort_by(|a, b| b.0.cmp(&a.0));

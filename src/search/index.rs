@@ -5,7 +5,7 @@
 
 use rusqlite::{Connection, OptionalExtension, params};
 
-use super::fold::fold;
+use super::fold::{Folded, fold};
 use super::pinyin::{encode, title_readings};
 use super::tokens::index_text;
 use crate::content::{Document, Faq, Guide, markdown};
@@ -45,6 +45,22 @@ pub const SCHEMA: &str = r#"
         day TEXT NOT NULL,
         count INTEGER NOT NULL,
         PRIMARY KEY (query, day)
+    );
+"#;
+
+/// Schema of the character index (store migration 3): for each item, the set of distinct CJK
+/// characters in its folded title and body, without positions (`detail = none`). A
+/// one-character query reads one short list of rowids here instead of merging every bigram that
+/// starts with the character. The migration empties the other index tables so that the store
+/// rebuilds the whole index, this table included, when it opens.
+pub const CHARS_SCHEMA: &str = r#"
+    DELETE FROM search_fts;
+    DELETE FROM search_titles;
+    DELETE FROM search_items;
+    CREATE VIRTUAL TABLE search_chars USING fts5(
+        chars,
+        content = '', contentless_delete = 1, detail = none,
+        tokenize = 'unicode61 remove_diacritics 0'
     );
 "#;
 
@@ -177,13 +193,28 @@ pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &s
         ],
     )?;
     let rowid = conn.last_insert_rowid();
-    let title_tokens = index_text(&fold(title));
+    let (folded_title, folded_body) = (fold(title), fold(body));
+    let title_tokens = index_text(&folded_title);
     conn.execute(
         "INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
-        params![rowid, title_tokens, index_text(&fold(body))],
+        params![rowid, title_tokens, index_text(&folded_body)],
     )?;
     conn.execute("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)", params![rowid, title_tokens])?;
+    conn.execute("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)", params![rowid, distinct_chars(&folded_title, &folded_body)])?;
     Ok(())
+}
+
+/// The distinct folded CJK characters of a title and body, separated by spaces.
+pub fn distinct_chars(title: &Folded, body: &Folded) -> String {
+    let mut seen: Vec<char> = title.chars.iter().chain(body.chars.iter()).copied().filter(|c| super::fold::is_cjk(*c)).collect();
+    seen.sort_unstable();
+    seen.dedup();
+    let mut out = String::with_capacity(seen.len() * 4);
+    for c in seen {
+        out.push(c);
+        out.push(' ');
+    }
+    out
 }
 
 /// Removes an item from the index (nothing happens if it is not there).
@@ -196,9 +227,12 @@ pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
     Ok(())
 }
 
+/// Every table of the index, each keyed by the item's rowid.
+pub const INDEX_TABLES: [&str; 4] = ["search_fts", "search_titles", "search_chars", "search_items"];
+
 /// Deletes one item's rows from every index table.
 fn delete_rows(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
-    for table in ["search_fts", "search_titles", "search_items"] {
+    for table in INDEX_TABLES {
         conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
     }
     Ok(())
@@ -222,9 +256,9 @@ pub fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
 /// Rebuilds the whole index from the stored items (after the index is first created, or to
 /// repair it). Runs in the caller's transaction.
 pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
-    conn.execute("DELETE FROM search_fts", [])?;
-    conn.execute("DELETE FROM search_titles", [])?;
-    conn.execute("DELETE FROM search_items", [])?;
+    for table in INDEX_TABLES {
+        conn.execute(&format!("DELETE FROM {table}"), [])?;
+    }
     let mut n = 0;
     for table in ["documents", "guides", "faqs"] {
         let rows: Vec<String> = {

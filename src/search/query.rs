@@ -223,6 +223,42 @@ pub struct Searcher {
 
 const TITLE_WEIGHT: f64 = 8.0;
 
+/// Up to this many matches, full search scores every match with bm25; above it, title matches
+/// first (see `Searcher::search`). bm25 costs about 1 µs per match on this class of machine.
+const EXACT_RANK_LIMIT: usize = 10_000;
+
+/// Added to the score of a title match when ranking in tiers, above any other score.
+const TITLE_TIER: f64 = 1.0e6;
+
+/// The rowids matching an FTS5 expression in one index table, ascending.
+fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64>, StoreError> {
+    let err = Searcher::sql_err(store);
+    let mut stmt = store.connection().prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1")).map_err(&err)?;
+    let rows = stmt.query_map([expr], |r| r.get(0)).map_err(&err)?;
+    let mut v: Vec<i64> = rows.collect::<rusqlite::Result<_>>().map_err(&err)?;
+    if !v.is_sorted() {
+        v.sort_unstable();
+    }
+    Ok(v)
+}
+
+/// The rowids in both ascending lists.
+fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}
+
 impl Searcher {
     pub fn new(store: &Store) -> Result<Self, StoreError> {
         Ok(Self { pinyin: PinyinIndex::load(store)?, facets: FacetIndex::load(store)? })
@@ -355,7 +391,15 @@ impl Searcher {
         let folded = fold(query);
         let mut ts = terms(&folded.chars);
         let mut results = SearchResults { query: query.to_string(), ..Default::default() };
-        let mut exprs: Vec<String> = fts_query(&ts, true).into_iter().collect();
+        // Terms of two or more characters (and words) are looked up in the bigram index; single
+        // characters in the character index.
+        let (singles, multi): (Vec<Term>, Vec<Term>) = ts.iter().cloned().partition(|t| matches!(t, Term::Cjk(c) if c.len() == 1));
+        let mut rank_exprs: Vec<String> = fts_query(&multi, true).into_iter().collect();
+        let chars_expr = (!singles.is_empty()).then(|| {
+            singles.iter().map(|t| format!("\"{}\"", t.chars().iter().collect::<String>())).collect::<Vec<_>>().join(" AND ")
+        });
+        let base_terms = ts.clone();
+        let mut spelled_exprs: Vec<String> = Vec::new();
         let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
         if let Some(p) = pinyin_query(query) {
             let found = self.pinyin.matches(&p, 500);
@@ -383,37 +427,83 @@ impl Searcher {
             spelled.truncate(10);
             for (w, _) in spelled {
                 let t = Term::Cjk(w.chars().collect());
-                exprs.extend(term_query(&t, false));
+                spelled_exprs.extend(term_query(&t, false));
                 ts.push(t);
             }
         }
-        if exprs.is_empty() {
+        if rank_exprs.is_empty() && chars_expr.is_none() && spelled_exprs.is_empty() {
             return Ok(results);
         }
-        let expr = exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
         let err = Self::sql_err(store);
-        // One pass over the matches: FTS5 gives each its bm25 (computed in C); the total and
-        // the counts per filter come from the filter values in memory; the boosts (validity,
-        // recency, type, pinyin) are applied here and only the page is read from the store.
-        let all: Vec<(i64, f64)> = {
-            let mut stmt =
-                store.connection().prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
-            let rows = stmt.query_map([&expr], |r| Ok((r.get(0)?, r.get(1)?))).map_err(&err)?;
-            rows.collect::<rusqlite::Result<_>>().map_err(&err)?
+
+        // 1. Every match, by rowid only (FTS5 reads the doclists without scoring them).
+        let mut matched: Vec<i64> = match (rank_exprs.first(), &chars_expr) {
+            (Some(m), Some(c)) => intersect(&rowids_matching(store, "search_fts", m)?, &rowids_matching(store, "search_chars", c)?),
+            (Some(m), None) => rowids_matching(store, "search_fts", m)?,
+            (None, Some(c)) => rowids_matching(store, "search_chars", c)?,
+            (None, None) => Vec::new(),
         };
-        let rowids: Vec<i64> = all.iter().map(|(r, _)| *r).collect();
-        let (total, counts) = self.facets.tally(&rowids, filter);
+        if !spelled_exprs.is_empty() {
+            let spelled_expr = spelled_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
+            matched.extend(rowids_matching(store, "search_fts", &spelled_expr)?);
+            matched.sort_unstable();
+            matched.dedup();
+            rank_exprs.extend(spelled_exprs.iter().cloned());
+        }
+        let (total, counts) = self.facets.tally(&matched, filter);
         results.total = total;
         results.counts = counts;
+
+        // 2. Scores. bm25 (title weighted) × boost where the matches are few enough to score
+        //    them all. A term found in most documents has next to no weight in bm25 anyway
+        //    (its idf is near zero), so for large match sets, and for single characters, the
+        //    items whose title matches come first, ranked by bm25 of the title × boost, then the
+        //    rest by boost alone (validity, recency, type).
+        let spelled_titles = spelled_exprs;
+        let rank_expr = rank_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
+        let scores: HashMap<i64, f64> = if chars_expr.is_none() && matched.len() <= EXACT_RANK_LIMIT {
+            let mut stmt =
+                store.connection().prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
+            let rows = stmt.query_map([&rank_expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
+            rows.collect::<rusqlite::Result<_>>().map_err(&err)?
+        } else {
+            let title_expr = fts_query(&base_terms, true)
+                .into_iter()
+                .chain(spelled_titles)
+                .map(|e| format!("({e})"))
+                .collect::<Vec<_>>()
+                .join(" OR ");
+            let title_expr = (!title_expr.is_empty()).then_some(title_expr);
+            let mut title_scores: HashMap<i64, f64> = HashMap::new();
+            if let Some(expr) = title_expr {
+                let title_hits = rowids_matching(store, "search_titles", &expr)?;
+                if title_hits.len() <= EXACT_RANK_LIMIT {
+                    let mut stmt = store
+                        .connection()
+                        .prepare_cached("SELECT rowid, rank FROM search_titles WHERE search_titles MATCH ?1")
+                        .map_err(&err)?;
+                    let rows = stmt.query_map([&expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
+                    title_scores = rows.collect::<rusqlite::Result<_>>().map_err(&err)?;
+                } else {
+                    title_scores = title_hits.into_iter().map(|r| (r, 1.0)).collect();
+                }
+            }
+            title_scores.into_iter().map(|(r, s)| (r, TITLE_TIER + s)).collect()
+        };
         let need = offset + limit;
         let this_year = chrono::Local::now().year();
-        let mut scored: Vec<(i64, f64)> = all
+        let mut scored: Vec<(i64, f64)> = matched
             .into_iter()
-            .filter(|(rowid, _)| self.facets.keeps(*rowid, filter))
-            .map(|(rowid, rank)| {
+            .filter(|rowid| self.facets.keeps(*rowid, filter))
+            .map(|rowid| {
                 let b = self.facets.boost(rowid, this_year);
                 let bonus = if pinyin_spans.contains_key(&rowid) { 2.0 * b } else { 0.0 };
-                (rowid, -rank * b + bonus)
+                let s = match scores.get(&rowid) {
+                    Some(s) if *s >= TITLE_TIER => TITLE_TIER + (s - TITLE_TIER) * b,
+                    Some(s) => s * b,
+                    None => 0.0,
+                };
+                (rowid, s + b + bonus)
             })
             .collect();
         let by_score = |a: &(i64, f64), b: &(i64, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));

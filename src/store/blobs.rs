@@ -38,6 +38,42 @@ impl BlobDir {
         self.path(sha).is_some_and(|p| p.is_file())
     }
 
+    /// Moves a file already checked to hash to `sha` into the directory (a rename within the
+    /// data directory; a copy, checked again, across file systems).
+    pub fn adopt(&self, sha: &str, from: &Path) -> Result<(), StoreError> {
+        let dest = self.path(sha).ok_or_else(|| StoreError::BadBlob { sha: sha.to_string(), reason: "not a sha256".into() })?;
+        if dest.is_file() {
+            return Ok(());
+        }
+        let dir = dest.parent().expect("blob path has a parent");
+        fs::create_dir_all(dir).map_err(|e| StoreError::io(dir, e))?;
+        match fs::rename(from, &dest) {
+            Ok(()) => {
+                if let Ok(d) = fs::File::open(dir) {
+                    let _ = d.sync_all();
+                }
+                Ok(())
+            }
+            Err(_) => self.put_file(sha, from),
+        }
+    }
+
+    /// Deletes every file whose sha256 is not in `keep`; returns how many.
+    pub fn collect_garbage(&self, keep: &std::collections::HashSet<String>) -> usize {
+        let mut n = 0;
+        let Ok(dirs) = fs::read_dir(&self.root) else { return 0 };
+        for d in dirs.flatten() {
+            let Ok(files) = fs::read_dir(d.path()) else { continue };
+            for f in files.flatten() {
+                let name = f.file_name().to_string_lossy().to_string();
+                if !keep.contains(&name) && fs::remove_file(f.path()).is_ok() {
+                    n += 1;
+                }
+            }
+        }
+        n
+    }
+
     /// Copies `from` into the directory under `sha`, checking that its content hashes to `sha`.
     pub fn put_file(&self, sha: &str, from: &Path) -> Result<(), StoreError> {
         let dest = self.path(sha).ok_or_else(|| StoreError::BadBlob { sha: sha.to_string(), reason: "not a sha256".into() })?;

@@ -6,6 +6,7 @@ mod apply;
 mod blobs;
 mod queries;
 mod schema;
+mod sync_state;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -13,9 +14,10 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use apply::{ApplyReport, Changes};
+pub use apply::{ApplyReport, Changes, Delta, ItemTable, PackState};
 pub use blobs::BlobDir;
 pub use queries::*;
+pub use sync_state::SyncRecord;
 
 use crate::content::{self, SourceError};
 
@@ -37,6 +39,8 @@ pub enum StoreError {
     Empty { path: PathBuf },
     #[error("blob {sha}: {reason}")]
     BadBlob { sha: String, reason: String },
+    #[error("after applying the changes the content hash is {found}, not the {expected} the pack names; nothing was changed")]
+    ContentMismatch { expected: String, found: String },
     #[error("store {path}: item {id} cannot be read ({reason}); re-import the content")]
     Corrupt { path: PathBuf, id: String, reason: String },
 }

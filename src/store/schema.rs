@@ -85,6 +85,26 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 2: the search index (its tables are defined by the search module).
     crate::search::index::SCHEMA,
+    // 3: the character index for one-character queries. It empties the search index, and
+    //    `Store::open` then rebuilds all of it, because the folding lives in Rust.
+    crate::search::index::CHARS_SCHEMA,
+    // 4: where the live content came from (the pack, written with the content it describes)
+    //    and the history of sync attempts.
+    r#"
+    CREATE TABLE pack_state (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        data TEXT NOT NULL
+    );
+    CREATE TABLE sync_log (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        source TEXT NOT NULL,
+        outcome TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        files INTEGER NOT NULL,
+        bytes INTEGER NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

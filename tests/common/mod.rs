@@ -54,3 +54,4 @@ impl Rng {
         (self.next() % n.max(1) as u64) as usize
     }
 }
+pub mod servers;

@@ -1,0 +1,134 @@
+//! Publisher keys: ed25519. A secret key file holds the 32-byte seed in hex (with `#` comment
+//! lines); a public key is written as 64 hex digits, which is what `sync.trusted_keys` lists.
+//! A key's id is the first 16 hex digits of the sha256 of the public key.
+
+use std::fs;
+use std::io::Write;
+use std::path::Path;
+
+use ed25519_dalek::{Signer, Verifier};
+use sha2::{Digest, Sha256};
+
+#[derive(Debug, thiserror::Error)]
+pub enum KeyError {
+    #[error("{path}: {source}")]
+    Io { path: String, source: std::io::Error },
+    #[error("{path}: not a gongkai-kiosk secret key (expected 64 hex digits); make one with `gongkai-kiosk keygen`")]
+    BadSecret { path: String },
+    #[error("`{0}` is not an ed25519 public key (expected 64 hex digits, as printed by `gongkai-kiosk keygen`)")]
+    BadPublic(String),
+    #[error("{path} exists already; keygen never overwrites a key")]
+    Exists { path: String },
+}
+
+pub struct SecretKey(ed25519_dalek::SigningKey);
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PublicKey(ed25519_dalek::VerifyingKey);
+
+/// The id of a public key (its bytes): 16 hex digits.
+pub fn key_id(public: &[u8; 32]) -> String {
+    hex::encode(&Sha256::digest(public)[..8])
+}
+
+impl SecretKey {
+    pub fn generate() -> Self {
+        let mut seed = [0u8; 32];
+        getrandom::fill(&mut seed).expect("the operating system provides random bytes");
+        SecretKey(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+
+    pub fn public(&self) -> PublicKey {
+        PublicKey(self.0.verifying_key())
+    }
+
+    pub fn sign(&self, bytes: &[u8]) -> [u8; 64] {
+        self.0.sign(bytes).to_bytes()
+    }
+
+    pub fn read(path: &Path) -> Result<Self, KeyError> {
+        let text = fs::read_to_string(path).map_err(|e| KeyError::Io { path: path.display().to_string(), source: e })?;
+        let hexed: String = text.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<String>();
+        let bytes = hex::decode(hexed.trim()).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
+        bytes
+            .map(|b| SecretKey(ed25519_dalek::SigningKey::from_bytes(&b)))
+            .ok_or_else(|| KeyError::BadSecret { path: path.display().to_string() })
+    }
+
+    /// Writes the secret key (mode 0600, never over an existing file) and `<path>.pub`.
+    pub fn write_new(&self, path: &Path) -> Result<(), KeyError> {
+        use std::os::unix::fs::OpenOptionsExt;
+        let io = |p: &Path| {
+            let p = p.display().to_string();
+            move |e| KeyError::Io { path: p, source: e }
+        };
+        let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(|e| {
+            if e.kind() == std::io::ErrorKind::AlreadyExists {
+                KeyError::Exists { path: path.display().to_string() }
+            } else {
+                KeyError::Io { path: path.display().to_string(), source: e }
+            }
+        })?;
+        let public = self.public();
+        writeln!(
+            f,
+            "# gongkai-kiosk publisher secret key (ed25519 seed). Keep it off the kiosks and out of backups others can read.\n# key id {}, public key {}\n{}",
+            public.id(),
+            public.to_hex(),
+            hex::encode(self.0.to_bytes())
+        )
+        .and_then(|_| f.sync_all())
+        .map_err(io(path))?;
+        let pub_path = path.with_extension("pub");
+        fs::write(&pub_path, format!("{}\n", public.to_hex())).map_err(io(&pub_path))?;
+        Ok(())
+    }
+}
+
+impl PublicKey {
+    pub fn parse(s: &str) -> Result<Self, KeyError> {
+        let s = s.trim();
+        let bytes = hex::decode(s).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
+        bytes
+            .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
+            .map(PublicKey)
+            .ok_or_else(|| KeyError::BadPublic(s.to_string()))
+    }
+
+    pub fn to_hex(&self) -> String {
+        hex::encode(self.0.to_bytes())
+    }
+
+    pub fn id(&self) -> String {
+        key_id(&self.0.to_bytes())
+    }
+
+    /// Whether `sig_hex` is this key's signature of `bytes`.
+    pub fn verify(&self, bytes: &[u8], sig_hex: &str) -> bool {
+        let Some(sig) = hex::decode(sig_hex).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else { return false };
+        self.0.verify(bytes, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn key_files_round_trip_and_are_private() {
+        use std::os::unix::fs::PermissionsExt;
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("publisher.key");
+        let key = SecretKey::generate();
+        key.write_new(&path).unwrap();
+        assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
+        let again = SecretKey::read(&path).unwrap();
+        assert_eq!(again.public(), key.public());
+        let public = PublicKey::parse(&fs::read_to_string(path.with_extension("pub")).unwrap()).unwrap();
+        assert_eq!(public, key.public());
+        assert!(public.verify(b"abc", &hex::encode(key.sign(b"abc"))));
+        assert!(!public.verify(b"abd", &hex::encode(key.sign(b"abc"))));
+        assert!(matches!(key.write_new(&path), Err(KeyError::Exists { .. })));
+        assert!(PublicKey::parse("zz").is_err());
+    }
+}

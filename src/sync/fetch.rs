@@ -1,0 +1,320 @@
+//! Fetching pack files over HTTP: the manifest with a conditional GET, and content files into
+//! the staging folder, resumed with `Range` where a partial file survives, checked for size and
+//! sha256, synced and renamed into place. Retries back off exponentially with jitter and honour
+//! `Retry-After`.
+
+use std::fs;
+use std::io::{Read, Seek, SeekFrom, Write};
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicU64, Ordering};
+use std::time::{Duration, Instant};
+
+use sha2::{Digest, Sha256};
+
+use super::SyncError;
+use super::options::SyncOptions;
+use crate::pack::FileRef;
+
+/// Why one attempt at one file failed, and whether another attempt may help.
+#[derive(Debug)]
+pub(crate) enum Attempt {
+    /// Worth another try (after `after` if the server said so).
+    Retry { detail: String, after: Option<Duration> },
+    /// Another try cannot help.
+    Fatal(SyncError),
+}
+
+pub(crate) fn client(opts: &SyncOptions) -> Result<reqwest::blocking::Client, SyncError> {
+    reqwest::blocking::Client::builder()
+        .user_agent(concat!("gongkai-kiosk/", env!("CARGO_PKG_VERSION")))
+        .connect_timeout(opts.connect_timeout)
+        .tcp_keepalive(Duration::from_secs(15))
+        .timeout(None)
+        .pool_max_idle_per_host(opts.concurrency.max(1))
+        .build()
+        .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: e.to_string() })
+}
+
+/// Random fraction in [0, 1) (jitter).
+pub(crate) fn jitter() -> f64 {
+    let mut b = [0u8; 8];
+    if getrandom::fill(&mut b).is_err() {
+        return 0.5;
+    }
+    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
+}
+
+/// The delay before attempt `n` (1-based) after a failure: exponential with full jitter, or the
+/// server's Retry-After, never above `max`.
+pub(crate) fn backoff(opts: &SyncOptions, n: u32, after: Option<Duration>) -> Duration {
+    let exp = opts.backoff_base.saturating_mul(1u32 << n.min(16));
+    let d = exp.mul_f64(0.5 + jitter() * 0.5).min(opts.backoff_max);
+    match after {
+        Some(a) => a.max(d).min(opts.backoff_max),
+        None => d,
+    }
+}
+
+fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
+    let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().to_string();
+    if let Ok(secs) = v.parse::<u64>() {
+        return Some(Duration::from_secs(secs));
+    }
+    let when = chrono::DateTime::parse_from_rfc2822(&v).ok()?;
+    let secs = (when.with_timezone(&chrono::Utc) - chrono::Utc::now()).num_seconds().max(0) as u64;
+    Some(Duration::from_secs(secs))
+}
+
+fn status_attempt(url: &str, resp: &reqwest::blocking::Response) -> Attempt {
+    let status = resp.status();
+    let detail = format!("{url}: HTTP {status}");
+    if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 || status.as_u16() == 404 {
+        // 404 too: a CDN may not have the new files yet when the new manifest reaches it.
+        Attempt::Retry { detail, after: retry_after(resp) }
+    } else {
+        Attempt::Fatal(SyncError::Http { url: url.to_string(), status: status.as_u16() })
+    }
+}
+
+fn network_attempt(url: &str, e: &dyn std::fmt::Display) -> Attempt {
+    Attempt::Retry { detail: format!("{url}: {e}"), after: None }
+}
+
+/// Runs `attempt` until it succeeds, fails fatally, or the attempts run out.
+pub(crate) fn with_retries<T>(opts: &SyncOptions, what: &str, mut attempt: impl FnMut() -> Result<T, Attempt>) -> Result<T, SyncError> {
+    let mut n = 0;
+    loop {
+        n += 1;
+        match attempt() {
+            Ok(v) => return Ok(v),
+            Err(Attempt::Fatal(e)) => return Err(e),
+            Err(Attempt::Retry { detail, after }) => {
+                if n >= opts.attempts {
+                    return Err(SyncError::Network { url: what.to_string(), detail: format!("{detail} (gave up after {n} attempts)") });
+                }
+                let wait = backoff(opts, n, after);
+                if after.is_some_and(|a| a > opts.backoff_max) {
+                    return Err(SyncError::Network {
+                        url: what.to_string(),
+                        detail: format!("{detail}; the server asks to retry after {} s", after.unwrap_or_default().as_secs()),
+                    });
+                }
+                tracing::info!(what, detail, wait_ms = wait.as_millis() as u64, "retrying");
+                std::thread::sleep(wait);
+            }
+        }
+    }
+}
+
+/// The manifest: `None` when the server says it is unchanged (304).
+pub(crate) struct ManifestResponse {
+    pub bytes: Vec<u8>,
+    pub etag: Option<String>,
+}
+
+pub(crate) fn manifest(
+    client: &reqwest::blocking::Client,
+    opts: &SyncOptions,
+    url: &str,
+    etag: Option<&str>,
+    max: u64,
+    transferred: &AtomicU64,
+) -> Result<Option<ManifestResponse>, SyncError> {
+    with_retries(opts, url, || {
+        let mut req = client.get(url).timeout(opts.stall_timeout * 3).header(reqwest::header::CACHE_CONTROL, "no-cache");
+        if let Some(e) = etag {
+            req = req.header(reqwest::header::IF_NONE_MATCH, e);
+        }
+        let resp = req.send().map_err(|e| network_attempt(url, &e))?;
+        if resp.status().as_u16() == 304 {
+            return Ok(None);
+        }
+        if !resp.status().is_success() {
+            return Err(status_attempt(url, &resp));
+        }
+        if let Some(len) = resp.content_length()
+            && len > max
+        {
+            return Err(Attempt::Fatal(SyncError::Manifest(crate::pack::PackError::TooLarge { size: len, max })));
+        }
+        let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let mut bytes = Vec::new();
+        let mut limited = resp.take(max + 1);
+        limited.read_to_end(&mut bytes).map_err(|e| network_attempt(url, &e))?;
+        transferred.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        if bytes.len() as u64 > max {
+            return Err(Attempt::Fatal(SyncError::Manifest(crate::pack::PackError::TooLarge { size: bytes.len() as u64, max })));
+        }
+        if bytes.is_empty() {
+            return Err(Attempt::Retry { detail: format!("{url}: empty response"), after: None });
+        }
+        Ok(Some(ManifestResponse { bytes, etag }))
+    })
+}
+
+/// Counters shared by the download workers (read by the progress reporter).
+#[derive(Debug, Default)]
+pub(crate) struct Counters {
+    pub files: AtomicU64,
+    pub bytes: AtomicU64,
+    /// Everything received over the network, including retried and manifest bytes.
+    pub transferred: AtomicU64,
+}
+
+/// Where a staged file lives.
+pub(crate) fn staged_path(staging: &Path, sha: &str) -> PathBuf {
+    staging.join(sha)
+}
+
+/// Downloads one file into `staging/<sha>` (resuming `staging/<sha>.part`).
+pub(crate) fn file(
+    client: &reqwest::blocking::Client,
+    opts: &SyncOptions,
+    url: &str,
+    want: &FileRef,
+    staging: &Path,
+    counters: &Counters,
+) -> Result<PathBuf, SyncError> {
+    let dest = staged_path(staging, &want.sha256);
+    if dest.is_file() && fs::metadata(&dest).map(|m| m.len()).ok() == Some(want.size) {
+        counters.files.fetch_add(1, Ordering::Relaxed);
+        counters.bytes.fetch_add(want.size, Ordering::Relaxed);
+        return Ok(dest);
+    }
+    let part = staging.join(format!("{}.part", want.sha256));
+    let io = |p: &Path| {
+        let p = p.to_path_buf();
+        move |e: std::io::Error| {
+            if e.raw_os_error() == Some(28) {
+                Attempt::Fatal(SyncError::DiskFull { path: p.clone(), detail: "the disk filled up while writing".into() })
+            } else {
+                Attempt::Fatal(SyncError::Io { path: p.clone(), source: e })
+            }
+        }
+    };
+    let mut corrupt_seen = false;
+    with_retries(opts, url, || {
+        let mut have = fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+        if have > want.size {
+            fs::remove_file(&part).map_err(io(&part))?;
+            have = 0;
+        }
+        // A whole-request deadline catches a connection that stalls without a byte (the
+        // rate check below only runs when bytes arrive): generous, it grows with the size.
+        let deadline = opts.stall_timeout + Duration::from_secs_f64((want.size - have) as f64 / (opts.min_rate_bytes_per_sec.max(1) * 32) as f64);
+        let mut req = client.get(url).timeout(deadline);
+        if have > 0 && have < want.size {
+            req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
+        }
+        let resp = req.send().map_err(|e| network_attempt(url, &e))?;
+        let status = resp.status().as_u16();
+        let mut out = fs::OpenOptions::new().create(true).write(true).truncate(false).open(&part).map_err(io(&part))?;
+        match status {
+            206 if have > 0 => {
+                let expected = format!("bytes {have}-{}/{}", want.size - 1, want.size);
+                let got = resp.headers().get(reqwest::header::CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+                if got.trim() != expected {
+                    // Not the part we asked for: start this file again from the beginning.
+                    drop(out);
+                    fs::remove_file(&part).map_err(io(&part))?;
+                    return Err(Attempt::Retry { detail: format!("{url}: Content-Range `{got}`, asked for `{expected}`"), after: None });
+                }
+                out.seek(SeekFrom::Start(have)).map_err(io(&part))?;
+            }
+            200 => {
+                // The server sent the whole file (it ignored Range, or there was nothing yet).
+                out.set_len(0).map_err(io(&part))?;
+                have = 0;
+            }
+            206 => {
+                drop(out);
+                let _ = fs::remove_file(&part);
+                return Err(Attempt::Retry { detail: format!("{url}: 206 to a request without Range"), after: None });
+            }
+            416 => {
+                drop(out);
+                let _ = fs::remove_file(&part);
+                return Err(Attempt::Retry { detail: format!("{url}: 416, the partial file is not a prefix"), after: None });
+            }
+            _ => return Err(status_attempt(url, &resp)),
+        }
+        if let Some(len) = resp.content_length()
+            && have + len > want.size
+        {
+            drop(out);
+            let _ = fs::remove_file(&part);
+            return Err(Attempt::Retry { detail: format!("{url}: {len} bytes announced, {} expected", want.size - have), after: None });
+        }
+        let mut body = resp;
+        let mut buf = vec![0u8; 64 * 1024];
+        let mut window_start = Instant::now();
+        let mut window_bytes = 0u64;
+        loop {
+            let n = match body.read(&mut buf) {
+                Ok(0) => break,
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = out.sync_data();
+                    return Err(network_attempt(url, &e));
+                }
+            };
+            if have + n as u64 > want.size {
+                drop(out);
+                let _ = fs::remove_file(&part);
+                return Err(Attempt::Retry { detail: format!("{url}: longer than the {} bytes the pack names", want.size), after: None });
+            }
+            out.write_all(&buf[..n]).map_err(io(&part))?;
+            have += n as u64;
+            window_bytes += n as u64;
+            counters.transferred.fetch_add(n as u64, Ordering::Relaxed);
+            if window_start.elapsed() >= opts.stall_timeout {
+                if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
+                    let _ = out.sync_data();
+                    return Err(Attempt::Retry {
+                        detail: format!("{url}: only {window_bytes} bytes in {} s, too slow", opts.stall_timeout.as_secs()),
+                        after: None,
+                    });
+                }
+                window_start = Instant::now();
+                window_bytes = 0;
+            }
+        }
+        if have < want.size {
+            let _ = out.sync_data();
+            return Err(Attempt::Retry { detail: format!("{url}: ended after {have} of {} bytes", want.size), after: None });
+        }
+        out.sync_all().map_err(io(&part))?;
+        drop(out);
+        let found = hash_file(&part).map_err(io(&part))?;
+        if found != want.sha256 {
+            let _ = fs::remove_file(&part);
+            if corrupt_seen {
+                return Err(Attempt::Fatal(SyncError::Corrupt { url: url.to_string(), expected: want.sha256.clone(), found }));
+            }
+            // Once more from scratch: a damaged partial file could be the cause.
+            corrupt_seen = true;
+            return Err(Attempt::Retry { detail: format!("{url}: sha256 {found}, expected {}", want.sha256), after: None });
+        }
+        fs::rename(&part, &dest).map_err(io(&dest))?;
+        if let Ok(d) = fs::File::open(staging) {
+            let _ = d.sync_all();
+        }
+        counters.files.fetch_add(1, Ordering::Relaxed);
+        counters.bytes.fetch_add(want.size, Ordering::Relaxed);
+        Ok(dest.clone())
+    })
+}
+
+pub(crate) fn hash_file(path: &Path) -> std::io::Result<String> {
+    let mut f = fs::File::open(path)?;
+    let mut h = Sha256::new();
+    let mut buf = vec![0u8; 256 * 1024];
+    loop {
+        let n = f.read(&mut buf)?;
+        if n == 0 {
+            break;
+        }
+        h.update(&buf[..n]);
+    }
+    Ok(hex::encode(h.finalize()))
+}

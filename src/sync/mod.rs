@@ -1,0 +1,439 @@
+//! Sync: a signed pack over HTTP → verified files in a staging folder → one transaction that
+//! switches the store to the new snapshot.
+//!
+//! Order of trust: the manifest is size-capped, its signature checked against the configured
+//! keys, its version compared with the live one (no going back) and its expiry with the clock
+//! (no frozen packs) before anything it names is fetched. Every file is checked against the size
+//! and sha256 the signed manifest (or a shard it names) gives. Only the shards that changed are
+//! fetched, and only the items and media files the store lacks. The store checks that the
+//! result has the manifest's content hash before it commits. Whatever fails, the previous
+//! content keeps serving, and the next sync resumes from what was staged.
+
+mod disk;
+mod fetch;
+mod options;
+
+use std::collections::{BTreeMap, HashMap};
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::sync::Mutex;
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::time::{Duration, Instant};
+
+use serde::Serialize;
+
+pub use options::SyncOptions;
+
+use crate::content::{Board, Document, Faq, Guide, Site};
+use crate::pack::{self, FileRef, ItemKind, ItemRef, PackError, Shard};
+use crate::store::{ApplyReport, Delta, ItemTable, PackState, Store, StoreError, SyncRecord};
+
+pub const STAGING_DIR: &str = "staging";
+
+#[derive(Debug, thiserror::Error)]
+pub enum SyncError {
+    #[error("no pack source: set sync.source_url in the configuration or pass --source URL")]
+    NoSource,
+    #[error("configuration: {0}")]
+    Config(String),
+    #[error("{url}: {detail}")]
+    Network { url: String, detail: String },
+    #[error("{url}: the server answered HTTP {status}")]
+    Http { url: String, status: u16 },
+    #[error("manifest refused: {0}")]
+    Manifest(#[from] PackError),
+    #[error("manifest refused: it offers version {offered}, older than the live version {live} (a replayed or rolled-back pack)")]
+    Rollback { live: u64, offered: u64 },
+    #[error("manifest refused: version {version} is already live with different content; the publisher must publish a higher version")]
+    VersionReused { version: u64 },
+    #[error("manifest refused: version {version} expired at {expires}; the publisher must publish again (a frozen or stale pack)")]
+    Expired { version: u64, expires: String },
+    #[error("{url}: the file does not match the pack (sha256 {found}, expected {expected}); it was changed or damaged on the way")]
+    Corrupt { url: String, expected: String, found: String },
+    #[error("{url}: {detail}")]
+    BadFile { url: String, detail: String },
+    #[error("not enough disk space in {path}: {detail}. Free some space; the kiosk keeps serving its content")]
+    DiskFull { path: PathBuf, detail: String },
+    #[error("{path}: {source}")]
+    Io { path: PathBuf, source: std::io::Error },
+    #[error("{0}")]
+    Store(#[from] StoreError),
+}
+
+impl SyncError {
+    /// Whether the next scheduled sync may succeed without anyone changing anything.
+    pub fn is_transient(&self) -> bool {
+        matches!(self, SyncError::Network { .. } | SyncError::Http { .. } | SyncError::DiskFull { .. })
+    }
+}
+
+/// What a running sync reports.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub enum Progress {
+    CheckingManifest,
+    Downloading { files_done: u64, files_total: u64, bytes_done: u64, bytes_total: u64, bytes_per_sec: u64 },
+    Applying { items: u64 },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub enum SyncOutcome {
+    /// The server's manifest is the live one.
+    Unchanged { version: u64 },
+    Updated { from: Option<u64>, to: u64, report: ApplyReport },
+}
+
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncSummary {
+    pub outcome: SyncOutcome,
+    /// Files and bytes downloaded (content files, not counting the manifest).
+    pub files: u64,
+    pub bytes: u64,
+    /// Everything received, manifest included.
+    pub transferred: u64,
+    pub seconds: f64,
+}
+
+/// Runs one sync of the store in `data_dir` and records its outcome in the store's sync log.
+pub fn sync(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn Fn(Progress) + Sync)) -> Result<SyncSummary, SyncError> {
+    let result = run(store, data_dir, opts, progress);
+    let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+    let record = match &result {
+        Ok(s) => SyncRecord {
+            at: now,
+            source: opts.source.clone(),
+            outcome: match s.outcome {
+                SyncOutcome::Unchanged { .. } => "unchanged".into(),
+                SyncOutcome::Updated { .. } => "updated".into(),
+            },
+            detail: match &s.outcome {
+                SyncOutcome::Unchanged { version } => format!("pack version {version}"),
+                SyncOutcome::Updated { from, to, .. } => {
+                    format!("pack version {} → {to}", from.map(|v| v.to_string()).unwrap_or_else(|| "none".into()))
+                }
+            },
+            files: s.files,
+            bytes: s.bytes,
+        },
+        Err(e) => SyncRecord { at: now, source: opts.source.clone(), outcome: "failed".into(), detail: e.to_string(), files: 0, bytes: 0 },
+    };
+    if let Err(e) = store.record_sync(&record) {
+        tracing::warn!(error = %e, "could not record the sync");
+    }
+    match &result {
+        Ok(s) => tracing::info!(outcome = record.outcome, detail = record.detail, files = s.files, bytes = s.bytes, "sync finished"),
+        Err(e) => tracing::warn!(error = %e, "sync failed; the previous content keeps serving"),
+    }
+    result
+}
+
+fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn Fn(Progress) + Sync)) -> Result<SyncSummary, SyncError> {
+    let started = Instant::now();
+    let staging = data_dir.join(STAGING_DIR);
+    fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
+    // Media no snapshot refers to any more: collected now, never during an apply.
+    let collected = store.collect_garbage()?;
+    if collected > 0 {
+        tracing::info!(files = collected, "unreferenced media files removed");
+    }
+    let client = fetch::client(opts)?;
+    let counters = fetch::Counters::default();
+
+    progress(Progress::CheckingManifest);
+    let live = store.pack_state()?;
+    let snapshot = store.snapshot()?;
+    // The live pack describes the store only if nothing (an import) changed the content since.
+    let consistent = match (&live, &snapshot) {
+        (Some(p), Some(s)) => p.content_hash == s.content_hash && p.source == opts.source,
+        _ => false,
+    };
+    let etag = live.as_ref().filter(|_| consistent).and_then(|p| p.etag.as_deref());
+    let manifest_url = opts.manifest_url();
+    let Some(resp) = fetch::manifest(&client, opts, &manifest_url, etag, pack::MAX_MANIFEST_BYTES, &counters.transferred)? else {
+        let version = live.as_ref().map(|p| p.version).unwrap_or(0);
+        return Ok(summary(SyncOutcome::Unchanged { version }, &counters, started));
+    };
+    let manifest = pack::verify_manifest(&resp.bytes, &opts.trusted_keys)?;
+    let body = &manifest.body;
+    if let Some(p) = &live {
+        if body.version < p.version {
+            return Err(SyncError::Rollback { live: p.version, offered: body.version });
+        }
+        if body.version == p.version && manifest.sha256 != p.manifest_sha256 {
+            return Err(SyncError::VersionReused { version: body.version });
+        }
+    }
+    if body.expires < chrono::Utc::now() {
+        return Err(SyncError::Expired { version: body.version, expires: body.expires.to_rfc3339() });
+    }
+    if consistent && live.as_ref().is_some_and(|p| p.manifest_sha256 == manifest.sha256) {
+        store.set_pack_etag(resp.etag.as_deref())?;
+        return Ok(summary(SyncOutcome::Unchanged { version: body.version }, &counters, started));
+    }
+
+    // Shards: only those that differ from the live pack's.
+    let same_layout = consistent && live.as_ref().is_some_and(|p| p.shard_bits == body.shard_bits);
+    let changed_shards: Vec<usize> = (0..body.shards.len())
+        .filter(|&i| !same_layout || live.as_ref().and_then(|p| p.shards.get(i)) != Some(&body.shards[i].sha256))
+        .collect();
+    let shard_files: Vec<FileRef> = changed_shards.iter().map(|&i| body.shards[i].clone()).collect();
+    for f in &shard_files {
+        if f.size > pack::MAX_SHARD_BYTES {
+            return Err(SyncError::BadFile { url: object_url(opts, &f.sha256)?, detail: format!("a shard of {} bytes is over the limit", f.size) });
+        }
+    }
+    download_all(&client, opts, &staging, &shard_files, &counters, progress)?;
+    let mut shards: BTreeMap<usize, Shard> = BTreeMap::new();
+    for &i in &changed_shards {
+        let f = &body.shards[i];
+        let bytes = read_staged(&staging, f)?;
+        let shard: Shard = serde_json::from_slice(&bytes)
+            .map_err(|e| SyncError::BadFile { url: object_url(opts, &f.sha256).unwrap_or_default(), detail: format!("shard: {e}") })?;
+        for item in &shard.items {
+            if pack::shard_of(&item.id, body.shard_bits) != i || !pack::is_sha256(&item.sha256) {
+                return Err(SyncError::BadFile { url: object_url(opts, &f.sha256)?, detail: format!("item {} does not belong in shard {i}", item.id) });
+            }
+        }
+        shards.insert(i, shard);
+    }
+
+    // What the store holds in those shards, and what it lacks.
+    let held: Vec<(ItemTable, String, String)> = store.item_hashes()?;
+    let mut held_in_changed: HashMap<String, (ItemTable, String)> = HashMap::new();
+    for (t, id, hash) in held {
+        if shards.contains_key(&pack::shard_of(&id, body.shard_bits)) {
+            held_in_changed.insert(id, (t, hash));
+        }
+    }
+    let mut needed_items: Vec<&ItemRef> = Vec::new();
+    let mut needed_media: BTreeMap<String, FileRef> = BTreeMap::new();
+    let mut removed: Vec<(ItemTable, String)> = Vec::new();
+    for item in shards.values().flat_map(|s| s.items.iter()) {
+        let table = ItemTable::of(item.kind);
+        match held_in_changed.remove(&item.id) {
+            Some((t, hash)) if t == table && hash == item.sha256 => {}
+            Some((t, _)) if t != table => {
+                // The id now names another kind of item: the old row goes, the new one comes.
+                removed.push((t, item.id.clone()));
+                needed_items.push(item);
+            }
+            _ => needed_items.push(item),
+        }
+        // Media of every item in a changed shard, fetched if the blob directory lacks them.
+        for m in &item.media {
+            if !store.blobs().contains(&m.sha256) {
+                needed_media.insert(m.sha256.clone(), m.clone());
+            }
+        }
+    }
+    removed.extend(held_in_changed.into_iter().map(|(id, (t, _))| (t, id)));
+    let site_needed = store.site_hash()?.as_deref() != Some(body.site.sha256.as_str());
+    let mut files: Vec<FileRef> = needed_items.iter().map(|i| FileRef { sha256: i.sha256.clone(), size: i.size }).collect();
+    files.extend(needed_media.values().cloned());
+    if site_needed {
+        files.push(body.site.clone());
+    }
+    files.sort();
+    files.dedup();
+
+    // Disk space: what is still to come, the database's growth, and the reserve.
+    let item_bytes: u64 = needed_items.iter().map(|i| i.size).sum();
+    let to_download: u64 = files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum();
+    disk::ensure_space(&staging, to_download + 3 * item_bytes, opts.reserve_bytes)?;
+
+    download_all(&client, opts, &staging, &files, &counters, progress)?;
+
+    // Build the delta from the staged files.
+    progress(Progress::Applying { items: needed_items.len() as u64 });
+    let mut delta = Delta { removed, expect_content_hash: Some(body.content_hash.clone()), ..Default::default() };
+    for item in &needed_items {
+        let f = FileRef { sha256: item.sha256.clone(), size: item.size };
+        let bytes = read_staged(&staging, &f)?;
+        let bad = |e: serde_json::Error| SyncError::BadFile {
+            url: object_url(opts, &item.sha256).unwrap_or_default(),
+            detail: format!("{} {}: {e}", item.kind.key(), item.id),
+        };
+        match item.kind {
+            ItemKind::Document => delta.documents.push(check_id(serde_json::from_slice::<Document>(&bytes).map_err(bad)?, |d| &d.id, item, opts)?),
+            ItemKind::Guide => delta.guides.push(check_id(serde_json::from_slice::<Guide>(&bytes).map_err(bad)?, |g| &g.id, item, opts)?),
+            ItemKind::Board => delta.boards.push(check_id(serde_json::from_slice::<Board>(&bytes).map_err(bad)?, |b| &b.id, item, opts)?),
+            ItemKind::Faq => delta.faqs.push(check_id(serde_json::from_slice::<Faq>(&bytes).map_err(bad)?, |q| &q.id, item, opts)?),
+        }
+    }
+    if site_needed {
+        let bytes = read_staged(&staging, &body.site)?;
+        let site: Site = serde_json::from_slice(&bytes)
+            .map_err(|e| SyncError::BadFile { url: object_url(opts, &body.site.sha256).unwrap_or_default(), detail: format!("site: {e}") })?;
+        delta.site = Some(site);
+    }
+    for sha in needed_media.keys() {
+        delta.blobs.insert(sha.clone(), fetch::staged_path(&staging, sha));
+    }
+    // Shards that did not change keep their hashes; changed ones take the new.
+    delta.pack = Some(PackState {
+        source: opts.source.clone(),
+        version: body.version,
+        manifest_sha256: manifest.sha256.clone(),
+        etag: resp.etag.clone(),
+        created: body.created.to_rfc3339(),
+        expires: body.expires.to_rfc3339(),
+        content_hash: body.content_hash.clone(),
+        shard_bits: body.shard_bits,
+        shards: body.shards.iter().map(|s| s.sha256.clone()).collect(),
+    });
+    let from = live.as_ref().filter(|_| consistent).map(|p| p.version);
+    let report = store.apply_delta(&delta, &format!("pack {} version {}", opts.source, body.version)).map_err(|e| match e {
+        StoreError::Io { path, source } if source.raw_os_error() == Some(28) => SyncError::DiskFull { path, detail: source.to_string() },
+        StoreError::Sqlite { path, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
+            SyncError::DiskFull { path, detail: "the database could not grow".into() }
+        }
+        e => SyncError::Store(e),
+    })?;
+
+    // The staged files are in the store now; clear the staging folder.
+    if let Ok(entries) = fs::read_dir(&staging) {
+        for e in entries.flatten() {
+            let _ = fs::remove_file(e.path());
+        }
+    }
+    Ok(summary(SyncOutcome::Updated { from, to: body.version, report }, &counters, started))
+}
+
+fn summary(outcome: SyncOutcome, c: &fetch::Counters, started: Instant) -> SyncSummary {
+    SyncSummary {
+        outcome,
+        files: c.files.load(Ordering::Relaxed),
+        bytes: c.bytes.load(Ordering::Relaxed),
+        transferred: c.transferred.load(Ordering::Relaxed),
+        seconds: started.elapsed().as_secs_f64(),
+    }
+}
+
+fn object_url(opts: &SyncOptions, sha: &str) -> Result<String, SyncError> {
+    opts.object_url(sha).ok_or_else(|| SyncError::BadFile { url: opts.source.clone(), detail: format!("`{sha}` is not a sha256 file name") })
+}
+
+fn check_id<T>(item: T, id: impl Fn(&T) -> &String, r: &ItemRef, opts: &SyncOptions) -> Result<T, SyncError> {
+    if id(&item) != &r.id {
+        return Err(SyncError::BadFile {
+            url: object_url(opts, &r.sha256).unwrap_or_default(),
+            detail: format!("the file holds item {}, the shard names {}", id(&item), r.id),
+        });
+    }
+    Ok(item)
+}
+
+fn read_staged(staging: &Path, f: &FileRef) -> Result<Vec<u8>, SyncError> {
+    let path = fetch::staged_path(staging, &f.sha256);
+    fs::read(&path).map_err(|e| SyncError::Io { path, source: e })
+}
+
+/// Downloads every file not yet staged, `opts.concurrency` at a time, reporting progress.
+fn download_all(
+    client: &reqwest::blocking::Client,
+    opts: &SyncOptions,
+    staging: &Path,
+    files: &[FileRef],
+    counters: &fetch::Counters,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<(), SyncError> {
+    if files.is_empty() {
+        return Ok(());
+    }
+    let files_before = counters.files.load(Ordering::Relaxed);
+    let bytes_before = counters.bytes.load(Ordering::Relaxed);
+    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let queue: Mutex<std::slice::Iter<'_, FileRef>> = Mutex::new(files.iter());
+    let failed: Mutex<Option<SyncError>> = Mutex::new(None);
+    let stop = AtomicBool::new(false);
+    let done = AtomicBool::new(false);
+    let started = Instant::now();
+    std::thread::scope(|s| {
+        let workers: Vec<_> = (0..opts.concurrency.clamp(1, 32))
+            .map(|_| {
+                s.spawn(|| {
+                    while !stop.load(Ordering::Relaxed) {
+                        let Some(f) = queue.lock().unwrap_or_else(|p| p.into_inner()).next() else { break };
+                        let result = object_url(opts, &f.sha256)
+                            .and_then(|url| disk::ensure_free(staging, f.size, opts.reserve_bytes).map(|_| url))
+                            .and_then(|url| fetch::file(client, opts, &url, f, staging, counters));
+                        if let Err(e) = result {
+                            stop.store(true, Ordering::Relaxed);
+                            failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
+                        }
+                    }
+                })
+            })
+            .collect();
+        let reporter = s.spawn(|| {
+            let mut last = Instant::now() - Duration::from_secs(1);
+            while !done.load(Ordering::Relaxed) {
+                if last.elapsed() >= Duration::from_millis(200) {
+                    last = Instant::now();
+                    let secs = started.elapsed().as_secs_f64().max(0.001);
+                    let bytes_done = counters.bytes.load(Ordering::Relaxed) - bytes_before;
+                    progress(Progress::Downloading {
+                        files_done: counters.files.load(Ordering::Relaxed) - files_before,
+                        files_total: files.len() as u64,
+                        bytes_done,
+                        bytes_total: total_bytes,
+                        bytes_per_sec: (counters.transferred.load(Ordering::Relaxed) as f64 / secs) as u64,
+                    });
+                }
+                std::thread::sleep(Duration::from_millis(20));
+            }
+        });
+        for w in workers {
+            let _ = w.join();
+        }
+        done.store(true, Ordering::Relaxed);
+        let _ = reporter.join();
+    });
+    let secs = started.elapsed().as_secs_f64().max(0.001);
+    progress(Progress::Downloading {
+        files_done: counters.files.load(Ordering::Relaxed) - files_before,
+        files_total: files.len() as u64,
+        bytes_done: counters.bytes.load(Ordering::Relaxed) - bytes_before,
+        bytes_total: total_bytes,
+        bytes_per_sec: (counters.transferred.load(Ordering::Relaxed) as f64 / secs) as u64,
+    });
+    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
+        Some(e) => Err(e),
+        None => Ok(()),
+    }
+}
+
+/// The delay before the next background sync: the interval with ±20% jitter after a success;
+/// after failures, an exponential backoff from 30 s (never above the interval), with jitter,
+/// so that a region's kiosks do not all return at once after an outage.
+pub fn next_delay(interval: Duration, consecutive_failures: u32) -> Duration {
+    if consecutive_failures == 0 {
+        return interval.mul_f64(0.8 + 0.4 * fetch::jitter());
+    }
+    let base = Duration::from_secs(30).saturating_mul(1u32 << consecutive_failures.min(12)).min(interval);
+    base.mul_f64(0.5 + 0.5 * fetch::jitter())
+}
+
+/// What `status` and the UI show about content freshness.
+#[derive(Debug, Clone, Serialize)]
+pub struct SyncStatus {
+    pub pack: Option<PackState>,
+    pub last: Option<SyncRecord>,
+    pub last_success: Option<SyncRecord>,
+    /// The live pack's manifest has expired (the publisher has not published since).
+    pub expired: bool,
+}
+
+pub fn status(store: &Store) -> Result<SyncStatus, StoreError> {
+    let pack = store.pack_state()?;
+    let history = store.sync_history(200)?;
+    let expired = pack
+        .as_ref()
+        .and_then(|p| chrono::DateTime::parse_from_rfc3339(&p.expires).ok())
+        .is_some_and(|e| e < chrono::Utc::now());
+    Ok(SyncStatus {
+        pack,
+        last: history.first().cloned(),
+        last_success: history.iter().find(|r| r.outcome != "failed").cloned(),
+        expired,
+    })
+}

@@ -1,0 +1,415 @@
+//! Publish and sync against real parts: packs served by Debian's nginx, a small fault-staging
+//! server only where a fault must be staged, and the real SQLite store.
+
+mod common;
+
+use std::fs;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output};
+use std::time::{Duration, Instant};
+
+use common::servers::{Fault, FaultServer, Nginx};
+use common::{copy_dir, demo, edit};
+use gongkai_kiosk::pack::{self, PackError, SecretKey};
+use gongkai_kiosk::publish::{PublishOptions, publish};
+use gongkai_kiosk::store::{Store, StoreError};
+use gongkai_kiosk::sync::{SyncError, SyncOptions, SyncOutcome, SyncSummary, sync};
+
+fn kiosk(args: &[&str]) -> Output {
+    Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(args)
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .env_remove("RUST_LOG")
+        .output()
+        .expect("the binary runs")
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+/// Options for tests: the trusted key, short waits.
+fn options(url: &str, key: &SecretKey) -> SyncOptions {
+    let mut o = SyncOptions::new(url, vec![key.public()]);
+    o.backoff_base = Duration::from_millis(20);
+    o.backoff_max = Duration::from_secs(3);
+    o.stall_timeout = Duration::from_secs(2);
+    o.reserve_bytes = 0;
+    o
+}
+
+fn run_sync(data: &Path, o: &SyncOptions) -> Result<SyncSummary, SyncError> {
+    let mut store = Store::open(data).unwrap();
+    sync(&mut store, data, o, &|_| {})
+}
+
+/// What a visitor would see, in a comparable form: content hash, documents and a search.
+fn state(data: &Path) -> (String, Vec<String>, u64) {
+    let store = Store::open_read_only(data).unwrap();
+    let snap = store.snapshot().unwrap().unwrap();
+    let docs: Vec<String> = store
+        .documents(&Default::default(), 10_000, 0)
+        .unwrap()
+        .into_iter()
+        .map(|d| format!("{} {} {}", d.id, d.title, d.published))
+        .collect();
+    let searcher = gongkai_kiosk::search::Searcher::new(&store).unwrap();
+    let found = searcher.search(&store, "补贴", &Default::default(), 50, 0).unwrap().total;
+    (snap.content_hash, docs, found)
+}
+
+struct Publisher {
+    _tmp: tempfile::TempDir,
+    key: SecretKey,
+    src: PathBuf,
+    out: PathBuf,
+}
+
+impl Publisher {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let src = tmp.path().join("src");
+        copy_dir(&demo(), &src);
+        let out = tmp.path().join("pack");
+        Publisher { key: SecretKey::generate(), src, out, _tmp: tmp }
+    }
+
+    fn publish(&self) -> gongkai_kiosk::publish::PublishReport {
+        publish(&self.src, &self.out, &self.key, &PublishOptions::default()).unwrap()
+    }
+
+    /// A copy of the pack as it is now (to serve an old version later).
+    fn snapshot_pack(&self, name: &str) -> PathBuf {
+        let to = self.out.parent().unwrap().join(name);
+        copy_dir(&self.out, &to);
+        to
+    }
+}
+
+#[test]
+fn publish_serve_with_nginx_sync_and_see_only_the_change_move() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("publisher.key");
+    let src = tmp.path().join("src");
+    copy_dir(&demo(), &src);
+    let out = tmp.path().join("pack");
+    let data = tmp.path().join("kiosk");
+    let fresh = tmp.path().join("fresh");
+
+    let o = kiosk(&["keygen", "--out", key.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    let public = String::from_utf8(o.stdout.clone()).unwrap().trim().to_string();
+    assert_eq!(public.len(), 64);
+    let o = kiosk(&["publish", src.to_str().unwrap(), out.to_str().unwrap(), "--key", key.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("published pack version 1"), "{}", text(&o));
+
+    let nginx = Nginx::start(&out);
+    let sync_cli = |dir: &Path| {
+        kiosk(&["sync", "--source", &nginx.url(), "--trust", &public, "--data-dir", dir.to_str().unwrap()])
+    };
+    let o = sync_cli(&data);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("updated to pack version 1: 75 added"), "{}", text(&o));
+    let o = kiosk(&["status", "--data-dir", data.to_str().unwrap()]);
+    assert!(text(&o).contains("47 documents"), "{}", text(&o));
+    assert!(text(&o).contains("pack version 1"), "{}", text(&o));
+
+    // Unchanged: one conditional request, answered 304.
+    nginx.clear_log();
+    let o = sync_cli(&data);
+    assert!(o.status.success() && text(&o).contains("up to date"), "{}", text(&o));
+    let log = nginx.log();
+    assert_eq!(log.len(), 1, "{log:?}");
+    assert_eq!(log[0].status, 304, "{log:?}");
+    assert!(log[0].bytes <= 2048, "{log:?}");
+
+    // One document changes; the publisher re-publishes.
+    edit(&src.join("docs/elderly/meal-policy.md"), "为解决老年人“吃饭难”问题", "为解决老年人“吃饭难、做饭难”问题");
+    let o = kiosk(&["publish", src.to_str().unwrap(), out.to_str().unwrap(), "--key", key.to_str().unwrap(), "--json"]);
+    assert!(o.status.success(), "{}", text(&o));
+    let report: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(report["version"], 2);
+    // the changed item, its shard, and the manifest; everything else reused
+    assert_eq!(report["files_written"], 2, "{report}");
+
+    nginx.clear_log();
+    let o = sync_cli(&data);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("updated to pack version 2 (from 1): 0 added, 1 changed, 0 removed"), "{}", text(&o));
+    let log = nginx.log();
+    let paths: Vec<&str> = log.iter().map(|l| l.path.as_str()).collect();
+    assert_eq!(paths.len(), 3, "manifest, one shard, one item: {paths:?}");
+    assert_eq!(paths[0], "/manifest.json");
+    let moved: u64 = log.iter().map(|l| l.body_bytes).sum();
+    assert!(moved < 30_000, "{moved} bytes for one changed document");
+    let o = kiosk(&["show", "wc-zc-2024-lnzc", "--data-dir", data.to_str().unwrap()]);
+    assert!(text(&o).contains("吃饭难、做饭难"), "{}", text(&o));
+
+    // The incremental update ends where a fresh install of the same pack does, and where a
+    // local import of the same folder does.
+    let o = sync_cli(&fresh);
+    assert!(o.status.success(), "{}", text(&o));
+    let imported = tmp.path().join("imported");
+    let o = kiosk(&["import", src.to_str().unwrap(), "--data-dir", imported.to_str().unwrap()]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert_eq!(state(&data), state(&fresh));
+    assert_eq!(state(&data).0, state(&imported).0);
+}
+
+#[test]
+fn removals_media_and_site_changes_end_like_a_fresh_install() {
+    let p = Publisher::new();
+    p.publish();
+    let nginx = Nginx::start(&p.out);
+    let tmp = tempfile::tempdir().unwrap();
+    let (a, b) = (tmp.path().join("a"), tmp.path().join("b"));
+    run_sync(&a, &options(&nginx.url(), &p.key)).unwrap();
+
+    // v2: a document removed, the infographic replaced by a new image, the phone changed.
+    fs::remove_file(p.src.join("docs/culture/library-hours.md")).unwrap();
+    let png = fs::read(p.src.join("media/meal-infographic.png")).unwrap();
+    let img = image::load_from_memory(&png).unwrap().brighten(10);
+    img.save(p.src.join("media/meal-infographic.png")).unwrap();
+    let site = fs::read_to_string(p.src.join("site.toml")).unwrap();
+    let phone_line = site.lines().find(|l| l.starts_with("phone")).expect("site.toml has a phone").to_string();
+    edit(&p.src.join("site.toml"), &phone_line, "phone = \"0000-12345678\"");
+    let r = p.publish();
+    assert_eq!(r.version, 2);
+
+    let s = run_sync(&a, &options(&nginx.url(), &p.key)).unwrap();
+    let SyncOutcome::Updated { report, .. } = s.outcome else { panic!("expected an update") };
+    assert_eq!(report.documents.removed, 1);
+    assert_eq!(report.documents.changed, 1, "the infographic document refers to the new image");
+    assert!(report.site_changed);
+    assert_eq!(report.blobs_copied, 1);
+    run_sync(&b, &options(&nginx.url(), &p.key)).unwrap();
+    assert_eq!(state(&a), state(&b));
+    let store = Store::open_read_only(&a).unwrap();
+    assert_eq!(store.site().unwrap().unwrap().phone, "0000-12345678");
+
+    // The old image stays until the next sync collects it; then only referenced files remain.
+    run_sync(&a, &options(&nginx.url(), &p.key)).unwrap();
+    let files: usize = walk(&a.join("blobs")).len();
+    assert_eq!(files, Store::open_read_only(&a).unwrap().referenced_blobs().unwrap().len());
+}
+
+fn walk(dir: &Path) -> Vec<PathBuf> {
+    let mut out = Vec::new();
+    if let Ok(entries) = fs::read_dir(dir) {
+        for e in entries.flatten() {
+            if e.path().is_dir() {
+                out.extend(walk(&e.path()));
+            } else {
+                out.push(e.path());
+            }
+        }
+    }
+    out
+}
+
+/// Runs a sync that must be refused, and checks the old content still serves, unchanged.
+fn refused(data: &Path, o: &SyncOptions) -> SyncError {
+    let before = state(data);
+    let err = run_sync(data, o).expect_err("this pack must be refused");
+    assert_eq!(state(data), before, "the old content keeps serving after: {err}");
+    err
+}
+
+#[test]
+fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refused() {
+    let p = Publisher::new();
+    p.publish();
+    let v1 = p.snapshot_pack("v1");
+    edit(&p.src.join("docs/elderly/meal-policy.md"), "为解决老年人", "为切实解决老年人");
+    p.publish();
+    let v2 = p.snapshot_pack("v2");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    let serve = tmp.path().join("serve");
+    let nginx = Nginx::start(&serve);
+    let o = options(&nginx.url(), &p.key);
+    let served = std::cell::Cell::new(0u64);
+    let reset = |from: &Path| {
+        let _ = fs::remove_dir_all(&serve);
+        copy_dir(from, &serve);
+        // nginx's ETag is the modification time (in seconds) and the size: give every manifest
+        // served here its own time, as seconds apart publications would have.
+        served.set(served.get() + 1);
+        let f = fs::File::options().write(true).open(serve.join("manifest.json")).unwrap();
+        f.set_modified(std::time::SystemTime::now() + Duration::from_secs(served.get())).unwrap();
+    };
+    reset(&v1);
+    run_sync(&data, &o).unwrap();
+
+    // A tampered content file (the served bytes differ from the signed hash).
+    reset(&v2);
+    let manifest = pack::verify_manifest(&fs::read(serve.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
+    let shard_path = serve.join(pack::object_path(&manifest.body.shards[0].sha256).unwrap());
+    let shard: pack::Shard = serde_json::from_slice(&fs::read(&shard_path).unwrap()).unwrap();
+    let item = shard.items.iter().find(|i| i.id == "wc-zc-2024-lnzc").unwrap();
+    let item_path = serve.join(pack::object_path(&item.sha256).unwrap());
+    let original = fs::read_to_string(&item_path).unwrap();
+    fs::write(&item_path, original.replacen("为切实解决", "为切实解訣", 1)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Corrupt { .. }));
+
+    // A manifest changed after signing.
+    reset(&v2);
+    let m = fs::read_to_string(serve.join("manifest.json")).unwrap();
+    fs::write(serve.join("manifest.json"), m.replacen("\"version\":2", "\"version\":9", 1)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::BadSignature { .. })));
+
+    // A pack signed by a key the kiosk does not trust.
+    reset(&v2);
+    let stranger = SecretKey::generate();
+    let body = manifest.body.clone();
+    fs::write(serve.join("manifest.json"), pack::sign_manifest(&body, &stranger)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::UnknownKey { .. })));
+
+    // An oversized manifest is refused unread.
+    fs::write(serve.join("manifest.json"), vec![b' '; pack::MAX_MANIFEST_BYTES as usize + 10]).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::TooLarge { .. })));
+
+    // An expired manifest (a frozen pack), properly signed.
+    reset(&v2);
+    let mut stale = manifest.body.clone();
+    stale.expires = chrono::Utc::now() - chrono::Duration::hours(1);
+    fs::write(serve.join("manifest.json"), pack::sign_manifest(&stale, &p.key)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Expired { .. }));
+
+    // Names that try to leave the data directory, in the manifest and in a shard.
+    let mut escaping = manifest.body.clone();
+    escaping.site.sha256 = "../../../../etc/passwd".into();
+    fs::write(serve.join("manifest.json"), pack::sign_manifest(&escaping, &p.key)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::Malformed(_))));
+    let mut bad_shard = shard.clone();
+    bad_shard.items[0].sha256 = "../../kiosk.sqlite".into();
+    let bytes = serde_json::to_vec(&bad_shard).unwrap();
+    let sha = pack::sha256_hex(&bytes);
+    fs::create_dir_all(serve.join(format!("objects/{}", &sha[..2]))).unwrap();
+    fs::write(serve.join(pack::object_path(&sha).unwrap()), &bytes).unwrap();
+    let mut escaping = manifest.body.clone();
+    escaping.shards[0] = pack::FileRef { sha256: sha, size: bytes.len() as u64 };
+    fs::write(serve.join("manifest.json"), pack::sign_manifest(&escaping, &p.key)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::BadFile { .. }));
+
+    // A signed manifest mixing files of two versions: version 2's content hash with version
+    // 1's shard. Every file checks out; the content as a whole does not.
+    reset(&v2);
+    let v1_manifest = pack::verify_manifest(&fs::read(v1.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
+    let mut mixed = manifest.body.clone();
+    mixed.shards = v1_manifest.body.shards.clone();
+    mixed.version = 5;
+    fs::write(serve.join("manifest.json"), pack::sign_manifest(&mixed, &p.key)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::Store(StoreError::ContentMismatch { .. })));
+
+    // The real version 2 is accepted...
+    reset(&v2);
+    run_sync(&data, &o).unwrap();
+    assert!(state(&data).1.len() == 47);
+    // ...and afterwards version 1's manifest, replayed, is refused.
+    reset(&v1);
+    assert!(matches!(refused(&data, &o), SyncError::Rollback { live: 2, offered: 1 }));
+    // Version 2 again with different content is refused as well.
+    let mut reused = manifest.body.clone();
+    reused.zone = "别的专区".into();
+    fs::write(serve.join("manifest.json"), pack::sign_manifest(&reused, &p.key)).unwrap();
+    assert!(matches!(refused(&data, &o), SyncError::VersionReused { version: 2 }));
+
+    // Every refusal is in the sync log for the attendant.
+    let history = Store::open_read_only(&data).unwrap().sync_history(50).unwrap();
+    assert!(history.iter().filter(|r| r.outcome == "failed").count() >= 9);
+}
+
+#[test]
+fn staged_network_faults_are_retried_and_resumed() {
+    let p = Publisher::new();
+    p.publish();
+    let server = FaultServer::start(&p.out);
+    let o = options(&server.url(), &p.key);
+    let tmp = tempfile::tempdir().unwrap();
+    // The biggest file in the pack: the budget PDF.
+    let manifest = pack::verify_manifest(&fs::read(p.out.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
+    let shard: pack::Shard =
+        serde_json::from_slice(&fs::read(p.out.join(pack::object_path(&manifest.body.shards[0].sha256).unwrap())).unwrap()).unwrap();
+    let big = shard.items.iter().flat_map(|i| i.media.iter()).max_by_key(|m| m.size).unwrap().clone();
+    let big_path = format!("/{}", pack::object_path(&big.sha256).unwrap());
+    assert!(big.size > 20_000, "{big:?}");
+
+    // Connection dropped mid-file: the next attempt asks for the rest with Range.
+    server.stage(&big_path, Fault::DropMidFile(0.5), 1);
+    // The manifest: a 500, then a 429 with Retry-After, then an empty body.
+    server.stage("/manifest.json", Fault::Status(500, None), 1);
+    let started = Instant::now();
+    run_sync(&tmp.path().join("a"), &o).unwrap();
+    let reqs = server.requests_for(&big_path);
+    assert_eq!(reqs.len(), 2, "{reqs:?}");
+    assert_eq!(reqs[1].range.as_deref(), Some(format!("bytes={}-", big.size / 2).as_str()), "{reqs:?}");
+    assert!(started.elapsed() < Duration::from_secs(20));
+
+    server.stage("/manifest.json", Fault::Status(429, Some(1)), 1);
+    server.stage("/manifest.json", Fault::Empty, 1);
+    let started = Instant::now();
+    run_sync(&tmp.path().join("b"), &o).unwrap();
+    assert!(started.elapsed() >= Duration::from_secs(1), "Retry-After honoured");
+    assert_eq!(server.requests_for("/manifest.json").len(), 2 + 3);
+
+    // Range ignored (200 with the whole file), and a wrong Content-Range: both end whole.
+    for fault in [Fault::IgnoreRange, Fault::WrongContentRange] {
+        let data = tmp.path().join(format!("{fault:?}").chars().filter(|c| c.is_alphanumeric()).collect::<String>());
+        server.stage(&big_path, Fault::DropMidFile(0.3), 1);
+        server.stage(&big_path, fault, 1);
+        run_sync(&data, &o).unwrap();
+        let store = Store::open_read_only(&data).unwrap();
+        assert!(store.blobs().contains(&big.sha256));
+        let bytes = fs::read(store.blobs().path(&big.sha256).unwrap()).unwrap();
+        assert_eq!(pack::sha256_hex(&bytes), big.sha256);
+    }
+
+    // A truncated body (announced length, fewer bytes), and a slow trickle that stalls.
+    server.stage(&big_path, Fault::Truncated(0.7), 1);
+    run_sync(&tmp.path().join("c"), &o).unwrap();
+    let mut slow = o.clone();
+    slow.stall_timeout = Duration::from_secs(1);
+    slow.min_rate_bytes_per_sec = 4096;
+    server.stage(&big_path, Fault::Trickle(Duration::from_millis(20)), 1);
+    let started = Instant::now();
+    run_sync(&tmp.path().join("d"), &slow).unwrap();
+    assert!(started.elapsed() < Duration::from_secs(15), "the trickle was given up and resumed");
+    let reqs = server.requests_for(&big_path);
+    assert!(reqs.last().unwrap().range.is_some(), "resumed after the trickle: {reqs:?}");
+
+    // A file that keeps failing ends this sync (old content serving) and resumes next time.
+    let data = tmp.path().join("e");
+    server.stage(&big_path, Fault::DropMidFile(0.5), o.attempts as usize);
+    let err = run_sync(&data, &o).unwrap_err();
+    assert!(matches!(err, SyncError::Network { .. }), "{err}");
+    assert!(Store::open_read_only(&data).unwrap().snapshot().unwrap().is_none(), "nothing half-applied");
+    let before = server.requests_for(&big_path).len();
+    run_sync(&data, &o).unwrap();
+    let reqs = server.requests_for(&big_path);
+    assert_eq!(reqs.len(), before + 1);
+    assert!(reqs.last().unwrap().range.is_some(), "the partial file was resumed: {reqs:?}");
+    assert_eq!(state(&data), state(&tmp.path().join("a")));
+}
+
+#[test]
+fn a_server_that_is_down_leaves_the_kiosk_serving_and_the_next_sync_completes() {
+    let p = Publisher::new();
+    p.publish();
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    let nginx = Nginx::start(&p.out);
+    let url = nginx.url();
+    run_sync(&data, &options(&url, &p.key)).unwrap();
+    let before = state(&data);
+    drop(nginx);
+    let mut o = options(&url, &p.key);
+    o.attempts = 2;
+    let err = run_sync(&data, &o).unwrap_err();
+    assert!(err.is_transient(), "{err}");
+    assert_eq!(state(&data), before);
+    let o = kiosk(&["status", "--data-dir", data.to_str().unwrap()]);
+    assert!(text(&o).contains("last sync attempt failed"), "{}", text(&o));
+    assert!(text(&o).contains("47 documents"), "{}", text(&o));
+}
