@@ -229,15 +229,19 @@ fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refus
     let serve = tmp.path().join("serve");
     let nginx = Nginx::start(&serve);
     let o = options(&nginx.url(), &p.key);
+    // nginx's ETag is the modification time (in seconds) and the size: give every manifest
+    // served here its own time, as publications seconds apart would have.
     let served = std::cell::Cell::new(0u64);
-    let reset = |from: &Path| {
-        let _ = fs::remove_dir_all(&serve);
-        copy_dir(from, &serve);
-        // nginx's ETag is the modification time (in seconds) and the size: give every manifest
-        // served here its own time, as seconds apart publications would have.
+    let write_manifest = |bytes: &[u8]| {
+        fs::write(serve.join("manifest.json"), bytes).unwrap();
         served.set(served.get() + 1);
         let f = fs::File::options().write(true).open(serve.join("manifest.json")).unwrap();
         f.set_modified(std::time::SystemTime::now() + Duration::from_secs(served.get())).unwrap();
+    };
+    let reset = |from: &Path| {
+        let _ = fs::remove_dir_all(&serve);
+        copy_dir(from, &serve);
+        write_manifest(&fs::read(from.join("manifest.json")).unwrap());
     };
     reset(&v1);
     run_sync(&data, &o).unwrap();
@@ -256,14 +260,14 @@ fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refus
     // A manifest changed after signing.
     reset(&v2);
     let m = fs::read_to_string(serve.join("manifest.json")).unwrap();
-    fs::write(serve.join("manifest.json"), m.replacen("\"version\":2", "\"version\":9", 1)).unwrap();
+    write_manifest(m.replacen("\"version\":2", "\"version\":9", 1).as_bytes());
     assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::BadSignature { .. })));
 
     // A pack signed by a key the kiosk does not trust.
     reset(&v2);
     let stranger = SecretKey::generate();
     let body = manifest.body.clone();
-    fs::write(serve.join("manifest.json"), pack::sign_manifest(&body, &stranger)).unwrap();
+    write_manifest(&pack::sign_manifest(&body, &stranger));
     assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::UnknownKey { .. })));
 
     // An oversized manifest is refused unread.
@@ -274,13 +278,13 @@ fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refus
     reset(&v2);
     let mut stale = manifest.body.clone();
     stale.expires = chrono::Utc::now() - chrono::Duration::hours(1);
-    fs::write(serve.join("manifest.json"), pack::sign_manifest(&stale, &p.key)).unwrap();
+    write_manifest(&pack::sign_manifest(&stale, &p.key));
     assert!(matches!(refused(&data, &o), SyncError::Expired { .. }));
 
     // Names that try to leave the data directory, in the manifest and in a shard.
     let mut escaping = manifest.body.clone();
     escaping.site.sha256 = "../../../../etc/passwd".into();
-    fs::write(serve.join("manifest.json"), pack::sign_manifest(&escaping, &p.key)).unwrap();
+    write_manifest(&pack::sign_manifest(&escaping, &p.key));
     assert!(matches!(refused(&data, &o), SyncError::Manifest(PackError::Malformed(_))));
     let mut bad_shard = shard.clone();
     bad_shard.items[0].sha256 = "../../kiosk.sqlite".into();
@@ -290,7 +294,7 @@ fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refus
     fs::write(serve.join(pack::object_path(&sha).unwrap()), &bytes).unwrap();
     let mut escaping = manifest.body.clone();
     escaping.shards[0] = pack::FileRef { sha256: sha, size: bytes.len() as u64 };
-    fs::write(serve.join("manifest.json"), pack::sign_manifest(&escaping, &p.key)).unwrap();
+    write_manifest(&pack::sign_manifest(&escaping, &p.key));
     assert!(matches!(refused(&data, &o), SyncError::BadFile { .. }));
 
     // A signed manifest mixing files of two versions: version 2's content hash with version
@@ -300,7 +304,7 @@ fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refus
     let mut mixed = manifest.body.clone();
     mixed.shards = v1_manifest.body.shards.clone();
     mixed.version = 5;
-    fs::write(serve.join("manifest.json"), pack::sign_manifest(&mixed, &p.key)).unwrap();
+    write_manifest(&pack::sign_manifest(&mixed, &p.key));
     assert!(matches!(refused(&data, &o), SyncError::Store(StoreError::ContentMismatch { .. })));
 
     // The real version 2 is accepted...
@@ -313,7 +317,7 @@ fn tampered_forged_replayed_expired_oversized_escaping_and_mixed_packs_are_refus
     // Version 2 again with different content is refused as well.
     let mut reused = manifest.body.clone();
     reused.zone = "别的专区".into();
-    fs::write(serve.join("manifest.json"), pack::sign_manifest(&reused, &p.key)).unwrap();
+    write_manifest(&pack::sign_manifest(&reused, &p.key));
     assert!(matches!(refused(&data, &o), SyncError::VersionReused { version: 2 }));
 
     // Every refusal is in the sync log for the attendant.
@@ -412,4 +416,98 @@ fn a_server_that_is_down_leaves_the_kiosk_serving_and_the_next_sync_completes() 
     let o = kiosk(&["status", "--data-dir", data.to_str().unwrap()]);
     assert!(text(&o).contains("last sync attempt failed"), "{}", text(&o));
     assert!(text(&o).contains("47 documents"), "{}", text(&o));
+}
+
+/// A small tmpfs mounted for one test (the test command runs as root).
+struct SmallDisk {
+    dir: tempfile::TempDir,
+}
+
+impl SmallDisk {
+    fn mount(mib: u32) -> Self {
+        let dir = tempfile::tempdir().unwrap();
+        let ok = Command::new("mount")
+            .args(["-t", "tmpfs", "-o", &format!("size={mib}m"), "tmpfs"])
+            .arg(dir.path())
+            .status()
+            .map(|s| s.success())
+            .unwrap_or(false);
+        assert!(ok, "mounting a {mib} MiB tmpfs needs root; the test command (scripts/test) runs as root");
+        SmallDisk { dir }
+    }
+
+    fn path(&self) -> &Path {
+        self.dir.path()
+    }
+}
+
+impl Drop for SmallDisk {
+    fn drop(&mut self) {
+        let _ = Command::new("umount").arg(self.dir.path()).status();
+    }
+}
+
+#[test]
+fn disk_full_before_and_during_a_sync_keeps_the_old_content_serving() {
+    let p = Publisher::new();
+    p.publish();
+    let server = FaultServer::start(&p.out);
+    let disk = SmallDisk::mount(24);
+    let data = disk.path().join("kiosk");
+    let mut o = options(&server.url(), &p.key);
+    run_sync(&data, &o).unwrap();
+
+    // Version 2 carries a 10 MB attachment.
+    let mut big = b"%PDF-1.4\n".to_vec();
+    let mut rng = common::Rng(7);
+    big.extend((0..10 * 1024 * 1024 / 8).flat_map(|_| rng.next().to_le_bytes()));
+    fs::write(p.src.join("media/big-annex.pdf"), &big).unwrap();
+    edit(
+        &p.src.join("docs/finance/budget-2024.md"),
+        "attachments = [\n",
+        "attachments = [\n  { title = \"预算附表（大文件）\", file = \"../../media/big-annex.pdf\" },\n",
+    );
+    p.publish();
+    let big_path = format!("/{}", pack::object_path(&pack::sha256_hex(&big)).unwrap());
+    let before = state(&data);
+
+    // Before: the reserve does not leave room, so nothing is downloaded.
+    let free = disk_free(disk.path());
+    o.reserve_bytes = free - 4 * 1024 * 1024;
+    let err = run_sync(&data, &o).unwrap_err();
+    assert!(matches!(err, SyncError::DiskFull { .. }), "{err}");
+    assert!(err.to_string().contains("keeps serving"), "{err}");
+    assert!(server.requests_for(&big_path).is_empty());
+    assert_eq!(state(&data), before);
+
+    // During: the disk fills up (another program writes a big file) while the sync waits to
+    // fetch the attachment.
+    o.reserve_bytes = 0;
+    server.stage(&big_path, Fault::Status(503, Some(1)), 1);
+    let filler = disk.path().join("filler");
+    let fill = {
+        let filler = filler.clone();
+        std::thread::spawn(move || {
+            std::thread::sleep(Duration::from_millis(400));
+            let mut f = fs::File::create(&filler).unwrap();
+            let chunk = vec![0u8; 1024 * 1024];
+            while std::io::Write::write_all(&mut f, &chunk).is_ok() {}
+            let _ = f.sync_all();
+        })
+    };
+    let err = run_sync(&data, &o).unwrap_err();
+    fill.join().unwrap();
+    assert!(matches!(err, SyncError::DiskFull { .. }), "{err}");
+    assert_eq!(state(&data), before);
+
+    // Space again: the next sync completes.
+    fs::remove_file(&filler).unwrap();
+    run_sync(&data, &o).unwrap();
+    let store = Store::open_read_only(&data).unwrap();
+    assert!(store.blobs().contains(&pack::sha256_hex(&big)));
+}
+
+fn disk_free(path: &Path) -> u64 {
+    let out = Command::new("df").args(["--output=avail", "-B1"]).arg(path).output().unwrap();
+    String::from_utf8_lossy(&out.stdout).lines().nth(1).unwrap().trim().parse().unwrap()
 }

@@ -1,10 +1,12 @@
 //! Fetching pack files over HTTP: the manifest with a conditional GET, and content files into
 //! the staging folder, resumed with `Range` where a partial file survives, checked for size and
-//! sha256, synced and renamed into place. Retries back off exponentially with jitter and honour
-//! `Retry-After`.
+//! sha256 as they arrive, and renamed into place. Retries back off exponentially with jitter and
+//! honour `Retry-After`. Everything runs on one single-threaded async runtime (as curl runs one
+//! event loop): many connections, no thread hand-offs per request.
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom, Write};
+use std::future::Future;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -24,15 +26,23 @@ pub(crate) enum Attempt {
     Fatal(SyncError),
 }
 
-pub(crate) fn client(opts: &SyncOptions) -> Result<reqwest::blocking::Client, SyncError> {
-    reqwest::blocking::Client::builder()
+pub(crate) fn client(opts: &SyncOptions) -> Result<reqwest::Client, SyncError> {
+    reqwest::Client::builder()
         .user_agent(concat!("gongkai-kiosk/", env!("CARGO_PKG_VERSION")))
         .connect_timeout(opts.connect_timeout)
+        .read_timeout(opts.stall_timeout)
         .tcp_keepalive(Duration::from_secs(15))
-        .timeout(None)
         .pool_max_idle_per_host(opts.concurrency.max(1))
         .build()
         .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: e.to_string() })
+}
+
+/// The runtime the fetches run on: one thread, with timers and sockets.
+pub(crate) fn runtime(opts: &SyncOptions) -> Result<tokio::runtime::Runtime, SyncError> {
+    tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: format!("cannot start the network runtime: {e}") })
 }
 
 /// Random fraction in [0, 1) (jitter).
@@ -55,7 +65,7 @@ pub(crate) fn backoff(opts: &SyncOptions, n: u32, after: Option<Duration>) -> Du
     }
 }
 
-fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
+fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
     let v = resp.headers().get(reqwest::header::RETRY_AFTER)?.to_str().ok()?.trim().to_string();
     if let Ok(secs) = v.parse::<u64>() {
         return Some(Duration::from_secs(secs));
@@ -65,7 +75,7 @@ fn retry_after(resp: &reqwest::blocking::Response) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
-fn status_attempt(url: &str, resp: &reqwest::blocking::Response) -> Attempt {
+fn status_attempt(url: &str, resp: &reqwest::Response) -> Attempt {
     let status = resp.status();
     let detail = format!("{url}: HTTP {status}");
     if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 || status.as_u16() == 404 {
@@ -81,11 +91,15 @@ fn network_attempt(url: &str, e: &dyn std::fmt::Display) -> Attempt {
 }
 
 /// Runs `attempt` until it succeeds, fails fatally, or the attempts run out.
-pub(crate) fn with_retries<T>(opts: &SyncOptions, what: &str, mut attempt: impl FnMut() -> Result<T, Attempt>) -> Result<T, SyncError> {
+pub(crate) async fn with_retries<T, F: Future<Output = Result<T, Attempt>>>(
+    opts: &SyncOptions,
+    what: &str,
+    mut attempt: impl FnMut() -> F,
+) -> Result<T, SyncError> {
     let mut n = 0;
     loop {
         n += 1;
-        match attempt() {
+        match attempt().await {
             Ok(v) => return Ok(v),
             Err(Attempt::Fatal(e)) => return Err(e),
             Err(Attempt::Retry { detail, after }) => {
@@ -100,7 +114,7 @@ pub(crate) fn with_retries<T>(opts: &SyncOptions, what: &str, mut attempt: impl 
                     });
                 }
                 tracing::info!(what, detail, wait_ms = wait.as_millis() as u64, "retrying");
-                std::thread::sleep(wait);
+                tokio::time::sleep(wait).await;
             }
         }
     }
@@ -112,20 +126,20 @@ pub(crate) struct ManifestResponse {
     pub etag: Option<String>,
 }
 
-pub(crate) fn manifest(
-    client: &reqwest::blocking::Client,
+pub(crate) async fn manifest(
+    client: &reqwest::Client,
     opts: &SyncOptions,
     url: &str,
     etag: Option<&str>,
     max: u64,
     transferred: &AtomicU64,
 ) -> Result<Option<ManifestResponse>, SyncError> {
-    with_retries(opts, url, || {
+    with_retries(opts, url, || async move {
         let mut req = client.get(url).timeout(opts.stall_timeout * 3).header(reqwest::header::CACHE_CONTROL, "no-cache");
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
-        let resp = req.send().map_err(|e| network_attempt(url, &e))?;
+        let mut resp = req.send().await.map_err(|e| network_attempt(url, &e))?;
         if resp.status().as_u16() == 304 {
             return Ok(None);
         }
@@ -139,9 +153,13 @@ pub(crate) fn manifest(
         }
         let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
         let mut bytes = Vec::new();
-        let mut limited = resp.take(max + 1);
-        limited.read_to_end(&mut bytes).map_err(|e| network_attempt(url, &e))?;
-        transferred.fetch_add(bytes.len() as u64, Ordering::Relaxed);
+        while let Some(chunk) = resp.chunk().await.map_err(|e| network_attempt(url, &e))? {
+            bytes.extend_from_slice(&chunk);
+            transferred.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            if bytes.len() as u64 > max {
+                break;
+            }
+        }
         if bytes.len() as u64 > max {
             return Err(Attempt::Fatal(SyncError::Manifest(crate::pack::PackError::TooLarge { size: bytes.len() as u64, max })));
         }
@@ -150,6 +168,7 @@ pub(crate) fn manifest(
         }
         Ok(Some(ManifestResponse { bytes, etag }))
     })
+    .await
 }
 
 /// Counters shared by the download workers (read by the progress reporter).
@@ -166,9 +185,11 @@ pub(crate) fn staged_path(staging: &Path, sha: &str) -> PathBuf {
     staging.join(sha)
 }
 
-/// Downloads one file into `staging/<sha>` (resuming `staging/<sha>.part`).
-pub(crate) fn file(
-    client: &reqwest::blocking::Client,
+/// Downloads one file into `staging/<sha>` (resuming `staging/<sha>.part`), hashing it as it
+/// arrives. Nothing is flushed here: the whole staging folder is flushed once, before the
+/// apply ([`flush`]).
+pub(crate) async fn file(
+    client: &reqwest::Client,
     opts: &SyncOptions,
     url: &str,
     want: &FileRef,
@@ -176,10 +197,15 @@ pub(crate) fn file(
     counters: &Counters,
 ) -> Result<PathBuf, SyncError> {
     let dest = staged_path(staging, &want.sha256);
-    if dest.is_file() && fs::metadata(&dest).map(|m| m.len()).ok() == Some(want.size) {
-        counters.files.fetch_add(1, Ordering::Relaxed);
-        counters.bytes.fetch_add(want.size, Ordering::Relaxed);
-        return Ok(dest);
+    if dest.is_file() {
+        // Staged by an earlier, interrupted sync: files are flushed to disk only once per
+        // sync, so after a power loss a staged file may be damaged. Check it again.
+        if fs::metadata(&dest).map(|m| m.len()).ok() == Some(want.size) && hash_file(&dest).ok().as_deref() == Some(want.sha256.as_str()) {
+            counters.files.fetch_add(1, Ordering::Relaxed);
+            counters.bytes.fetch_add(want.size, Ordering::Relaxed);
+            return Ok(dest);
+        }
+        let _ = fs::remove_file(&dest);
     }
     let part = staging.join(format!("{}.part", want.sha256));
     let io = |p: &Path| {
@@ -192,8 +218,9 @@ pub(crate) fn file(
             }
         }
     };
-    let mut corrupt_seen = false;
-    with_retries(opts, url, || {
+    let corrupt_seen = std::cell::Cell::new(false);
+    let (part, dest, corrupt_seen) = (&part, &dest, &corrupt_seen);
+    with_retries(opts, url, || async move {
         let mut have = fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
         if have > want.size {
             fs::remove_file(&part).map_err(io(&part))?;
@@ -206,9 +233,10 @@ pub(crate) fn file(
         if have > 0 && have < want.size {
             req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
         }
-        let resp = req.send().map_err(|e| network_attempt(url, &e))?;
+        let resp = req.send().await.map_err(|e| network_attempt(url, &e))?;
         let status = resp.status().as_u16();
         let mut out = fs::OpenOptions::new().create(true).write(true).truncate(false).open(&part).map_err(io(&part))?;
+        let mut hasher = Sha256::new();
         match status {
             206 if have > 0 => {
                 let expected = format!("bytes {have}-{}/{}", want.size - 1, want.size);
@@ -219,6 +247,17 @@ pub(crate) fn file(
                     fs::remove_file(&part).map_err(io(&part))?;
                     return Err(Attempt::Retry { detail: format!("{url}: Content-Range `{got}`, asked for `{expected}`"), after: None });
                 }
+                // The bytes already here go into the hash first.
+                let mut prefix = fs::File::open(&part).map_err(io(&part))?.take(have);
+                let mut buf = vec![0u8; 256 * 1024];
+                loop {
+                    let n = prefix.read(&mut buf).map_err(io(&part))?;
+                    if n == 0 {
+                        break;
+                    }
+                    hasher.update(&buf[..n]);
+                }
+                out.set_len(have).map_err(io(&part))?;
                 out.seek(SeekFrom::Start(have)).map_err(io(&part))?;
             }
             200 => {
@@ -246,30 +285,27 @@ pub(crate) fn file(
             return Err(Attempt::Retry { detail: format!("{url}: {len} bytes announced, {} expected", want.size - have), after: None });
         }
         let mut body = resp;
-        let mut buf = vec![0u8; 64 * 1024];
         let mut window_start = Instant::now();
         let mut window_bytes = 0u64;
         loop {
-            let n = match body.read(&mut buf) {
-                Ok(0) => break,
-                Ok(n) => n,
-                Err(e) => {
-                    let _ = out.sync_data();
-                    return Err(network_attempt(url, &e));
-                }
+            let buf = match body.chunk().await {
+                Ok(None) => break,
+                Ok(Some(b)) => b,
+                Err(e) => return Err(network_attempt(url, &e)),
             };
+            let n = buf.len();
             if have + n as u64 > want.size {
                 drop(out);
                 let _ = fs::remove_file(&part);
                 return Err(Attempt::Retry { detail: format!("{url}: longer than the {} bytes the pack names", want.size), after: None });
             }
             out.write_all(&buf[..n]).map_err(io(&part))?;
+            hasher.update(&buf[..n]);
             have += n as u64;
             window_bytes += n as u64;
             counters.transferred.fetch_add(n as u64, Ordering::Relaxed);
             if window_start.elapsed() >= opts.stall_timeout {
                 if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
-                    let _ = out.sync_data();
                     return Err(Attempt::Retry {
                         detail: format!("{url}: only {window_bytes} bytes in {} s, too slow", opts.stall_timeout.as_secs()),
                         after: None,
@@ -280,29 +316,25 @@ pub(crate) fn file(
             }
         }
         if have < want.size {
-            let _ = out.sync_data();
             return Err(Attempt::Retry { detail: format!("{url}: ended after {have} of {} bytes", want.size), after: None });
         }
-        out.sync_all().map_err(io(&part))?;
         drop(out);
-        let found = hash_file(&part).map_err(io(&part))?;
+        let found = hex::encode(hasher.clone().finalize());
         if found != want.sha256 {
             let _ = fs::remove_file(&part);
-            if corrupt_seen {
+            if corrupt_seen.get() {
                 return Err(Attempt::Fatal(SyncError::Corrupt { url: url.to_string(), expected: want.sha256.clone(), found }));
             }
             // Once more from scratch: a damaged partial file could be the cause.
-            corrupt_seen = true;
+            corrupt_seen.set(true);
             return Err(Attempt::Retry { detail: format!("{url}: sha256 {found}, expected {}", want.sha256), after: None });
         }
         fs::rename(&part, &dest).map_err(io(&dest))?;
-        if let Ok(d) = fs::File::open(staging) {
-            let _ = d.sync_all();
-        }
         counters.files.fetch_add(1, Ordering::Relaxed);
         counters.bytes.fetch_add(want.size, Ordering::Relaxed);
         Ok(dest.clone())
     })
+    .await
 }
 
 pub(crate) fn hash_file(path: &Path) -> std::io::Result<String> {
@@ -317,4 +349,16 @@ pub(crate) fn hash_file(path: &Path) -> std::io::Result<String> {
         h.update(&buf[..n]);
     }
     Ok(hex::encode(h.finalize()))
+}
+
+/// Flushes every staged file to disk at once (one `syncfs` of the staging folder's file
+/// system), so the apply never refers to a file that a power loss could still take away.
+pub(crate) fn flush(staging: &Path) -> std::io::Result<()> {
+    use std::os::fd::AsRawFd;
+    let dir = fs::File::open(staging)?;
+    // SAFETY: `dir` is an open file descriptor for the duration of the call.
+    if unsafe { libc::syncfs(dir.as_raw_fd()) } != 0 {
+        return Err(std::io::Error::last_os_error());
+    }
+    Ok(())
 }

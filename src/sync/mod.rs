@@ -16,7 +16,6 @@ mod options;
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
 use std::path::{Path, PathBuf};
-use std::sync::Mutex;
 use std::sync::atomic::{AtomicBool, Ordering};
 use std::time::{Duration, Instant};
 
@@ -136,6 +135,7 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
         tracing::info!(files = collected, "unreferenced media files removed");
     }
     let client = fetch::client(opts)?;
+    let rt = fetch::runtime(opts)?;
     let counters = fetch::Counters::default();
 
     progress(Progress::CheckingManifest);
@@ -148,7 +148,7 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     };
     let etag = live.as_ref().filter(|_| consistent).and_then(|p| p.etag.as_deref());
     let manifest_url = opts.manifest_url();
-    let Some(resp) = fetch::manifest(&client, opts, &manifest_url, etag, pack::MAX_MANIFEST_BYTES, &counters.transferred)? else {
+    let Some(resp) = rt.block_on(fetch::manifest(&client, opts, &manifest_url, etag, pack::MAX_MANIFEST_BYTES, &counters.transferred))? else {
         let version = live.as_ref().map(|p| p.version).unwrap_or(0);
         return Ok(summary(SyncOutcome::Unchanged { version }, &counters, started));
     };
@@ -181,7 +181,7 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
             return Err(SyncError::BadFile { url: object_url(opts, &f.sha256)?, detail: format!("a shard of {} bytes is over the limit", f.size) });
         }
     }
-    download_all(&client, opts, &staging, &shard_files, &counters, progress)?;
+    download_all(&rt, &client, opts, &staging, &shard_files, &counters, progress)?;
     let mut shards: BTreeMap<usize, Shard> = BTreeMap::new();
     for &i in &changed_shards {
         let f = &body.shards[i];
@@ -240,7 +240,8 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     let to_download: u64 = files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum();
     disk::ensure_space(&staging, to_download + 3 * item_bytes, opts.reserve_bytes)?;
 
-    download_all(&client, opts, &staging, &files, &counters, progress)?;
+    download_all(&rt, &client, opts, &staging, &files, &counters, progress)?;
+    fetch::flush(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
 
     // Build the delta from the staged files.
     progress(Progress::Applying { items: needed_items.len() as u64 });
@@ -324,82 +325,70 @@ fn check_id<T>(item: T, id: impl Fn(&T) -> &String, r: &ItemRef, opts: &SyncOpti
 
 fn read_staged(staging: &Path, f: &FileRef) -> Result<Vec<u8>, SyncError> {
     let path = fetch::staged_path(staging, &f.sha256);
-    fs::read(&path).map_err(|e| SyncError::Io { path, source: e })
+    let bytes = fs::read(&path).map_err(|e| SyncError::Io { path: path.clone(), source: e })?;
+    let found = pack::sha256_hex(&bytes);
+    if found != f.sha256 {
+        let _ = fs::remove_file(&path);
+        return Err(SyncError::Corrupt { url: path.display().to_string(), expected: f.sha256.clone(), found });
+    }
+    Ok(bytes)
 }
 
 /// Downloads every file not yet staged, `opts.concurrency` at a time, reporting progress.
 fn download_all(
-    client: &reqwest::blocking::Client,
+    rt: &tokio::runtime::Runtime,
+    client: &reqwest::Client,
     opts: &SyncOptions,
     staging: &Path,
     files: &[FileRef],
     counters: &fetch::Counters,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(), SyncError> {
+    use futures_util::stream::{self, StreamExt};
     if files.is_empty() {
         return Ok(());
     }
     let files_before = counters.files.load(Ordering::Relaxed);
     let bytes_before = counters.bytes.load(Ordering::Relaxed);
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
-    let queue: Mutex<std::slice::Iter<'_, FileRef>> = Mutex::new(files.iter());
-    let failed: Mutex<Option<SyncError>> = Mutex::new(None);
-    let stop = AtomicBool::new(false);
-    let done = AtomicBool::new(false);
     let started = Instant::now();
-    std::thread::scope(|s| {
-        let workers: Vec<_> = (0..opts.concurrency.clamp(1, 32))
-            .map(|_| {
-                s.spawn(|| {
-                    while !stop.load(Ordering::Relaxed) {
-                        let Some(f) = queue.lock().unwrap_or_else(|p| p.into_inner()).next() else { break };
-                        let result = object_url(opts, &f.sha256)
-                            .and_then(|url| disk::ensure_free(staging, f.size, opts.reserve_bytes).map(|_| url))
-                            .and_then(|url| fetch::file(client, opts, &url, f, staging, counters));
-                        if let Err(e) = result {
-                            stop.store(true, Ordering::Relaxed);
-                            failed.lock().unwrap_or_else(|p| p.into_inner()).get_or_insert(e);
-                        }
-                    }
-                })
-            })
-            .collect();
-        let reporter = s.spawn(|| {
-            let mut last = Instant::now() - Duration::from_secs(1);
+    let report = || {
+        let secs = started.elapsed().as_secs_f64().max(0.001);
+        progress(Progress::Downloading {
+            files_done: counters.files.load(Ordering::Relaxed) - files_before,
+            files_total: files.len() as u64,
+            bytes_done: counters.bytes.load(Ordering::Relaxed) - bytes_before,
+            bytes_total: total_bytes,
+            bytes_per_sec: (counters.transferred.load(Ordering::Relaxed) as f64 / secs) as u64,
+        });
+    };
+    let done = AtomicBool::new(false);
+    let result = std::thread::scope(|s| {
+        s.spawn(|| {
             while !done.load(Ordering::Relaxed) {
-                if last.elapsed() >= Duration::from_millis(200) {
-                    last = Instant::now();
-                    let secs = started.elapsed().as_secs_f64().max(0.001);
-                    let bytes_done = counters.bytes.load(Ordering::Relaxed) - bytes_before;
-                    progress(Progress::Downloading {
-                        files_done: counters.files.load(Ordering::Relaxed) - files_before,
-                        files_total: files.len() as u64,
-                        bytes_done,
-                        bytes_total: total_bytes,
-                        bytes_per_sec: (counters.transferred.load(Ordering::Relaxed) as f64 / secs) as u64,
-                    });
-                }
-                std::thread::sleep(Duration::from_millis(20));
+                report();
+                std::thread::sleep(Duration::from_millis(200));
             }
         });
-        for w in workers {
-            let _ = w.join();
-        }
+        let result = rt.block_on(async {
+            let mut downloads = stream::iter(files.iter().map(|f| async move {
+                let url = object_url(opts, &f.sha256)?;
+                disk::ensure_free(staging, f.size, opts.reserve_bytes)?;
+                fetch::file(client, opts, &url, f, staging, counters).await.map(|_| ())
+            }))
+            .buffer_unordered(opts.concurrency.clamp(1, 64));
+            // The first failure ends the sync; dropping the stream stops the other transfers
+            // (their partial files stay for the next sync to resume).
+            while let Some(r) = downloads.next().await {
+                r?;
+            }
+            Ok::<(), SyncError>(())
+        });
         done.store(true, Ordering::Relaxed);
-        let _ = reporter.join();
+        result
     });
-    let secs = started.elapsed().as_secs_f64().max(0.001);
-    progress(Progress::Downloading {
-        files_done: counters.files.load(Ordering::Relaxed) - files_before,
-        files_total: files.len() as u64,
-        bytes_done: counters.bytes.load(Ordering::Relaxed) - bytes_before,
-        bytes_total: total_bytes,
-        bytes_per_sec: (counters.transferred.load(Ordering::Relaxed) as f64 / secs) as u64,
-    });
-    match failed.into_inner().unwrap_or_else(|p| p.into_inner()) {
-        Some(e) => Err(e),
-        None => Ok(()),
-    }
+    report();
+    result
 }
 
 /// The delay before the next background sync: the interval with ±20% jitter after a success;
