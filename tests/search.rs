@@ -261,3 +261,29 @@ fn a_narrow_filter_over_many_matches_finds_everything() {
     assert_eq!(got, narrow_ids.iter().map(|s| s.to_string()).collect());
     assert_eq!(all.counts.area.iter().find(|(a, _)| a == "救灾").map(|x| x.1), Some(3));
 }
+
+#[test]
+fn many_matches_rank_title_matches_first_and_count_everything() {
+    let (_d, store) = demo_store();
+    let exact = Searcher::new(&store).unwrap();
+    // The tier path, as a large corpus takes it: every match counted, title matches on top.
+    let tiered = Searcher::new(&store).unwrap().with_exact_rank_limit(0);
+    for q in ["公开", "服务", "补贴", "区"] {
+        let a = exact.search(&store, q, &SearchFilter::default(), 1000, 0).unwrap();
+        let b = tiered.search(&store, q, &SearchFilter::default(), 1000, 0).unwrap();
+        assert_eq!(a.total, b.total, "{q}: same matches");
+        assert_eq!(a.counts, b.counts, "{q}: same counts");
+        let set = |r: &gongkai_kiosk::search::SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<BTreeSet<_>>();
+        assert_eq!(set(&a), set(&b), "{q}: same results, maybe in another order");
+        let folded_q = fold_str(q);
+        // the title column: a document's title with its 文号 and keywords; a guide's name; a question
+        let title_text = |id: &str, title: &str| match store.document(id).unwrap() {
+            Some(d) => document_text(&d).0,
+            None => title.to_string(),
+        };
+        let in_title: Vec<bool> = b.hits.iter().map(|h| fold_str(&title_text(&h.id, &h.title.text)).contains(&folded_q)).collect();
+        let first_body_only = in_title.iter().position(|t| !t).unwrap_or(in_title.len());
+        assert!(in_title[first_body_only..].iter().all(|t| !t), "{q}: every title match before the body-only matches: {in_title:?}");
+        assert!(first_body_only > 0, "{q}: some title matches");
+    }
+}

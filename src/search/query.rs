@@ -219,13 +219,14 @@ impl pinyin::Groups for EntryGroups<'_> {
 pub struct Searcher {
     pinyin: PinyinIndex,
     facets: FacetIndex,
+    exact_rank_limit: usize,
 }
 
 const TITLE_WEIGHT: f64 = 8.0;
 
 /// Up to this many matches, full search scores every match with bm25; above it, title matches
 /// first (see `Searcher::search`). bm25 costs about 1 µs per match on this class of machine.
-const EXACT_RANK_LIMIT: usize = 10_000;
+pub const EXACT_RANK_LIMIT: usize = 10_000;
 
 /// Added to the score of a title match when ranking in tiers, above any other score.
 const TITLE_TIER: f64 = 1.0e6;
@@ -261,7 +262,14 @@ fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
 
 impl Searcher {
     pub fn new(store: &Store) -> Result<Self, StoreError> {
-        Ok(Self { pinyin: PinyinIndex::load(store)?, facets: FacetIndex::load(store)? })
+        Ok(Self { pinyin: PinyinIndex::load(store)?, facets: FacetIndex::load(store)?, exact_rank_limit: EXACT_RANK_LIMIT })
+    }
+
+    /// Changes the number of matches above which ranking goes by tiers (for tests of that path
+    /// without a corpus of ten thousand documents).
+    pub fn with_exact_rank_limit(mut self, n: usize) -> Self {
+        self.exact_rank_limit = n;
+        self
     }
 
     fn sql_err(store: &Store) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
@@ -461,7 +469,7 @@ impl Searcher {
         //    rest by boost alone (validity, recency, type).
         let spelled_titles = spelled_exprs;
         let rank_expr = rank_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
-        let scores: HashMap<i64, f64> = if chars_expr.is_none() && matched.len() <= EXACT_RANK_LIMIT {
+        let scores: HashMap<i64, f64> = if chars_expr.is_none() && matched.len() <= self.exact_rank_limit {
             let mut stmt =
                 store.connection().prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
             let rows = stmt.query_map([&rank_expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
@@ -477,7 +485,7 @@ impl Searcher {
             let mut title_scores: HashMap<i64, f64> = HashMap::new();
             if let Some(expr) = title_expr {
                 let title_hits = rowids_matching(store, "search_titles", &expr)?;
-                if title_hits.len() <= EXACT_RANK_LIMIT {
+                if title_hits.len() <= self.exact_rank_limit {
                     let mut stmt = store
                         .connection()
                         .prepare_cached("SELECT rowid, rank FROM search_titles WHERE search_titles MATCH ?1")

@@ -1,8 +1,8 @@
 //! Fetching pack files over HTTP: the manifest with a conditional GET, and content files into
 //! the staging folder, resumed with `Range` where a partial file survives, checked for size and
 //! sha256 as they arrive, and renamed into place. Retries back off exponentially with jitter and
-//! honour `Retry-After`. Everything runs on one single-threaded async runtime (as curl runs one
-//! event loop): many connections, no thread hand-offs per request.
+//! honour `Retry-After`. Everything runs on one small async runtime: many connections on a few
+//! threads, no thread hand-off per request.
 
 use std::fs;
 use std::io::{Read, Seek, SeekFrom, Write};
@@ -37,9 +37,12 @@ pub(crate) fn client(opts: &SyncOptions) -> Result<reqwest::Client, SyncError> {
         .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: e.to_string() })
 }
 
-/// The runtime the fetches run on: one thread, with timers and sockets.
+/// The runtime the fetches run on: a few threads (at most one per core, four at most), with
+/// timers and sockets.
 pub(crate) fn runtime(opts: &SyncOptions) -> Result<tokio::runtime::Runtime, SyncError> {
-    tokio::runtime::Builder::new_current_thread()
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(std::thread::available_parallelism().map(|n| n.get()).unwrap_or(2).clamp(1, 4))
+        .thread_name("sync-fetch")
         .enable_all()
         .build()
         .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: format!("cannot start the network runtime: {e}") })
@@ -180,13 +183,20 @@ pub(crate) struct Counters {
     pub transferred: AtomicU64,
 }
 
+/// What the staging folder already holds for one file.
+#[derive(Debug, Clone, Copy, Default)]
+pub(crate) struct Staged {
+    /// A file of that name exists (whole, partial or damaged).
+    pub exists: bool,
+}
+
 /// Where a staged file lives.
 pub(crate) fn staged_path(staging: &Path, sha: &str) -> PathBuf {
     staging.join(sha)
 }
 
-/// Downloads one file into `staging/<sha>` (resuming `staging/<sha>.part`), hashing it as it
-/// arrives. Nothing is flushed here: the whole staging folder is flushed once, before the
+/// Downloads one file into `staging/<sha>` (resuming what an earlier attempt left there),
+/// hashing it as it arrives. Nothing is flushed here: the whole staging folder is flushed once, before the
 /// apply ([`flush`]).
 pub(crate) async fn file(
     client: &reqwest::Client,
@@ -195,19 +205,28 @@ pub(crate) async fn file(
     want: &FileRef,
     staging: &Path,
     counters: &Counters,
+    staged: Staged,
 ) -> Result<PathBuf, SyncError> {
+    // One name per file: a file shorter than its size is resumed, one of the right size is
+    // checked again (files are flushed to disk once per sync, so after a power loss a staged
+    // file may be damaged), anything else is fetched anew.
     let dest = staged_path(staging, &want.sha256);
-    if dest.is_file() {
-        // Staged by an earlier, interrupted sync: files are flushed to disk only once per
-        // sync, so after a power loss a staged file may be damaged. Check it again.
-        if fs::metadata(&dest).map(|m| m.len()).ok() == Some(want.size) && hash_file(&dest).ok().as_deref() == Some(want.sha256.as_str()) {
-            counters.files.fetch_add(1, Ordering::Relaxed);
-            counters.bytes.fetch_add(want.size, Ordering::Relaxed);
-            return Ok(dest);
+    let mut exists = staged.exists;
+    if exists {
+        match fs::metadata(&dest).map(|m| m.len()) {
+            Ok(len) if len == want.size && hash_file(&dest).ok().as_deref() == Some(want.sha256.as_str()) => {
+                counters.files.fetch_add(1, Ordering::Relaxed);
+                counters.bytes.fetch_add(want.size, Ordering::Relaxed);
+                return Ok(dest);
+            }
+            Ok(len) if len < want.size => {}
+            _ => {
+                let _ = fs::remove_file(&dest);
+                exists = false;
+            }
         }
-        let _ = fs::remove_file(&dest);
     }
-    let part = staging.join(format!("{}.part", want.sha256));
+    let part = dest.clone();
     let io = |p: &Path| {
         let p = p.to_path_buf();
         move |e: std::io::Error| {
@@ -218,10 +237,13 @@ pub(crate) async fn file(
             }
         }
     };
-    let corrupt_seen = std::cell::Cell::new(false);
-    let (part, dest, corrupt_seen) = (&part, &dest, &corrupt_seen);
+    let corrupt_seen = std::sync::atomic::AtomicBool::new(false);
+    // Whether a partial file may exist (known from one listing of the staging folder, so a
+    // new file costs no extra system calls).
+    let part_exists = std::sync::atomic::AtomicBool::new(exists);
+    let (part, dest, corrupt_seen, part_exists) = (&part, &dest, &corrupt_seen, &part_exists);
     with_retries(opts, url, || async move {
-        let mut have = fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
+        let mut have = if part_exists.load(Ordering::Relaxed) { fs::metadata(part).map(|m| m.len()).unwrap_or(0) } else { 0 };
         if have > want.size {
             fs::remove_file(&part).map_err(io(&part))?;
             have = 0;
@@ -235,7 +257,8 @@ pub(crate) async fn file(
         }
         let resp = req.send().await.map_err(|e| network_attempt(url, &e))?;
         let status = resp.status().as_u16();
-        let mut out = fs::OpenOptions::new().create(true).write(true).truncate(false).open(&part).map_err(io(&part))?;
+        let mut out = fs::OpenOptions::new().create(true).write(true).truncate(have == 0).open(part).map_err(io(part))?;
+        part_exists.store(true, Ordering::Relaxed);
         let mut hasher = Sha256::new();
         match status {
             206 if have > 0 => {
@@ -262,8 +285,10 @@ pub(crate) async fn file(
             }
             200 => {
                 // The server sent the whole file (it ignored Range, or there was nothing yet).
-                out.set_len(0).map_err(io(&part))?;
-                have = 0;
+                if have > 0 {
+                    out.set_len(0).map_err(io(part))?;
+                    have = 0;
+                }
             }
             206 => {
                 drop(out);
@@ -322,14 +347,13 @@ pub(crate) async fn file(
         let found = hex::encode(hasher.clone().finalize());
         if found != want.sha256 {
             let _ = fs::remove_file(&part);
-            if corrupt_seen.get() {
+            if corrupt_seen.load(Ordering::Relaxed) {
                 return Err(Attempt::Fatal(SyncError::Corrupt { url: url.to_string(), expected: want.sha256.clone(), found }));
             }
             // Once more from scratch: a damaged partial file could be the cause.
-            corrupt_seen.set(true);
+            corrupt_seen.store(true, Ordering::Relaxed);
             return Err(Attempt::Retry { detail: format!("{url}: sha256 {found}, expected {}", want.sha256), after: None });
         }
-        fs::rename(&part, &dest).map_err(io(&dest))?;
         counters.files.fetch_add(1, Ordering::Relaxed);
         counters.bytes.fetch_add(want.size, Ordering::Relaxed);
         Ok(dest.clone())

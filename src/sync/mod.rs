@@ -136,7 +136,7 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     }
     let client = fetch::client(opts)?;
     let rt = fetch::runtime(opts)?;
-    let counters = fetch::Counters::default();
+    let counters = std::sync::Arc::new(fetch::Counters::default());
 
     progress(Progress::CheckingManifest);
     let live = store.pack_state()?;
@@ -341,7 +341,7 @@ fn download_all(
     opts: &SyncOptions,
     staging: &Path,
     files: &[FileRef],
-    counters: &fetch::Counters,
+    counters: &std::sync::Arc<fetch::Counters>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(), SyncError> {
     use futures_util::stream::{self, StreamExt};
@@ -351,6 +351,12 @@ fn download_all(
     let files_before = counters.files.load(Ordering::Relaxed);
     let bytes_before = counters.bytes.load(Ordering::Relaxed);
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    // One listing of the staging folder tells which files are (partly) there already.
+    let listed: std::collections::HashSet<String> =
+        fs::read_dir(staging).map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+    // Free space is checked before every 32 MB of downloads.
+    let since_check = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX / 2));
+    const CHECK_EVERY: u64 = 32 * 1024 * 1024;
     let started = Instant::now();
     let report = || {
         let secs = started.elapsed().as_secs_f64().max(0.001);
@@ -371,16 +377,27 @@ fn download_all(
             }
         });
         let result = rt.block_on(async {
-            let mut downloads = stream::iter(files.iter().map(|f| async move {
-                let url = object_url(opts, &f.sha256)?;
-                disk::ensure_free(staging, f.size, opts.reserve_bytes)?;
-                fetch::file(client, opts, &url, f, staging, counters).await.map(|_| ())
+            // Each transfer is its own task, so the runtime's threads share the hashing and
+            // writing.
+            let mut downloads = stream::iter(files.iter().map(|f| {
+                let (client, opts, staging, counters, since_check) =
+                    (client.clone(), opts.clone(), staging.to_path_buf(), counters.clone(), since_check.clone());
+                let f = f.clone();
+                let staged = fetch::Staged { exists: listed.contains(&f.sha256) };
+                tokio::spawn(async move {
+                    let url = object_url(&opts, &f.sha256)?;
+                    if since_check.fetch_add(f.size, Ordering::Relaxed) >= CHECK_EVERY {
+                        since_check.store(0, Ordering::Relaxed);
+                        disk::ensure_free(&staging, CHECK_EVERY.min(total_bytes).max(f.size), opts.reserve_bytes)?;
+                    }
+                    fetch::file(&client, &opts, &url, &f, &staging, &counters, staged).await.map(|_| ())
+                })
             }))
             .buffer_unordered(opts.concurrency.clamp(1, 64));
             // The first failure ends the sync; dropping the stream stops the other transfers
             // (their partial files stay for the next sync to resume).
             while let Some(r) = downloads.next().await {
-                r?;
+                r.map_err(|e| SyncError::Network { url: opts.source.clone(), detail: format!("a transfer stopped: {e}") })??;
             }
             Ok::<(), SyncError>(())
         });

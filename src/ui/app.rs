@@ -6,6 +6,7 @@ use iced::widget::{center, column, text};
 use iced::{Task, Theme};
 
 use super::Element;
+use super::background_sync::{BackgroundSync, SyncDone};
 use super::screens::{Screen, home};
 use super::theme;
 use crate::config::Config;
@@ -15,19 +16,23 @@ pub struct Kiosk {
     pub data_dir: PathBuf,
     pub screen: Option<Screen>,
     pub load_error: Option<String>,
+    pub sync: BackgroundSync,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     HomeLoaded(Result<home::HomeData, String>),
     Home(home::Message),
+    /// A background sync finished.
+    Synced(SyncDone),
 }
 
 impl Kiosk {
     pub fn new(config: Config, data_dir: PathBuf) -> (Self, Task<Message>) {
         let dir = data_dir.clone();
         let load = Task::perform(async move { home::load(&dir) }, Message::HomeLoaded);
-        (Self { config, data_dir, screen: None, load_error: None }, load)
+        let sync = BackgroundSync::first(&config, data_dir.clone(), Message::Synced);
+        (Self { config, data_dir, screen: None, load_error: None, sync: BackgroundSync::default() }, Task::batch([load, sync]))
     }
 
     pub fn title(&self) -> String {
@@ -52,8 +57,22 @@ impl Kiosk {
                 self.load_error = Some(e);
             }
             Message::Home(m) => match m {},
+            Message::Synced(done) => {
+                let reload = match &done {
+                    // New content, or a changed freshness notice: read Home again.
+                    SyncDone::Updated { .. } | SyncDone::Failed(_) => self.reload_home(),
+                    SyncDone::Unchanged => Task::none(),
+                };
+                let next = self.sync.finished(done, &self.config, self.data_dir.clone(), Message::Synced);
+                return Task::batch([reload, next]);
+            }
         }
         Task::none()
+    }
+
+    fn reload_home(&self) -> Task<Message> {
+        let dir = self.data_dir.clone();
+        Task::perform(async move { home::load(&dir) }, Message::HomeLoaded)
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -106,5 +125,36 @@ mod tests {
         assert_eq!(kiosk.load_error.as_deref(), Some(err.as_str()));
         assert_eq!(kiosk.title(), "政务公开专区");
         let _ = kiosk.view();
+    }
+
+    #[test]
+    fn a_failed_background_sync_keeps_home_and_adds_a_quiet_note() {
+        let dir = demo_store();
+        let (mut kiosk, _load) = Kiosk::new(Config::default(), dir.path().to_path_buf());
+        let _ = kiosk.update(Message::HomeLoaded(Ok(home::load(dir.path()).unwrap())));
+        assert!(matches!(&kiosk.screen, Some(Screen::Home(h)) if h.data.freshness_note.is_none()));
+
+        // What the sync thread does when the server is unreachable: a failure in the log.
+        let store = Store::open(dir.path()).unwrap();
+        store
+            .record_sync(&crate::store::SyncRecord {
+                at: "2026-11-21 10:00:00".into(),
+                source: "http://127.0.0.1:9".into(),
+                outcome: "failed".into(),
+                detail: "connection refused".into(),
+                files: 0,
+                bytes: 0,
+            })
+            .unwrap();
+        let _ = kiosk.update(Message::Synced(SyncDone::Failed("connection refused".into())));
+        assert_eq!(kiosk.sync.consecutive_failures, 1);
+        // the reload the update asked for
+        let _ = kiosk.update(Message::HomeLoaded(home::load(dir.path())));
+        let Some(Screen::Home(h)) = &kiosk.screen else { panic!("Home stays on screen") };
+        assert_eq!(h.data.counts.documents, 47, "the old content keeps serving");
+        assert!(h.data.freshness_note.as_deref().unwrap().contains("显示的是本机已有内容"));
+        let _ = kiosk.view();
+        let _ = kiosk.update(Message::Synced(SyncDone::Unchanged));
+        assert_eq!(kiosk.sync.consecutive_failures, 0);
     }
 }

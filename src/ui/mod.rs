@@ -2,6 +2,7 @@
 //! queries run in tasks, never on the UI thread.
 
 mod app;
+mod background_sync;
 mod screens;
 pub mod theme;
 

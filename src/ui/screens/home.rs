@@ -18,15 +18,35 @@ pub struct HomeData {
     pub counts: Counts,
     pub latest: Vec<DocSummary>,
     pub snapshot: Option<SnapshotInfo>,
+    /// A quiet note when the content may be out of date (the pack expired, or updates fail).
+    pub freshness_note: Option<String>,
 }
 
 /// Reads Home's data (run in a task, off the UI thread).
 pub fn load(data_dir: &Path) -> Result<HomeData, String> {
     let read = || -> Result<HomeData, StoreError> {
         let store = Store::open_read_only(data_dir)?;
-        Ok(HomeData { site: store.site()?, counts: store.counts()?, latest: store.latest(12)?, snapshot: store.snapshot()? })
+        let status = crate::sync::status(&store)?;
+        Ok(HomeData {
+            site: store.site()?,
+            counts: store.counts()?,
+            latest: store.latest(12)?,
+            snapshot: store.snapshot()?,
+            freshness_note: freshness_note(&status),
+        })
     };
     read().map_err(|e| e.to_string())
+}
+
+/// "Content as of" stays; this adds why it may be old, without alarming anyone.
+fn freshness_note(status: &crate::sync::SyncStatus) -> Option<String> {
+    if status.expired {
+        return Some("本机内容暂未更新到最新发布版本".into());
+    }
+    match &status.last {
+        Some(r) if r.outcome == "failed" => Some("暂时无法获取更新，显示的是本机已有内容".into()),
+        _ => None,
+    }
 }
 
 #[derive(Debug, Clone)]
@@ -108,7 +128,11 @@ impl Home {
             column![
                 text(place).size(theme::SMALL_SIZE),
                 text(hours).size(theme::SMALL_SIZE),
-                text(as_of).size(theme::SMALL_SIZE),
+                text(match &d.freshness_note {
+                    Some(note) => format!("{as_of}　·　{note}"),
+                    None => as_of,
+                })
+                .size(theme::SMALL_SIZE),
             ]
             .spacing(4),
         )

@@ -1,0 +1,93 @@
+//! The kiosk's background sync: at the configured interval (with jitter, and with backoff after
+//! failures), a sync runs on its own thread, off the UI thread; the UI learns the outcome as a
+//! message and reloads what it shows when the content changed.
+
+use std::path::PathBuf;
+use std::time::Duration;
+
+use iced::Task;
+use iced::futures::channel::oneshot;
+
+use crate::config::Config;
+use crate::store::Store;
+use crate::sync::{self, SyncOptions, SyncOutcome};
+
+/// The outcome of one background sync, as the UI needs it.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum SyncDone {
+    /// The live content changed: reload the screens.
+    Updated { version: u64 },
+    Unchanged,
+    /// Failed; the previous content keeps serving. The message is for the log and attendant.
+    Failed(String),
+}
+
+/// State kept between background syncs.
+#[derive(Debug, Clone, Default)]
+pub struct BackgroundSync {
+    pub consecutive_failures: u32,
+    pub last: Option<SyncDone>,
+}
+
+impl BackgroundSync {
+    /// The first sync: soon after start, with jitter so that kiosks powered on together (a hall
+    /// after a power cut) do not ask at once.
+    pub fn first<M: Send + 'static>(config: &Config, data_dir: PathBuf, to_message: fn(SyncDone) -> M) -> Task<M> {
+        if config.sync.source_url.is_none() {
+            return Task::none();
+        }
+        let delay = sync::next_delay(Duration::from_secs(60), 0);
+        schedule(config.clone(), data_dir, delay, to_message)
+    }
+
+    /// Records an outcome and schedules the next sync.
+    pub fn finished<M: Send + 'static>(
+        &mut self,
+        done: SyncDone,
+        config: &Config,
+        data_dir: PathBuf,
+        to_message: fn(SyncDone) -> M,
+    ) -> Task<M> {
+        match &done {
+            SyncDone::Failed(e) => {
+                self.consecutive_failures += 1;
+                tracing::warn!(error = %e, failures = self.consecutive_failures, "background sync failed; content unchanged");
+            }
+            _ => self.consecutive_failures = 0,
+        }
+        self.last = Some(done);
+        let interval = Duration::from_secs(u64::from(config.sync.interval_minutes) * 60);
+        schedule(config.clone(), data_dir, sync::next_delay(interval, self.consecutive_failures), to_message)
+    }
+}
+
+fn schedule<M: Send + 'static>(config: Config, data_dir: PathBuf, delay: Duration, to_message: fn(SyncDone) -> M) -> Task<M> {
+    let (tx, rx) = oneshot::channel();
+    std::thread::Builder::new()
+        .name("background-sync".into())
+        .spawn(move || {
+            std::thread::sleep(delay);
+            let _ = tx.send(run_once(&config, &data_dir));
+        })
+        .expect("a thread can be started");
+    Task::perform(async move { rx.await.unwrap_or_else(|_| SyncDone::Failed("the sync thread stopped".into())) }, to_message)
+}
+
+/// One sync of the kiosk's store with the configured source and keys.
+pub fn run_once(config: &Config, data_dir: &std::path::Path) -> SyncDone {
+    let opts = match SyncOptions::from_config(config, None) {
+        Ok(o) => o,
+        Err(e) => return SyncDone::Failed(e.to_string()),
+    };
+    let mut store = match Store::open(data_dir) {
+        Ok(s) => s,
+        Err(e) => return SyncDone::Failed(e.to_string()),
+    };
+    match sync::sync(&mut store, data_dir, &opts, &|_| {}) {
+        Ok(s) => match s.outcome {
+            SyncOutcome::Updated { to, .. } => SyncDone::Updated { version: to },
+            SyncOutcome::Unchanged { .. } => SyncDone::Unchanged,
+        },
+        Err(e) => SyncDone::Failed(e.to_string()),
+    }
+}
