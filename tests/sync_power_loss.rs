@@ -33,7 +33,7 @@ fn generate(src: &Path, version: usize, rng_seed: u64) {
     fs::create_dir_all(&dir).unwrap();
     for i in 0..GENERATED {
         let changes = i % 3 == version % 3;
-        let mut rng = Rng(rng_seed ^ (i as u64 + 1) * 0x9E37_79B9 ^ if changes { version as u64 * 7919 } else { 0 });
+        let mut rng = Rng(rng_seed ^ ((i as u64 + 1) * 0x9E37_79B9) ^ if changes { version as u64 * 7919 } else { 0 });
         let title: String = (0..3).map(|_| WORDS[rng.below(WORDS.len())]).collect::<Vec<_>>().join("");
         let mut body = String::new();
         for p in 0..6 {

@@ -106,6 +106,8 @@ pub(crate) async fn with_retries<T, F: Future<Output = Result<T, Attempt>>>(
             Ok(v) => return Ok(v),
             Err(Attempt::Fatal(e)) => return Err(e),
             Err(Attempt::Retry { detail, after }) => {
+                // The error names the URL once.
+                let detail = detail.strip_prefix(&format!("{what}: ")).map(str::to_string).unwrap_or(detail);
                 if n >= opts.attempts {
                     return Err(SyncError::Network { url: what.to_string(), detail: format!("{detail} (gave up after {n} attempts)") });
                 }
@@ -245,7 +247,7 @@ pub(crate) async fn file(
     with_retries(opts, url, || async move {
         let mut have = if part_exists.load(Ordering::Relaxed) { fs::metadata(part).map(|m| m.len()).unwrap_or(0) } else { 0 };
         if have > want.size {
-            fs::remove_file(&part).map_err(io(&part))?;
+            fs::remove_file(part).map_err(io(part))?;
             have = 0;
         }
         // A whole-request deadline catches a connection that stalls without a byte (the
@@ -267,21 +269,21 @@ pub(crate) async fn file(
                 if got.trim() != expected {
                     // Not the part we asked for: start this file again from the beginning.
                     drop(out);
-                    fs::remove_file(&part).map_err(io(&part))?;
+                    fs::remove_file(part).map_err(io(part))?;
                     return Err(Attempt::Retry { detail: format!("{url}: Content-Range `{got}`, asked for `{expected}`"), after: None });
                 }
                 // The bytes already here go into the hash first.
-                let mut prefix = fs::File::open(&part).map_err(io(&part))?.take(have);
+                let mut prefix = fs::File::open(part).map_err(io(part))?.take(have);
                 let mut buf = vec![0u8; 256 * 1024];
                 loop {
-                    let n = prefix.read(&mut buf).map_err(io(&part))?;
+                    let n = prefix.read(&mut buf).map_err(io(part))?;
                     if n == 0 {
                         break;
                     }
                     hasher.update(&buf[..n]);
                 }
-                out.set_len(have).map_err(io(&part))?;
-                out.seek(SeekFrom::Start(have)).map_err(io(&part))?;
+                out.set_len(have).map_err(io(part))?;
+                out.seek(SeekFrom::Start(have)).map_err(io(part))?;
             }
             200 => {
                 // The server sent the whole file (it ignored Range, or there was nothing yet).
@@ -292,12 +294,12 @@ pub(crate) async fn file(
             }
             206 => {
                 drop(out);
-                let _ = fs::remove_file(&part);
+                let _ = fs::remove_file(part);
                 return Err(Attempt::Retry { detail: format!("{url}: 206 to a request without Range"), after: None });
             }
             416 => {
                 drop(out);
-                let _ = fs::remove_file(&part);
+                let _ = fs::remove_file(part);
                 return Err(Attempt::Retry { detail: format!("{url}: 416, the partial file is not a prefix"), after: None });
             }
             _ => return Err(status_attempt(url, &resp)),
@@ -306,7 +308,7 @@ pub(crate) async fn file(
             && have + len > want.size
         {
             drop(out);
-            let _ = fs::remove_file(&part);
+            let _ = fs::remove_file(part);
             return Err(Attempt::Retry { detail: format!("{url}: {len} bytes announced, {} expected", want.size - have), after: None });
         }
         let mut body = resp;
@@ -321,10 +323,10 @@ pub(crate) async fn file(
             let n = buf.len();
             if have + n as u64 > want.size {
                 drop(out);
-                let _ = fs::remove_file(&part);
+                let _ = fs::remove_file(part);
                 return Err(Attempt::Retry { detail: format!("{url}: longer than the {} bytes the pack names", want.size), after: None });
             }
-            out.write_all(&buf[..n]).map_err(io(&part))?;
+            out.write_all(&buf[..n]).map_err(io(part))?;
             hasher.update(&buf[..n]);
             have += n as u64;
             window_bytes += n as u64;
@@ -346,7 +348,7 @@ pub(crate) async fn file(
         drop(out);
         let found = hex::encode(hasher.clone().finalize());
         if found != want.sha256 {
-            let _ = fs::remove_file(&part);
+            let _ = fs::remove_file(part);
             if corrupt_seen.load(Ordering::Relaxed) {
                 return Err(Attempt::Fatal(SyncError::Corrupt { url: url.to_string(), expected: want.sha256.clone(), found }));
             }
