@@ -176,12 +176,10 @@ pub fn publish_set(set: &ContentSet, out: &Path, key: &SecretKey, opts: &Publish
         Ok(())
     };
     for d in &set.documents {
-        let blobs = d.attachments.iter().map(|a| &a.blob).chain(d.images.iter().map(|i| &i.blob)).collect();
-        add(&mut w, &d.id, ItemKind::Document, pack::item_bytes(d), media_of(blobs))?;
+        add(&mut w, &d.id, ItemKind::Document, pack::item_bytes(d), media_of(d.blobs()))?;
     }
     for g in &set.guides {
-        let blobs = g.materials.iter().flat_map(|m| m.blank_form.iter().chain(m.sample.iter())).collect();
-        add(&mut w, &g.id, ItemKind::Guide, pack::item_bytes(g), media_of(blobs))?;
+        add(&mut w, &g.id, ItemKind::Guide, pack::item_bytes(g), media_of(g.blobs()))?;
     }
     for b in &set.boards {
         add(&mut w, &b.id, ItemKind::Board, pack::item_bytes(b), Vec::new())?;

@@ -208,6 +208,11 @@ pub struct Document {
 }
 
 impl Document {
+    /// The media files this document refers to: attachments, then body images.
+    pub fn blobs(&self) -> Vec<&BlobRef> {
+        self.attachments.iter().map(|a| &a.blob).chain(self.images.iter().map(|i| &i.blob)).collect()
+    }
+
     pub fn year(&self) -> i32 {
         use chrono::Datelike;
         self.published.year()
@@ -284,6 +289,13 @@ pub struct Guide {
     /// 监督投诉电话.
     pub complaint_phone: String,
     pub source: String,
+}
+
+impl Guide {
+    /// The media files this guide refers to: each material's blank form and sample.
+    pub fn blobs(&self) -> Vec<&BlobRef> {
+        self.materials.iter().flat_map(|m| m.blank_form.iter().chain(m.sample.iter())).collect()
+    }
 }
 
 /// Where a 码上公开 QR code leads.

@@ -50,6 +50,8 @@ pub enum ItemKind {
 }
 
 impl ItemKind {
+    pub const ALL: [ItemKind; 4] = [ItemKind::Document, ItemKind::Guide, ItemKind::Board, ItemKind::Faq];
+
     pub fn key(self) -> &'static str {
         match self {
             ItemKind::Document => "document",

@@ -14,7 +14,7 @@ use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
 use crate::content::{BlobRef, Board, ContentSet, Document, Faq, Guide, Site};
-use crate::pack;
+use crate::pack::{self, ItemKind};
 
 /// What changed for one kind of item.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -63,34 +63,13 @@ fn hash_of<T: Serialize>(item: &T) -> String {
     hex::encode(Sha256::digest(pack::item_bytes(item)))
 }
 
-/// The tables that hold content items.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
-pub enum ItemTable {
-    Documents,
-    Guides,
-    Boards,
-    Faqs,
-}
-
-impl ItemTable {
-    pub const ALL: [ItemTable; 4] = [ItemTable::Documents, ItemTable::Guides, ItemTable::Boards, ItemTable::Faqs];
-
-    pub fn name(self) -> &'static str {
-        match self {
-            ItemTable::Documents => "documents",
-            ItemTable::Guides => "guides",
-            ItemTable::Boards => "boards",
-            ItemTable::Faqs => "faqs",
-        }
-    }
-
-    pub fn of(kind: pack::ItemKind) -> Self {
-        match kind {
-            pack::ItemKind::Document => ItemTable::Documents,
-            pack::ItemKind::Guide => ItemTable::Guides,
-            pack::ItemKind::Board => ItemTable::Boards,
-            pack::ItemKind::Faq => ItemTable::Faqs,
-        }
+/// The table that holds one kind of content item.
+pub(crate) fn table_of(kind: ItemKind) -> &'static str {
+    match kind {
+        ItemKind::Document => "documents",
+        ItemKind::Guide => "guides",
+        ItemKind::Board => "boards",
+        ItemKind::Faq => "faqs",
     }
 }
 
@@ -104,7 +83,7 @@ pub struct Delta {
     pub boards: Vec<Board>,
     pub faqs: Vec<Faq>,
     /// Items to delete.
-    pub removed: Vec<(ItemTable, String)>,
+    pub removed: Vec<(ItemKind, String)>,
     /// Media files the new items need that the blob directory lacks: sha256 → a verified file,
     /// moved (renamed) into the blob directory.
     pub blobs: BTreeMap<String, PathBuf>,
@@ -139,10 +118,6 @@ struct Row<'a, T> {
     blobs: Vec<&'a BlobRef>,
 }
 
-fn doc_blobs(d: &Document) -> Vec<&BlobRef> {
-    d.attachments.iter().map(|a| &a.blob).chain(d.images.iter().map(|i| &i.blob)).collect()
-}
-
 impl Store {
     pub fn apply(&mut self, set: &ContentSet, source: &str) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
@@ -161,9 +136,9 @@ impl Store {
         let doc_rows: Vec<_> = set
             .documents
             .iter()
-            .map(|d| Row { id: &d.id, item: d, hash: hash_of(d), blobs: doc_blobs(d) })
+            .map(|d| Row { id: &d.id, item: d, hash: hash_of(d), blobs: d.blobs() })
             .collect();
-        report.documents = sync_table(&tx, ItemTable::Documents, &doc_rows, |tx, r| write_document(tx, r.item, &r.hash)).map_err(sql)?;
+        report.documents = sync_table(&tx, ItemKind::Document, &doc_rows, |tx, r| write_document(tx, r.item, &r.hash)).map_err(sql)?;
         let guide_rows: Vec<_> = set
             .guides
             .iter()
@@ -171,16 +146,16 @@ impl Store {
                 id: &g.id,
                 item: g,
                 hash: hash_of(g),
-                blobs: guide_blobs(g),
+                blobs: g.blobs(),
             })
             .collect();
-        report.guides = sync_table(&tx, ItemTable::Guides, &guide_rows, |tx, r| write_guide(tx, r.item, &r.hash)).map_err(sql)?;
+        report.guides = sync_table(&tx, ItemKind::Guide, &guide_rows, |tx, r| write_guide(tx, r.item, &r.hash)).map_err(sql)?;
         let board_rows: Vec<_> =
             set.boards.iter().map(|b| Row { id: &b.id, item: b, hash: hash_of(b), blobs: Vec::new() }).collect();
-        report.boards = sync_table(&tx, ItemTable::Boards, &board_rows, |tx, r| write_board(tx, r.item, &r.hash)).map_err(sql)?;
+        report.boards = sync_table(&tx, ItemKind::Board, &board_rows, |tx, r| write_board(tx, r.item, &r.hash)).map_err(sql)?;
         let faq_rows: Vec<_> =
             set.faqs.iter().map(|q| Row { id: &q.id, item: q, hash: hash_of(q), blobs: Vec::new() }).collect();
-        report.faqs = sync_table(&tx, ItemTable::Faqs, &faq_rows, |tx, r| write_faq(tx, r.item, &r.hash)).map_err(sql)?;
+        report.faqs = sync_table(&tx, ItemKind::Faq, &faq_rows, |tx, r| write_faq(tx, r.item, &r.hash)).map_err(sql)?;
 
         // 3. Site.
         report.site_changed = write_site(&tx, &set.site).map_err(sql)?;
@@ -226,7 +201,7 @@ impl Store {
         }
         fn upsert<T: Serialize>(
             tx: &Transaction<'_>,
-            table: ItemTable,
+            table: ItemKind,
             id: &str,
             item: &T,
             blobs: Vec<&BlobRef>,
@@ -235,7 +210,7 @@ impl Store {
         ) -> rusqlite::Result<()> {
             let hash = hash_of(item);
             let old: Option<String> =
-                tx.query_row(&format!("SELECT hash FROM {} WHERE id = ?1", table.name()), [id], |r| r.get(0)).optional()?;
+                tx.query_row(&format!("SELECT hash FROM {} WHERE id = ?1", table_of(table)), [id], |r| r.get(0)).optional()?;
             match old {
                 Some(h) if h == hash => {
                     c.unchanged += 1;
@@ -254,25 +229,25 @@ impl Store {
         for (table, id) in &delta.removed {
             if delete_item(&tx, *table, id).map_err(sql)? {
                 let c = match table {
-                    ItemTable::Documents => &mut report.documents,
-                    ItemTable::Guides => &mut report.guides,
-                    ItemTable::Boards => &mut report.boards,
-                    ItemTable::Faqs => &mut report.faqs,
+                    ItemKind::Document => &mut report.documents,
+                    ItemKind::Guide => &mut report.guides,
+                    ItemKind::Board => &mut report.boards,
+                    ItemKind::Faq => &mut report.faqs,
                 };
                 c.removed += 1;
             }
         }
         for d in &delta.documents {
-            upsert(&tx, ItemTable::Documents, &d.id, d, doc_blobs(d), write_document, &mut report.documents).map_err(sql)?;
+            upsert(&tx, ItemKind::Document, &d.id, d, d.blobs(), write_document, &mut report.documents).map_err(sql)?;
         }
         for g in &delta.guides {
-            upsert(&tx, ItemTable::Guides, &g.id, g, guide_blobs(g), write_guide, &mut report.guides).map_err(sql)?;
+            upsert(&tx, ItemKind::Guide, &g.id, g, g.blobs(), write_guide, &mut report.guides).map_err(sql)?;
         }
         for b in &delta.boards {
-            upsert(&tx, ItemTable::Boards, &b.id, b, Vec::new(), write_board, &mut report.boards).map_err(sql)?;
+            upsert(&tx, ItemKind::Board, &b.id, b, Vec::new(), write_board, &mut report.boards).map_err(sql)?;
         }
         for q in &delta.faqs {
-            upsert(&tx, ItemTable::Faqs, &q.id, q, Vec::new(), write_faq, &mut report.faqs).map_err(sql)?;
+            upsert(&tx, ItemKind::Faq, &q.id, q, Vec::new(), write_faq, &mut report.faqs).map_err(sql)?;
         }
         if let Some(expected) = &delta.expect_content_hash {
             let found = current_content_hash(&tx).map_err(sql)?;
@@ -298,20 +273,16 @@ impl Store {
     }
 }
 
-fn guide_blobs(g: &Guide) -> Vec<&BlobRef> {
-    g.materials.iter().flat_map(|m| m.blank_form.iter().chain(m.sample.iter())).collect()
-}
-
 /// Writes the rows of one table that are new or changed and deletes the rows that are gone.
 fn sync_table<T>(
     tx: &Transaction<'_>,
-    table: ItemTable,
+    table: ItemKind,
     rows: &[Row<'_, T>],
     write: impl Fn(&Transaction<'_>, &Row<'_, T>) -> rusqlite::Result<()>,
 ) -> rusqlite::Result<Changes> {
     let mut existing: HashMap<String, String> = HashMap::new();
     {
-        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table.name()))?;
+        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table_of(table)))?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
             existing.insert(r.get(0)?, r.get(1)?);
@@ -345,8 +316,8 @@ fn write_refs(tx: &Transaction<'_>, owner: &str, blobs: &[&BlobRef]) -> rusqlite
     Ok(())
 }
 
-fn delete_item(tx: &Transaction<'_>, table: ItemTable, id: &str) -> rusqlite::Result<bool> {
-    let n = tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table.name()), [id])?;
+fn delete_item(tx: &Transaction<'_>, table: ItemKind, id: &str) -> rusqlite::Result<bool> {
+    let n = tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table_of(table)), [id])?;
     crate::search::index::remove(tx, id)?;
     tx.execute("DELETE FROM blob_refs WHERE owner = ?1", [id])?;
     Ok(n > 0)
@@ -409,8 +380,8 @@ fn write_site(tx: &Transaction<'_>, site: &Site) -> rusqlite::Result<bool> {
 fn current_content_hash(tx: &Transaction<'_>) -> rusqlite::Result<String> {
     let site_hash: String = tx.query_row("SELECT hash FROM site WHERE id = 1", [], |r| r.get(0)).optional()?.unwrap_or_default();
     let mut pairs: Vec<(String, String)> = Vec::new();
-    for t in ItemTable::ALL {
-        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", t.name()))?;
+    for t in ItemKind::ALL {
+        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table_of(t)))?;
         let rows = stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
         for r in rows {
             pairs.push(r?);

@@ -14,7 +14,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use apply::{ApplyReport, Changes, Delta, ItemTable, PackState};
+pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
 pub use queries::*;
 pub use sync_state::SyncRecord;

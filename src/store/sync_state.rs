@@ -6,7 +6,9 @@ use std::collections::HashSet;
 use rusqlite::{OptionalExtension, params};
 use serde::Serialize;
 
-use super::{ItemTable, PackState, Store, StoreError};
+use super::apply::table_of;
+use super::{PackState, Store, StoreError};
+use crate::pack::ItemKind;
 
 /// One sync attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -44,10 +46,10 @@ impl Store {
     }
 
     /// Every item the store holds: (table, id, hash).
-    pub fn item_hashes(&self) -> Result<Vec<(ItemTable, String, String)>, StoreError> {
+    pub fn item_hashes(&self) -> Result<Vec<(ItemKind, String, String)>, StoreError> {
         let mut out = Vec::new();
-        for t in ItemTable::ALL {
-            let mut stmt = self.sql(self.conn.prepare(&format!("SELECT id, hash FROM {}", t.name())))?;
+        for t in ItemKind::ALL {
+            let mut stmt = self.sql(self.conn.prepare(&format!("SELECT id, hash FROM {}", table_of(t))))?;
             let rows = self.sql(stmt.query_map([], |r| Ok((t, r.get(0)?, r.get(1)?))))?;
             for r in rows {
                 out.push(self.sql(r)?);

@@ -25,7 +25,7 @@ pub use options::SyncOptions;
 
 use crate::content::{Board, Document, Faq, Guide, Site};
 use crate::pack::{self, FileRef, ItemKind, ItemRef, PackError, Shard};
-use crate::store::{ApplyReport, Delta, ItemTable, PackState, Store, StoreError, SyncRecord};
+use crate::store::{ApplyReport, Delta, PackState, Store, StoreError, SyncRecord};
 
 pub const STAGING_DIR: &str = "staging";
 
@@ -197,8 +197,8 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     }
 
     // What the store holds in those shards, and what it lacks.
-    let held: Vec<(ItemTable, String, String)> = store.item_hashes()?;
-    let mut held_in_changed: HashMap<String, (ItemTable, String)> = HashMap::new();
+    let held: Vec<(ItemKind, String, String)> = store.item_hashes()?;
+    let mut held_in_changed: HashMap<String, (ItemKind, String)> = HashMap::new();
     for (t, id, hash) in held {
         if shards.contains_key(&pack::shard_of(&id, body.shard_bits)) {
             held_in_changed.insert(id, (t, hash));
@@ -206,9 +206,9 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     }
     let mut needed_items: Vec<&ItemRef> = Vec::new();
     let mut needed_media: BTreeMap<String, FileRef> = BTreeMap::new();
-    let mut removed: Vec<(ItemTable, String)> = Vec::new();
+    let mut removed: Vec<(ItemKind, String)> = Vec::new();
     for item in shards.values().flat_map(|s| s.items.iter()) {
-        let table = ItemTable::of(item.kind);
+        let table = item.kind;
         match held_in_changed.remove(&item.id) {
             Some((t, hash)) if t == table && hash == item.sha256 => {}
             Some((t, _)) if t != table => {
