@@ -40,7 +40,13 @@ pub struct Global {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Start the kiosk window (the default).
-    Kiosk,
+    Kiosk {
+        /// Open this screen first (for screenshots and checks): home, catalogue, policies,
+        /// document:ID, search:QUERY, guides, guide:ID, request, faq, boards, board:ID,
+        /// feedback, about, attendant.
+        #[arg(long, value_name = "SCREEN")]
+        open: Option<String>,
+    },
     /// Load a publisher's source folder into the store, in one transaction.
     Import {
         /// The source folder (holds site.toml, docs/, guides/, boards/, faq/).
@@ -189,7 +195,8 @@ pub fn run(cli: Cli) -> ExitCode {
     let data_dir = config.resolve_data_dir(cli.global.data_dir.as_deref());
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
     let result = match cli.command {
-        None | Some(Command::Kiosk) => run_kiosk(config, &data_dir),
+        None => run_kiosk(config, &data_dir, None),
+        Some(Command::Kiosk { open }) => run_kiosk(config, &data_dir, open),
         Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
         Some(Command::List { what, filter, category, by, limit, json }) => match build_filter(filter, category) {
             Ok(f) => list(&data_dir, what, &f, by.as_deref(), limit, json),
@@ -283,14 +290,21 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
     Ok(store)
 }
 
-fn run_kiosk(config: Config, data_dir: &Path) -> CmdResult {
+fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult {
+    let open = match open.as_deref().map(crate::ui::parse_screen).transpose() {
+        Ok(o) => o,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
     // The kiosk always opens its window: if the store cannot be prepared, the window says so
     // plainly to the visitor and the log has the detail for the attendant.
     match open_with_content(data_dir) {
         Ok(store) => drop(store),
         Err(e) => tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared"),
     }
-    crate::ui::run(config, data_dir.to_path_buf())?;
+    crate::ui::run(config, data_dir.to_path_buf(), open)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -32,7 +32,7 @@ pub enum PrinterBackend {
     Directory,
 }
 
-#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, PartialOrd, Ord, Hash)]
 pub enum Language {
     /// 简体中文
     ZhHans,

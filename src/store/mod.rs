@@ -7,6 +7,7 @@ mod blobs;
 mod queries;
 mod schema;
 mod sync_state;
+mod visits;
 
 use std::fs;
 use std::path::{Path, PathBuf};
@@ -18,6 +19,7 @@ pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
 pub use queries::*;
 pub use sync_state::SyncRecord;
+pub use visits::{FeedbackEntry, Rating, UsageEvent};
 
 use crate::content::{self, SourceError};
 

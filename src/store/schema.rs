@@ -105,6 +105,23 @@ pub const MIGRATIONS: &[&str] = &[
         bytes INTEGER NOT NULL
     );
     "#,
+    // 5: what visitors leave and do: ratings with optional messages, and per-day usage counts
+    //    (no visitor input, only which screens and actions were used).
+    r#"
+    CREATE TABLE feedback (
+        id INTEGER PRIMARY KEY,
+        at TEXT NOT NULL,
+        rating INTEGER NOT NULL CHECK (rating BETWEEN 1 AND 5),
+        message TEXT,
+        uploaded INTEGER NOT NULL DEFAULT 0
+    );
+    CREATE TABLE usage_counts (
+        day TEXT NOT NULL,
+        event TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, event)
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

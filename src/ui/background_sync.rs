@@ -73,8 +73,17 @@ fn schedule<M: Send + 'static>(config: Config, data_dir: PathBuf, delay: Duratio
     Task::perform(async move { rx.await.unwrap_or_else(|_| SyncDone::Failed("the sync thread stopped".into())) }, to_message)
 }
 
+/// Starts a sync now ("sync now" in attendant mode); it does not change the schedule.
+pub fn now<M: Send + 'static>(config: &Config, data_dir: PathBuf, to_message: fn(SyncDone) -> M) -> Task<M> {
+    schedule(config.clone(), data_dir, Duration::ZERO, to_message)
+}
+
+/// One sync at a time in this process: "sync now" waits for a background sync in progress.
+static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
+
 /// One sync of the kiosk's store with the configured source and keys.
 pub fn run_once(config: &Config, data_dir: &std::path::Path) -> SyncDone {
+    let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
     let opts = match SyncOptions::from_config(config, None) {
         Ok(o) => o,
         Err(e) => return SyncDone::Failed(e.to_string()),

@@ -3,15 +3,18 @@
 
 mod app;
 mod background_sync;
+pub mod i18n;
 mod screens;
 pub mod theme;
+mod widgets;
 
 use std::path::PathBuf;
 
 use crate::assets::{CJK_FONT, CJK_FONT_FAMILY};
 use crate::config::{Config, Orientation};
 
-pub use app::{Kiosk, Message};
+pub use app::{IdleState, Kiosk, Message};
+pub use screens::{Route, parse_screen};
 
 pub type Element<'a, M> = iced::Element<'a, M>;
 
@@ -24,7 +27,7 @@ pub fn window_size(orientation: Orientation) -> iced::Size {
 }
 
 /// Opens the kiosk window and runs until it is closed.
-pub fn run(config: Config, data_dir: PathBuf) -> iced::Result {
+pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>) -> iced::Result {
     let window = iced::window::Settings {
         size: window_size(config.ui.orientation),
         fullscreen: config.ui.fullscreen,
@@ -32,12 +35,19 @@ pub fn run(config: Config, data_dir: PathBuf) -> iced::Result {
         resizable: true,
         ..iced::window::Settings::default()
     };
-    let boot = move || Kiosk::new(config.clone(), data_dir.clone());
+    let boot = move || {
+        let (kiosk, task) = Kiosk::new(config.clone(), data_dir.clone());
+        match open.clone() {
+            Some(route) => (kiosk, task.chain(iced::Task::done(Message::Open(route)))),
+            None => (kiosk, task),
+        }
+    };
     iced::application(boot, Kiosk::update, Kiosk::view)
         .title(Kiosk::title)
         .font(CJK_FONT)
         .default_font(iced::Font::with_name(CJK_FONT_FAMILY))
         .window(window)
         .theme(Kiosk::theme)
+        .subscription(Kiosk::subscription)
         .run()
 }

@@ -1,15 +1,17 @@
-//! Home: the zone's name, what the kiosk holds, the newest documents, and how to reach the zone.
-//! (The touch-UI issue adds the tiles that lead to every other screen.)
+//! Home: large tiles to every part of the zone, the newest documents, and what the kiosk holds.
 
 use std::path::Path;
 
-use iced::widget::{Space, column, container, row, scrollable, text};
-use iced::{Alignment, Length};
+use iced::widget::{Column, button, column, container, row, text};
+use iced::{Alignment, Length, Task};
 
-use crate::content::{Site, Validity};
-use crate::store::{Counts, DocSummary, SnapshotInfo, Store, StoreError};
+use super::{Ctx, Event, Route};
+use crate::content::{DocKind, Site};
+use crate::store::{Counts, DocFilter, DocSummary, Facet, SnapshotInfo, Store, StoreError};
 use crate::ui::Element;
+use crate::ui::i18n::t;
 use crate::ui::theme;
+use crate::ui::widgets;
 
 /// What Home shows, read from the store in one go.
 #[derive(Debug, Clone)]
@@ -18,42 +20,64 @@ pub struct HomeData {
     pub counts: Counts,
     pub latest: Vec<DocSummary>,
     pub snapshot: Option<SnapshotInfo>,
-    /// A quiet note when the content may be out of date (the pack expired, or updates fail).
-    pub freshness_note: Option<String>,
+    /// Why the content may be out of date (the pack expired, or updates fail): a translation key.
+    pub freshness_note: Option<&'static str>,
 }
 
 /// Reads Home's data (run in a task, off the UI thread).
 pub fn load(data_dir: &Path) -> Result<HomeData, String> {
-    let read = || -> Result<HomeData, StoreError> {
-        let store = Store::open_read_only(data_dir)?;
-        let status = crate::sync::status(&store)?;
-        Ok(HomeData {
-            site: store.site()?,
-            counts: store.counts()?,
-            latest: store.latest(12)?,
-            snapshot: store.snapshot()?,
-            freshness_note: freshness_note(&status),
-        })
-    };
-    read().map_err(|e| e.to_string())
+    let store = Store::open_read_only(data_dir).map_err(|e| e.to_string())?;
+    load_from(&store).map_err(|e| e.to_string())
+}
+
+pub fn load_from(store: &Store) -> Result<HomeData, StoreError> {
+    let status = crate::sync::status(store)?;
+    Ok(HomeData {
+        site: store.site()?,
+        counts: store.counts()?,
+        latest: store.latest(8)?,
+        snapshot: store.snapshot()?,
+        freshness_note: freshness_note(&status),
+    })
 }
 
 /// "Content as of" stays; this adds why it may be old, without alarming anyone.
-fn freshness_note(status: &crate::sync::SyncStatus) -> Option<String> {
+fn freshness_note(status: &crate::sync::SyncStatus) -> Option<&'static str> {
     if status.expired {
-        return Some("本机内容暂未更新到最新发布版本".into());
+        return Some("fresh-expired");
     }
     match &status.last {
-        Some(r) if r.outcome == "failed" => Some("暂时无法获取更新，显示的是本机已有内容".into()),
+        Some(r) if r.outcome == "failed" => Some("fresh-failed"),
         _ => None,
     }
 }
 
-#[derive(Debug, Clone)]
-pub enum Message {}
+#[derive(Debug, Clone, PartialEq)]
+pub enum Message {
+    Open(Route),
+}
 
+#[derive(Debug, Clone)]
 pub struct Home {
     pub data: HomeData,
+}
+
+/// The nine tiles: translation key and where they lead.
+pub fn tiles() -> Vec<(&'static str, Route)> {
+    vec![
+        ("tile-catalogue", Route::Catalogue { facet: Facet::Category, filter: DocFilter::default() }),
+        (
+            "tile-policies",
+            Route::Catalogue { facet: Facet::Kind, filter: DocFilter { kind: Some(DocKind::Policy), ..DocFilter::default() } },
+        ),
+        ("tile-guides", Route::Guides),
+        ("tile-request", Route::DisclosureGuide),
+        ("tile-boards", Route::Boards),
+        ("tile-faq", Route::Faq { area: None, open: None }),
+        ("tile-search", Route::Search { query: String::new(), filter: Default::default() }),
+        ("tile-feedback", Route::Feedback),
+        ("tile-about", Route::About),
+    ]
 }
 
 impl Home {
@@ -65,106 +89,66 @@ impl Home {
         self.data.site.as_ref().map(|s| s.name.as_str()).unwrap_or("政务公开专区")
     }
 
-    pub fn view(&self) -> Element<'_, Message> {
-        let d = &self.data;
-        let sample = d.site.as_ref().is_some_and(|s| s.sample);
-        let mut title_row = row![text(self.zone_name()).size(theme::TITLE_SIZE)].spacing(24).align_y(Alignment::Center);
-        if sample {
-            title_row = title_row.push(
-                container(text("示例内容 · 非真实政府信息").size(theme::SMALL_SIZE)).padding([6, 14]).style(theme::badge),
-            );
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Open(r) => (Task::none(), Some(Event::Open(r))),
         }
-        let government = d.site.as_ref().map(|s| s.government.clone()).unwrap_or_default();
-        let header = container(
-            column![title_row, text(format!("{government} 政府信息公开查阅点")).size(theme::BODY_SIZE)].spacing(8),
-        )
-        .padding([24, 40])
-        .width(Length::Fill)
-        .style(theme::bar);
-
-        let c = d.counts;
-        let stat = |label: &'static str, n: u64| -> Element<'_, Message> {
-            container(
-                column![text(n.to_string()).size(44).color(theme::BAR), text(label).size(theme::BODY_SIZE)]
-                    .spacing(4)
-                    .align_x(Alignment::Center),
-            )
-            .padding(20)
-            .width(Length::Fill)
-            .align_x(Alignment::Center)
-            .style(theme::card)
-            .into()
-        };
-        let stats = row![
-            stat("公开文件", c.documents),
-            stat("政策解读", c.interpretations),
-            stat("办事指南", c.guides),
-            stat("码上公开", c.boards),
-            stat("政策问答", c.faqs),
-        ]
-        .spacing(20);
-
-        let mut latest = column![text("最新公开").size(theme::HEADING_SIZE)].spacing(12);
-        if d.latest.is_empty() {
-            latest = latest.push(text("暂无公开信息。").size(theme::BODY_SIZE).color(theme::MUTED));
-        }
-        for doc in &d.latest {
-            latest = latest.push(doc_row(doc));
-        }
-
-        let (place, hours) = match &d.site {
-            Some(s) => (format!("地址：{}", s.address), format!("开放时间：{}　　咨询电话：{}", s.hours, s.phone)),
-            None => (String::new(), String::new()),
-        };
-        let as_of = match &d.snapshot {
-            Some(s) => format!(
-                "内容版本 {}　·　内容截至 {}",
-                s.version,
-                s.newest_document.map(|d| d.format("%Y年%m月%d日").to_string()).unwrap_or_else(|| s.applied_at.clone())
-            ),
-            None => "尚无内容".into(),
-        };
-        let footer = container(
-            column![
-                text(place).size(theme::SMALL_SIZE),
-                text(hours).size(theme::SMALL_SIZE),
-                text(match &d.freshness_note {
-                    Some(note) => format!("{as_of}　·　{note}"),
-                    None => as_of,
-                })
-                .size(theme::SMALL_SIZE),
-            ]
-            .spacing(4),
-        )
-        .padding([14, 40])
-        .width(Length::Fill)
-        .style(theme::bar);
-
-        let body = scrollable(column![stats, latest].spacing(28).padding([28, 40])).height(Length::Fill);
-        container(column![header, body, footer]).width(Length::Fill).height(Length::Fill).style(theme::page).into()
     }
-}
 
-fn doc_row(doc: &DocSummary) -> Element<'_, Message> {
-    let validity_color = if doc.validity == Validity::Valid { theme::MUTED } else { theme::RED };
-    let meta = format!(
-        "{}　{}　{}",
-        doc.published.format("%Y-%m-%d"),
-        doc.kind.label(),
-        doc.doc_no.as_deref().unwrap_or(&doc.publisher)
-    );
-    container(
-        row![
-            column![text(&doc.title).size(theme::BODY_SIZE), text(meta).size(theme::SMALL_SIZE).color(theme::MUTED)]
-                .spacing(6)
-                .width(Length::Fill),
-            Space::new().width(16),
-            text(doc.validity.label()).size(theme::SMALL_SIZE).color(validity_color),
-        ]
-        .align_y(Alignment::Center),
-    )
-    .padding([14, 20])
-    .width(Length::Fill)
-    .style(theme::card)
-    .into()
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let per_row = if ctx.portrait { 3 } else { 5 };
+        let tile_h = if look.large { 150.0 } else { 124.0 };
+        let mut grid = Column::new().spacing(look.gap());
+        let all = tiles();
+        for chunk in all.chunks(per_row) {
+            let mut r = row![].spacing(look.gap());
+            for (key, route) in chunk {
+                r = r.push(
+                    button(
+                        container(text(t(l, key)).size(look.heading()).align_x(Alignment::Center)).center(Length::Fill),
+                    )
+                    .on_press(Message::Open(route.clone()))
+                    .width(Length::FillPortion(1))
+                    .height(tile_h)
+                    .padding(10)
+                    .style(theme::button_style(p, theme::Button::Primary)),
+                );
+            }
+            for _ in chunk.len()..per_row {
+                r = r.push(container(text("")).width(Length::FillPortion(1)));
+            }
+            grid = grid.push(r);
+        }
+
+        let d = &self.data;
+        let c = d.counts;
+        let counts = text(format!(
+            "{} {}　·　{} {}　·　{} {}　·　{} {}　·　{} {}",
+            t(l, "count-documents"),
+            c.documents,
+            t(l, "count-interpretations"),
+            c.interpretations,
+            t(l, "count-guides"),
+            c.guides,
+            t(l, "count-boards"),
+            c.boards,
+            t(l, "count-faqs"),
+            c.faqs
+        ))
+        .size(look.small())
+        .color(p.muted);
+
+        let mut latest = Column::new().spacing(10).push(widgets::heading(ctx, t(l, "home-latest")));
+        if d.latest.is_empty() {
+            latest = latest.push(widgets::muted(ctx, t(l, "home-empty")));
+        }
+        let shown = if ctx.portrait { 8 } else { 5 };
+        for doc in d.latest.iter().take(shown) {
+            latest = latest.push(widgets::doc_row(ctx, doc, Message::Open(Route::Document(doc.id.clone()))));
+        }
+        iced::widget::scrollable(column![grid, counts, latest].spacing(look.gap() * 1.4)).height(Length::Fill).spacing(8).into()
+    }
 }

@@ -1,0 +1,370 @@
+//! Flows driven through `update()`, with the tasks each step returns run to completion (so the
+//! store is really read), and through iced_test's headless simulator, which clicks the labelled
+//! buttons a visitor would tap.
+
+use std::collections::VecDeque;
+use std::path::Path;
+use std::time::{Duration, Instant};
+
+use iced::futures::StreamExt;
+use iced_test::Simulator;
+use iced_test::selector::Candidate;
+
+use super::*;
+use crate::config::Config;
+use crate::store::Store;
+use crate::ui::widgets::keyboard;
+
+fn demo_store() -> tempfile::TempDir {
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    store.import_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
+    dir
+}
+
+/// The shipped configuration (demo PIN 2468).
+fn shipped_config() -> Config {
+    Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml")).unwrap()
+}
+
+/// Runs a task to completion and returns the messages it produced.
+fn run(task: Task<Message>) -> Vec<Message> {
+    let Some(stream) = iced_runtime::task::into_stream(task) else { return Vec::new() };
+    futures_executor::block_on(stream.collect::<Vec<_>>())
+        .into_iter()
+        .filter_map(|a| match a {
+            iced_runtime::Action::Output(m) => Some(m),
+            _ => None,
+        })
+        .collect()
+}
+
+/// Applies messages and everything their tasks produce, in order.
+fn pump(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
+    let mut queue: VecDeque<Message> = first.into_iter().collect();
+    let mut n = 0;
+    while let Some(m) = queue.pop_front() {
+        n += 1;
+        assert!(n < 500, "messages keep coming");
+        let task = k.update(m);
+        queue.extend(run(task));
+    }
+}
+
+fn start(config: Config, dir: &Path) -> Kiosk {
+    let (mut k, task) = Kiosk::new(config, dir.to_path_buf());
+    pump(&mut k, run(task));
+    assert!(matches!(k.screen, Some(Screen::Home(_))));
+    assert!(k.shared.is_some(), "search and keyboard are ready");
+    k
+}
+
+fn settings() -> iced::Settings {
+    iced::Settings {
+        fonts: vec![crate::assets::CJK_FONT.into()],
+        default_font: iced::Font::with_name(crate::assets::CJK_FONT_FAMILY),
+        ..iced::Settings::default()
+    }
+}
+
+/// Clicks the button labelled `label` on the kiosk's current view and applies what it sends.
+fn tap(k: &mut Kiosk, label: &str) {
+    let messages: Vec<Message> = {
+        let mut sim = Simulator::with_size(settings(), k.size, k.view());
+        sim.click(label).unwrap_or_else(|e| panic!("no `{label}` on screen: {e:?}"));
+        sim.into_messages().collect()
+    };
+    assert!(!messages.is_empty(), "tapping `{label}` did nothing");
+    pump(k, messages);
+}
+
+/// Every text on screen.
+fn texts(k: &Kiosk) -> Vec<String> {
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    let mut out = Vec::new();
+    let _ = sim.find(|c: Candidate<'_>| {
+        if let Candidate::Text { content, .. } = c {
+            out.push(content.to_string());
+        }
+        None::<()>
+    });
+    out
+}
+
+#[test]
+fn home_catalogue_document_and_its_interpretation_by_tapping() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    assert_eq!(k.title(), "望川区政务公开专区");
+
+    tap(&mut k, "政府信息公开目录");
+    let Some(Screen::Catalogue(c)) = &k.screen else { panic!("catalogue opens") };
+    assert_eq!(c.total, 47);
+    assert!(!c.values.is_empty(), "主题分类 with counts");
+
+    tap(&mut k, "重点领域");
+    let Some(Screen::Catalogue(c)) = &k.screen else { panic!() };
+    let (area, _, n) = c.values.iter().find(|v| v.0 == "养老服务").cloned().expect("养老服务 is a key area of the demo");
+    tap(&mut k, &format!("{area}  {n}"));
+    let Some(Screen::Catalogue(c)) = &k.screen else { panic!() };
+    assert_eq!(c.total, n);
+    assert!(c.docs.iter().all(|d| d.area.as_deref() == Some("养老服务")));
+
+    tap(&mut k, "望川区社区老年助餐服务实施办法");
+    let Some(Screen::Reader(r)) = &k.screen else { panic!("the document opens") };
+    assert_eq!(r.doc.id, "wc-zc-2024-lnzc");
+    assert!(r.qr.is_some(), "QR code of the online original");
+    assert_eq!(r.interpretations.len(), 2);
+
+    tap(&mut k, "《望川区社区老年助餐服务实施办法》政策解读");
+    let Some(Screen::Reader(r)) = &k.screen else { panic!("the interpretation opens") };
+    assert_eq!(r.policy.as_ref().map(|p| p.id.as_str()), Some("wc-zc-2024-lnzc"), "one tap back to the policy");
+
+    tap(&mut k, "‹ 返回");
+    assert!(matches!(&k.screen, Some(Screen::Reader(r)) if r.doc.id == "wc-zc-2024-lnzc"));
+    tap(&mut k, "首页");
+    assert!(matches!(k.screen, Some(Screen::Home(_))));
+    assert!(k.history.is_empty());
+}
+
+#[test]
+fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    tap(&mut k, "搜索");
+    for key in ["z", "f", "x", "x", "g", "k"] {
+        tap(&mut k, key);
+    }
+    let Some(Screen::Search(s)) = &k.screen else { panic!("search is open") };
+    assert_eq!(s.keyboard.composing, "zfxxgk");
+    assert_eq!(s.keyboard.candidates[0].text, "政府信息公开", "the candidate bar offers the word first");
+    assert!(!s.instant.is_empty(), "instant results while typing");
+    assert!(s.instant.iter().any(|h| h.title.text.contains("政府信息公开")), "{:?}", s.instant);
+
+    // choose the candidate, then search
+    tap(&mut k, "政府信息公开");
+    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    assert_eq!((s.query.as_str(), s.keyboard.composing.as_str()), ("政府信息公开", ""));
+    tap(&mut k, "完成");
+    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    let res = s.results.as_ref().expect("full results");
+    assert!(res.total >= 5);
+    assert!(res.hits.iter().all(|h| !h.title.highlights.is_empty() || h.snippet.as_ref().is_some_and(|s| !s.highlights.is_empty())));
+    let shown = texts(&k);
+    assert!(shown.iter().any(|t| t.starts_with("共 ")), "the result count is shown: {shown:?}");
+}
+
+#[test]
+fn idle_reset_counts_down_then_wipes_a_typed_query_and_every_choice() {
+    let dir = demo_store();
+    let config = Config::default();
+    let (timeout, countdown) = (config.ui.idle_timeout_seconds as u64, config.ui.idle_countdown_seconds as u64);
+    assert!(countdown >= 10);
+    let mut k = start(config, dir.path());
+    pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
+    for c in "yiliao".chars() {
+        pump(&mut k, [Message::Search(search::Message::Key(keyboard::Message::Letter(c)))]);
+    }
+    pump(&mut k, [Message::Search(search::Message::Key(keyboard::Message::Pick(0)))]);
+    pump(&mut k, [Message::Language(Language::English), Message::ToggleContrast]);
+    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    assert!(!s.query.is_empty());
+
+    let t0 = k.last_touch;
+    pump(&mut k, [Message::Tick(t0 + Duration::from_secs(timeout - 1))]);
+    assert_eq!(k.idle, IdleState::Active);
+    pump(&mut k, [Message::Tick(t0 + Duration::from_secs(timeout))]);
+    assert_eq!(k.idle, IdleState::Countdown(countdown), "a visible countdown");
+    assert!(texts(&k).iter().any(|t| t == &format!("Back to Home in {countdown} s")));
+
+    // "continue" extends it; the screen stays as it was
+    tap(&mut k, "Continue");
+    assert_eq!(k.idle, IdleState::Active);
+    assert!(matches!(&k.screen, Some(Screen::Search(s)) if !s.query.is_empty()));
+
+    let t1 = k.last_touch;
+    pump(&mut k, [Message::Tick(t1 + Duration::from_secs(timeout + 2))]);
+    assert!(matches!(k.idle, IdleState::Countdown(_)));
+    pump(&mut k, [Message::Tick(t1 + Duration::from_secs(timeout + countdown))]);
+    assert!(matches!(k.screen, Some(Screen::Home(_))), "back to Home");
+    assert!(k.history.is_empty(), "no way back to the typed query");
+    assert_eq!(k.lang, Language::ZhHans);
+    assert!(!k.look.contrast);
+    // the typed text is nowhere on screen or in state
+    pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
+    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    assert!(s.query.is_empty() && s.keyboard.composing.is_empty());
+
+    // nobody there for long: the attract screen, which a tap dismisses
+    pump(&mut k, [Message::Open(Route::Home)]);
+    let t2 = k.last_touch;
+    pump(&mut k, [Message::Tick(t2 + Duration::from_secs(timeout * 2))]);
+    assert_eq!(k.idle, IdleState::Attract);
+    tap(&mut k, "请触摸屏幕开始");
+    assert_eq!(k.idle, IdleState::Active);
+}
+
+#[test]
+fn wrong_pins_lock_attendant_mode_and_the_right_pin_opens_it() {
+    let dir = demo_store();
+    let config = shipped_config();
+    let max = config.attendant.max_attempts;
+    let mut k = start(config, dir.path());
+    // a short press does nothing; a long press on the zone name opens the PIN pad
+    pump(&mut k, [Message::ZonePressed, Message::ZoneReleased]);
+    assert!(matches!(k.screen, Some(Screen::Home(_))));
+    pump(&mut k, [Message::ZonePressed]);
+    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
+    pump(&mut k, [Message::ZoneReleased]);
+    assert!(matches!(k.screen, Some(Screen::AttendantPin(_))), "PIN pad after a long press");
+
+    let enter = |k: &mut Kiosk, pin: &str| {
+        for d in pin.chars() {
+            tap(k, &d.to_string());
+        }
+        tap(k, "✓");
+    };
+    for i in 1..max {
+        enter(&mut k, "1111");
+        let Some(Screen::AttendantPin(p)) = &k.screen else { panic!("still the PIN pad") };
+        assert_eq!(p.notice.as_deref(), Some(format!("密码不正确，还可以再试 {} 次。", max - i).as_str()));
+    }
+    enter(&mut k, "1111");
+    let Some(Screen::AttendantPin(p)) = &k.screen else { panic!() };
+    assert!(p.notice.as_deref().unwrap().starts_with("错误次数过多"), "{:?}", p.notice);
+    // locked: even the right PIN does not open it now
+    enter(&mut k, "2468");
+    assert!(matches!(k.screen, Some(Screen::AttendantPin(_))));
+    assert!(k.guard.locked(Instant::now()).is_some());
+
+    // after the lock-out the right PIN opens the panel
+    k.guard.locked_until = Some(Instant::now() - Duration::from_secs(1));
+    enter(&mut k, "2468");
+    let Some(Screen::Attendant(panel)) = &k.screen else { panic!("attendant mode opens") };
+    assert_eq!(panel.data.snapshot.as_ref().map(|s| s.version), Some(1));
+    assert!(panel.data.usage.iter().any(|(e, _)| *e == UsageEvent::Search));
+    let shown = texts(&k);
+    for label in ["内容版本", "立即同步", "今日使用", "打印机", "退出到桌面"] {
+        assert!(shown.iter().any(|t| t == label), "{label} in {shown:?}");
+    }
+}
+
+#[test]
+fn switching_language_changes_every_visible_interface_string() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    let site = Store::open(dir.path()).unwrap().site().unwrap().unwrap();
+    let latest = Store::open(dir.path()).unwrap().latest(20).unwrap();
+    let is_content = |s: &str| {
+        s == site.name
+            || latest.iter().any(|d| s == d.title || s.contains(&d.publisher))
+            || !s.chars().any(|c| c.is_alphabetic())
+            || ["简体", "繁體", "English"].contains(&s)
+    };
+    for route in [
+        Route::Home,
+        Route::Guide("guide-ysqgk".into()),
+        Route::Search { query: String::new(), filter: Default::default() },
+        Route::Feedback,
+        Route::About,
+    ] {
+        pump(&mut k, [Message::Language(Language::ZhHans), Message::Open(route.clone())]);
+        let zh = texts(&k);
+        pump(&mut k, [Message::Language(Language::English)]);
+        let en = texts(&k);
+        let unchanged: Vec<&String> =
+            en.iter().filter(|s| zh.contains(s) && !is_content(s) && s.chars().any(|c| crate::search::fold::is_cjk(c))).collect();
+        let unchanged: Vec<&&String> = unchanged.iter().filter(|s| !k_content(&k, s)).collect();
+        assert!(unchanged.is_empty(), "{route:?}: not translated: {unchanged:?}");
+        assert!(en.iter().any(|s| s == "Home"), "{route:?}: the navigation bar is in English");
+        pump(&mut k, [Message::Language(Language::ZhHant)]);
+        let hant = texts(&k);
+        assert!(hant.iter().any(|s| s == "首頁"), "{route:?}: 繁體 navigation");
+    }
+    // in 繁體 the document text itself is traditional
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    assert!(texts(&k).iter().any(|s| s == "望川區社區老年助餐服務實施辦法"));
+}
+
+/// Strings that come from the content of the screen on show (guide fields, zone details).
+fn k_content(k: &Kiosk, s: &str) -> bool {
+    let dump = match &k.screen {
+        Some(Screen::Guide(g)) => serde_json::to_string(&g.guide).unwrap(),
+        Some(Screen::About(a)) => serde_json::to_string(&a.site).unwrap(),
+        _ => String::new(),
+    };
+    let unescaped: String = serde_json::from_str::<serde_json::Value>(&format!("{dump:?}")).map(|v| v.to_string()).unwrap_or(dump);
+    s.split(['　', ' ', '：', '·']).filter(|p| !p.is_empty()).all(|p| unescaped.contains(p) || !p.chars().any(crate::search::fold::is_cjk))
+}
+
+#[test]
+fn every_screen_draws_in_both_orientations_and_both_text_sizes() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    let routes = [
+        Route::Home,
+        home::tiles()[0].1.clone(),
+        home::tiles()[1].1.clone(),
+        Route::Document("wc-zc-2024-lnzc".into()),
+        Route::Search { query: "养老".into(), filter: Default::default() },
+        Route::Guides,
+        Route::DisclosureGuide,
+        Route::Faq { area: None, open: None },
+        Route::Boards,
+        Route::Feedback,
+        Route::About,
+        Route::AttendantPin,
+    ];
+    for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
+        for large in [false, true] {
+            k.size = size;
+            k.look.large = large;
+            for r in &routes {
+                pump(&mut k, [Message::Open(r.clone())]);
+                assert!(k.notice.is_none(), "{r:?} opens");
+                let shown = texts(&k);
+                assert!(shown.len() > 5, "{r:?} shows something");
+            }
+        }
+    }
+    let boards = Store::open(dir.path()).unwrap().boards().unwrap();
+    pump(&mut k, [Message::Open(Route::Board(boards[0].id.clone()))]);
+    let Some(Screen::Board(b)) = &k.screen else { panic!() };
+    assert!(!b.codes.is_empty());
+}
+
+#[test]
+fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    tap(&mut k, "语音朗读");
+    assert!(k.speaker.is_some(), "espeak-ng is reading");
+    assert!(matches!(&k.screen, Some(Screen::Reader(r)) if r.speaking));
+    tap(&mut k, "‹ 返回");
+    assert!(k.speaker.is_none(), "leaving the reader stops the voice");
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    tap(&mut k, "打印");
+    assert_eq!(k.notice.as_deref(), Some("notice-print-unavailable"));
+    tap(&mut k, "知道了");
+    assert!(k.notice.is_none());
+}
+
+#[test]
+fn feedback_is_stored_with_its_rating() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    tap(&mut k, "评价与留言");
+    tap(&mut k, "满意");
+    for c in "hao".chars() {
+        pump(&mut k, [Message::Feedback(feedback::Message::Key(keyboard::Message::Letter(c)))]);
+    }
+    // 好 is among the first characters offered for `hao`; the visitor taps it
+    tap(&mut k, "好");
+    tap(&mut k, "提交评价");
+    assert!(matches!(&k.screen, Some(Screen::Feedback(f)) if f.sent));
+    let f = Store::open(dir.path()).unwrap().feedback(5).unwrap();
+    assert_eq!(f.len(), 1);
+    assert_eq!(f[0].rating, crate::store::Rating::Satisfied);
+    assert_eq!(f[0].message.as_deref(), Some("好"));
+}

@@ -1,0 +1,241 @@
+//! Attendant mode: a PIN pad (opened by a long press on the zone name) with lock-out after
+//! repeated wrong PINs, then a panel with the content version, last sync, "sync now", the
+//! printer, today's usage counts, and the only way out of the kiosk to the desktop.
+
+use std::path::PathBuf;
+use std::time::{Duration, Instant};
+
+use iced::widget::{Column, Row, button, column, container, row, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Event};
+use crate::config::{Config, PrinterBackend};
+use crate::store::{SnapshotInfo, Store, SyncRecord, UsageEvent};
+use crate::ui::Element;
+use crate::ui::i18n::{t, ta};
+use crate::ui::theme;
+use crate::ui::widgets;
+
+/// What the attendant screens ask the app for.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Request {
+    CheckPin(String),
+    SyncNow,
+    ExitToDesktop,
+    Close,
+}
+
+/// Wrong PINs in a row and the lock they lead to; kept by the app, not the screen, so leaving
+/// and reopening the PIN pad does not reset it.
+#[derive(Debug, Clone, Default)]
+pub struct PinGuard {
+    pub failures: u32,
+    pub locked_until: Option<Instant>,
+}
+
+impl PinGuard {
+    /// Seconds of lock left, if locked at `now`.
+    pub fn locked(&self, now: Instant) -> Option<u64> {
+        self.locked_until.filter(|u| *u > now).map(|u| (u - now).as_secs().max(1))
+    }
+
+    /// Records one attempt; returns whether it opened.
+    pub fn attempt(&mut self, ok: bool, max_attempts: u32, lockout: Duration, now: Instant) -> bool {
+        if self.locked(now).is_some() {
+            return false;
+        }
+        if ok {
+            *self = PinGuard::default();
+            return true;
+        }
+        self.failures += 1;
+        if self.failures >= max_attempts {
+            self.locked_until = Some(now + lockout);
+            self.failures = 0;
+            tracing::warn!(seconds = lockout.as_secs(), "attendant PIN locked after repeated wrong PINs");
+        }
+        false
+    }
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct PinPad {
+    pub digits: String,
+    /// Translation key of the last message (wrong PIN, locked).
+    pub notice: Option<String>,
+    pub checking: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum PinMessage {
+    Digit(char),
+    Back,
+    Enter,
+    Cancel,
+}
+
+impl PinPad {
+    pub fn update(&mut self, message: PinMessage) -> (Task<PinMessage>, Option<Event>) {
+        match message {
+            PinMessage::Digit(d) if self.digits.len() < 12 => self.digits.push(d),
+            PinMessage::Digit(_) => {}
+            PinMessage::Back => {
+                self.digits.pop();
+            }
+            PinMessage::Enter if !self.digits.is_empty() && !self.checking => {
+                self.checking = true;
+                let pin = std::mem::take(&mut self.digits);
+                return (Task::none(), Some(Event::Attendant(Request::CheckPin(pin))));
+            }
+            PinMessage::Enter => {}
+            PinMessage::Cancel => return (Task::none(), Some(Event::Attendant(Request::Close))),
+        }
+        (Task::none(), None)
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, PinMessage> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let key = |label: &str, m: PinMessage| -> Element<'_, PinMessage> {
+            button(container(text(label.to_string()).size(look.title())).center(Length::Fill))
+                .on_press(m)
+                .width(120)
+                .height(look.target().max(80.0))
+                .style(theme::button_style(p, theme::Button::Secondary))
+                .into()
+        };
+        let mut pad = Column::new().spacing(12).align_x(Alignment::Center);
+        for r in ["123", "456", "789"] {
+            pad = pad.push(Row::with_children(r.chars().map(|c| key(&c.to_string(), PinMessage::Digit(c)))).spacing(12));
+        }
+        pad = pad.push(row![key("⌫", PinMessage::Back), key("0", PinMessage::Digit('0')), key("✓", PinMessage::Enter)].spacing(12));
+        let dots = "●".repeat(self.digits.len());
+        let mut col = column![
+            widgets::heading(ctx, t(l, "attendant-pin")),
+            container(text(dots).size(look.title())).center_x(Length::Fill).height(look.target()),
+            pad,
+        ]
+        .spacing(look.gap())
+        .align_x(Alignment::Center);
+        if let Some(n) = &self.notice {
+            col = col.push(text(n.clone()).size(look.body()).color(p.warn));
+        }
+        col = col.push(widgets::action(ctx, t(l, "attendant-cancel"), Some(PinMessage::Cancel), false));
+        container(col).center_x(Length::Fill).into()
+    }
+}
+
+/// What the panel shows.
+#[derive(Debug, Clone, Default)]
+pub struct PanelData {
+    pub snapshot: Option<SnapshotInfo>,
+    pub last: Option<SyncRecord>,
+    pub last_success: Option<SyncRecord>,
+    pub expired: bool,
+    pub usage: Vec<(UsageEvent, u64)>,
+    pub source: Option<String>,
+    pub printer: String,
+}
+
+pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, String> {
+    let store = Store::open(dir).map_err(|e| e.to_string())?;
+    let status = crate::sync::status(&store).map_err(|e| e.to_string())?;
+    let printer = match config.printer.backend {
+        PrinterBackend::Cups => format!("CUPS: {}", config.printer.name.as_deref().unwrap_or("default")),
+        PrinterBackend::Directory => format!(
+            "PDF → {}",
+            config.printer.directory.clone().unwrap_or_else(|| dir.join("printed")).display()
+        ),
+    };
+    Ok(PanelData {
+        snapshot: store.snapshot().map_err(|e| e.to_string())?,
+        last: status.last,
+        last_success: status.last_success,
+        expired: status.expired,
+        usage: store.usage_today().map_err(|e| e.to_string())?,
+        source: config.sync.source_url.clone(),
+        printer,
+    })
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct Panel {
+    pub data: PanelData,
+    pub syncing: bool,
+    /// Live progress or the last outcome of "sync now".
+    pub sync_note: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum PanelMessage {
+    SyncNow,
+    Refresh,
+    Loaded(Result<PanelData, String>),
+    Exit,
+    Close,
+}
+
+impl Panel {
+    pub fn refresh(dir: PathBuf, config: Config) -> Task<PanelMessage> {
+        Task::perform(async move { load_panel(&dir, &config) }, PanelMessage::Loaded)
+    }
+
+    pub fn update(&mut self, message: PanelMessage, dir: PathBuf, config: &Config) -> (Task<PanelMessage>, Option<Event>) {
+        match message {
+            PanelMessage::SyncNow => return (Task::none(), Some(Event::Attendant(Request::SyncNow))),
+            PanelMessage::Refresh => return (Panel::refresh(dir, config.clone()), None),
+            PanelMessage::Loaded(Ok(d)) => self.data = d,
+            PanelMessage::Loaded(Err(e)) => self.sync_note = Some(e),
+            PanelMessage::Exit => return (Task::none(), Some(Event::Attendant(Request::ExitToDesktop))),
+            PanelMessage::Close => return (Task::none(), Some(Event::Attendant(Request::Close))),
+        }
+        (Task::none(), None)
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, PanelMessage> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let d = &self.data;
+        let line = |key: &str, v: String| -> Element<'_, PanelMessage> {
+            row![text(t(l, key)).size(look.body()).width(if look.large { 260 } else { 220 }), text(v).size(look.body())].spacing(12).into()
+        };
+        let record = |r: &Option<SyncRecord>| match r {
+            Some(r) => format!("{} · {} · {}", r.at, r.outcome, r.detail),
+            None => "—".into(),
+        };
+        let mut content = Column::new().spacing(10).push(widgets::heading(ctx, t(l, "attendant-content")));
+        content = content.push(line(
+            "attendant-version",
+            d.snapshot.as_ref().map(|s| format!("{} ({})", s.version, s.applied_at)).unwrap_or_else(|| "—".into()),
+        ));
+        content = content.push(line("attendant-source", d.source.clone().unwrap_or_else(|| t(l, "attendant-no-source"))));
+        content = content.push(line("attendant-last-sync", record(&d.last)));
+        content = content.push(line("attendant-last-success", record(&d.last_success)));
+        if d.expired {
+            content = content.push(line("attendant-expired", t(l, "yes")));
+        }
+        if let Some(n) = &self.sync_note {
+            content = content.push(widgets::muted(ctx, n.clone()));
+        }
+        let mut usage = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "attendant-today")));
+        for (e, n) in &d.usage {
+            usage = usage.push(line(&format!("usage-{}", e.key()), n.to_string()));
+        }
+        let printer = column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
+        let actions = Row::new()
+            .spacing(look.gap())
+            .push(widgets::action(
+                ctx,
+                t(l, if self.syncing { "attendant-syncing" } else { "attendant-sync-now" }),
+                (!self.syncing && d.source.is_some()).then_some(PanelMessage::SyncNow),
+                true,
+            ))
+            .push(widgets::action(ctx, t(l, "attendant-refresh"), Some(PanelMessage::Refresh), false))
+            .push(widgets::action(ctx, t(l, "attendant-exit"), Some(PanelMessage::Exit), false))
+            .push(widgets::action(ctx, t(l, "attendant-close"), Some(PanelMessage::Close), false))
+            .wrap();
+        let _ = ta;
+        column![widgets::card(ctx, content), widgets::card(ctx, usage), widgets::card(ctx, printer), actions].spacing(look.gap()).into()
+    }
+}

@@ -1,0 +1,138 @@
+//! 评价与留言: the five-level rating (非常满意 … 非常不满意) and an optional message typed on the
+//! on-screen keyboard; stored in the kiosk's own database.
+
+use std::path::PathBuf;
+
+use iced::widget::{Column, Row, column, container, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Env, Event, Route};
+use crate::store::{Rating, Store};
+use crate::ui::Element;
+use crate::ui::i18n::t;
+use crate::ui::theme;
+use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
+use crate::ui::widgets;
+
+/// Longest message kept.
+pub const MAX_MESSAGE: usize = 300;
+
+#[derive(Debug, Clone, Default)]
+pub struct Feedback {
+    pub rating: Option<Rating>,
+    pub message: String,
+    pub keyboard: Keyboard,
+    pub sent: bool,
+    pub error: Option<String>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Rate(Rating),
+    Key(keyboard::Message),
+    Send,
+    Sent(Result<(), String>),
+    Home,
+}
+
+pub fn rating_key(r: Rating) -> &'static str {
+    match r {
+        Rating::VerySatisfied => "rating-5",
+        Rating::Satisfied => "rating-4",
+        Rating::Basic => "rating-3",
+        Rating::Dissatisfied => "rating-2",
+        Rating::VeryDissatisfied => "rating-1",
+    }
+}
+
+impl Feedback {
+    pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Rate(r) => self.rating = Some(r),
+            Message::Key(k) => match self.keyboard.update(k, env.lexicon) {
+                Some(Edit::Insert(s)) => {
+                    if self.message.chars().count() + s.chars().count() <= MAX_MESSAGE {
+                        self.message.push_str(&s);
+                    }
+                }
+                Some(Edit::Backspace) => {
+                    self.message.pop();
+                }
+                Some(Edit::Clear) => self.message.clear(),
+                Some(Edit::Done { rest }) => self.message.push_str(&rest),
+                Some(Edit::Composing) | None => {}
+            },
+            Message::Send => {
+                let Some(rating) = self.rating else { return (Task::none(), None) };
+                let dir: PathBuf = env.data_dir.to_path_buf();
+                let text = format!("{}{}", self.message, self.keyboard.composing);
+                return (
+                    Task::perform(
+                        async move {
+                            let store = Store::open(&dir).map_err(|e| e.to_string())?;
+                            store.record_feedback(rating, Some(&text)).map_err(|e| e.to_string())
+                        },
+                        Message::Sent,
+                    ),
+                    None,
+                );
+            }
+            Message::Sent(Ok(())) => {
+                self.sent = true;
+                self.message.clear();
+                self.keyboard.reset();
+            }
+            Message::Sent(Err(e)) => {
+                tracing::error!(error = %e, "feedback could not be stored");
+                self.error = Some(e);
+            }
+            Message::Home => return (Task::none(), Some(Event::Open(Route::Home))),
+        }
+        (Task::none(), None)
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        if self.sent {
+            return column![
+                text(t(l, "feedback-thanks")).size(look.title()),
+                widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true),
+            ]
+            .spacing(look.gap() * 2.0)
+            .align_x(Alignment::Center)
+            .width(Length::Fill)
+            .into();
+        }
+        let ratings = Row::with_children(Rating::ALL.iter().map(|r| {
+            widgets::chip(ctx, t(l, rating_key(*r)), None, self.rating == Some(*r), Message::Rate(*r))
+        }))
+        .spacing(look.gap())
+        .wrap()
+        .vertical_spacing(10);
+        let shown = format!("{}{}", self.message, self.keyboard.composing);
+        let message_box = container(
+            text(if shown.is_empty() { t(l, "feedback-message-hint") } else { shown }).size(look.body()).color(if self.message.is_empty() && self.keyboard.composing.is_empty() { p.muted } else { p.ink }),
+        )
+        .padding(14)
+        .width(Length::Fill)
+        .height(look.target() * 2.0)
+        .style(theme::card(p));
+        let mut col = Column::new()
+            .spacing(look.gap())
+            .push(widgets::heading(ctx, t(l, "feedback-question")))
+            .push(ratings)
+            .push(widgets::muted(ctx, t(l, "feedback-message")))
+            .push(message_box)
+            .push(self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key))
+            .push(widgets::action(ctx, t(l, "feedback-send"), self.rating.map(|_| Message::Send), true));
+        if self.rating.is_none() {
+            col = col.push(widgets::muted(ctx, t(l, "feedback-choose")));
+        }
+        if let Some(e) = &self.error {
+            col = col.push(text(format!("{} {e}", t(l, "feedback-failed"))).size(look.small()).color(p.warn));
+        }
+        col.into()
+    }
+}

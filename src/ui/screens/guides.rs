@@ -1,0 +1,209 @@
+//! 办事指南: the list of service guides, and one guide laid out for reading at a glance —
+//! key facts first, materials as a checklist, steps numbered, where and when, phones, QR code.
+
+
+use iced::widget::{Column, Row, button, column, row, scrollable, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Event, PrintRequest, Route};
+use crate::content::Guide;
+use crate::store::{GuideSummary, Store, StoreError};
+use crate::ui::Element;
+use crate::ui::i18n::{content, t, ta};
+use crate::ui::theme;
+use crate::ui::widgets;
+
+#[derive(Debug, Clone)]
+pub struct GuideList {
+    pub guides: Vec<GuideSummary>,
+}
+
+#[derive(Debug, Clone)]
+pub struct GuideView {
+    pub guide: Guide,
+    pub qr: Option<iced::widget::image::Handle>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Open(String),
+    Print,
+}
+
+pub fn load_list(store: &Store) -> Result<GuideList, StoreError> {
+    Ok(GuideList { guides: store.guides()? })
+}
+
+/// One guide by id, or (None) the 依申请公开 guide.
+pub fn load(store: &Store, id: Option<&str>) -> Result<GuideView, StoreError> {
+    let guide = match id {
+        Some(id) => store.guide(id)?,
+        None => store.disclosure_request_guide()?,
+    };
+    let guide = guide.ok_or_else(|| StoreError::Corrupt {
+        path: store.path().to_path_buf(),
+        id: id.unwrap_or("disclosure-request guide").to_string(),
+        reason: "no such guide".into(),
+    })?;
+    let qr = guide.online_url.as_deref().and_then(widgets::qr_data);
+    Ok(GuideView { guide, qr })
+}
+
+impl GuideList {
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Open(id) => (Task::none(), Some(Event::Open(Route::Guide(id)))),
+            Message::Print => (Task::none(), None),
+        }
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let p = ctx.look.palette();
+        let mut col = Column::new().spacing(10).push(widgets::heading(ctx, t(ctx.lang, "tile-guides")));
+        for g in &self.guides {
+            let area = g.area.as_deref().map(|a| content(ctx.lang, a)).unwrap_or_default();
+            col = col.push(
+                button(column![text(content(ctx.lang, &g.name)).size(ctx.look.body()), text(area).size(ctx.look.small()).color(p.muted)].spacing(4))
+                    .on_press(Message::Open(g.id.clone()))
+                    .width(Length::Fill)
+                    .padding([14, 18])
+                    .style(theme::button_style(p, theme::Button::Row)),
+            );
+        }
+        scrollable(col).height(Length::Fill).into()
+    }
+}
+
+impl GuideView {
+    pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
+        match message {
+            Message::Open(id) => (Task::none(), Some(Event::Open(Route::Guide(id)))),
+            Message::Print => (Task::none(), Some(Event::Print(PrintRequest::Guide(self.guide.id.clone())))),
+        }
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let g = &self.guide;
+        let c = |s: &str| content(l, s);
+
+        let fact = |key: &str, value: String| -> Element<'_, Message> {
+            widgets::card(ctx, column![widgets::muted(ctx, t(l, key)), text(value).size(look.heading())].spacing(4))
+        };
+        let limit = if g.on_the_spot { t(l, "guide-on-the-spot") } else { c(&g.promised_limit) };
+        let facts = Row::new()
+            .spacing(look.gap())
+            .push(fact("guide-legal-limit", c(&g.legal_limit)))
+            .push(fact("guide-promised-limit", limit))
+            .push(fact("guide-fee", c(&g.fee)))
+            .push(fact("guide-visits", ta(l, "guide-visits-n", &[("count", g.visits.into())])));
+
+        let mut materials = Column::new().spacing(8).push(widgets::heading(ctx, t(l, "guide-materials")));
+        for m in &g.materials {
+            let mut detail = vec![ta(l, "guide-copies", &[("count", m.copies.into())])];
+            if let Some(f) = &m.form {
+                detail.insert(0, c(f));
+            }
+            detail.push(t(l, if m.required { "guide-required" } else { "guide-optional" }));
+            if let Some(n) = &m.note {
+                detail.push(c(n));
+            }
+            materials = materials.push(
+                row![
+                    text("☐").size(look.heading()),
+                    column![text(c(&m.name)).size(look.body()), text(detail.join("　")).size(look.small()).color(p.muted)].spacing(2),
+                ]
+                .spacing(12)
+                .align_y(Alignment::Center),
+            );
+        }
+        if g.materials.is_empty() {
+            materials = materials.push(widgets::muted(ctx, t(l, "guide-no-materials")));
+        }
+
+        let mut steps = Column::new().spacing(8).push(widgets::heading(ctx, t(l, "guide-steps")));
+        for (i, s) in g.steps.iter().enumerate() {
+            let mut col = column![text(c(&s.title)).size(look.body())].spacing(2);
+            if let Some(d) = &s.detail {
+                col = col.push(text(c(d)).size(look.small()).color(p.muted));
+            }
+            steps = steps.push(row![text(format!("{}", i + 1)).size(look.heading()).color(p.accent).width(48), col].spacing(8));
+        }
+
+        let mut place = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "guide-where")));
+        let line = |key: &str, v: String| -> Element<'_, Message> {
+            row![text(t(l, key)).size(look.small()).color(p.muted).width(if look.large { 170 } else { 140 }), text(v).size(look.body())]
+                .spacing(8)
+                .into()
+        };
+        place = place.push(line("guide-office", c(&g.office)));
+        if let Some(w) = &g.window {
+            place = place.push(line("guide-window", c(w)));
+        }
+        place = place.push(line("guide-location", c(&g.location)));
+        if let Some(tr) = &g.transport {
+            place = place.push(line("guide-transport", c(tr)));
+        }
+        place = place.push(line("guide-hours", c(&g.hours)));
+        place = place.push(line("guide-consult-phone", g.consult_phone.clone()));
+        place = place.push(line("guide-complaint-phone", g.complaint_phone.clone()));
+        if let Some(d) = &g.delivery {
+            place = place.push(line("guide-delivery", c(d)));
+        }
+
+        let mut more = Column::new().spacing(6);
+        if !g.conditions.is_empty() {
+            more = more.push(widgets::heading(ctx, t(l, "guide-conditions")));
+            for x in &g.conditions {
+                more = more.push(widgets::body(ctx, format!("• {}", c(x))));
+            }
+        }
+        if !g.basis.is_empty() {
+            more = more.push(widgets::heading(ctx, t(l, "guide-basis")));
+            for x in &g.basis {
+                more = more.push(widgets::body(ctx, format!("• {}", c(x))));
+            }
+        }
+        if !g.faq.is_empty() {
+            more = more.push(widgets::heading(ctx, t(l, "guide-faq")));
+            for qa in &g.faq {
+                more = more.push(text(c(&qa.question)).size(look.body()));
+                more = more.push(text(c(&qa.answer)).size(look.small()).color(p.muted));
+            }
+        }
+
+        let qr: Element<'_, Message> = match &self.qr {
+            Some(d) => widgets::qr(ctx, d, t(l, "guide-qr"), 220.0),
+            None => widgets::muted(ctx, t(l, "guide-no-qr")),
+        };
+        let title = column![
+            text(c(&g.name)).size(look.title()),
+            widgets::muted(ctx, g.code.clone().map(|code| format!("{} {code}", t(l, "guide-code"))).unwrap_or_default()),
+        ]
+        .spacing(6);
+        let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
+        let body: Element<'_, Message> = if ctx.portrait {
+            column![facts.wrap(), widgets::card(ctx, materials), widgets::card(ctx, steps), widgets::card(ctx, place), qr, more]
+                .spacing(look.gap())
+                .into()
+        } else {
+            column![
+                facts,
+                row![
+                    column![widgets::card(ctx, materials), widgets::card(ctx, steps)].spacing(look.gap()).width(Length::FillPortion(3)),
+                    column![widgets::card(ctx, place), qr].spacing(look.gap()).width(Length::FillPortion(2)).align_x(Alignment::Center),
+                ]
+                .spacing(look.gap()),
+                more
+            ]
+            .spacing(look.gap())
+            .into()
+        };
+        column![row![title.width(Length::Fill), tools].align_y(Alignment::Center), scrollable(body).height(Length::Fill).spacing(8)]
+            .spacing(look.gap())
+            .height(Length::Fill)
+            .into()
+    }
+}

@@ -1,0 +1,210 @@
+//! The reader: a document's metadata header, its body (headings, tables, images), text size and
+//! page buttons, the linked interpretation or policy, a QR code of the online original, voice
+//! reading and a print button.
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+use iced::widget::operation::{AbsoluteOffset, scroll_by, snap_to};
+use iced::widget::scrollable::RelativeOffset;
+use iced::widget::{Column, Id, column, container, image, row, scrollable, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Event, PrintRequest, Route};
+use crate::config::Language;
+use crate::content::Document;
+use crate::content::markdown::{self, Block};
+use crate::store::{DocSummary, Store, StoreError};
+use crate::ui::Element;
+use crate::ui::i18n::{content, t};
+use crate::ui::widgets;
+
+/// Text sizes the A− / A+ buttons step through, as multiples of the body size.
+pub const SCALES: [f32; 5] = [0.9, 1.0, 1.2, 1.45, 1.75];
+
+#[derive(Debug, Clone)]
+pub struct Reader {
+    pub doc: Document,
+    pub blocks: Vec<Block>,
+    /// The body in traditional characters, made the first time 繁體 shows it.
+    blocks_hant: OnceLock<Vec<Block>>,
+    pub interpretations: Vec<DocSummary>,
+    pub policy: Option<DocSummary>,
+    pub images: HashMap<String, image::Handle>,
+    pub qr: Option<iced::widget::image::Handle>,
+    pub scale: usize,
+    pub speaking: bool,
+    pub scroll_id: Id,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Bigger,
+    Smaller,
+    PageDown,
+    PageUp,
+    Top,
+    Open(String),
+    Voice,
+    Print,
+}
+
+/// Reads a document with its links and decodes its images.
+pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
+    let doc = store.document(id)?.ok_or_else(|| StoreError::Corrupt {
+        path: store.path().to_path_buf(),
+        id: id.to_string(),
+        reason: "no such document".into(),
+    })?;
+    let interpretations = store.interpretations_of(id)?;
+    let policy = store.policy_of(id)?;
+    let mut images = HashMap::new();
+    for im in &doc.images {
+        let Some(path) = store.blobs().path(&im.blob.sha256) else { continue };
+        match ::image::open(&path) {
+            Ok(img) => {
+                let rgba = img.to_rgba8();
+                let (w, h) = rgba.dimensions();
+                images.insert(im.src.clone(), image::Handle::from_rgba(w, h, rgba.into_raw()));
+            }
+            Err(e) => tracing::warn!(document = id, image = %im.src, error = %e, "image could not be decoded"),
+        }
+    }
+    let qr = doc.url.as_deref().and_then(widgets::qr_data);
+    let blocks = markdown::blocks(&doc.body);
+    Ok(Reader {
+        doc,
+        blocks,
+        blocks_hant: OnceLock::new(),
+        interpretations,
+        policy,
+        images,
+        qr,
+        scale: 1,
+        speaking: false,
+        scroll_id: Id::unique(),
+    })
+}
+
+fn to_traditional(blocks: &[Block]) -> Vec<Block> {
+    use crate::content::markdown::Inline;
+    let runs = |v: &[Inline]| -> Vec<Inline> { v.iter().map(|r| Inline { text: hanconv::s2t(&r.text), ..r.clone() }).collect() };
+    blocks
+        .iter()
+        .map(|b| match b {
+            Block::Heading { level, text } => Block::Heading { level: *level, text: runs(text) },
+            Block::Paragraph(v) => Block::Paragraph(runs(v)),
+            Block::List { ordered, items } => {
+                Block::List { ordered: *ordered, items: items.iter().map(|i| to_traditional(i)).collect() }
+            }
+            Block::Table { header, rows } => Block::Table {
+                header: header.iter().map(|c| runs(c)).collect(),
+                rows: rows.iter().map(|r| r.iter().map(|c| runs(c)).collect()).collect(),
+            },
+            Block::Image { src, alt } => Block::Image { src: src.clone(), alt: hanconv::s2t(alt) },
+            Block::Quote(inner) => Block::Quote(to_traditional(inner)),
+            Block::Rule => Block::Rule,
+        })
+        .collect()
+}
+
+impl Reader {
+    pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
+        let page = AbsoluteOffset { x: 0.0, y: ctx.height * 0.75 };
+        match message {
+            Message::Bigger => self.scale = (self.scale + 1).min(SCALES.len() - 1),
+            Message::Smaller => self.scale = self.scale.saturating_sub(1),
+            Message::PageDown => return (scroll_by(self.scroll_id.clone(), page), None),
+            Message::PageUp => return (scroll_by(self.scroll_id.clone(), AbsoluteOffset { x: 0.0, y: -page.y }), None),
+            Message::Top => return (snap_to(self.scroll_id.clone(), RelativeOffset::START), None),
+            Message::Open(id) => return (Task::none(), Some(Event::Open(Route::Document(id)))),
+            Message::Voice => {
+                self.speaking = !self.speaking;
+                let text = self.speaking.then(|| {
+                    let s = crate::speech::document_text(&self.doc);
+                    s
+                });
+                return (Task::none(), Some(Event::Speak(text)));
+            }
+            Message::Print => return (Task::none(), Some(Event::Print(PrintRequest::Document(self.doc.id.clone())))),
+        }
+        (Task::none(), None)
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let d = &self.doc;
+        let field = |key: &str, value: String| -> Element<'_, Message> {
+            row![
+                text(t(l, key)).size(look.small()).color(p.muted).width(if look.large { 150 } else { 120 }),
+                text(value).size(look.small()),
+            ]
+            .spacing(8)
+            .into()
+        };
+        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+        let mut meta = Column::new().spacing(6);
+        meta = meta.push(field("meta-index-no", d.index_no.clone().unwrap_or_else(|| "—".into())));
+        meta = meta.push(field("meta-publisher", content(l, &d.publisher)));
+        meta = meta.push(field("meta-doc-no", content(l, d.doc_no.as_deref().unwrap_or("—"))));
+        meta = meta.push(field("meta-written", date(d.written)));
+        meta = meta.push(field("meta-published", date(Some(d.published))));
+        meta = meta.push(field("meta-validity", widgets::validity_label(ctx, d.validity)));
+        meta = meta.push(field("meta-kind", widgets::kind_label(ctx, d.kind)));
+
+        let mut side = Column::new().spacing(look.gap()).align_x(Alignment::Center);
+        match &self.qr {
+            Some(data) => side = side.push(widgets::qr(ctx, data, t(l, "reader-qr"), if ctx.portrait { 200.0 } else { 220.0 })),
+            None => side = side.push(widgets::muted(ctx, t(l, "reader-no-qr"))),
+        }
+        let header = if ctx.portrait {
+            row![widgets::card(ctx, meta), side].spacing(look.gap()).align_y(Alignment::Center)
+        } else {
+            row![widgets::card(ctx, meta), side].spacing(look.gap()).align_y(Alignment::Center)
+        };
+
+        let mut links = Column::new().spacing(8);
+        if let Some(policy) = &self.policy {
+            links = links.push(widgets::muted(ctx, t(l, "reader-policy")));
+            links = links.push(widgets::doc_row(ctx, policy, Message::Open(policy.id.clone())));
+        }
+        if !self.interpretations.is_empty() {
+            links = links.push(widgets::muted(ctx, t(l, "reader-interpretations")));
+            for i in &self.interpretations {
+                links = links.push(widgets::doc_row(ctx, i, Message::Open(i.id.clone())));
+            }
+        }
+
+        let size = look.body() * SCALES[self.scale];
+        let (blocks, body_ctx) = if l == Language::ZhHant {
+            (self.blocks_hant.get_or_init(|| to_traditional(&self.blocks)).as_slice(), Ctx { lang: Language::ZhHans, ..ctx })
+        } else {
+            (self.blocks.as_slice(), ctx)
+        };
+        let body = widgets::blocks(body_ctx, blocks, &self.images, size);
+
+        let doc = column![
+            text(content(l, &d.title)).size(look.title()),
+            header,
+            links,
+            container(body).padding([look.gap(), 0.0]),
+            widgets::action(ctx, t(l, "reader-top"), Some(Message::Top), false),
+        ]
+        .spacing(look.gap())
+        .padding([0.0, look.gap()]);
+        let scroll = scrollable(doc).id(self.scroll_id.clone()).height(Length::Fill).spacing(8);
+
+        let tools = [
+            widgets::action(ctx, t(l, "reader-smaller"), (self.scale > 0).then_some(Message::Smaller), false),
+            widgets::action(ctx, t(l, "reader-bigger"), (self.scale + 1 < SCALES.len()).then_some(Message::Bigger), false),
+            widgets::action(ctx, t(l, "reader-page-up"), Some(Message::PageUp), false),
+            widgets::action(ctx, t(l, "reader-page-down"), Some(Message::PageDown), true),
+            widgets::action(ctx, t(l, if self.speaking { "reader-voice-stop" } else { "reader-voice" }), Some(Message::Voice), self.speaking),
+            widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false),
+        ];
+        let toolbar: Element<'_, Message> = iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
+        column![toolbar, scroll].spacing(look.gap()).height(Length::Fill).into()
+    }
+}

@@ -1,0 +1,338 @@
+//! Search: the on-screen keyboard, instant results while typing (Chinese, traditional or pinyin
+//! initials), full results with highlighted snippets and filters, and suggestions when nothing
+//! is found.
+
+use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Env, Event, Route};
+use crate::content::DocKind;
+use crate::search::{Hit, ItemKind, SearchFilter, SearchResults, Searcher};
+use crate::store::{Store, UsageEvent};
+use crate::ui::Element;
+use crate::ui::i18n::{content, t, ta};
+use crate::ui::theme;
+use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
+use crate::ui::widgets;
+
+pub const INSTANT: usize = 6;
+pub const PAGE: usize = 8;
+
+#[derive(Debug, Clone, Default)]
+pub struct Search {
+    pub query: String,
+    pub keyboard: Keyboard,
+    pub instant: Vec<Hit>,
+    pub results: Option<SearchResults>,
+    pub filter: SearchFilter,
+    pub page: usize,
+    /// The keyboard is shown (hidden while reading full results).
+    pub typing: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Key(keyboard::Message),
+    Instant(String, Result<Vec<Hit>, String>),
+    Full(String, Result<SearchResults, String>),
+    Run,
+    Type,
+    Suggest(String),
+    Item(Option<ItemKind>),
+    Kind(Option<DocKind>),
+    Year(Option<i32>),
+    Page(i64),
+    Open(ItemKind, String),
+}
+
+impl Search {
+    pub fn new(query: String, filter: SearchFilter) -> Self {
+        Search { typing: query.is_empty(), query, filter, ..Search::default() }
+    }
+
+    /// What the visitor has typed, with pinyin not yet turned into characters.
+    pub fn text(&self) -> String {
+        format!("{}{}", self.query, self.keyboard.composing)
+    }
+
+    fn instant_task(&self, env: &Env) -> Task<Message> {
+        let q = self.text();
+        let Some(searcher) = env.searcher.clone() else { return Task::none() };
+        if q.trim().is_empty() {
+            return Task::done(Message::Instant(q, Ok(Vec::new())));
+        }
+        let dir = env.data_dir.to_path_buf();
+        Task::perform(async move { (q.clone(), instant(&dir, &searcher, &q)) }, |(q, r)| Message::Instant(q, r))
+    }
+
+    /// Starts the full search (page 0 unless paging).
+    pub fn run(&mut self, env: &Env) -> Task<Message> {
+        let q = self.text();
+        let Some(searcher) = env.searcher.clone() else { return Task::none() };
+        if q.trim().is_empty() {
+            return Task::none();
+        }
+        self.typing = false;
+        let dir = env.data_dir.to_path_buf();
+        let (filter, page) = (self.filter.clone(), self.page);
+        Task::perform(async move { (q.clone(), full(&dir, &searcher, &q, &filter, page)) }, |(q, r)| Message::Full(q, r))
+    }
+
+    pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
+        let task = match message {
+            Message::Key(k) => match self.keyboard.update(k, env.lexicon) {
+                Some(Edit::Insert(s)) => {
+                    self.query.push_str(&s);
+                    self.instant_task(env)
+                }
+                Some(Edit::Backspace) => {
+                    self.query.pop();
+                    self.instant_task(env)
+                }
+                Some(Edit::Clear) => {
+                    self.query.clear();
+                    self.results = None;
+                    self.instant.clear();
+                    Task::none()
+                }
+                Some(Edit::Composing) => self.instant_task(env),
+                Some(Edit::Done { rest }) => {
+                    self.query.push_str(&rest);
+                    self.page = 0;
+                    self.run(env)
+                }
+                None => Task::none(),
+            },
+            Message::Instant(q, r) => {
+                if q == self.text() {
+                    match r {
+                        Ok(hits) => self.instant = hits,
+                        Err(e) => tracing::error!(error = %e, "instant search failed"),
+                    }
+                }
+                Task::none()
+            }
+            Message::Full(q, r) => {
+                if q == self.text() {
+                    match r {
+                        Ok(res) => self.results = Some(res),
+                        Err(e) => tracing::error!(error = %e, "search failed"),
+                    }
+                }
+                Task::none()
+            }
+            Message::Run => {
+                self.page = 0;
+                self.run(env)
+            }
+            Message::Type => {
+                self.typing = true;
+                Task::none()
+            }
+            Message::Suggest(q) => {
+                self.keyboard.reset();
+                self.query = q;
+                self.page = 0;
+                self.run(env)
+            }
+            Message::Item(i) => {
+                self.filter = SearchFilter { item: i, ..SearchFilter::default() };
+                self.page = 0;
+                self.run(env)
+            }
+            Message::Kind(k) => {
+                self.filter.kind = k;
+                self.page = 0;
+                self.run(env)
+            }
+            Message::Year(y) => {
+                self.filter.year = y;
+                self.page = 0;
+                self.run(env)
+            }
+            Message::Page(d) => {
+                let total = self.results.as_ref().map_or(0, |r| r.total) as usize;
+                let pages = total.div_ceil(PAGE).max(1) as i64;
+                self.page = (self.page as i64 + d).clamp(0, pages - 1) as usize;
+                self.run(env)
+            }
+            Message::Open(kind, id) => {
+                let route = match kind {
+                    ItemKind::Document => Route::Document(id),
+                    ItemKind::Guide => Route::Guide(id),
+                    ItemKind::Faq => Route::Faq { area: None, open: Some(id) },
+                };
+                return (Task::none(), Some(Event::Open(route)));
+            }
+        };
+        (task, None)
+    }
+
+    fn hit_row<'a>(&'a self, ctx: Ctx, h: &'a Hit, snippet: bool) -> Element<'a, Message> {
+        let p = ctx.look.palette();
+        let l = ctx.lang;
+        let mut meta: Vec<String> = vec![t(l, &format!("item-{}", h.item.key()))];
+        if let Some(k) = h.kind {
+            meta.push(widgets::kind_label(ctx, k));
+        }
+        if let Some(d) = &h.published {
+            meta.push(d.clone());
+        }
+        if let Some(n) = &h.doc_no {
+            meta.push(content(l, n));
+        }
+        if let Some(v) = h.validity {
+            meta.push(widgets::validity_label(ctx, v));
+        }
+        let mut col = column![widgets::highlighted(ctx, &h.title, ctx.look.body())].spacing(6);
+        if snippet && let Some(s) = &h.snippet {
+            col = col.push(widgets::highlighted(ctx, s, ctx.look.small()));
+        }
+        col = col.push(text(meta.join("　")).size(ctx.look.small()).color(p.muted));
+        button(col)
+            .on_press(Message::Open(h.item, h.id.clone()))
+            .width(Length::Fill)
+            .padding([12, 18])
+            .style(theme::button_style(p, theme::Button::Row))
+            .into()
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let shown = self.text();
+        let field = container(
+            row![
+                text(if shown.is_empty() { t(l, "search-placeholder") } else { self.query.clone() })
+                    .size(look.heading())
+                    .color(if shown.is_empty() { p.muted } else { p.ink }),
+                text(self.keyboard.composing.clone()).size(look.heading()).color(p.accent),
+            ]
+            .align_y(Alignment::Center),
+        )
+        .padding([8, 16])
+        .width(Length::Fill)
+        .center_y(look.target())
+        .style(theme::card(p));
+        let top = row![
+            field,
+            widgets::action(ctx, t(l, "search-run"), (!shown.trim().is_empty()).then_some(Message::Run), true),
+        ]
+        .spacing(10)
+        .align_y(Alignment::Center);
+
+        let mut main = Column::new().spacing(look.gap());
+        match (&self.results, self.typing) {
+            (Some(res), false) => main = main.push(self.results_view(ctx, res)),
+            _ => {
+                let mut list = Column::new().spacing(8);
+                if !self.instant.is_empty() {
+                    list = list.push(widgets::muted(ctx, t(l, "search-instant")));
+                }
+                for h in &self.instant {
+                    list = list.push(self.hit_row(ctx, h, false));
+                }
+                if shown.is_empty() {
+                    list = list.push(widgets::muted(ctx, t(l, "search-help")));
+                }
+                main = main.push(scrollable(list).height(Length::Fill));
+                main = main.push(
+                    self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key),
+                );
+            }
+        }
+        column![top, main].spacing(look.gap()).height(Length::Fill).into()
+    }
+
+    fn results_view<'a>(&'a self, ctx: Ctx, res: &'a SearchResults) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let mut filters = Row::new().spacing(10);
+        let n = |list: &Vec<(String, u64)>, key: &str| list.iter().find(|(k, _)| k == key).map(|(_, n)| *n);
+        filters = filters.push(widgets::chip(ctx, t(l, "filter-all"), None, self.filter.item.is_none(), Message::Item(None)));
+        for kind in [ItemKind::Document, ItemKind::Guide, ItemKind::Faq] {
+            if let Some(count) = n(&res.counts.item, kind.key()) {
+                filters = filters.push(widgets::chip(
+                    ctx,
+                    t(l, &format!("item-{}", kind.key())),
+                    Some(count),
+                    self.filter.item == Some(kind),
+                    Message::Item(Some(kind)),
+                ));
+            }
+        }
+        for (k, count) in res.counts.kind.iter().take(6) {
+            if let Some(kind) = DocKind::parse(k) {
+                let on = self.filter.kind == Some(kind);
+                filters = filters.push(widgets::chip(
+                    ctx,
+                    widgets::kind_label(ctx, kind),
+                    Some(*count),
+                    on,
+                    Message::Kind(if on { None } else { Some(kind) }),
+                ));
+            }
+        }
+        for (y, count) in res.counts.year.iter().take(4) {
+            if let Ok(year) = y.parse::<i32>() {
+                let on = self.filter.year == Some(year);
+                filters = filters.push(widgets::chip(ctx, y.clone(), Some(*count), on, Message::Year(if on { None } else { Some(year) })));
+            }
+        }
+        let filters = filters.wrap().vertical_spacing(10);
+
+        let mut list = Column::new().spacing(10);
+        list = list.push(widgets::muted(ctx, ta(l, "count-results", &[("count", res.total.into())])));
+        for h in &res.hits {
+            list = list.push(self.hit_row(ctx, h, true));
+        }
+        if res.total == 0 {
+            list = list.push(widgets::body(ctx, t(l, "search-nothing")));
+            if !res.suggestions.is_empty() {
+                list = list.push(widgets::muted(ctx, t(l, "search-try")));
+                let chips = Row::with_children(res.suggestions.iter().map(|s| {
+                    widgets::chip(ctx, content(l, &s.query), Some(s.total), false, Message::Suggest(s.query.clone()))
+                }))
+                .spacing(10);
+                list = list.push(chips.wrap());
+            }
+            if !res.related.is_empty() {
+                list = list.push(widgets::muted(ctx, t(l, "search-related")));
+                for h in &res.related {
+                    list = list.push(self.hit_row(ctx, h, false));
+                }
+            }
+            list = list.push(widgets::muted(ctx, t(l, "search-ask-staff")));
+        }
+        let pages = (res.total as usize).div_ceil(PAGE).max(1);
+        let pager = row![
+            widgets::action(ctx, t(l, "search-type-again"), Some(Message::Type), false),
+            widgets::action(ctx, t(l, "page-prev"), (self.page > 0).then_some(Message::Page(-1)), false),
+            text(ta(l, "page-of", &[("page", (self.page + 1).into()), ("pages", pages.into())])).size(look.body()),
+            widgets::action(ctx, t(l, "page-next"), (self.page + 1 < pages).then_some(Message::Page(1)), false),
+        ]
+        .spacing(look.gap())
+        .align_y(Alignment::Center);
+        column![filters, scrollable(list).height(Length::Fill), pager].spacing(look.gap()).height(Length::Fill).into()
+    }
+}
+
+fn instant(dir: &std::path::Path, searcher: &Searcher, q: &str) -> Result<Vec<Hit>, String> {
+    let store = Store::open_read_only(dir).map_err(|e| e.to_string())?;
+    searcher.instant(&store, q, INSTANT).map_err(|e| e.to_string())
+}
+
+fn full(dir: &std::path::Path, searcher: &Searcher, q: &str, filter: &SearchFilter, page: usize) -> Result<SearchResults, String> {
+    let store = Store::open(dir).map_err(|e| e.to_string())?;
+    let res = searcher.search(&store, q, filter, PAGE, page * PAGE).map_err(|e| e.to_string())?;
+    if page == 0 && *filter == SearchFilter::default() {
+        if let Err(e) = store.record_usage(UsageEvent::Search) {
+            tracing::warn!(error = %e, "usage count not written");
+        }
+        if res.total == 0 {
+            let _ = Searcher::record_zero_result(&store, q);
+        }
+    }
+    Ok(res)
+}
