@@ -114,3 +114,84 @@ fn first_start_offline_with_sync_configured_shows_the_demo_zone_in_portrait() {
     let key = gongkai_kiosk::pack::SecretKey::generate().public().to_hex();
     check("portrait", 1080, 1920, &format!("[sync]\nsource_url = \"http://127.0.0.1:9/pack/\"\ntrusted_keys = [\"{key}\"]\n"));
 }
+
+/// Every screen, in landscape and portrait, normal and large text, fullscreen under a small window
+/// manager, into docs/screenshots/ (or $GONGKAI_KIOSK_SCREENSHOTS). Run by `scripts/screenshots`;
+/// ignored in the normal test run because it takes several minutes.
+#[test]
+#[ignore = "writes docs/screenshots; run by scripts/screenshots"]
+fn every_screen_screenshots() {
+    let out = std::env::var_os("GONGKAI_KIOSK_SCREENSHOTS")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|| Path::new(env!("CARGO_MANIFEST_DIR")).join("docs/screenshots"));
+    std::fs::create_dir_all(&out).unwrap();
+    need("matchbox-window-manager");
+    let screens = [
+        ("home", "home"),
+        ("catalogue", "catalogue"),
+        ("policies", "policies"),
+        ("document", "document:wc-zc-2024-lnzc"),
+        ("infographic", "document:wc-tj-2024-lnzc"),
+        ("search", "search"),
+        ("search-results", "search:zfxxgk"),
+        ("guides", "guides"),
+        ("guide", "guide:guide-jzz"),
+        ("request", "request"),
+        ("faq", "faq"),
+        ("boards", "boards"),
+        ("board", "board:board-zcwj"),
+        ("feedback", "feedback"),
+        ("about", "about"),
+        ("attendant-pin", "attendant"),
+    ];
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    for (orientation, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
+        let (_x, display) = xvfb(w, h);
+        let _wm = Killed(
+            Command::new("matchbox-window-manager")
+                .args(["-use_titlebar", "no"])
+                .env("DISPLAY", &display)
+                .stdout(Stdio::null())
+                .stderr(Stdio::null())
+                .spawn()
+                .unwrap(),
+        );
+        for large in [false, true] {
+            let config = tmp.path().join("kiosk.toml");
+            std::fs::write(
+                &config,
+                format!(
+                    "[ui]\norientation = \"{orientation}\"\nlarge_text_default = {large}\nfullscreen = true\nhide_cursor = true\n"
+                ),
+            )
+            .unwrap();
+            for (name, open) in screens {
+                let file = out.join(format!("{name}-{orientation}{}.png", if large { "-large" } else { "" }));
+                let log = std::fs::File::create(tmp.path().join("kiosk.log")).unwrap();
+                let _kiosk = Killed(
+                    Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+                        .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap(), "kiosk", "--open", open])
+                        .env("DISPLAY", &display)
+                        .stdout(Stdio::null())
+                        .stderr(log)
+                        .spawn()
+                        .unwrap(),
+                );
+                let start = Instant::now();
+                while !String::from_utf8_lossy(&Command::new("xwininfo").args(["-root", "-tree"]).env("DISPLAY", &display).output().unwrap().stdout)
+                    .contains("\"望川区政务公开专区\"")
+                {
+                    assert!(start.elapsed() < Duration::from_secs(60), "no window for {name}");
+                    std::thread::sleep(Duration::from_millis(200));
+                }
+                std::thread::sleep(Duration::from_millis(3500));
+                let ok = Command::new("import").args(["-window", "root", file.to_str().unwrap()]).env("DISPLAY", &display).status().unwrap();
+                assert!(ok.success());
+                let img = image::open(&file).unwrap().to_rgb8();
+                assert_eq!(img.dimensions(), (w, h));
+                assert!(colours(&img, 0, 200, w, h - 400) > 20, "{name} shows content");
+            }
+        }
+    }
+}

@@ -694,10 +694,11 @@ impl Kiosk {
                 )
             }),
         };
-        match overlay {
+        let all: Element<'_, Message> = match overlay {
             Some(o) => stack![page, o].into(),
             None => page.into(),
-        }
+        };
+        if self.config.ui.hide_cursor { super::widgets::no_cursor(all) } else { all }
     }
 
     fn dialog<'a>(&'a self, inner: Element<'a, Message>) -> Element<'a, Message> {

@@ -331,6 +331,10 @@ fn every_screen_draws_in_both_orientations_and_both_text_sizes() {
     pump(&mut k, [Message::Open(Route::Board(boards[0].id.clone()))]);
     let Some(Screen::Board(b)) = &k.screen else { panic!() };
     assert!(!b.codes.is_empty());
+    // the 图解 interpretation's picture is decoded (blobs have no extension to go by)
+    pump(&mut k, [Message::Open(Route::Document("wc-tj-2024-lnzc".into()))]);
+    let Some(Screen::Reader(r)) = &k.screen else { panic!() };
+    assert_eq!(r.images.len(), 1, "the infographic is shown");
 }
 
 #[test]

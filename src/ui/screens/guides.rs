@@ -93,12 +93,23 @@ impl GuideView {
             widgets::card(ctx, column![widgets::muted(ctx, t(l, key)), text(value).size(look.heading())].spacing(4))
         };
         let limit = if g.on_the_spot { t(l, "guide-on-the-spot") } else { c(&g.promised_limit) };
-        let facts = Row::new()
-            .spacing(look.gap())
-            .push(fact("guide-legal-limit", c(&g.legal_limit)))
-            .push(fact("guide-promised-limit", limit))
-            .push(fact("guide-fee", c(&g.fee)))
-            .push(fact("guide-visits", ta(l, "guide-visits-n", &[("count", g.visits.into())])));
+        let cards = [
+            fact("guide-legal-limit", c(&g.legal_limit)),
+            fact("guide-promised-limit", limit),
+            fact("guide-fee", c(&g.fee)),
+            fact("guide-visits", ta(l, "guide-visits-n", &[("count", g.visits.into())])),
+        ];
+        // Four key facts side by side; two by two in portrait.
+        let facts: Element<'_, Message> = if ctx.portrait {
+            let mut it = cards.into_iter();
+            let mut rows = Column::new().spacing(look.gap());
+            while let (Some(a), b) = (it.next(), it.next()) {
+                rows = rows.push(Row::new().spacing(look.gap()).push(a).extend(b));
+            }
+            rows.into()
+        } else {
+            Row::with_children(cards).spacing(look.gap()).into()
+        };
 
         let mut materials = Column::new().spacing(8).push(widgets::heading(ctx, t(l, "guide-materials")));
         for m in &g.materials {
@@ -185,7 +196,7 @@ impl GuideView {
         .spacing(6);
         let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
         let body: Element<'_, Message> = if ctx.portrait {
-            column![facts.wrap(), widgets::card(ctx, materials), widgets::card(ctx, steps), widgets::card(ctx, place), qr, more]
+            column![facts, widgets::card(ctx, materials), widgets::card(ctx, steps), widgets::card(ctx, place), qr, more]
                 .spacing(look.gap())
                 .into()
         } else {

@@ -2,6 +2,9 @@
 //! QR codes and the Markdown body renderer.
 
 pub mod keyboard;
+mod no_cursor;
+
+pub use no_cursor::no_cursor;
 
 use std::collections::HashMap;
 
