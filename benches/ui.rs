@@ -8,8 +8,10 @@
 //!    redraws only damaged parts, so this is an upper bound). A one-page document is the
 //!    baseline.
 //!
-//!     cargo bench --bench ui                  # 100,000 documents
-//!     BENCH_DOCS=10000 cargo bench --bench ui
+//! ```sh
+//! cargo bench --bench ui                  # 100,000 documents
+//! BENCH_DOCS=10000 cargo bench --bench ui
+//! ```
 
 #[path = "common/corpus.rs"]
 mod corpus;

@@ -150,6 +150,19 @@ pub enum Command {
     },
     /// Read an attendant PIN from standard input and print the `pin_hash` line for the config.
     HashPin,
+    /// Read a document aloud with espeak-ng's Mandarin voice (what the reader's voice button does).
+    Speak {
+        id: String,
+        /// Write the sound to this WAV file instead of the speakers.
+        #[arg(long)]
+        wav: Option<PathBuf>,
+    },
+    /// The on-screen keyboard's candidates for typed pinyin (full, initials or mixed).
+    Ime {
+        pinyin: String,
+        #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
 }
 
 /// Document filters shared by `list` and `search`.
@@ -212,6 +225,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Keygen { out }) => keygen(&out),
         Some(Command::Publish { src, out, key, version, valid_days, json }) => publish(&src, &out, &key, version, valid_days, json),
         Some(Command::Sync { source, trust, concurrency, json }) => sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json),
+        Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
+        Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
     match result {
@@ -224,6 +239,26 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
+
+fn speak(data_dir: &Path, id: &str, wav: Option<&Path>) -> CmdResult {
+    let store = Store::open_read_only(data_dir)?;
+    let Some(doc) = store.document(id)? else {
+        eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+        return Ok(ExitCode::FAILURE);
+    };
+    let status = crate::speech::Speaker::start(&crate::speech::document_text(&doc), wav)?.wait()?;
+    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn ime(data_dir: &Path, pinyin: &str, limit: usize) -> CmdResult {
+    let store = Store::open_read_only(data_dir)?;
+    let texts = store.lexicon_texts(5000, 300)?;
+    let lexicon = crate::ime::Lexicon::build(texts.iter().map(|(s, w)| (s.as_str(), *w)));
+    for c in lexicon.candidates(pinyin, limit) {
+        println!("{}\t{}", c.text, &pinyin[..c.consumed.min(pinyin.len())]);
+    }
+    Ok(ExitCode::SUCCESS)
+}
 
 fn load_config(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     match Config::locate(explicit) {

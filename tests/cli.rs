@@ -207,3 +207,30 @@ fn search_from_the_command_line() {
     assert!(text.contains("火星基地"), "{text}");
     assert!(!text.contains("1101"), "ID numbers are never recorded: {text}");
 }
+
+#[test]
+fn ime_offers_words_from_the_content_and_speak_writes_mandarin_speech() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
+
+    let out = kiosk(&data, &["ime", "zfxxgk", "--limit", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert_eq!(stdout(&out).lines().next(), Some("政府信息公开\tzfxxgk"));
+    let out = kiosk(&data, &["ime", "zhengfu"]);
+    assert_eq!(stdout(&out).lines().next(), Some("政府\tzhengfu"));
+
+    let wav = tmp.path().join("voice.wav");
+    let out = kiosk(&data, &["speak", "wc-zc-2024-lnzc", "--wav", wav.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let bytes = fs::read(&wav).unwrap();
+    assert_eq!(&bytes[..4], b"RIFF");
+    assert!(bytes.len() > 500_000, "the whole document is read ({} bytes)", bytes.len());
+    let out = kiosk(&data, &["speak", "no-such-doc"]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("no document with id"));
+
+    let out = kiosk(&data, &["kiosk", "--open", "nowhere"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown screen `nowhere`"));
+}

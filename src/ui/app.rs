@@ -80,6 +80,8 @@ pub struct Kiosk {
     /// A message in a dialog (translation key).
     pub notice: Option<String>,
     pub clock: String,
+    /// A visitor has touched the screen since the last reset (counts one session).
+    pub session_open: bool,
     /// A screen's view panicked: go Home at the next tick.
     view_failed: std::cell::Cell<bool>,
 }
@@ -117,6 +119,9 @@ pub enum Message {
     ZoneReleased,
     Resized(Size),
     DismissNotice,
+    /// Makes `update` panic (tests of the recovery).
+    #[cfg(test)]
+    Panic,
 }
 
 impl Message {
@@ -170,6 +175,7 @@ impl Kiosk {
             speaker: None,
             notice: None,
             clock: chrono::Local::now().format("%H:%M").to_string(),
+            session_open: false,
             view_failed: std::cell::Cell::new(false),
         };
         (kiosk, Task::batch([load, shared, sync]))
@@ -238,15 +244,24 @@ impl Kiosk {
     }
 
     fn handle(&mut self, message: Message) -> Task<Message> {
+        let mut session = Task::none();
         if message.is_touch() {
             self.last_touch = Instant::now();
+            if !self.session_open {
+                self.session_open = true;
+                session = self.count(UsageEvent::Session);
+            }
             if self.idle != IdleState::Active {
                 self.idle = IdleState::Active;
                 if matches!(message, Message::Touched | Message::Continue) {
-                    return Task::none();
+                    return session;
                 }
             }
         }
+        Task::batch([session, self.handle_message(message)])
+    }
+
+    fn handle_message(&mut self, message: Message) -> Task<Message> {
         let env_dir = self.data_dir.clone();
         match message {
             Message::HomeLoaded(Ok(data)) => {
@@ -282,10 +297,10 @@ impl Kiosk {
                     Route::Board(_) => Some(UsageEvent::OpenBoard),
                     _ => None,
                 };
-                if let Some(prev) = self.screen.take() {
-                    if !matches!(prev, Screen::AttendantPin(_)) {
-                        self.history.push(prev);
-                    }
+                if let Some(prev) = self.screen.take()
+                    && !matches!(prev, Screen::AttendantPin(_))
+                {
+                    self.history.push(prev);
                 }
                 self.screen = Some(*screen);
                 let mut tasks = Vec::new();
@@ -293,11 +308,11 @@ impl Kiosk {
                     tasks.push(self.count(e));
                 }
                 // A search opened with words in it (a suggestion, `--open search:…`) runs at once.
-                if let (Some(Screen::Search(s)), Some(shared)) = (&mut self.screen, &self.shared) {
-                    if !s.query.is_empty() {
-                        let env = Env { data_dir: &env_dir, lang: self.lang, lexicon: None, searcher: Some(shared.searcher.clone()) };
-                        tasks.push(s.run(&env).map(Message::Search));
-                    }
+                if let (Some(Screen::Search(s)), Some(shared)) = (&mut self.screen, &self.shared)
+                    && !s.query.is_empty()
+                {
+                    let env = Env { data_dir: &env_dir, lang: self.lang, lexicon: None, searcher: Some(shared.searcher.clone()) };
+                    tasks.push(s.run(&env).map(Message::Search));
                 }
                 return Task::batch(tasks);
             }
@@ -462,6 +477,8 @@ impl Kiosk {
             }
             Message::Resized(size) => self.size = size,
             Message::DismissNotice => self.notice = None,
+            #[cfg(test)]
+            Message::Panic => panic!("a screen failed on purpose"),
         }
         Task::none()
     }
@@ -601,6 +618,7 @@ impl Kiosk {
         self.look = Look { large: self.config.ui.large_text_default, contrast: self.config.ui.high_contrast_default };
         self.lang = self.config.ui.default_language;
         self.zone_pressed = None;
+        self.session_open = false;
         self.go_home()
     }
 

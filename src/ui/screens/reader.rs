@@ -122,10 +122,7 @@ impl Reader {
             Message::Open(id) => return (Task::none(), Some(Event::Open(Route::Document(id)))),
             Message::Voice => {
                 self.speaking = !self.speaking;
-                let text = self.speaking.then(|| {
-                    let s = crate::speech::document_text(&self.doc);
-                    s
-                });
+                let text = self.speaking.then(|| crate::speech::document_text(&self.doc));
                 return (Task::none(), Some(Event::Speak(text)));
             }
             Message::Print => return (Task::none(), Some(Event::Print(PrintRequest::Document(self.doc.id.clone())))),
@@ -161,11 +158,7 @@ impl Reader {
             Some(data) => side = side.push(widgets::qr(ctx, data, t(l, "reader-qr"), if ctx.portrait { 200.0 } else { 220.0 })),
             None => side = side.push(widgets::muted(ctx, t(l, "reader-no-qr"))),
         }
-        let header = if ctx.portrait {
-            row![widgets::card(ctx, meta), side].spacing(look.gap()).align_y(Alignment::Center)
-        } else {
-            row![widgets::card(ctx, meta), side].spacing(look.gap()).align_y(Alignment::Center)
-        };
+        let header = row![widgets::card(ctx, meta), side].spacing(look.gap()).align_y(Alignment::Center);
 
         let mut links = Column::new().spacing(8);
         if let Some(policy) = &self.policy {

@@ -94,7 +94,7 @@ impl Keyboard {
                 return (!rest.is_empty()).then_some(Edit::Insert(rest));
             }
             Message::Pick(i) => {
-                let Some(c) = self.candidates.get(self.page * PAGE + i).cloned() else { return None };
+                let c = self.candidates.get(self.page * PAGE + i).cloned()?;
                 let consumed = c.consumed.min(self.composing.len());
                 self.composing.drain(..consumed);
                 self.refresh(lexicon);

@@ -191,7 +191,11 @@ fn block<'a, M: 'a>(ctx: Ctx, b: &Block, images: &'a HashMap<String, image::Hand
         Block::Table { header, rows } => {
             let cell = |runs: &[Inline], strong: bool| -> Element<'a, M> {
                 let t = content(ctx.lang, &inline_text(runs));
-                container(text(t).size(size * 0.9).color(if strong { p.ink } else { p.ink }))
+                let font = iced::Font {
+                    weight: if strong { iced::font::Weight::Bold } else { iced::font::Weight::Normal },
+                    ..iced::Font::with_name(crate::assets::CJK_FONT_FAMILY)
+                };
+                container(text(t).size(size * 0.9).font(font))
                     .padding(8)
                     .width(Length::Fill)
                     .style(theme::card(p))
