@@ -143,6 +143,8 @@ fn every_screen_screenshots() {
         ("feedback", "feedback"),
         ("about", "about"),
         ("attendant-pin", "attendant"),
+        // the idle countdown over a search with words in it (20 s timeout, the shortest allowed)
+        ("idle-countdown", "search:养老"),
     ];
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
@@ -162,7 +164,7 @@ fn every_screen_screenshots() {
             std::fs::write(
                 &config,
                 format!(
-                    "[ui]\norientation = \"{orientation}\"\nlarge_text_default = {large}\nfullscreen = true\nhide_cursor = true\n"
+                    "[ui]\norientation = \"{orientation}\"\nlarge_text_default = {large}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n"
                 ),
             )
             .unwrap();
@@ -185,7 +187,9 @@ fn every_screen_screenshots() {
                     assert!(start.elapsed() < Duration::from_secs(60), "no window for {name}");
                     std::thread::sleep(Duration::from_millis(200));
                 }
-                std::thread::sleep(Duration::from_millis(3500));
+                // the kiosk counts idle time from its start; the countdown shows after 20 s
+                let settle = if name == "idle-countdown" { 23_000 } else { 3500 };
+                std::thread::sleep(Duration::from_millis(settle));
                 let ok = Command::new("import").args(["-window", "root", file.to_str().unwrap()]).env("DISPLAY", &display).status().unwrap();
                 assert!(ok.success());
                 let img = image::open(&file).unwrap().to_rgb8();
