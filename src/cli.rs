@@ -157,12 +157,47 @@ pub enum Command {
         #[arg(long)]
         wav: Option<PathBuf>,
     },
+    /// Make a PDF of a request form, guide, document, 码上公开 poster or QR card; saved with --out,
+    /// else into the printer directory (printer.directory, default <data-dir>/printed).
+    Print {
+        #[command(subcommand)]
+        what: PrintWhat,
+        /// Write the PDF to this file.
+        #[arg(long, global = true)]
+        out: Option<PathBuf>,
+        /// Print on this CUPS queue (not available yet: use --out or the directory backend).
+        #[arg(long, global = true)]
+        printer: Option<String>,
+    },
     /// The on-screen keyboard's candidates for typed pinyin (full, initials or mixed).
     Ime {
         pinyin: String,
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+}
+
+#[derive(Debug, Subcommand)]
+pub enum PrintWhat {
+    /// The 政府信息公开申请表: blank (default) or the 填写示例 sample.
+    Form {
+        #[arg(long, conflicts_with = "sample")]
+        blank: bool,
+        #[arg(long)]
+        sample: bool,
+    },
+    /// A service guide.
+    Guide { id: String },
+    /// A document.
+    Doc { id: String },
+    /// A 码上公开 board as a wall poster (A4, or A3 with --a3).
+    Board {
+        id: String,
+        #[arg(long)]
+        a3: bool,
+    },
+    /// A small QR card for one document.
+    Card { id: String },
 }
 
 /// Document filters shared by `list` and `search`.
@@ -227,6 +262,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Sync { source, trust, concurrency, json }) => sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json),
         Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
+        Some(Command::Print { what, out, printer }) => print(&config, &data_dir, what, out.as_deref(), printer.as_deref()),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
     match result {
@@ -248,6 +284,43 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>) -> CmdResult {
     };
     let status = crate::speech::Speaker::start(&crate::speech::document_text(&doc), wav)?.wait()?;
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+}
+
+fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, printer: Option<&str>) -> CmdResult {
+    use crate::print::{FormKind, Paper, Printable};
+    if let Some(p) = printer {
+        eprintln!("printing to a CUPS queue (`{p}`) is not available in this build yet; use --out FILE.pdf or the directory backend");
+        return Ok(ExitCode::from(EXIT_USAGE));
+    }
+    let what = match what {
+        PrintWhat::Form { sample: true, .. } => Printable::Form(FormKind::Sample),
+        PrintWhat::Form { .. } => Printable::Form(FormKind::Blank),
+        PrintWhat::Guide { id } => Printable::Guide(id),
+        PrintWhat::Doc { id } => Printable::Document(id),
+        PrintWhat::Board { id, a3 } => Printable::Board { id, paper: if a3 { Paper::A3 } else { Paper::A4 } },
+        PrintWhat::Card { id } => Printable::Card(id),
+    };
+    let store = Store::open_read_only(data_dir)?;
+    let pdf = match crate::print::render(&store, &what) {
+        Ok(p) => p,
+        Err(e @ crate::print::PrintError::NotFound(..)) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::FAILURE);
+        }
+        Err(e) => return Err(e.into()),
+    };
+    let path = match out {
+        Some(path) => {
+            std::fs::write(path, &pdf).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+            path.to_path_buf()
+        }
+        None => {
+            let dir = config.printer.directory.clone().unwrap_or_else(|| data_dir.join("printed"));
+            crate::print::save_to_dir(&dir, &what, &pdf)?
+        }
+    };
+    println!("{} ({} KB)", path.display(), pdf.len().div_ceil(1024));
+    Ok(ExitCode::SUCCESS)
 }
 
 fn ime(data_dir: &Path, pinyin: &str, limit: usize) -> CmdResult {

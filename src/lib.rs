@@ -11,6 +11,7 @@ pub mod ime;
 pub mod logging;
 pub mod pack;
 pub mod publish;
+pub mod print;
 pub mod qr;
 pub mod search;
 pub mod speech;

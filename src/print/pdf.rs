@@ -1,0 +1,288 @@
+//! A small page-layout layer over printpdf: millimetres measured from the top-left, text wrapped
+//! by the embedded CJK font's own glyph widths, boxes, tick boxes, vector QR codes, and a flow
+//! that starts new pages and numbers them "n / m" at the end. Every character is checked
+//! against the font: one it cannot draw is an error naming it, never a silent blank box.
+
+use std::collections::BTreeSet;
+use std::sync::OnceLock;
+
+use printpdf::{
+    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
+    TextItem,
+};
+
+use crate::qr::{QUIET, QrMatrix};
+
+/// Paper sizes in millimetres (portrait).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Paper {
+    A4,
+    A3,
+}
+
+impl Paper {
+    pub fn size(self) -> (f32, f32) {
+        match self {
+            Paper::A4 => (210.0, 297.0),
+            Paper::A3 => (297.0, 420.0),
+        }
+    }
+}
+
+#[derive(Debug, thiserror::Error)]
+pub enum PdfError {
+    #[error("the embedded font cannot be read: {0}")]
+    Font(String),
+    #[error("the embedded font has no glyph for {} (U+{}); the page would show blank boxes", .0.iter().collect::<String>(), .0.iter().map(|c| format!("{:04X}", *c as u32)).collect::<Vec<_>>().join(", U+"))]
+    MissingGlyphs(Vec<char>),
+}
+
+struct Font {
+    parsed: ParsedFont,
+    units_per_em: f32,
+}
+
+fn font() -> Result<&'static Font, PdfError> {
+    static FONT: OnceLock<Result<Font, String>> = OnceLock::new();
+    FONT.get_or_init(|| {
+        let parsed = ParsedFont::from_bytes(crate::assets::CJK_FONT, 0, &mut Vec::new()).ok_or("not an OpenType font")?;
+        let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
+        Ok(Font { parsed, units_per_em })
+    })
+    .as_ref()
+    .map_err(|e| PdfError::Font(e.to_string()))
+}
+
+const BLACK: Color = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
+const MM_PER_PT: f32 = 25.4 / 72.0;
+
+/// Text style: size in points, and grey or black.
+#[derive(Debug, Clone, Copy)]
+pub struct Style {
+    pub size: f32,
+    pub grey: bool,
+}
+
+pub const TITLE: Style = Style { size: 18.0, grey: false };
+pub const HEADING: Style = Style { size: 13.0, grey: false };
+pub const BODY: Style = Style { size: 10.5, grey: false };
+pub const SMALL: Style = Style { size: 8.5, grey: true };
+
+/// A document being laid out, page by page.
+pub struct Pages {
+    paper: Paper,
+    pages: Vec<Vec<Op>>,
+    /// The page drawing goes to.
+    current: usize,
+    missing: BTreeSet<char>,
+    doc: PdfDocument,
+    font_id: printpdf::FontId,
+    /// The flow's position on the current page (mm from the top).
+    pub y: f32,
+    pub margin: f32,
+    /// Space kept free at the bottom for the footer.
+    pub footer: f32,
+}
+
+impl Pages {
+    pub fn new(title: &str, paper: Paper) -> Result<Pages, PdfError> {
+        let f = font()?;
+        let mut doc = PdfDocument::new(title);
+        let font_id = doc.add_font(&f.parsed);
+        Ok(Pages { paper, pages: vec![Vec::new()], current: 0, missing: BTreeSet::new(), doc, font_id, y: 18.0, margin: 18.0, footer: 16.0 })
+    }
+
+    pub fn width(&self) -> f32 {
+        self.paper.size().0
+    }
+    pub fn height(&self) -> f32 {
+        self.paper.size().1
+    }
+    /// Width between the margins.
+    pub fn inner(&self) -> f32 {
+        self.width() - 2.0 * self.margin
+    }
+    pub fn page_count(&self) -> usize {
+        self.pages.len()
+    }
+
+    fn ops(&mut self) -> &mut Vec<Op> {
+        &mut self.pages[self.current]
+    }
+
+    fn pt(&self, x: f32, y: f32) -> Point {
+        Point { x: Mm(x).into(), y: Mm(self.height() - y).into() }
+    }
+
+    /// Width of `s` in mm at `size` points; notes characters the font lacks.
+    pub fn measure(&mut self, s: &str, size: f32) -> f32 {
+        let f = font().expect("font loaded in Pages::new");
+        let mut units = 0.0;
+        for c in s.chars() {
+            match f.parsed.lookup_glyph_index(c as u32) {
+                Some(g) => units += f.parsed.get_glyph_width_internal(g).unwrap_or(0) as f32,
+                None if c.is_control() => {}
+                None => {
+                    self.missing.insert(c);
+                    units += f.units_per_em;
+                }
+            }
+        }
+        units / f.units_per_em * size * MM_PER_PT
+    }
+
+    /// Lines of `s` no wider than `width` mm (CJK breaks anywhere, other text at spaces where it can).
+    pub fn wrap(&mut self, s: &str, size: f32, width: f32) -> Vec<String> {
+        let mut out = Vec::new();
+        for para in s.split('\n') {
+            let mut line = String::new();
+            let mut w = 0.0;
+            for c in para.chars() {
+                let cw = self.measure(c.encode_utf8(&mut [0; 4]), size);
+                if w + cw > width && !line.is_empty() {
+                    // keep a Latin word whole when it fits on a line of its own
+                    let cut = if c.is_ascii_alphanumeric() { line.rfind(' ').filter(|i| *i > 0) } else { None };
+                    match cut {
+                        Some(i) => {
+                            let rest = line.split_off(i + 1);
+                            out.push(line.trim_end().to_string());
+                            line = rest;
+                            w = self.measure(&line, size);
+                        }
+                        None => {
+                            out.push(std::mem::take(&mut line));
+                            w = 0.0;
+                        }
+                    }
+                }
+                line.push(c);
+                w += cw;
+            }
+            out.push(line);
+        }
+        out
+    }
+
+    /// Draws one line of text with its top at (x, y).
+    pub fn text(&mut self, x: f32, y: f32, s: &str, style: Style) {
+        self.measure(s, style.size);
+        let baseline = y + style.size * MM_PER_PT * 0.88;
+        let pos = self.pt(x, baseline);
+        let grey = if style.grey { 0.3 } else { 0.0 };
+        let font = PdfFontHandle::External(self.font_id.clone());
+        self.ops().extend([
+            Op::StartTextSection,
+            Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) },
+            Op::SetTextCursor { pos },
+            Op::SetFont { font, size: Pt(style.size) },
+            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
+            Op::EndTextSection,
+        ]);
+    }
+
+    /// Line height for a style, in mm.
+    pub fn line_height(style: Style) -> f32 {
+        style.size * MM_PER_PT * 1.45
+    }
+
+    /// A rectangle outline (or filled black).
+    pub fn rect(&mut self, x: f32, y: f32, w: f32, h: f32, filled: bool) {
+        let mut r = Rect::from_xywh(Mm(x).into(), Mm(self.height() - y - h).into(), Mm(w).into(), Mm(h).into());
+        r.mode = Some(if filled { printpdf::PaintMode::Fill } else { printpdf::PaintMode::Stroke });
+        self.ops().extend([
+            Op::SetOutlineColor { col: BLACK },
+            Op::SetFillColor { col: BLACK },
+            Op::SetOutlineThickness { pt: Pt(0.6) },
+            Op::DrawRectangle { rectangle: r },
+        ]);
+    }
+
+    pub fn hline(&mut self, x1: f32, x2: f32, y: f32) {
+        let (a, b) = (self.pt(x1, y), self.pt(x2, y));
+        self.ops().extend([
+            Op::SetOutlineColor { col: BLACK },
+            Op::SetOutlineThickness { pt: Pt(0.5) },
+            Op::DrawLine { line: Line { points: vec![LinePoint { p: a, bezier: false }, LinePoint { p: b, bezier: false }], is_closed: false } },
+        ]);
+    }
+
+    /// A tick box of `side` mm at (x, y), ticked or not.
+    pub fn tick_box(&mut self, x: f32, y: f32, side: f32, ticked: bool) {
+        self.rect(x, y, side, side, false);
+        if ticked {
+            let pts = [(x + side * 0.2, y + side * 0.55), (x + side * 0.42, y + side * 0.8), (x + side * 0.82, y + side * 0.2)];
+            let points = pts.iter().map(|(px, py)| LinePoint { p: self.pt(*px, *py), bezier: false }).collect();
+            self.ops().extend([
+                Op::SetOutlineThickness { pt: Pt(1.2) },
+                Op::DrawLine { line: Line { points, is_closed: false } },
+            ]);
+        }
+    }
+
+    /// A QR code as vector squares, `side` mm including its quiet zone.
+    pub fn qr(&mut self, m: &QrMatrix, x: f32, y: f32, side: f32) {
+        let cell = side / (m.width + 2 * QUIET) as f32;
+        for row in 0..m.width {
+            let mut col = 0;
+            while col < m.width {
+                if !m.is_dark(col, row) {
+                    col += 1;
+                    continue;
+                }
+                // one rectangle per run of dark modules in a row
+                let start = col;
+                while col < m.width && m.is_dark(col, row) {
+                    col += 1;
+                }
+                let rx = x + (start + QUIET) as f32 * cell;
+                let ry = y + (row + QUIET) as f32 * cell;
+                self.rect(rx, ry, (col - start) as f32 * cell, cell, true);
+            }
+        }
+    }
+
+    /// Makes room for `h` mm in the flow, starting a new page if needed.
+    pub fn need(&mut self, h: f32) {
+        if self.y + h > self.height() - self.margin - self.footer && self.y > self.margin + 1.0 {
+            self.pages.push(Vec::new());
+            self.current = self.pages.len() - 1;
+            self.y = self.margin;
+        }
+    }
+
+    /// Wrapped text in the flow at `x`, `width` wide; returns the height used.
+    pub fn para(&mut self, x: f32, width: f32, s: &str, style: Style) -> f32 {
+        let lh = Pages::line_height(style);
+        let lines = self.wrap(s, style.size, width);
+        let start = self.y;
+        for l in lines {
+            self.need(lh);
+            let y = self.y;
+            self.text(x, y, &l, style);
+            self.y += lh;
+        }
+        self.y - start
+    }
+
+    /// Adds "footer_left · 第 n / m 页" to every page and returns the PDF bytes.
+    pub fn finish(mut self, footer_left: &str) -> Result<Vec<u8>, PdfError> {
+        let m = self.pages.len();
+        for n in 0..m {
+            let y = self.height() - self.margin + 2.0;
+            let right = format!("第 {} / {m} 页", n + 1);
+            let rw = self.measure(&right, SMALL.size);
+            let (w, margin) = (self.width(), self.margin);
+            self.current = n;
+            self.hline(margin, w - margin, y - 2.0);
+            self.text(margin, y, footer_left, SMALL);
+            self.text(w - margin - rw, y, &right, SMALL);
+        }
+        if !self.missing.is_empty() {
+            return Err(PdfError::MissingGlyphs(self.missing.into_iter().collect()));
+        }
+        let (w, h) = self.paper.size();
+        let pages = self.pages.into_iter().map(|ops| PdfPage::new(Mm(w), Mm(h), ops)).collect();
+        let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
+        Ok(self.doc.with_pages(pages).save(&options, &mut Vec::new()))
+    }
+}

@@ -1,0 +1,324 @@
+//! The 政府信息公开申请表 (DOMAIN.md §1): its fields, the checks the request wizard runs on them
+//! (GB 11643 ID check digit, phones, postcodes, required fields), a 填写示例 sample, and the
+//! printed layout — blank, sample or filled.
+
+use chrono::NaiveDate;
+
+use super::pdf::{BODY, HEADING, Pages, Paper, PdfError, SMALL, TITLE};
+use crate::content::Site;
+use crate::qr::QrMatrix;
+
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub enum Applicant {
+    /// 公民
+    #[default]
+    Citizen,
+    /// 法人或者其他组织
+    Organisation,
+}
+
+pub const MEDIA: [&str; 4] = ["纸质", "电子邮件", "光盘", "磁盘"];
+pub const RECEIVE: [&str; 5] = ["自行领取/当场阅读、抄录", "邮寄", "快递", "电子邮件", "传真"];
+
+/// Everything a request form holds. Lives in memory only: never written to disk or logs.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct RequestForm {
+    pub applicant: Applicant,
+    // citizen
+    pub name: String,
+    pub employer: String,
+    pub id_kind: String,
+    pub id_number: String,
+    pub address: String,
+    pub postcode: String,
+    pub phone: String,
+    pub fax: String,
+    pub email: String,
+    // organisation
+    pub org_name: String,
+    pub credit_code: String,
+    pub legal_rep: String,
+    pub contact_name: String,
+    pub contact_phone: String,
+    pub contact_email: String,
+    pub org_fax: String,
+    pub org_address: String,
+    // information wanted
+    pub title_or_no: String,
+    pub description: String,
+    pub index_no: String,
+    pub purpose: String,
+    pub media: Vec<usize>,
+    pub receive: Vec<usize>,
+    pub accept_other_way: bool,
+    pub date: Option<NaiveDate>,
+    /// Filled in by the office for an oral application (代为填写).
+    pub on_behalf: bool,
+}
+
+/// A problem with one field, in plain words for the visitor.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FieldProblem {
+    pub field: &'static str,
+    pub message: &'static str,
+}
+
+/// GB 11643-1999: 17 digits and a check character (0–9 or X).
+pub fn id_number_ok(s: &str) -> bool {
+    const W: [u32; 17] = [7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2];
+    const CHECK: [char; 11] = ['1', '0', 'X', '9', '8', '7', '6', '5', '4', '3', '2'];
+    let chars: Vec<char> = s.trim().chars().map(|c| c.to_ascii_uppercase()).collect();
+    if chars.len() != 18 || !chars[..17].iter().all(char::is_ascii_digit) {
+        return false;
+    }
+    let sum: u32 = chars[..17].iter().zip(W).map(|(c, w)| c.to_digit(10).unwrap_or(0) * w).sum();
+    CHECK[(sum % 11) as usize] == chars[17]
+}
+
+/// A mainland mobile (11 digits from 1) or a landline with area code (0 + 9–11 digits, dashes allowed).
+pub fn phone_ok(s: &str) -> bool {
+    let d: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
+    d.chars().all(|c| c.is_ascii_digit()) && ((d.len() == 11 && d.starts_with('1')) || (d.starts_with('0') && (10..=12).contains(&d.len())))
+}
+
+pub fn postcode_ok(s: &str) -> bool {
+    s.len() == 6 && s.chars().all(|c| c.is_ascii_digit())
+}
+
+impl RequestForm {
+    /// What must be fixed before printing (empty: ready).
+    pub fn problems(&self) -> Vec<FieldProblem> {
+        let mut p = Vec::new();
+        let mut need = |ok: bool, field: &'static str, message: &'static str| {
+            if !ok {
+                p.push(FieldProblem { field, message });
+            }
+        };
+        match self.applicant {
+            Applicant::Citizen => {
+                need(!self.name.trim().is_empty(), "name", "请填写姓名");
+                need(!self.id_number.trim().is_empty(), "id_number", "请填写证件号码");
+                if self.id_kind.is_empty() || self.id_kind == "居民身份证" {
+                    need(self.id_number.trim().is_empty() || id_number_ok(&self.id_number), "id_number", "身份证号码不正确，请核对最后一位");
+                }
+                need(!self.phone.trim().is_empty() || !self.address.trim().is_empty() || !self.email.trim().is_empty(), "phone", "请至少留一种联系方式");
+                need(self.phone.is_empty() || phone_ok(&self.phone), "phone", "电话号码不正确");
+                need(self.postcode.is_empty() || postcode_ok(&self.postcode), "postcode", "邮政编码应为6位数字");
+            }
+            Applicant::Organisation => {
+                need(!self.org_name.trim().is_empty(), "org_name", "请填写单位名称");
+                need(self.credit_code.trim().chars().count() == 18, "credit_code", "统一社会信用代码应为18位");
+                need(!self.contact_name.trim().is_empty(), "contact_name", "请填写联系人姓名");
+                need(phone_ok(&self.contact_phone), "contact_phone", "联系人电话不正确");
+            }
+        }
+        need(!self.title_or_no.trim().is_empty(), "title_or_no", "请填写所需信息的名称或文号");
+        need(!self.description.trim().is_empty(), "description", "请描述所需信息的内容特征");
+        need(!self.media.is_empty(), "media", "请选择获取信息的载体形式");
+        need(!self.receive.is_empty(), "receive", "请选择获取信息的方式");
+        p
+    }
+
+    /// The 填写示例: a made-up applicant (a rare-character name, to show it prints).
+    pub fn sample() -> RequestForm {
+        RequestForm {
+            applicant: Applicant::Citizen,
+            name: "吉𠮷（示例）".into(),
+            employer: "无".into(),
+            id_kind: "居民身份证".into(),
+            id_number: "11010519491231002X".into(),
+            address: "岚州市望川区示例路1号".into(),
+            postcode: "100000".into(),
+            phone: "13800000000".into(),
+            email: "example@example.com".into(),
+            title_or_no: "望川区社区老年助餐服务实施办法（望民发〔2024〕7号）".into(),
+            description: "2024年本区老年助餐点的名单及各助餐点的补贴标准".into(),
+            purpose: "了解本人可享受的助餐补贴".into(),
+            media: vec![0],
+            receive: vec![0],
+            accept_other_way: true,
+            date: NaiveDate::from_ymd_opt(2025, 1, 6),
+            ..RequestForm::default()
+        }
+    }
+}
+
+/// Which form to print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum FormKind {
+    Blank,
+    Sample,
+    Filled(Box<RequestForm>),
+}
+
+/// Lays out the 申请表 for `site`'s receiving office.
+pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Vec<u8>, PdfError> {
+    let empty = RequestForm::default();
+    let sample = RequestForm::sample();
+    let (f, banner) = match kind {
+        FormKind::Blank => (&empty, None),
+        FormKind::Sample => (&sample, Some("填写示例（仅供参考，请勿提交本页）")),
+        FormKind::Filled(f) => (f.as_ref(), f.on_behalf.then_some("本表由工作人员根据申请人口头申请代为填写")),
+    };
+    let mut p = Pages::new("政府信息公开申请表", Paper::A4)?;
+    let (m, w) = (p.margin, p.inner());
+    let title = "政府信息公开申请表";
+    let tw = p.measure(title, TITLE.size);
+    let y = p.y;
+    p.text(m + (w - tw) / 2.0, y, title, TITLE);
+    p.y += 10.0;
+    let office = &site.request_office;
+    p.para(m, w - 34.0, &format!("受理机构：{}", office.name), SMALL);
+    p.para(m, w - 34.0, &format!("地址：{}　办公时间：{}　电话：{}", office.address, office.hours, office.phone), SMALL);
+    if let Some(url) = office.online_url.as_deref().or(site.portal_url.as_deref())
+        && let Ok(q) = QrMatrix::encode(url)
+    {
+        p.qr(&q, m + w - 30.0, p.margin - 4.0, 30.0);
+        p.text(m + w - 30.0, p.margin + 26.0, "扫码网上申请", SMALL);
+    }
+    p.y = p.y.max(p.margin + 32.0);
+    if let Some(b) = banner {
+        p.rect(m, p.y, w, 8.0, false);
+        let y = p.y + 1.5;
+        p.text(m + 3.0, y, b, HEADING);
+        p.y += 11.0;
+    }
+
+    let row_h = 9.0;
+    let label_w: f32 = 34.0;
+    // one bordered row: label cell + value cell(s)
+    let row = |p: &mut Pages, cells: &[(&str, &str)]| {
+        p.need(row_h);
+        let y = p.y;
+        let cell_w = w / cells.len() as f32;
+        for (i, (label, value)) in cells.iter().enumerate() {
+            let x = m + i as f32 * cell_w;
+            p.rect(x, y, label_w.min(cell_w / 2.0), row_h, false);
+            p.rect(x + label_w.min(cell_w / 2.0), y, cell_w - label_w.min(cell_w / 2.0), row_h, false);
+            p.text(x + 1.5, y + 2.2, label, SMALL);
+            let vw = cell_w - label_w.min(cell_w / 2.0) - 3.0;
+            let v = p.wrap(value, BODY.size, vw).into_iter().next().unwrap_or_default();
+            p.text(x + label_w.min(cell_w / 2.0) + 1.5, y + 2.0, &v, BODY);
+        }
+        p.y += row_h;
+    };
+    let section = |p: &mut Pages, s: &str| {
+        p.need(row_h * 2.0);
+        p.y += 3.0;
+        let y = p.y;
+        p.text(m, y, s, HEADING);
+        p.y += Pages::line_height(HEADING);
+    };
+    let citizen = f.applicant == Applicant::Citizen && *kind != FormKind::Blank;
+    let org = f.applicant == Applicant::Organisation;
+    let v = |on: bool, s: &str| if on { s.to_string() } else { String::new() };
+
+    section(&mut p, "申请人信息");
+    let y = p.y;
+    p.tick_box(m, y + 0.5, 4.0, citizen);
+    p.text(m + 6.0, y, "公民", BODY);
+    p.tick_box(m + 30.0, y + 0.5, 4.0, org);
+    p.text(m + 36.0, y, "法人或者其他组织", BODY);
+    p.y += 7.0;
+    row(&mut p, &[("姓名", &v(citizen, &f.name)), ("工作单位", &v(citizen, &f.employer))]);
+    row(&mut p, &[("证件名称", &v(citizen, &f.id_kind)), ("证件号码", &v(citizen, &f.id_number))]);
+    row(&mut p, &[("通信地址", &v(citizen, &f.address))]);
+    row(&mut p, &[("邮政编码", &v(citizen, &f.postcode)), ("联系电话", &v(citizen, &f.phone))]);
+    row(&mut p, &[("传真", &v(citizen, &f.fax)), ("电子邮箱", &v(citizen, &f.email))]);
+    row(&mut p, &[("名称", &v(org, &f.org_name)), ("统一社会信用代码", &v(org, &f.credit_code))]);
+    row(&mut p, &[("法定代表人", &v(org, &f.legal_rep)), ("联系人姓名", &v(org, &f.contact_name))]);
+    row(&mut p, &[("联系人电话", &v(org, &f.contact_phone)), ("联系人邮箱", &v(org, &f.contact_email))]);
+    row(&mut p, &[("传真", &v(org, &f.org_fax)), ("地址", &v(org, &f.org_address))]);
+
+    section(&mut p, "所需政府信息情况");
+    let tall = |p: &mut Pages, label: &str, value: &str, lines: usize| {
+        let h = row_h.max(lines as f32 * Pages::line_height(BODY) + 3.0);
+        p.need(h);
+        let y = p.y;
+        p.rect(m, y, label_w, h, false);
+        p.rect(m + label_w, y, w - label_w, h, false);
+        let lw = label_w - 3.0;
+        for (i, l) in p.wrap(label, SMALL.size, lw).into_iter().enumerate() {
+            p.text(m + 1.5, y + 2.2 + i as f32 * Pages::line_height(SMALL), &l, SMALL);
+        }
+        for (i, l) in p.wrap(value, BODY.size, w - label_w - 3.0).into_iter().take(lines).enumerate() {
+            p.text(m + label_w + 1.5, y + 2.0 + i as f32 * Pages::line_height(BODY), &l, BODY);
+        }
+        p.y += h;
+    };
+    tall(&mut p, "所需信息的名称或文号（必填）", &f.title_or_no, 2);
+    tall(&mut p, "所需信息的特征性描述（必填）", &f.description, 3);
+    tall(&mut p, "索引号（选填）", &f.index_no, 1);
+    tall(&mut p, "用途（选填）", &f.purpose, 1);
+
+    let choices = |p: &mut Pages, label: &str, options: &[&str], chosen: &[usize]| {
+        p.need(row_h * 2.0);
+        let y = p.y;
+        p.text(m, y, label, BODY);
+        p.y += Pages::line_height(BODY);
+        let mut x = m;
+        let mut y = p.y;
+        for (i, o) in options.iter().enumerate() {
+            let ow = p.measure(o, BODY.size) + 12.0;
+            if x + ow > m + w {
+                x = m;
+                y += 7.0;
+            }
+            p.tick_box(x, y + 0.5, 4.0, chosen.contains(&i));
+            p.text(x + 6.0, y, o, BODY);
+            x += ow;
+        }
+        p.y = y + 8.0;
+    };
+    section(&mut p, "获取信息的方式");
+    choices(&mut p, "载体形式（可多选）：", &MEDIA, &f.media);
+    choices(&mut p, "获取方式（可多选）：", &RECEIVE, &f.receive);
+    let y = p.y;
+    p.tick_box(m, y + 0.5, 4.0, f.accept_other_way);
+    p.para(m + 6.0, w - 6.0, "若本机关无法按照指定方式提供所需信息，也可接受其他方式", BODY);
+
+    p.need(26.0);
+    p.y += 4.0;
+    let y = p.y;
+    let date = f.date.map(|d| d.format("%Y年%m月%d日").to_string()).unwrap_or_else(|| "　　　　年　　月　　日".into());
+    p.text(m, y, "申请人签名或者盖章：", BODY);
+    p.hline(m + 36.0, m + 100.0, y + 6.0);
+    p.text(m + 110.0, y, &format!("申请时间：{date}"), BODY);
+    p.y += 12.0;
+
+    p.need(24.0);
+    let y = p.y;
+    p.rect(m, y, w, 20.0, false);
+    p.text(m + 2.0, y + 1.5, "以下由受理机关填写", SMALL);
+    p.text(m + 2.0, y + 8.0, "受理编号：", BODY);
+    p.text(m + 62.0, y + 8.0, "收到日期：", BODY);
+    p.text(m + 122.0, y + 8.0, "提交方式：", BODY);
+    p.y += 22.0;
+    p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn id_numbers_are_checked_by_gb_11643() {
+        assert!(id_number_ok("11010519491231002X"));
+        assert!(id_number_ok("11010519491231002x"));
+        assert!(!id_number_ok("110105194912310021"), "wrong check digit");
+        assert!(!id_number_ok("1101051949123100"), "too short");
+        assert!(phone_ok("13800000000") && phone_ok("0000-81236600") && !phone_ok("12345"));
+        assert!(postcode_ok("100000") && !postcode_ok("10000a"));
+    }
+
+    #[test]
+    fn the_sample_is_complete_and_a_blank_form_is_not() {
+        assert!(RequestForm::sample().problems().is_empty(), "{:?}", RequestForm::sample().problems());
+        let blank = RequestForm::default().problems();
+        assert!(blank.iter().any(|p| p.field == "name"));
+        assert!(blank.iter().any(|p| p.field == "title_or_no"));
+        let mut bad = RequestForm::sample();
+        bad.id_number = "110105194912310021".into();
+        assert_eq!(bad.problems()[0].message, "身份证号码不正确，请核对最后一位");
+    }
+}
