@@ -325,8 +325,7 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
 
 fn ime(data_dir: &Path, pinyin: &str, limit: usize) -> CmdResult {
     let store = Store::open_read_only(data_dir)?;
-    let texts = store.lexicon_texts(5000, 300)?;
-    let lexicon = crate::ime::Lexicon::build(texts.iter().map(|(s, w)| (s.as_str(), *w)));
+    let lexicon = crate::ime::Lexicon::from_store(&store)?;
     for c in lexicon.candidates(pinyin, limit) {
         println!("{}\t{}", c.text, &pinyin[..c.consumed.min(pinyin.len())]);
     }

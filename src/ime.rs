@@ -149,6 +149,13 @@ impl Lexicon {
         Lexicon { words, by_first_letter, chars_by_reading }
     }
 
+    /// The dictionary for a kiosk: its newest 5,000 titles and 300 bodies, every guide name and
+    /// FAQ question.
+    pub fn from_store(store: &crate::store::Store) -> Result<Self, crate::store::StoreError> {
+        let texts = store.lexicon_texts(5000, 300)?;
+        Ok(Lexicon::build(texts.iter().map(|(s, w)| (s.as_str(), *w))))
+    }
+
     /// Number of words (not counting single characters).
     pub fn word_count(&self) -> usize {
         self.words.len()

@@ -120,3 +120,31 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
     assert!(String::from_utf8_lossy(&out.stderr).contains("no document with id `no-such-doc`"));
     assert!(!tmp.path().join("x.pdf").exists());
 }
+
+#[test]
+fn a_filled_form_keeps_every_character_of_long_answers_and_names_the_clerk() {
+    let site = {
+        let tmp = tempfile::tempdir().unwrap();
+        let mut store = gongkai_kiosk::store::Store::open(tmp.path()).unwrap();
+        store.import_folder(&demo()).unwrap();
+        store.site().unwrap().unwrap()
+    };
+    let mut f = gongkai_kiosk::print::RequestForm::sample();
+    f.name = "欧阳䶮".into();
+    f.address = "岚州市望川区望川大道八十八号政务服务中心东侧第三幢二单元十五楼一五零二室（请在工作日送达，周末无人签收）".into();
+    f.description = "二〇二四年度本区各街道老年助餐点的名单、地址、开放时间、每餐补贴标准、补贴资金的拨付记录，以及各助餐点食品安全检查的结果和整改情况。".repeat(2);
+    f.on_behalf = true;
+    let pdf = gongkai_kiosk::print::request::layout(&site, &gongkai_kiosk::print::FormKind::Filled(Box::new(f.clone())), "2026-11-22 10:00").unwrap();
+    let tmp = tempfile::tempdir().unwrap();
+    let path = tmp.path().join("filled.pdf");
+    std::fs::write(&path, &pdf).unwrap();
+    check_structure(&path);
+    let t: String = text_of(&path).split_whitespace().collect();
+    assert!(t.contains("欧阳䶮"));
+    assert!(t.contains(&f.address), "the whole address is printed: {t}");
+    // pdftotext -layout reads the label cell's second line ("（必填）") into the value's lines
+    let values_only = t.replace("（必填）", "");
+    assert!(values_only.contains(&f.description), "the whole description is printed: {t}");
+    assert!(t.contains("代为填写"));
+    assert!(!t.contains("填写示例"));
+}

@@ -127,21 +127,18 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
             Block::List { ordered, items } => {
                 for (i, item) in items.iter().enumerate() {
                     let marker = if *ordered { format!("{}.", i + 1) } else { "•".into() };
-                    let y = p.y;
+                    // the marker goes beside the item's first line, on whichever page that is
                     p.need(Pages::line_height(BODY));
-                    if p.y >= y {
-                        let yy = p.y;
-                        p.text(m, yy, &marker, BODY);
-                    }
+                    let y = p.y;
+                    p.text(m, y, &marker, BODY);
                     body(p, item, indent + 6.0);
                 }
             }
             Block::Table { header, rows } => {
                 let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
                 let cw = w / cols as f32;
-                let all: Vec<(bool, &Vec<Vec<markdown::Inline>>)> =
-                    std::iter::once((true, header)).filter(|(_, h)| !h.is_empty()).chain(rows.iter().map(|r| (false, r))).collect();
-                for (is_header, r) in all {
+                let all: Vec<&Vec<Vec<markdown::Inline>>> = std::iter::once(header).filter(|h| !h.is_empty()).chain(rows).collect();
+                for r in all {
                     let cells: Vec<Vec<String>> = r.iter().map(|c| p.wrap(&inline_text(c), BODY.size, cw - 3.0)).collect();
                     let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * Pages::line_height(BODY) + 3.0;
                     p.need(h);
@@ -149,9 +146,8 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
                     for (i, lines) in cells.iter().enumerate() {
                         let x = m + i as f32 * cw;
                         p.rect(x, y, cw, h, false);
-                        let style = if is_header { Style { size: BODY.size, grey: false } } else { BODY };
                         for (k, l) in lines.iter().enumerate() {
-                            p.text(x + 1.5, y + 1.5 + k as f32 * Pages::line_height(BODY), l, style);
+                            p.text(x + 1.5, y + 1.5 + k as f32 * Pages::line_height(BODY), l, BODY);
                         }
                     }
                     p.y += h;

@@ -75,12 +75,7 @@ pub fn render(store: &Store, what: &Printable) -> Result<Vec<u8>, PrintError> {
             let b = store.board(id)?.ok_or_else(|| PrintError::NotFound("board", id.clone()))?;
             let mut codes = Vec::new();
             for item in &b.items {
-                let url = match &item.target {
-                    crate::content::BoardTarget::Url(u) => Some(u.clone()),
-                    crate::content::BoardTarget::Document(d) => store.document(d)?.and_then(|d| d.url),
-                    crate::content::BoardTarget::Guide(g) => store.guide(g)?.and_then(|g| g.online_url),
-                };
-                if let Some(u) = url {
+                if let Some(u) = store.board_target_url(&item.target)? {
                     codes.push((item.label.clone(), u));
                 }
             }

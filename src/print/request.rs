@@ -184,23 +184,27 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Vec<u8>,
         p.y += 11.0;
     }
 
-    let row_h = 9.0;
+    let row_h: f32 = 9.0;
     let label_w: f32 = 34.0;
-    // one bordered row: label cell + value cell(s)
+    // one bordered row of label/value cells; a long value makes the row taller, never shorter text
     let row = |p: &mut Pages, cells: &[(&str, &str)]| {
-        p.need(row_h);
-        let y = p.y;
         let cell_w = w / cells.len() as f32;
-        for (i, (label, value)) in cells.iter().enumerate() {
+        let lw = label_w.min(cell_w / 2.0);
+        let values: Vec<Vec<String>> = cells.iter().map(|(_, v)| p.wrap(v, BODY.size, cell_w - lw - 3.0)).collect();
+        let lines = values.iter().map(Vec::len).max().unwrap_or(1) as f32;
+        let h = row_h.max(lines * Pages::line_height(BODY) + 3.0);
+        p.need(h);
+        let y = p.y;
+        for (i, ((label, _), value)) in cells.iter().zip(&values).enumerate() {
             let x = m + i as f32 * cell_w;
-            p.rect(x, y, label_w.min(cell_w / 2.0), row_h, false);
-            p.rect(x + label_w.min(cell_w / 2.0), y, cell_w - label_w.min(cell_w / 2.0), row_h, false);
+            p.rect(x, y, lw, h, false);
+            p.rect(x + lw, y, cell_w - lw, h, false);
             p.text(x + 1.5, y + 2.2, label, SMALL);
-            let vw = cell_w - label_w.min(cell_w / 2.0) - 3.0;
-            let v = p.wrap(value, BODY.size, vw).into_iter().next().unwrap_or_default();
-            p.text(x + label_w.min(cell_w / 2.0) + 1.5, y + 2.0, &v, BODY);
+            for (k, l) in value.iter().enumerate() {
+                p.text(x + lw + 1.5, y + 2.0 + k as f32 * Pages::line_height(BODY), l, BODY);
+            }
         }
-        p.y += row_h;
+        p.y += h;
     };
     let section = |p: &mut Pages, s: &str| {
         p.need(row_h * 2.0);
@@ -231,8 +235,10 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Vec<u8>,
     row(&mut p, &[("传真", &v(org, &f.org_fax)), ("地址", &v(org, &f.org_address))]);
 
     section(&mut p, "所需政府信息情况");
+    // a row with room for `lines` lines (more when the value needs them)
     let tall = |p: &mut Pages, label: &str, value: &str, lines: usize| {
-        let h = row_h.max(lines as f32 * Pages::line_height(BODY) + 3.0);
+        let values = p.wrap(value, BODY.size, w - label_w - 3.0);
+        let h = row_h.max(lines.max(values.len()) as f32 * Pages::line_height(BODY) + 3.0);
         p.need(h);
         let y = p.y;
         p.rect(m, y, label_w, h, false);
@@ -241,8 +247,8 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Vec<u8>,
         for (i, l) in p.wrap(label, SMALL.size, lw).into_iter().enumerate() {
             p.text(m + 1.5, y + 2.2 + i as f32 * Pages::line_height(SMALL), &l, SMALL);
         }
-        for (i, l) in p.wrap(value, BODY.size, w - label_w - 3.0).into_iter().take(lines).enumerate() {
-            p.text(m + label_w + 1.5, y + 2.0 + i as f32 * Pages::line_height(BODY), &l, BODY);
+        for (i, l) in values.iter().enumerate() {
+            p.text(m + label_w + 1.5, y + 2.0 + i as f32 * Pages::line_height(BODY), l, BODY);
         }
         p.y += h;
     };

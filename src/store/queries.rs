@@ -70,7 +70,8 @@ pub enum Facet {
 }
 
 impl Facet {
-    fn column(self) -> &'static str {
+    /// The facet's name, which is also its column in `documents`.
+    pub fn key(self) -> &'static str {
         match self {
             Facet::Category => "category",
             Facet::Area => "area",
@@ -293,7 +294,7 @@ impl Store {
 
     /// Counts per value of one facet, most frequent first (years newest first).
     pub fn facet(&self, facet: Facet, filter: &DocFilter) -> Result<Vec<FacetCount>, StoreError> {
-        let col = facet.column();
+        let col = facet.key();
         let (clause, args) = filter.where_clause();
         let extra = if clause.is_empty() { format!("WHERE {col} IS NOT NULL") } else { format!("{clause} AND {col} IS NOT NULL") };
         let order = if facet == Facet::Year { "value DESC" } else { "n DESC, value" };
@@ -396,6 +397,17 @@ impl Store {
     }
 
     /// Policy Q&A, optionally of one key area.
+    /// The address a board item's QR code carries: its URL, or the online address of the
+    /// document or guide it names (None when that has none).
+    pub fn board_target_url(&self, target: &crate::content::BoardTarget) -> Result<Option<String>, StoreError> {
+        use crate::content::BoardTarget;
+        Ok(match target {
+            BoardTarget::Url(u) => Some(u.clone()),
+            BoardTarget::Document(id) => self.document(id)?.and_then(|d| d.url),
+            BoardTarget::Guide(id) => self.guide(id)?.and_then(|g| g.online_url),
+        })
+    }
+
     pub fn faqs(&self, area: Option<&str>) -> Result<Vec<Faq>, StoreError> {
         match area {
             Some(a) => self.all_data("SELECT id, data FROM faqs WHERE area = ?1 ORDER BY id", &[&a]),

@@ -41,11 +41,19 @@ impl std::fmt::Debug for Shared {
     }
 }
 
+/// What screens' `update` may use: the data directory, and search and the keyboard once ready.
+fn env<'a>(data_dir: &'a std::path::Path, shared: &'a Option<Shared>) -> Env<'a> {
+    Env {
+        data_dir,
+        lexicon: shared.as_ref().map(|s| s.lexicon.as_ref()),
+        searcher: shared.as_ref().map(|s| s.searcher.clone()),
+    }
+}
+
 pub fn load_shared(dir: &std::path::Path) -> Result<Shared, String> {
     let store = Store::open_read_only(dir).map_err(|e| e.to_string())?;
     let searcher = Searcher::new(&store).map_err(|e| e.to_string())?;
-    let texts = store.lexicon_texts(5000, 300).map_err(|e| e.to_string())?;
-    let lexicon = Lexicon::build(texts.iter().map(|(s, w)| (s.as_str(), *w)));
+    let lexicon = Lexicon::from_store(&store).map_err(|e| e.to_string())?;
     Ok(Shared { searcher: Arc::new(searcher), lexicon: Arc::new(lexicon) })
 }
 
@@ -262,7 +270,6 @@ impl Kiosk {
     }
 
     fn handle_message(&mut self, message: Message) -> Task<Message> {
-        let env_dir = self.data_dir.clone();
         match message {
             Message::HomeLoaded(Ok(data)) => {
                 let at_home = matches!(self.screen, None | Some(Screen::Home(_)));
@@ -277,13 +284,12 @@ impl Kiosk {
                 self.load_error = Some(e);
             }
             Message::SharedLoaded(Ok(shared)) => {
-                let searcher = shared.searcher.clone();
                 self.shared = Some(shared);
                 if let Some(Screen::Search(s)) = &mut self.screen
                     && !s.query.is_empty()
                     && s.results.is_none()
                 {
-                    let env = Env { data_dir: &env_dir, lang: self.lang, lexicon: None, searcher: Some(searcher) };
+                    let env = env(&self.data_dir, &self.shared);
                     return s.run(&env).map(Message::Search);
                 }
             }
@@ -308,10 +314,10 @@ impl Kiosk {
                     tasks.push(self.count(e));
                 }
                 // A search opened with words in it (a suggestion, `--open search:…`) runs at once.
-                if let (Some(Screen::Search(s)), Some(shared)) = (&mut self.screen, &self.shared)
+                if let (Some(Screen::Search(s)), Some(_)) = (&mut self.screen, &self.shared)
                     && !s.query.is_empty()
                 {
-                    let env = Env { data_dir: &env_dir, lang: self.lang, lexicon: None, searcher: Some(shared.searcher.clone()) };
+                    let env = env(&self.data_dir, &self.shared);
                     tasks.push(s.run(&env).map(Message::Search));
                 }
                 return Task::batch(tasks);
@@ -334,12 +340,7 @@ impl Kiosk {
                 }
             }
             Message::Catalogue(m) => {
-                let env = Env {
-                    data_dir: &env_dir,
-                    lang: self.lang,
-                    lexicon: None,
-                    searcher: None,
-                };
+                let env = env(&self.data_dir, &self.shared);
                 if let Some(Screen::Catalogue(s)) = &mut self.screen {
                     let (task, event) = s.update(m, &env);
                     return Task::batch([task.map(Message::Catalogue), self.on_event(event)]);
@@ -353,12 +354,7 @@ impl Kiosk {
                 }
             }
             Message::Search(m) => {
-                let env = Env {
-                    data_dir: &env_dir,
-                    lang: self.lang,
-                    lexicon: self.shared.as_ref().map(|s| s.lexicon.as_ref()),
-                    searcher: self.shared.as_ref().map(|s| s.searcher.clone()),
-                };
+                let env = env(&self.data_dir, &self.shared);
                 if let Some(Screen::Search(s)) = &mut self.screen {
                     let (task, event) = s.update(m, &env);
                     return Task::batch([task.map(Message::Search), self.on_event(event)]);
@@ -391,12 +387,7 @@ impl Kiosk {
                 }
             }
             Message::Feedback(m) => {
-                let env = Env {
-                    data_dir: &env_dir,
-                    lang: self.lang,
-                    lexicon: self.shared.as_ref().map(|s| s.lexicon.as_ref()),
-                    searcher: None,
-                };
+                let env = env(&self.data_dir, &self.shared);
                 if let Some(Screen::Feedback(s)) = &mut self.screen {
                     let (task, event) = s.update(m, &env);
                     return Task::batch([task.map(Message::Feedback), self.on_event(event)]);
@@ -415,9 +406,8 @@ impl Kiosk {
                 }
             }
             Message::Panel(m) => {
-                let config = self.config.clone();
                 if let Some(Screen::Attendant(s)) = &mut self.screen {
-                    let (task, event) = s.update(m, env_dir, &config);
+                    let (task, event) = s.update(m, self.data_dir.clone(), &self.config);
                     return Task::batch([task.map(Message::Panel), self.on_event(event)]);
                 }
             }

@@ -12,7 +12,7 @@ use super::{Ctx, Event};
 use crate::config::{Config, PrinterBackend};
 use crate::store::{SnapshotInfo, Store, SyncRecord, UsageEvent};
 use crate::ui::Element;
-use crate::ui::i18n::{t, ta};
+use crate::ui::i18n::t;
 use crate::ui::theme;
 use crate::ui::widgets;
 
@@ -235,7 +235,6 @@ impl Panel {
             .push(widgets::action(ctx, t(l, "attendant-exit"), Some(PanelMessage::Exit), false))
             .push(widgets::action(ctx, t(l, "attendant-close"), Some(PanelMessage::Close), false))
             .wrap();
-        let _ = ta;
         column![widgets::card(ctx, content), widgets::card(ctx, usage), widgets::card(ctx, printer), actions].spacing(look.gap()).into()
     }
 }

@@ -5,7 +5,7 @@ use iced::widget::{Column, Row, button, column, scrollable, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, PrintRequest, Route};
-use crate::content::{Board, BoardTarget};
+use crate::content::Board;
 use crate::store::{BoardSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
@@ -44,15 +44,6 @@ pub fn load_list(store: &Store) -> Result<BoardList, StoreError> {
     Ok(BoardList { boards: store.boards()? })
 }
 
-/// The URL a board item's QR code carries.
-pub fn target_url(store: &Store, target: &BoardTarget) -> Result<Option<String>, StoreError> {
-    Ok(match target {
-        BoardTarget::Url(u) => Some(u.clone()),
-        BoardTarget::Document(id) => store.document(id)?.and_then(|d| d.url),
-        BoardTarget::Guide(id) => store.guide(id)?.and_then(|g| g.online_url),
-    })
-}
-
 pub fn load(store: &Store, id: &str) -> Result<BoardView, StoreError> {
     let board = store.board(id)?.ok_or_else(|| StoreError::Corrupt {
         path: store.path().to_path_buf(),
@@ -62,7 +53,7 @@ pub fn load(store: &Store, id: &str) -> Result<BoardView, StoreError> {
     let mut codes = Vec::new();
     let mut missing = Vec::new();
     for item in &board.items {
-        match target_url(store, &item.target)?.and_then(|u| widgets::qr_data(&u).map(|q| (u, q))) {
+        match store.board_target_url(&item.target)?.and_then(|u| widgets::qr_data(&u).map(|q| (u, q))) {
             Some((url, qr)) => codes.push(Code { label: item.label.clone(), note: item.note.clone(), url, qr }),
             None => missing.push(item.label.clone()),
         }

@@ -154,7 +154,7 @@ impl Catalogue {
         let l = ctx.lang;
         let gap = ctx.look.gap();
         let tabs = Row::with_children(FACETS.iter().map(|f| {
-            widgets::chip(ctx, t(l, &format!("facet-{}", facet_key(*f))), None, *f == self.facet, Message::Facet(*f))
+            widgets::chip(ctx, t(l, &format!("facet-{}", f.key())), None, *f == self.facet, Message::Facet(*f))
         }))
         .spacing(10);
 
@@ -191,16 +191,5 @@ impl Catalogue {
         .spacing(gap)
         .align_y(Alignment::Center);
         column![tabs, values, list, pager].spacing(gap).into()
-    }
-}
-
-pub fn facet_key(f: Facet) -> &'static str {
-    match f {
-        Facet::Category => "category",
-        Facet::Area => "area",
-        Facet::Publisher => "publisher",
-        Facet::Year => "year",
-        Facet::Kind => "kind",
-        Facet::Validity => "validity",
     }
 }

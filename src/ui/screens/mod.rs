@@ -35,7 +35,6 @@ pub struct Ctx {
 /// What a screen's `update` may use besides its own state.
 pub struct Env<'a> {
     pub data_dir: &'a Path,
-    pub lang: Language,
     pub lexicon: Option<&'a crate::ime::Lexicon>,
     pub searcher: Option<std::sync::Arc<crate::search::Searcher>>,
 }
@@ -95,24 +94,6 @@ pub enum Screen {
     About(about::About),
     AttendantPin(attendant::PinPad),
     Attendant(attendant::Panel),
-}
-
-impl Screen {
-    /// The translation key of the screen's name (shown in the top bar).
-    pub fn title_key(&self) -> &'static str {
-        match self {
-            Screen::Home(_) => "tile-catalogue",
-            Screen::Catalogue(_) => "tile-catalogue",
-            Screen::Reader(_) => "screen-reader",
-            Screen::Search(_) => "tile-search",
-            Screen::Guides(_) | Screen::Guide(_) => "tile-guides",
-            Screen::Faq(_) => "tile-faq",
-            Screen::Boards(_) | Screen::Board(_) => "tile-boards",
-            Screen::Feedback(_) => "tile-feedback",
-            Screen::About(_) => "tile-about",
-            Screen::AttendantPin(_) | Screen::Attendant(_) => "screen-attendant",
-        }
-    }
 }
 
 /// Reads what a route shows (runs in a task). Errors are plain text for the visitor.

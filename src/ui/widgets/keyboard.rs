@@ -129,15 +129,17 @@ impl Keyboard {
         let h = look.target();
         let gap = 8.0;
         let key_w = ((width - 9.0 * gap) / 10.0).clamp(h, 120.0);
-        let key = |label: String, msg: Message, w: f32| -> Element<'_, Message> {
-            button(container(text(label).size(look.heading())).center(Length::Fill))
+        // every key: a label, what it sends, its width, its text size and its role
+        let key_with = |label: String, msg: Message, w: f32, size: f32, role: theme::Button| -> Element<'_, Message> {
+            button(container(text(label).size(size)).center(Length::Fill))
                 .on_press(msg)
                 .width(w)
                 .height(h)
                 .padding(0)
-                .style(theme::button_style(p, theme::Button::Secondary))
+                .style(theme::button_style(p, role))
                 .into()
         };
+        let key = |label: String, msg: Message, w: f32| key_with(label, msg, w, look.heading(), theme::Button::Secondary);
         let letters = |keys: &str| -> Element<'_, Message> {
             row(keys.chars().map(|c| {
                 let shown = if self.layout == Layout::Abc { c.to_ascii_uppercase() } else { c };
@@ -159,24 +161,11 @@ impl Keyboard {
                 rows = rows.push(letters("1234567890")).push(letters("x-@._/#"));
             }
         }
-        let layout_button = |l: Layout, key_name: &'static str| -> Element<'_, Message> {
-            button(container(text(t(lang, key_name)).size(look.body())).center(Length::Fill))
-                .on_press(Message::Layout(l))
-                .width(key_w * 1.3)
-                .height(h)
-                .padding(0)
-                .style(theme::button_style(p, if self.layout == l { theme::Button::Selected } else { theme::Button::Secondary }))
-                .into()
+        let layout_button = |l: Layout, key_name: &'static str| {
+            let role = if self.layout == l { theme::Button::Selected } else { theme::Button::Secondary };
+            key_with(t(lang, key_name), Message::Layout(l), key_w * 1.3, look.body(), role)
         };
-        let wide = |label: String, msg: Message, w: f32| -> Element<'_, Message> {
-            button(container(text(label).size(look.body())).center(Length::Fill))
-                .on_press(msg)
-                .width(w)
-                .height(h)
-                .padding(0)
-                .style(theme::button_style(p, theme::Button::Secondary))
-                .into()
-        };
+        let wide = |label: String, msg: Message, w: f32| key_with(label, msg, w, look.body(), theme::Button::Secondary);
         rows = rows.push(
             row![
                 layout_button(Layout::Pinyin, "kb-pinyin"),
@@ -185,12 +174,7 @@ impl Keyboard {
                 wide(t(lang, "kb-space"), Message::Space, key_w * 2.0),
                 wide(t(lang, "kb-backspace"), Message::Backspace, key_w * 1.3),
                 wide(t(lang, "kb-clear"), Message::Clear, key_w * 1.2),
-                button(container(text(t(lang, "kb-done")).size(look.body())).center(Length::Fill))
-                    .on_press(Message::Done)
-                    .width(key_w * 1.3)
-                    .height(h)
-                    .padding(0)
-                    .style(theme::button_style(p, theme::Button::Primary)),
+                key_with(t(lang, "kb-done"), Message::Done, key_w * 1.3, look.body(), theme::Button::Primary),
             ]
             .spacing(gap),
         );
