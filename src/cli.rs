@@ -157,17 +157,26 @@ pub enum Command {
         #[arg(long)]
         wav: Option<PathBuf>,
     },
-    /// Make a PDF of a request form, guide, document, 码上公开 poster or QR card; saved with --out,
-    /// else into the printer directory (printer.directory, default <data-dir>/printed).
+    /// Print a request form, guide, document, 码上公开 poster or QR card: into a PDF file with
+    /// --out, on a CUPS queue with --printer, else where kiosk.toml's [printer] says (the
+    /// directory backend saves into printer.directory, default <data-dir>/printed).
     Print {
         #[command(subcommand)]
         what: PrintWhat,
         /// Write the PDF to this file.
-        #[arg(long, global = true)]
+        #[arg(long, global = true, conflicts_with = "printer")]
         out: Option<PathBuf>,
-        /// Print on this CUPS queue (not available yet: use --out or the directory backend).
+        /// Print on this CUPS queue (over IPP, on printer.server or http://localhost:631) and wait
+        /// until the job is printed; a paused, stopped or rejecting queue, or a job that cannot
+        /// finish, is reported (exit 1) and the job cancelled.
         #[arg(long, global = true)]
         printer: Option<String>,
+    },
+    /// The CUPS queues and their state (paused, paper out, offline, not accepting ...), and which
+    /// one the kiosk prints on.
+    Printers {
+        #[arg(long)]
+        json: bool,
     },
     /// The on-screen keyboard's candidates for typed pinyin (full, initials or mixed).
     Ime {
@@ -263,6 +272,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
         Some(Command::Print { what, out, printer }) => print(&config, &data_dir, what, out.as_deref(), printer.as_deref()),
+        Some(Command::Printers { json }) => printers(&config, &data_dir, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
     match result {
@@ -287,11 +297,7 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>) -> CmdResult {
 }
 
 fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, printer: Option<&str>) -> CmdResult {
-    use crate::print::{FormKind, Paper, Printable};
-    if let Some(p) = printer {
-        eprintln!("printing to a CUPS queue (`{p}`) is not available in this build yet; use --out FILE.pdf or the directory backend");
-        return Ok(ExitCode::from(EXIT_USAGE));
-    }
+    use crate::print::{Destination, FormKind, Paper, Printable};
     let what = match what {
         PrintWhat::Form { sample: true, .. } => Printable::Form(FormKind::Sample),
         PrintWhat::Form { .. } => Printable::Form(FormKind::Blank),
@@ -301,7 +307,7 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
         PrintWhat::Card { id } => Printable::Card(id),
     };
     let store = Store::open_read_only(data_dir)?;
-    let pdf = match crate::print::render(&store, &what) {
+    let doc = match crate::print::render(&store, &what) {
         Ok(p) => p,
         Err(e @ crate::print::PrintError::NotFound(..)) => {
             eprintln!("{e}");
@@ -309,17 +315,73 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
         }
         Err(e) => return Err(e.into()),
     };
-    let path = match out {
-        Some(path) => {
-            std::fs::write(path, &pdf).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-            path.to_path_buf()
-        }
-        None => {
-            let dir = config.printer.directory.clone().unwrap_or_else(|| data_dir.join("printed"));
-            crate::print::save_to_dir(&dir, &what, &pdf)?
-        }
+    let size = format!("{} page(s), {} KB", doc.pages, doc.pdf.len().div_ceil(1024));
+    if let Some(path) = out {
+        std::fs::write(path, &doc.pdf).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
+        println!("{} ({size})", path.display());
+        return Ok(ExitCode::SUCCESS);
+    }
+    let dest = match printer {
+        Some(queue) => Destination::Cups {
+            server: config.printer.server.clone().unwrap_or_else(|| crate::print::cups::DEFAULT_SERVER.to_string()),
+            queue: Some(queue.to_string()),
+        },
+        None => Destination::from_config(&config.printer, data_dir),
     };
-    println!("{} ({} KB)", path.display(), pdf.len().div_ceil(1024));
+    let done = crate::print::deliver(&dest, &what, &doc, crate::print::FollowLimits::default())?;
+    println!("{done} ({size})");
+    Ok(ExitCode::SUCCESS)
+}
+
+fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
+    use crate::print::{Destination, PrinterReadiness};
+    let dest = Destination::from_config(&config.printer, data_dir);
+    let server = match &dest {
+        Destination::Directory(dir) => {
+            if json {
+                println!("{}", serde_json::json!({"backend": "directory", "directory": dir}));
+            } else {
+                println!("backend: directory — PDFs are saved in {}", dir.display());
+            }
+            return Ok(ExitCode::SUCCESS);
+        }
+        Destination::Cups { server, .. } => server.clone(),
+    };
+    let cups = crate::print::cups::Cups::new(&server, crate::print::JOB_USER)?;
+    let list = cups.printers()?;
+    let used = crate::print::readiness(&dest);
+    if json {
+        let rows: Vec<_> = list
+            .iter()
+            .map(|p| {
+                serde_json::json!({
+                    "name": p.name, "state": p.state, "reasons": p.reasons, "accepting": p.accepting,
+                    "message": p.message, "default": p.is_default, "problem": p.problem().map(|x| x.to_string()),
+                })
+            })
+            .collect();
+        let kiosk = match &used {
+            PrinterReadiness::Ready(s) => serde_json::json!({"printer": s.name, "ready": true}),
+            PrinterReadiness::Problem(s, p) => serde_json::json!({"printer": s.name, "ready": false, "problem": p.to_string()}),
+            PrinterReadiness::Unavailable(e) => serde_json::json!({"ready": false, "problem": e}),
+            PrinterReadiness::Directory(_) => unreachable!("handled above"),
+        };
+        println!("{}", serde_json::json!({"backend": "cups", "server": server, "printers": rows, "kiosk": kiosk}));
+    } else {
+        if list.is_empty() {
+            println!("CUPS at {server} has no printer queues (add one with lpadmin or the CUPS web page)");
+        }
+        for p in &list {
+            let problem = p.problem().map(|x| format!("  → cannot print: {x}")).unwrap_or_default();
+            println!("{}{}{problem}", p.detail(), if p.is_default { " (default)" } else { "" });
+        }
+        match &used {
+            PrinterReadiness::Ready(s) => println!("the kiosk prints on `{}`: ready", s.name),
+            PrinterReadiness::Problem(s, p) => println!("the kiosk prints on `{}`: NOT READY, {p}", s.name),
+            PrinterReadiness::Unavailable(e) => println!("the kiosk's printer: NOT READY, {e}"),
+            PrinterReadiness::Directory(_) => {}
+        }
+    }
     Ok(ExitCode::SUCCESS)
 }
 

@@ -97,6 +97,8 @@ pub struct PrinterConfig {
     pub backend: PrinterBackend,
     /// CUPS queue name; `None` = the CUPS default printer.
     pub name: Option<String>,
+    /// The CUPS server (an http URL); `None` = http://localhost:631.
+    pub server: Option<String>,
     /// Output folder of the directory backend; `None` = `<data_dir>/printed`.
     pub directory: Option<PathBuf>,
     /// Most pages one visitor may print in one session.
@@ -135,7 +137,7 @@ impl Default for Config {
                 hide_cursor: false,
             },
             attendant: AttendantConfig { pin_hash: None, max_attempts: 5, lockout_seconds: 300 },
-            printer: PrinterConfig { backend: PrinterBackend::Directory, name: None, directory: None, page_limit: 30 },
+            printer: PrinterConfig { backend: PrinterBackend::Directory, name: None, server: None, directory: None, page_limit: 30 },
             log_max_bytes: 5 * 1024 * 1024,
             origin: None,
         }
@@ -352,6 +354,7 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             cfg.printer.backend = b.value;
         }
         cfg.printer.name = p.opt_str(Field::plain("name"));
+        cfg.printer.server = p.opt_str(Field::plain("server"));
         cfg.printer.directory = p.opt_str(Field::plain("directory")).map(PathBuf::from);
         if let Some(n) = p.int(Field::plain("page_limit"), 1, 1000) {
             cfg.printer.page_limit = n as u32;

@@ -30,7 +30,7 @@ fn qr_codes(pdf: &Path) -> Vec<String> {
     need("zbarimg");
     let dir = tempfile::tempdir().unwrap();
     let prefix = dir.path().join("page");
-    assert!(Command::new("pdftoppm").args(["-r", "150", "-png"]).arg(pdf).arg(&prefix).status().unwrap().success());
+    assert!(Command::new("pdftoppm").args(["-r", "150", "-png"]).arg(pdf).arg(&prefix).output().unwrap().status.success());
     let mut codes = Vec::new();
     for e in std::fs::read_dir(dir.path()).unwrap() {
         let out = Command::new("zbarimg").args(["-q", "--raw"]).arg(e.unwrap().path()).output().unwrap();
@@ -137,7 +137,7 @@ fn a_filled_form_keeps_every_character_of_long_answers_and_names_the_clerk() {
     let pdf = gongkai_kiosk::print::request::layout(&site, &gongkai_kiosk::print::FormKind::Filled(Box::new(f.clone())), "2026-11-22 10:00").unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("filled.pdf");
-    std::fs::write(&path, &pdf).unwrap();
+    std::fs::write(&path, &pdf.pdf).unwrap();
     check_structure(&path);
     let t: String = text_of(&path).split_whitespace().collect();
     assert!(t.contains("欧阳䶮"));
@@ -147,4 +147,132 @@ fn a_filled_form_keeps_every_character_of_long_answers_and_names_the_clerk() {
     assert!(values_only.contains(&f.description), "the whole description is printed: {t}");
     assert!(t.contains("代为填写"));
     assert!(!t.contains("填写示例"));
+}
+
+/// A CUPS queue made for one test (with the cups-pdf backend), deleted when dropped.
+struct Queue(String);
+
+impl Queue {
+    fn new(name: &str, ppd: &Path) -> Queue {
+        need("lpadmin");
+        let running = Command::new("lpstat").arg("-r").output().unwrap();
+        assert!(
+            String::from_utf8_lossy(&running.stdout).contains("is running"),
+            "the CUPS scheduler is not running: run the README's test command (scripts/test), which installs CUPS and cups-pdf and starts cupsd"
+        );
+        let name = format!("{name}-{}", std::process::id());
+        let out = Command::new("lpadmin").args(["-p", &name, "-E", "-v", "cups-pdf:/", "-P"]).arg(ppd).output().unwrap();
+        assert!(out.status.success(), "lpadmin: {}", String::from_utf8_lossy(&out.stderr));
+        Queue(name)
+    }
+    fn run(&self, tool: &str) {
+        assert!(Command::new(tool).arg(&self.0).status().unwrap().success(), "{tool} {}", self.0);
+    }
+}
+
+impl Drop for Queue {
+    fn drop(&mut self) {
+        let _ = Command::new("lpadmin").args(["-x", &self.0]).status();
+    }
+}
+
+/// The file cups-pdf wrote for a job: it names files "<title>...job_<id>.pdf" in the
+/// anonymous folder (the kiosk's job user is not a login) or the user's ~/PDF.
+fn cups_pdf_output(job: &str) -> Option<std::path::PathBuf> {
+    let suffix = format!("job_{job}.pdf");
+    let mut dirs = vec![std::path::PathBuf::from("/var/spool/cups-pdf/ANONYMOUS")];
+    if let Ok(out) = Command::new("getent").args(["passwd", "gongkai-kiosk"]).output()
+        && let Some(home) = String::from_utf8_lossy(&out.stdout).split(':').nth(5)
+    {
+        dirs.push(Path::new(home).join("PDF"));
+    }
+    dirs.iter().filter_map(|d| std::fs::read_dir(d).ok()).flatten().flatten().map(|e| e.path()).find(|p| {
+        p.file_name().and_then(|n| n.to_str()).is_some_and(|n| n.starts_with("gongkai-") && n.ends_with(&suffix))
+    })
+}
+
+#[test]
+fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_reported() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
+    let pdf_queue = Queue::new("gk-test-pdf", Path::new("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"));
+
+    // each layout through IPP: the job completes and cups-pdf's output file appears
+    for args in [
+        &["form", "--blank"][..],
+        &["form", "--sample"],
+        &["guide", "guide-jzz"],
+        &["doc", "wc-zc-2024-lnzc"],
+        &["board", "board-zcwj"],
+        &["board", "board-zcwj", "--a3"],
+        &["card", "wc-zc-2024-lnzc"],
+    ] {
+        let mut all = vec!["print"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--printer", &pdf_queue.0]);
+        let out = kiosk(&data, &all);
+        let stdout = String::from_utf8_lossy(&out.stdout).to_string();
+        assert!(out.status.success(), "{args:?}: {}{stdout}", String::from_utf8_lossy(&out.stderr));
+        let job = stdout.split_whitespace().nth(1).unwrap().to_string();
+        assert!(stdout.starts_with("job ") && stdout.contains(&format!("printed on `{}`", pdf_queue.0)), "{stdout}");
+        let file = cups_pdf_output(&job).unwrap_or_else(|| panic!("{args:?}: no cups-pdf output for job {job}"));
+        assert!(std::fs::metadata(&file).unwrap().len() > 1000, "{}", file.display());
+        // cups-pdf re-renders through Ghostscript: check the printed file's QR codes, not its text
+        if args[0] == "board" {
+            assert_eq!(qr_codes(&file).len(), 4, "{}", file.display());
+        }
+        if args[0] == "card" {
+            assert_eq!(qr_codes(&file), vec!["https://www.example.gov.cn/wangchuan/zc/2024/lnzc/".to_string()]);
+        }
+        let _ = std::fs::remove_file(file);
+    }
+
+    // `printers` lists the queue and its state
+    let cfg = tmp.path().join("kiosk.toml");
+    std::fs::write(&cfg, format!("[printer]\nbackend = \"cups\"\nname = \"{}\"\n", pdf_queue.0)).unwrap();
+    let printers = |data: &Path| {
+        let out = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk")).arg("--config").arg(&cfg).arg("--data-dir").arg(data).args(["printers"]).output().unwrap();
+        assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+        String::from_utf8(out.stdout).unwrap()
+    };
+    let listed = printers(&data);
+    assert!(listed.contains(&format!("{}: idle", pdf_queue.0)) && listed.contains("ready"), "{listed}");
+
+    // a disabled (paused) queue: refused before anything is sent, and named
+    pdf_queue.run("cupsdisable");
+    let out = kiosk(&data, &["print", "form", "--printer", &pdf_queue.0]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("paused"), "{err}");
+    assert!(printers(&data).contains("NOT READY, the queue is paused"), "{}", printers(&data));
+    pdf_queue.run("cupsenable");
+
+    // a queue that rejects jobs
+    pdf_queue.run("cupsreject");
+    let out = kiosk(&data, &["print", "form", "--printer", &pdf_queue.0]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("does not accept jobs"), "{err}");
+    pdf_queue.run("cupsaccept");
+
+    // a queue whose filter fails: the job sits in "processing with errors"; the kiosk cancels it
+    // and says so instead of waiting for ever
+    let ppd = tmp.path().join("failing.ppd");
+    let base = std::fs::read_to_string("/usr/share/ppd/cups-pdf/CUPS-PDF_noopt.ppd").unwrap();
+    let failing: String = base
+        .lines()
+        .filter(|l| !l.starts_with("*cupsFilter"))
+        .map(|l| if l.starts_with("*NickName") { "*NickName: \"gongkai failing filter\"\n*cupsFilter: \"application/pdf 0 /bin/false\"".to_string() } else { l.to_string() })
+        .collect::<Vec<_>>()
+        .join("\n");
+    std::fs::write(&ppd, failing).unwrap();
+    let fail_queue = Queue::new("gk-test-fail", &ppd);
+    let out = kiosk(&data, &["print", "card", "wc-zc-2024-lnzc", "--printer", &fail_queue.0]);
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(!out.status.success() && err.contains("could not finish") && err.contains("cancelled"), "{err}");
+    let left = Command::new("lpstat").args(["-o", &fail_queue.0]).output().unwrap();
+    assert!(String::from_utf8_lossy(&left.stdout).trim().is_empty(), "the stuck job was cancelled: {}", String::from_utf8_lossy(&left.stdout));
+
+    // no such queue
+    let out = kiosk(&data, &["print", "form", "--printer", "no-such-queue-here"]);
+    assert!(String::from_utf8_lossy(&out.stderr).contains("no printer queue named `no-such-queue-here`"));
 }

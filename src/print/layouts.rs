@@ -1,6 +1,6 @@
 //! Printed layouts of the content: a service guide, a document, a 码上公开 poster and a QR card.
 
-use super::pdf::{BODY, HEADING, Pages, Paper, PdfError, SMALL, Style, TITLE};
+use super::pdf::{Rendered, BODY, HEADING, Pages, Paper, PdfError, SMALL, Style, TITLE};
 use crate::content::markdown::{self, Block, inline_text};
 use crate::content::{Board, Document, Guide, Site};
 use crate::qr::QrMatrix;
@@ -43,7 +43,7 @@ fn qr_corner(p: &mut Pages, url: Option<&str>, label: &str) {
 
 /// A service guide: key facts, materials as tick boxes, numbered steps, where and when, phones,
 /// a QR code to online handling.
-pub fn guide(site: &Site, g: &Guide, printed_at: &str) -> Result<Vec<u8>, PdfError> {
+pub fn guide(site: &Site, g: &Guide, printed_at: &str) -> Result<Rendered, PdfError> {
     let mut p = Pages::new(&g.name, Paper::A4)?;
     let (m, w) = (p.margin, p.inner());
     let start = p.y;
@@ -170,7 +170,7 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
 
 /// A document: the metadata table, the body with its tables, a QR code to the online original,
 /// a footer with the zone, the print time and page n / m.
-pub fn document(site: &Site, d: &Document, printed_at: &str) -> Result<Vec<u8>, PdfError> {
+pub fn document(site: &Site, d: &Document, printed_at: &str) -> Result<Rendered, PdfError> {
     let mut p = Pages::new(&d.title, Paper::A4)?;
     let (m, w) = (p.margin, p.inner());
     let start = p.y;
@@ -198,7 +198,7 @@ pub fn document(site: &Site, d: &Document, printed_at: &str) -> Result<Vec<u8>, 
 
 /// A 码上公开 board as a wall poster: title, a grid of large labelled QR codes, the zone's name.
 /// `codes` are (label, url) pairs.
-pub fn poster(site: &Site, board: &Board, codes: &[(String, String)], paper: Paper, printed_at: &str) -> Result<Vec<u8>, PdfError> {
+pub fn poster(site: &Site, board: &Board, codes: &[(String, String)], paper: Paper, printed_at: &str) -> Result<Rendered, PdfError> {
     let mut p = Pages::new(&board.title, paper)?;
     p.footer = 12.0;
     let (m, w) = (p.margin, p.inner());
@@ -236,7 +236,7 @@ pub fn poster(site: &Site, board: &Board, codes: &[(String, String)], paper: Pap
 }
 
 /// A small card with one document's QR code, title and 文号 (A4 with the card at the top, to cut).
-pub fn card(site: &Site, d: &Document, printed_at: &str) -> Result<Vec<u8>, PdfError> {
+pub fn card(site: &Site, d: &Document, printed_at: &str) -> Result<Rendered, PdfError> {
     let url = d.url.as_deref().or(site.portal_url.as_deref()).unwrap_or_default();
     let mut p = Pages::new(&d.title, Paper::A4)?;
     let (m, y) = (p.margin, p.y);

@@ -1,17 +1,23 @@
 //! Printing: PDF layouts of the request form, guides, documents, 码上公开 posters and QR cards
-//! (printpdf with the embedded CJK font, subset), and where the PDF goes. Today the directory
-//! backend (a folder of PDFs); CUPS over IPP is the next step of the printing issue.
+//! (printpdf with the embedded CJK font, subset), and where the PDF goes: a CUPS queue over IPP
+//! (`cups`), or a folder of PDFs where no printer is attached (the directory backend).
 
+pub mod cups;
 pub mod layouts;
 pub mod pdf;
 pub mod request;
 
 use std::path::{Path, PathBuf};
 
-pub use pdf::{Paper, PdfError};
+pub use cups::{CupsError, FollowLimits, PrinterProblem, PrinterStatus};
+pub use pdf::{Paper, PdfError, Rendered};
 pub use request::{FormKind, RequestForm};
 
+use crate::config::{PrinterBackend, PrinterConfig};
 use crate::store::{Store, StoreError};
+
+/// The user name the kiosk's jobs carry in CUPS (never a visitor's name).
+pub const JOB_USER: &str = "gongkai-kiosk";
 
 /// What to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -35,6 +41,110 @@ pub enum PrintError {
     NoContent,
     #[error("cannot write {path}: {source}")]
     Write { path: PathBuf, source: std::io::Error },
+    #[error(transparent)]
+    Cups(#[from] CupsError),
+    #[error("a filled-in request holds the visitor's personal data, which the directory backend would keep on disk; print it on a CUPS printer ([printer] backend = \"cups\")")]
+    PersonalDataToDisk,
+}
+
+/// Where printed pages go.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Destination {
+    /// A folder of PDFs (no printer attached).
+    Directory(PathBuf),
+    /// A CUPS queue (`None` = the server's default printer).
+    Cups { server: String, queue: Option<String> },
+}
+
+impl Destination {
+    pub fn from_config(cfg: &PrinterConfig, data_dir: &Path) -> Destination {
+        match cfg.backend {
+            PrinterBackend::Directory => Destination::Directory(cfg.directory.clone().unwrap_or_else(|| data_dir.join("printed"))),
+            PrinterBackend::Cups => Destination::Cups {
+                server: cfg.server.clone().unwrap_or_else(|| cups::DEFAULT_SERVER.to_string()),
+                queue: cfg.name.clone(),
+            },
+        }
+    }
+}
+
+/// What became of a print.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Delivered {
+    Saved(PathBuf),
+    Printed { printer: String, job: i32 },
+}
+
+impl std::fmt::Display for Delivered {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            Delivered::Saved(p) => write!(f, "{}", p.display()),
+            Delivered::Printed { printer, job } => write!(f, "job {job} printed on `{printer}`"),
+        }
+    }
+}
+
+/// The state of the printer behind a destination, for the status bar and attendant mode.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum PrinterReadiness {
+    /// The directory backend: always ready (PDFs are saved).
+    Directory(PathBuf),
+    Ready(PrinterStatus),
+    Problem(PrinterStatus, PrinterProblem),
+    /// CUPS cannot be asked, or the queue does not exist.
+    Unavailable(String),
+}
+
+impl PrinterReadiness {
+    pub fn can_print(&self) -> bool {
+        matches!(self, PrinterReadiness::Directory(_) | PrinterReadiness::Ready(_))
+    }
+}
+
+/// Reads the printer's own state (slow: an IPP round trip; run it off the UI thread).
+pub fn readiness(dest: &Destination) -> PrinterReadiness {
+    match dest {
+        Destination::Directory(d) => PrinterReadiness::Directory(d.clone()),
+        Destination::Cups { server, queue } => {
+            let status = cups::Cups::new(server, JOB_USER).and_then(|c| {
+                let name = c.resolve(queue.as_deref())?;
+                c.printer(&name)
+            });
+            match status {
+                Ok(s) => match s.problem() {
+                    Some(p) => PrinterReadiness::Problem(s, p),
+                    None => PrinterReadiness::Ready(s),
+                },
+                Err(e) => PrinterReadiness::Unavailable(e.to_string()),
+            }
+        }
+    }
+}
+
+/// Sends a rendered PDF to its destination; on CUPS, follows the job until it is printed
+/// (or cancels it when it cannot finish).
+pub fn deliver(dest: &Destination, what: &Printable, doc: &Rendered, limits: FollowLimits) -> Result<Delivered, PrintError> {
+    match dest {
+        Destination::Directory(dir) => {
+            if matches!(what, Printable::Form(FormKind::Filled(_))) {
+                return Err(PrintError::PersonalDataToDisk);
+            }
+            save_to_dir(dir, what, &doc.pdf).map(Delivered::Saved)
+        }
+        Destination::Cups { server, queue } => {
+            let c = cups::Cups::new(server, JOB_USER)?;
+            let printer = c.resolve(queue.as_deref())?;
+            let job = c.submit(&printer, &job_title(what), doc.pdf.clone())?;
+            tracing::info!(printer = %printer, job, pages = doc.pages, "print job submitted");
+            let done = c.follow(&printer, job, limits, |_| {})?;
+            Ok(Delivered::Printed { printer: done.printer, job: done.job })
+        }
+    }
+}
+
+/// The job's title in the queue: what it is, never who asked for it.
+pub fn job_title(what: &Printable) -> String {
+    format!("gongkai-{}", file_stem(what))
 }
 
 /// A short name for the file: what it is and when.
@@ -54,7 +164,7 @@ fn file_stem(p: &Printable) -> String {
 }
 
 /// Renders a printable from the store's content.
-pub fn render(store: &Store, what: &Printable) -> Result<Vec<u8>, PrintError> {
+pub fn render(store: &Store, what: &Printable) -> Result<Rendered, PrintError> {
     let site = store.site()?.ok_or(PrintError::NoContent)?;
     let now = chrono::Local::now().format("%Y-%m-%d %H:%M").to_string();
     Ok(match what {

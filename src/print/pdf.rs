@@ -56,6 +56,13 @@ fn font() -> Result<&'static Font, PdfError> {
 const BLACK: Color = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
 const MM_PER_PT: f32 = 25.4 / 72.0;
 
+/// A finished PDF and its page count (what the visitor is asked to confirm).
+#[derive(Debug, Clone)]
+pub struct Rendered {
+    pub pdf: Vec<u8>,
+    pub pages: usize,
+}
+
 /// Text style: size in points, and grey or black.
 #[derive(Debug, Clone, Copy)]
 pub struct Style {
@@ -264,8 +271,8 @@ impl Pages {
         self.y - start
     }
 
-    /// Adds "footer_left · 第 n / m 页" to every page and returns the PDF bytes.
-    pub fn finish(mut self, footer_left: &str) -> Result<Vec<u8>, PdfError> {
+    /// Adds "footer_left · 第 n / m 页" to every page and returns the PDF.
+    pub fn finish(mut self, footer_left: &str) -> Result<Rendered, PdfError> {
         let m = self.pages.len();
         for n in 0..m {
             let y = self.height() - self.margin + 2.0;
@@ -281,8 +288,9 @@ impl Pages {
             return Err(PdfError::MissingGlyphs(self.missing.into_iter().collect()));
         }
         let (w, h) = self.paper.size();
+        let count = self.pages.len();
         let pages = self.pages.into_iter().map(|ops| PdfPage::new(Mm(w), Mm(h), ops)).collect();
         let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
-        Ok(self.doc.with_pages(pages).save(&options, &mut Vec::new()))
+        Ok(Rendered { pdf: self.doc.with_pages(pages).save(&options, &mut Vec::new()), pages: count })
     }
 }

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::pdf::{BODY, HEADING, Pages, Paper, PdfError, SMALL, TITLE};
+use super::pdf::{Rendered, BODY, HEADING, Pages, Paper, PdfError, SMALL, TITLE};
 use crate::content::Site;
 use crate::qr::QrMatrix;
 
@@ -152,7 +152,7 @@ pub enum FormKind {
 }
 
 /// Lays out the 申请表 for `site`'s receiving office.
-pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Vec<u8>, PdfError> {
+pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered, PdfError> {
     let empty = RequestForm::default();
     let sample = RequestForm::sample();
     let (f, banner) = match kind {
