@@ -20,8 +20,9 @@ pub enum Applicant {
 pub const MEDIA: [&str; 4] = ["纸质", "电子邮件", "光盘", "磁盘"];
 pub const RECEIVE: [&str; 5] = ["自行领取/当场阅读、抄录", "邮寄", "快递", "电子邮件", "传真"];
 
-/// Everything a request form holds. Lives in memory only: never written to disk or logs.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
+/// Everything a request form holds. Lives in memory only: never written to disk or logs (its
+/// `Debug` shows no personal data, so a stray `?form` in a log line cannot leak it).
+#[derive(Clone, Default, PartialEq, Eq)]
 pub struct RequestForm {
     pub applicant: Applicant,
     // citizen
@@ -56,11 +57,33 @@ pub struct RequestForm {
     pub on_behalf: bool,
 }
 
-/// A problem with one field, in plain words for the visitor.
+impl std::fmt::Debug for RequestForm {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("RequestForm")
+            .field("applicant", &self.applicant)
+            .field("on_behalf", &self.on_behalf)
+            .finish_non_exhaustive()
+    }
+}
+
+/// A problem with one field, in plain words for the visitor (`message`, Chinese) and as a
+/// translation key for the touch screen (`key`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct FieldProblem {
     pub field: &'static str,
+    pub key: &'static str,
     pub message: &'static str,
+}
+
+/// An e-mail address: something@domain.tld, no spaces.
+pub fn email_ok(s: &str) -> bool {
+    let s = s.trim();
+    match s.split_once('@') {
+        Some((user, domain)) => {
+            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace) && !domain.contains('@')
+        }
+        None => false,
+    }
 }
 
 /// GB 11643-1999: 17 digits and a check character (0–9 or X).
@@ -89,33 +112,39 @@ impl RequestForm {
     /// What must be fixed before printing (empty: ready).
     pub fn problems(&self) -> Vec<FieldProblem> {
         let mut p = Vec::new();
-        let mut need = |ok: bool, field: &'static str, message: &'static str| {
+        let mut need = |ok: bool, field: &'static str, key: &'static str, message: &'static str| {
             if !ok {
-                p.push(FieldProblem { field, message });
+                p.push(FieldProblem { field, key, message });
             }
         };
+        let filled = |s: &str| !s.trim().is_empty();
         match self.applicant {
             Applicant::Citizen => {
-                need(!self.name.trim().is_empty(), "name", "请填写姓名");
-                need(!self.id_number.trim().is_empty(), "id_number", "请填写证件号码");
+                need(filled(&self.name), "name", "req-need-name", "请填写姓名");
+                need(filled(&self.id_number), "id_number", "req-need-id", "请填写证件号码");
                 if self.id_kind.is_empty() || self.id_kind == "居民身份证" {
-                    need(self.id_number.trim().is_empty() || id_number_ok(&self.id_number), "id_number", "身份证号码不正确，请核对最后一位");
+                    need(!filled(&self.id_number) || id_number_ok(&self.id_number), "id_number", "req-bad-id", "身份证号码不正确，请核对最后一位");
                 }
-                need(!self.phone.trim().is_empty() || !self.address.trim().is_empty() || !self.email.trim().is_empty(), "phone", "请至少留一种联系方式");
-                need(self.phone.is_empty() || phone_ok(&self.phone), "phone", "电话号码不正确");
-                need(self.postcode.is_empty() || postcode_ok(&self.postcode), "postcode", "邮政编码应为6位数字");
+                need(filled(&self.phone) || filled(&self.address) || filled(&self.email), "phone", "req-need-contact", "请至少留一种联系方式");
+                need(self.phone.is_empty() || phone_ok(&self.phone), "phone", "req-bad-phone", "电话号码不正确");
+                need(self.postcode.is_empty() || postcode_ok(&self.postcode), "postcode", "req-bad-postcode", "邮政编码应为6位数字");
+                need(self.email.is_empty() || email_ok(&self.email), "email", "req-bad-email", "电子邮箱不正确");
+                need(self.fax.is_empty() || phone_ok(&self.fax), "fax", "req-bad-fax", "传真号码不正确");
             }
             Applicant::Organisation => {
-                need(!self.org_name.trim().is_empty(), "org_name", "请填写单位名称");
-                need(self.credit_code.trim().chars().count() == 18, "credit_code", "统一社会信用代码应为18位");
-                need(!self.contact_name.trim().is_empty(), "contact_name", "请填写联系人姓名");
-                need(phone_ok(&self.contact_phone), "contact_phone", "联系人电话不正确");
+                need(filled(&self.org_name), "org_name", "req-need-org", "请填写单位名称");
+                need(self.credit_code.trim().chars().count() == 18, "credit_code", "req-bad-credit-code", "统一社会信用代码应为18位");
+                need(filled(&self.legal_rep), "legal_rep", "req-need-legal-rep", "请填写法定代表人");
+                need(filled(&self.contact_name), "contact_name", "req-need-contact-name", "请填写联系人姓名");
+                need(phone_ok(&self.contact_phone), "contact_phone", "req-bad-contact-phone", "联系人电话不正确");
+                need(self.contact_email.is_empty() || email_ok(&self.contact_email), "contact_email", "req-bad-email", "电子邮箱不正确");
+                need(self.org_fax.is_empty() || phone_ok(&self.org_fax), "org_fax", "req-bad-fax", "传真号码不正确");
             }
         }
-        need(!self.title_or_no.trim().is_empty(), "title_or_no", "请填写所需信息的名称或文号");
-        need(!self.description.trim().is_empty(), "description", "请描述所需信息的内容特征");
-        need(!self.media.is_empty(), "media", "请选择获取信息的载体形式");
-        need(!self.receive.is_empty(), "receive", "请选择获取信息的方式");
+        need(filled(&self.title_or_no), "title_or_no", "req-need-title", "请填写所需信息的名称或文号");
+        need(filled(&self.description), "description", "req-need-description", "请描述所需信息的内容特征");
+        need(!self.media.is_empty(), "media", "req-need-media", "请选择获取信息的载体形式");
+        need(!self.receive.is_empty(), "receive", "req-need-receive", "请选择获取信息的方式");
         p
     }
 
@@ -315,6 +344,14 @@ mod tests {
         assert!(!id_number_ok("1101051949123100"), "too short");
         assert!(phone_ok("13800000000") && phone_ok("0000-81236600") && !phone_ok("12345"));
         assert!(postcode_ok("100000") && !postcode_ok("10000a"));
+        assert!(email_ok("a.b@example.com") && !email_ok("a@b") && !email_ok("@example.com") && !email_ok("a b@example.com"));
+    }
+
+    #[test]
+    fn debug_output_holds_no_personal_data() {
+        let shown = format!("{:?}", RequestForm::sample());
+        assert!(!shown.contains("吉") && !shown.contains("11010519491231002X") && !shown.contains("13800000000"), "{shown}");
+        assert!(shown.contains("Citizen"));
     }
 
     #[test]
@@ -326,5 +363,10 @@ mod tests {
         let mut bad = RequestForm::sample();
         bad.id_number = "110105194912310021".into();
         assert_eq!(bad.problems()[0].message, "身份证号码不正确，请核对最后一位");
+        assert_eq!(bad.problems()[0].key, "req-bad-id");
+        let mut org = RequestForm { applicant: Applicant::Organisation, ..RequestForm::sample() };
+        org.credit_code = "91110000MA0000000X".into();
+        let fields: Vec<_> = org.problems().iter().map(|p| p.field).collect();
+        assert_eq!(fields, ["org_name", "legal_rep", "contact_name", "contact_phone"]);
     }
 }

@@ -12,9 +12,10 @@ use iced::{Alignment, Length, Size, Subscription, Task, Theme};
 
 use super::Element;
 use super::background_sync::{self, BackgroundSync, SyncDone};
+use super::printing::{self, PrintFlow};
 use super::i18n::{content, t, ta};
 use super::screens::attendant::{self, PinGuard, Request};
-use super::screens::{self, Ctx, Env, Event, Route, Screen, about, boards, catalogue, faq, feedback, guides, home, reader, search};
+use super::screens::{self, Ctx, Env, Event, Route, Screen, about, boards, catalogue, faq, feedback, guides, home, reader, request, search};
 use super::theme::{self, Look};
 use crate::config::{Config, Language, Orientation};
 use crate::ime::Lexicon;
@@ -27,6 +28,8 @@ pub const LONG_PRESS: Duration = Duration::from_millis(1500);
 /// Height of the status bar and of the navigation bar (large text).
 const BAR_LARGE: f32 = 96.0;
 const BAR_NORMAL: f32 = 76.0;
+/// How often the printer's own state is read for the status bar.
+const PRINTER_CHECK: Duration = Duration::from_secs(60);
 
 /// Things read once from the store for search and the keyboard (reloaded after a sync).
 #[derive(Clone)]
@@ -90,6 +93,9 @@ pub struct Kiosk {
     pub clock: String,
     /// A visitor has touched the screen since the last reset (counts one session).
     pub session_open: bool,
+    /// The print dialog, the visitor's page count and the printer's state.
+    pub printing: PrintFlow,
+    printer_checked: Instant,
     /// A screen's view panicked: go Home at the next tick.
     view_failed: std::cell::Cell<bool>,
 }
@@ -110,6 +116,8 @@ pub enum Message {
     Boards(boards::Message),
     Feedback(feedback::Message),
     About(about::Message),
+    Request(request::Message),
+    Printing(printing::Message),
     Pin(attendant::PinMessage),
     Panel(attendant::PanelMessage),
     PinChecked(bool),
@@ -145,7 +153,12 @@ impl Message {
                 | Message::SyncedNow(_)
                 | Message::Tick(_)
                 | Message::Resized(_)
-        ) && !matches!(self, Message::Search(search::Message::Instant(..) | search::Message::Full(..)))
+        ) && !matches!(
+            self,
+            Message::Search(search::Message::Instant(..) | search::Message::Full(..))
+                | Message::Request(request::Message::Found(..) | request::Message::Picked(..))
+                | Message::Printing(printing::Message::Rendered(..) | printing::Message::Delivered(..) | printing::Message::Readiness(..))
+        )
     }
 }
 
@@ -160,6 +173,7 @@ impl Kiosk {
         let dir = data_dir.clone();
         let shared = Task::perform(async move { load_shared(&dir) }, Message::SharedLoaded);
         let sync = BackgroundSync::first(&config, data_dir.clone(), Message::Synced);
+        let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
         let look = Look { large: config.ui.large_text_default, contrast: config.ui.high_contrast_default };
         let lang = config.ui.default_language;
         let size = super::window_size(config.ui.orientation);
@@ -184,9 +198,11 @@ impl Kiosk {
             notice: None,
             clock: chrono::Local::now().format("%H:%M").to_string(),
             session_open: false,
+            printing: PrintFlow::default(),
+            printer_checked: Instant::now(),
             view_failed: std::cell::Cell::new(false),
         };
-        (kiosk, Task::batch([load, shared, sync]))
+        (kiosk, Task::batch([load, shared, sync, printer]))
     }
 
     pub fn zone_name(&self) -> String {
@@ -399,6 +415,30 @@ impl Kiosk {
                     return Task::batch([task.map(Message::About), self.on_event(event)]);
                 }
             }
+            Message::Request(m) => {
+                let env = env(&self.data_dir, &self.shared);
+                if let Some(Screen::Request(s)) = &mut self.screen {
+                    let (task, event) = s.update(m, &env);
+                    return Task::batch([task.map(Message::Request), self.on_event(event)]);
+                }
+            }
+            Message::Printing(m) => {
+                let delivered = matches!(m, printing::Message::Delivered(_));
+                let (task, outcome) = self.printing.update(m, &self.config.printer, &self.data_dir);
+                let mut tasks = vec![task.map(Message::Printing)];
+                if let Some(printing::Outcome::Printed { filled_form, .. }) = outcome {
+                    // a filled form is wiped from the wizard as soon as it is printed
+                    if filled_form && let Some(Screen::Request(w)) = &mut self.screen {
+                        w.printed();
+                    }
+                    tasks.push(self.count(UsageEvent::Print));
+                }
+                // after a print (done or failed) the status bar shows the printer as it is now
+                if delivered {
+                    tasks.push(PrintFlow::check_printer(&self.config.printer, &self.data_dir).map(Message::Printing));
+                }
+                return Task::batch(tasks);
+            }
             Message::Pin(m) => {
                 if let Some(Screen::AttendantPin(s)) = &mut self.screen {
                     let (task, event) = s.update(m);
@@ -407,6 +447,7 @@ impl Kiosk {
             }
             Message::Panel(m) => {
                 if let Some(Screen::Attendant(s)) = &mut self.screen {
+                    s.print_failure = self.printing.last_failure.clone();
                     let (task, event) = s.update(m, self.data_dir.clone(), &self.config);
                     return Task::batch([task.map(Message::Panel), self.on_event(event)]);
                 }
@@ -417,7 +458,7 @@ impl Kiosk {
                 let opened = self.guard.attempt(ok, a.max_attempts, Duration::from_secs(u64::from(a.lockout_seconds)), now);
                 if opened {
                     tracing::info!("attendant mode opened");
-                    self.screen = Some(Screen::Attendant(attendant::Panel::default()));
+                    self.screen = Some(Screen::Attendant(attendant::Panel { print_failure: self.printing.last_failure.clone(), ..attendant::Panel::default() }));
                     return attendant::Panel::refresh(self.data_dir.clone(), self.config.clone()).map(Message::Panel);
                 }
                 let notice = match self.guard.locked(now) {
@@ -535,10 +576,11 @@ impl Kiosk {
                 self.stop_speech();
                 Task::none()
             }
-            Some(Event::Print(req)) => {
-                tracing::info!(?req, "print requested; printing is not set up in this build");
-                self.notice = Some("notice-print-unavailable".into());
-                Task::none()
+            Some(Event::Print(what)) => {
+                if self.printing.stage.is_some() {
+                    return Task::none();
+                }
+                self.printing.start(what, self.data_dir.clone()).map(Message::Printing)
             }
             Some(Event::Attendant(req)) => match req {
                 Request::CheckPin(pin) => {
@@ -570,6 +612,8 @@ impl Kiosk {
                     iced::exit()
                 }
                 Request::Close => self.go_home(),
+                Request::FillOnBehalf => self.open(Route::Request { on_behalf: true }),
+                Request::TestPrint => self.printing.start(crate::print::Printable::Form(crate::print::FormKind::Blank), self.data_dir.clone()).map(Message::Printing),
             },
         }
     }
@@ -609,6 +653,7 @@ impl Kiosk {
         self.lang = self.config.ui.default_language;
         self.zone_pressed = None;
         self.session_open = false;
+        self.printing.reset_for_next_visitor();
         self.go_home()
     }
 
@@ -617,6 +662,8 @@ impl Kiosk {
         !matches!(self.screen, None | Some(Screen::Home(_)))
             || !self.history.is_empty()
             || self.notice.is_some()
+            || self.printing.stage.is_some()
+            || self.printing.pages_used > 0
             || self.speaker.is_some()
             || self.lang != self.config.ui.default_language
             || self.look != Look { large: self.config.ui.large_text_default, contrast: self.config.ui.high_contrast_default }
@@ -630,9 +677,14 @@ impl Kiosk {
             self.speaker = None;
             self.set_reader_speaking(false);
         }
+        let mut printer = Task::none();
+        if now.saturating_duration_since(self.printer_checked) >= PRINTER_CHECK {
+            self.printer_checked = now;
+            printer = PrintFlow::check_printer(&self.config.printer, &self.data_dir).map(Message::Printing);
+        }
         if self.view_failed.replace(false) {
             tracing::error!("a screen could not be drawn; back to Home");
-            return self.go_home();
+            return Task::batch([printer, self.go_home()]);
         }
         let idle = now.saturating_duration_since(self.last_touch);
         let timeout = Duration::from_secs(u64::from(self.config.ui.idle_timeout_seconds));
@@ -641,7 +693,7 @@ impl Kiosk {
             if idle >= timeout + countdown {
                 self.idle = IdleState::Active;
                 self.last_touch = now;
-                return self.reset_for_next_visitor();
+                return Task::batch([printer, self.reset_for_next_visitor()]);
             }
             if idle >= timeout {
                 self.idle = IdleState::Countdown((timeout + countdown - idle).as_secs().max(1));
@@ -649,7 +701,7 @@ impl Kiosk {
         } else if idle >= timeout * 2 {
             self.idle = IdleState::Attract;
         }
-        Task::none()
+        printer
     }
 
     pub fn view(&self) -> Element<'_, Message> {
@@ -690,6 +742,9 @@ impl Kiosk {
                 .into(),
             )),
             IdleState::Attract => Some(self.attract()),
+            IdleState::Active if self.printing.stage.is_some() => {
+                self.printing.view(ctx, self.config.printer.page_limit).map(|d| self.dialog(column![d.map(Message::Printing)].align_x(Alignment::Center).into()))
+            }
             IdleState::Active => self.notice.as_ref().map(|key| {
                 self.dialog(
                     column![
@@ -756,6 +811,7 @@ impl Kiosk {
             Screen::About(s) => s.view(ctx).map(Message::About),
             Screen::AttendantPin(s) => s.view(ctx).map(Message::Pin),
             Screen::Attendant(s) => s.view(ctx).map(Message::Panel),
+            Screen::Request(s) => s.view(ctx).map(Message::Request),
         }
     }
 
@@ -781,7 +837,7 @@ impl Kiosk {
             }
             None => t(l, "status-no-content"),
         };
-        let printer = t(l, "status-printer-off");
+        let printer = t(l, self.printing.status_key());
         let sample = self.home.as_ref().and_then(|h| h.site.as_ref()).is_some_and(|s| s.sample);
         let mut name = row![text(content(l, &self.zone_name())).size(look.heading())].spacing(14).align_y(Alignment::Center);
         if sample {

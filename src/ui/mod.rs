@@ -3,6 +3,7 @@
 
 mod app;
 mod background_sync;
+mod printing;
 pub mod i18n;
 mod screens;
 pub mod theme;

@@ -124,6 +124,17 @@ pub fn badge(p: Palette) -> impl Fn(&Theme) -> container::Style {
     }
 }
 
+/// One step of a multi-step task (the request wizard's progress): the current one filled with
+/// the accent colour.
+pub fn step(p: Palette, current: bool) -> impl Fn(&Theme) -> container::Style {
+    move |_| container::Style {
+        background: Some(Background::Color(if current { p.accent } else { p.card })),
+        text_color: Some(if current { p.accent_ink } else { p.ink }),
+        border: Border { color: p.border, width: 1.0, radius: 6.0.into() },
+        ..Default::default()
+    }
+}
+
 /// The dimmed layer behind a dialog.
 pub fn scrim(_: Palette) -> impl Fn(&Theme) -> container::Style {
     move |_| container::Style { background: Some(Background::Color(Color { a: 0.6, ..Color::BLACK })), ..Default::default() }

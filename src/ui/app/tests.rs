@@ -68,10 +68,13 @@ fn settings() -> iced::Settings {
 }
 
 /// Clicks the button labelled `label` on the kiosk's current view and applies what it sends.
+#[track_caller]
 fn tap(k: &mut Kiosk, label: &str) {
     let messages: Vec<Message> = {
         let mut sim = Simulator::with_size(settings(), k.size, k.view());
-        sim.click(label).unwrap_or_else(|e| panic!("no `{label}` on screen: {e:?}"));
+        if let Err(e) = sim.click(label) {
+            panic!("no `{label}` on screen: {e:?}");
+        }
         sim.into_messages().collect()
     };
     assert!(!messages.is_empty(), "tapping `{label}` did nothing");
@@ -348,9 +351,227 @@ fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
     assert!(k.speaker.is_none(), "leaving the reader stops the voice");
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "打印");
-    assert_eq!(k.notice.as_deref(), Some("notice-print-unavailable"));
+    assert_eq!(k.printing.stage, Some(printing::Stage::Confirm { pages: 1 }));
+    tap(&mut k, "不打印了");
+    assert_eq!(k.printing.stage, None);
+    assert!(!dir.path().join("printed").exists(), "nothing printed without the visitor's yes");
+}
+
+/// The PDFs the directory backend saved.
+fn saved(dir: &Path) -> Vec<std::path::PathBuf> {
+    std::fs::read_dir(dir.join("printed")).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
+}
+
+#[test]
+fn printing_asks_with_the_page_count_and_keeps_to_the_visitors_page_limit() {
+    let dir = demo_store();
+    let mut config = Config::default();
+    config.printer.page_limit = 1;
+    let mut k = start(config, dir.path());
+    assert_eq!(k.printing.status_key(), "status-printer-file", "the directory backend is read at start");
+    assert!(texts(&k).iter().any(|s| s.contains("打印：存为文件")), "the status bar says where prints go");
+
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    tap(&mut k, "打印");
+    assert!(texts(&k).iter().any(|s| s == "共 1 页，现在打印吗？"), "{:?}", texts(&k));
+    tap(&mut k, "开始打印");
+    assert_eq!(k.printing.stage, Some(printing::Stage::Done { pages: 1, saved: true }));
+    assert!(texts(&k).iter().any(|s| s.starts_with("已保存为 PDF 文件")));
+    assert_eq!(saved(dir.path()).len(), 1);
+    assert!(!k.printing.holds_document());
     tap(&mut k, "知道了");
-    assert!(k.notice.is_none());
+
+    // the page limit (1) is used up: the next print is refused, with the numbers
+    tap(&mut k, "打印");
+    assert_eq!(k.printing.stage, Some(printing::Stage::OverLimit { pages: 1, left: 0 }));
+    assert!(texts(&k).iter().any(|s| s == "这份材料有 1 页，您本次还可打印 0 页。"), "{:?}", texts(&k));
+    tap(&mut k, "知道了");
+    assert_eq!(saved(dir.path()).len(), 1);
+
+    // the next visitor has the whole limit again
+    pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
+    assert_eq!(k.printing.pages_used, 0);
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    tap(&mut k, "打印");
+    assert_eq!(k.printing.stage, Some(printing::Stage::Confirm { pages: 1 }));
+}
+
+/// Types pinyin on the wizard's keyboard and taps the first candidate; returns what it gave.
+fn type_pinyin(k: &mut Kiosk, pinyin: &str) -> String {
+    for c in pinyin.chars() {
+        pump(k, [Message::Request(request::Message::Key(keyboard::Message::Letter(c)))]);
+    }
+    let Some(Screen::Request(w)) = &k.screen else { panic!("the wizard is open") };
+    let first = w.keyboard.candidates.first().unwrap_or_else(|| panic!("candidates for {pinyin}")).text.clone();
+    pump(k, [Message::Request(request::Message::Key(keyboard::Message::Pick(0)))]);
+    first
+}
+
+/// Types letters and digits as they are (123 / ABC layouts).
+fn type_keys(k: &mut Kiosk, keys: &str) {
+    for c in keys.chars() {
+        pump(k, [Message::Request(request::Message::Key(keyboard::Message::Letter(c)))]);
+    }
+}
+
+fn question(k: &Kiosk) -> request::Question {
+    let Some(Screen::Request(w)) = &k.screen else { panic!("the wizard is open") };
+    w.question()
+}
+
+/// Every file under `dir` that holds `needle` (bytes).
+fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
+    let mut found = Vec::new();
+    let mut todo = vec![dir.to_path_buf()];
+    while let Some(p) = todo.pop() {
+        if p.is_dir() {
+            todo.extend(std::fs::read_dir(&p).unwrap().map(|e| e.unwrap().path()));
+        } else if std::fs::read(&p).unwrap().windows(needle.len()).any(|w| w == needle.as_bytes()) {
+            found.push(p);
+        }
+    }
+    found
+}
+
+/// Fills in the whole wizard as a citizen, by tapping; returns (name, id number, phone).
+fn fill_in_request(k: &mut Kiosk) -> (String, &'static str, &'static str) {
+    use request::Question as Q;
+    tap(k, "公民");
+    assert_eq!(question(k), Q::Name);
+    tap(k, "下一步");
+    assert!(texts(k).iter().any(|s| s == "请填写姓名。"), "a required answer is asked for: {:?}", texts(k));
+    let name = ["zhao", "xiu", "ying"].iter().map(|p| type_pinyin(k, p)).collect::<String>();
+    assert_eq!(name.chars().count(), 3);
+    tap(k, "下一步");
+    assert_eq!(question(k), Q::IdKind);
+    tap(k, "下一步");
+    // a wrong check digit is caught, in plain words
+    type_keys(k, "110105194912310021");
+    tap(k, "下一步");
+    assert_eq!(question(k), Q::IdNumber);
+    assert!(texts(k).iter().any(|s| s.starts_with("身份证号码不对")), "{:?}", texts(k));
+    tap(k, "清空");
+    let id = "11010519491231002X";
+    type_keys(k, "11010519491231002x");
+    tap(k, "下一步");
+    assert_eq!(question(k), Q::Phone);
+    type_keys(k, "1391234");
+    tap(k, "下一步（可不填）");
+    assert!(texts(k).iter().any(|s| s.starts_with("电话号码不对")));
+    let phone = "13912345678";
+    type_keys(k, "5678");
+    for _ in 0..6 {
+        // address, postcode, e-mail, employer, fax: optional, skipped
+        tap(k, "下一步（可不填）");
+    }
+    assert_eq!(question(k), Q::TitleOrNo);
+    // "find it in the catalogue": pinyin initials find the title; tapping it fills title and 文号
+    tap(k, "从公开目录中查找文件");
+    type_keys(k, "lnzc");
+    tap(k, "望川区社区老年助餐服务实施办法（望民发〔2024〕7号）");
+    let Some(Screen::Request(w)) = &k.screen else { panic!() };
+    assert_eq!(w.form.title_or_no, "望川区社区老年助餐服务实施办法（望民发〔2024〕7号）");
+    assert_eq!(w.form.index_no, "11459901WC00000032/2024-00015");
+    tap(k, "下一步");
+    assert_eq!(question(k), Q::Description);
+    type_pinyin(k, "butie");
+    tap(k, "下一步");
+    tap(k, "下一步（可不填）");
+    assert_eq!(question(k), Q::Media);
+    tap(k, "下一步");
+    assert!(texts(k).iter().any(|s| s == "请至少选择一种形式。"));
+    tap(k, "☐ 纸质");
+    tap(k, "下一步");
+    tap(k, "☐ 邮寄");
+    tap(k, "下一步");
+    assert_eq!(question(k), Q::Review);
+    assert!(texts(k).iter().any(|s| s == &name) && texts(k).iter().any(|s| s == id), "the review shows the answers");
+    (name, id, phone)
+}
+
+#[test]
+fn a_filled_request_is_not_saved_where_no_printer_is_attached() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::DisclosureGuide)]);
+    tap(&mut k, "在屏幕上填写申请表");
+    let (name, id, phone) = fill_in_request(&mut k);
+    tap(&mut k, "打印申请表");
+    tap(&mut k, "开始打印");
+    assert_eq!(k.printing.stage, Some(printing::Stage::Failed { key: "print-failed-no-printer" }));
+    assert!(saved(dir.path()).is_empty(), "the directory backend keeps no filled form");
+    for needle in [name.as_str(), id, phone] {
+        assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
+    }
+    // the attendant sees why
+    assert!(k.printing.last_failure.as_deref().is_some_and(|f| f.contains("personal data")));
+    tap(&mut k, "知道了");
+    // idle reset: the wizard and everything typed are gone
+    pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
+    assert!(matches!(k.screen, Some(Screen::Home(_))) && k.history.is_empty());
+    assert!(!k.printing.holds_document());
+}
+
+#[test]
+fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped() {
+    let queue = format!("gk-ui-test-{}", std::process::id());
+    let made = std::process::Command::new("lpadmin")
+        .args(["-p", &queue, "-E", "-v", "cups-pdf:/", "-P", "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"])
+        .output()
+        .expect("lpadmin: run the README's test command (scripts/test), which installs CUPS and cups-pdf and starts cupsd");
+    assert!(made.status.success(), "lpadmin: {}", String::from_utf8_lossy(&made.stderr));
+    struct Drop_(String);
+    impl Drop for Drop_ {
+        fn drop(&mut self) {
+            let _ = std::process::Command::new("lpadmin").args(["-x", &self.0]).status();
+        }
+    }
+    let _cleanup = Drop_(queue.clone());
+
+    let dir = demo_store();
+    let mut config = shipped_config();
+    config.printer.backend = crate::config::PrinterBackend::Cups;
+    config.printer.name = Some(queue.clone());
+    let mut k = start(config, dir.path());
+    assert_eq!(k.printing.status_key(), "status-printer-ready", "{:?}", k.printing.readiness);
+
+    // the attendant opens 代为填写 from the panel
+    pump(&mut k, [Message::ZonePressed]);
+    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
+    pump(&mut k, [Message::ZoneReleased]);
+    for d in "2468".chars() {
+        pump(&mut k, [Message::Pin(attendant::PinMessage::Digit(d))]);
+    }
+    pump(&mut k, [Message::Pin(attendant::PinMessage::Enter)]);
+    assert!(matches!(k.screen, Some(Screen::Attendant(_))));
+    tap(&mut k, "代为填写申请");
+    assert!(texts(&k).iter().any(|s| s.starts_with("代为填写")));
+    let (name, id, phone) = fill_in_request(&mut k);
+    tap(&mut k, "打印申请表");
+    let Some(printing::Stage::Confirm { pages }) = k.printing.stage.clone() else { panic!("asks first: {:?}", k.printing.stage) };
+    tap(&mut k, "开始打印");
+    assert_eq!(k.printing.stage, Some(printing::Stage::Done { pages, saved: false }), "{:?}", k.printing.last_failure);
+    // printed: the wizard forgot everything, the print flow holds nothing
+    let Some(Screen::Request(w)) = &k.screen else { panic!() };
+    assert!(w.printed && w.form.name.is_empty() && w.form.id_number.is_empty() && w.form.on_behalf);
+    assert!(!k.printing.holds_document());
+    assert!(texts(&k).iter().any(|s| s == "打印完成，请在打印机出纸口取走。"));
+    // nothing typed reached the kiosk's disk (store, logs); the job's title names no one
+    for needle in [name.as_str(), id, phone] {
+        assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
+    }
+    let jobs = std::process::Command::new("lpstat").args(["-W", "completed", "-o", &queue]).output().unwrap();
+    let jobs = String::from_utf8_lossy(&jobs.stdout);
+    assert_eq!(jobs.lines().count(), 1, "{jobs}");
+    // cups-pdf's copy is the "paper": it has the personal data, so the test removes it
+    let job = jobs.split_whitespace().next().unwrap().rsplit('-').next().unwrap().to_string();
+    let out = std::fs::read_dir("/var/spool/cups-pdf/ANONYMOUS")
+        .unwrap()
+        .map(|e| e.unwrap().path())
+        .find(|p| p.to_string_lossy().ends_with(&format!("job_{job}.pdf")))
+        .expect("cups-pdf wrote the printed form");
+    assert!(out.file_name().unwrap().to_string_lossy().starts_with("gongkai-request-form"));
+    std::fs::remove_file(out).unwrap();
 }
 
 #[test]

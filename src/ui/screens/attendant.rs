@@ -5,11 +5,11 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use iced::widget::{Column, Row, button, column, container, row, text};
+use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event};
-use crate::config::{Config, PrinterBackend};
+use crate::config::Config;
 use crate::store::{SnapshotInfo, Store, SyncRecord, UsageEvent};
 use crate::ui::Element;
 use crate::ui::i18n::t;
@@ -23,6 +23,10 @@ pub enum Request {
     SyncNow,
     ExitToDesktop,
     Close,
+    /// 代为填写: the attendant fills in a request for a visitor who applies orally.
+    FillOnBehalf,
+    /// Print a one-page test (the blank request form) to check the printer.
+    TestPrint,
 }
 
 /// Wrong PINs in a row and the lock they lead to; kept by the app, not the screen, so leaving
@@ -141,13 +145,8 @@ pub struct PanelData {
 pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, String> {
     let store = Store::open(dir).map_err(|e| e.to_string())?;
     let status = crate::sync::status(&store).map_err(|e| e.to_string())?;
-    let printer = match config.printer.backend {
-        PrinterBackend::Cups => format!("CUPS: {}", config.printer.name.as_deref().unwrap_or("default")),
-        PrinterBackend::Directory => format!(
-            "PDF → {}",
-            config.printer.directory.clone().unwrap_or_else(|| dir.join("printed")).display()
-        ),
-    };
+    // the printer's own state, read over IPP (this runs in a task)
+    let printer = crate::ui::printing::readiness_detail(&crate::print::readiness(&crate::print::Destination::from_config(&config.printer, dir)));
     Ok(PanelData {
         snapshot: store.snapshot().map_err(|e| e.to_string())?,
         last: status.last,
@@ -165,6 +164,8 @@ pub struct Panel {
     pub syncing: bool,
     /// Live progress or the last outcome of "sync now".
     pub sync_note: Option<String>,
+    /// The detail of the last failed print (kept by the app).
+    pub print_failure: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -174,6 +175,8 @@ pub enum PanelMessage {
     Loaded(Result<PanelData, String>),
     Exit,
     Close,
+    FillOnBehalf,
+    TestPrint,
 }
 
 impl Panel {
@@ -189,6 +192,8 @@ impl Panel {
             PanelMessage::Loaded(Err(e)) => self.sync_note = Some(e),
             PanelMessage::Exit => return (Task::none(), Some(Event::Attendant(Request::ExitToDesktop))),
             PanelMessage::Close => return (Task::none(), Some(Event::Attendant(Request::Close))),
+            PanelMessage::FillOnBehalf => return (Task::none(), Some(Event::Attendant(Request::FillOnBehalf))),
+            PanelMessage::TestPrint => return (Task::none(), Some(Event::Attendant(Request::TestPrint))),
         }
         (Task::none(), None)
     }
@@ -222,7 +227,17 @@ impl Panel {
         for (e, n) in &d.usage {
             usage = usage.push(line(&format!("usage-{}", e.key()), n.to_string()));
         }
-        let printer = column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
+        let mut printer = column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
+        if let Some(f) = &self.print_failure {
+            printer = printer.push(widgets::muted(ctx, format!("{} {f}", t(l, "attendant-print-failure"))));
+        }
+        printer = printer.push(
+            Row::new()
+                .spacing(look.gap())
+                .push(widgets::action(ctx, t(l, "attendant-test-print"), Some(PanelMessage::TestPrint), false))
+                .push(widgets::action(ctx, t(l, "attendant-fill-on-behalf"), Some(PanelMessage::FillOnBehalf), true))
+                .wrap(),
+        );
         let actions = Row::new()
             .spacing(look.gap())
             .push(widgets::action(
@@ -235,6 +250,9 @@ impl Panel {
             .push(widgets::action(ctx, t(l, "attendant-exit"), Some(PanelMessage::Exit), false))
             .push(widgets::action(ctx, t(l, "attendant-close"), Some(PanelMessage::Close), false))
             .wrap();
-        column![widgets::card(ctx, content), widgets::card(ctx, usage), widgets::card(ctx, printer), actions].spacing(look.gap()).into()
+        scrollable(column![widgets::card(ctx, content), widgets::card(ctx, printer), widgets::card(ctx, usage), actions].spacing(look.gap()))
+            .height(Length::Fill)
+            .spacing(8)
+            .into()
     }
 }

@@ -4,7 +4,8 @@
 use iced::widget::{Column, Row, button, column, scrollable, text};
 use iced::{Alignment, Length, Task};
 
-use super::{Ctx, Event, PrintRequest, Route};
+use super::{Ctx, Event, Route};
+use crate::print::{Paper, Printable};
 use crate::content::Board;
 use crate::store::{BoardSummary, Store, StoreError};
 use crate::ui::Element;
@@ -90,7 +91,7 @@ impl BoardView {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Board(id)))),
-            Message::Print => (Task::none(), Some(Event::Print(PrintRequest::Board(self.board.id.clone())))),
+            Message::Print => (Task::none(), Some(Event::Print(Printable::Board { id: self.board.id.clone(), paper: Paper::A4 }))),
         }
     }
 

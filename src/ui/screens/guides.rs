@@ -5,7 +5,8 @@
 use iced::widget::{Column, Row, button, column, row, scrollable, text};
 use iced::{Alignment, Length, Task};
 
-use super::{Ctx, Event, PrintRequest, Route};
+use super::{Ctx, Event, Route};
+use crate::print::{FormKind, Printable};
 use crate::content::Guide;
 use crate::store::{GuideSummary, Store, StoreError};
 use crate::ui::Element;
@@ -28,6 +29,9 @@ pub struct GuideView {
 pub enum Message {
     Open(String),
     Print,
+    /// On the 依申请公开 guide: fill in a request on the screen, or print the form.
+    FillIn,
+    PrintForm(FormKind),
 }
 
 pub fn load_list(store: &Store) -> Result<GuideList, StoreError> {
@@ -53,7 +57,7 @@ impl GuideList {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Guide(id)))),
-            Message::Print => (Task::none(), None),
+            Message::Print | Message::FillIn | Message::PrintForm(_) => (Task::none(), None),
         }
     }
 
@@ -78,7 +82,9 @@ impl GuideView {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Guide(id)))),
-            Message::Print => (Task::none(), Some(Event::Print(PrintRequest::Guide(self.guide.id.clone())))),
+            Message::Print => (Task::none(), Some(Event::Print(Printable::Guide(self.guide.id.clone())))),
+            Message::FillIn => (Task::none(), Some(Event::Open(Route::Request { on_behalf: false }))),
+            Message::PrintForm(kind) => (Task::none(), Some(Event::Print(Printable::Form(kind)))),
         }
     }
 
@@ -195,6 +201,23 @@ impl GuideView {
         ]
         .spacing(6);
         let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
+        // the request guide leads to the request itself: on the screen, or on paper
+        let request: Option<Element<'_, Message>> = g.disclosure_request.then(|| {
+            widgets::card(
+                ctx,
+                column![
+                    widgets::heading(ctx, t(l, "guide-request-how")),
+                    Row::new()
+                        .spacing(look.gap())
+                        .push(widgets::action(ctx, t(l, "guide-request-fill"), Some(Message::FillIn), true))
+                        .push(widgets::action(ctx, t(l, "guide-request-blank"), Some(Message::PrintForm(FormKind::Blank)), false))
+                        .push(widgets::action(ctx, t(l, "guide-request-sample"), Some(Message::PrintForm(FormKind::Sample)), false))
+                        .wrap()
+                        .vertical_spacing(10),
+                ]
+                .spacing(10),
+            )
+        });
         let body: Element<'_, Message> = if ctx.portrait {
             column![facts, widgets::card(ctx, materials), widgets::card(ctx, steps), widgets::card(ctx, place), qr, more]
                 .spacing(look.gap())
@@ -212,9 +235,10 @@ impl GuideView {
             .spacing(look.gap())
             .into()
         };
-        column![row![title.width(Length::Fill), tools].align_y(Alignment::Center), scrollable(body).height(Length::Fill).spacing(8)]
-            .spacing(look.gap())
-            .height(Length::Fill)
-            .into()
+        let mut page = Column::new().spacing(look.gap()).push(row![title.width(Length::Fill), tools].align_y(Alignment::Center));
+        if let Some(r) = request {
+            page = page.push(r);
+        }
+        page.push(scrollable(body).height(Length::Fill).spacing(8)).height(Length::Fill).into()
     }
 }

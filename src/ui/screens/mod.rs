@@ -12,6 +12,7 @@ pub mod feedback;
 pub mod guides;
 pub mod home;
 pub mod reader;
+pub mod request;
 pub mod search;
 
 use std::path::Path;
@@ -56,6 +57,8 @@ pub enum Route {
     Feedback,
     About,
     AttendantPin,
+    /// The request wizard (on_behalf: an attendant fills it in for the visitor, 代为填写).
+    Request { on_behalf: bool },
 }
 
 /// What a screen asks the app to do.
@@ -64,18 +67,10 @@ pub enum Event {
     Open(Route),
     /// Start reading a text aloud (None: stop).
     Speak(Option<String>),
-    /// The visitor asked to print something.
-    Print(PrintRequest),
+    /// The visitor asked to print something (the app asks for confirmation first).
+    Print(crate::print::Printable),
     /// Something the attendant panel asks for.
     Attendant(attendant::Request),
-}
-
-/// What a print button asks for (the printing issue connects these to the printer).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub enum PrintRequest {
-    Document(String),
-    Guide(String),
-    Board(String),
 }
 
 /// The screen on show.
@@ -94,6 +89,7 @@ pub enum Screen {
     About(about::About),
     AttendantPin(attendant::PinPad),
     Attendant(attendant::Panel),
+    Request(request::RequestWizard),
 }
 
 /// Reads what a route shows (runs in a task). Errors are plain text for the visitor.
@@ -114,6 +110,7 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
         Route::Feedback => Ok(Screen::Feedback(feedback::Feedback::default())),
         Route::About => about::load(s).map(Screen::About),
         Route::AttendantPin => Ok(Screen::AttendantPin(attendant::PinPad::default())),
+        Route::Request { on_behalf } => Ok(Screen::Request(request::RequestWizard::new(on_behalf))),
     };
     r.map_err(|e| e.to_string())
 }
@@ -134,6 +131,7 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "guides" => Route::Guides,
         "guide" => Route::Guide(need(arg)?),
         "request" => Route::DisclosureGuide,
+        "request-form" => Route::Request { on_behalf: false },
         "faq" => Route::Faq { area: None, open: arg },
         "boards" => Route::Boards,
         "board" => Route::Board(need(arg)?),
@@ -142,7 +140,7 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "attendant" => Route::AttendantPin,
         _ => {
             return Err(format!(
-                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, faq, boards, board:ID, feedback, about or attendant"
+                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, request-form, faq, boards, board:ID, feedback, about or attendant"
             ));
         }
     })

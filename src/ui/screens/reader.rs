@@ -10,7 +10,8 @@ use iced::widget::scrollable::RelativeOffset;
 use iced::widget::{Column, Id, column, container, image, row, scrollable, text};
 use iced::{Alignment, Length, Task};
 
-use super::{Ctx, Event, PrintRequest, Route};
+use super::{Ctx, Event, Route};
+use crate::print::Printable;
 use crate::config::Language;
 use crate::content::Document;
 use crate::content::markdown::{self, Block};
@@ -125,7 +126,7 @@ impl Reader {
                 let text = self.speaking.then(|| crate::speech::document_text(&self.doc));
                 return (Task::none(), Some(Event::Speak(text)));
             }
-            Message::Print => return (Task::none(), Some(Event::Print(PrintRequest::Document(self.doc.id.clone())))),
+            Message::Print => return (Task::none(), Some(Event::Print(Printable::Document(self.doc.id.clone())))),
         }
         (Task::none(), None)
     }

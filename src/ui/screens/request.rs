@@ -1,0 +1,700 @@
+//! 依申请公开 on the touch screen: the 政府信息公开申请表 filled in one question per screen —
+//! applicant type → identity and contact → information wanted (with "find it in the catalogue")
+//! → medium and delivery → review → print. Names and addresses are typed on the pinyin keyboard,
+//! ID numbers get the GB 11643 check, phones, postcodes and e-mails are checked, and required
+//! answers are asked for in plain words. An attendant runs the same wizard as 代为填写.
+//!
+//! What is typed lives in this screen's memory only: it is never stored or logged, it is wiped
+//! once the form is printed, and it goes with the screen on idle reset.
+
+use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Env, Event, Route};
+use crate::print::request::{Applicant, MEDIA, RECEIVE};
+use crate::print::{FormKind, Printable, RequestForm};
+use crate::search::ItemKind;
+use crate::store::Store;
+use crate::ui::Element;
+use crate::ui::i18n::{content, t};
+use crate::ui::theme;
+use crate::ui::widgets;
+use crate::ui::widgets::keyboard::{self, Edit, Keyboard, Layout};
+
+/// The ID documents offered (printed as written).
+pub const ID_KINDS: [&str; 4] = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照"];
+/// Documents the finder offers at most.
+const FOUND_MAX: usize = 4;
+
+/// One question of the wizard.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Question {
+    ApplicantType,
+    Name,
+    IdKind,
+    IdNumber,
+    Phone,
+    Address,
+    Postcode,
+    Email,
+    Employer,
+    Fax,
+    OrgName,
+    CreditCode,
+    LegalRep,
+    ContactName,
+    ContactPhone,
+    ContactEmail,
+    OrgAddress,
+    OrgFax,
+    TitleOrNo,
+    Description,
+    Purpose,
+    Media,
+    Receive,
+    Review,
+}
+
+/// The five steps the questions belong to (shown as progress).
+pub const STEPS: [&str; 5] = ["req-step-applicant", "req-step-identity", "req-step-information", "req-step-delivery", "req-step-review"];
+
+impl Question {
+    /// The questions for an applicant type, in order.
+    pub fn all(applicant: Applicant) -> Vec<Question> {
+        use Question::*;
+        let who: &[Question] = match applicant {
+            Applicant::Citizen => &[Name, IdKind, IdNumber, Phone, Address, Postcode, Email, Employer, Fax],
+            Applicant::Organisation => &[OrgName, CreditCode, LegalRep, ContactName, ContactPhone, ContactEmail, OrgAddress, OrgFax],
+        };
+        let mut all = vec![ApplicantType];
+        all.extend_from_slice(who);
+        all.extend_from_slice(&[TitleOrNo, Description, Purpose, Media, Receive, Review]);
+        all
+    }
+
+    /// Which of the five steps.
+    pub fn step(self) -> usize {
+        use Question::*;
+        match self {
+            ApplicantType => 0,
+            TitleOrNo | Description | Purpose => 2,
+            Media | Receive => 3,
+            Review => 4,
+            _ => 1,
+        }
+    }
+
+    /// The field name `RequestForm::problems` uses.
+    pub fn field(self) -> &'static str {
+        use Question::*;
+        match self {
+            ApplicantType => "applicant",
+            Name => "name",
+            IdKind => "id_kind",
+            IdNumber => "id_number",
+            Phone => "phone",
+            Address => "address",
+            Postcode => "postcode",
+            Email => "email",
+            Employer => "employer",
+            Fax => "fax",
+            OrgName => "org_name",
+            CreditCode => "credit_code",
+            LegalRep => "legal_rep",
+            ContactName => "contact_name",
+            ContactPhone => "contact_phone",
+            ContactEmail => "contact_email",
+            OrgAddress => "org_address",
+            OrgFax => "org_fax",
+            TitleOrNo => "title_or_no",
+            Description => "description",
+            Purpose => "purpose",
+            Media => "media",
+            Receive => "receive",
+            Review => "review",
+        }
+    }
+
+    /// Translation key of the question ("req-q-" + field).
+    pub fn key(self) -> String {
+        format!("req-q-{}", self.field().replace('_', "-"))
+    }
+
+    /// Whether it must be answered.
+    pub fn required(self) -> bool {
+        use Question::*;
+        matches!(self, Name | IdNumber | OrgName | CreditCode | LegalRep | ContactName | ContactPhone | TitleOrNo | Description | Media | Receive)
+    }
+
+    /// The keyboard layout a typed answer starts in (None: not typed).
+    pub fn layout(self) -> Option<Layout> {
+        use Question::*;
+        match self {
+            Name | Address | Employer | OrgName | LegalRep | ContactName | OrgAddress | TitleOrNo | Description | Purpose => Some(Layout::Pinyin),
+            IdNumber | Phone | Postcode | Fax | ContactPhone | OrgFax => Some(Layout::Digits),
+            CreditCode | Email | ContactEmail => Some(Layout::Abc),
+            _ => None,
+        }
+    }
+
+    /// Longest answer kept, in characters.
+    fn max_len(self) -> usize {
+        use Question::*;
+        match self {
+            Description => 600,
+            IdNumber | CreditCode => 18,
+            Postcode => 6,
+            Phone | Fax | ContactPhone | OrgFax => 20,
+            _ => 120,
+        }
+    }
+}
+
+/// The typed text of a question in the form.
+fn field_mut(form: &mut RequestForm, q: Question) -> Option<&mut String> {
+    use Question::*;
+    Some(match q {
+        Name => &mut form.name,
+        IdNumber => &mut form.id_number,
+        Phone => &mut form.phone,
+        Address => &mut form.address,
+        Postcode => &mut form.postcode,
+        Email => &mut form.email,
+        Employer => &mut form.employer,
+        Fax => &mut form.fax,
+        OrgName => &mut form.org_name,
+        CreditCode => &mut form.credit_code,
+        LegalRep => &mut form.legal_rep,
+        ContactName => &mut form.contact_name,
+        ContactPhone => &mut form.contact_phone,
+        ContactEmail => &mut form.contact_email,
+        OrgAddress => &mut form.org_address,
+        OrgFax => &mut form.org_fax,
+        TitleOrNo => &mut form.title_or_no,
+        Description => &mut form.description,
+        Purpose => &mut form.purpose,
+        _ => return None,
+    })
+}
+
+/// A document the catalogue finder offers.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct FoundDoc {
+    pub id: String,
+    pub title: String,
+    pub doc_no: Option<String>,
+}
+
+/// "Find it in the catalogue" on the title question: what is typed searches document titles.
+#[derive(Debug, Clone, Default)]
+pub struct Finder {
+    pub query: String,
+    pub found: Vec<FoundDoc>,
+}
+
+#[derive(Debug, Clone, Default)]
+pub struct RequestWizard {
+    pub form: RequestForm,
+    /// Index into `Question::all(form.applicant)`.
+    pub at: usize,
+    pub keyboard: Keyboard,
+    /// Translation key of what is wrong with the answer on screen.
+    pub problem: Option<&'static str>,
+    pub finder: Option<Finder>,
+    /// The form went to the printer and was wiped.
+    pub printed: bool,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    Applicant(Applicant),
+    Key(keyboard::Message),
+    IdKind(usize),
+    Media(usize),
+    Receive(usize),
+    AcceptOther,
+    Next,
+    Prev,
+    Go(Question),
+    OpenFinder,
+    CloseFinder,
+    Found(String, Result<Vec<FoundDoc>, String>),
+    Pick(FoundDoc),
+    Picked(Result<(FoundDoc, Option<String>), String>),
+    Print,
+    Again,
+    Home,
+}
+
+impl RequestWizard {
+    pub fn new(on_behalf: bool) -> Self {
+        let form = RequestForm { on_behalf, id_kind: ID_KINDS[0].into(), ..RequestForm::default() };
+        Self { form, ..Self::default() }
+    }
+
+    pub fn questions(&self) -> Vec<Question> {
+        Question::all(self.form.applicant)
+    }
+
+    pub fn question(&self) -> Question {
+        let all = self.questions();
+        all[self.at.min(all.len() - 1)]
+    }
+
+    fn go(&mut self, q: Question) {
+        if let Some(i) = self.questions().iter().position(|x| *x == q) {
+            self.at = i;
+        }
+        self.problem = None;
+        self.finder = None;
+        self.keyboard = Keyboard::with_layout(q.layout().unwrap_or_default());
+    }
+
+    /// What is wrong with the answer to `q` on its own (the review checks the whole form).
+    fn check(&self, q: Question) -> Option<&'static str> {
+        if !self.keyboard.composing.is_empty() {
+            return Some("req-finish-typing");
+        }
+        self.form.problems().into_iter().find(|p| p.field == q.field() && p.key != "req-need-contact").map(|p| p.key)
+    }
+
+    /// The form is printed: forget everything typed.
+    pub fn printed(&mut self) {
+        let on_behalf = self.form.on_behalf;
+        *self = RequestWizard { printed: true, ..RequestWizard::new(on_behalf) };
+    }
+
+    pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
+        let q = self.question();
+        match message {
+            Message::Applicant(a) => {
+                self.form.applicant = a;
+                self.at = 0;
+                self.go(Question::all(a)[1]);
+            }
+            Message::Key(k) => {
+                let edit = self.keyboard.update(k, env.lexicon);
+                if let Some(finder) = &mut self.finder {
+                    apply(&mut finder.query, edit, 60);
+                    // pinyin still being typed searches too (initials such as "lnzc" find titles)
+                    let query = format!("{}{}", finder.query, self.keyboard.composing);
+                    return (find(env, query), None);
+                }
+                if let Some(s) = field_mut(&mut self.form, q) {
+                    apply(s, edit, q.max_len());
+                    // an ID's check character and a credit code are written in capitals
+                    if matches!(q, Question::IdNumber | Question::CreditCode) {
+                        s.make_ascii_uppercase();
+                    }
+                    self.problem = None;
+                }
+            }
+            Message::IdKind(i) => self.form.id_kind = ID_KINDS.get(i).copied().unwrap_or(ID_KINDS[0]).into(),
+            Message::Media(i) => toggle(&mut self.form.media, i),
+            Message::Receive(i) => toggle(&mut self.form.receive, i),
+            Message::AcceptOther => self.form.accept_other_way = !self.form.accept_other_way,
+            Message::Next => {
+                self.problem = self.check(q);
+                if self.problem.is_none() {
+                    let all = self.questions();
+                    let next = all[(self.at + 1).min(all.len() - 1)];
+                    self.go(next);
+                }
+            }
+            Message::Prev => {
+                let all = self.questions();
+                let prev = all[self.at.saturating_sub(1)];
+                self.go(prev);
+            }
+            Message::Go(q) => self.go(q),
+            Message::OpenFinder => {
+                self.keyboard = Keyboard::with_layout(Layout::Pinyin);
+                self.finder = Some(Finder::default());
+            }
+            Message::CloseFinder => {
+                self.finder = None;
+                self.keyboard = Keyboard::with_layout(Layout::Pinyin);
+            }
+            Message::Found(query, Ok(found)) => {
+                let typed = format!("{}{}", self.finder.as_ref().map(|f| f.query.as_str()).unwrap_or_default(), self.keyboard.composing);
+                if let Some(f) = &mut self.finder
+                    && typed == query
+                {
+                    f.found = found;
+                }
+            }
+            Message::Found(_, Err(e)) => tracing::warn!(error = %e, "catalogue finder failed"),
+            Message::Pick(doc) => {
+                let dir = env.data_dir.to_path_buf();
+                return (
+                    Task::perform(
+                        async move {
+                            let store = Store::open_read_only(&dir).map_err(|e| e.to_string())?;
+                            let d = store.document(&doc.id).map_err(|e| e.to_string())?;
+                            Ok((doc, d.and_then(|d| d.index_no)))
+                        },
+                        Message::Picked,
+                    ),
+                    None,
+                );
+            }
+            Message::Picked(Ok((doc, index_no))) => {
+                self.form.title_or_no = match &doc.doc_no {
+                    Some(no) => format!("{}（{no}）", doc.title),
+                    None => doc.title.clone(),
+                };
+                self.form.index_no = index_no.unwrap_or_default();
+                self.finder = None;
+                self.keyboard = Keyboard::with_layout(Layout::Pinyin);
+                self.problem = None;
+            }
+            Message::Picked(Err(e)) => tracing::warn!(error = %e, "catalogue finder could not read the document"),
+            Message::Print => {
+                if !self.form.problems().is_empty() {
+                    return (Task::none(), None);
+                }
+                let mut form = self.form.clone();
+                form.date = Some(chrono::Local::now().date_naive());
+                return (Task::none(), Some(Event::Print(Printable::Form(FormKind::Filled(Box::new(form))))));
+            }
+            Message::Again => *self = RequestWizard::new(self.form.on_behalf),
+            Message::Home => return (Task::none(), Some(Event::Open(Route::Home))),
+        }
+        (Task::none(), None)
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        if self.printed {
+            return column![
+                text(t(l, "req-printed")).size(look.title()),
+                widgets::body(ctx, t(l, "req-printed-next")),
+                row![
+                    widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true),
+                    widgets::action(ctx, t(l, "req-again"), Some(Message::Again), false),
+                ]
+                .spacing(look.gap()),
+            ]
+            .spacing(look.gap() * 2.0)
+            .align_x(Alignment::Center)
+            .width(Length::Fill)
+            .into();
+        }
+        let q = self.question();
+        // where we are: the five steps, the current one marked
+        let mut progress = Row::new().spacing(8).align_y(Alignment::Center);
+        for (i, key) in STEPS.iter().enumerate() {
+            let on = i == q.step();
+            // the current step is marked by a sign as well as by colour
+            let label = format!("{}{} {}", if on { "▶ " } else { "" }, i + 1, t(l, key));
+            progress = progress.push(container(text(label).size(look.small())).padding([6, 12]).style(theme::step(p, on)));
+        }
+        let mut head = Column::new().spacing(8).push(progress.wrap());
+        if self.form.on_behalf {
+            head = head.push(text(t(l, "req-on-behalf")).size(look.body()).color(p.accent));
+        }
+        let nav = |next_key: &str| -> Element<'_, Message> {
+            row![
+                widgets::action(ctx, t(l, "req-prev"), (self.at > 0).then_some(Message::Prev), false),
+                widgets::action(ctx, t(l, next_key), Some(Message::Next), true),
+            ]
+            .spacing(look.gap())
+            .into()
+        };
+        // "(may be left empty)" only on typed answers that are optional
+        let next_key = if q.required() || q.layout().is_none() { "req-next" } else { "req-next-or-skip" };
+        let problem = self.problem.map(|k| text(t(l, k)).size(look.body()).color(p.warn));
+
+        let body: Element<'_, Message> = match q {
+            Question::ApplicantType => {
+                let choice = |a: Applicant, key: &str, hint: &str| -> Element<'_, Message> {
+                    button(column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)].spacing(8))
+                        .on_press(Message::Applicant(a))
+                        .padding(28)
+                        .width(Length::Fill)
+                        .style(theme::button_style(p, if self.form.applicant == a && self.at > 0 { theme::Button::Selected } else { theme::Button::Row }))
+                        .into()
+                };
+                column![
+                    widgets::heading(ctx, t(l, "req-q-applicant")),
+                    choice(Applicant::Citizen, "req-citizen", "req-citizen-hint"),
+                    choice(Applicant::Organisation, "req-organisation", "req-organisation-hint"),
+                    widgets::muted(ctx, t(l, "req-privacy")),
+                ]
+                .spacing(look.gap())
+                .into()
+            }
+            Question::IdKind => {
+                let chips = Row::with_children(
+                    ID_KINDS.iter().enumerate().map(|(i, k)| widgets::chip(ctx, t(l, &format!("req-id-kind-{i}")), None, self.form.id_kind == *k, Message::IdKind(i))),
+                )
+                .spacing(look.gap())
+                .wrap()
+                .vertical_spacing(10);
+                column![widgets::heading(ctx, t(l, &q.key())), chips, nav(next_key)].spacing(look.gap()).into()
+            }
+            Question::Media | Question::Receive => {
+                let (items, chosen, prefix): (&[&str], &Vec<usize>, &str) =
+                    if q == Question::Media { (&MEDIA, &self.form.media, "req-media") } else { (&RECEIVE, &self.form.receive, "req-receive") };
+                let chips = Row::with_children(items.iter().enumerate().map(|(i, _)| {
+                    let on = chosen.contains(&i);
+                    let label = format!("{} {}", if on { "☑" } else { "☐" }, t(l, &format!("{prefix}-{i}")));
+                    widgets::chip(ctx, label, None, on, if q == Question::Media { Message::Media(i) } else { Message::Receive(i) })
+                }))
+                .spacing(look.gap())
+                .wrap()
+                .vertical_spacing(10);
+                let mut col = column![widgets::heading(ctx, t(l, &q.key())), widgets::muted(ctx, t(l, "req-choose-any")), chips].spacing(look.gap());
+                if q == Question::Receive {
+                    let on = self.form.accept_other_way;
+                    col = col.push(widgets::chip(ctx, format!("{} {}", if on { "☑" } else { "☐" }, t(l, "req-accept-other")), None, on, Message::AcceptOther));
+                }
+                if let Some(pr) = problem {
+                    col = col.push(pr);
+                }
+                col.push(nav(next_key)).into()
+            }
+            Question::Review => self.review(ctx),
+            _ => self.typed(ctx, q, nav(next_key), problem.map(Element::from)),
+        };
+        scrollable(column![head, body].spacing(look.gap())).height(Length::Fill).into()
+    }
+
+    /// A typed question: the answer box, the keyboard, back / next.
+    fn typed<'a>(&'a self, ctx: Ctx, q: Question, nav: Element<'a, Message>, problem: Option<Element<'a, Message>>) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let mut title = row![text(t(l, &q.key())).size(look.title())].spacing(16).align_y(Alignment::Center);
+        title = title.push(widgets::muted(ctx, t(l, if q.required() { "req-required" } else { "req-optional" })));
+        let (value, hint) = match &self.finder {
+            Some(f) => (format!("{}{}", f.query, self.keyboard.composing), t(l, "req-find-hint")),
+            None => {
+                let mut form = self.form.clone();
+                let v = field_mut(&mut form, q).map(|s| s.clone()).unwrap_or_default();
+                (format!("{v}{}", self.keyboard.composing), t(l, &format!("{}-hint", q.key())))
+            }
+        };
+        let shown = if value.is_empty() { text(hint).size(look.body()).color(p.muted) } else { text(value).size(look.heading()) };
+        let answer = container(shown).padding([12, 18]).width(Length::Fill).height(if q == Question::Description { look.target() * 2.0 } else { look.target() * 1.2 }).style(theme::card(p));
+        // the answer with back / next beside it, so both stay in view above the keyboard
+        let mut col = Column::new().spacing(look.gap()).push(title).push(row![answer, nav].spacing(look.gap()).align_y(Alignment::Center));
+        if let Some(pr) = problem {
+            col = col.push(pr);
+        }
+        if q == Question::TitleOrNo {
+            match &self.finder {
+                None => col = col.push(widgets::action(ctx, t(l, "req-find"), Some(Message::OpenFinder), false)),
+                Some(f) => {
+                    let mut list = Column::new().spacing(8);
+                    for d in &f.found {
+                        let label = match &d.doc_no {
+                            Some(no) => format!("{}（{no}）", content(l, &d.title)),
+                            None => content(l, &d.title),
+                        };
+                        list = list.push(
+                            button(text(label).size(look.body()))
+                                .on_press(Message::Pick(d.clone()))
+                                .width(Length::Fill)
+                                .padding([12, 18])
+                                .style(theme::button_style(p, theme::Button::Row)),
+                        );
+                    }
+                    if f.found.is_empty() && !(f.query.is_empty() && self.keyboard.composing.is_empty()) {
+                        list = list.push(widgets::muted(ctx, t(l, "req-find-none")));
+                    }
+                    col = col.push(list).push(widgets::action(ctx, t(l, "req-find-close"), Some(Message::CloseFinder), false));
+                }
+            }
+        }
+        col.push(self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key)).into()
+    }
+
+    /// Every answer with a button to change it; what must still be fixed; print.
+    fn review(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let f = &self.form;
+        let problems = f.problems();
+        // print (and back) at the top, in view however long the list below is
+        let mut col = Column::new().spacing(10).push(
+            row![
+                container(widgets::heading(ctx, t(l, "req-q-review"))).width(Length::Fill),
+                widgets::action(ctx, t(l, "req-prev"), Some(Message::Prev), false),
+                widgets::action(ctx, t(l, "req-print"), problems.is_empty().then_some(Message::Print), true),
+            ]
+            .spacing(look.gap())
+            .align_y(Alignment::Center),
+        );
+        if problems.is_empty() {
+            col = col.push(widgets::muted(ctx, t(l, "req-review-ok")));
+        } else {
+            col = col.push(text(t(l, "req-review-fix")).size(look.body()).color(p.warn));
+            let mut seen = Vec::new();
+            for pr in &problems {
+                if !seen.contains(&pr.key) {
+                    seen.push(pr.key);
+                    col = col.push(text(format!("• {}", t(l, pr.key))).size(look.body()).color(p.warn));
+                }
+            }
+        }
+        let list = |prefix: &str, chosen: &[usize]| chosen.iter().map(|i| t(l, &format!("{prefix}-{i}"))).collect::<Vec<_>>().join("、");
+        for q in self.questions() {
+            let value = match q {
+                Question::ApplicantType => t(l, if f.applicant == Applicant::Citizen { "req-citizen" } else { "req-organisation" }),
+                Question::IdKind => ID_KINDS.iter().position(|k| *k == f.id_kind).map(|i| t(l, &format!("req-id-kind-{i}"))).unwrap_or_default(),
+                Question::Media => list("req-media", &f.media),
+                Question::Receive => {
+                    let mut v = list("req-receive", &f.receive);
+                    if f.accept_other_way {
+                        v = format!("{v}；{}", t(l, "req-accept-other"));
+                    }
+                    v
+                }
+                Question::Review => continue,
+                _ => {
+                    let mut form = f.clone();
+                    field_mut(&mut form, q).map(|s| s.clone()).unwrap_or_default()
+                }
+            };
+            let wrong = problems.iter().any(|pr| pr.field == q.field());
+            col = col.push(
+                button(
+                    row![
+                        text(t(l, &q.key())).size(look.small()).color(if wrong { p.warn } else { p.muted }).width(if look.large { 300 } else { 240 }),
+                        text(if value.is_empty() { "—".to_string() } else { value }).size(look.body()).width(Length::Fill),
+                        text(t(l, "req-change")).size(look.small()).color(p.accent),
+                    ]
+                    .spacing(12)
+                    .align_y(Alignment::Center),
+                )
+                .on_press(Message::Go(q))
+                .width(Length::Fill)
+                .padding([10, 16])
+                .style(theme::button_style(p, theme::Button::Row)),
+            );
+        }
+        if !f.index_no.is_empty() {
+            col = col.push(widgets::muted(ctx, format!("{} {}", t(l, "req-index-no"), f.index_no)));
+        }
+        col.into()
+    }
+}
+
+/// Applies a keyboard edit to a text, keeping it at most `max` characters.
+fn apply(s: &mut String, edit: Option<Edit>, max: usize) {
+    match edit {
+        Some(Edit::Insert(x)) => {
+            if s.chars().count() + x.chars().count() <= max {
+                s.push_str(&x);
+            }
+        }
+        Some(Edit::Backspace) => {
+            s.pop();
+        }
+        Some(Edit::Clear) => s.clear(),
+        // the answer is finished with "next"; "done" keeps what is typed
+        Some(Edit::Done { rest }) => {
+            if s.chars().count() + rest.chars().count() <= max {
+                s.push_str(&rest);
+            }
+        }
+        Some(Edit::Composing) | None => {}
+    }
+}
+
+fn toggle(v: &mut Vec<usize>, i: usize) {
+    match v.iter().position(|x| *x == i) {
+        Some(at) => {
+            v.remove(at);
+        }
+        None => {
+            v.push(i);
+            v.sort_unstable();
+        }
+    }
+}
+
+/// Searches document titles for the finder (in a task).
+fn find(env: &Env, query: String) -> Task<Message> {
+    let Some(searcher) = env.searcher.clone() else { return Task::none() };
+    if query.trim().is_empty() {
+        return Task::done(Message::Found(query, Ok(Vec::new())));
+    }
+    let dir = env.data_dir.to_path_buf();
+    Task::perform(
+        async move {
+            let found = (|| {
+                let store = Store::open_read_only(&dir).map_err(|e| e.to_string())?;
+                let hits = searcher.instant(&store, &query, FOUND_MAX * 3).map_err(|e| e.to_string())?;
+                Ok(hits
+                    .into_iter()
+                    .filter(|h| h.item == ItemKind::Document)
+                    .take(FOUND_MAX)
+                    .map(|h| FoundDoc { id: h.id, title: h.title.text, doc_no: h.doc_no })
+                    .collect())
+            })();
+            (query, found)
+        },
+        |(q, r)| Message::Found(q, r),
+    )
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn every_question_has_a_step_and_typed_ones_a_layout() {
+        for a in [Applicant::Citizen, Applicant::Organisation] {
+            let all = Question::all(a);
+            assert_eq!(all[0], Question::ApplicantType);
+            assert_eq!(*all.last().unwrap(), Question::Review);
+            // steps never go backwards
+            assert!(all.windows(2).all(|w| w[0].step() <= w[1].step()));
+            for q in all {
+                let mut f = RequestForm::default();
+                assert_eq!(field_mut(&mut f, q).is_some(), q.layout().is_some(), "{q:?}");
+            }
+        }
+    }
+
+    #[test]
+    fn every_key_the_wizard_builds_exists_in_every_language() {
+        use crate::config::Language;
+        use crate::ui::i18n::keys;
+        let mut wanted: Vec<String> = STEPS.iter().map(|s| s.to_string()).collect();
+        for a in [Applicant::Citizen, Applicant::Organisation] {
+            for q in Question::all(a) {
+                wanted.push(q.key());
+                if q.layout().is_some() {
+                    wanted.push(format!("{}-hint", q.key()));
+                }
+            }
+            let empty = RequestForm { applicant: a, phone: "1".into(), postcode: "1".into(), email: "x".into(), fax: "x".into(), contact_email: "x".into(), org_fax: "x".into(), ..RequestForm::default() };
+            wanted.extend(empty.problems().iter().map(|p| p.key.to_string()));
+        }
+        wanted.extend((0..MEDIA.len()).map(|i| format!("req-media-{i}")));
+        wanted.extend((0..RECEIVE.len()).map(|i| format!("req-receive-{i}")));
+        wanted.extend((0..ID_KINDS.len()).map(|i| format!("req-id-kind-{i}")));
+        wanted.push("req-need-contact".into());
+        for (lang, src) in [(Language::ZhHans, include_str!("../../../assets/i18n/zh-Hans.ftl")), (Language::ZhHant, include_str!("../../../assets/i18n/zh-Hant.ftl")), (Language::English, include_str!("../../../assets/i18n/en.ftl"))] {
+            let have = keys(src);
+            let missing: Vec<_> = wanted.iter().filter(|k| !have.contains(k)).collect();
+            assert!(missing.is_empty(), "{}: {missing:?}", lang.code());
+        }
+    }
+
+    #[test]
+    fn edits_respect_the_length_limit() {
+        let mut s = String::from("12345");
+        apply(&mut s, Some(Edit::Insert("6".into())), 6);
+        apply(&mut s, Some(Edit::Insert("7".into())), 6);
+        assert_eq!(s, "123456");
+        apply(&mut s, Some(Edit::Backspace), 6);
+        assert_eq!(s, "12345");
+    }
+}
