@@ -75,9 +75,11 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
         assert!(t.contains(want), "blank form lacks {want}: {t}");
     }
     assert!(!t.contains("填写示例"));
+    assert!(t.contains("第1/1页"), "the blank form is one page: {t}");
     let sample = make(&["form", "--sample"], "sample.pdf");
     let t = squash(&text_of(&sample));
     assert!(t.contains("填写示例") && t.contains("吉𠮷") && t.contains("11010519491231002X"), "{t}");
+    assert!(t.contains("第1/1页") && t.contains("受理编号"), "the sample, signature and office-use block on one page: {t}");
     let office_url = "https://www.example.gov.cn/wangchuan/ysqgk/";
     assert_eq!(qr_codes(&sample), vec![office_url.to_string()], "the QR code leads to the online application");
 
@@ -95,6 +97,23 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
         assert!(t.contains(want), "document lacks {want}: {t}");
     }
     assert_eq!(qr_codes(&doc), vec!["https://www.example.gov.cn/wangchuan/zc/2024/lnzc/".to_string()]);
+
+    // a document's picture (the 图解) is printed, not just named
+    let make_big = |args: &[&str], name: &str| {
+        let path = tmp.path().join(name);
+        let mut all: Vec<&str> = vec!["print"];
+        all.extend_from_slice(args);
+        all.extend_from_slice(&["--out", path.to_str().unwrap()]);
+        assert!(kiosk(&data, &all).status.success());
+        path
+    };
+    let picture = make_big(&["doc", "wc-tj-2024-lnzc"], "tj.pdf");
+    need("pdfimages");
+    let list = String::from_utf8(Command::new("pdfimages").arg("-list").arg(&picture).output().unwrap().stdout).unwrap();
+    assert_eq!(list.lines().skip(2).count(), 1, "one picture: {list}");
+    assert!(list.lines().nth(2).unwrap().contains("rgb"), "{list}");
+    assert!(!squash(&text_of(&picture)).contains("［图："), "the picture itself, not its name");
+    assert!(std::fs::metadata(&picture).unwrap().len() < 400_000, "scaled to print resolution");
 
     // a board as an A4 and an A3 poster: every code decodes to its item's address
     for (args, name) in [(&["board", "board-zcwj"][..], "a4.pdf"), (&["board", "board-zcwj", "--a3"][..], "a3.pdf")] {

@@ -115,7 +115,13 @@ pub fn guide(site: &Site, g: &Guide, printed_at: &str) -> Result<Rendered, PdfEr
     p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
 }
 
-fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
+/// Pictures of a document's body, decoded, by their `src` in the Markdown.
+pub type Pictures = std::collections::HashMap<String, image::DynamicImage>;
+
+/// Tallest a picture is printed, in mm (a taller one is printed narrower).
+const PICTURE_MAX_H: f32 = 170.0;
+
+fn body(p: &mut Pages, blocks: &[Block], indent: f32, pictures: &Pictures) {
     let (m, w) = (p.margin + indent, p.inner() - indent);
     for b in blocks {
         match b {
@@ -131,7 +137,7 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
                     p.need(Pages::line_height(BODY));
                     let y = p.y;
                     p.text(m, y, &marker, BODY);
-                    body(p, item, indent + 6.0);
+                    body(p, item, indent + 6.0, pictures);
                 }
             }
             Block::Table { header, rows } => {
@@ -154,10 +160,27 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
                 }
                 p.y += 2.0;
             }
-            Block::Image { alt, .. } => {
-                p.para(m, w, &format!("［图：{alt}（请扫码查看原文）］"), SMALL);
-            }
-            Block::Quote(inner) => body(p, inner, indent + 6.0),
+            Block::Image { alt, src } => match pictures.get(src) {
+                Some(img) if img.width() > 0 && img.height() > 0 => {
+                    let ratio = img.height() as f32 / img.width() as f32;
+                    let width = w.min(PICTURE_MAX_H / ratio);
+                    p.need(width * ratio + Pages::line_height(SMALL) + 2.0);
+                    let y = p.y;
+                    p.y += p.image(img, m + (w - width) / 2.0, y, width) + 1.0;
+                    if !alt.is_empty() {
+                        let cw = p.measure(alt, SMALL.size).min(w);
+                        let y = p.y;
+                        p.text(m + (w - cw) / 2.0, y, alt, SMALL);
+                        p.y += Pages::line_height(SMALL);
+                    }
+                    p.y += 2.0;
+                }
+                // a picture that could not be read is named, and the QR code leads to it
+                _ => {
+                    p.para(m, w, &format!("［图：{alt}（请扫码查看原文）］"), SMALL);
+                }
+            },
+            Block::Quote(inner) => body(p, inner, indent + 6.0, pictures),
             Block::Rule => {
                 p.need(4.0);
                 let y = p.y + 2.0;
@@ -170,7 +193,7 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32) {
 
 /// A document: the metadata table, the body with its tables, a QR code to the online original,
 /// a footer with the zone, the print time and page n / m.
-pub fn document(site: &Site, d: &Document, printed_at: &str) -> Result<Rendered, PdfError> {
+pub fn document(site: &Site, d: &Document, pictures: &Pictures, printed_at: &str) -> Result<Rendered, PdfError> {
     let mut p = Pages::new(&d.title, Paper::A4)?;
     let (m, w) = (p.margin, p.inner());
     let start = p.y;
@@ -192,7 +215,7 @@ pub fn document(site: &Site, d: &Document, printed_at: &str) -> Result<Rendered,
         ],
     );
     p.y += 4.0;
-    body(&mut p, &markdown::blocks(&d.body), 0.0);
+    body(&mut p, &markdown::blocks(&d.body), 0.0, pictures);
     p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
 }
 

@@ -175,7 +175,16 @@ pub fn render(store: &Store, what: &Printable) -> Result<Rendered, PrintError> {
         }
         Printable::Document(id) => {
             let d = store.document(id)?.ok_or_else(|| PrintError::NotFound("document", id.clone()))?;
-            layouts::document(&site, &d, &now)?
+            let mut pictures = layouts::Pictures::new();
+            for im in &d.images {
+                match store.blobs().image(&im.blob.sha256) {
+                    Ok(img) => {
+                        pictures.insert(im.src.clone(), img);
+                    }
+                    Err(e) => tracing::warn!(document = %id, image = %im.src, error = %e, "picture not printed"),
+                }
+            }
+            layouts::document(&site, &d, &pictures, &now)?
         }
         Printable::Card(id) => {
             let d = store.document(id)?.ok_or_else(|| PrintError::NotFound("document", id.clone()))?;

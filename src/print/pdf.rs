@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, Rect, Rgb,
-    TextItem,
+    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData,
+    RawImageFormat, Rect, Rgb, TextItem, XObjectTransform,
 };
 
 use crate::qr::{QUIET, QrMatrix};
@@ -33,13 +33,38 @@ impl Paper {
 pub enum PdfError {
     #[error("the embedded font cannot be read: {0}")]
     Font(String),
-    #[error("the embedded font has no glyph for {} (U+{}); the page would show blank boxes", .0.iter().collect::<String>(), .0.iter().map(|c| format!("{:04X}", *c as u32)).collect::<Vec<_>>().join(", U+"))]
+    #[error("neither the embedded font nor a fallback font ({}) has a glyph for {} (U+{}); the page would show blank boxes — install fonts-droid-fallback or fonts-dejavu-core", FALLBACK_FONTS.join(", "), .0.iter().collect::<String>(), .0.iter().map(|c| format!("{:04X}", *c as u32)).collect::<Vec<_>>().join(", U+"))]
     MissingGlyphs(Vec<char>),
 }
 
 struct Font {
     parsed: ParsedFont,
     units_per_em: f32,
+}
+
+/// Fonts tried, in order, for a character the embedded CJK font lacks (the first one found on
+/// this machine is used): Droid Sans Fallback (more Han characters) and DejaVu Sans (Latin,
+/// Greek, Cyrillic, Armenian, Georgian, Hebrew, symbols), from Debian's font packages.
+pub const FALLBACK_FONTS: [&str; 2] = ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"];
+
+/// The fallback fonts found on this machine, read once.
+fn fallbacks() -> &'static [Font] {
+    static FALLBACK: OnceLock<Vec<Font>> = OnceLock::new();
+    FALLBACK.get_or_init(|| {
+        FALLBACK_FONTS
+            .iter()
+            .filter_map(|path| {
+                let bytes = std::fs::read(path).ok()?;
+                let parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new());
+                if parsed.is_none() {
+                    tracing::warn!(font = path, "fallback font cannot be read");
+                }
+                let parsed = parsed?;
+                let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
+                Some(Font { parsed, units_per_em })
+            })
+            .collect()
+    })
 }
 
 fn font() -> Result<&'static Font, PdfError> {
@@ -84,6 +109,8 @@ pub struct Pages {
     missing: BTreeSet<char>,
     doc: PdfDocument,
     font_id: printpdf::FontId,
+    /// Fallback fonts added to the document once used (by index into `fallbacks()`).
+    fallback_ids: Vec<Option<printpdf::FontId>>,
     /// The flow's position on the current page (mm from the top).
     pub y: f32,
     pub margin: f32,
@@ -96,7 +123,18 @@ impl Pages {
         let f = font()?;
         let mut doc = PdfDocument::new(title);
         let font_id = doc.add_font(&f.parsed);
-        Ok(Pages { paper, pages: vec![Vec::new()], current: 0, missing: BTreeSet::new(), doc, font_id, y: 18.0, margin: 18.0, footer: 16.0 })
+        Ok(Pages {
+            paper,
+            pages: vec![Vec::new()],
+            current: 0,
+            missing: BTreeSet::new(),
+            doc,
+            font_id,
+            fallback_ids: vec![None; fallbacks().len()],
+            y: 18.0,
+            margin: 18.0,
+            footer: 9.0,
+        })
     }
 
     pub fn width(&self) -> f32 {
@@ -121,21 +159,40 @@ impl Pages {
         Point { x: Mm(x).into(), y: Mm(self.height() - y).into() }
     }
 
-    /// Width of `s` in mm at `size` points; notes characters the font lacks.
+    /// The font that draws `c` (0: the embedded CJK font, 1 + i: fallback i) and its advance in
+    /// ems; None when no font has it.
+    fn glyph(c: char) -> Option<(usize, f32)> {
+        let primary = font().expect("font loaded in Pages::new");
+        std::iter::once(primary).chain(fallbacks()).enumerate().find_map(|(i, f)| {
+            let g = f.parsed.lookup_glyph_index(c as u32)?;
+            Some((i, f.parsed.get_glyph_width_internal(g).unwrap_or(0) as f32 / f.units_per_em))
+        })
+    }
+
+    /// Width of `s` in mm at `size` points; notes characters no font has.
     pub fn measure(&mut self, s: &str, size: f32) -> f32 {
-        let f = font().expect("font loaded in Pages::new");
-        let mut units = 0.0;
+        let mut ems = 0.0;
         for c in s.chars() {
-            match f.parsed.lookup_glyph_index(c as u32) {
-                Some(g) => units += f.parsed.get_glyph_width_internal(g).unwrap_or(0) as f32,
+            match Pages::glyph(c) {
+                Some((_, w)) => ems += w,
                 None if c.is_control() => {}
                 None => {
                     self.missing.insert(c);
-                    units += f.units_per_em;
+                    ems += 1.0;
                 }
             }
         }
-        units / f.units_per_em * size * MM_PER_PT
+        ems * size * MM_PER_PT
+    }
+
+    /// The document's font id for font `i` of `glyph` (adding a fallback font on first use).
+    fn font_handle(&mut self, i: usize) -> PdfFontHandle {
+        if i == 0 {
+            return PdfFontHandle::External(self.font_id.clone());
+        }
+        let slot = &mut self.fallback_ids[i - 1];
+        let id = slot.get_or_insert_with(|| self.doc.add_font(&fallbacks()[i - 1].parsed)).clone();
+        PdfFontHandle::External(id)
     }
 
     /// Lines of `s` no wider than `width` mm (CJK breaks anywhere, other text at spaces where it can).
@@ -176,15 +233,26 @@ impl Pages {
         let baseline = y + style.size * MM_PER_PT * 0.88;
         let pos = self.pt(x, baseline);
         let grey = if style.grey { 0.3 } else { 0.0 };
-        let font = PdfFontHandle::External(self.font_id.clone());
-        self.ops().extend([
+        // runs of characters drawn by the same font; the text cursor moves on by itself
+        let mut runs: Vec<(usize, String)> = Vec::new();
+        for c in s.chars() {
+            let f = Pages::glyph(c).map_or(0, |(f, _)| f);
+            match runs.last_mut() {
+                Some((last, run)) if *last == f => run.push(c),
+                _ => runs.push((f, c.to_string())),
+            }
+        }
+        let mut ops = vec![
             Op::StartTextSection,
             Op::SetFillColor { col: Color::Rgb(Rgb { r: grey, g: grey, b: grey, icc_profile: None }) },
             Op::SetTextCursor { pos },
-            Op::SetFont { font, size: Pt(style.size) },
-            Op::ShowText { items: vec![TextItem::Text(s.to_string())] },
-            Op::EndTextSection,
-        ]);
+        ];
+        for (f, run) in runs {
+            ops.push(Op::SetFont { font: self.font_handle(f), size: Pt(style.size) });
+            ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
+        }
+        ops.push(Op::EndTextSection);
+        self.ops().extend(ops);
     }
 
     /// Line height for a style, in mm.
@@ -248,6 +316,29 @@ impl Pages {
         }
     }
 
+    /// A picture `w` mm wide with its top-left corner at (x, y); returns its height in mm. Big
+    /// pictures are scaled down to about 200 dpi at that width first (smaller PDFs, same print).
+    pub fn image(&mut self, img: &image::DynamicImage, x: f32, y: f32, w: f32) -> f32 {
+        let max_px = (w / 25.4 * 200.0).round().max(1.0) as u32;
+        let img = if img.width() > max_px { img.resize(max_px, u32::MAX, image::imageops::FilterType::Triangle) } else { img.clone() };
+        // transparency printed over white paper
+        let mut rgb = image::RgbImage::new(img.width(), img.height());
+        for (dst, src) in rgb.pixels_mut().zip(img.to_rgba8().pixels()) {
+            let a = u16::from(src[3]);
+            *dst = image::Rgb([0, 1, 2].map(|i| ((u16::from(src[i]) * a + 255 * (255 - a)) / 255) as u8));
+        }
+        let (pw, ph) = (rgb.width() as usize, rgb.height() as usize);
+        let h = w * ph as f32 / pw as f32;
+        let raw = RawImage { pixels: RawImageData::U8(rgb.into_raw()), width: pw, height: ph, data_format: RawImageFormat::RGB8, tag: Vec::new() };
+        let id = self.doc.add_image(&raw);
+        // printpdf maps one pixel to one point at `dpi`: choose the dpi that gives `w` mm
+        let dpi = pw as f32 * 72.0 / (w / MM_PER_PT);
+        let bottom = self.height() - (y + h);
+        let transform = XObjectTransform { translate_x: Some(Pt(x / MM_PER_PT)), translate_y: Some(Pt(bottom / MM_PER_PT)), dpi: Some(dpi), ..Default::default() };
+        self.ops().push(Op::UseXobject { id, transform });
+        h
+    }
+
     /// Makes room for `h` mm in the flow, starting a new page if needed.
     pub fn need(&mut self, h: f32) {
         if self.y + h > self.height() - self.margin - self.footer && self.y > self.margin + 1.0 {
@@ -292,5 +383,46 @@ impl Pages {
         let pages = self.pages.into_iter().map(|ops| PdfPage::new(Mm(w), Mm(h), ops)).collect();
         let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
         Ok(Rendered { pdf: self.doc.with_pages(pages).save(&options, &mut Vec::new()), pages: count })
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn text_of(pdf: &[u8]) -> (String, String) {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("t.pdf");
+        std::fs::write(&path, pdf).unwrap();
+        let run = |tool: &str, args: &[&str]| {
+            let out = std::process::Command::new(tool).args(args).arg(&path).args(if tool == "pdftotext" { &["-"][..] } else { &[][..] }).output();
+            let out = out.unwrap_or_else(|e| panic!("{tool}: {e}; run the README's test command (scripts/test), which installs poppler-utils"));
+            String::from_utf8_lossy(&out.stdout).to_string()
+        };
+        (run("pdftotext", &[]), run("pdffonts", &[]))
+    }
+
+    #[test]
+    fn a_character_the_cjk_font_lacks_is_drawn_with_a_fallback_font() {
+        // Armenian: not in Noto Sans CJK, in DejaVu Sans
+        let c = 'Ա';
+        assert!(font().unwrap().parsed.lookup_glyph_index(c as u32).is_none(), "pick a character the CJK font lacks");
+        assert!(Pages::glyph(c).is_some_and(|(f, _)| f > 0), "a fallback font ({FALLBACK_FONTS:?}) has {c}: run scripts/test, which installs them");
+        let mut p = Pages::new("t", Paper::A4).unwrap();
+        p.text(20.0, 20.0, "申请人 Աբգ 姓名", BODY);
+        let pdf = p.finish("footer").unwrap().pdf;
+        let (text, fonts) = text_of(&pdf);
+        assert!(text.contains("申请人 Աբգ 姓名"), "{text}");
+        assert!(fonts.contains("NotoSansCJKsc") && fonts.lines().count() >= 4, "both fonts embedded:\n{fonts}");
+    }
+
+    #[test]
+    fn a_character_no_font_has_is_an_error_naming_it() {
+        let mut p = Pages::new("t", Paper::A4).unwrap();
+        p.text(20.0, 20.0, "姓名\u{10FFFD}", BODY);
+        match p.finish("footer") {
+            Err(e @ PdfError::MissingGlyphs(_)) => assert!(e.to_string().contains("U+10FFFD"), "{e}"),
+            other => panic!("{other:?}"),
+        }
     }
 }

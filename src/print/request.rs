@@ -210,10 +210,11 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
         p.rect(m, p.y, w, 8.0, false);
         let y = p.y + 1.5;
         p.text(m + 3.0, y, b, HEADING);
-        p.y += 11.0;
+        p.y += 10.0;
     }
 
-    let row_h: f32 = 9.0;
+    // row height and the spacing below are what fits the whole form, blank or sample, on one A4 page
+    let row_h: f32 = 7.5;
     let label_w: f32 = 34.0;
     // one bordered row of label/value cells; a long value makes the row taller, never shorter text
     let row = |p: &mut Pages, cells: &[(&str, &str)]| {
@@ -237,7 +238,7 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
     };
     let section = |p: &mut Pages, s: &str| {
         p.need(row_h * 2.0);
-        p.y += 3.0;
+        p.y += 2.0;
         let y = p.y;
         p.text(m, y, s, HEADING);
         p.y += Pages::line_height(HEADING);
@@ -267,22 +268,24 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
     // a row with room for `lines` lines (more when the value needs them)
     let tall = |p: &mut Pages, label: &str, value: &str, lines: usize| {
         let values = p.wrap(value, BODY.size, w - label_w - 3.0);
-        let h = row_h.max(lines.max(values.len()) as f32 * Pages::line_height(BODY) + 3.0);
+        let labels = p.wrap(label, SMALL.size, label_w - 3.0);
+        let h = row_h
+            .max(lines.max(values.len()) as f32 * Pages::line_height(BODY) + 3.0)
+            .max(labels.len() as f32 * Pages::line_height(SMALL) + 3.0);
         p.need(h);
         let y = p.y;
         p.rect(m, y, label_w, h, false);
         p.rect(m + label_w, y, w - label_w, h, false);
-        let lw = label_w - 3.0;
-        for (i, l) in p.wrap(label, SMALL.size, lw).into_iter().enumerate() {
-            p.text(m + 1.5, y + 2.2 + i as f32 * Pages::line_height(SMALL), &l, SMALL);
+        for (i, l) in labels.iter().enumerate() {
+            p.text(m + 1.5, y + 2.2 + i as f32 * Pages::line_height(SMALL), l, SMALL);
         }
         for (i, l) in values.iter().enumerate() {
             p.text(m + label_w + 1.5, y + 2.0 + i as f32 * Pages::line_height(BODY), l, BODY);
         }
         p.y += h;
     };
-    tall(&mut p, "所需信息的名称或文号（必填）", &f.title_or_no, 2);
-    tall(&mut p, "所需信息的特征性描述（必填）", &f.description, 3);
+    tall(&mut p, "所需信息的名称或文号（必填）", &f.title_or_no, 1);
+    tall(&mut p, "所需信息的特征性描述（必填）", &f.description, 2);
     tall(&mut p, "索引号（选填）", &f.index_no, 1);
     tall(&mut p, "用途（选填）", &f.purpose, 1);
 
@@ -303,7 +306,7 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
             p.text(x + 6.0, y, o, BODY);
             x += ow;
         }
-        p.y = y + 8.0;
+        p.y = y + 7.0;
     };
     section(&mut p, "获取信息的方式");
     choices(&mut p, "载体形式（可多选）：", &MEDIA, &f.media);
@@ -312,23 +315,23 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
     p.tick_box(m, y + 0.5, 4.0, f.accept_other_way);
     p.para(m + 6.0, w - 6.0, "若本机关无法按照指定方式提供所需信息，也可接受其他方式", BODY);
 
-    p.need(26.0);
-    p.y += 4.0;
+    p.need(22.0);
+    p.y += 3.0;
     let y = p.y;
     let date = f.date.map(|d| d.format("%Y年%m月%d日").to_string()).unwrap_or_else(|| "　　　　年　　月　　日".into());
     p.text(m, y, "申请人签名或者盖章：", BODY);
     p.hline(m + 36.0, m + 100.0, y + 6.0);
     p.text(m + 110.0, y, &format!("申请时间：{date}"), BODY);
-    p.y += 12.0;
+    p.y += 9.0;
 
-    p.need(24.0);
+    p.need(14.0);
     let y = p.y;
-    p.rect(m, y, w, 20.0, false);
-    p.text(m + 2.0, y + 1.5, "以下由受理机关填写", SMALL);
-    p.text(m + 2.0, y + 8.0, "受理编号：", BODY);
-    p.text(m + 62.0, y + 8.0, "收到日期：", BODY);
-    p.text(m + 122.0, y + 8.0, "提交方式：", BODY);
-    p.y += 22.0;
+    p.rect(m, y, w, 13.0, false);
+    p.text(m + 2.0, y + 1.0, "以下由受理机关填写", SMALL);
+    p.text(m + 2.0, y + 6.0, "受理编号：", BODY);
+    p.text(m + 62.0, y + 6.0, "收到日期：", BODY);
+    p.text(m + 122.0, y + 6.0, "提交方式：", BODY);
+    p.y += 14.0;
     p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
 }
 

@@ -34,6 +34,17 @@ impl BlobDir {
         valid_sha(sha).then(|| self.root.join(&sha[..2]).join(sha))
     }
 
+    /// Decodes a stored picture. Blobs are named by hash, without an extension: the format comes
+    /// from the bytes.
+    pub fn image(&self, sha: &str) -> Result<image::DynamicImage, String> {
+        let path = self.path(sha).ok_or_else(|| format!("`{sha}` is not a content hash"))?;
+        image::ImageReader::open(&path)
+            .and_then(|r| r.with_guessed_format())
+            .map_err(image::ImageError::IoError)
+            .and_then(|r| r.decode())
+            .map_err(|e| format!("{}: {e}", path.display()))
+    }
+
     pub fn contains(&self, sha: &str) -> bool {
         self.path(sha).is_some_and(|p| p.is_file())
     }

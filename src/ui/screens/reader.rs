@@ -61,10 +61,7 @@ pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
     let policy = store.policy_of(id)?;
     let mut images = HashMap::new();
     for im in &doc.images {
-        let Some(path) = store.blobs().path(&im.blob.sha256) else { continue };
-        // Blobs are named by hash, without an extension: the format comes from the bytes.
-        let decoded = ::image::ImageReader::open(&path).and_then(|r| r.with_guessed_format()).map_err(::image::ImageError::IoError).and_then(|r| r.decode());
-        match decoded {
+        match store.blobs().image(&im.blob.sha256) {
             Ok(img) => {
                 let rgba = img.to_rgba8();
                 let (w, h) = rgba.dimensions();
