@@ -111,6 +111,8 @@ pub struct Pages {
     font_id: printpdf::FontId,
     /// Fallback fonts added to the document once used (by index into `fallbacks()`).
     fallback_ids: Vec<Option<printpdf::FontId>>,
+    /// `glyph` answers already looked up (a page measures every character many times).
+    glyphs: std::collections::HashMap<char, Option<(usize, f32)>>,
     /// The flow's position on the current page (mm from the top).
     pub y: f32,
     pub margin: f32,
@@ -131,6 +133,7 @@ impl Pages {
             doc,
             font_id,
             fallback_ids: vec![None; fallbacks().len()],
+            glyphs: std::collections::HashMap::new(),
             y: 18.0,
             margin: 18.0,
             footer: 9.0,
@@ -161,7 +164,11 @@ impl Pages {
 
     /// The font that draws `c` (0: the embedded CJK font, 1 + i: fallback i) and its advance in
     /// ems; None when no font has it.
-    fn glyph(c: char) -> Option<(usize, f32)> {
+    fn glyph(&mut self, c: char) -> Option<(usize, f32)> {
+        *self.glyphs.entry(c).or_insert_with(|| Pages::find_glyph(c))
+    }
+
+    fn find_glyph(c: char) -> Option<(usize, f32)> {
         let primary = font().expect("font loaded in Pages::new");
         std::iter::once(primary).chain(fallbacks()).enumerate().find_map(|(i, f)| {
             let g = f.parsed.lookup_glyph_index(c as u32)?;
@@ -173,7 +180,7 @@ impl Pages {
     pub fn measure(&mut self, s: &str, size: f32) -> f32 {
         let mut ems = 0.0;
         for c in s.chars() {
-            match Pages::glyph(c) {
+            match self.glyph(c) {
                 Some((_, w)) => ems += w,
                 None if c.is_control() => {}
                 None => {
@@ -236,7 +243,7 @@ impl Pages {
         // runs of characters drawn by the same font; the text cursor moves on by itself
         let mut runs: Vec<(usize, String)> = Vec::new();
         for c in s.chars() {
-            let f = Pages::glyph(c).map_or(0, |(f, _)| f);
+            let f = self.glyph(c).map_or(0, |(f, _)| f);
             match runs.last_mut() {
                 Some((last, run)) if *last == f => run.push(c),
                 _ => runs.push((f, c.to_string())),
@@ -407,7 +414,7 @@ mod tests {
         // Armenian: not in Noto Sans CJK, in DejaVu Sans
         let c = 'Ա';
         assert!(font().unwrap().parsed.lookup_glyph_index(c as u32).is_none(), "pick a character the CJK font lacks");
-        assert!(Pages::glyph(c).is_some_and(|(f, _)| f > 0), "a fallback font ({FALLBACK_FONTS:?}) has {c}: run scripts/test, which installs them");
+        assert!(Pages::find_glyph(c).is_some_and(|(f, _)| f > 0), "a fallback font ({FALLBACK_FONTS:?}) has {c}: run scripts/test, which installs them");
         let mut p = Pages::new("t", Paper::A4).unwrap();
         p.text(20.0, 20.0, "申请人 Աբգ 姓名", BODY);
         let pdf = p.finish("footer").unwrap().pdf;
