@@ -612,7 +612,7 @@ impl Kiosk {
                     iced::exit()
                 }
                 Request::Close => self.go_home(),
-                Request::FillOnBehalf => self.open(Route::Request { on_behalf: true }),
+                Request::FillOnBehalf => self.open(Route::Request { on_behalf: true, start: None }),
                 Request::TestPrint => self.printing.start(crate::print::Printable::Form(crate::print::FormKind::Blank), self.data_dir.clone()).map(Message::Printing),
             },
         }

@@ -83,7 +83,7 @@ impl GuideView {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Guide(id)))),
             Message::Print => (Task::none(), Some(Event::Print(Printable::Guide(self.guide.id.clone())))),
-            Message::FillIn => (Task::none(), Some(Event::Open(Route::Request { on_behalf: false }))),
+            Message::FillIn => (Task::none(), Some(Event::Open(Route::Request { on_behalf: false, start: None }))),
             Message::PrintForm(kind) => (Task::none(), Some(Event::Print(Printable::Form(kind)))),
         }
     }

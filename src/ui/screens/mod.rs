@@ -57,8 +57,9 @@ pub enum Route {
     Feedback,
     About,
     AttendantPin,
-    /// The request wizard (on_behalf: an attendant fills it in for the visitor, 代为填写).
-    Request { on_behalf: bool },
+    /// The request wizard (on_behalf: an attendant fills it in for the visitor, 代为填写), at its
+    /// first question or at `start`.
+    Request { on_behalf: bool, start: Option<request::Question> },
 }
 
 /// What a screen asks the app to do.
@@ -110,7 +111,7 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
         Route::Feedback => Ok(Screen::Feedback(feedback::Feedback::default())),
         Route::About => about::load(s).map(Screen::About),
         Route::AttendantPin => Ok(Screen::AttendantPin(attendant::PinPad::default())),
-        Route::Request { on_behalf } => Ok(Screen::Request(request::RequestWizard::new(on_behalf))),
+        Route::Request { on_behalf, start } => Ok(Screen::Request(request::RequestWizard::starting_at(on_behalf, start))),
     };
     r.map_err(|e| e.to_string())
 }
@@ -131,7 +132,13 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "guides" => Route::Guides,
         "guide" => Route::Guide(need(arg)?),
         "request" => Route::DisclosureGuide,
-        "request-form" => Route::Request { on_behalf: false },
+        "request-form" => Route::Request {
+            on_behalf: false,
+            start: match arg {
+                None => None,
+                Some(a) => Some(request::Question::named(&a).ok_or_else(|| format!("no question `{a}` in the request form; use e.g. request-form:name, request-form:title-or-no, request-form:review"))?),
+            },
+        },
         "faq" => Route::Faq { area: None, open: arg },
         "boards" => Route::Boards,
         "board" => Route::Board(need(arg)?),
@@ -140,7 +147,7 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "attendant" => Route::AttendantPin,
         _ => {
             return Err(format!(
-                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, request-form, faq, boards, board:ID, feedback, about or attendant"
+                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, request-form[:QUESTION], faq, boards, board:ID, feedback, about or attendant"
             ));
         }
     })

@@ -120,6 +120,11 @@ impl Question {
         format!("req-q-{}", self.field().replace('_', "-"))
     }
 
+    /// The question a `kiosk --open request-form:NAME` names (its field, with dashes).
+    pub fn named(name: &str) -> Option<Question> {
+        [Applicant::Citizen, Applicant::Organisation].into_iter().flat_map(Question::all).find(|q| q.field().replace('_', "-") == name)
+    }
+
     /// Whether it must be answered.
     pub fn required(self) -> bool {
         use Question::*;
@@ -230,6 +235,18 @@ impl RequestWizard {
     pub fn new(on_behalf: bool) -> Self {
         let form = RequestForm { on_behalf, id_kind: ID_KINDS[0].into(), ..RequestForm::default() };
         Self { form, ..Self::default() }
+    }
+
+    /// The wizard at `start` (an organisation's question starts the organisation's questions).
+    pub fn starting_at(on_behalf: bool, start: Option<Question>) -> Self {
+        let mut w = RequestWizard::new(on_behalf);
+        if let Some(q) = start {
+            if !Question::all(Applicant::Citizen).contains(&q) {
+                w.form.applicant = Applicant::Organisation;
+            }
+            w.go(q);
+        }
+        w
     }
 
     pub fn questions(&self) -> Vec<Question> {
@@ -418,7 +435,7 @@ impl RequestWizard {
                         .into()
                 };
                 column![
-                    widgets::heading(ctx, t(l, "req-q-applicant")),
+                    text(t(l, "req-q-applicant")).size(look.title()),
                     choice(Applicant::Citizen, "req-citizen", "req-citizen-hint"),
                     choice(Applicant::Organisation, "req-organisation", "req-organisation-hint"),
                     widgets::muted(ctx, t(l, "req-privacy")),
@@ -433,7 +450,7 @@ impl RequestWizard {
                 .spacing(look.gap())
                 .wrap()
                 .vertical_spacing(10);
-                column![widgets::heading(ctx, t(l, &q.key())), chips, nav(next_key)].spacing(look.gap()).into()
+                column![text(t(l, &q.key())).size(look.title()), chips, nav(next_key)].spacing(look.gap()).into()
             }
             Question::Media | Question::Receive => {
                 let (items, chosen, prefix): (&[&str], &Vec<usize>, &str) =
@@ -446,7 +463,7 @@ impl RequestWizard {
                 .spacing(look.gap())
                 .wrap()
                 .vertical_spacing(10);
-                let mut col = column![widgets::heading(ctx, t(l, &q.key())), widgets::muted(ctx, t(l, "req-choose-any")), chips].spacing(look.gap());
+                let mut col = column![text(t(l, &q.key())).size(look.title()), widgets::muted(ctx, t(l, "req-choose-any")), chips].spacing(look.gap());
                 if q == Question::Receive {
                     let on = self.form.accept_other_way;
                     col = col.push(widgets::chip(ctx, format!("{} {}", if on { "☑" } else { "☐" }, t(l, "req-accept-other")), None, on, Message::AcceptOther));
@@ -459,7 +476,7 @@ impl RequestWizard {
             Question::Review => self.review(ctx),
             _ => self.typed(ctx, q, nav(next_key), problem.map(Element::from)),
         };
-        scrollable(column![head, body].spacing(look.gap())).height(Length::Fill).into()
+        scrollable(column![head, body].spacing(look.gap())).height(Length::Fill).spacing(8).into()
     }
 
     /// A typed question: the answer box, the keyboard, back / next.
@@ -478,7 +495,7 @@ impl RequestWizard {
             }
         };
         let shown = if value.is_empty() { text(hint).size(look.body()).color(p.muted) } else { text(value).size(look.heading()) };
-        let answer = container(shown).padding([12, 18]).width(Length::Fill).height(if q == Question::Description { look.target() * 2.0 } else { look.target() * 1.2 }).style(theme::card(p));
+        let answer = container(shown).padding([12, 18]).align_y(iced::alignment::Vertical::Center).width(Length::Fill).height(if q == Question::Description { look.target() * 2.0 } else { look.target() * 1.2 }).style(theme::card(p));
         // the answer with back / next beside it, so both stay in view above the keyboard
         let mut col = Column::new().spacing(look.gap()).push(title).push(row![answer, nav].spacing(look.gap()).align_y(Alignment::Center));
         if let Some(pr) = problem {
