@@ -461,7 +461,7 @@ fn fill_in_request(k: &mut Kiosk) -> (String, &'static str, &'static str) {
     let phone = "13912345678";
     type_keys(k, "5678");
     for _ in 0..6 {
-        // address, postcode, e-mail, employer, fax: optional, skipped
+        // the phone (now right), then address, postcode, e-mail, employer, fax: optional, skipped
         tap(k, "下一步（可不填）");
     }
     assert_eq!(question(k), Q::TitleOrNo);

@@ -3,8 +3,8 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{Column, Row, column, container, text};
-use iced::{Alignment, Length, Task};
+use iced::widget::{Column, Row, container, text};
+use iced::{Length, Task};
 
 use super::{Ctx, Env, Event, Route};
 use crate::store::{Rating, Store};
@@ -96,14 +96,7 @@ impl Feedback {
         let look = ctx.look;
         let p = look.palette();
         if self.sent {
-            return column![
-                text(t(l, "feedback-thanks")).size(look.title()),
-                widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true),
-            ]
-            .spacing(look.gap() * 2.0)
-            .align_x(Alignment::Center)
-            .width(Length::Fill)
-            .into();
+            return widgets::finished(ctx, t(l, "feedback-thanks"), None, vec![widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true)]);
         }
         let ratings = Row::with_children(Rating::ALL.iter().map(|r| {
             widgets::chip(ctx, t(l, rating_key(*r)), None, self.rating == Some(*r), Message::Rate(*r))

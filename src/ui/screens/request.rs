@@ -385,19 +385,15 @@ impl RequestWizard {
         let look = ctx.look;
         let p = look.palette();
         if self.printed {
-            return column![
-                text(t(l, "req-printed")).size(look.title()),
-                widgets::body(ctx, t(l, "req-printed-next")),
-                row![
+            return widgets::finished(
+                ctx,
+                t(l, "req-printed"),
+                Some(t(l, "req-printed-next")),
+                vec![
                     widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true),
                     widgets::action(ctx, t(l, "req-again"), Some(Message::Again), false),
-                ]
-                .spacing(look.gap()),
-            ]
-            .spacing(look.gap() * 2.0)
-            .align_x(Alignment::Center)
-            .width(Length::Fill)
-            .into();
+                ],
+            );
         }
         let q = self.question();
         // where we are: the five steps, the current one marked

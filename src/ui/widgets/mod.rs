@@ -47,6 +47,16 @@ pub fn chip<'a, M: Clone + 'a>(ctx: Ctx, label: String, count: Option<u64>, on: 
         .into()
 }
 
+/// The page shown when a task is done (feedback sent, a request printed): a large line, an
+/// optional explanation and the buttons to go on.
+pub fn finished<'a, M: Clone + 'a>(ctx: Ctx, title: String, detail: Option<String>, actions: Vec<Element<'a, M>>) -> Element<'a, M> {
+    let mut col = column![text(title).size(ctx.look.title())];
+    if let Some(d) = detail {
+        col = col.push(body(ctx, d));
+    }
+    col.push(row(actions).spacing(ctx.look.gap())).spacing(ctx.look.gap() * 2.0).align_x(Alignment::Center).width(Length::Fill).into()
+}
+
 pub fn heading<'a, M: 'a>(ctx: Ctx, s: String) -> Element<'a, M> {
     text(s).size(ctx.look.heading()).into()
 }
