@@ -89,6 +89,7 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
     for want in ["居住证申领", "申请材料", "居民身份证", "办理流程", "1.居住登记", "法定时限", "收费标准", "咨询电话", "0000-81236600"] {
         assert!(t.contains(want), "guide lacks {want}: {t}");
     }
+    assert_eq!(qr_codes(&guide), vec!["https://www.example.gov.cn/wangchuan/bs/jzz/".to_string()], "the QR code leads to online handling");
 
     // a document: header table, body with its table, QR of the original, footer with page n / m
     let doc = make(&["doc", "wc-zc-2024-lnzc"], "doc.pdf");

@@ -491,7 +491,8 @@ impl RequestWizard {
             }
         };
         let shown = if value.is_empty() { text(hint).size(look.body()).color(p.muted) } else { text(value).size(look.heading()) };
-        let answer = container(shown).padding([12, 18]).align_y(iced::alignment::Vertical::Center).width(Length::Fill).height(if q == Question::Description { look.target() * 2.0 } else { look.target() * 1.2 }).style(theme::card(p));
+        // as tall as its text (a long hint or answer wraps), at least one touch target
+        let answer = container(shown).padding([16, 18]).width(Length::Fill).style(theme::card(p));
         // the answer with back / next beside it, so both stay in view above the keyboard
         let mut col = Column::new().spacing(look.gap()).push(title).push(row![answer, nav].spacing(look.gap()).align_y(Alignment::Center));
         if let Some(pr) = problem {
