@@ -556,6 +556,7 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert!(w.printed && w.form.name.is_empty() && w.form.id_number.is_empty() && w.form.on_behalf);
     assert!(!k.printing.holds_document());
     assert!(texts(&k).iter().any(|s| s == "打印完成，请在打印机出纸口取走。"));
+    tap(&mut k, "知道了");
     // nothing typed reached the kiosk's disk (store, logs); the job's title names no one
     for needle in [name.as_str(), id, phone] {
         assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
@@ -572,6 +573,27 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
         .expect("cups-pdf wrote the printed form");
     assert!(out.file_name().unwrap().to_string_lossy().starts_with("gongkai-request-form"));
     std::fs::remove_file(out).unwrap();
+
+    // the queue is paused: the visitor is told in plain words before anything is sent, the
+    // status bar says so, the attendant panel has the queue's own state
+    assert!(std::process::Command::new("cupsdisable").arg(&queue).status().unwrap().success());
+    pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(120))]);
+    assert_eq!(k.printing.status_key(), "status-printer-problem");
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    tap(&mut k, "打印");
+    assert_eq!(k.printing.stage, Some(printing::Stage::Failed { key: "print-problem-paused" }));
+    assert!(texts(&k).iter().any(|s| s == "打印机暂停服务。"), "{:?}", texts(&k));
+    assert!(texts(&k).iter().any(|s| s.contains("打印机：暂停服务")));
+    tap(&mut k, "知道了");
+    pump(&mut k, [Message::ZonePressed]);
+    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
+    pump(&mut k, [Message::ZoneReleased]);
+    for d in "2468".chars() {
+        pump(&mut k, [Message::Pin(attendant::PinMessage::Digit(d))]);
+    }
+    pump(&mut k, [Message::Pin(attendant::PinMessage::Enter)]);
+    let Some(Screen::Attendant(panel)) = &k.screen else { panic!("the panel opens") };
+    assert!(panel.data.printer.contains(&format!("{queue}: stopped")) && panel.data.printer.contains("paused"), "{}", panel.data.printer);
 }
 
 #[test]
