@@ -178,6 +178,23 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// How the zone was used, per day (no personal data): visitors, screens, documents, guides
+    /// and boards opened, searches and searches that found nothing, prints and pages by layout,
+    /// request forms printed by applicant type (自然人 / 法人或其他组织, as in the yearly
+    /// 政府信息公开工作年度报告), ratings.
+    Stats {
+        /// First day (YYYY-MM-DD); left out: the first day with activity.
+        #[arg(long)]
+        from: Option<String>,
+        /// Last day (YYYY-MM-DD); left out: today.
+        #[arg(long)]
+        to: Option<String>,
+        /// One CSV row per day and a total (UTF-8 with BOM, so spreadsheet programs show the Chinese).
+        #[arg(long, conflicts_with = "json")]
+        csv: bool,
+        #[arg(long)]
+        json: bool,
+    },
     /// The on-screen keyboard's candidates for typed pinyin (full, initials or mixed).
     Ime {
         pinyin: String,
@@ -273,6 +290,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
         Some(Command::Print { what, out, printer }) => print(&config, &data_dir, what, out.as_deref(), printer.as_deref()),
         Some(Command::Printers { json }) => printers(&config, &data_dir, json),
+        Some(Command::Stats { from, to, csv, json }) => stats(&data_dir, from.as_deref(), to.as_deref(), csv, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
     match result {
@@ -381,6 +399,67 @@ fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
             PrinterReadiness::Unavailable(e) => println!("the kiosk's printer: NOT READY, {e}"),
             PrinterReadiness::Directory(_) => {}
         }
+    }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json: bool) -> CmdResult {
+    use crate::store::DayStats;
+    let day = |arg: &str, v: Option<&str>, default: &str| -> Result<String, String> {
+        match v {
+            None => Ok(default.to_string()),
+            Some(d) => chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d")
+                .map(|d| d.format("%Y-%m-%d").to_string())
+                .map_err(|_| format!("--{arg} {d}: not a date; write it as YYYY-MM-DD, e.g. 2026-01-31")),
+        }
+    };
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let (from, to) = match (day("from", from, "0000-01-01"), day("to", to, &today)) {
+        (Ok(f), Ok(t)) => (f, t),
+        (Err(e), _) | (_, Err(e)) => return Ok(usage_error(&e)),
+    };
+    let store = Store::open_read_only(data_dir)?;
+    let days = store.stats(&from, &to)?;
+    let mut total = DayStats { day: "合计".into(), ..DayStats::default() };
+    for d in &days {
+        total.add(d);
+    }
+    if json {
+        println!("{}", serde_json::json!({"from": from, "to": to, "days": days, "total": total}));
+    } else if csv {
+        // a BOM so that spreadsheet programs read the file as UTF-8
+        println!("\u{feff}{}", DayStats::CSV_HEADER);
+        for d in days.iter().chain([&total]) {
+            println!("{}", d.csv_row());
+        }
+    } else if days.is_empty() {
+        println!("no activity recorded between {from} and {to}");
+    } else {
+        println!("{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}", "day", "visits", "docs", "guides", "search", "none", "prints", "pages", "requests", "ratings");
+        for d in days.iter().chain([&total]) {
+            println!(
+                "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}",
+                d.day,
+                d.sessions,
+                d.documents,
+                d.guides,
+                d.searches,
+                d.zero_result_searches,
+                d.prints,
+                d.pages,
+                format!("{}+{}", d.requests_citizen, d.requests_organisation),
+                d.ratings.iter().sum::<u64>()
+            );
+        }
+        println!("requests: 自然人 + 法人或其他组织 ({} filled in by staff, 代为填写)", total.requests_on_behalf);
+        if !total.by_layout.is_empty() {
+            println!("prints by layout:");
+            for (layout, n, pages) in &total.by_layout {
+                println!("  {layout:<20} {n:>5} prints {pages:>6} pages");
+            }
+        }
+        let labels = crate::store::Rating::ALL.map(|r| r.label());
+        println!("ratings: {}", labels.iter().zip(total.ratings).map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join("  "));
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -234,3 +234,53 @@ fn ime_offers_words_from_the_content_and_speak_writes_mandarin_speech() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown screen `nowhere`"));
 }
+
+#[test]
+fn stats_counts_known_activity_per_day_with_the_annual_report_columns() {
+    use gongkai_kiosk::store::{Rating, Store, UsageEvent};
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
+    {
+        let store = Store::open(&data).unwrap();
+        for e in [
+            UsageEvent::Session,
+            UsageEvent::Session,
+            UsageEvent::Screen("catalogue"),
+            UsageEvent::Document("wc-zc-2024-lnzc".into()),
+            UsageEvent::Document("wc-zc-2024-lnzc".into()),
+            UsageEvent::Guide("guide-jzz".into()),
+            UsageEvent::Search { found: true },
+            UsageEvent::Search { found: false },
+            UsageEvent::Print { layout: "document", pages: 2 },
+            UsageEvent::Print { layout: "request-form", pages: 1 },
+            UsageEvent::Print { layout: "request-form", pages: 1 },
+            UsageEvent::Request { organisation: false, on_behalf: false },
+            UsageEvent::Request { organisation: true, on_behalf: true },
+        ] {
+            store.record_usage(e).unwrap();
+        }
+        store.record_feedback(Rating::VerySatisfied, None).unwrap();
+        store.record_feedback(Rating::Basic, Some("字再大一点")).unwrap();
+    }
+    let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+    let out = kiosk(&data, &["stats", "--csv"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let csv = stdout(&out);
+    let lines: Vec<&str> = csv.lines().collect();
+    assert_eq!(lines.len(), 3, "header, today, total:\n{csv}");
+    assert!(lines[0].starts_with("\u{feff}日期,访客人次") && lines[0].contains("申请表打印_自然人,申请表打印_法人或其他组织,申请表打印_总计"));
+    let want = format!("{today},2,1,2,1,0,2,1,3,4,1,1,2,1,1,0,1,0,0,0");
+    assert_eq!(lines[1], want);
+    assert_eq!(lines[2], want.replacen(&today, "合计", 1));
+
+    // a range without activity, a readable table, and a bad date
+    let out = kiosk(&data, &["stats", "--from", "2020-01-01", "--to", "2020-12-31"]);
+    assert!(stdout(&out).contains("no activity recorded between 2020-01-01 and 2020-12-31"));
+    let out = kiosk(&data, &["stats"]);
+    let table = stdout(&out);
+    assert!(table.contains("request-form") && table.contains("非常满意 1") && table.contains("1 filled in by staff"), "{table}");
+    let out = kiosk(&data, &["stats", "--from", "2026-13-01"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("--from 2026-13-01: not a date"), "{}", stderr(&out));
+}

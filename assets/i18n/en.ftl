@@ -242,6 +242,9 @@ usage-search = Searches
 usage-feedback = Ratings
 usage-print = Prints
 usage-speech = Read aloud
+usage-search-zero = Searches with no result
+usage-pages = Pages printed
+usage-requests = Request forms printed
 
 # printing and the request wizard
 status-printer-checking = Printer: checking

@@ -236,6 +236,9 @@ usage-search = 搜索
 usage-feedback = 评价
 usage-print = 打印
 usage-speech = 语音朗读
+usage-search-zero = 无结果搜索
+usage-pages = 打印页数
+usage-requests = 申请表打印
 
 # printing and the request wizard
 status-printer-checking = 打印机：检查中

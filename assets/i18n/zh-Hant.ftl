@@ -236,6 +236,9 @@ usage-search = 搜尋
 usage-feedback = 評價
 usage-print = 列印
 usage-speech = 語音朗讀
+usage-search-zero = 無結果搜尋
+usage-pages = 列印頁數
+usage-requests = 申請表列印
 
 # printing and the request wizard
 status-printer-checking = 印表機：檢查中

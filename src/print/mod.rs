@@ -147,6 +147,22 @@ pub fn job_title(what: &Printable) -> String {
     format!("gongkai-{}", file_stem(what))
 }
 
+impl Printable {
+    /// The layout's name in usage statistics.
+    pub fn layout(&self) -> &'static str {
+        match self {
+            Printable::Form(FormKind::Blank) => "request-form-blank",
+            Printable::Form(FormKind::Sample) => "request-form-sample",
+            Printable::Form(FormKind::Filled(_)) => "request-form",
+            Printable::Guide(_) => "guide",
+            Printable::Document(_) => "document",
+            Printable::Board { paper: Paper::A3, .. } => "poster-a3",
+            Printable::Board { .. } => "poster-a4",
+            Printable::Card(_) => "card",
+        }
+    }
+}
+
 /// A short name for the file: what it is and when.
 fn file_stem(p: &Printable) -> String {
     match p {

@@ -19,7 +19,7 @@ pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
 pub use queries::*;
 pub use sync_state::SyncRecord;
-pub use visits::{FeedbackEntry, Rating, UsageEvent};
+pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
 
 use crate::content::{self, SourceError};
 

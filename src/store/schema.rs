@@ -122,6 +122,24 @@ pub const MIGRATIONS: &[&str] = &[
         PRIMARY KEY (day, event)
     ) WITHOUT ROWID;
     "#,
+    // 6: usage counted with a detail (which screen, which document, which print layout, which
+    //    applicant type, which rating) for the statistics export; the old counts carried over.
+    r#"
+    CREATE TABLE usage (
+        day TEXT NOT NULL,
+        event TEXT NOT NULL,
+        detail TEXT NOT NULL,
+        count INTEGER NOT NULL,
+        PRIMARY KEY (day, event, detail)
+    ) WITHOUT ROWID;
+    INSERT INTO usage (day, event, detail, count)
+        SELECT day,
+               CASE event WHEN 'open-document' THEN 'document' WHEN 'open-guide' THEN 'guide'
+                          WHEN 'open-board' THEN 'board' ELSE event END,
+               '', count
+        FROM usage_counts WHERE event <> 'feedback';
+    DROP TABLE usage_counts;
+    "#,
 ];
 
 /// The schema version this build writes.

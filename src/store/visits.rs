@@ -36,42 +36,131 @@ impl Rating {
     }
 }
 
-/// Something a visitor did, counted per day. Never carries what they typed.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize)]
+/// Something a visitor did, counted per day with a detail (which screen, document, layout,
+/// applicant type or rating). Never carries what they typed.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub enum UsageEvent {
+    /// A visitor's first touch after a reset.
     Session,
-    OpenDocument,
-    OpenGuide,
-    OpenBoard,
-    Search,
-    Feedback,
-    Print,
+    /// A screen opened (its name, e.g. `catalogue`).
+    Screen(&'static str),
+    /// A document, guide or 码上公开 board opened (its id).
+    Document(String),
+    Guide(String),
+    Board(String),
+    /// A full search, and whether it found anything.
+    Search { found: bool },
+    /// A print that came out: its layout and pages.
+    Print { layout: &'static str, pages: u32 },
+    /// A request form filled in on the screen and printed, by applicant type.
+    Request { organisation: bool, on_behalf: bool },
+    Rating(Rating),
     Speech,
 }
 
 impl UsageEvent {
-    pub const ALL: [UsageEvent; 8] = [
-        UsageEvent::Session,
-        UsageEvent::OpenDocument,
-        UsageEvent::OpenGuide,
-        UsageEvent::OpenBoard,
-        UsageEvent::Search,
-        UsageEvent::Feedback,
-        UsageEvent::Print,
-        UsageEvent::Speech,
-    ];
-
-    pub fn key(self) -> &'static str {
+    /// The rows this event adds to: (event, detail, amount).
+    fn rows(&self) -> Vec<(&'static str, String, u64)> {
         match self {
-            UsageEvent::Session => "session",
-            UsageEvent::OpenDocument => "open-document",
-            UsageEvent::OpenGuide => "open-guide",
-            UsageEvent::OpenBoard => "open-board",
-            UsageEvent::Search => "search",
-            UsageEvent::Feedback => "feedback",
-            UsageEvent::Print => "print",
-            UsageEvent::Speech => "speech",
+            UsageEvent::Session => vec![("session", String::new(), 1)],
+            UsageEvent::Screen(s) => vec![("screen", s.to_string(), 1)],
+            UsageEvent::Document(id) => vec![("document", id.clone(), 1)],
+            UsageEvent::Guide(id) => vec![("guide", id.clone(), 1)],
+            UsageEvent::Board(id) => vec![("board", id.clone(), 1)],
+            UsageEvent::Search { found: true } => vec![("search", String::new(), 1)],
+            UsageEvent::Search { found: false } => vec![("search", String::new(), 1), ("search-zero", String::new(), 1)],
+            UsageEvent::Print { layout, pages } => vec![("print", layout.to_string(), 1), ("print-pages", layout.to_string(), u64::from(*pages))],
+            UsageEvent::Request { organisation, on_behalf } => {
+                let mut v = vec![("request", if *organisation { "organisation" } else { "citizen" }.to_string(), 1)];
+                if *on_behalf {
+                    v.push(("request-on-behalf", String::new(), 1));
+                }
+                v
+            }
+            UsageEvent::Rating(r) => vec![("rating", (*r as i64).to_string(), 1)],
+            UsageEvent::Speech => vec![("speech", String::new(), 1)],
         }
+    }
+}
+
+/// One day's usage, as the attendant panel and `gongkai-kiosk stats` show it. The request
+/// columns follow the 政府信息公开工作年度报告's applicant categories (自然人 / 法人或其他组织).
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct DayStats {
+    pub day: String,
+    pub sessions: u64,
+    pub screens: u64,
+    pub documents: u64,
+    pub guides: u64,
+    pub boards: u64,
+    pub searches: u64,
+    pub zero_result_searches: u64,
+    pub prints: u64,
+    pub pages: u64,
+    /// Prints by layout (request-form-blank, guide, document, poster-a4 …): (layout, prints, pages).
+    pub by_layout: Vec<(String, u64, u64)>,
+    pub requests_citizen: u64,
+    pub requests_organisation: u64,
+    pub requests_on_behalf: u64,
+    /// Ratings from 非常满意 (index 0) to 非常不满意 (index 4).
+    pub ratings: [u64; 5],
+    pub speech: u64,
+}
+
+impl DayStats {
+    /// Adds another day's (or kiosk's) figures to these.
+    pub fn add(&mut self, o: &DayStats) {
+        self.sessions += o.sessions;
+        self.screens += o.screens;
+        self.documents += o.documents;
+        self.guides += o.guides;
+        self.boards += o.boards;
+        self.searches += o.searches;
+        self.zero_result_searches += o.zero_result_searches;
+        self.prints += o.prints;
+        self.pages += o.pages;
+        for (layout, n, p) in &o.by_layout {
+            match self.by_layout.iter_mut().find(|(l, ..)| l == layout) {
+                Some(row) => {
+                    row.1 += n;
+                    row.2 += p;
+                }
+                None => self.by_layout.push((layout.clone(), *n, *p)),
+            }
+        }
+        self.by_layout.sort();
+        self.requests_citizen += o.requests_citizen;
+        self.requests_organisation += o.requests_organisation;
+        self.requests_on_behalf += o.requests_on_behalf;
+        for i in 0..5 {
+            self.ratings[i] += o.ratings[i];
+        }
+        self.speech += o.speech;
+    }
+
+    /// The CSV header (Chinese, as an office files it).
+    pub const CSV_HEADER: &'static str = "日期,访客人次,页面浏览,文件查阅,指南查阅,码上公开查阅,搜索次数,无结果搜索,打印份数,打印页数,申请表打印_自然人,申请表打印_法人或其他组织,申请表打印_总计,其中代为填写,评价_非常满意,评价_满意,评价_基本满意,评价_不满意,评价_非常不满意,语音朗读";
+
+    pub fn csv_row(&self) -> String {
+        let mut cols = vec![
+            self.day.clone(),
+            self.sessions.to_string(),
+            self.screens.to_string(),
+            self.documents.to_string(),
+            self.guides.to_string(),
+            self.boards.to_string(),
+            self.searches.to_string(),
+            self.zero_result_searches.to_string(),
+            self.prints.to_string(),
+            self.pages.to_string(),
+            self.requests_citizen.to_string(),
+            self.requests_organisation.to_string(),
+            (self.requests_citizen + self.requests_organisation).to_string(),
+            self.requests_on_behalf.to_string(),
+        ];
+        cols.extend(self.ratings.iter().map(u64::to_string));
+        cols.push(self.speech.to_string());
+        cols.join(",")
     }
 }
 
@@ -98,7 +187,7 @@ impl Store {
             "INSERT INTO feedback (at, rating, message) VALUES (?1, ?2, ?3)",
             params![now(), rating as i64, message],
         ))?;
-        self.record_usage(UsageEvent::Feedback)
+        self.record_usage(UsageEvent::Rating(rating))
     }
 
     pub fn feedback(&self, limit: usize) -> Result<Vec<FeedbackEntry>, StoreError> {
@@ -116,28 +205,72 @@ impl Store {
     }
 
     pub fn record_usage(&self, event: UsageEvent) -> Result<(), StoreError> {
-        self.sql(self.conn.execute(
-            "INSERT INTO usage_counts (day, event, count) VALUES (?1, ?2, 1)
-             ON CONFLICT (day, event) DO UPDATE SET count = count + 1",
-            params![today(), event.key()],
-        ))?;
+        let day = today();
+        for (name, detail, n) in event.rows() {
+            self.sql(self.conn.execute(
+                "INSERT INTO usage (day, event, detail, count) VALUES (?1, ?2, ?3, ?4)
+                 ON CONFLICT (day, event, detail) DO UPDATE SET count = count + excluded.count",
+                params![day, name, detail, n as i64],
+            ))?;
+        }
         Ok(())
     }
 
-    /// Today's count of every event (zero for the ones that did not happen).
-    pub fn usage_today(&self) -> Result<Vec<(UsageEvent, u64)>, StoreError> {
+    /// Usage per day from `from` to `to` (inclusive, YYYY-MM-DD), days with no activity left out.
+    pub fn stats(&self, from: &str, to: &str) -> Result<Vec<DayStats>, StoreError> {
+        let mut stmt = self.sql(self.conn.prepare(
+            "SELECT day, event, detail, count FROM usage WHERE day BETWEEN ?1 AND ?2 ORDER BY day, event, detail",
+        ))?;
+        let rows = self.sql(stmt.query_map(params![from, to], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?, r.get::<_, i64>(3)?))
+        }))?;
+        let mut days: Vec<DayStats> = Vec::new();
+        for row in rows {
+            let (day, event, detail, n) = self.sql(row)?;
+            let n = n.max(0) as u64;
+            if days.last().is_none_or(|d| d.day != day) {
+                days.push(DayStats { day: day.clone(), ..DayStats::default() });
+            }
+            let d = days.last_mut().expect("pushed above");
+            match event.as_str() {
+                "session" => d.sessions += n,
+                "screen" => d.screens += n,
+                "document" => d.documents += n,
+                "guide" => d.guides += n,
+                "board" => d.boards += n,
+                "search" => d.searches += n,
+                "search-zero" => d.zero_result_searches += n,
+                "print" | "print-pages" => {
+                    let pages = event == "print-pages";
+                    if pages { d.pages += n } else { d.prints += n }
+                    let row = match d.by_layout.iter_mut().position(|(l, ..)| *l == detail) {
+                        Some(i) => &mut d.by_layout[i],
+                        None => {
+                            d.by_layout.push((detail.clone(), 0, 0));
+                            d.by_layout.last_mut().expect("pushed")
+                        }
+                    };
+                    if pages { row.2 += n } else { row.1 += n }
+                }
+                "request" if detail == "organisation" => d.requests_organisation += n,
+                "request" => d.requests_citizen += n,
+                "request-on-behalf" => d.requests_on_behalf += n,
+                "rating" => {
+                    if let Some(r) = detail.parse::<i64>().ok().and_then(Rating::from_level) {
+                        d.ratings[5 - r as usize] += n;
+                    }
+                }
+                "speech" => d.speech += n,
+                _ => {}
+            }
+        }
+        Ok(days)
+    }
+
+    /// Today's usage (all zero before the first visitor).
+    pub fn usage_today(&self) -> Result<DayStats, StoreError> {
         let day = today();
-        UsageEvent::ALL
-            .into_iter()
-            .map(|e| {
-                let n: i64 = self.sql(self.conn.query_row(
-                    "SELECT coalesce(sum(count), 0) FROM usage_counts WHERE day = ?1 AND event = ?2",
-                    params![day, e.key()],
-                    |r| r.get(0),
-                ))?;
-                Ok((e, n as u64))
-            })
-            .collect()
+        Ok(self.stats(&day, &day)?.pop().unwrap_or(DayStats { day, ..DayStats::default() }))
     }
 
     /// Text to build the pinyin keyboard's vocabulary from, with weights: every title, guide
@@ -186,11 +319,22 @@ mod tests {
         assert_eq!(f.len(), 2);
         assert_eq!((f[0].rating, f[0].message.as_deref()), (Rating::VeryDissatisfied, None));
         assert_eq!(f[1].message.as_deref(), Some("打印机没纸了"));
-        store.record_usage(UsageEvent::Search).unwrap();
-        store.record_usage(UsageEvent::Search).unwrap();
+        store.record_usage(UsageEvent::Search { found: true }).unwrap();
+        store.record_usage(UsageEvent::Search { found: false }).unwrap();
+        store.record_usage(UsageEvent::Print { layout: "document", pages: 3 }).unwrap();
+        store.record_usage(UsageEvent::Print { layout: "document", pages: 2 }).unwrap();
+        store.record_usage(UsageEvent::Print { layout: "request-form", pages: 1 }).unwrap();
+        store.record_usage(UsageEvent::Request { organisation: false, on_behalf: true }).unwrap();
+        store.record_usage(UsageEvent::Document("wc-zc-2024-lnzc".into())).unwrap();
         let today = store.usage_today().unwrap();
-        assert!(today.contains(&(UsageEvent::Search, 2)));
-        assert!(today.contains(&(UsageEvent::Feedback, 2)));
-        assert!(today.contains(&(UsageEvent::Print, 0)));
+        assert_eq!((today.searches, today.zero_result_searches), (2, 1));
+        assert_eq!((today.prints, today.pages), (3, 6));
+        assert_eq!(today.by_layout, vec![("document".to_string(), 2, 5), ("request-form".to_string(), 1, 1)]);
+        assert_eq!((today.requests_citizen, today.requests_organisation, today.requests_on_behalf), (1, 0, 1));
+        assert_eq!(today.ratings, [0, 1, 0, 0, 1]);
+        assert_eq!(today.documents, 1);
+        let row = today.csv_row();
+        assert_eq!(row.split(',').count(), DayStats::CSV_HEADER.split(',').count());
+        assert!(row.ends_with(",1,0,0,2,1,3,6,1,0,1,1,0,1,0,0,1,0"), "{row}");
     }
 }

@@ -313,22 +313,24 @@ impl Kiosk {
             Message::Open(route) => return self.open(route),
             Message::Opened(route, Ok(screen)) => {
                 self.stop_speech();
-                let usage = match route {
-                    Route::Document(_) => Some(UsageEvent::OpenDocument),
-                    Route::Guide(_) | Route::DisclosureGuide => Some(UsageEvent::OpenGuide),
-                    Route::Board(_) => Some(UsageEvent::OpenBoard),
+                let item = match &route {
+                    Route::Document(id) => Some(UsageEvent::Document(id.clone())),
+                    Route::Guide(id) => Some(UsageEvent::Guide(id.clone())),
+                    Route::DisclosureGuide => match screen.as_ref() {
+                        Screen::Guide(g) => Some(UsageEvent::Guide(g.guide.id.clone())),
+                        _ => None,
+                    },
+                    Route::Board(id) => Some(UsageEvent::Board(id.clone())),
                     _ => None,
                 };
+                let usage = [Some(UsageEvent::Screen(route.screen_name())), item];
                 if let Some(prev) = self.screen.take()
                     && !matches!(prev, Screen::AttendantPin(_))
                 {
                     self.history.push(prev);
                 }
                 self.screen = Some(*screen);
-                let mut tasks = Vec::new();
-                if let Some(e) = usage {
-                    tasks.push(self.count(e));
-                }
+                let mut tasks: Vec<Task<Message>> = usage.into_iter().flatten().map(|e| self.count(e)).collect();
                 // A search opened with words in it (a suggestion, `--open search:…`) runs at once.
                 if let (Some(Screen::Search(s)), Some(_)) = (&mut self.screen, &self.shared)
                     && !s.query.is_empty()
@@ -426,12 +428,17 @@ impl Kiosk {
                 let delivered = matches!(m, printing::Message::Delivered(_));
                 let (task, outcome) = self.printing.update(m, &self.config.printer, &self.data_dir);
                 let mut tasks = vec![task.map(Message::Printing)];
-                if let Some(printing::Outcome::Printed { filled_form, .. }) = outcome {
+                if let Some(printing::Outcome::Printed { pages, layout, request }) = outcome {
                     // a filled form is wiped from the wizard as soon as it is printed
-                    if filled_form && let Some(Screen::Request(w)) = &mut self.screen {
+                    if request.is_some()
+                        && let Some(Screen::Request(w)) = &mut self.screen
+                    {
                         w.printed();
                     }
-                    tasks.push(self.count(UsageEvent::Print));
+                    tasks.push(self.count(UsageEvent::Print { layout, pages }));
+                    if let Some((organisation, on_behalf)) = request {
+                        tasks.push(self.count(UsageEvent::Request { organisation, on_behalf }));
+                    }
                 }
                 // after a print (done or failed) the status bar shows the printer as it is now
                 if delivered {

@@ -77,8 +77,9 @@ pub enum Message {
 /// What the app does once a print is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
-    /// Printed (or saved) this many pages of this kind of thing.
-    Printed { pages: u32, filled_form: bool },
+    /// Printed (or saved) this many pages of this layout; for a filled request form, its
+    /// applicant type (organisation or not) and whether the attendant filled it in.
+    Printed { pages: u32, layout: &'static str, request: Option<(bool, bool)> },
 }
 
 /// The print dialog's state and the visitor's page count. Holds a filled request form only
@@ -144,11 +145,15 @@ impl PrintFlow {
             Message::Delivered(Ok(done)) => {
                 let Some(Stage::Printing { pages }) = self.stage else { return (Task::none(), None) };
                 self.pages_used += pages;
-                let filled_form = matches!(self.what, Some(Printable::Form(crate::print::FormKind::Filled(_))));
+                let Some(what) = self.what.take() else { return (Task::none(), None) };
+                let request = match &what {
+                    Printable::Form(crate::print::FormKind::Filled(f)) => Some((f.applicant == crate::print::request::Applicant::Organisation, f.on_behalf)),
+                    _ => None,
+                };
                 self.stage = Some(Stage::Done { pages, saved: matches!(done, Delivered::Saved(_)) });
-                tracing::info!(pages, "printed: {}", crate::print::job_title(self.what.as_ref().expect("printing something")));
+                tracing::info!(pages, "printed: {}", crate::print::job_title(&what));
                 self.forget_document();
-                return (Task::none(), Some(Outcome::Printed { pages, filled_form }));
+                return (Task::none(), Some(Outcome::Printed { pages, layout: what.layout(), request }));
             }
             Message::Delivered(Err(f)) => self.fail(f),
             Message::Cancel | Message::Close => {

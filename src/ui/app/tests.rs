@@ -245,7 +245,7 @@ fn wrong_pins_lock_attendant_mode_and_the_right_pin_opens_it() {
     enter(&mut k, "2468");
     let Some(Screen::Attendant(panel)) = &k.screen else { panic!("attendant mode opens") };
     assert_eq!(panel.data.snapshot.as_ref().map(|s| s.version), Some(1));
-    assert!(panel.data.usage.iter().any(|(e, _)| *e == UsageEvent::Search));
+    assert_eq!(panel.data.usage.day, chrono::Local::now().format("%Y-%m-%d").to_string(), "today's usage is shown");
     let shown = texts(&k);
     for label in ["内容版本", "立即同步", "今日使用", "打印机", "退出到桌面"] {
         assert!(shown.iter().any(|t| t == label), "{label} in {shown:?}");
@@ -627,5 +627,7 @@ fn a_panic_in_a_screen_brings_the_kiosk_back_home_and_sessions_are_counted() {
     tap(&mut k, "关于本专区");
     assert!(matches!(k.screen, Some(Screen::About(_))), "and it keeps working");
     let usage = Store::open(dir.path()).unwrap().usage_today().unwrap();
-    assert!(usage.contains(&(UsageEvent::Session, 1)), "one visitor so far: {usage:?}");
+    assert_eq!(usage.sessions, 1, "one visitor so far: {usage:?}");
+    assert_eq!(usage.guides, 0);
+    assert!(usage.screens >= 2, "screens opened are counted: {usage:?}");
 }

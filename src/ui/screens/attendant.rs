@@ -10,7 +10,7 @@ use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event};
 use crate::config::Config;
-use crate::store::{SnapshotInfo, Store, SyncRecord, UsageEvent};
+use crate::store::{DayStats, SnapshotInfo, Store, SyncRecord};
 use crate::ui::Element;
 use crate::ui::i18n::t;
 use crate::ui::theme;
@@ -137,7 +137,7 @@ pub struct PanelData {
     pub last: Option<SyncRecord>,
     pub last_success: Option<SyncRecord>,
     pub expired: bool,
-    pub usage: Vec<(UsageEvent, u64)>,
+    pub usage: DayStats,
     pub source: Option<String>,
     pub printer: String,
 }
@@ -224,8 +224,22 @@ impl Panel {
             content = content.push(widgets::muted(ctx, n.clone()));
         }
         let mut usage = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "attendant-today")));
-        for (e, n) in &d.usage {
-            usage = usage.push(line(&format!("usage-{}", e.key()), n.to_string()));
+        let u = &d.usage;
+        let rows: [(&str, u64); 11] = [
+            ("usage-session", u.sessions),
+            ("usage-open-document", u.documents),
+            ("usage-open-guide", u.guides),
+            ("usage-open-board", u.boards),
+            ("usage-search", u.searches),
+            ("usage-search-zero", u.zero_result_searches),
+            ("usage-print", u.prints),
+            ("usage-pages", u.pages),
+            ("usage-requests", u.requests_citizen + u.requests_organisation),
+            ("usage-feedback", u.ratings.iter().sum()),
+            ("usage-speech", u.speech),
+        ];
+        for (key, n) in rows {
+            usage = usage.push(line(key, n.to_string()));
         }
         let mut printer = column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
         if let Some(f) = &self.print_failure {

@@ -62,6 +62,28 @@ pub enum Route {
     Request { on_behalf: bool, start: Option<request::Question> },
 }
 
+impl Route {
+    /// The screen's name in usage statistics (and `kiosk --open`).
+    pub fn screen_name(&self) -> &'static str {
+        match self {
+            Route::Home => "home",
+            Route::Catalogue { .. } => "catalogue",
+            Route::Document(_) => "document",
+            Route::Search { .. } => "search",
+            Route::Guides => "guides",
+            Route::Guide(_) => "guide",
+            Route::DisclosureGuide => "request",
+            Route::Faq { .. } => "faq",
+            Route::Boards => "boards",
+            Route::Board(_) => "board",
+            Route::Feedback => "feedback",
+            Route::About => "about",
+            Route::AttendantPin => "attendant",
+            Route::Request { .. } => "request-form",
+        }
+    }
+}
+
 /// What a screen asks the app to do.
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {

@@ -327,7 +327,7 @@ fn full(dir: &std::path::Path, searcher: &Searcher, q: &str, filter: &SearchFilt
     let store = Store::open(dir).map_err(|e| e.to_string())?;
     let res = searcher.search(&store, q, filter, PAGE, page * PAGE).map_err(|e| e.to_string())?;
     if page == 0 && *filter == SearchFilter::default() {
-        if let Err(e) = store.record_usage(UsageEvent::Search) {
+        if let Err(e) = store.record_usage(UsageEvent::Search { found: res.total > 0 }) {
             tracing::warn!(error = %e, "usage count not written");
         }
         if res.total == 0 {
