@@ -195,6 +195,20 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Seal new ratings, messages and finished days into a batch and send every waiting batch
+    /// to [upload] url (or --url) with PUT; exit 1 if a batch could not be sent (it stays).
+    Upload {
+        #[arg(long)]
+        url: Option<String>,
+    },
+    /// Add up the batches many kiosks uploaded (every *.json under DIR) into one CSV for the
+    /// office: a row per kiosk and day, and a total.
+    Report {
+        dir: PathBuf,
+        /// The ratings' messages instead (kiosk, time, rating, message).
+        #[arg(long)]
+        messages: bool,
+    },
     /// The on-screen keyboard's candidates for typed pinyin (full, initials or mixed).
     Ime {
         pinyin: String,
@@ -290,6 +304,8 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
         Some(Command::Print { what, out, printer }) => print(&config, &data_dir, what, out.as_deref(), printer.as_deref()),
         Some(Command::Printers { json }) => printers(&config, &data_dir, json),
+        Some(Command::Upload { url }) => upload(&config, &data_dir, url.as_deref()),
+        Some(Command::Report { dir, messages }) => report(&dir, messages),
         Some(Command::Stats { from, to, csv, json }) => stats(&data_dir, from.as_deref(), to.as_deref(), csv, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
@@ -461,6 +477,42 @@ fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json:
         let labels = crate::store::Rating::ALL.map(|r| r.label());
         println!("ratings: {}", labels.iter().zip(total.ratings).map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join("  "));
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn upload(config: &Config, data_dir: &Path, url: Option<&str>) -> CmdResult {
+    let Some(url) = url.map(str::to_string).or_else(|| config.upload.url.clone()) else {
+        return Ok(usage_error("no upload URL: set [upload] url in kiosk.toml or pass --url"));
+    };
+    let mut store = Store::open(data_dir)?;
+    if let Some(b) = crate::upload::seal(&mut store, &config.zone_id)? {
+        println!("sealed batch {b}");
+    }
+    let r = crate::upload::send(&mut store, &config.zone_id, &url);
+    let waiting = store.outbox()?.len();
+    match r {
+        Ok(r) => {
+            println!("uploaded {} batch(es) to {url}; {waiting} waiting", r.sent.len());
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("error: {e}");
+            println!("{waiting} batch(es) waiting in the outbox");
+            Ok(ExitCode::FAILURE)
+        }
+    }
+}
+
+fn report(dir: &Path, messages: bool) -> CmdResult {
+    if !dir.is_dir() {
+        return Ok(usage_error(&format!("{} is not a folder of uploaded batches", dir.display())));
+    }
+    let r = crate::report::read(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
+    for (path, why) in &r.skipped {
+        eprintln!("skipped {}: {why}", path.display());
+    }
+    eprintln!("{} batch(es) read, {} duplicate file(s) ignored", r.batches, r.duplicates);
+    print!("{}", if messages { r.messages_csv() } else { r.csv() });
     Ok(ExitCode::SUCCESS)
 }
 

@@ -105,6 +105,13 @@ pub struct PrinterConfig {
     pub page_limit: u32,
 }
 
+/// Where feedback and daily statistics are uploaded.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct UploadConfig {
+    /// Base URL accepting `PUT <url>/<zone_id>/<batch>.json`; `None` = no upload.
+    pub url: Option<String>,
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub zone_id: String,
@@ -113,6 +120,7 @@ pub struct Config {
     pub ui: UiConfig,
     pub attendant: AttendantConfig,
     pub printer: PrinterConfig,
+    pub upload: UploadConfig,
     /// Size at which the log file in the data directory is rotated.
     pub log_max_bytes: u64,
     /// The file this was read from, if any.
@@ -138,6 +146,7 @@ impl Default for Config {
             },
             attendant: AttendantConfig { pin_hash: None, max_attempts: 5, lockout_seconds: 300 },
             printer: PrinterConfig { backend: PrinterBackend::Directory, name: None, server: None, directory: None, page_limit: 30 },
+            upload: UploadConfig::default(),
             log_max_bytes: 5 * 1024 * 1024,
             origin: None,
         }
@@ -360,6 +369,17 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             cfg.printer.page_limit = n as u32;
         }
         p.finish();
+    }
+
+    if let Some(mut u) = r.table(Field::plain("upload")) {
+        if let Some(url) = u.string(Field::plain("url")) {
+            if url.value.starts_with("http://") || url.value.starts_with("https://") {
+                cfg.upload.url = Some(url.value);
+            } else {
+                u.report(&Field::plain("url"), url.line, format!("\"{}\" is not an http:// or https:// URL", url.value));
+            }
+        }
+        u.finish();
     }
 
     if let Some(mut l) = r.table(Field::plain("log")) {

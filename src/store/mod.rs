@@ -4,6 +4,7 @@
 
 mod apply;
 mod blobs;
+mod outbox;
 mod queries;
 mod schema;
 mod sync_state;
@@ -19,6 +20,7 @@ pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
 pub use queries::*;
 pub use sync_state::SyncRecord;
+pub use outbox::{Batch, Outgoing};
 pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
 
 use crate::content::{self, SourceError};

@@ -140,6 +140,19 @@ pub const MIGRATIONS: &[&str] = &[
         FROM usage_counts WHERE event <> 'feedback';
     DROP TABLE usage_counts;
     "#,
+    // 7: the outbox: feedback and finished days sealed into immutable batches that wait there
+    //    until the upload server has confirmed them.
+    r#"
+    CREATE TABLE outbox (
+        id TEXT PRIMARY KEY,
+        created TEXT NOT NULL,
+        body TEXT NOT NULL
+    );
+    CREATE TABLE batched_days (
+        day TEXT PRIMARY KEY,
+        batch TEXT NOT NULL
+    );
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -2,12 +2,12 @@
 //! for the attendant's "today" panel and the statistics export.
 
 use rusqlite::params;
-use serde::Serialize;
+use serde::{Deserialize, Serialize};
 
 use super::{Store, StoreError};
 
 /// The five-level rating (好差评), best first.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
 pub enum Rating {
     VerySatisfied = 5,
     Satisfied = 4,
@@ -85,7 +85,7 @@ impl UsageEvent {
 
 /// One day's usage, as the attendant panel and `gongkai-kiosk stats` show it. The request
 /// columns follow the 政府信息公开工作年度报告's applicant categories (自然人 / 法人或其他组织).
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DayStats {
     pub day: String,
     pub sessions: u64,
@@ -164,7 +164,7 @@ impl DayStats {
     }
 }
 
-#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct FeedbackEntry {
     pub at: String,
     pub rating: Rating,
@@ -205,7 +205,12 @@ impl Store {
     }
 
     pub fn record_usage(&self, event: UsageEvent) -> Result<(), StoreError> {
-        let day = today();
+        self.record_usage_on(&today(), event)
+    }
+
+    /// Counts an event on a given day (YYYY-MM-DD): the kiosk uses today; tests and imports of
+    /// older figures use others.
+    pub fn record_usage_on(&self, day: &str, event: UsageEvent) -> Result<(), StoreError> {
         for (name, detail, n) in event.rows() {
             self.sql(self.conn.execute(
                 "INSERT INTO usage (day, event, detail, count) VALUES (?1, ?2, ?3, ?4)

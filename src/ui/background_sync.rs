@@ -84,6 +84,18 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// One sync of the kiosk's store with the configured source and keys.
 pub fn run_once(config: &Config, data_dir: &std::path::Path) -> SyncDone {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
+    let done = sync_once(config, data_dir);
+    // the outbox goes out with each sync (whatever the sync's outcome)
+    if let Some(url) = &config.upload.url {
+        match Store::open(data_dir).map_err(crate::upload::UploadError::from).and_then(|mut s| crate::upload::upload(&mut s, &config.zone_id, url)) {
+            Ok(r) => tracing::info!(sent = r.sent.len(), waiting = r.waiting, "upload"),
+            Err(e) => tracing::warn!(error = %e, "upload failed; batches stay in the outbox"),
+        }
+    }
+    done
+}
+
+fn sync_once(config: &Config, data_dir: &std::path::Path) -> SyncDone {
     let opts = match SyncOptions::from_config(config, None) {
         Ok(o) => o,
         Err(e) => return SyncDone::Failed(e.to_string()),

@@ -28,7 +28,8 @@ fn nginx_binary() -> PathBuf {
 }
 
 /// nginx serving `root` at `http://127.0.0.1:PORT/`, with the cache headers docs/deployment.md
-/// recommends (objects immutable, the manifest revalidated), and an access log the tests read.
+/// recommends (objects immutable, the manifest revalidated), a WebDAV `PUT` endpoint at
+/// `/upload/` (files land in `root/upload/`), and an access log the tests read.
 pub struct Nginx {
     child: Child,
     pub port: u16,
@@ -68,6 +69,12 @@ http {{
         }}
         location = /manifest.json {{
             add_header Cache-Control "no-cache";
+        }}
+        # the upload endpoint for feedback and statistics batches (WebDAV PUT)
+        location /upload/ {{
+            dav_methods PUT;
+            create_full_put_path on;
+            dav_access user:rw group:r all:r;
         }}
     }}
 }}
