@@ -20,4 +20,5 @@ pub mod store;
 pub mod sync;
 pub mod toml_reader;
 pub mod upload;
+pub mod watchdog;
 pub mod ui;

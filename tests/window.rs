@@ -108,6 +108,38 @@ fn first_start_shows_the_demo_zone_in_landscape() {
 }
 
 #[test]
+fn the_kiosk_tells_systemd_it_is_ready_and_pings_the_watchdog_from_its_ui_loop() {
+    use std::os::unix::net::UnixDatagram;
+    let (_x, display) = xvfb(1920, 1080);
+    let tmp = tempfile::tempdir().unwrap();
+    let socket = tmp.path().join("notify");
+    let listener = UnixDatagram::bind(&socket).unwrap();
+    listener.set_read_timeout(Some(Duration::from_secs(60))).unwrap();
+    let config = tmp.path().join("kiosk.toml");
+    std::fs::write(&config, "").unwrap();
+    let _kiosk = Killed(
+        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+            .args(["--data-dir", tmp.path().join("data").to_str().unwrap(), "--config", config.to_str().unwrap()])
+            .env("DISPLAY", &display)
+            .env("NOTIFY_SOCKET", &socket)
+            .stdout(Stdio::null())
+            .stderr(Stdio::null())
+            .spawn()
+            .unwrap(),
+    );
+    let mut buf = [0u8; 256];
+    let mut got = Vec::new();
+    let start = Instant::now();
+    while got.iter().filter(|m: &&String| m.as_str() == "WATCHDOG=1").count() < 2 {
+        let n = listener.recv(&mut buf).expect("a notification within a minute");
+        got.push(String::from_utf8_lossy(&buf[..n]).to_string());
+    }
+    assert!(got[0].starts_with("READY=1"), "ready first, once Home shows: {got:?}");
+    assert_eq!(got.iter().filter(|m| m.starts_with("READY=1")).count(), 1);
+    assert!(start.elapsed() < Duration::from_secs(30), "pings each second");
+}
+
+#[test]
 fn first_start_offline_with_sync_configured_shows_the_demo_zone_in_portrait() {
     // A pack source that cannot be reached (nothing listens on port 9): the kiosk starts and
     // serves what it has; sync runs in the background and never holds up the window.

@@ -96,6 +96,9 @@ pub struct Kiosk {
     /// The print dialog, the visitor's page count and the printer's state.
     pub printing: PrintFlow,
     printer_checked: Instant,
+    /// systemd's notification socket: ready once Home shows, then a watchdog ping each tick.
+    notifier: crate::watchdog::Notifier,
+    told_ready: bool,
     /// A screen's view panicked: go Home at the next tick.
     view_failed: std::cell::Cell<bool>,
 }
@@ -200,6 +203,8 @@ impl Kiosk {
             session_open: false,
             printing: PrintFlow::default(),
             printer_checked: Instant::now(),
+            notifier: crate::watchdog::Notifier::from_env(),
+            told_ready: false,
             view_failed: std::cell::Cell::new(false),
         };
         (kiosk, Task::batch([load, shared, sync, printer]))
@@ -294,10 +299,19 @@ impl Kiosk {
                     self.screen = Some(Screen::Home(home::Home::new(data)));
                 }
                 self.load_error = None;
+                if !self.told_ready {
+                    self.told_ready = true;
+                    self.notifier.ready();
+                }
             }
             Message::HomeLoaded(Err(e)) => {
                 tracing::error!(error = %e, "home screen could not read the store");
                 self.load_error = Some(e);
+                // up, showing what is wrong: a restart would not mend the store
+                if !self.told_ready {
+                    self.told_ready = true;
+                    self.notifier.ready();
+                }
             }
             Message::SharedLoaded(Ok(shared)) => {
                 self.shared = Some(shared);
@@ -677,6 +691,11 @@ impl Kiosk {
     }
 
     fn tick(&mut self, now: Instant) -> Task<Message> {
+        // the UI loop handles this tick: it is alive (a hung loop stops the pings); pings
+        // start once systemd has been told the kiosk is ready
+        if self.told_ready {
+            self.notifier.watchdog();
+        }
         self.clock = chrono::Local::now().format("%H:%M").to_string();
         if let Some(s) = &mut self.speaker
             && !s.is_speaking()
