@@ -1,6 +1,7 @@
 //! The kiosk's background sync: at the configured interval (with jitter, and with backoff after
 //! failures), a sync runs on its own thread, off the UI thread; the UI learns the outcome as a
-//! message and reloads what it shows when the content changed.
+//! message and reloads what it shows when the content changed. After each sync the outbox is
+//! uploaded when `[upload] url` is set (also on a kiosk with no pack source).
 
 use std::path::PathBuf;
 use std::time::Duration;
@@ -33,7 +34,8 @@ impl BackgroundSync {
     /// The first sync: soon after start, with jitter so that kiosks powered on together (a hall
     /// after a power cut) do not ask at once.
     pub fn first<M: Send + 'static>(config: &Config, data_dir: PathBuf, to_message: fn(SyncDone) -> M) -> Task<M> {
-        if config.sync.source_url.is_none() {
+        // nothing to fetch and nothing to send: no background work
+        if config.sync.source_url.is_none() && config.upload.url.is_none() {
             return Task::none();
         }
         let delay = sync::next_delay(Duration::from_secs(60), 0);
@@ -84,7 +86,8 @@ static ONE_AT_A_TIME: std::sync::Mutex<()> = std::sync::Mutex::new(());
 /// One sync of the kiosk's store with the configured source and keys.
 pub fn run_once(config: &Config, data_dir: &std::path::Path) -> SyncDone {
     let _one = ONE_AT_A_TIME.lock().unwrap_or_else(|e| e.into_inner());
-    let done = sync_once(config, data_dir);
+    // a kiosk without a pack source (content from `import`) still sends its outbox
+    let done = if config.sync.source_url.is_some() { sync_once(config, data_dir) } else { SyncDone::Unchanged };
     // the outbox goes out with each sync (whatever the sync's outcome)
     if let Some(url) = &config.upload.url {
         match Store::open(data_dir).map_err(crate::upload::UploadError::from).and_then(|mut s| crate::upload::upload(&mut s, &config.zone_id, url)) {
