@@ -15,20 +15,8 @@ fn heading(p: &mut Pages, s: &str) {
 
 /// Label/value rows in a bordered table.
 fn table(p: &mut Pages, rows: &[(&str, String)]) {
-    let (m, w) = (p.margin, p.inner());
-    let lw = 32.0;
     for (label, value) in rows {
-        let lines = p.wrap(value, BODY.size, w - lw - 3.0);
-        let h = (lines.len() as f32 * Pages::line_height(BODY) + 3.0).max(8.0);
-        p.need(h);
-        let y = p.y;
-        p.rect(m, y, lw, h, false);
-        p.rect(m + lw, y, w - lw, h, false);
-        p.text(m + 1.5, y + 2.0, label, SMALL);
-        for (i, l) in lines.iter().enumerate() {
-            p.text(m + lw + 1.5, y + 1.5 + i as f32 * Pages::line_height(BODY), l, BODY);
-        }
-        p.y += h;
+        p.label_row(&[(label, value)], 32.0, 8.0, 1);
     }
 }
 

@@ -346,6 +346,36 @@ impl Pages {
         h
     }
 
+    /// One bordered row of label/value cells side by side across the text width, at the flow's
+    /// position: labels in SMALL `label_w` mm wide, values in BODY. Labels and values wrap; the
+    /// row is as tall as its longest cell, at least `min_h` mm and `min_lines` value lines
+    /// (room to write in by hand).
+    pub fn label_row(&mut self, cells: &[(&str, &str)], label_w: f32, min_h: f32, min_lines: usize) {
+        let (m, w) = (self.margin, self.inner());
+        let cell_w = w / cells.len().max(1) as f32;
+        let lw = label_w.min(cell_w / 2.0);
+        let wrapped: Vec<(Vec<String>, Vec<String>)> =
+            cells.iter().map(|(l, v)| (self.wrap(l, SMALL.size, lw - 3.0), self.wrap(v, BODY.size, cell_w - lw - 3.0))).collect();
+        let h = wrapped
+            .iter()
+            .map(|(l, v)| (l.len() as f32 * Pages::line_height(SMALL)).max(v.len().max(min_lines) as f32 * Pages::line_height(BODY)) + 3.0)
+            .fold(min_h, f32::max);
+        self.need(h);
+        let y = self.y;
+        for (i, (labels, values)) in wrapped.iter().enumerate() {
+            let x = m + i as f32 * cell_w;
+            self.rect(x, y, lw, h, false);
+            self.rect(x + lw, y, cell_w - lw, h, false);
+            for (k, l) in labels.iter().enumerate() {
+                self.text(x + 1.5, y + 2.2 + k as f32 * Pages::line_height(SMALL), l, SMALL);
+            }
+            for (k, l) in values.iter().enumerate() {
+                self.text(x + lw + 1.5, y + 2.0 + k as f32 * Pages::line_height(BODY), l, BODY);
+            }
+        }
+        self.y += h;
+    }
+
     /// Makes room for `h` mm in the flow, starting a new page if needed.
     pub fn need(&mut self, h: f32) {
         if self.y + h > self.height() - self.margin - self.footer && self.y > self.margin + 1.0 {

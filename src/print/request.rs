@@ -217,25 +217,7 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
     let row_h: f32 = 7.5;
     let label_w: f32 = 34.0;
     // one bordered row of label/value cells; a long value makes the row taller, never shorter text
-    let row = |p: &mut Pages, cells: &[(&str, &str)]| {
-        let cell_w = w / cells.len() as f32;
-        let lw = label_w.min(cell_w / 2.0);
-        let values: Vec<Vec<String>> = cells.iter().map(|(_, v)| p.wrap(v, BODY.size, cell_w - lw - 3.0)).collect();
-        let lines = values.iter().map(Vec::len).max().unwrap_or(1) as f32;
-        let h = row_h.max(lines * Pages::line_height(BODY) + 3.0);
-        p.need(h);
-        let y = p.y;
-        for (i, ((label, _), value)) in cells.iter().zip(&values).enumerate() {
-            let x = m + i as f32 * cell_w;
-            p.rect(x, y, lw, h, false);
-            p.rect(x + lw, y, cell_w - lw, h, false);
-            p.text(x + 1.5, y + 2.2, label, SMALL);
-            for (k, l) in value.iter().enumerate() {
-                p.text(x + lw + 1.5, y + 2.0 + k as f32 * Pages::line_height(BODY), l, BODY);
-            }
-        }
-        p.y += h;
-    };
+    let row = |p: &mut Pages, cells: &[(&str, &str)]| p.label_row(cells, label_w, row_h, 1);
     let section = |p: &mut Pages, s: &str| {
         p.need(row_h * 2.0);
         p.y += 2.0;
@@ -266,24 +248,7 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
 
     section(&mut p, "所需政府信息情况");
     // a row with room for `lines` lines (more when the value needs them)
-    let tall = |p: &mut Pages, label: &str, value: &str, lines: usize| {
-        let values = p.wrap(value, BODY.size, w - label_w - 3.0);
-        let labels = p.wrap(label, SMALL.size, label_w - 3.0);
-        let h = row_h
-            .max(lines.max(values.len()) as f32 * Pages::line_height(BODY) + 3.0)
-            .max(labels.len() as f32 * Pages::line_height(SMALL) + 3.0);
-        p.need(h);
-        let y = p.y;
-        p.rect(m, y, label_w, h, false);
-        p.rect(m + label_w, y, w - label_w, h, false);
-        for (i, l) in labels.iter().enumerate() {
-            p.text(m + 1.5, y + 2.2 + i as f32 * Pages::line_height(SMALL), l, SMALL);
-        }
-        for (i, l) in values.iter().enumerate() {
-            p.text(m + label_w + 1.5, y + 2.0 + i as f32 * Pages::line_height(BODY), l, BODY);
-        }
-        p.y += h;
-    };
+    let tall = |p: &mut Pages, label: &str, value: &str, lines: usize| p.label_row(&[(label, value)], label_w, row_h, lines);
     tall(&mut p, "所需信息的名称或文号（必填）", &f.title_or_no, 1);
     tall(&mut p, "所需信息的特征性描述（必填）", &f.description, 2);
     tall(&mut p, "索引号（选填）", &f.index_no, 1);
