@@ -32,7 +32,7 @@ use iced_runtime::user_interface::{Cache, UserInterface};
 const SIZE: Size = Size::new(1920.0, 1080.0);
 
 fn renderer() -> iced::Renderer {
-    iced::advanced::graphics::text::font_system().write().unwrap().load_font(gongkai_kiosk::assets::CJK_FONT.into());
+    iced::advanced::graphics::text::font_system().write().unwrap().load_font(gongkai_kiosk::assets::cjk_font().expect("the CJK font").into());
     futures_executor::block_on(<iced::Renderer as Headless>::new(
         Font::with_name(gongkai_kiosk::assets::CJK_FONT_FAMILY),
         Pixels(16.0),

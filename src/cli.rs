@@ -266,6 +266,43 @@ pub enum ListWhat {
     Faq,
 }
 
+impl Command {
+    /// Whether the command reads or writes the kiosk's data directory (store, logs).
+    fn uses_data_dir(&self) -> bool {
+        !matches!(self, Command::Keygen { .. } | Command::Publish { .. } | Command::Report { .. } | Command::CheckConfig { .. } | Command::HashPin)
+    }
+}
+
+/// Refuses to work as root in a data directory that belongs to another user (on an installed
+/// kiosk, the system user `gongkai-kiosk`): the files root would create there (the log, SQLite's
+/// `-wal` and `-shm`, a new store) would lock the kiosk out of its own data.
+fn check_data_dir_owner(data_dir: &Path) -> Result<(), String> {
+    use std::os::unix::fs::MetadataExt;
+    // SAFETY: geteuid has no preconditions and cannot fail.
+    if unsafe { libc::geteuid() } != 0 {
+        return Ok(());
+    }
+    let Ok(meta) = std::fs::metadata(data_dir) else { return Ok(()) };
+    if meta.uid() == 0 {
+        return Ok(());
+    }
+    let owner = user_name(meta.uid()).unwrap_or_else(|| format!("uid {}", meta.uid()));
+    Err(format!(
+        "{} belongs to the user `{owner}`; run as root, this command would leave files there that the kiosk cannot write. Run it as that user instead: sudo -u {owner} gongkai-kiosk …",
+        data_dir.display()
+    ))
+}
+
+/// The name of a local user, from `/etc/passwd`.
+fn user_name(uid: u32) -> Option<String> {
+    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
+    passwd.lines().find_map(|line| {
+        let mut f = line.split(':');
+        let name = f.next()?;
+        (f.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
+    })
+}
+
 /// Runs the command line; returns the process exit code.
 pub fn run(cli: Cli) -> ExitCode {
     match cli.command {
@@ -281,6 +318,12 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     let data_dir = config.resolve_data_dir(cli.global.data_dir.as_deref());
+    if cli.command.as_ref().is_none_or(Command::uses_data_dir) {
+        if let Err(e) = check_data_dir_owner(&data_dir) {
+            eprintln!("error: {e}");
+            return ExitCode::from(EXIT_USAGE);
+        }
+    }
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
     let result = match cli.command {
         None => run_kiosk(config, &data_dir, None),
@@ -604,7 +647,8 @@ fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult
         Ok(store) => drop(store),
         Err(e) => tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared"),
     }
-    crate::ui::run(config, data_dir.to_path_buf(), open)?;
+    let font = crate::assets::cjk_font()?;
+    crate::ui::run(config, data_dir.to_path_buf(), open, font)?;
     Ok(ExitCode::SUCCESS)
 }
 

@@ -70,7 +70,8 @@ fn fallbacks() -> &'static [Font] {
 fn font() -> Result<&'static Font, PdfError> {
     static FONT: OnceLock<Result<Font, String>> = OnceLock::new();
     FONT.get_or_init(|| {
-        let parsed = ParsedFont::from_bytes(crate::assets::CJK_FONT, 0, &mut Vec::new()).ok_or("not an OpenType font")?;
+        let bytes = crate::assets::cjk_font()?;
+        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or("not an OpenType font")?;
         let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
         Ok(Font { parsed, units_per_em })
     })

@@ -11,7 +11,7 @@ mod widgets;
 
 use std::path::PathBuf;
 
-use crate::assets::{CJK_FONT, CJK_FONT_FAMILY};
+use crate::assets::CJK_FONT_FAMILY;
 use crate::config::{Config, Orientation};
 
 pub use app::{IdleState, Kiosk, Message};
@@ -27,8 +27,9 @@ pub fn window_size(orientation: Orientation) -> iced::Size {
     }
 }
 
-/// Opens the kiosk window and runs until it is closed.
-pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>) -> iced::Result {
+/// Opens the kiosk window and runs until it is closed. `font` is the CJK font's bytes
+/// ([`crate::assets::cjk_font`]).
+pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>, font: &'static [u8]) -> iced::Result {
     let window = iced::window::Settings {
         size: window_size(config.ui.orientation),
         fullscreen: config.ui.fullscreen,
@@ -45,7 +46,7 @@ pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>) -> iced::Resu
     };
     iced::application(boot, Kiosk::update, Kiosk::view)
         .title(Kiosk::title)
-        .font(CJK_FONT)
+        .font(font)
         .default_font(iced::Font::with_name(CJK_FONT_FAMILY))
         .window(window)
         .theme(Kiosk::theme)

@@ -61,7 +61,7 @@ fn start(config: Config, dir: &Path) -> Kiosk {
 
 fn settings() -> iced::Settings {
     iced::Settings {
-        fonts: vec![crate::assets::CJK_FONT.into()],
+        fonts: vec![crate::assets::cjk_font().expect("the CJK font").into()],
         default_font: iced::Font::with_name(crate::assets::CJK_FONT_FAMILY),
         ..iced::Settings::default()
     }
