@@ -148,6 +148,15 @@ impl<'r, 'i> TableReader<'r, 'i> {
         found
     }
 
+    /// Reports `field`, if present, as not allowed here (`why`), at its line; it is then not
+    /// reported again as unknown. Returns whether it was present.
+    pub fn refuse(&mut self, field: Field, why: &str) -> bool {
+        let Some(v) = self.raw(field) else { return false };
+        let line = self.value_line(v);
+        self.report(&field, line, why.to_string());
+        true
+    }
+
     pub fn has(&self, field: Field) -> bool {
         self.table.iter().any(|(k, _)| field.matches(k.get_ref()))
     }

@@ -188,3 +188,27 @@ fn never_panics_on_random_or_damaged_input() {
     assert!(refused > 60, "most damaged inputs are refused ({refused}/120)");
     content::load(&src).expect("restored folder loads again");
 }
+
+#[test]
+fn announcements_are_read_and_a_site_never_carries_a_kiosks_own_settings() {
+    let (_tmp, src) = demo_copy();
+    let site = src.join("site.toml");
+    let mut text = fs::read_to_string(&site).unwrap();
+    text.push_str("\n[[announcements]]\n\"内容\" = \"2025年春节期间（1月28日至2月4日）本专区暂停开放。\"\n\"开始日期\" = 2025-01-20\n\"结束日期\" = 2025-02-04\n");
+    fs::write(&site, &text).unwrap();
+    let set = content::load(&src).expect("announcements load");
+    let a = &set.site.announcements;
+    assert_eq!(a.len(), 2, "{a:?}");
+    assert!(a[0].from.is_none() && a[0].is_shown_on(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()), "the demo's undated one always shows");
+    let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
+    assert!(!a[1].is_shown_on(day(1, 19)) && a[1].is_shown_on(day(1, 20)) && a[1].is_shown_on(day(2, 4)) && !a[1].is_shown_on(day(2, 5)));
+
+    // a kiosk's own settings in site.toml: each is refused at its line, and nothing loads
+    let text = format!("pin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA\"\n{text}[sync]\ntrusted_keys = [\"00\"]\n");
+    let sync_line = text.lines().count() - 1;
+    fs::write(&site, &text).unwrap();
+    let err = content::load(&src).expect_err("a site carrying a PIN or keys is refused").to_string();
+    assert!(err.contains("site.toml:1: pin_hash is a setting of each kiosk"), "{err}");
+    assert!(err.contains(&format!("site.toml:{sync_line}: sync is a setting of each kiosk")), "{err}");
+    assert!(err.contains("read only from its own kiosk.toml"), "{err}");
+}

@@ -194,6 +194,50 @@ fn removals_media_and_site_changes_end_like_a_fresh_install() {
     assert_eq!(files, Store::open_read_only(&a).unwrap().referenced_blobs().unwrap().len());
 }
 
+#[test]
+fn an_office_changes_hours_and_announcements_on_every_kiosk_but_never_a_kiosks_own_settings() {
+    let p = Publisher::new();
+    p.publish();
+    let nginx = Nginx::start(&p.out);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    run_sync(&data, &options(&nginx.url(), &p.key)).unwrap();
+
+    // the office publishes new opening hours and an announcement for the coming days
+    let site_file = p.src.join("site.toml");
+    let site = fs::read_to_string(&site_file).unwrap();
+    let hours_line = site.lines().find(|l| l.starts_with("hours")).unwrap().to_string();
+    edit(&site_file, &hours_line, "hours = \"周一至周六 9:00—17:00\"");
+    let today = chrono::Local::now().date_naive();
+    let mut site = fs::read_to_string(&site_file).unwrap();
+    site.push_str(&format!(
+        "\n[[announcements]]\ntext = \"本周六加班开放，办理时间9:00—17:00。\"\nfrom = {}\nuntil = {}\n",
+        today - chrono::Days::new(1),
+        today + chrono::Days::new(5)
+    ));
+    fs::write(&site_file, &site).unwrap();
+    assert_eq!(p.publish().version, 2);
+    let s = run_sync(&data, &options(&nginx.url(), &p.key)).unwrap();
+    let SyncOutcome::Updated { report, .. } = s.outcome else { panic!("expected an update") };
+    assert!(report.site_changed);
+    let site_now = Store::open_read_only(&data).unwrap().site().unwrap().unwrap();
+    assert_eq!(site_now.hours, "周一至周六 9:00—17:00");
+    let shown: Vec<&str> = site_now.announcements.iter().filter(|a| a.is_shown_on(today)).map(|a| a.text.as_str()).collect();
+    assert!(shown.contains(&"本周六加班开放，办理时间9:00—17:00。"), "{shown:?}");
+
+    // a site.toml that tries to set the attendant PIN or the trusted keys is never published:
+    // the pack on the server stays as it was, and the kiosk stays on version 2
+    let manifest = fs::read(p.out.join("manifest.json")).unwrap();
+    let hostile = format!("pin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA\"\n{site}[sync]\ntrusted_keys = [\"{}\"]\n", "ab".repeat(32));
+    fs::write(&site_file, hostile).unwrap();
+    let err = publish(&p.src, &p.out, &p.key, &PublishOptions::default()).expect_err("refused").to_string();
+    assert!(err.contains("site.toml:1: pin_hash is a setting of each kiosk"), "{err}");
+    assert!(err.contains("sync is a setting of each kiosk"), "{err}");
+    assert_eq!(fs::read(p.out.join("manifest.json")).unwrap(), manifest, "nothing published");
+    let s = run_sync(&data, &options(&nginx.url(), &p.key)).unwrap();
+    assert!(matches!(s.outcome, SyncOutcome::Unchanged { .. }), "{:?}", s.outcome);
+}
+
 fn walk(dir: &Path) -> Vec<PathBuf> {
     let mut out = Vec::new();
     if let Ok(entries) = fs::read_dir(dir) {

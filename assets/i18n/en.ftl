@@ -19,6 +19,7 @@ screen-reader = Reading
 screen-attendant = Staff
 
 home-latest = Latest
+home-announcement = Notice
 home-empty = No information has been published yet.
 count-documents = Documents
 count-interpretations = Interpretations

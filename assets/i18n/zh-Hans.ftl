@@ -19,6 +19,7 @@ screen-reader = 阅读
 screen-attendant = 工作人员
 
 home-latest = 最新公开
+home-announcement = 公告
 home-empty = 暂无公开信息。
 count-documents = 公开文件
 count-interpretations = 政策解读

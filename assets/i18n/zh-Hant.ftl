@@ -19,6 +19,7 @@ screen-reader = 閱讀
 screen-attendant = 工作人員
 
 home-latest = 最新公開
+home-announcement = 公告
 home-empty = 暫無公開資訊。
 count-documents = 公開檔案
 count-interpretations = 政策解讀

@@ -30,6 +30,10 @@ pub const ONLINE_APPLY: Field = Field::new("online_url", "网上申请");
 pub const OPEN_DAY: Field = Field::new("open_day", "政府开放日");
 pub const SCHEDULE: Field = Field::new("schedule", "活动安排");
 pub const HOW_TO_JOIN: Field = Field::new("how_to_join", "参与方式");
+pub const ANNOUNCEMENTS: Field = Field::new("announcements", "公告");
+pub const ANNOUNCEMENT_TEXT: Field = Field::new("text", "内容");
+pub const SHOW_FROM: Field = Field::new("from", "开始日期");
+pub const SHOW_UNTIL: Field = Field::new("until", "结束日期");
 
 // docs/**/*.md front matter
 pub const KIND: Field = Field::new("kind", "类别");

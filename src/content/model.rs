@@ -148,7 +148,25 @@ pub struct OpenDay {
     pub how_to_join: Option<String>,
 }
 
-/// `site.toml`: the zone and its government.
+/// A notice the office shows on Home (a hall closed for a holiday, a change of hours), between
+/// two days inclusive; without dates it is always shown.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Announcement {
+    pub text: String,
+    pub from: Option<NaiveDate>,
+    pub until: Option<NaiveDate>,
+}
+
+impl Announcement {
+    /// Whether Home shows it on `day`.
+    pub fn is_shown_on(&self, day: NaiveDate) -> bool {
+        self.from.is_none_or(|f| f <= day) && self.until.is_none_or(|u| day <= u)
+    }
+}
+
+/// `site.toml`: the zone and its government. It travels in the pack, so an office changes
+/// every kiosk's zone information (hours, phones, announcements) by publishing; the kiosk's
+/// own settings (keys, PIN, printer) are never in it (see `LOCAL_ONLY` in `content::source`).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Site {
     /// Zone name shown on every screen, e.g. 望川区政务公开专区.
@@ -164,6 +182,9 @@ pub struct Site {
     pub intro: Option<String>,
     pub request_office: Office,
     pub open_day: Option<OpenDay>,
+    /// Notices for Home, in the publisher's order (packs made before they existed have none).
+    #[serde(default)]
+    pub announcements: Vec<Announcement>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

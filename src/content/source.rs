@@ -13,12 +13,19 @@ use super::fields as f;
 use super::markdown;
 use super::model::*;
 use crate::diagnostics::{Problem, Problems, line_of};
-use crate::toml_reader::{self, Located, Origin, TableReader};
+use crate::toml_reader::{self, Field, Located, Origin, TableReader};
 
 /// Largest text file (front matter and body, TOML) read from a source folder.
 pub const MAX_TEXT_BYTES: u64 = 4 * 1024 * 1024;
 /// Largest attachment or image.
 pub const MAX_BLOB_BYTES: u64 = 256 * 1024 * 1024;
+
+/// Keys and tables of a kiosk's own `kiosk.toml` that `site.toml` must not hold: trust (the
+/// signing keys, where content comes from), the attendant PIN, the printer, uploads, the
+/// machine's identity, paths and screen. A pack changes the zone's information, never these.
+pub const LOCAL_ONLY: &[&str] = &[
+    "trusted_keys", "source_url", "pin_hash", "sync", "attendant", "printer", "upload", "ui", "log", "zone_id", "data_dir",
+];
 
 /// A source folder that could not be loaded: every problem found, sorted by file and line.
 #[derive(Debug)]
@@ -439,6 +446,30 @@ impl<'p> Loader<'p> {
             o.finish();
             d
         });
+        let announcements = r
+            .tables(f::ANNOUNCEMENTS)
+            .into_iter()
+            .filter_map(|mut a| {
+                let text = a.req_string(f::ANNOUNCEMENT_TEXT);
+                let from = a.date(f::SHOW_FROM);
+                let until = a.date(f::SHOW_UNTIL);
+                if let (Some(f), Some(u)) = (&from, &until)
+                    && u.value < f.value
+                {
+                    a.report(&f::SHOW_UNTIL, u.line, format!("{} is before `from` ({}); the announcement would never show", u.value, f.value));
+                }
+                a.finish();
+                Some(Announcement { text: text?.value, from: from.map(|d| d.value), until: until.map(|d| d.value) })
+            })
+            .collect();
+        // A pack carries the zone's information to every kiosk; the kiosk's own security and
+        // machine settings are local, and a pack must not look as if it could change them.
+        for key in LOCAL_ONLY {
+            r.refuse(
+                Field::plain(key),
+                "is a setting of each kiosk, read only from its own kiosk.toml (/etc/gongkai-kiosk/kiosk.toml); content never changes it. Remove it from site.toml",
+            );
+        }
         r.finish();
         Some(Site {
             name: name?.value,
@@ -451,6 +482,7 @@ impl<'p> Loader<'p> {
             intro,
             request_office: office,
             open_day,
+            announcements,
         })
     }
 

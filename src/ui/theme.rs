@@ -124,6 +124,16 @@ pub fn badge(p: Palette) -> impl Fn(&Theme) -> container::Style {
     }
 }
 
+/// An announcement from the office on Home: the highlight colour, framed.
+pub fn notice(p: Palette) -> impl Fn(&Theme) -> container::Style {
+    move |_| container::Style {
+        background: Some(Background::Color(p.highlight)),
+        text_color: Some(p.highlight_ink),
+        border: Border { color: p.warn, width: 2.0, radius: 8.0.into() },
+        ..Default::default()
+    }
+}
+
 /// One step of a multi-step task (the request wizard's progress): the current one filled with
 /// the accent colour.
 pub fn step(p: Palette, current: bool) -> impl Fn(&Theme) -> container::Style {

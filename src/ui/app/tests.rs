@@ -99,6 +99,11 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());
     assert_eq!(k.title(), "望川区政务公开专区");
+    // the office's announcement (from the pack's site.toml) is on Home, above the tiles
+    let home = texts(&k);
+    let notice = home.iter().position(|s| s.starts_with("每周三下午14:30—17:00，区政务公开办工作人员")).expect("the announcement shows");
+    assert_eq!(home[notice - 1], "公告");
+    assert!(notice < home.iter().position(|s| s == "政府信息公开目录").unwrap());
 
     tap(&mut k, "政府信息公开目录");
     let Some(Screen::Catalogue(c)) = &k.screen else { panic!("catalogue opens") };
@@ -260,6 +265,7 @@ fn switching_language_changes_every_visible_interface_string() {
     let latest = Store::open(dir.path()).unwrap().latest(20).unwrap();
     let is_content = |s: &str| {
         s == site.name
+            || site.announcements.iter().any(|a| s == a.text)
             || latest.iter().any(|d| s == d.title || s.contains(&d.publisher))
             || !s.chars().any(|c| c.is_alphabetic())
             || ["简体", "繁體", "English"].contains(&s)

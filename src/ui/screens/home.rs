@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use iced::widget::{Column, button, column, container, row, text};
+use iced::widget::{Column, button, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
@@ -95,6 +95,11 @@ impl Home {
         }
     }
 
+    /// The office's announcements shown on `day`, in the publisher's order.
+    pub fn announcements_on(&self, day: chrono::NaiveDate) -> impl Iterator<Item = &crate::content::Announcement> {
+        self.data.site.iter().flat_map(|s| &s.announcements).filter(move |a| a.is_shown_on(day))
+    }
+
     pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
         let look = ctx.look;
@@ -124,6 +129,26 @@ impl Home {
         }
 
         let d = &self.data;
+        // the office's announcements of today, above everything (at most three)
+        let mut page = Column::new().spacing(look.gap() * 1.4);
+        for a in self.announcements_on(chrono::Local::now().date_naive()).take(3) {
+            page = page.push(
+                container(
+                    row![
+                        text(t(l, "home-announcement")).size(look.body()).font(iced::Font {
+                            weight: iced::font::Weight::Bold,
+                            ..iced::Font::with_name(crate::assets::CJK_FONT_FAMILY)
+                        }),
+                        text(crate::ui::i18n::content(l, &a.text)).size(look.body()).width(Length::Fill),
+                    ]
+                    .spacing(16)
+                    .align_y(Alignment::Center),
+                )
+                .padding([12, 18])
+                .width(Length::Fill)
+                .style(theme::notice(p)),
+            );
+        }
         let c = d.counts;
         let counts = text(format!(
             "{} {}　·　{} {}　·　{} {}　·　{} {}　·　{} {}",
@@ -149,6 +174,6 @@ impl Home {
         for doc in d.latest.iter().take(shown) {
             latest = latest.push(widgets::doc_row(ctx, doc, Message::Open(Route::Document(doc.id.clone()))));
         }
-        iced::widget::scrollable(column![grid, counts, latest].spacing(look.gap() * 1.4)).height(Length::Fill).spacing(8).into()
+        iced::widget::scrollable(page.push(grid).push(counts).push(latest)).height(Length::Fill).spacing(8).into()
     }
 }
