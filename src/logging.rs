@@ -85,7 +85,14 @@ impl<'a> MakeWriter<'a> for CappedLogFile {
 /// Without a usable data directory, logs go to stderr only.
 pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
     let default = if verbose { "gongkai_kiosk=debug,info" } else { "gongkai_kiosk=info,warn" };
-    let filter = || EnvFilter::try_from_default_env().unwrap_or_else(|_| EnvFilter::new(default));
+    let directives = std::env::var("RUST_LOG").ok().filter(|v| EnvFilter::try_new(v).is_ok()).unwrap_or_else(|| default.to_string());
+    init_with(data_dir, max_bytes, &directives);
+}
+
+/// Sets up logging with these filter directives (`RUST_LOG` syntax, e.g. `trace`). Returns
+/// false when logging was already set up in this process (the first set-up stays).
+pub fn init_with(data_dir: Option<&Path>, max_bytes: u64, directives: &str) -> bool {
+    let filter = || EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
@@ -94,7 +101,7 @@ pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
     let file = data_dir
         .and_then(|d| CappedLogFile::open(&d.join("logs"), max_bytes).ok())
         .map(|w| tracing_subscriber::fmt::layer().with_writer(w).with_ansi(false).with_filter(filter()));
-    let _ = tracing_subscriber::registry().with(stderr).with(file).try_init();
+    tracing_subscriber::registry().with(stderr).with(file).try_init().is_ok()
 }
 
 #[cfg(test)]

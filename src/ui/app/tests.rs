@@ -535,6 +535,9 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     let _cleanup = Drop_(queue.clone());
 
     let dir = demo_store();
+    // everything any part of the process logs, at every level, goes to the data directory's log
+    // (checked below for what the visitor typed)
+    assert!(crate::logging::init_with(Some(dir.path()), 64 << 20, "trace"), "no other test sets up logging");
     let mut config = shipped_config();
     config.printer.backend = crate::config::PrinterBackend::Cups;
     config.printer.name = Some(queue.clone());
@@ -564,6 +567,8 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert!(texts(&k).iter().any(|s| s == "打印完成，请在打印机出纸口取走。"));
     tap(&mut k, "知道了");
     // nothing typed reached the kiosk's disk (store, logs); the job's title names no one
+    let log = std::fs::read_to_string(dir.path().join("logs").join(crate::logging::LOG_FILE)).unwrap();
+    assert!(log.contains("print job submitted") && log.contains("TRACE"), "the log holds the whole session at trace level");
     for needle in [name.as_str(), id, phone] {
         assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
     }
