@@ -62,10 +62,10 @@ pub fn cjk_font() -> Result<&'static [u8], String> {
 /// `<prefix>/share/gongkai-kiosk` beside the running binary, then `/usr/share/gongkai-kiosk`.
 fn installed_share_dirs() -> Vec<PathBuf> {
     let mut dirs = Vec::new();
-    if let Ok(exe) = std::env::current_exe() {
-        if let Some(prefix) = exe.parent().and_then(|bin| bin.parent()) {
-            dirs.push(prefix.join("share/gongkai-kiosk"));
-        }
+    if let Ok(exe) = std::env::current_exe()
+        && let Some(prefix) = exe.parent().and_then(|bin| bin.parent())
+    {
+        dirs.push(prefix.join("share/gongkai-kiosk"));
     }
     dirs.push(PathBuf::from("/usr/share/gongkai-kiosk"));
     dirs

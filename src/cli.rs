@@ -318,11 +318,11 @@ pub fn run(cli: Cli) -> ExitCode {
         }
     };
     let data_dir = config.resolve_data_dir(cli.global.data_dir.as_deref());
-    if cli.command.as_ref().is_none_or(Command::uses_data_dir) {
-        if let Err(e) = check_data_dir_owner(&data_dir) {
-            eprintln!("error: {e}");
-            return ExitCode::from(EXIT_USAGE);
-        }
+    if cli.command.as_ref().is_none_or(Command::uses_data_dir)
+        && let Err(e) = check_data_dir_owner(&data_dir)
+    {
+        eprintln!("error: {e}");
+        return ExitCode::from(EXIT_USAGE);
     }
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
     let result = match cli.command {

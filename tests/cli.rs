@@ -284,3 +284,24 @@ fn stats_counts_known_activity_per_day_with_the_annual_report_columns() {
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--from 2026-13-01: not a date"), "{}", stderr(&out));
 }
+
+#[test]
+fn root_is_sent_to_the_kiosks_own_user_rather_than_leaving_root_owned_files_in_its_data() {
+    // SAFETY: geteuid has no preconditions.
+    if unsafe { libc::geteuid() } != 0 {
+        eprintln!("skipped: only root can be refused (scripts/test runs as root)");
+        return;
+    }
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    fs::create_dir(&data).unwrap();
+    // 65534 is `nobody` on Debian
+    std::os::unix::fs::chown(&data, Some(65534), Some(65534)).unwrap();
+    let o = kiosk(&data, &["status"]);
+    assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
+    assert!(stderr(&o).contains("belongs to the user `nobody`") && stderr(&o).contains("sudo -u nobody gongkai-kiosk"), "{}", stderr(&o));
+    assert_eq!(fs::read_dir(&data).unwrap().count(), 0, "not even a log was written");
+    // commands that do not use the data directory still work
+    let o = kiosk(&data, &["check-config"]);
+    assert!(o.status.success(), "{}", stderr(&o));
+}
