@@ -56,6 +56,10 @@ check_installed() {
     getent passwd gongkai-kiosk >/dev/null || fail "no user gongkai-kiosk"
     [ "$(getent passwd gongkai-kiosk | cut -d: -f6)" = /var/lib/gongkai-kiosk ] || fail "the user's home is not /var/lib/gongkai-kiosk"
     [ "$(getent passwd gongkai-kiosk | cut -d: -f3)" -lt 1000 ] || fail "gongkai-kiosk is not a system user"
+    for group in video input render audio; do
+        ! getent group "$group" >/dev/null || id -nG gongkai-kiosk | tr ' ' '\n' | grep -qx "$group" \
+            || fail "gongkai-kiosk is not in the group $group (screen, touch, sound)"
+    done
     [ "$(stat -c %U:%G /var/lib/gongkai-kiosk)" = gongkai-kiosk:gongkai-kiosk ] || fail "/var/lib/gongkai-kiosk is not owned by gongkai-kiosk"
     # enabled for the next boot (the symlink deb-systemd-helper made), not started
     [ -L /etc/systemd/system/graphical.target.wants/gongkai-kiosk.service ] || fail "the unit is not enabled"
