@@ -19,7 +19,9 @@ if ! cargo deb --version 2>/dev/null | grep -q "$CARGO_DEB_VERSION"; then
 fi
 
 step "building the package"
-deb=$(cargo deb --locked 2>&1 | tee /dev/stderr | tail -n 1)
+# cargo deb prints the package's path on stdout, its build log on stderr (never `tee /dev/stderr`:
+# with stderr redirected to a file, that reopens and truncates the caller's log)
+deb=$(cargo deb --locked | tail -n 1)
 [ -f "$deb" ] || fail "cargo deb printed no package path (last line: $deb)"
 deb=$(realpath "$deb")
 # from here on, as an operator would: not inside the source tree (whose kiosk-config/ would be
