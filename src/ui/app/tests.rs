@@ -425,6 +425,17 @@ fn question(k: &Kiosk) -> request::Question {
     w.question()
 }
 
+/// A long press on the zone's name, then `pin` on the PIN pad and Enter.
+fn open_attendant(k: &mut Kiosk, pin: &str) {
+    pump(k, [Message::ZonePressed]);
+    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
+    pump(k, [Message::ZoneReleased]);
+    for d in pin.chars() {
+        pump(k, [Message::Pin(attendant::PinMessage::Digit(d))]);
+    }
+    pump(k, [Message::Pin(attendant::PinMessage::Enter)]);
+}
+
 /// Every file under `dir` that holds `needle` (bytes).
 fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     let mut found = Vec::new();
@@ -545,13 +556,7 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert_eq!(k.printing.status_key(), "status-printer-ready", "{:?}", k.printing.readiness);
 
     // the attendant opens 代为填写 from the panel
-    pump(&mut k, [Message::ZonePressed]);
-    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
-    pump(&mut k, [Message::ZoneReleased]);
-    for d in "2468".chars() {
-        pump(&mut k, [Message::Pin(attendant::PinMessage::Digit(d))]);
-    }
-    pump(&mut k, [Message::Pin(attendant::PinMessage::Enter)]);
+    open_attendant(&mut k, "2468");
     assert!(matches!(k.screen, Some(Screen::Attendant(_))));
     tap(&mut k, "代为填写申请");
     assert!(texts(&k).iter().any(|s| s.starts_with("代为填写")));
@@ -596,13 +601,7 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert!(texts(&k).iter().any(|s| s == "打印机暂停服务。"), "{:?}", texts(&k));
     assert!(texts(&k).iter().any(|s| s.contains("打印机：暂停服务")));
     tap(&mut k, "知道了");
-    pump(&mut k, [Message::ZonePressed]);
-    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
-    pump(&mut k, [Message::ZoneReleased]);
-    for d in "2468".chars() {
-        pump(&mut k, [Message::Pin(attendant::PinMessage::Digit(d))]);
-    }
-    pump(&mut k, [Message::Pin(attendant::PinMessage::Enter)]);
+    open_attendant(&mut k, "2468");
     let Some(Screen::Attendant(panel)) = &k.screen else { panic!("the panel opens") };
     assert!(panel.data.printer.contains(&format!("{queue}: stopped")) && panel.data.printer.contains("paused"), "{}", panel.data.printer);
 }
