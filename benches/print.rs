@@ -64,7 +64,13 @@ fn main() {
     let now = "2026-11-22 10:00";
 
     let (base, base_worst, one) = time(20, || layouts::document(&site, &doc, &none, now).unwrap());
-    println!("baseline: one-page document      {:7.1} ms median, {:7.1} ms worst, {} page(s), {} KB", ms(base), ms(base_worst), one.pages, one.pdf.len() / 1024);
+    println!(
+        "baseline: one-page document      {:7.1} ms median, {:7.1} ms worst, {} page(s), {} KB",
+        ms(base),
+        ms(base_worst),
+        one.pages,
+        one.pdf.len() / 1024
+    );
 
     let mut form = RequestForm::sample();
     form.on_behalf = true;

@@ -31,10 +31,15 @@ struct Query {
 fn queries() -> Vec<Query> {
     let mut rng = Rng(0xD1B5_4A32_D192_ED03);
     let mut out = Vec::new();
-    let two: Vec<String> = TERMS.iter().flat_map(|t| {
-        let c: Vec<char> = t.chars().collect();
-        c.chunks(2).filter(|w| w.len() == 2).map(|w| w.iter().collect::<String>()).collect::<Vec<_>>()
-    }).collect::<HashSet<_>>().into_iter().collect::<Vec<_>>();
+    let two: Vec<String> = TERMS
+        .iter()
+        .flat_map(|t| {
+            let c: Vec<char> = t.chars().collect();
+            c.chunks(2).filter(|w| w.len() == 2).map(|w| w.iter().collect::<String>()).collect::<Vec<_>>()
+        })
+        .collect::<HashSet<_>>()
+        .into_iter()
+        .collect::<Vec<_>>();
     let mut two = two;
     two.sort();
     for _ in 0..121 {
@@ -51,7 +56,38 @@ fn queries() -> Vec<Query> {
         let t = TERMS[rng.next() % TERMS.len()];
         out.push(Query { text: t.into(), class: "3-6 characters" });
     }
-    for t in ["zfxxgk", "ysqgk", "zdshbz", "ylfw", "ywjy", "yibaoxian", "butie", "jiuye", "zhengfuxxgk", "gzf", "laonian", "jsjf", "hjgl", "wsjk", "shbx", "zhufang", "cbzb", "ylbx", "ggwhfw", "jzz", "xzxk", "zfcg", "aqsc", "ljfl", "zhengwu", "czys", "tjgb", "xczx", "cjr", "shjz"] {
+    for t in [
+        "zfxxgk",
+        "ysqgk",
+        "zdshbz",
+        "ylfw",
+        "ywjy",
+        "yibaoxian",
+        "butie",
+        "jiuye",
+        "zhengfuxxgk",
+        "gzf",
+        "laonian",
+        "jsjf",
+        "hjgl",
+        "wsjk",
+        "shbx",
+        "zhufang",
+        "cbzb",
+        "ylbx",
+        "ggwhfw",
+        "jzz",
+        "xzxk",
+        "zfcg",
+        "aqsc",
+        "ljfl",
+        "zhengwu",
+        "czys",
+        "tjgb",
+        "xczx",
+        "cjr",
+        "shjz",
+    ] {
         out.push(Query { text: t.into(), class: "pinyin" });
     }
     out
@@ -64,7 +100,8 @@ fn pct(mut v: Vec<Duration>) -> (f64, f64) {
 }
 
 fn table_bytes(conn: &Connection, like: &str) -> u64 {
-    conn.query_row("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE ?1", [like], |r| r.get::<_, i64>(0)).unwrap() as u64
+    conn.query_row("SELECT coalesce(sum(pgsize), 0) FROM dbstat WHERE name LIKE ?1", [like], |r| r.get::<_, i64>(0))
+        .unwrap() as u64
 }
 
 fn main() {
@@ -73,7 +110,11 @@ fn main() {
     let t = Instant::now();
     let docs = corpus(n);
     let text_bytes: u64 = docs.iter().map(|d| (d.title.len() + d.body.len()) as u64).sum();
-    println!("corpus: {n} documents, {:.1} MB of text, generated in {:.1} s", text_bytes as f64 / 1e6, t.elapsed().as_secs_f64());
+    println!(
+        "corpus: {n} documents, {:.1} MB of text, generated in {:.1} s",
+        text_bytes as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
 
     // ---- this design, in the real store ----
     let mut store = Store::open(&tmp.path().join("store")).unwrap();
@@ -94,12 +135,18 @@ fn main() {
     }
     let rebuild = t.elapsed();
     let ours_bytes = table_bytes(store.connection(), "search_%");
-    println!("bigram: import with index {:.1} s; full index rebuild {:.1} s; index {:.1} MB = {:.2} × text",
-        import.as_secs_f64(), rebuild.as_secs_f64(), ours_bytes as f64 / 1e6, ours_bytes as f64 / text_bytes as f64);
+    println!(
+        "bigram: import with index {:.1} s; full index rebuild {:.1} s; index {:.1} MB = {:.2} × text",
+        import.as_secs_f64(),
+        rebuild.as_secs_f64(),
+        ours_bytes as f64 / 1e6,
+        ours_bytes as f64 / text_bytes as f64
+    );
 
     // ---- baseline: plain FTS5 trigram over the original text ----
     let base = Connection::open(tmp.path().join("trigram.sqlite")).unwrap();
-    base.execute_batch("PRAGMA journal_mode=WAL; CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='trigram');").unwrap();
+    base.execute_batch("PRAGMA journal_mode=WAL; CREATE VIRTUAL TABLE t USING fts5(title, body, tokenize='trigram');")
+        .unwrap();
     let t = Instant::now();
     base.execute_batch("BEGIN").unwrap();
     {
@@ -112,8 +159,13 @@ fn main() {
     let base_build = t.elapsed();
     let base_index = table_bytes(&base, "t_%") - table_bytes(&base, "t_content");
     let base_total = table_bytes(&base, "t%");
-    println!("trigram: build {:.1} s; index {:.1} MB = {:.2} × text (with its stored text: {:.2} ×)",
-        base_build.as_secs_f64(), base_index as f64 / 1e6, base_index as f64 / text_bytes as f64, base_total as f64 / text_bytes as f64);
+    println!(
+        "trigram: build {:.1} s; index {:.1} MB = {:.2} × text (with its stored text: {:.2} ×)",
+        base_build.as_secs_f64(),
+        base_index as f64 / 1e6,
+        base_index as f64 / text_bytes as f64,
+        base_total as f64 / text_bytes as f64
+    );
 
     // ---- latency ----
     let qs = queries();
@@ -161,7 +213,10 @@ fn main() {
         let idx: Vec<usize> = (0..qs.len()).filter(|&i| qs[i].class == class).collect();
         let (a, b) = pct(idx.iter().map(|&i| full[i]).collect());
         let (c, d) = pct(idx.iter().map(|&i| inst[i]).collect());
-        println!("  {class:<15} ({:>3} queries) full p50/p95 {a:.2} / {b:.2} ms, instant {c:.2} / {d:.2} ms", idx.len());
+        println!(
+            "  {class:<15} ({:>3} queries) full p50/p95 {a:.2} / {b:.2} ms, instant {c:.2} / {d:.2} ms",
+            idx.len()
+        );
     }
 
     // ---- recall against a brute-force scan of the folded text ----

@@ -14,11 +14,63 @@ use std::time::{Duration, Instant};
 use gongkai_kiosk::content::{self, KEY_AREAS};
 use gongkai_kiosk::store::{DocFilter, Facet, Store};
 
-const PUBLISHERS: &[&str] = &["区人民政府办公室", "区民政局", "区教育局", "区卫生健康局", "区财政局", "区人力资源和社会保障局", "区住房和城乡建设局", "区农业农村局", "区生态环境分局", "区应急管理局"];
-const CATEGORIES: &[&str] = &["综合政务\\政务公开", "民政、扶贫、救灾\\社会福利", "教育\\基础教育", "卫生、体育\\卫生", "财政、金融、审计\\财政", "劳动、人事、监察\\劳动就业", "城乡建设、环境保护\\住房保障", "农业、林业、水利\\农业、畜牧业、渔业"];
+const PUBLISHERS: &[&str] = &[
+    "区人民政府办公室",
+    "区民政局",
+    "区教育局",
+    "区卫生健康局",
+    "区财政局",
+    "区人力资源和社会保障局",
+    "区住房和城乡建设局",
+    "区农业农村局",
+    "区生态环境分局",
+    "区应急管理局",
+];
+const CATEGORIES: &[&str] = &[
+    "综合政务\\政务公开",
+    "民政、扶贫、救灾\\社会福利",
+    "教育\\基础教育",
+    "卫生、体育\\卫生",
+    "财政、金融、审计\\财政",
+    "劳动、人事、监察\\劳动就业",
+    "城乡建设、环境保护\\住房保障",
+    "农业、林业、水利\\农业、畜牧业、渔业",
+];
 const KINDS: &[&str] = &["policy", "notice", "regulation", "plan", "budget", "statistics", "report"];
-const TERMS: &[&str] = &["政府信息公开", "最低生活保障", "养老服务", "义务教育", "招生入学", "医疗保险", "就业补贴", "公共租赁住房", "耕地地力保护", "安全生产", "垃圾分类", "财政预算", "行政许可", "应急预案", "社区服务", "便民服务中心", "申请材料", "办理时限", "补贴标准", "监督电话"];
-const SENTENCE_PARTS: &[&str] = &["根据有关规定，", "为进一步做好", "工作，", "现就有关事项通知如下。", "各街道、各部门要高度重视，", "认真组织实施，", "确保各项措施落到实处。", "符合条件的居民可以向所在街道提出申请，", "具体办法由区有关部门另行制定。", "本通知自发布之日起施行。"];
+const TERMS: &[&str] = &[
+    "政府信息公开",
+    "最低生活保障",
+    "养老服务",
+    "义务教育",
+    "招生入学",
+    "医疗保险",
+    "就业补贴",
+    "公共租赁住房",
+    "耕地地力保护",
+    "安全生产",
+    "垃圾分类",
+    "财政预算",
+    "行政许可",
+    "应急预案",
+    "社区服务",
+    "便民服务中心",
+    "申请材料",
+    "办理时限",
+    "补贴标准",
+    "监督电话",
+];
+const SENTENCE_PARTS: &[&str] = &[
+    "根据有关规定，",
+    "为进一步做好",
+    "工作，",
+    "现就有关事项通知如下。",
+    "各街道、各部门要高度重视，",
+    "认真组织实施，",
+    "确保各项措施落到实处。",
+    "符合条件的居民可以向所在街道提出申请，",
+    "具体办法由区有关部门另行制定。",
+    "本通知自发布之日起施行。",
+];
 
 struct Rng(u64);
 impl Rng {
@@ -48,7 +100,13 @@ fn write_corpus(dir: &Path, n: usize) -> u64 {
             fs::create_dir_all(&sub).unwrap();
         }
         let year = 2015 + rng.next() % 10;
-        let title = format!("关于{}{}的{}（第{}号）", rng.pick(TERMS), rng.pick(TERMS), rng.pick(&["通知", "实施办法", "公告", "意见", "方案"]), i);
+        let title = format!(
+            "关于{}{}的{}（第{}号）",
+            rng.pick(TERMS),
+            rng.pick(TERMS),
+            rng.pick(&["通知", "实施办法", "公告", "意见", "方案"]),
+            i
+        );
         let mut body = String::new();
         let target = 500 + rng.next() % 2500;
         let mut para = 0;
@@ -111,7 +169,9 @@ fn rewrite_all(store: &Store) {
     assert_eq!(rows.len(), full.len());
     conn.execute("DELETE FROM documents", []).unwrap();
     {
-        let mut ins = conn.prepare("INSERT INTO documents VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)").unwrap();
+        let mut ins = conn
+            .prepare("INSERT INTO documents VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)")
+            .unwrap();
         for row in &full {
             ins.execute(rusqlite::params_from_iter(row.iter())).unwrap();
         }
@@ -124,7 +184,11 @@ fn main() {
     let tmp = tempfile::tempdir().unwrap();
     let src = tmp.path().join("src");
     let (bytes, generated) = time(|| write_corpus(&src, n));
-    println!("corpus: {n} documents, {:.1} MB of source text (generated in {:.1} s)", bytes as f64 / 1e6, generated.as_secs_f64());
+    println!(
+        "corpus: {n} documents, {:.1} MB of source text (generated in {:.1} s)",
+        bytes as f64 / 1e6,
+        generated.as_secs_f64()
+    );
 
     let (set, load) = time(|| content::load(&src).expect("generated corpus is valid"));
     println!("load + check source folder: {:.2} s ({:.0} docs/s)", load.as_secs_f64(), n as f64 / load.as_secs_f64());
@@ -164,7 +228,12 @@ fn main() {
         ("facet(year)", Box::new(|_| drop(store.facet(Facet::Year, &DocFilter::default()).unwrap()))),
         ("category_tree()", Box::new(|_| drop(store.category_tree().unwrap()))),
         ("document(id)", Box::new(|k| drop(store.document(&format!("doc-{}", (k * 7919) % n)).unwrap()))),
-        ("counts()", Box::new(|_| { let _ = store.counts().unwrap(); })),
+        (
+            "counts()",
+            Box::new(|_| {
+                let _ = store.counts().unwrap();
+            }),
+        ),
     ];
     println!("query latency over {runs} runs (ms):");
     for (name, q) in &queries {

@@ -57,7 +57,8 @@ fn main() {
     }
 
     // ---- baseline: curl fetching the same files, same parallelism ----
-    let manifest = pack::verify_manifest(&fs::read(out.join(pack::MANIFEST_FILE)).unwrap(), &[key.public()]).unwrap().body;
+    let manifest =
+        pack::verify_manifest(&fs::read(out.join(pack::MANIFEST_FILE)).unwrap(), &[key.public()]).unwrap().body;
     let mut files: Vec<String> = vec![pack::MANIFEST_FILE.to_string()];
     for s in &manifest.shards {
         let path = pack::object_path(&s.sha256).unwrap();
@@ -84,7 +85,15 @@ fn main() {
         nginx.clear_log();
         let t = Instant::now();
         let ok = Command::new("curl")
-            .args(["--silent", "--no-progress-meter", "--fail", "--parallel", "--parallel-max", &o.concurrency.to_string(), "--config"])
+            .args([
+                "--silent",
+                "--no-progress-meter",
+                "--fail",
+                "--parallel",
+                "--parallel-max",
+                &o.concurrency.to_string(),
+                "--config",
+            ])
             .arg(&cfg)
             .status()
             .unwrap();
@@ -122,7 +131,12 @@ fn main() {
     let (data, mut store) = kiosk.unwrap();
     let curl_rate = mb(curl_bytes) / curl_best;
     let rate = mb(sync_bytes) / sync_best;
-    println!("curl: {} files, {:.1} MB in {curl_best:.2} s = {curl_rate:.1} MB/s (parallel {}, best of {runs})", files.len(), mb(curl_bytes), o.concurrency);
+    println!(
+        "curl: {} files, {:.1} MB in {curl_best:.2} s = {curl_rate:.1} MB/s (parallel {}, best of {runs})",
+        files.len(),
+        mb(curl_bytes),
+        o.concurrency
+    );
     println!(
         "full sync: {} files, {:.1} MB downloaded (manifest, shards, items, to the last byte) in {sync_best:.2} s = {rate:.1} MB/s = {:.2} × curl (best of {runs}); flushed to disk and ready to apply at {flushed:.1} s; whole sync with apply and indexing {whole:.1} s",
         files.len(),

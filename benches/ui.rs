@@ -32,7 +32,10 @@ use iced_runtime::user_interface::{Cache, UserInterface};
 const SIZE: Size = Size::new(1920.0, 1080.0);
 
 fn renderer() -> iced::Renderer {
-    iced::advanced::graphics::text::font_system().write().unwrap().load_font(gongkai_kiosk::assets::cjk_font().expect("the CJK font").into());
+    iced::advanced::graphics::text::font_system()
+        .write()
+        .unwrap()
+        .load_font(gongkai_kiosk::assets::cjk_font().expect("the CJK font").into());
     futures_executor::block_on(<iced::Renderer as Headless>::new(
         Font::with_name(gongkai_kiosk::assets::CJK_FONT_FAMILY),
         Pixels(16.0),
@@ -117,7 +120,8 @@ fn scroll_frames(k: &Kiosk, r: &mut iced::Renderer, frames: usize) -> Vec<Durati
     let mut out = Vec::new();
     for _ in 0..frames {
         let t = Instant::now();
-        let scroll = iced::Event::Mouse(mouse::Event::WheelScrolled { delta: mouse::ScrollDelta::Pixels { x: 0.0, y: -120.0 } });
+        let scroll =
+            iced::Event::Mouse(mouse::Event::WheelScrolled { delta: mouse::ScrollDelta::Pixels { x: 0.0, y: -120.0 } });
         let redraw = iced::Event::Window(iced::window::Event::RedrawRequested(Instant::now()));
         let _ = ui.update(&[scroll, redraw], cursor, r, &mut clipboard::Null, &mut messages);
         ui.draw(r, &theme, &style, cursor);
@@ -134,7 +138,10 @@ fn main() {
 
     // ---- 1. first frame ----
     let demo = tempfile::tempdir().unwrap();
-    Store::open(demo.path()).unwrap().import_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
+    Store::open(demo.path())
+        .unwrap()
+        .import_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content"))
+        .unwrap();
     let big = tempfile::tempdir().unwrap();
     let t = Instant::now();
     store_with(big.path(), corpus::corpus(n));
@@ -149,13 +156,17 @@ fn main() {
     let (b50, _, bmax) = pct(base);
     let (l50, _, lmax) = pct(large);
     println!("first interactive frame, demo store (47 documents): median {b50:.1} ms, worst {bmax:.1} ms");
-    println!("first interactive frame, {n} documents:            median {l50:.1} ms, worst {lmax:.1} ms  (goal ≤ 500 ms; {:.2}× the demo store)", l50 / b50);
+    println!(
+        "first interactive frame, {n} documents:            median {l50:.1} ms, worst {lmax:.1} ms  (goal ≤ 500 ms; {:.2}× the demo store)",
+        l50 / b50
+    );
 
     // ---- the renderer's own cost: an empty 1920×1080 frame ----
     let mut empty = Vec::new();
     for _ in 0..50 {
         let t = Instant::now();
-        let mut ui: UserInterface<'_, Message, iced::Theme, iced::Renderer> = UserInterface::build(iced::widget::Space::new(), SIZE, Cache::default(), &mut r);
+        let mut ui: UserInterface<'_, Message, iced::Theme, iced::Renderer> =
+            UserInterface::build(iced::widget::Space::new(), SIZE, Cache::default(), &mut r);
         ui.draw(&mut r, &iced::Theme::Light, &Style { text_color: iced::Color::BLACK }, mouse::Cursor::Unavailable);
         let _ = r.screenshot(Size::new(1920, 1080), 1.0, iced::Color::WHITE);
         empty.push(t.elapsed());

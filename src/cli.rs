@@ -16,7 +16,11 @@ use crate::store::{DocFilter, Facet, Item, Store};
 pub const EXIT_USAGE: u8 = 2;
 
 #[derive(Debug, Parser)]
-#[command(name = "gongkai-kiosk", version, about = "Touchscreen kiosk for 政务公开专区: an offline, verified copy of published government information")]
+#[command(
+    name = "gongkai-kiosk",
+    version,
+    about = "Touchscreen kiosk for 政务公开专区: an offline, verified copy of published government information"
+)]
 pub struct Cli {
     #[command(flatten)]
     pub global: Global,
@@ -269,7 +273,14 @@ pub enum ListWhat {
 impl Command {
     /// Whether the command reads or writes the kiosk's data directory (store, logs).
     fn uses_data_dir(&self) -> bool {
-        !matches!(self, Command::Keygen { .. } | Command::Publish { .. } | Command::Report { .. } | Command::CheckConfig { .. } | Command::HashPin)
+        !matches!(
+            self,
+            Command::Keygen { .. }
+                | Command::Publish { .. }
+                | Command::Report { .. }
+                | Command::CheckConfig { .. }
+                | Command::HashPin
+        )
     }
 }
 
@@ -334,18 +345,26 @@ pub fn run(cli: Cli) -> ExitCode {
             Err(e) => return usage_error(&e),
         },
         Some(Command::Show { id, json }) => show(&data_dir, &id, json),
-        Some(Command::Search { query, limit, instant, filter, item, json }) => match search_filter(filter, item.as_deref()) {
-            Ok(f) => search(&data_dir, &query, &f, limit, instant, json),
-            Err(e) => return usage_error(&e),
-        },
+        Some(Command::Search { query, limit, instant, filter, item, json }) => {
+            match search_filter(filter, item.as_deref()) {
+                Ok(f) => search(&data_dir, &query, &f, limit, instant, json),
+                Err(e) => return usage_error(&e),
+            }
+        }
         Some(Command::ZeroResults { json }) => zero_results(&data_dir, json),
         Some(Command::Status { json }) => status(&data_dir, json),
         Some(Command::Keygen { out }) => keygen(&out),
-        Some(Command::Publish { src, out, key, version, valid_days, json }) => publish(&src, &out, &key, version, valid_days, json),
-        Some(Command::Sync { source, trust, concurrency, json }) => sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json),
+        Some(Command::Publish { src, out, key, version, valid_days, json }) => {
+            publish(&src, &out, &key, version, valid_days, json)
+        }
+        Some(Command::Sync { source, trust, concurrency, json }) => {
+            sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json)
+        }
         Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
-        Some(Command::Print { what, out, printer }) => print(&config, &data_dir, what, out.as_deref(), printer.as_deref()),
+        Some(Command::Print { what, out, printer }) => {
+            print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
+        }
         Some(Command::Printers { json }) => printers(&config, &data_dir, json),
         Some(Command::Upload { url }) => upload(&config, &data_dir, url.as_deref()),
         Some(Command::Report { dir, messages }) => report(&dir, messages),
@@ -439,7 +458,9 @@ fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
             .collect();
         let kiosk = match &used {
             PrinterReadiness::Ready(s) => serde_json::json!({"printer": s.name, "ready": true}),
-            PrinterReadiness::Problem(s, p) => serde_json::json!({"printer": s.name, "ready": false, "problem": p.to_string()}),
+            PrinterReadiness::Problem(s, p) => {
+                serde_json::json!({"printer": s.name, "ready": false, "problem": p.to_string()})
+            }
             PrinterReadiness::Unavailable(e) => serde_json::json!({"ready": false, "problem": e}),
             PrinterReadiness::Directory(_) => unreachable!("handled above"),
         };
@@ -494,7 +515,10 @@ fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json:
     } else if days.is_empty() {
         println!("no activity recorded between {from} and {to}");
     } else {
-        println!("{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}", "day", "visits", "docs", "guides", "search", "none", "prints", "pages", "requests", "ratings");
+        println!(
+            "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}",
+            "day", "visits", "docs", "guides", "search", "none", "prints", "pages", "requests", "ratings"
+        );
         for d in days.iter().chain([&total]) {
             println!(
                 "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}",
@@ -518,7 +542,10 @@ fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json:
             }
         }
         let labels = crate::store::Rating::ALL.map(|r| r.label());
-        println!("ratings: {}", labels.iter().zip(total.ratings).map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join("  "));
+        println!(
+            "ratings: {}",
+            labels.iter().zip(total.ratings).map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join("  ")
+        );
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -577,7 +604,10 @@ fn load_config(explicit: Option<&Path>) -> Result<Config, ConfigError> {
 
 fn check_config(path: Option<&Path>) -> ExitCode {
     let Some(path) = Config::locate(path) else {
-        println!("no configuration file found (looked at {}); the built-in defaults apply", config::SEARCH_PATHS.join(", "));
+        println!(
+            "no configuration file found (looked at {}); the built-in defaults apply",
+            config::SEARCH_PATHS.join(", ")
+        );
         return ExitCode::SUCCESS;
     };
     match Config::load(&path) {
@@ -645,7 +675,9 @@ fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult
     // plainly to the visitor and the log has the detail for the attendant.
     match open_with_content(data_dir) {
         Ok(store) => drop(store),
-        Err(e) => tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared"),
+        Err(e) => {
+            tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared")
+        }
     }
     let font = crate::assets::cjk_font()?;
     crate::ui::run(config, data_dir.to_path_buf(), open, font)?;
@@ -720,7 +752,9 @@ fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter,
         .map(|k| DocKind::parse(&k).ok_or_else(|| format!("--kind \"{k}\" is not one of: {}", DocKind::allowed())))
         .transpose()?;
     let validity = validity
-        .map(|v| Validity::parse(&v).ok_or_else(|| format!("--validity \"{v}\" is not one of: {}", Validity::allowed())))
+        .map(|v| {
+            Validity::parse(&v).ok_or_else(|| format!("--validity \"{v}\" is not one of: {}", Validity::allowed()))
+        })
         .transpose()?;
     if let Some(a) = &area {
         if !content::is_key_area(a) {
@@ -747,7 +781,8 @@ fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, l
     let store = open_existing(data_dir)?;
     let mut out = io::stdout().lock();
     if let Some(by) = by {
-        let facet = Facet::parse(by).ok_or_else(|| format!("--by \"{by}\" is not one of: category, area, publisher, year, kind, validity"))?;
+        let facet = Facet::parse(by)
+            .ok_or_else(|| format!("--by \"{by}\" is not one of: category, area, publisher, year, kind, validity"))?;
         let counts = store.facet(facet, filter)?;
         if json {
             writeln!(out, "{}", serde_json::to_string_pretty(&counts)?)?;
@@ -999,7 +1034,8 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
             format!("{label}：{}", parts.join("，"))
         };
         let kind_name = |k: &str| DocKind::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
-        let validity_name = |k: &str| Validity::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
+        let validity_name =
+            |k: &str| Validity::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
         let item_name = |k: &str| ItemKind::parse(k).map(|x| x.label().to_string()).unwrap_or_else(|| k.to_string());
         let same = |k: &str| k.to_string();
         writeln!(out, "—")?;
@@ -1082,7 +1118,14 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
         counts.documents, counts.in_force, counts.interpretations, counts.guides, counts.boards, counts.faqs
     );
     if let Some(p) = &sync.pack {
-        println!("pack version {} from {}, published {}, valid until {}{}", p.version, p.source, p.created, p.expires, if sync.expired { " (EXPIRED: the publisher has not published since)" } else { "" });
+        println!(
+            "pack version {} from {}, published {}, valid until {}{}",
+            p.version,
+            p.source,
+            p.created,
+            p.expires,
+            if sync.expired { " (EXPIRED: the publisher has not published since)" } else { "" }
+        );
     }
     if let Some(r) = &sync.last_success {
         println!("last successful sync: {} ({}: {})", r.at, r.outcome, r.detail);
@@ -1098,14 +1141,18 @@ fn keygen(out: &Path) -> CmdResult {
     key.write_new(out)?;
     let public = key.public();
     eprintln!("secret key written to {} (keep it on the publishing machine only)", out.display());
-    eprintln!("public key written to {}; put it in each kiosk's sync.trusted_keys:", out.with_extension("pub").display());
+    eprintln!(
+        "public key written to {}; put it in each kiosk's sync.trusted_keys:",
+        out.with_extension("pub").display()
+    );
     println!("{}", public.to_hex());
     Ok(ExitCode::SUCCESS)
 }
 
 fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days: u32, json: bool) -> CmdResult {
     let key = crate::pack::SecretKey::read(key)?;
-    let opts = crate::publish::PublishOptions { version, valid_for: chrono::Duration::days(i64::from(valid_days.max(1))) };
+    let opts =
+        crate::publish::PublishOptions { version, valid_for: chrono::Duration::days(i64::from(valid_days.max(1))) };
     match crate::publish::publish(src, out, &key, &opts) {
         Ok(r) => {
             if json {
@@ -1113,7 +1160,15 @@ fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days:
             } else {
                 println!(
                     "published pack version {} to {}: {} items in {} shards; {} files written ({}), {} reused; a fresh kiosk downloads {}; valid until {}",
-                    r.version, out.display(), r.items, r.shards, r.files_written, human_bytes(r.bytes_written), r.files_reused, human_bytes(r.pack_bytes), r.expires
+                    r.version,
+                    out.display(),
+                    r.items,
+                    r.shards,
+                    r.files_written,
+                    human_bytes(r.bytes_written),
+                    r.files_reused,
+                    human_bytes(r.pack_bytes),
+                    r.expires
                 );
             }
             Ok(ExitCode::SUCCESS)
@@ -1136,7 +1191,14 @@ fn human_bytes(b: u64) -> String {
     }
 }
 
-fn sync(config: &Config, data_dir: &Path, source: Option<&str>, trust: &[String], concurrency: usize, json: bool) -> CmdResult {
+fn sync(
+    config: &Config,
+    data_dir: &Path,
+    source: Option<&str>,
+    trust: &[String],
+    concurrency: usize,
+    json: bool,
+) -> CmdResult {
     use crate::sync::{Progress, SyncOptions, SyncOutcome};
     let mut opts = match SyncOptions::from_config(config, source) {
         Ok(o) => o,
@@ -1192,13 +1254,22 @@ fn sync(config: &Config, data_dir: &Path, source: Option<&str>, trust: &[String]
                 println!("{}", serde_json::to_string_pretty(&s)?);
             } else {
                 match &s.outcome {
-                    SyncOutcome::Unchanged { version } => println!("content is up to date (pack version {version}); {} transferred", human_bytes(s.transferred)),
+                    SyncOutcome::Unchanged { version } => println!(
+                        "content is up to date (pack version {version}); {} transferred",
+                        human_bytes(s.transferred)
+                    ),
                     SyncOutcome::Updated { from, to, report } => {
                         let t = report.total();
                         println!(
                             "updated to pack version {to}{}: {} added, {} changed, {} removed; {} files, {} downloaded in {:.1} s; content version {}",
                             from.map(|f| format!(" (from {f})")).unwrap_or_default(),
-                            t.added, t.changed, t.removed, s.files, human_bytes(s.transferred), s.seconds, report.version
+                            t.added,
+                            t.changed,
+                            t.removed,
+                            s.files,
+                            human_bytes(s.transferred),
+                            s.seconds,
+                            report.version
                         );
                     }
                 }

@@ -7,8 +7,8 @@ use std::fs;
 use std::io::Read;
 use std::path::{Path, PathBuf};
 
-use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 use argon2::Argon2;
+use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
 use crate::diagnostics::{Problem, Problems};
 use crate::toml_reader::{self, Field, Origin, TableReader};
@@ -145,7 +145,13 @@ impl Default for Config {
                 hide_cursor: false,
             },
             attendant: AttendantConfig { pin_hash: None, max_attempts: 5, lockout_seconds: 300 },
-            printer: PrinterConfig { backend: PrinterBackend::Directory, name: None, server: None, directory: None, page_limit: 30 },
+            printer: PrinterConfig {
+                backend: PrinterBackend::Directory,
+                name: None,
+                server: None,
+                directory: None,
+                page_limit: 30,
+            },
             upload: UploadConfig::default(),
             log_max_bytes: 5 * 1024 * 1024,
             origin: None,
@@ -167,7 +173,11 @@ impl fmt::Display for ConfigError {
                 for p in problems {
                     writeln!(f, "{p}")?;
                 }
-                write!(f, "{} problem(s) in the configuration; fix them and run `gongkai-kiosk check-config`", problems.len())
+                write!(
+                    f,
+                    "{} problem(s) in the configuration; fix them and run `gongkai-kiosk check-config`",
+                    problems.len()
+                )
             }
         }
     }
@@ -208,11 +218,7 @@ impl Config {
     pub fn parse(file: &str, text: &str) -> Result<Self, ConfigError> {
         let problems = Problems::new();
         let cfg = parse_into(file, text, &problems);
-        if problems.is_empty() {
-            Ok(cfg)
-        } else {
-            Err(ConfigError::Invalid { problems: problems.into_sorted() })
-        }
+        if problems.is_empty() { Ok(cfg) } else { Err(ConfigError::Invalid { problems: problems.into_sorted() }) }
     }
 
     /// The data directory: `--data-dir`, else the configured one, else
@@ -244,7 +250,11 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         if z.value.chars().all(|c| c.is_ascii_alphanumeric() || c == '-' || c == '_') && z.value.len() <= 64 {
             cfg.zone_id = z.value;
         } else {
-            r.report(&Field::plain("zone_id"), z.line, format!("\"{}\" may only use letters, digits, '-' and '_' (at most 64)", z.value));
+            r.report(
+                &Field::plain("zone_id"),
+                z.line,
+                format!("\"{}\" may only use letters, digits, '-' and '_' (at most 64)", z.value),
+            );
         }
     }
     if let Some(d) = r.string(Field::plain("data_dir")) {
@@ -256,7 +266,11 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             if u.value.starts_with("https://") || u.value.starts_with("http://") {
                 cfg.sync.source_url = Some(u.value.trim_end_matches('/').to_string());
             } else {
-                s.report(&Field::plain("source_url"), u.line, format!("\"{}\" must start with https:// or http://", u.value));
+                s.report(
+                    &Field::plain("source_url"),
+                    u.line,
+                    format!("\"{}\" must start with https:// or http://", u.value),
+                );
             }
         }
         for k in s.strings(Field::plain("trusted_keys")) {
@@ -267,7 +281,10 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
                 s.report(
                     &Field::plain("trusted_keys"),
                     k.line,
-                    format!("\"{}\" is not an ed25519 public key (64 hex digits, as printed by `gongkai-kiosk keygen`)", k.value),
+                    format!(
+                        "\"{}\" is not an ed25519 public key (64 hex digits, as printed by `gongkai-kiosk keygen`)",
+                        k.value
+                    ),
                 );
             }
         }
@@ -294,7 +311,11 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
                 match Language::parse(&l.value) {
                     Some(lang) if !list.contains(&lang) => list.push(lang),
                     Some(_) => {}
-                    None => u.report(&Field::plain("languages"), l.line, format!("\"{}\" is not one of: zh-Hans, zh-Hant, en", l.value)),
+                    None => u.report(
+                        &Field::plain("languages"),
+                        l.line,
+                        format!("\"{}\" is not one of: zh-Hans, zh-Hant, en", l.value),
+                    ),
                 }
             }
             if list.is_empty() && langs.len() == list.len() {
@@ -307,7 +328,11 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         if let Some(l) = u.choice(Field::plain("default_language"), "zh-Hans, zh-Hant, en", Language::parse) {
             cfg.ui.default_language = l.value;
             if !cfg.ui.languages.contains(&l.value) {
-                u.report(&Field::plain("default_language"), l.line, format!("\"{}\" is not in `languages`", l.value.code()));
+                u.report(
+                    &Field::plain("default_language"),
+                    l.line,
+                    format!("\"{}\" is not in `languages`", l.value.code()),
+                );
             }
         } else if !cfg.ui.languages.contains(&cfg.ui.default_language) {
             cfg.ui.default_language = cfg.ui.languages[0];
@@ -376,7 +401,11 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             if url.value.starts_with("http://") || url.value.starts_with("https://") {
                 cfg.upload.url = Some(url.value);
             } else {
-                u.report(&Field::plain("url"), url.line, format!("\"{}\" is not an http:// or https:// URL", url.value));
+                u.report(
+                    &Field::plain("url"),
+                    url.line,
+                    format!("\"{}\" is not an http:// or https:// URL", url.value),
+                );
             }
         }
         u.finish();
@@ -431,12 +460,17 @@ mod tests {
     #[test]
     fn misspelled_key_named_with_line() {
         let p = problems("zone_id = \"a\"\n\n[ui]\nidle_timout_seconds = 90\n");
-        assert_eq!(p, vec!["kiosk.toml:4: ui.idle_timout_seconds is not a known field; did you mean `idle_timeout_seconds`?"]);
+        assert_eq!(
+            p,
+            vec!["kiosk.toml:4: ui.idle_timout_seconds is not a known field; did you mean `idle_timeout_seconds`?"]
+        );
     }
 
     #[test]
     fn wrong_types_and_values_all_reported() {
-        let p = problems("[ui]\nidle_timeout_seconds = \"90\"\norientation = \"sideways\"\n[printer]\npage_limit = 0\n[attendant]\npin_hash = \"1234\"\n");
+        let p = problems(
+            "[ui]\nidle_timeout_seconds = \"90\"\norientation = \"sideways\"\n[printer]\npage_limit = 0\n[attendant]\npin_hash = \"1234\"\n",
+        );
         assert_eq!(p.len(), 4, "{p:?}");
         assert!(p[0].starts_with("kiosk.toml:2: ui.idle_timeout_seconds must be a whole number"));
         assert!(p[1].starts_with("kiosk.toml:3: ui.orientation \"sideways\" is not one of"));

@@ -47,12 +47,7 @@ impl Problems {
     }
 
     pub fn report(&self, file: &str, line: usize, field: Option<&str>, message: impl Into<String>) {
-        self.push(Problem {
-            file: file.to_string(),
-            line,
-            field: field.map(str::to_string),
-            message: message.into(),
-        });
+        self.push(Problem { file: file.to_string(), line, field: field.map(str::to_string), message: message.into() });
     }
 
     pub fn is_empty(&self) -> bool {

@@ -34,7 +34,14 @@ impl CappedLogFile {
         let path = dir.join(LOG_FILE);
         let file = OpenOptions::new().create(true).append(true).open(&path)?;
         let written = file.metadata()?.len();
-        Ok(Self { inner: Arc::new(Mutex::new(CappedInner { path, max_bytes: max_bytes.max(4096), file: Some(file), written })) })
+        Ok(Self {
+            inner: Arc::new(Mutex::new(CappedInner {
+                path,
+                max_bytes: max_bytes.max(4096),
+                file: Some(file),
+                written,
+            })),
+        })
     }
 }
 
@@ -85,7 +92,8 @@ impl<'a> MakeWriter<'a> for CappedLogFile {
 /// Without a usable data directory, logs go to stderr only.
 pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
     let default = if verbose { "gongkai_kiosk=debug,info" } else { "gongkai_kiosk=info,warn" };
-    let directives = std::env::var("RUST_LOG").ok().filter(|v| EnvFilter::try_new(v).is_ok()).unwrap_or_else(|| default.to_string());
+    let directives =
+        std::env::var("RUST_LOG").ok().filter(|v| EnvFilter::try_new(v).is_ok()).unwrap_or_else(|| default.to_string());
     init_with(data_dir, max_bytes, &directives);
 }
 

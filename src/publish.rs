@@ -22,7 +22,9 @@ pub enum PublishError {
     Source(#[from] SourceError),
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    #[error("--version {asked} is not above the version already published in {out} ({found}); kiosks refuse to go back")]
+    #[error(
+        "--version {asked} is not above the version already published in {out} ({found}); kiosks refuse to go back"
+    )]
     VersionNotAbove { asked: u64, found: u64, out: PathBuf },
     #[error("{path} changed while it was being published (sha256 {found}, expected {expected}); publish again")]
     Changed { path: PathBuf, expected: String, found: String },
@@ -127,7 +129,8 @@ impl Writer<'_> {
 fn write_atomically(dest: &Path, fill: impl FnOnce(&mut fs::File) -> std::io::Result<()>) -> Result<(), PublishError> {
     let dir = dest.parent().expect("object paths have a folder");
     fs::create_dir_all(dir).map_err(io(dir))?;
-    let tmp = dir.join(format!(".{}.{}.tmp", dest.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
+    let tmp =
+        dir.join(format!(".{}.{}.tmp", dest.file_name().unwrap_or_default().to_string_lossy(), std::process::id()));
     let result = (|| {
         let mut f = fs::File::create(&tmp)?;
         fill(&mut f)?;
@@ -155,11 +158,18 @@ pub fn publish(src: &Path, out: &Path, key: &SecretKey, opts: &PublishOptions) -
 }
 
 /// Writes the pack of an already loaded content set.
-pub fn publish_set(set: &ContentSet, out: &Path, key: &SecretKey, opts: &PublishOptions) -> Result<PublishReport, PublishError> {
+pub fn publish_set(
+    set: &ContentSet,
+    out: &Path,
+    key: &SecretKey,
+    opts: &PublishOptions,
+) -> Result<PublishReport, PublishError> {
     fs::create_dir_all(out).map_err(io(out))?;
     let previous = published_version(out);
     let version = match (opts.version, previous) {
-        (Some(v), Some(p)) if v <= p => return Err(PublishError::VersionNotAbove { asked: v, found: p, out: out.to_path_buf() }),
+        (Some(v), Some(p)) if v <= p => {
+            return Err(PublishError::VersionNotAbove { asked: v, found: p, out: out.to_path_buf() });
+        }
         (Some(v), _) => v,
         (None, Some(p)) => p + 1,
         (None, None) => 1,
@@ -170,7 +180,12 @@ pub fn publish_set(set: &ContentSet, out: &Path, key: &SecretKey, opts: &Publish
         w.media(sha, path)?;
     }
     let mut items: Vec<ItemRef> = Vec::new();
-    let mut add = |w: &mut Writer<'_>, id: &str, kind: ItemKind, bytes: Vec<u8>, media: Vec<FileRef>| -> Result<(), PublishError> {
+    let mut add = |w: &mut Writer<'_>,
+                   id: &str,
+                   kind: ItemKind,
+                   bytes: Vec<u8>,
+                   media: Vec<FileRef>|
+     -> Result<(), PublishError> {
         let f = w.bytes(&bytes)?;
         items.push(ItemRef { id: id.to_string(), kind, sha256: f.sha256, size: f.size, media });
         Ok(())
@@ -219,7 +234,11 @@ pub fn publish_set(set: &ContentSet, out: &Path, key: &SecretKey, opts: &Publish
     // Web servers derive the ETag and Last-Modified from the modification time in whole
     // seconds (and the size): a new manifest written in the same second as the old one could
     // look unchanged to a kiosk's conditional request. Wait for the next second if needed.
-    let old_second = fs::metadata(&manifest).and_then(|m| m.modified()).ok().and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok()).map(|d| d.as_secs());
+    let old_second = fs::metadata(&manifest)
+        .and_then(|m| m.modified())
+        .ok()
+        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
+        .map(|d| d.as_secs());
     while let Some(old) = old_second {
         let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
         if now > old {
@@ -233,6 +252,12 @@ pub fn publish_set(set: &ContentSet, out: &Path, key: &SecretKey, opts: &Publish
     report.shards = body.shards.len();
     report.expires = body.expires.to_rfc3339();
     report.manifest = manifest;
-    tracing::info!(version, items = report.items, written = report.files_written, reused = report.files_reused, "pack published");
+    tracing::info!(
+        version,
+        items = report.items,
+        written = report.files_written,
+        reused = report.files_reused,
+        "pack published"
+    );
     Ok(report)
 }

@@ -20,7 +20,10 @@ pub struct TooLong(pub usize);
 impl QrMatrix {
     pub fn encode(text: &str) -> Result<QrMatrix, TooLong> {
         let code = QrCode::with_error_correction_level(text.as_bytes(), EcLevel::M).map_err(|_| TooLong(text.len()))?;
-        Ok(QrMatrix { width: code.width(), dark: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect() })
+        Ok(QrMatrix {
+            width: code.width(),
+            dark: code.to_colors().into_iter().map(|c| c == qrcode::Color::Dark).collect(),
+        })
     }
 
     pub fn is_dark(&self, x: usize, y: usize) -> bool {

@@ -36,7 +36,10 @@ pub fn read(dir: &Path) -> std::io::Result<Report> {
     }
     files.sort();
     for path in files {
-        let batch: Batch = match std::fs::read(&path).map_err(|e| e.to_string()).and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string())) {
+        let batch: Batch = match std::fs::read(&path)
+            .map_err(|e| e.to_string())
+            .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))
+        {
             Ok(b) => b,
             Err(e) => {
                 report.skipped.push((path, e));
@@ -49,7 +52,11 @@ pub fn read(dir: &Path) -> std::io::Result<Report> {
         }
         report.batches += 1;
         for d in &batch.days {
-            report.days.entry((batch.kiosk.clone(), d.day.clone())).or_insert_with(|| DayStats { day: d.day.clone(), ..DayStats::default() }).add(d);
+            report
+                .days
+                .entry((batch.kiosk.clone(), d.day.clone()))
+                .or_insert_with(|| DayStats { day: d.day.clone(), ..DayStats::default() })
+                .add(d);
         }
         report.feedback.extend(batch.feedback.into_iter().map(|f| (batch.kiosk.clone(), f)));
     }

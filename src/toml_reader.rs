@@ -94,13 +94,7 @@ impl<'r, 'i> TableReader<'r, 'i> {
         Self::nested(origin, table.get_ref(), line, String::new(), problems)
     }
 
-    fn nested(
-        origin: Origin<'r>,
-        table: &'r DeTable<'i>,
-        line: usize,
-        prefix: String,
-        problems: &'r Problems,
-    ) -> Self {
+    fn nested(origin: Origin<'r>, table: &'r DeTable<'i>, line: usize, prefix: String, problems: &'r Problems) -> Self {
         Self { origin, table, line, prefix, known: Vec::new(), used: BTreeSet::new(), problems }
     }
 
@@ -204,7 +198,9 @@ impl<'r, 'i> TableReader<'r, 'i> {
         let v = self.raw(field)?;
         let line = self.value_line(v);
         let parsed = match v.get_ref() {
-            DeValue::String(s) => parse_date(s.trim()).ok_or_else(|| format!("\"{s}\" is not a date (write YYYY-MM-DD)")),
+            DeValue::String(s) => {
+                parse_date(s.trim()).ok_or_else(|| format!("\"{s}\" is not a date (write YYYY-MM-DD)"))
+            }
             DeValue::Datetime(dt) => match (dt.date, dt.time) {
                 (Some(d), None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
                     .ok_or_else(|| format!("{dt} is not a date")),
@@ -301,12 +297,7 @@ impl<'r, 'i> TableReader<'r, 'i> {
     }
 
     /// A string that must be one of a fixed set; `parse` maps it (and its aliases) to a value.
-    pub fn choice<T>(
-        &mut self,
-        field: Field,
-        allowed: &str,
-        parse: impl Fn(&str) -> Option<T>,
-    ) -> Option<Located<T>> {
+    pub fn choice<T>(&mut self, field: Field, allowed: &str, parse: impl Fn(&str) -> Option<T>) -> Option<Located<T>> {
         let s = self.string(field)?;
         match parse(&s.value) {
             Some(value) => Some(Located { value, line: s.line }),
@@ -398,7 +389,10 @@ impl<'r, 'i> TableReader<'r, 'i> {
 
 pub fn parse_date(s: &str) -> Option<NaiveDate> {
     let parts: Vec<&str> = s.split('-').collect();
-    if parts.len() != 3 || parts[0].len() != 4 || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit())) {
+    if parts.len() != 3
+        || parts[0].len() != 4
+        || !parts.iter().all(|p| !p.is_empty() && p.bytes().all(|b| b.is_ascii_digit()))
+    {
         return None;
     }
     let y: i32 = parts[0].parse().ok()?;

@@ -14,7 +14,9 @@ pub enum UploadError {
     Store(#[from] StoreError),
     #[error("upload to {url} failed: {detail}; the batch stays in the outbox and is sent again next time")]
     Network { url: String, detail: String },
-    #[error("the upload server refused {url} with HTTP {status}; check [upload] url and that the server accepts PUT there")]
+    #[error(
+        "the upload server refused {url} with HTTP {status}; check [upload] url and that the server accepts PUT there"
+    )]
     Refused { url: String, status: u16 },
     #[error("[upload] url `{0}` is not an http:// or https:// URL")]
     BadUrl(String),
@@ -60,7 +62,8 @@ pub fn send(store: &mut Store, kiosk: &str, base_url: &str) -> Result<UploadRepo
     if waiting.is_empty() {
         return Ok(report);
     }
-    let net = |url: &str, e: &dyn std::fmt::Display| UploadError::Network { url: url.to_string(), detail: e.to_string() };
+    let net =
+        |url: &str, e: &dyn std::fmt::Display| UploadError::Network { url: url.to_string(), detail: e.to_string() };
     let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| net(base_url, &e))?;
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
@@ -70,7 +73,9 @@ pub fn send(store: &mut Store, kiosk: &str, base_url: &str) -> Result<UploadRepo
     for batch in waiting {
         let url = batch_url(base_url, kiosk, &batch.id);
         let status = rt
-            .block_on(async { client.put(&url).header("Content-Type", "application/json").body(batch.body).send().await })
+            .block_on(async {
+                client.put(&url).header("Content-Type", "application/json").body(batch.body).send().await
+            })
             .map_err(|e| net(&url, &e))?
             .status();
         if !status.is_success() {

@@ -46,7 +46,9 @@ fn import_list_show_status() {
     let out = kiosk(&data, &["show", "wc-zc-2024-lnzc"]);
     assert!(out.status.success(), "{}", stderr(&out));
     let text = stdout(&out);
-    for needle in ["索引号：11459901WC00000032/2024-00015", "发文字号：望民发〔2024〕7号", "有效性：有效", "政策解读：", "第一条"] {
+    for needle in
+        ["索引号：11459901WC00000032/2024-00015", "发文字号：望民发〔2024〕7号", "有效性：有效", "政策解读：", "第一条"]
+    {
         assert!(text.contains(needle), "missing {needle} in:\n{text}");
     }
 
@@ -88,7 +90,8 @@ fn broken_source_reports_all_and_keeps_serving() {
 
     edit(&src.join("docs/finance/sangong-2024.md"), "published = \"2024-02-02\"", "published = \"2023-13-01\"");
     edit(&src.join("guides/residence-permit.toml"), "fee = ", "fees = ");
-    fs::write(src.join("boards/broken.toml"), "id = \"board-x\"\ntitle = \"坏的\"\n[[items]]\nlabel = \"无目标\"\n").unwrap();
+    fs::write(src.join("boards/broken.toml"), "id = \"board-x\"\ntitle = \"坏的\"\n[[items]]\nlabel = \"无目标\"\n")
+        .unwrap();
     let out = kiosk(&data, &["import", src.to_str().unwrap()]);
     assert_eq!(out.status.code(), Some(1));
     let err = stderr(&out);
@@ -138,8 +141,14 @@ fn check_config_names_key_and_line() {
     let err = stderr(&out);
     let p = path.display();
     for needle in [
-        format!("{p}:{}: ui.idle_timout_seconds is not a known field; did you mean `idle_timeout_seconds`?", line_of("idle_timout_seconds")),
-        format!("{p}:{}: ui.orientation \"upside-down\" is not one of: auto, landscape, portrait", line_of("orientation")),
+        format!(
+            "{p}:{}: ui.idle_timout_seconds is not a known field; did you mean `idle_timeout_seconds`?",
+            line_of("idle_timout_seconds")
+        ),
+        format!(
+            "{p}:{}: ui.orientation \"upside-down\" is not one of: auto, landscape, portrait",
+            line_of("orientation")
+        ),
         format!("{p}:{}: printer.page_limit must be a whole number, found a string", line_of("page_limit")),
     ] {
         assert!(err.contains(&needle), "missing {needle:?} in:\n{err}");
@@ -269,7 +278,10 @@ fn stats_counts_known_activity_per_day_with_the_annual_report_columns() {
     let csv = stdout(&out);
     let lines: Vec<&str> = csv.lines().collect();
     assert_eq!(lines.len(), 3, "header, today, total:\n{csv}");
-    assert!(lines[0].starts_with("\u{feff}日期,访客人次") && lines[0].contains("申请表打印_自然人,申请表打印_法人或其他组织,申请表打印_总计"));
+    assert!(
+        lines[0].starts_with("\u{feff}日期,访客人次")
+            && lines[0].contains("申请表打印_自然人,申请表打印_法人或其他组织,申请表打印_总计")
+    );
     let want = format!("{today},2,1,2,1,0,2,1,3,4,1,1,2,1,1,0,1,0,0,0");
     assert_eq!(lines[1], want);
     assert_eq!(lines[2], want.replacen(&today, "合计", 1));
@@ -279,7 +291,10 @@ fn stats_counts_known_activity_per_day_with_the_annual_report_columns() {
     assert!(stdout(&out).contains("no activity recorded between 2020-01-01 and 2020-12-31"));
     let out = kiosk(&data, &["stats"]);
     let table = stdout(&out);
-    assert!(table.contains("request-form") && table.contains("非常满意 1") && table.contains("1 filled in by staff"), "{table}");
+    assert!(
+        table.contains("request-form") && table.contains("非常满意 1") && table.contains("1 filled in by staff"),
+        "{table}"
+    );
     let out = kiosk(&data, &["stats", "--from", "2026-13-01"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("--from 2026-13-01: not a date"), "{}", stderr(&out));
@@ -299,7 +314,11 @@ fn root_is_sent_to_the_kiosks_own_user_rather_than_leaving_root_owned_files_in_i
     std::os::unix::fs::chown(&data, Some(65534), Some(65534)).unwrap();
     let o = kiosk(&data, &["status"]);
     assert_eq!(o.status.code(), Some(2), "{}", stderr(&o));
-    assert!(stderr(&o).contains("belongs to the user `nobody`") && stderr(&o).contains("sudo -u nobody gongkai-kiosk"), "{}", stderr(&o));
+    assert!(
+        stderr(&o).contains("belongs to the user `nobody`") && stderr(&o).contains("sudo -u nobody gongkai-kiosk"),
+        "{}",
+        stderr(&o)
+    );
     assert_eq!(fs::read_dir(&data).unwrap().count(), 0, "not even a log was written");
     // commands that do not use the data directory still work
     let o = kiosk(&data, &["check-config"]);

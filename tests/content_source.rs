@@ -23,13 +23,18 @@ fn demo_content_is_complete_and_varied() {
     assert!(interpretations.len() >= 3);
     assert!(interpretations.iter().all(|d| d.interprets.is_some()));
     assert!(
-        set.documents.iter().any(|d| d.kind == DocKind::Interpretation && d.images.iter().any(|i| i.blob.media_type == "image/png")),
+        set.documents
+            .iter()
+            .any(|d| d.kind == DocKind::Interpretation && d.images.iter().any(|i| i.blob.media_type == "image/png")),
         "an interpretation with an infographic"
     );
     assert!(set.documents.iter().any(|d| d.validity == Validity::Expired));
     assert!(set.documents.iter().any(|d| d.validity == Validity::Repealed && d.repealed.is_some()));
     assert!(set.documents.iter().any(|d| d.attachments.iter().any(|a| a.blob.media_type == "application/pdf")));
-    assert!(set.documents.iter().any(|d| d.title.contains("臺") || d.title.contains("須")), "a traditional-character document");
+    assert!(
+        set.documents.iter().any(|d| d.title.contains("臺") || d.title.contains("須")),
+        "a traditional-character document"
+    );
     assert!(set.guides.len() >= 6);
     assert!(set.guides.iter().any(|g| g.disclosure_request), "the 依申请公开 guide");
     assert!(set.guides.iter().all(|g| !g.fee.trim().is_empty()), "收费标准 never blank");
@@ -51,7 +56,11 @@ fn every_problem_is_reported_with_file_and_line() {
     edit(&src.join("docs/health/flu-vaccine.md"), "kind = \"notice\"", "kind = \"notise\"");
     edit(&src.join("docs/health/flu-vaccine.md"), "keywords =", "keyword =");
     // 4. a dangling interpretation target
-    edit(&src.join("docs/tax/small-taxpayer-relief-interpretation.md"), "interprets = \"wc-zc-2024-xgm\"", "interprets = \"no-such-policy\"");
+    edit(
+        &src.join("docs/tax/small-taxpayer-relief-interpretation.md"),
+        "interprets = \"wc-zc-2024-xgm\"",
+        "interprets = \"no-such-policy\"",
+    );
     // 5. a duplicate id
     edit(&src.join("docs/culture/library-hours.md"), "id = \"wc-gg-2024-tsg\"", "id = \"wc-tz-2024-ts\"");
     // 6. a TOML syntax error in a guide
@@ -94,15 +103,34 @@ fn every_problem_is_reported_with_file_and_line() {
 fn interpretation_rules_are_checked() {
     let (_tmp, src) = demo_copy();
     // an interpretation of an interpretation, and a policy with `interprets`
-    edit(&src.join("docs/elderly/meal-interpretation.md"), "interprets = \"wc-zc-2024-lnzc\"", "interprets = \"wc-tj-2024-lnzc\"");
-    edit(&src.join("docs/health/flu-vaccine.md"), "validity = \"有效\"", "validity = \"有效\"\ninterprets = \"wc-zc-2024-lnzc\"");
+    edit(
+        &src.join("docs/elderly/meal-interpretation.md"),
+        "interprets = \"wc-zc-2024-lnzc\"",
+        "interprets = \"wc-tj-2024-lnzc\"",
+    );
+    edit(
+        &src.join("docs/health/flu-vaccine.md"),
+        "validity = \"有效\"",
+        "validity = \"有效\"\ninterprets = \"wc-zc-2024-lnzc\"",
+    );
     // repealed without a date, a date with 有效, and 成文日期 after 发布日期
     edit(&src.join("docs/housing/rental-2019.md"), "repealed = \"2023-09-01\"\n", "");
-    edit(&src.join("docs/city/waste-sorting.md"), "validity = \"有效\"", "validity = \"有效\"\nrepealed = \"2024-01-01\"");
-    edit(&src.join("docs/economy/economy-2024h1.md"), "published = \"2024-07-25\"", "published = \"2024-07-25\"\nwritten = \"2024-08-01\"");
+    edit(
+        &src.join("docs/city/waste-sorting.md"),
+        "validity = \"有效\"",
+        "validity = \"有效\"\nrepealed = \"2024-01-01\"",
+    );
+    edit(
+        &src.join("docs/economy/economy-2024h1.md"),
+        "published = \"2024-07-25\"",
+        "published = \"2024-07-25\"\nwritten = \"2024-08-01\"",
+    );
     let err = content::load(&src).expect_err("refused");
     let text = err.to_string();
-    assert!(text.contains("meal-interpretation.md:13: 解读对象 \"wc-tj-2024-lnzc\" is itself an interpretation"), "{text}");
+    assert!(
+        text.contains("meal-interpretation.md:13: 解读对象 \"wc-tj-2024-lnzc\" is itself an interpretation"),
+        "{text}"
+    );
     assert!(text.contains("flu-vaccine.md:11: 解读对象 is only for kind \"interpretation\""), "{text}");
     assert!(text.contains("rental-2019.md:12: 有效性 is 废止 but 废止日期 (repealed) is missing"), "{text}");
     assert!(text.contains("waste-sorting.md:13: 废止日期 2024-01-01 is given but 有效性 is 有效"), "{text}");
@@ -164,7 +192,8 @@ fn never_panics_on_random_or_damaged_input() {
             2 => bytes.truncate(rng.below(bytes.len())),
             // splice in TOML/Markdown punctuation
             _ => {
-                let junk: &[&[u8]] = &[b"+++", b"\n[[", b"]]", b"\"", b"= ", b"![x](", b"\n|---|", b"\\u{", b"\n\n+++\n"];
+                let junk: &[&[u8]] =
+                    &[b"+++", b"\n[[", b"]]", b"\"", b"= ", b"![x](", b"\n|---|", b"\\u{", b"\n\n+++\n"];
                 for _ in 0..1 + rng.below(5) {
                     let i = rng.below(bytes.len());
                     let j = junk[rng.below(junk.len())];
@@ -199,12 +228,21 @@ fn announcements_are_read_and_a_site_never_carries_a_kiosks_own_settings() {
     let set = content::load(&src).expect("announcements load");
     let a = &set.site.announcements;
     assert_eq!(a.len(), 2, "{a:?}");
-    assert!(a[0].from.is_none() && a[0].is_shown_on(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()), "the demo's undated one always shows");
+    assert!(
+        a[0].from.is_none() && a[0].is_shown_on(chrono::NaiveDate::from_ymd_opt(2030, 1, 1).unwrap()),
+        "the demo's undated one always shows"
+    );
     let day = |m, d| chrono::NaiveDate::from_ymd_opt(2025, m, d).unwrap();
-    assert!(!a[1].is_shown_on(day(1, 19)) && a[1].is_shown_on(day(1, 20)) && a[1].is_shown_on(day(2, 4)) && !a[1].is_shown_on(day(2, 5)));
+    assert!(
+        !a[1].is_shown_on(day(1, 19))
+            && a[1].is_shown_on(day(1, 20))
+            && a[1].is_shown_on(day(2, 4))
+            && !a[1].is_shown_on(day(2, 5))
+    );
 
     // a kiosk's own settings in site.toml: each is refused at its line, and nothing loads
-    let text = format!("pin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA\"\n{text}[sync]\ntrusted_keys = [\"00\"]\n");
+    let text =
+        format!("pin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA\"\n{text}[sync]\ntrusted_keys = [\"00\"]\n");
     let sync_line = text.lines().count() - 1;
     fs::write(&site, &text).unwrap();
     let err = content::load(&src).expect_err("a site carrying a PIN or keys is refused").to_string();

@@ -15,7 +15,10 @@ fn kiosk(data: &Path, args: &[&str]) -> std::process::Output {
 
 fn need(tool: &str) {
     let found = std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()));
-    assert!(found, "`{tool}` is missing: run the README's test command (scripts/test), which installs poppler-utils, qpdf and zbar-tools");
+    assert!(
+        found,
+        "`{tool}` is missing: run the README's test command (scripts/test), which installs poppler-utils, qpdf and zbar-tools"
+    );
 }
 
 fn text_of(pdf: &Path) -> String {
@@ -30,7 +33,9 @@ fn qr_codes(pdf: &Path) -> Vec<String> {
     need("zbarimg");
     let dir = tempfile::tempdir().unwrap();
     let prefix = dir.path().join("page");
-    assert!(Command::new("pdftoppm").args(["-r", "150", "-png"]).arg(pdf).arg(&prefix).output().unwrap().status.success());
+    assert!(
+        Command::new("pdftoppm").args(["-r", "150", "-png"]).arg(pdf).arg(&prefix).output().unwrap().status.success()
+    );
     let mut codes = Vec::new();
     for e in std::fs::read_dir(dir.path()).unwrap() {
         let out = Command::new("zbarimg").args(["-q", "--raw"]).arg(e.unwrap().path()).output().unwrap();
@@ -46,7 +51,10 @@ fn check_structure(pdf: &Path) {
     assert!(out.status.success(), "qpdf --check {}: {}", pdf.display(), String::from_utf8_lossy(&out.stdout));
     need("pdffonts");
     let fonts = String::from_utf8(Command::new("pdffonts").arg(pdf).output().unwrap().stdout).unwrap();
-    assert!(fonts.contains("NotoSansCJKsc-Regular") && fonts.lines().any(|l| l.contains("yes yes yes")), "embedded subset font:\n{fonts}");
+    assert!(
+        fonts.contains("NotoSansCJKsc-Regular") && fonts.lines().any(|l| l.contains("yes yes yes")),
+        "embedded subset font:\n{fonts}"
+    );
 }
 
 #[test]
@@ -71,7 +79,25 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
     // the request form: blank and the 填写示例 with a rare name character
     let blank = make(&["form", "--blank"], "blank.pdf");
     let t = squash(&text_of(&blank));
-    for want in ["政府信息公开申请表", "公民", "法人或者其他组织", "统一社会信用代码", "所需信息的名称或文号", "特征性描述", "载体形式", "纸质", "光盘", "邮寄", "快递", "申请人签名或者盖章", "受理编号", "收到日期", "提交方式", "望川区人民政府办公室", "0000-81230005"] {
+    for want in [
+        "政府信息公开申请表",
+        "公民",
+        "法人或者其他组织",
+        "统一社会信用代码",
+        "所需信息的名称或文号",
+        "特征性描述",
+        "载体形式",
+        "纸质",
+        "光盘",
+        "邮寄",
+        "快递",
+        "申请人签名或者盖章",
+        "受理编号",
+        "收到日期",
+        "提交方式",
+        "望川区人民政府办公室",
+        "0000-81230005",
+    ] {
         assert!(t.contains(want), "blank form lacks {want}: {t}");
     }
     assert!(!t.contains("填写示例"));
@@ -79,22 +105,48 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
     let sample = make(&["form", "--sample"], "sample.pdf");
     let t = squash(&text_of(&sample));
     assert!(t.contains("填写示例") && t.contains("吉𠮷") && t.contains("11010519491231002X"), "{t}");
-    assert!(t.contains("第1/1页") && t.contains("受理编号"), "the sample, signature and office-use block on one page: {t}");
+    assert!(
+        t.contains("第1/1页") && t.contains("受理编号"),
+        "the sample, signature and office-use block on one page: {t}"
+    );
     let office_url = "https://www.example.gov.cn/wangchuan/ysqgk/";
     assert_eq!(qr_codes(&sample), vec![office_url.to_string()], "the QR code leads to the online application");
 
     // a guide: materials as tick boxes, steps, phones, QR to online handling
     let guide = make(&["guide", "guide-jzz"], "guide.pdf");
     let t = squash(&text_of(&guide));
-    for want in ["居住证申领", "申请材料", "居民身份证", "办理流程", "1.居住登记", "法定时限", "收费标准", "咨询电话", "0000-81236600"] {
+    for want in [
+        "居住证申领",
+        "申请材料",
+        "居民身份证",
+        "办理流程",
+        "1.居住登记",
+        "法定时限",
+        "收费标准",
+        "咨询电话",
+        "0000-81236600",
+    ] {
         assert!(t.contains(want), "guide lacks {want}: {t}");
     }
-    assert_eq!(qr_codes(&guide), vec!["https://www.example.gov.cn/wangchuan/bs/jzz/".to_string()], "the QR code leads to online handling");
+    assert_eq!(
+        qr_codes(&guide),
+        vec!["https://www.example.gov.cn/wangchuan/bs/jzz/".to_string()],
+        "the QR code leads to online handling"
+    );
 
     // a document: header table, body with its table, QR of the original, footer with page n / m
     let doc = make(&["doc", "wc-zc-2024-lnzc"], "doc.pdf");
     let t = squash(&text_of(&doc));
-    for want in ["望川区社区老年助餐服务实施办法", "索引号", "11459901WC00000032/2024-00015", "望民发〔2024〕7号", "第一章总则", "60至79周岁老年人", "第1/1页", "望川区政务公开专区"] {
+    for want in [
+        "望川区社区老年助餐服务实施办法",
+        "索引号",
+        "11459901WC00000032/2024-00015",
+        "望民发〔2024〕7号",
+        "第一章总则",
+        "60至79周岁老年人",
+        "第1/1页",
+        "望川区政务公开专区",
+    ] {
         assert!(t.contains(want), "document lacks {want}: {t}");
     }
     assert_eq!(qr_codes(&doc), vec!["https://www.example.gov.cn/wangchuan/zc/2024/lnzc/".to_string()]);
@@ -110,7 +162,8 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
     };
     let picture = make_big(&["doc", "wc-tj-2024-lnzc"], "tj.pdf");
     need("pdfimages");
-    let list = String::from_utf8(Command::new("pdfimages").arg("-list").arg(&picture).output().unwrap().stdout).unwrap();
+    let list =
+        String::from_utf8(Command::new("pdfimages").arg("-list").arg(&picture).output().unwrap().stdout).unwrap();
     assert_eq!(list.lines().skip(2).count(), 1, "one picture: {list}");
     assert!(list.lines().nth(2).unwrap().contains("rgb"), "{list}");
     assert!(!squash(&text_of(&picture)).contains("［图："), "the picture itself, not its name");
@@ -151,10 +204,17 @@ fn a_filled_form_keeps_every_character_of_long_answers_and_names_the_clerk() {
     };
     let mut f = gongkai_kiosk::print::RequestForm::sample();
     f.name = "欧阳䶮".into();
-    f.address = "岚州市望川区望川大道八十八号政务服务中心东侧第三幢二单元十五楼一五零二室（请在工作日送达，周末无人签收）".into();
+    f.address =
+        "岚州市望川区望川大道八十八号政务服务中心东侧第三幢二单元十五楼一五零二室（请在工作日送达，周末无人签收）"
+            .into();
     f.description = "二〇二四年度本区各街道老年助餐点的名单、地址、开放时间、每餐补贴标准、补贴资金的拨付记录，以及各助餐点食品安全检查的结果和整改情况。".repeat(2);
     f.on_behalf = true;
-    let pdf = gongkai_kiosk::print::request::layout(&site, &gongkai_kiosk::print::FormKind::Filled(Box::new(f.clone())), "2026-11-22 10:00").unwrap();
+    let pdf = gongkai_kiosk::print::request::layout(
+        &site,
+        &gongkai_kiosk::print::FormKind::Filled(Box::new(f.clone())),
+        "2026-11-22 10:00",
+    )
+    .unwrap();
     let tmp = tempfile::tempdir().unwrap();
     let path = tmp.path().join("filled.pdf");
     std::fs::write(&path, &pdf.pdf).unwrap();
@@ -181,7 +241,8 @@ impl Queue {
             "the CUPS scheduler is not running: run the README's test command (scripts/test), which installs CUPS and cups-pdf and starts cupsd"
         );
         let name = format!("{name}-{}", std::process::id());
-        let out = Command::new("lpadmin").args(["-p", &name, "-E", "-v", "cups-pdf:/", "-P"]).arg(ppd).output().unwrap();
+        let out =
+            Command::new("lpadmin").args(["-p", &name, "-E", "-v", "cups-pdf:/", "-P"]).arg(ppd).output().unwrap();
         assert!(out.status.success(), "lpadmin: {}", String::from_utf8_lossy(&out.stderr));
         Queue(name)
     }
@@ -252,7 +313,14 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
     let cfg = tmp.path().join("kiosk.toml");
     std::fs::write(&cfg, format!("[printer]\nbackend = \"cups\"\nname = \"{}\"\n", pdf_queue.0)).unwrap();
     let printers = |data: &Path| {
-        let out = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk")).arg("--config").arg(&cfg).arg("--data-dir").arg(data).args(["printers"]).output().unwrap();
+        let out = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+            .arg("--config")
+            .arg(&cfg)
+            .arg("--data-dir")
+            .arg(data)
+            .args(["printers"])
+            .output()
+            .unwrap();
         assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
         String::from_utf8(out.stdout).unwrap()
     };
@@ -281,7 +349,13 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
     let failing: String = base
         .lines()
         .filter(|l| !l.starts_with("*cupsFilter"))
-        .map(|l| if l.starts_with("*NickName") { "*NickName: \"gongkai failing filter\"\n*cupsFilter: \"application/pdf 0 /bin/false\"".to_string() } else { l.to_string() })
+        .map(|l| {
+            if l.starts_with("*NickName") {
+                "*NickName: \"gongkai failing filter\"\n*cupsFilter: \"application/pdf 0 /bin/false\"".to_string()
+            } else {
+                l.to_string()
+            }
+        })
         .collect::<Vec<_>>()
         .join("\n");
     std::fs::write(&ppd, failing).unwrap();
@@ -290,7 +364,11 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("could not finish") && err.contains("cancelled"), "{err}");
     let left = Command::new("lpstat").args(["-o", &fail_queue.0]).output().unwrap();
-    assert!(String::from_utf8_lossy(&left.stdout).trim().is_empty(), "the stuck job was cancelled: {}", String::from_utf8_lossy(&left.stdout));
+    assert!(
+        String::from_utf8_lossy(&left.stdout).trim().is_empty(),
+        "the stuck job was cancelled: {}",
+        String::from_utf8_lossy(&left.stdout)
+    );
 
     // no such queue
     let out = kiosk(&data, &["print", "form", "--printer", "no-such-queue-here"]);

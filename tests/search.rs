@@ -49,17 +49,22 @@ fn two_character_queries_find_every_document_containing_them() {
         .collect();
     let s = Searcher::new(&store).unwrap();
     let filter = SearchFilter { item: Some(ItemKind::Document), ..Default::default() };
-    for q in ["补贴", "公开", "标准", "老年", "申请", "住房", "教育", "税务", "街道", "居民", "证明", "通知", "资金", "臺灣", "办法"] {
+    for q in [
+        "补贴", "公开", "标准", "老年", "申请", "住房", "教育", "税务", "街道", "居民", "证明", "通知", "资金", "臺灣",
+        "办法",
+    ] {
         let expected: BTreeSet<String> =
             texts.iter().filter(|(_, t)| t.contains(&fold_str(q))).map(|(id, _)| id.clone()).collect();
-        let got: BTreeSet<String> = s.search(&store, q, &filter, 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect();
+        let got: BTreeSet<String> =
+            s.search(&store, q, &filter, 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect();
         assert_eq!(got, expected, "query {q}");
     }
     // one character: every occurrence, including at the end of a run
     for q in ["税", "粮", "臺", "号"] {
         let expected: BTreeSet<String> =
             texts.iter().filter(|(_, t)| t.contains(&fold_str(q))).map(|(id, _)| id.clone()).collect();
-        let got: BTreeSet<String> = s.search(&store, q, &filter, 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect();
+        let got: BTreeSet<String> =
+            s.search(&store, q, &filter, 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect();
         assert_eq!(got, expected, "one-character query {q}");
         assert!(!expected.is_empty() || q == "粮");
     }
@@ -83,7 +88,12 @@ fn traditional_document_found_by_simplified_query_in_its_own_characters() {
 fn instant_results_while_typing() {
     let (_d, store) = demo_store();
     let s = Searcher::new(&store).unwrap();
-    for (q, spelled) in [("zfxxgk", "政府信息公开"), ("zhengfuxxgk", "政府信息公开"), ("zhengfuxinxigongkai", "政府信息公开"), ("政府信息", "政府信息")] {
+    for (q, spelled) in [
+        ("zfxxgk", "政府信息公开"),
+        ("zhengfuxxgk", "政府信息公开"),
+        ("zhengfuxinxigongkai", "政府信息公开"),
+        ("政府信息", "政府信息"),
+    ] {
         let hits = s.instant(&store, q, 8).unwrap();
         assert!(hits.len() >= 3, "{q}");
         assert!(hits.iter().all(|h| fold_str(&h.title.text).contains(spelled)), "{q}: {hits:?}");
@@ -120,7 +130,10 @@ fn filters_and_counts() {
     assert!(pos("wc-gf-2023-gzf") < pos("wc-gf-2019-gzf"), "有效 above 废止");
     // paging
     let page2 = s.search(&store, "补贴", &SearchFilter::default(), 3, 3).unwrap();
-    assert_eq!(page2.hits.iter().map(|h| &h.id).collect::<Vec<_>>(), all.hits[3..6].iter().map(|h| &h.id).collect::<Vec<_>>());
+    assert_eq!(
+        page2.hits.iter().map(|h| &h.id).collect::<Vec<_>>(),
+        all.hits[3..6].iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -245,9 +258,13 @@ fn a_narrow_filter_over_many_matches_finds_everything() {
     let mut documents: Vec<Document> = (0..300).map(|i| doc(i, "就业", "补贴发放。".repeat(20))).collect();
     // three documents in another area that mention the word only once, far down the ranking
     for i in 300..303 {
-        documents.push(Document { title: format!("第{i}号通知"), ..doc(i, "救灾", "本文件顺带提到补贴一次。".to_string() + &"其他内容。".repeat(200)) });
+        documents.push(Document {
+            title: format!("第{i}号通知"),
+            ..doc(i, "救灾", "本文件顺带提到补贴一次。".to_string() + &"其他内容。".repeat(200))
+        });
     }
-    let set = ContentSet { site: Site { name: "测试".into(), ..Default::default() }, documents, ..Default::default() };
+    let set =
+        ContentSet { site: Site { name: "测试".into(), ..Default::default() }, documents, ..Default::default() };
     store.apply(&set, "test").unwrap();
     let s = Searcher::new(&store).unwrap();
     let all = s.search(&store, "补贴", &SearchFilter::default(), 10, 0).unwrap();
@@ -273,7 +290,8 @@ fn many_matches_rank_title_matches_first_and_count_everything() {
         let b = tiered.search(&store, q, &SearchFilter::default(), 1000, 0).unwrap();
         assert_eq!(a.total, b.total, "{q}: same matches");
         assert_eq!(a.counts, b.counts, "{q}: same counts");
-        let set = |r: &gongkai_kiosk::search::SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<BTreeSet<_>>();
+        let set =
+            |r: &gongkai_kiosk::search::SearchResults| r.hits.iter().map(|h| h.id.clone()).collect::<BTreeSet<_>>();
         assert_eq!(set(&a), set(&b), "{q}: same results, maybe in another order");
         let folded_q = fold_str(q);
         // the title column: a document's title with its 文号 and keywords; a guide's name; a question
@@ -281,9 +299,13 @@ fn many_matches_rank_title_matches_first_and_count_everything() {
             Some(d) => document_text(&d).0,
             None => title.to_string(),
         };
-        let in_title: Vec<bool> = b.hits.iter().map(|h| fold_str(&title_text(&h.id, &h.title.text)).contains(&folded_q)).collect();
+        let in_title: Vec<bool> =
+            b.hits.iter().map(|h| fold_str(&title_text(&h.id, &h.title.text)).contains(&folded_q)).collect();
         let first_body_only = in_title.iter().position(|t| !t).unwrap_or(in_title.len());
-        assert!(in_title[first_body_only..].iter().all(|t| !t), "{q}: every title match before the body-only matches: {in_title:?}");
+        assert!(
+            in_title[first_body_only..].iter().all(|t| !t),
+            "{q}: every title match before the body-only matches: {in_title:?}"
+        );
         assert!(first_body_only > 0, "{q}: some title matches");
     }
 }

@@ -139,7 +139,10 @@ fn a_broken_source_leaves_the_previous_content_serving() {
     }
     assert_eq!(store.snapshot().unwrap().unwrap(), before);
     assert_eq!(store.counts().unwrap(), count);
-    assert!(store.document("wc-gg-2024-tsg").unwrap().unwrap().body.contains("9:00—21:00"), "the good change in the same import was not applied either");
+    assert!(
+        store.document("wc-gg-2024-tsg").unwrap().unwrap().body.contains("9:00—21:00"),
+        "the good change in the same import was not applied either"
+    );
 }
 
 #[test]
@@ -199,7 +202,10 @@ fn a_store_from_a_newer_version_is_refused_untouched() {
 fn migrations_run_from_an_empty_file_and_are_recorded() {
     let dir = tempfile::tempdir().unwrap();
     // an empty SQLite file is schema version 0
-    rusqlite::Connection::open(dir.path().join("kiosk.sqlite")).unwrap().execute_batch("PRAGMA user_version = 0;").unwrap();
+    rusqlite::Connection::open(dir.path().join("kiosk.sqlite"))
+        .unwrap()
+        .execute_batch("PRAGMA user_version = 0;")
+        .unwrap();
     let store = Store::open(dir.path()).unwrap();
     assert!(store.schema_version().unwrap() >= 1);
     assert!(store.snapshot().unwrap().is_none());

@@ -222,13 +222,17 @@ fn an_office_changes_hours_and_announcements_on_every_kiosk_but_never_a_kiosks_o
     assert!(report.site_changed);
     let site_now = Store::open_read_only(&data).unwrap().site().unwrap().unwrap();
     assert_eq!(site_now.hours, "周一至周六 9:00—17:00");
-    let shown: Vec<&str> = site_now.announcements.iter().filter(|a| a.is_shown_on(today)).map(|a| a.text.as_str()).collect();
+    let shown: Vec<&str> =
+        site_now.announcements.iter().filter(|a| a.is_shown_on(today)).map(|a| a.text.as_str()).collect();
     assert!(shown.contains(&"本周六加班开放，办理时间9:00—17:00。"), "{shown:?}");
 
     // a site.toml that tries to set the attendant PIN or the trusted keys is never published:
     // the pack on the server stays as it was, and the kiosk stays on version 2
     let manifest = fs::read(p.out.join("manifest.json")).unwrap();
-    let hostile = format!("pin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA\"\n{site}[sync]\ntrusted_keys = [\"{}\"]\n", "ab".repeat(32));
+    let hostile = format!(
+        "pin_hash = \"$argon2id$v=19$m=19456,t=2,p=1$c2FsdA$aGFzaA\"\n{site}[sync]\ntrusted_keys = [\"{}\"]\n",
+        "ab".repeat(32)
+    );
     fs::write(&site_file, hostile).unwrap();
     let err = publish(&p.src, &p.out, &p.key, &PublishOptions::default()).expect_err("refused").to_string();
     assert!(err.contains("site.toml:1: pin_hash is a setting of each kiosk"), "{err}");
@@ -378,8 +382,10 @@ fn staged_network_faults_are_retried_and_resumed() {
     let tmp = tempfile::tempdir().unwrap();
     // The biggest file in the pack: the budget PDF.
     let manifest = pack::verify_manifest(&fs::read(p.out.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
-    let shard: pack::Shard =
-        serde_json::from_slice(&fs::read(p.out.join(pack::object_path(&manifest.body.shards[0].sha256).unwrap())).unwrap()).unwrap();
+    let shard: pack::Shard = serde_json::from_slice(
+        &fs::read(p.out.join(pack::object_path(&manifest.body.shards[0].sha256).unwrap())).unwrap(),
+    )
+    .unwrap();
     let big = shard.items.iter().flat_map(|i| i.media.iter()).max_by_key(|m| m.size).unwrap().clone();
     let big_path = format!("/{}", pack::object_path(&big.sha256).unwrap());
     assert!(big.size > 20_000, "{big:?}");

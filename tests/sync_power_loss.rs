@@ -21,8 +21,26 @@ const VERSIONS: usize = 6;
 const GENERATED: usize = 600;
 
 const WORDS: &[&str] = &[
-    "政府信息公开", "依申请公开", "社会保险", "养老服务", "城乡低保", "义务教育", "财政预算", "行政许可", "公共卫生", "就业创业",
-    "住房保障", "生态环境", "安全生产", "食品药品", "乡村振兴", "营商环境", "民生实事", "应急管理", "退役军人", "残疾人补贴",
+    "政府信息公开",
+    "依申请公开",
+    "社会保险",
+    "养老服务",
+    "城乡低保",
+    "义务教育",
+    "财政预算",
+    "行政许可",
+    "公共卫生",
+    "就业创业",
+    "住房保障",
+    "生态环境",
+    "安全生产",
+    "食品药品",
+    "乡村振兴",
+    "营商环境",
+    "民生实事",
+    "应急管理",
+    "退役军人",
+    "残疾人补贴",
 ];
 
 /// Writes `n` generated documents into the source folder, their text depending on `version`
@@ -88,7 +106,11 @@ fn live(data: &Path) -> Option<(u64, String)> {
     let snap = store.snapshot().unwrap()?;
     let conn = store.connection();
     let items: i64 = conn
-        .query_row("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM guides) + (SELECT count(*) FROM faqs)", [], |r| r.get(0))
+        .query_row(
+            "SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM guides) + (SELECT count(*) FROM faqs)",
+            [],
+            |r| r.get(0),
+        )
         .unwrap();
     let indexed: i64 = conn.query_row("SELECT count(*) FROM search_items", [], |r| r.get(0)).unwrap();
     assert_eq!(items, indexed, "search index and content disagree");
@@ -126,7 +148,11 @@ fn sigkill_at_random_moments_never_leaves_a_mixed_store() {
     serve(&out, &versions, 1, 0);
     let started = Instant::now();
     let probe = tmp.path().join("probe");
-    assert!(sync_command(&probe, &url, &key, &log).status().unwrap().success(), "{}", fs::read_to_string(&log).unwrap());
+    assert!(
+        sync_command(&probe, &url, &key, &log).status().unwrap().success(),
+        "{}",
+        fs::read_to_string(&log).unwrap()
+    );
     let span = started.elapsed().max(Duration::from_millis(200));
     assert_eq!(live(&probe).unwrap().1, versions.manifests[0].1);
 

@@ -70,8 +70,18 @@ fn batches_survive_an_outage_and_a_kill_and_arrive_exactly_once() {
     let dead_url = format!("http://{}/upload/", dead.local_addr().unwrap());
     drop(dead);
     let out = kiosk(&data_a, &config_a, &["upload", "--url", &dead_url]);
-    assert_eq!(out.status.code(), Some(1), "{}{}", String::from_utf8_lossy(&out.stdout), String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stderr).contains("stays in the outbox"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(
+        out.status.code(),
+        Some(1),
+        "{}{}",
+        String::from_utf8_lossy(&out.stdout),
+        String::from_utf8_lossy(&out.stderr)
+    );
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("stays in the outbox"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     assert!(String::from_utf8_lossy(&out.stdout).contains("sealed batch"));
     assert_eq!(Store::open(&data_a).unwrap().outbox().unwrap().len(), 1);
 
@@ -103,7 +113,11 @@ fn batches_survive_an_outage_and_a_kill_and_arrive_exactly_once() {
     // back online: the batch goes to nginx's WebDAV folder, once
     let out = kiosk(&data_a, &config_a, &["upload"]);
     assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
-    assert!(String::from_utf8_lossy(&out.stdout).contains("uploaded 1 batch(es)"), "{}", String::from_utf8_lossy(&out.stdout));
+    assert!(
+        String::from_utf8_lossy(&out.stdout).contains("uploaded 1 batch(es)"),
+        "{}",
+        String::from_utf8_lossy(&out.stdout)
+    );
     let files = uploaded(&root);
     assert_eq!(files.len(), 1, "{files:?}");
     assert!(files[0].starts_with(root.join("upload/hall-a")) && files[0].extension().unwrap() == "json");
@@ -122,7 +136,11 @@ fn batches_survive_an_outage_and_a_kill_and_arrive_exactly_once() {
     std::fs::copy(&files[0], root.join("upload/hall-a/copy.json")).unwrap();
     let out = kiosk(&data_a, &config_a, &["report", root.join("upload").to_str().unwrap()]);
     assert!(out.status.success());
-    assert!(String::from_utf8_lossy(&out.stderr).contains("2 batch(es) read, 1 duplicate"), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(
+        String::from_utf8_lossy(&out.stderr).contains("2 batch(es) read, 1 duplicate"),
+        "{}",
+        String::from_utf8_lossy(&out.stderr)
+    );
     let csv = String::from_utf8(out.stdout).unwrap();
     let rows: Vec<&str> = csv.lines().collect();
     assert_eq!(rows.len(), 6, "header, two days for each kiosk, total:\n{csv}");

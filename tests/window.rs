@@ -17,10 +17,12 @@ impl Drop for Killed {
 }
 
 fn need(tool: &str) {
-    let found = std::env::var_os("PATH")
-        .map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file()))
-        .unwrap_or(false);
-    assert!(found, "`{tool}` is missing: run the README's test command (scripts/test), which installs Xvfb, x11-utils and imagemagick");
+    let found =
+        std::env::var_os("PATH").map(|p| std::env::split_paths(&p).any(|d| d.join(tool).is_file())).unwrap_or(false);
+    assert!(
+        found,
+        "`{tool}` is missing: run the README's test command (scripts/test), which installs Xvfb, x11-utils and imagemagick"
+    );
 }
 
 /// Starts Xvfb on a free display and returns it with its display name.
@@ -67,7 +69,11 @@ fn screenshot(display: &str, data: &Path, config: &Path, out: &Path) -> image::R
     }
     // let the first frames (home data arrives from a task) settle
     std::thread::sleep(Duration::from_secs(3));
-    let status = Command::new("import").args(["-window", "root", out.to_str().unwrap()]).env("DISPLAY", display).status().unwrap();
+    let status = Command::new("import")
+        .args(["-window", "root", out.to_str().unwrap()])
+        .env("DISPLAY", display)
+        .status()
+        .unwrap();
     assert!(status.success(), "screenshot taken");
     image::open(out).expect("screenshot is an image").to_rgb8()
 }
@@ -144,7 +150,12 @@ fn first_start_offline_with_sync_configured_shows_the_demo_zone_in_portrait() {
     // A pack source that cannot be reached (nothing listens on port 9): the kiosk starts and
     // serves what it has; sync runs in the background and never holds up the window.
     let key = gongkai_kiosk::pack::SecretKey::generate().public().to_hex();
-    check("portrait", 1080, 1920, &format!("[sync]\nsource_url = \"http://127.0.0.1:9/pack/\"\ntrusted_keys = [\"{key}\"]\n"));
+    check(
+        "portrait",
+        1080,
+        1920,
+        &format!("[sync]\nsource_url = \"http://127.0.0.1:9/pack/\"\ntrusted_keys = [\"{key}\"]\n"),
+    );
 }
 
 /// Every screen, in landscape and portrait, normal and large text, fullscreen under a small window
@@ -210,7 +221,15 @@ fn every_screen_screenshots() {
                 let log = std::fs::File::create(tmp.path().join("kiosk.log")).unwrap();
                 let _kiosk = Killed(
                     Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
-                        .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap(), "kiosk", "--open", open])
+                        .args([
+                            "--data-dir",
+                            data.to_str().unwrap(),
+                            "--config",
+                            config.to_str().unwrap(),
+                            "kiosk",
+                            "--open",
+                            open,
+                        ])
                         .env("DISPLAY", &display)
                         .stdout(Stdio::null())
                         .stderr(log)
@@ -218,8 +237,15 @@ fn every_screen_screenshots() {
                         .unwrap(),
                 );
                 let start = Instant::now();
-                while !String::from_utf8_lossy(&Command::new("xwininfo").args(["-root", "-tree"]).env("DISPLAY", &display).output().unwrap().stdout)
-                    .contains("\"望川区政务公开专区\"")
+                while !String::from_utf8_lossy(
+                    &Command::new("xwininfo")
+                        .args(["-root", "-tree"])
+                        .env("DISPLAY", &display)
+                        .output()
+                        .unwrap()
+                        .stdout,
+                )
+                .contains("\"望川区政务公开专区\"")
                 {
                     assert!(start.elapsed() < Duration::from_secs(60), "no window for {name}");
                     std::thread::sleep(Duration::from_millis(200));
@@ -227,7 +253,11 @@ fn every_screen_screenshots() {
                 // the kiosk counts idle time from its start; the countdown shows after 20 s
                 let settle = if name == "idle-countdown" { 23_000 } else { 3500 };
                 std::thread::sleep(Duration::from_millis(settle));
-                let ok = Command::new("import").args(["-window", "root", file.to_str().unwrap()]).env("DISPLAY", &display).status().unwrap();
+                let ok = Command::new("import")
+                    .args(["-window", "root", file.to_str().unwrap()])
+                    .env("DISPLAY", &display)
+                    .status()
+                    .unwrap();
                 assert!(ok.success());
                 let img = image::open(&file).unwrap().to_rgb8();
                 assert_eq!(img.dimensions(), (w, h));

@@ -39,7 +39,9 @@ pub fn image_refs(body: &str) -> Vec<ImageRef> {
     Parser::new_ext(body, options())
         .into_offset_iter()
         .filter_map(|(ev, range)| match ev {
-            Event::Start(Tag::Image { dest_url, .. }) => Some(ImageRef { src: dest_url.to_string(), offset: range.start }),
+            Event::Start(Tag::Image { dest_url, .. }) => {
+                Some(ImageRef { src: dest_url.to_string(), offset: range.start })
+            }
             _ => None,
         })
         .collect()
@@ -52,9 +54,9 @@ pub fn plain_text(body: &str) -> String {
         match ev {
             Event::Text(t) | Event::Code(t) => out.push_str(&t),
             Event::SoftBreak | Event::HardBreak => out.push('\n'),
-            Event::End(TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead) => {
-                out.push('\n')
-            }
+            Event::End(
+                TagEnd::Paragraph | TagEnd::Heading(_) | TagEnd::Item | TagEnd::TableRow | TagEnd::TableHead,
+            ) => out.push('\n'),
             Event::End(TagEnd::TableCell) => out.push('\t'),
             _ => {}
         }
@@ -186,7 +188,8 @@ impl Builder {
                 }
                 TagEnd::Item => {
                     self.flush_loose();
-                    let frame = if self.frames.len() > 1 { self.frames.pop().unwrap_or_default() } else { Frame::default() };
+                    let frame =
+                        if self.frames.len() > 1 { self.frames.pop().unwrap_or_default() } else { Frame::default() };
                     if let Some(list) = self.lists.last_mut() {
                         list.1.push(frame.blocks);
                     }

@@ -24,7 +24,17 @@ pub const MAX_BLOB_BYTES: u64 = 256 * 1024 * 1024;
 /// signing keys, where content comes from), the attendant PIN, the printer, uploads, the
 /// machine's identity, paths and screen. A pack changes the zone's information, never these.
 pub const LOCAL_ONLY: &[&str] = &[
-    "trusted_keys", "source_url", "pin_hash", "sync", "attendant", "printer", "upload", "ui", "log", "zone_id", "data_dir",
+    "trusted_keys",
+    "source_url",
+    "pin_hash",
+    "sync",
+    "attendant",
+    "printer",
+    "upload",
+    "ui",
+    "log",
+    "zone_id",
+    "data_dir",
 ];
 
 /// A source folder that could not be loaded: every problem found, sorted by file and line.
@@ -48,11 +58,7 @@ impl std::error::Error for SourceError {}
 pub fn load(root: &Path) -> Result<ContentSet, SourceError> {
     let problems = Problems::new();
     let set = Loader::new(root, &problems).run();
-    if problems.is_empty() {
-        Ok(set)
-    } else {
-        Err(SourceError { problems: problems.into_sorted() })
-    }
+    if problems.is_empty() { Ok(set) } else { Err(SourceError { problems: problems.into_sorted() }) }
 }
 
 /// What a cross reference must point at.
@@ -114,9 +120,12 @@ impl<'p> Loader<'p> {
                     set.site = site;
                 }
             }
-            None if !self.root.join("site.toml").exists() => {
-                self.problems.report("site.toml", 0, None, "is missing; every source folder needs one (see docs/content-format.md)")
-            }
+            None if !self.root.join("site.toml").exists() => self.problems.report(
+                "site.toml",
+                0,
+                None,
+                "is missing; every source folder needs one (see docs/content-format.md)",
+            ),
             None => {}
         }
         for rel in self.files("docs", "md") {
@@ -192,7 +201,12 @@ impl<'p> Loader<'p> {
             Err(_) => return None,
         };
         if meta.len() > MAX_TEXT_BYTES {
-            self.problems.report(&name, 0, None, format!("is {} bytes; a text file may be at most {MAX_TEXT_BYTES}", meta.len()));
+            self.problems.report(
+                &name,
+                0,
+                None,
+                format!("is {} bytes; a text file may be at most {MAX_TEXT_BYTES}", meta.len()),
+            );
             return None;
         }
         let bytes = match fs::read(&path) {
@@ -260,7 +274,8 @@ impl<'p> Loader<'p> {
 
     fn hash_file(&self, rel: &Path, src: &str, ext: &str) -> Result<BlobRef, String> {
         let path = self.root.join(rel);
-        let meta = fs::symlink_metadata(&path).map_err(|_| format!("\"{src}\" does not exist ({})", Self::display(rel)))?;
+        let meta =
+            fs::symlink_metadata(&path).map_err(|_| format!("\"{src}\" does not exist ({})", Self::display(rel)))?;
         if meta.file_type().is_symlink() {
             let (Ok(target), Ok(root)) = (fs::canonicalize(&path), fs::canonicalize(&self.root)) else {
                 return Err(format!("\"{src}\" is a broken link"));
@@ -293,7 +308,10 @@ impl<'p> Loader<'p> {
         }
         let media_type = media_type(ext);
         if !magic_matches(ext, &head) {
-            return Err(format!("\"{src}\" is not really a {} file (its content does not match its name)", ext.to_uppercase()));
+            return Err(format!(
+                "\"{src}\" is not really a {} file (its content does not match its name)",
+                ext.to_uppercase()
+            ));
         }
         let name = rel.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
         Ok(BlobRef { sha256: hex::encode(hasher.finalize()), size, media_type: media_type.to_string(), name })
@@ -361,7 +379,9 @@ impl<'p> Loader<'p> {
                 continue;
             }
             let problem = match r.want {
-                Want::Document if !docs.contains_key(r.id.as_str()) => Some(format!("\"{}\" is not the id of any document", r.id)),
+                Want::Document if !docs.contains_key(r.id.as_str()) => {
+                    Some(format!("\"{}\" is not the id of any document", r.id))
+                }
                 Want::Policy => match docs.get(r.id.as_str()) {
                     None => Some(format!("\"{}\" is not the id of any document", r.id)),
                     Some(d) if d.kind == DocKind::Interpretation => {
@@ -369,7 +389,9 @@ impl<'p> Loader<'p> {
                     }
                     Some(_) => None,
                 },
-                Want::Guide if !guides.contains_key(r.id.as_str()) => Some(format!("\"{}\" is not the id of any guide", r.id)),
+                Want::Guide if !guides.contains_key(r.id.as_str()) => {
+                    Some(format!("\"{}\" is not the id of any guide", r.id))
+                }
                 _ => None,
             };
             if let Some(message) = problem {
@@ -433,7 +455,11 @@ impl<'p> Loader<'p> {
                 office
             }
             None => {
-                r.report_table(format!("is missing the table [{}] ({}): who receives disclosure requests", f::REQUEST_OFFICE.key, f::REQUEST_OFFICE.label));
+                r.report_table(format!(
+                    "is missing the table [{}] ({}): who receives disclosure requests",
+                    f::REQUEST_OFFICE.key,
+                    f::REQUEST_OFFICE.label
+                ));
                 Office::default()
             }
         };
@@ -456,7 +482,11 @@ impl<'p> Loader<'p> {
                 if let (Some(f), Some(u)) = (&from, &until)
                     && u.value < f.value
                 {
-                    a.report(&f::SHOW_UNTIL, u.line, format!("{} is before `from` ({}); the announcement would never show", u.value, f.value));
+                    a.report(
+                        &f::SHOW_UNTIL,
+                        u.line,
+                        format!("{} is before `from` ({}); the announcement would never show", u.value, f.value),
+                    );
                 }
                 a.finish();
                 Some(Announcement { text: text?.value, from: from.map(|d| d.value), until: until.map(|d| d.value) })
@@ -501,7 +531,11 @@ impl<'p> Loader<'p> {
         let title = r.req_string(f::TITLE);
         let kind = r.choice(f::KIND, &DocKind::allowed(), DocKind::parse);
         if !r.has(f::KIND) {
-            r.report_table(format!("is missing required field `kind` ({}); one of: {}", f::KIND.label, DocKind::allowed()));
+            r.report_table(format!(
+                "is missing required field `kind` ({}); one of: {}",
+                f::KIND.label,
+                DocKind::allowed()
+            ));
         }
         let index_no = r.opt_str(f::INDEX_NO);
         let category = r.opt_str(f::CATEGORY);
@@ -536,22 +570,47 @@ impl<'p> Loader<'p> {
         let validity_value = validity.as_ref().map(|v| v.value).unwrap_or(Validity::Valid);
         if let (Some(k), Some(i)) = (&kind, &interprets) {
             if k.value != DocKind::Interpretation {
-                self.problems.report(&file, i.line, Some(f::INTERPRETS.label), format!("is only for kind \"interpretation\", this document is \"{}\"", k.value.key()));
+                self.problems.report(
+                    &file,
+                    i.line,
+                    Some(f::INTERPRETS.label),
+                    format!("is only for kind \"interpretation\", this document is \"{}\"", k.value.key()),
+                );
             }
         }
         if let Some(k) = &kind {
             if k.value == DocKind::Interpretation && interprets.is_none() {
-                self.problems.report(&file, k.line, Some(f::INTERPRETS.label), "is required for an interpretation: give the id of the policy it explains (interprets = \"...\")");
+                self.problems.report(
+                    &file,
+                    k.line,
+                    Some(f::INTERPRETS.label),
+                    "is required for an interpretation: give the id of the policy it explains (interprets = \"...\")",
+                );
             }
         }
         if let (Some(w), Some(p)) = (&written, &published) {
             if w.value > p.value {
-                self.problems.report(&file, w.line, Some(f::WRITTEN.label), format!("{} is after 发布日期 {}", w.value, p.value));
+                self.problems.report(
+                    &file,
+                    w.line,
+                    Some(f::WRITTEN.label),
+                    format!("{} is after 发布日期 {}", w.value, p.value),
+                );
             }
         }
         match (&repealed, validity_value) {
-            (Some(d), Validity::Valid) => self.problems.report(&file, d.line, Some(f::REPEALED.label), format!("{} is given but 有效性 is 有效; set 有效性 to 废止 or 失效, or remove the date", d.value)),
-            (None, Validity::Repealed) => self.problems.report(&file, validity.as_ref().map_or(1, |v| v.line), Some(f::VALIDITY.label), "is 废止 but 废止日期 (repealed) is missing"),
+            (Some(d), Validity::Valid) => self.problems.report(
+                &file,
+                d.line,
+                Some(f::REPEALED.label),
+                format!("{} is given but 有效性 is 有效; set 有效性 to 废止 or 失效, or remove the date", d.value),
+            ),
+            (None, Validity::Repealed) => self.problems.report(
+                &file,
+                validity.as_ref().map_or(1, |v| v.line),
+                Some(f::VALIDITY.label),
+                "is 废止 but 废止日期 (repealed) is missing",
+            ),
             _ => {}
         }
 
@@ -568,7 +627,12 @@ impl<'p> Loader<'p> {
             }
         }
         if body.trim().is_empty() {
-            self.problems.report(&file, body_line, Some("正文"), "is empty; write the document's text below the front matter");
+            self.problems.report(
+                &file,
+                body_line,
+                Some("正文"),
+                "is empty; write the document's text below the front matter",
+            );
         }
 
         let id = id?;
@@ -726,7 +790,11 @@ impl<'p> Loader<'p> {
         let intro = r.opt_str(f::BOARD_INTRO);
         let item_tables = r.tables(f::ITEMS);
         if item_tables.is_empty() {
-            r.report_table(format!("has no [[{}]] ({}); a board needs at least one QR code", f::ITEMS.key, f::ITEMS.label));
+            r.report_table(format!(
+                "has no [[{}]] ({}); a board needs at least one QR code",
+                f::ITEMS.key,
+                f::ITEMS.label
+            ));
         }
         let mut items = Vec::new();
         let mut refs = Vec::new();
@@ -817,7 +885,8 @@ impl<'p> Loader<'p> {
 }
 
 const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
-const ATTACHMENT_TYPES: &[&str] = &["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "doc", "xls", "ofd", "mp3", "mp4", "zip"];
+const ATTACHMENT_TYPES: &[&str] =
+    &["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "doc", "xls", "ofd", "mp3", "mp4", "zip"];
 
 fn media_type(ext: &str) -> &'static str {
     match ext {
@@ -874,7 +943,11 @@ fn url(r: &mut TableReader<'_, '_>, field: toml_reader::Field) -> Option<String>
     if u.value.starts_with("https://") || u.value.starts_with("http://") {
         Some(u.value)
     } else {
-        r.report(&field, u.line, format!("\"{}\" is not a web address (it must start with https:// or http://)", u.value));
+        r.report(
+            &field,
+            u.line,
+            format!("\"{}\" is not a web address (it must start with https:// or http://)", u.value),
+        );
         None
     }
 }

@@ -47,7 +47,8 @@ impl SecretKey {
     }
 
     pub fn read(path: &Path) -> Result<Self, KeyError> {
-        let text = fs::read_to_string(path).map_err(|e| KeyError::Io { path: path.display().to_string(), source: e })?;
+        let text =
+            fs::read_to_string(path).map_err(|e| KeyError::Io { path: path.display().to_string(), source: e })?;
         let hexed: String = text.lines().filter(|l| !l.trim_start().starts_with('#')).collect::<String>();
         let bytes = hex::decode(hexed.trim()).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
         bytes

@@ -209,7 +209,8 @@ pub fn sign_manifest(body: &ManifestBody, key: &SecretKey) -> Vec<u8> {
     let signed = serde_json::to_string(body).expect("manifest serializes");
     let raw = RawValue::from_string(signed).expect("serde_json output is valid JSON");
     let signatures = [Signature { keyid: key.public().id(), sig: hex::encode(key.sign(raw.get().as_bytes())) }];
-    let mut out = serde_json::to_vec_pretty(&ManifestOut { signed: &raw, signatures: &signatures }).expect("serializes");
+    let mut out =
+        serde_json::to_vec_pretty(&ManifestOut { signed: &raw, signatures: &signatures }).expect("serializes");
     out.push(b'\n');
     out
 }
@@ -296,7 +297,10 @@ mod tests {
         let text = String::from_utf8(bytes.clone()).unwrap();
         let tampered = text.replacen("\"version\":3", "\"version\":4", 1);
         assert_ne!(tampered, text);
-        assert_eq!(verify_manifest(tampered.as_bytes(), &[key.public()]).unwrap_err(), PackError::BadSignature { keyid: key.public().id() });
+        assert_eq!(
+            verify_manifest(tampered.as_bytes(), &[key.public()]).unwrap_err(),
+            PackError::BadSignature { keyid: key.public().id() }
+        );
         assert!(matches!(verify_manifest(&bytes, &[other.public()]), Err(PackError::UnknownKey { .. })));
         assert_eq!(verify_manifest(&bytes, &[]).unwrap_err(), PackError::NoTrustedKeys);
         let big = vec![b' '; MAX_MANIFEST_BYTES as usize + 1];

@@ -20,7 +20,9 @@ pub enum CupsError {
     Unreachable { server: String, detail: String },
     #[error("no printer queue named `{0}` in CUPS; `gongkai-kiosk printers` lists the queues")]
     NoSuchPrinter(String),
-    #[error("CUPS has no default printer; name one in kiosk.toml ([printer] name = \"…\") or set one with `lpoptions -d QUEUE`")]
+    #[error(
+        "CUPS has no default printer; name one in kiosk.toml ([printer] name = \"…\") or set one with `lpoptions -d QUEUE`"
+    )]
     NoDefaultPrinter,
     #[error("CUPS refused {operation}: {status}{message}")]
     Refused { operation: &'static str, status: String, message: String },
@@ -85,7 +87,8 @@ pub struct PrinterStatus {
 impl PrinterStatus {
     /// The reason this printer cannot print now, if any (the first that applies).
     pub fn problem(&self) -> Option<PrinterProblem> {
-        let has = |k: &str| self.reasons.iter().any(|r| r == k || r.strip_prefix(k).is_some_and(|s| s.starts_with('-')));
+        let has =
+            |k: &str| self.reasons.iter().any(|r| r == k || r.strip_prefix(k).is_some_and(|s| s.starts_with('-')));
         if !self.accepting {
             return Some(PrinterProblem::NotAccepting(self.message.clone()));
         }
@@ -109,7 +112,8 @@ impl PrinterStatus {
 
     /// One line for the attendant: state, reasons and message.
     pub fn detail(&self) -> String {
-        let mut s = format!("{}: {}{}", self.name, self.state, if self.accepting { "" } else { ", not accepting jobs" });
+        let mut s =
+            format!("{}: {}{}", self.name, self.state, if self.accepting { "" } else { ", not accepting jobs" });
         if !self.reasons.is_empty() {
             s += &format!(", {}", self.reasons.join(" "));
         }
@@ -148,7 +152,11 @@ pub struct FollowLimits {
 
 impl Default for FollowLimits {
     fn default() -> Self {
-        FollowLimits { overall: Duration::from_secs(300), stopped: Duration::from_secs(10), poll: Duration::from_millis(300) }
+        FollowLimits {
+            overall: Duration::from_secs(300),
+            stopped: Duration::from_secs(10),
+            poll: Duration::from_millis(300),
+        }
     }
 }
 
@@ -234,8 +242,12 @@ impl Cups {
     /// submitted under.
     pub fn new(server: &str, user: &str) -> Result<Cups, CupsError> {
         let unreachable = |detail: String| CupsError::Unreachable { server: server.to_string(), detail };
-        let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| unreachable(e.to_string()))?;
-        let http = reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().map_err(|e| unreachable(e.to_string()))?;
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| unreachable(e.to_string()))?;
+        let http =
+            reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().map_err(|e| unreachable(e.to_string()))?;
         Ok(Cups { server: server.trim_end_matches('/').to_string(), user: user.to_string(), http, rt })
     }
 
@@ -249,22 +261,41 @@ impl Cups {
 
     fn request(&self, op: Operation, printer: Option<&str>) -> Result<IppRequestResponse, CupsError> {
         let uri = printer.map(|p| self.printer_uri(p)).transpose()?;
-        let mut req = IppRequestResponse::new(IppVersion::v1_1(), op, uri).map_err(|e| CupsError::BadAnswer(e.to_string()))?;
-        req.attributes_mut().add(DelimiterTag::OperationAttributes, attr("requesting-user-name", name_value(&self.user)));
+        let mut req =
+            IppRequestResponse::new(IppVersion::v1_1(), op, uri).map_err(|e| CupsError::BadAnswer(e.to_string()))?;
+        req.attributes_mut()
+            .add(DelimiterTag::OperationAttributes, attr("requesting-user-name", name_value(&self.user)));
         Ok(req)
     }
 
     /// Sends a request to `path` on the server and parses the answer; a non-success status is
     /// `Refused` (or `NoSuchPrinter` for a missing queue).
-    fn send(&self, operation: &'static str, path: &str, req: IppRequestResponse, printer: Option<&str>) -> Result<IppRequestResponse, CupsError> {
+    fn send(
+        &self,
+        operation: &'static str,
+        path: &str,
+        req: IppRequestResponse,
+        printer: Option<&str>,
+    ) -> Result<IppRequestResponse, CupsError> {
         let unreachable = |detail: String| CupsError::Unreachable { server: self.server.clone(), detail };
         let mut body = Vec::new();
         std::io::Read::read_to_end(&mut req.into_read(), &mut body).map_err(|e| CupsError::BadAnswer(e.to_string()))?;
         let url = format!("{}{path}", self.server);
         let bytes = self.rt.block_on(async {
-            let resp = self.http.post(&url).header("Content-Type", "application/ipp").body(body).send().await.map_err(|e| unreachable(e.to_string()))?;
+            let resp = self
+                .http
+                .post(&url)
+                .header("Content-Type", "application/ipp")
+                .body(body)
+                .send()
+                .await
+                .map_err(|e| unreachable(e.to_string()))?;
             if !resp.status().is_success() {
-                return Err(CupsError::Refused { operation, status: format!("HTTP {}", resp.status()), message: String::new() });
+                return Err(CupsError::Refused {
+                    operation,
+                    status: format!("HTTP {}", resp.status()),
+                    message: String::new(),
+                });
             }
             resp.bytes().await.map_err(|e| unreachable(e.to_string()))
         })?;
@@ -294,7 +325,10 @@ impl Cups {
         PrinterStatus {
             state: state_name(int(group.get("printer-state")).unwrap_or(5)),
             reasons: strings(group.get("printer-state-reasons")),
-            accepting: matches!(group.get("printer-is-accepting-jobs").map(IppAttribute::value), Some(IppValue::Boolean(true))),
+            accepting: matches!(
+                group.get("printer-is-accepting-jobs").map(IppAttribute::value),
+                Some(IppValue::Boolean(true))
+            ),
             message: text(group.get("printer-state-message")),
             info: text(group.get("printer-info")),
             is_default: default == Some(name.as_str()),
@@ -329,7 +363,11 @@ impl Cups {
             Err(CupsError::Refused { status, .. }) if status == "ClientErrorNotFound" => return Ok(Vec::new()),
             Err(e) => return Err(e),
         };
-        Ok(answer.attributes().groups_of(DelimiterTag::PrinterAttributes).map(|g| Self::status_of(g, default.as_deref())).collect())
+        Ok(answer
+            .attributes()
+            .groups_of(DelimiterTag::PrinterAttributes)
+            .map(|g| Self::status_of(g, default.as_deref()))
+            .collect())
     }
 
     /// Resolves `name` (None = the default printer) to a queue name.
@@ -345,7 +383,10 @@ impl Cups {
         let mut req = self.request(Operation::GetPrinterAttributes, Some(name))?;
         Self::with_attrs(&mut req);
         let answer = self.send("Get-Printer-Attributes", &format!("/printers/{name}"), req, Some(name))?;
-        let group = answer.attributes().first_of(DelimiterTag::PrinterAttributes).ok_or_else(|| CupsError::NoSuchPrinter(name.to_string()))?;
+        let group = answer
+            .attributes()
+            .first_of(DelimiterTag::PrinterAttributes)
+            .ok_or_else(|| CupsError::NoSuchPrinter(name.to_string()))?;
         let default = self.default_printer().ok().flatten();
         Ok(Self::status_of(group, default.as_deref()))
     }
@@ -377,7 +418,10 @@ impl Cups {
         let mut req = self.request(Operation::GetJobAttributes, Some(printer))?;
         req.attributes_mut().add(DelimiterTag::OperationAttributes, attr("job-id", IppValue::Integer(job)));
         let answer = self.send("Get-Job-Attributes", &format!("/printers/{printer}"), req, Some(printer))?;
-        let g = answer.attributes().first_of(DelimiterTag::JobAttributes).ok_or_else(|| CupsError::BadAnswer(format!("no attributes for job {job}")))?;
+        let g = answer
+            .attributes()
+            .first_of(DelimiterTag::JobAttributes)
+            .ok_or_else(|| CupsError::BadAnswer(format!("no attributes for job {job}")))?;
         let state = int(g.get("job-state"))
             .and_then(JobState::from_i32)
             .ok_or_else(|| CupsError::BadAnswer(format!("job {job} has no job-state")))?;
@@ -394,20 +438,37 @@ impl Cups {
     /// Follows a job until it completes. A job that fails is reported; a job whose queue stopped
     /// (a filter failure, a device error) for `limits.stopped`, or that is not done within
     /// `limits.overall`, is cancelled and reported as stuck.
-    pub fn follow(&self, printer: &str, job: i32, limits: FollowLimits, mut progress: impl FnMut(&JobStatus)) -> Result<JobDone, CupsError> {
+    pub fn follow(
+        &self,
+        printer: &str,
+        job: i32,
+        limits: FollowLimits,
+        mut progress: impl FnMut(&JobStatus),
+    ) -> Result<JobDone, CupsError> {
         let start = Instant::now();
         let mut stopped_since: Option<Instant> = None;
         loop {
             let status = self.job(printer, job)?;
             progress(&status);
-            let reasons = || if status.reasons.is_empty() { String::new() } else { format!(" ({})", status.reasons.join(" ")) };
+            let reasons =
+                || if status.reasons.is_empty() { String::new() } else { format!(" ({})", status.reasons.join(" ")) };
             match status.state {
                 JobState::Completed if status.reasons.iter().any(|r| r.contains("error")) => {
-                    return Err(CupsError::JobFailed { printer: printer.into(), job, state: "completed with errors", reasons: reasons() });
+                    return Err(CupsError::JobFailed {
+                        printer: printer.into(),
+                        job,
+                        state: "completed with errors",
+                        reasons: reasons(),
+                    });
                 }
                 JobState::Completed => return Ok(JobDone { printer: printer.into(), job }),
                 JobState::Canceled | JobState::Aborted => {
-                    return Err(CupsError::JobFailed { printer: printer.into(), job, state: job_state_name(status.state), reasons: reasons() });
+                    return Err(CupsError::JobFailed {
+                        printer: printer.into(),
+                        job,
+                        state: job_state_name(status.state),
+                        reasons: reasons(),
+                    });
                 }
                 _ => {}
             }
@@ -426,7 +487,11 @@ impl Cups {
                         .collect::<Vec<_>>()
                         .join("; ");
                     let _ = self.cancel(printer, job);
-                    let detail = if detail.is_empty() { format!("job {}, queue {}", job_state_name(status.state), queue.state) } else { detail };
+                    let detail = if detail.is_empty() {
+                        format!("job {}, queue {}", job_state_name(status.state), queue.state)
+                    } else {
+                        detail
+                    };
                     return Err(CupsError::JobStuck { printer: printer.into(), job, detail });
                 }
             } else {
@@ -437,7 +502,11 @@ impl Cups {
                 return Err(CupsError::JobStuck {
                     printer: printer.into(),
                     job,
-                    detail: format!("not finished after {} s, still {}", limits.overall.as_secs(), job_state_name(status.state)),
+                    detail: format!(
+                        "not finished after {} s, still {}",
+                        limits.overall.as_secs(),
+                        job_state_name(status.state)
+                    ),
                 });
             }
             std::thread::sleep(limits.poll);

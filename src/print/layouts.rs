@@ -1,6 +1,6 @@
 //! Printed layouts of the content: a service guide, a document, a 码上公开 poster and a QR card.
 
-use super::pdf::{Rendered, BODY, HEADING, Pages, Paper, PdfError, SMALL, Style, TITLE};
+use super::pdf::{BODY, HEADING, Pages, Paper, PdfError, Rendered, SMALL, Style, TITLE};
 use crate::content::markdown::{self, Block, inline_text};
 use crate::content::{Board, Document, Guide, Site};
 use crate::qr::QrMatrix;
@@ -51,7 +51,10 @@ pub fn guide(site: &Site, g: &Guide, printed_at: &str) -> Result<Rendered, PdfEr
             ("承诺时限", limit),
             ("收费标准", g.fee.clone()),
             ("到现场次数", format!("{} 次", g.visits)),
-            ("办理机构", format!("{}{}", g.office, g.window.as_deref().map(|x| format!("（{x}）")).unwrap_or_default())),
+            (
+                "办理机构",
+                format!("{}{}", g.office, g.window.as_deref().map(|x| format!("（{x}）")).unwrap_or_default()),
+            ),
             ("办理地点", g.location.clone()),
             ("办理时间", g.hours.clone()),
             ("咨询电话", g.consult_phone.clone()),
@@ -131,9 +134,11 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32, pictures: &Pictures) {
             Block::Table { header, rows } => {
                 let cols = header.len().max(rows.iter().map(Vec::len).max().unwrap_or(0)).max(1);
                 let cw = w / cols as f32;
-                let all: Vec<&Vec<Vec<markdown::Inline>>> = std::iter::once(header).filter(|h| !h.is_empty()).chain(rows).collect();
+                let all: Vec<&Vec<Vec<markdown::Inline>>> =
+                    std::iter::once(header).filter(|h| !h.is_empty()).chain(rows).collect();
                 for r in all {
-                    let cells: Vec<Vec<String>> = r.iter().map(|c| p.wrap(&inline_text(c), BODY.size, cw - 3.0)).collect();
+                    let cells: Vec<Vec<String>> =
+                        r.iter().map(|c| p.wrap(&inline_text(c), BODY.size, cw - 3.0)).collect();
                     let h = cells.iter().map(Vec::len).max().unwrap_or(1) as f32 * Pages::line_height(BODY) + 3.0;
                     p.need(h);
                     let y = p.y;
@@ -209,7 +214,13 @@ pub fn document(site: &Site, d: &Document, pictures: &Pictures, printed_at: &str
 
 /// A 码上公开 board as a wall poster: title, a grid of large labelled QR codes, the zone's name.
 /// `codes` are (label, url) pairs.
-pub fn poster(site: &Site, board: &Board, codes: &[(String, String)], paper: Paper, printed_at: &str) -> Result<Rendered, PdfError> {
+pub fn poster(
+    site: &Site,
+    board: &Board,
+    codes: &[(String, String)],
+    paper: Paper,
+    printed_at: &str,
+) -> Result<Rendered, PdfError> {
     let mut p = Pages::new(&board.title, paper)?;
     p.footer = 12.0;
     let (m, w) = (p.margin, p.inner());

@@ -43,7 +43,9 @@ pub enum PrintError {
     Write { path: PathBuf, source: std::io::Error },
     #[error(transparent)]
     Cups(#[from] CupsError),
-    #[error("a filled-in request holds the visitor's personal data, which the directory backend would keep on disk; print it on a CUPS printer ([printer] backend = \"cups\")")]
+    #[error(
+        "a filled-in request holds the visitor's personal data, which the directory backend would keep on disk; print it on a CUPS printer ([printer] backend = \"cups\")"
+    )]
     PersonalDataToDisk,
 }
 
@@ -59,7 +61,9 @@ pub enum Destination {
 impl Destination {
     pub fn from_config(cfg: &PrinterConfig, data_dir: &Path) -> Destination {
         match cfg.backend {
-            PrinterBackend::Directory => Destination::Directory(cfg.directory.clone().unwrap_or_else(|| data_dir.join("printed"))),
+            PrinterBackend::Directory => {
+                Destination::Directory(cfg.directory.clone().unwrap_or_else(|| data_dir.join("printed")))
+            }
             PrinterBackend::Cups => Destination::Cups {
                 server: cfg.server.clone().unwrap_or_else(|| cups::DEFAULT_SERVER.to_string()),
                 queue: cfg.name.clone(),
@@ -123,7 +127,12 @@ pub fn readiness(dest: &Destination) -> PrinterReadiness {
 
 /// Sends a rendered PDF to its destination; on CUPS, follows the job until it is printed
 /// (or cancels it when it cannot finish).
-pub fn deliver(dest: &Destination, what: &Printable, doc: &Rendered, limits: FollowLimits) -> Result<Delivered, PrintError> {
+pub fn deliver(
+    dest: &Destination,
+    what: &Printable,
+    doc: &Rendered,
+    limits: FollowLimits,
+) -> Result<Delivered, PrintError> {
     match dest {
         Destination::Directory(dir) => {
             if matches!(what, Printable::Form(FormKind::Filled(_))) {

@@ -7,8 +7,8 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt, RawImage, RawImageData,
-    RawImageFormat, Rect, Rgb, TextItem, XObjectTransform,
+    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectTransform,
 };
 
 use crate::qr::{QUIET, QrMatrix};
@@ -45,7 +45,8 @@ struct Font {
 /// Fonts tried, in order, for a character the embedded CJK font lacks (the first one found on
 /// this machine is used): Droid Sans Fallback (more Han characters) and DejaVu Sans (Latin,
 /// Greek, Cyrillic, Armenian, Georgian, Hebrew, symbols), from Debian's font packages.
-pub const FALLBACK_FONTS: [&str; 2] = ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"];
+pub const FALLBACK_FONTS: [&str; 2] =
+    ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"];
 
 /// The fallback fonts found on this machine, read once.
 fn fallbacks() -> &'static [Font] {
@@ -285,7 +286,12 @@ impl Pages {
         self.ops().extend([
             Op::SetOutlineColor { col: BLACK },
             Op::SetOutlineThickness { pt: Pt(0.5) },
-            Op::DrawLine { line: Line { points: vec![LinePoint { p: a, bezier: false }, LinePoint { p: b, bezier: false }], is_closed: false } },
+            Op::DrawLine {
+                line: Line {
+                    points: vec![LinePoint { p: a, bezier: false }, LinePoint { p: b, bezier: false }],
+                    is_closed: false,
+                },
+            },
         ]);
     }
 
@@ -293,7 +299,11 @@ impl Pages {
     pub fn tick_box(&mut self, x: f32, y: f32, side: f32, ticked: bool) {
         self.rect(x, y, side, side, false);
         if ticked {
-            let pts = [(x + side * 0.2, y + side * 0.55), (x + side * 0.42, y + side * 0.8), (x + side * 0.82, y + side * 0.2)];
+            let pts = [
+                (x + side * 0.2, y + side * 0.55),
+                (x + side * 0.42, y + side * 0.8),
+                (x + side * 0.82, y + side * 0.2),
+            ];
             let points = pts.iter().map(|(px, py)| LinePoint { p: self.pt(*px, *py), bezier: false }).collect();
             self.ops().extend([
                 Op::SetOutlineThickness { pt: Pt(1.2) },
@@ -328,7 +338,11 @@ impl Pages {
     /// pictures are scaled down to about 200 dpi at that width first (smaller PDFs, same print).
     pub fn image(&mut self, img: &image::DynamicImage, x: f32, y: f32, w: f32) -> f32 {
         let max_px = (w / 25.4 * 200.0).round().max(1.0) as u32;
-        let img = if img.width() > max_px { img.resize(max_px, u32::MAX, image::imageops::FilterType::Triangle) } else { img.clone() };
+        let img = if img.width() > max_px {
+            img.resize(max_px, u32::MAX, image::imageops::FilterType::Triangle)
+        } else {
+            img.clone()
+        };
         // transparency printed over white paper
         let mut rgb = image::RgbImage::new(img.width(), img.height());
         for (dst, src) in rgb.pixels_mut().zip(img.to_rgba8().pixels()) {
@@ -337,12 +351,23 @@ impl Pages {
         }
         let (pw, ph) = (rgb.width() as usize, rgb.height() as usize);
         let h = w * ph as f32 / pw as f32;
-        let raw = RawImage { pixels: RawImageData::U8(rgb.into_raw()), width: pw, height: ph, data_format: RawImageFormat::RGB8, tag: Vec::new() };
+        let raw = RawImage {
+            pixels: RawImageData::U8(rgb.into_raw()),
+            width: pw,
+            height: ph,
+            data_format: RawImageFormat::RGB8,
+            tag: Vec::new(),
+        };
         let id = self.doc.add_image(&raw);
         // printpdf maps one pixel to one point at `dpi`: choose the dpi that gives `w` mm
         let dpi = pw as f32 * 72.0 / (w / MM_PER_PT);
         let bottom = self.height() - (y + h);
-        let transform = XObjectTransform { translate_x: Some(Pt(x / MM_PER_PT)), translate_y: Some(Pt(bottom / MM_PER_PT)), dpi: Some(dpi), ..Default::default() };
+        let transform = XObjectTransform {
+            translate_x: Some(Pt(x / MM_PER_PT)),
+            translate_y: Some(Pt(bottom / MM_PER_PT)),
+            dpi: Some(dpi),
+            ..Default::default()
+        };
         self.ops().push(Op::UseXobject { id, transform });
         h
     }
@@ -355,11 +380,17 @@ impl Pages {
         let (m, w) = (self.margin, self.inner());
         let cell_w = w / cells.len().max(1) as f32;
         let lw = label_w.min(cell_w / 2.0);
-        let wrapped: Vec<(Vec<String>, Vec<String>)> =
-            cells.iter().map(|(l, v)| (self.wrap(l, SMALL.size, lw - 3.0), self.wrap(v, BODY.size, cell_w - lw - 3.0))).collect();
+        let wrapped: Vec<(Vec<String>, Vec<String>)> = cells
+            .iter()
+            .map(|(l, v)| (self.wrap(l, SMALL.size, lw - 3.0), self.wrap(v, BODY.size, cell_w - lw - 3.0)))
+            .collect();
         let h = wrapped
             .iter()
-            .map(|(l, v)| (l.len() as f32 * Pages::line_height(SMALL)).max(v.len().max(min_lines) as f32 * Pages::line_height(BODY)) + 3.0)
+            .map(|(l, v)| {
+                (l.len() as f32 * Pages::line_height(SMALL))
+                    .max(v.len().max(min_lines) as f32 * Pages::line_height(BODY))
+                    + 3.0
+            })
             .fold(min_h, f32::max);
         self.need(h);
         let y = self.y;
@@ -433,8 +464,14 @@ mod tests {
         let path = dir.path().join("t.pdf");
         std::fs::write(&path, pdf).unwrap();
         let run = |tool: &str, args: &[&str]| {
-            let out = std::process::Command::new(tool).args(args).arg(&path).args(if tool == "pdftotext" { &["-"][..] } else { &[][..] }).output();
-            let out = out.unwrap_or_else(|e| panic!("{tool}: {e}; run the README's test command (scripts/test), which installs poppler-utils"));
+            let out = std::process::Command::new(tool)
+                .args(args)
+                .arg(&path)
+                .args(if tool == "pdftotext" { &["-"][..] } else { &[][..] })
+                .output();
+            let out = out.unwrap_or_else(|e| {
+                panic!("{tool}: {e}; run the README's test command (scripts/test), which installs poppler-utils")
+            });
             String::from_utf8_lossy(&out.stdout).to_string()
         };
         (run("pdftotext", &[]), run("pdffonts", &[]))
@@ -445,7 +482,10 @@ mod tests {
         // Armenian: not in Noto Sans CJK, in DejaVu Sans
         let c = 'Ա';
         assert!(font().unwrap().parsed.lookup_glyph_index(c as u32).is_none(), "pick a character the CJK font lacks");
-        assert!(Pages::find_glyph(c).is_some_and(|(f, _)| f > 0), "a fallback font ({FALLBACK_FONTS:?}) has {c}: run scripts/test, which installs them");
+        assert!(
+            Pages::find_glyph(c).is_some_and(|(f, _)| f > 0),
+            "a fallback font ({FALLBACK_FONTS:?}) has {c}: run scripts/test, which installs them"
+        );
         let mut p = Pages::new("t", Paper::A4).unwrap();
         p.text(20.0, 20.0, "申请人 Աբգ 姓名", BODY);
         let pdf = p.finish("footer").unwrap().pdf;

@@ -4,7 +4,7 @@
 
 use chrono::NaiveDate;
 
-use super::pdf::{Rendered, BODY, HEADING, Pages, Paper, PdfError, SMALL, TITLE};
+use super::pdf::{BODY, HEADING, Pages, Paper, PdfError, Rendered, SMALL, TITLE};
 use crate::content::Site;
 use crate::qr::QrMatrix;
 
@@ -80,7 +80,12 @@ pub fn email_ok(s: &str) -> bool {
     let s = s.trim();
     match s.split_once('@') {
         Some((user, domain)) => {
-            !user.is_empty() && domain.contains('.') && !domain.starts_with('.') && !domain.ends_with('.') && !s.contains(char::is_whitespace) && !domain.contains('@')
+            !user.is_empty()
+                && domain.contains('.')
+                && !domain.starts_with('.')
+                && !domain.ends_with('.')
+                && !s.contains(char::is_whitespace)
+                && !domain.contains('@')
         }
         None => false,
     }
@@ -101,7 +106,8 @@ pub fn id_number_ok(s: &str) -> bool {
 /// A mainland mobile (11 digits from 1) or a landline with area code (0 + 9–11 digits, dashes allowed).
 pub fn phone_ok(s: &str) -> bool {
     let d: String = s.chars().filter(|c| *c != '-' && *c != ' ').collect();
-    d.chars().all(|c| c.is_ascii_digit()) && ((d.len() == 11 && d.starts_with('1')) || (d.starts_with('0') && (10..=12).contains(&d.len())))
+    d.chars().all(|c| c.is_ascii_digit())
+        && ((d.len() == 11 && d.starts_with('1')) || (d.starts_with('0') && (10..=12).contains(&d.len())))
 }
 
 pub fn postcode_ok(s: &str) -> bool {
@@ -123,21 +129,46 @@ impl RequestForm {
                 need(filled(&self.name), "name", "req-need-name", "请填写姓名");
                 need(filled(&self.id_number), "id_number", "req-need-id", "请填写证件号码");
                 if self.id_kind.is_empty() || self.id_kind == "居民身份证" {
-                    need(!filled(&self.id_number) || id_number_ok(&self.id_number), "id_number", "req-bad-id", "身份证号码不正确，请核对最后一位");
+                    need(
+                        !filled(&self.id_number) || id_number_ok(&self.id_number),
+                        "id_number",
+                        "req-bad-id",
+                        "身份证号码不正确，请核对最后一位",
+                    );
                 }
-                need(filled(&self.phone) || filled(&self.address) || filled(&self.email), "phone", "req-need-contact", "请至少留一种联系方式");
+                need(
+                    filled(&self.phone) || filled(&self.address) || filled(&self.email),
+                    "phone",
+                    "req-need-contact",
+                    "请至少留一种联系方式",
+                );
                 need(self.phone.is_empty() || phone_ok(&self.phone), "phone", "req-bad-phone", "电话号码不正确");
-                need(self.postcode.is_empty() || postcode_ok(&self.postcode), "postcode", "req-bad-postcode", "邮政编码应为6位数字");
+                need(
+                    self.postcode.is_empty() || postcode_ok(&self.postcode),
+                    "postcode",
+                    "req-bad-postcode",
+                    "邮政编码应为6位数字",
+                );
                 need(self.email.is_empty() || email_ok(&self.email), "email", "req-bad-email", "电子邮箱不正确");
                 need(self.fax.is_empty() || phone_ok(&self.fax), "fax", "req-bad-fax", "传真号码不正确");
             }
             Applicant::Organisation => {
                 need(filled(&self.org_name), "org_name", "req-need-org", "请填写单位名称");
-                need(self.credit_code.trim().chars().count() == 18, "credit_code", "req-bad-credit-code", "统一社会信用代码应为18位");
+                need(
+                    self.credit_code.trim().chars().count() == 18,
+                    "credit_code",
+                    "req-bad-credit-code",
+                    "统一社会信用代码应为18位",
+                );
                 need(filled(&self.legal_rep), "legal_rep", "req-need-legal-rep", "请填写法定代表人");
                 need(filled(&self.contact_name), "contact_name", "req-need-contact-name", "请填写联系人姓名");
                 need(phone_ok(&self.contact_phone), "contact_phone", "req-bad-contact-phone", "联系人电话不正确");
-                need(self.contact_email.is_empty() || email_ok(&self.contact_email), "contact_email", "req-bad-email", "电子邮箱不正确");
+                need(
+                    self.contact_email.is_empty() || email_ok(&self.contact_email),
+                    "contact_email",
+                    "req-bad-email",
+                    "电子邮箱不正确",
+                );
                 need(self.org_fax.is_empty() || phone_ok(&self.org_fax), "org_fax", "req-bad-fax", "传真号码不正确");
             }
         }
@@ -198,7 +229,12 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
     p.y += 10.0;
     let office = &site.request_office;
     p.para(m, w - 34.0, &format!("受理机构：{}", office.name), SMALL);
-    p.para(m, w - 34.0, &format!("地址：{}　办公时间：{}　电话：{}", office.address, office.hours, office.phone), SMALL);
+    p.para(
+        m,
+        w - 34.0,
+        &format!("地址：{}　办公时间：{}　电话：{}", office.address, office.hours, office.phone),
+        SMALL,
+    );
     if let Some(url) = office.online_url.as_deref().or(site.portal_url.as_deref())
         && let Ok(q) = QrMatrix::encode(url)
     {
@@ -248,7 +284,8 @@ pub fn layout(site: &Site, kind: &FormKind, printed_at: &str) -> Result<Rendered
 
     section(&mut p, "所需政府信息情况");
     // a row with room for `lines` lines (more when the value needs them)
-    let tall = |p: &mut Pages, label: &str, value: &str, lines: usize| p.label_row(&[(label, value)], label_w, row_h, lines);
+    let tall =
+        |p: &mut Pages, label: &str, value: &str, lines: usize| p.label_row(&[(label, value)], label_w, row_h, lines);
     tall(&mut p, "所需信息的名称或文号（必填）", &f.title_or_no, 1);
     tall(&mut p, "所需信息的特征性描述（必填）", &f.description, 2);
     tall(&mut p, "索引号（选填）", &f.index_no, 1);
@@ -312,13 +349,21 @@ mod tests {
         assert!(!id_number_ok("1101051949123100"), "too short");
         assert!(phone_ok("13800000000") && phone_ok("0000-81236600") && !phone_ok("12345"));
         assert!(postcode_ok("100000") && !postcode_ok("10000a"));
-        assert!(email_ok("a.b@example.com") && !email_ok("a@b") && !email_ok("@example.com") && !email_ok("a b@example.com"));
+        assert!(
+            email_ok("a.b@example.com")
+                && !email_ok("a@b")
+                && !email_ok("@example.com")
+                && !email_ok("a b@example.com")
+        );
     }
 
     #[test]
     fn debug_output_holds_no_personal_data() {
         let shown = format!("{:?}", RequestForm::sample());
-        assert!(!shown.contains("吉") && !shown.contains("11010519491231002X") && !shown.contains("13800000000"), "{shown}");
+        assert!(
+            !shown.contains("吉") && !shown.contains("11010519491231002X") && !shown.contains("13800000000"),
+            "{shown}"
+        );
         assert!(shown.contains("Citizen"));
     }
 

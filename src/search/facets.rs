@@ -36,7 +36,8 @@ const DIMS: usize = 6;
 impl FacetIndex {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
-        let mut idx = FacetIndex { rows: Vec::new(), years: (i32::MAX, i32::MIN), strings: Vec::new(), codes: HashMap::new() };
+        let mut idx =
+            FacetIndex { rows: Vec::new(), years: (i32::MAX, i32::MIN), strings: Vec::new(), codes: HashMap::new() };
         let mut stmt = store
             .connection()
             .prepare("SELECT rowid, kind, doc_kind, area, publisher, validity, year FROM search_items")
@@ -151,7 +152,8 @@ impl FacetIndex {
         // Counts per code in vectors (codes and years are small dense integers).
         let (y0, y1) = self.years;
         let year_slots = if y1 >= y0 { (y1 - y0 + 1) as usize } else { 0 };
-        let mut counts: [Vec<u64>; DIMS] = std::array::from_fn(|d| vec![0u64; if d == 4 { year_slots } else { self.strings.len() }]);
+        let mut counts: [Vec<u64>; DIMS] =
+            std::array::from_fn(|d| vec![0u64; if d == 4 { year_slots } else { self.strings.len() }]);
         let mut items: HashMap<ItemKind, u64> = HashMap::new();
         for &rowid in rowids {
             let Some(row) = self.row(rowid) else { continue };

@@ -28,11 +28,7 @@ impl Folded {
     /// Byte range in the original text covering folded characters `start..end`.
     pub fn original_range(&self, start: usize, end: usize, original: &str) -> std::ops::Range<usize> {
         let from = self.origin.get(start).copied().unwrap_or(self.original_len);
-        let to = if end < self.origin.len() {
-            self.origin[end]
-        } else {
-            self.original_len
-        };
+        let to = if end < self.origin.len() { self.origin[end] } else { self.original_len };
         // `origin[end]` may be past dropped annotation text; trim back to the previous character.
         let last = end.checked_sub(1).and_then(|i| self.origin.get(i)).copied();
         let to = match last {
@@ -105,7 +101,13 @@ pub fn is_cjk(c: char) -> bool {
 /// Is `s` (from an opening bracket) a pinyin annotation like `(xiāng)` or `（xiang1）`? Returns
 /// its length in bytes including both brackets.
 fn annotation_len(s: &str) -> Option<usize> {
-    let close = if s.starts_with('(') { ')' } else if s.starts_with('（') { '）' } else { return None };
+    let close = if s.starts_with('(') {
+        ')'
+    } else if s.starts_with('（') {
+        '）'
+    } else {
+        return None;
+    };
     let open_len = s.chars().next()?.len_utf8();
     let inner_end = s[open_len..].find(close)?;
     let inner = &s[open_len..open_len + inner_end];
@@ -117,8 +119,7 @@ fn annotation_len(s: &str) -> Option<usize> {
 }
 
 fn is_pinyin_letter(c: char) -> bool {
-    c.is_ascii_lowercase()
-        || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ".contains(c)
+    c.is_ascii_lowercase() || "āáǎàēéěèīíǐìōóǒòūúǔùǖǘǚǜüńňǹḿ".contains(c)
 }
 
 /// Folds `text` for indexing and matching.

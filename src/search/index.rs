@@ -164,7 +164,14 @@ impl DocMeta {
 }
 
 /// Adds or replaces one item in the index.
-pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &str, meta: Option<&DocMeta>) -> rusqlite::Result<()> {
+pub fn upsert(
+    conn: &Connection,
+    id: &str,
+    kind: ItemKind,
+    title: &str,
+    body: &str,
+    meta: Option<&DocMeta>,
+) -> rusqlite::Result<()> {
     let display_title = title.lines().next().unwrap_or_default();
     let readings = encode(&title_readings(display_title));
     let existing: Option<i64> =
@@ -200,13 +207,17 @@ pub fn upsert(conn: &Connection, id: &str, kind: ItemKind, title: &str, body: &s
         params![rowid, title_tokens, index_text(&folded_body)],
     )?;
     conn.execute("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)", params![rowid, title_tokens])?;
-    conn.execute("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)", params![rowid, distinct_chars(&folded_title, &folded_body)])?;
+    conn.execute(
+        "INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)",
+        params![rowid, distinct_chars(&folded_title, &folded_body)],
+    )?;
     Ok(())
 }
 
 /// The distinct folded CJK characters of a title and body, separated by spaces.
 pub fn distinct_chars(title: &Folded, body: &Folded) -> String {
-    let mut seen: Vec<char> = title.chars.iter().chain(body.chars.iter()).copied().filter(|c| super::fold::is_cjk(*c)).collect();
+    let mut seen: Vec<char> =
+        title.chars.iter().chain(body.chars.iter()).copied().filter(|c| super::fold::is_cjk(*c)).collect();
     seen.sort_unstable();
     seen.dedup();
     let mut out = String::with_capacity(seen.len() * 4);

@@ -11,4 +11,6 @@ mod query;
 pub mod tokens;
 
 pub use index::ItemKind;
-pub use query::{FacetCounts, Highlighted, Hit, PinyinIndex, SearchFilter, SearchResults, Searcher, Suggestion, highlight, snippet};
+pub use query::{
+    FacetCounts, Highlighted, Hit, PinyinIndex, SearchFilter, SearchResults, Searcher, Suggestion, highlight, snippet,
+};

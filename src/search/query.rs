@@ -140,7 +140,13 @@ impl PinyinIndex {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let conn = store.connection();
         let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
-        let mut idx = PinyinIndex { syllables: Vec::new(), readings: Vec::new(), groups: Vec::new(), masks: Vec::new(), entries: Vec::new() };
+        let mut idx = PinyinIndex {
+            syllables: Vec::new(),
+            readings: Vec::new(),
+            groups: Vec::new(),
+            masks: Vec::new(),
+            entries: Vec::new(),
+        };
         let mut intern: HashMap<String, u16> = HashMap::new();
         let mut stmt = conn.prepare("SELECT rowid, readings FROM search_items ORDER BY rowid").map_err(sql)?;
         let mut rows = stmt.query([]).map_err(sql)?;
@@ -234,7 +240,10 @@ const TITLE_TIER: f64 = 1.0e6;
 /// The rowids matching an FTS5 expression in one index table, ascending.
 fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64>, StoreError> {
     let err = Searcher::sql_err(store);
-    let mut stmt = store.connection().prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1")).map_err(&err)?;
+    let mut stmt = store
+        .connection()
+        .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1"))
+        .map_err(&err)?;
     let rows = stmt.query_map([expr], |r| r.get(0)).map_err(&err)?;
     let mut v: Vec<i64> = rows.collect::<rusqlite::Result<_>>().map_err(&err)?;
     if !v.is_sorted() {
@@ -262,7 +271,11 @@ fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
 
 impl Searcher {
     pub fn new(store: &Store) -> Result<Self, StoreError> {
-        Ok(Self { pinyin: PinyinIndex::load(store)?, facets: FacetIndex::load(store)?, exact_rank_limit: EXACT_RANK_LIMIT })
+        Ok(Self {
+            pinyin: PinyinIndex::load(store)?,
+            facets: FacetIndex::load(store)?,
+            exact_rank_limit: EXACT_RANK_LIMIT,
+        })
     }
 
     /// Changes the number of matches above which ranking goes by tiers (for tests of that path
@@ -303,10 +316,18 @@ impl Searcher {
 
     /// The best `k` matches of `expr` in `table` (`search_fts` or `search_titles`) that pass
     /// `filter`, ranked inside SQLite (bm25 × validity × recency × type).
-    fn top(&self, store: &Store, table: &str, expr: &str, filter: &SearchFilter, k: usize) -> Result<Vec<Candidate>, StoreError> {
+    fn top(
+        &self,
+        store: &Store,
+        table: &str,
+        expr: &str,
+        filter: &SearchFilter,
+        k: usize,
+    ) -> Result<Vec<Candidate>, StoreError> {
         let weights = if table == "search_fts" { format!("{TITLE_WEIGHT}, 1.0") } else { "1.0".into() };
         let mut wh = String::new();
-        let mut args: Vec<Box<dyn rusqlite::ToSql>> = vec![Box::new(expr.to_string()), Box::new(chrono::Local::now().year())];
+        let mut args: Vec<Box<dyn rusqlite::ToSql>> =
+            vec![Box::new(expr.to_string()), Box::new(chrono::Local::now().year())];
         let mut add = |cond: &str, v: Box<dyn rusqlite::ToSql>| {
             wh.push_str(" AND ");
             wh.push_str(cond);
@@ -348,13 +369,20 @@ impl Searcher {
     }
 
     /// The rows of the given rowids with their scores.
-    fn rows(&self, store: &Store, scored: &[(i64, f64)], pinyin_spans: &HashMap<i64, (usize, usize)>) -> Result<Vec<Candidate>, StoreError> {
+    fn rows(
+        &self,
+        store: &Store,
+        scored: &[(i64, f64)],
+        pinyin_spans: &HashMap<i64, (usize, usize)>,
+    ) -> Result<Vec<Candidate>, StoreError> {
         let err = Self::sql_err(store);
         let sql = format!("SELECT {} FROM search_items i WHERE i.rowid = ?1", Self::COLUMNS);
         let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
         let mut out = Vec::new();
         for (rowid, score) in scored {
-            let c = stmt.query_row([rowid], |r| Self::candidate(r, *score, pinyin_spans.contains_key(rowid))).map_err(&err)?;
+            let c = stmt
+                .query_row([rowid], |r| Self::candidate(r, *score, pinyin_spans.contains_key(rowid)))
+                .map_err(&err)?;
             out.push(c);
         }
         Ok(out)
@@ -395,16 +423,28 @@ impl Searcher {
 
     /// Ranked full results with filters, counts per filter and snippets; suggestions and
     /// related guides and FAQ when nothing matches.
-    pub fn search(&self, store: &Store, query: &str, filter: &SearchFilter, limit: usize, offset: usize) -> Result<SearchResults, StoreError> {
+    pub fn search(
+        &self,
+        store: &Store,
+        query: &str,
+        filter: &SearchFilter,
+        limit: usize,
+        offset: usize,
+    ) -> Result<SearchResults, StoreError> {
         let folded = fold(query);
         let mut ts = terms(&folded.chars);
         let mut results = SearchResults { query: query.to_string(), ..Default::default() };
         // Terms of two or more characters (and words) are looked up in the bigram index; single
         // characters in the character index.
-        let (singles, multi): (Vec<Term>, Vec<Term>) = ts.iter().cloned().partition(|t| matches!(t, Term::Cjk(c) if c.len() == 1));
+        let (singles, multi): (Vec<Term>, Vec<Term>) =
+            ts.iter().cloned().partition(|t| matches!(t, Term::Cjk(c) if c.len() == 1));
         let mut rank_exprs: Vec<String> = fts_query(&multi, true).into_iter().collect();
         let chars_expr = (!singles.is_empty()).then(|| {
-            singles.iter().map(|t| format!("\"{}\"", t.chars().iter().collect::<String>())).collect::<Vec<_>>().join(" AND ")
+            singles
+                .iter()
+                .map(|t| format!("\"{}\"", t.chars().iter().collect::<String>()))
+                .collect::<Vec<_>>()
+                .join(" AND ")
         });
         let base_terms = ts.clone();
         let mut spelled_exprs: Vec<String> = Vec::new();
@@ -446,7 +486,9 @@ impl Searcher {
 
         // 1. Every match, by rowid only (FTS5 reads the doclists without scoring them).
         let mut matched: Vec<i64> = match (rank_exprs.first(), &chars_expr) {
-            (Some(m), Some(c)) => intersect(&rowids_matching(store, "search_fts", m)?, &rowids_matching(store, "search_chars", c)?),
+            (Some(m), Some(c)) => {
+                intersect(&rowids_matching(store, "search_fts", m)?, &rowids_matching(store, "search_chars", c)?)
+            }
             (Some(m), None) => rowids_matching(store, "search_fts", m)?,
             (None, Some(c)) => rowids_matching(store, "search_chars", c)?,
             (None, None) => Vec::new(),
@@ -470,9 +512,12 @@ impl Searcher {
         let spelled_titles = spelled_exprs;
         let rank_expr = rank_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
         let scores: HashMap<i64, f64> = if chars_expr.is_none() && matched.len() <= self.exact_rank_limit {
-            let mut stmt =
-                store.connection().prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1").map_err(&err)?;
-            let rows = stmt.query_map([&rank_expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
+            let mut stmt = store
+                .connection()
+                .prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1")
+                .map_err(&err)?;
+            let rows =
+                stmt.query_map([&rank_expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
             rows.collect::<rusqlite::Result<_>>().map_err(&err)?
         } else {
             let title_expr = fts_query(&base_terms, true)
@@ -490,7 +535,8 @@ impl Searcher {
                         .connection()
                         .prepare_cached("SELECT rowid, rank FROM search_titles WHERE search_titles MATCH ?1")
                         .map_err(&err)?;
-                    let rows = stmt.query_map([&expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
+                    let rows =
+                        stmt.query_map([&expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
                     title_scores = rows.collect::<rusqlite::Result<_>>().map_err(&err)?;
                 } else {
                     title_scores = title_hits.into_iter().map(|r| (r, 1.0)).collect();
@@ -557,7 +603,8 @@ impl Searcher {
                 .connection()
                 .query_row("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1", [expr], |r| r.get(0))
                 .map_err(Self::sql_err(store))?;
-            let query: String = t.iter().map(|x| x.chars().into_iter().collect::<String>()).collect::<Vec<_>>().join(" ");
+            let query: String =
+                t.iter().map(|x| x.chars().into_iter().collect::<String>()).collect::<Vec<_>>().join(" ");
             if total > 0 && !out.iter().any(|s| s.query == query) {
                 out.push(Suggestion { query, total: total as u64 });
             }
@@ -583,8 +630,20 @@ impl Searcher {
             return Ok(Vec::new());
         }
         let expr = parts.join(" OR ");
-        let mut cands = self.top(store, "search_fts", &expr, &SearchFilter { item: Some(ItemKind::Guide), ..Default::default() }, 3)?;
-        cands.extend(self.top(store, "search_fts", &expr, &SearchFilter { item: Some(ItemKind::Faq), ..Default::default() }, 3)?);
+        let mut cands = self.top(
+            store,
+            "search_fts",
+            &expr,
+            &SearchFilter { item: Some(ItemKind::Guide), ..Default::default() },
+            3,
+        )?;
+        cands.extend(self.top(
+            store,
+            "search_fts",
+            &expr,
+            &SearchFilter { item: Some(ItemKind::Faq), ..Default::default() },
+            3,
+        )?);
         cands.sort_by(|a, b| b.bm25.total_cmp(&a.bm25));
         cands.into_iter().map(|c| self.hit(store, c, &[], &HashMap::new(), false)).collect()
     }
@@ -760,7 +819,11 @@ mod tests {
         assert_eq!(s.marked(), "本办法自【2024】年4月1日起施行。 老年【助餐】补贴按月发放。");
         let long = format!("{}重点在这里{}", "前".repeat(100), "后".repeat(100));
         let s = snippet(&long, &ts("重点"), 30);
-        assert!(s.marked().starts_with('…') && s.marked().ends_with('…') && s.marked().contains("【重点】"), "{}", s.marked());
+        assert!(
+            s.marked().starts_with('…') && s.marked().ends_with('…') && s.marked().contains("【重点】"),
+            "{}",
+            s.marked()
+        );
     }
 
     #[test]

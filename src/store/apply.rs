@@ -108,8 +108,6 @@ pub struct PackState {
     pub shards: Vec<String>,
 }
 
-
-
 /// One row to write: id, item JSON, hash, and the blobs it refers to.
 struct Row<'a, T> {
     id: &'a str,
@@ -133,26 +131,18 @@ impl Store {
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
 
         // 2. Items.
-        let doc_rows: Vec<_> = set
-            .documents
-            .iter()
-            .map(|d| Row { id: &d.id, item: d, hash: hash_of(d), blobs: d.blobs() })
-            .collect();
-        report.documents = sync_table(&tx, ItemKind::Document, &doc_rows, |tx, r| write_document(tx, r.item, &r.hash)).map_err(sql)?;
-        let guide_rows: Vec<_> = set
-            .guides
-            .iter()
-            .map(|g| Row {
-                id: &g.id,
-                item: g,
-                hash: hash_of(g),
-                blobs: g.blobs(),
-            })
-            .collect();
-        report.guides = sync_table(&tx, ItemKind::Guide, &guide_rows, |tx, r| write_guide(tx, r.item, &r.hash)).map_err(sql)?;
+        let doc_rows: Vec<_> =
+            set.documents.iter().map(|d| Row { id: &d.id, item: d, hash: hash_of(d), blobs: d.blobs() }).collect();
+        report.documents =
+            sync_table(&tx, ItemKind::Document, &doc_rows, |tx, r| write_document(tx, r.item, &r.hash)).map_err(sql)?;
+        let guide_rows: Vec<_> =
+            set.guides.iter().map(|g| Row { id: &g.id, item: g, hash: hash_of(g), blobs: g.blobs() }).collect();
+        report.guides =
+            sync_table(&tx, ItemKind::Guide, &guide_rows, |tx, r| write_guide(tx, r.item, &r.hash)).map_err(sql)?;
         let board_rows: Vec<_> =
             set.boards.iter().map(|b| Row { id: &b.id, item: b, hash: hash_of(b), blobs: Vec::new() }).collect();
-        report.boards = sync_table(&tx, ItemKind::Board, &board_rows, |tx, r| write_board(tx, r.item, &r.hash)).map_err(sql)?;
+        report.boards =
+            sync_table(&tx, ItemKind::Board, &board_rows, |tx, r| write_board(tx, r.item, &r.hash)).map_err(sql)?;
         let faq_rows: Vec<_> =
             set.faqs.iter().map(|q| Row { id: &q.id, item: q, hash: hash_of(q), blobs: Vec::new() }).collect();
         report.faqs = sync_table(&tx, ItemKind::Faq, &faq_rows, |tx, r| write_faq(tx, r.item, &r.hash)).map_err(sql)?;
@@ -176,7 +166,14 @@ impl Store {
         log_change(&tx, source, version, total).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
-        tracing::info!(version, source, added = total.added, changed = total.changed, removed = total.removed, "content applied");
+        tracing::info!(
+            version,
+            source,
+            added = total.added,
+            changed = total.changed,
+            removed = total.removed,
+            "content applied"
+        );
         Ok(report)
     }
 }
@@ -209,8 +206,9 @@ impl Store {
             c: &mut Changes,
         ) -> rusqlite::Result<()> {
             let hash = hash_of(item);
-            let old: Option<String> =
-                tx.query_row(&format!("SELECT hash FROM {} WHERE id = ?1", table_of(table)), [id], |r| r.get(0)).optional()?;
+            let old: Option<String> = tx
+                .query_row(&format!("SELECT hash FROM {} WHERE id = ?1", table_of(table)), [id], |r| r.get(0))
+                .optional()?;
             match old {
                 Some(h) if h == hash => {
                     c.unchanged += 1;
@@ -268,7 +266,14 @@ impl Store {
         log_change(&tx, source, version, total).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
-        tracing::info!(version, source, added = total.added, changed = total.changed, removed = total.removed, "content changes applied");
+        tracing::info!(
+            version,
+            source,
+            added = total.added,
+            changed = total.changed,
+            removed = total.removed,
+            "content changes applied"
+        );
         Ok(report)
     }
 }
@@ -324,7 +329,10 @@ fn delete_item(tx: &Transaction<'_>, table: ItemKind, id: &str) -> rusqlite::Res
 }
 
 fn write_blob_record(tx: &Transaction<'_>, b: &BlobRef) -> rusqlite::Result<()> {
-    tx.execute("INSERT OR IGNORE INTO blobs (sha256, size, media_type) VALUES (?1, ?2, ?3)", params![b.sha256, b.size as i64, b.media_type])?;
+    tx.execute(
+        "INSERT OR IGNORE INTO blobs (sha256, size, media_type) VALUES (?1, ?2, ?3)",
+        params![b.sha256, b.size as i64, b.media_type],
+    )?;
     Ok(())
 }
 
@@ -372,13 +380,17 @@ fn write_site(tx: &Transaction<'_>, site: &Site) -> rusqlite::Result<bool> {
     if old.as_deref() == Some(site_hash.as_str()) {
         return Ok(false);
     }
-    tx.execute("INSERT OR REPLACE INTO site (id, data, hash) VALUES (1, ?1, ?2)", params![serde_json::to_string(site).expect("serializes"), site_hash])?;
+    tx.execute(
+        "INSERT OR REPLACE INTO site (id, data, hash) VALUES (1, ?1, ?2)",
+        params![serde_json::to_string(site).expect("serializes"), site_hash],
+    )?;
     Ok(true)
 }
 
 /// The content hash of what the transaction sees now ([`pack::content_hash`] of the rows).
 fn current_content_hash(tx: &Transaction<'_>) -> rusqlite::Result<String> {
-    let site_hash: String = tx.query_row("SELECT hash FROM site WHERE id = 1", [], |r| r.get(0)).optional()?.unwrap_or_default();
+    let site_hash: String =
+        tx.query_row("SELECT hash FROM site WHERE id = 1", [], |r| r.get(0)).optional()?.unwrap_or_default();
     let mut pairs: Vec<(String, String)> = Vec::new();
     for t in ItemKind::ALL {
         let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table_of(t)))?;
@@ -393,8 +405,9 @@ fn current_content_hash(tx: &Transaction<'_>) -> rusqlite::Result<String> {
 /// Records the new snapshot if the content hash changed; returns the live version.
 fn switch_snapshot(tx: &Transaction<'_>, source: &str) -> rusqlite::Result<i64> {
     let content_hash = current_content_hash(tx)?;
-    let old: Option<(i64, String)> =
-        tx.query_row("SELECT version, content_hash FROM snapshot WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+    let old: Option<(i64, String)> = tx
+        .query_row("SELECT version, content_hash FROM snapshot WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
+        .optional()?;
     let version = match &old {
         Some((v, hash)) if *hash == content_hash => return Ok(*v),
         Some((v, _)) => v + 1,

@@ -52,7 +52,9 @@ impl BlobDir {
     /// Moves a file already checked to hash to `sha` into the directory (a rename within the
     /// data directory; a copy, checked again, across file systems).
     pub fn adopt(&self, sha: &str, from: &Path) -> Result<(), StoreError> {
-        let dest = self.path(sha).ok_or_else(|| StoreError::BadBlob { sha: sha.to_string(), reason: "not a sha256".into() })?;
+        let dest = self
+            .path(sha)
+            .ok_or_else(|| StoreError::BadBlob { sha: sha.to_string(), reason: "not a sha256".into() })?;
         if dest.is_file() {
             return Ok(());
         }
@@ -87,7 +89,9 @@ impl BlobDir {
 
     /// Copies `from` into the directory under `sha`, checking that its content hashes to `sha`.
     pub fn put_file(&self, sha: &str, from: &Path) -> Result<(), StoreError> {
-        let dest = self.path(sha).ok_or_else(|| StoreError::BadBlob { sha: sha.to_string(), reason: "not a sha256".into() })?;
+        let dest = self
+            .path(sha)
+            .ok_or_else(|| StoreError::BadBlob { sha: sha.to_string(), reason: "not a sha256".into() })?;
         if dest.is_file() {
             return Ok(());
         }

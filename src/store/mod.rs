@@ -18,9 +18,9 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
+pub use outbox::{Batch, Outgoing};
 pub use queries::*;
 pub use sync_state::SyncRecord;
-pub use outbox::{Batch, Outgoing};
 pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
 
 use crate::content::{self, SourceError};
@@ -43,7 +43,9 @@ pub enum StoreError {
     Empty { path: PathBuf },
     #[error("blob {sha}: {reason}")]
     BadBlob { sha: String, reason: String },
-    #[error("after applying the changes the content hash is {found}, not the {expected} the pack names; nothing was changed")]
+    #[error(
+        "after applying the changes the content hash is {found}, not the {expected} the pack names; nothing was changed"
+    )]
     ContentMismatch { expected: String, found: String },
     #[error("store {path}: item {id} cannot be read ({reason}); re-import the content")]
     Corrupt { path: PathBuf, id: String, reason: String },
@@ -94,8 +96,9 @@ impl Store {
         if !path.is_file() {
             return Err(StoreError::Empty { path });
         }
-        let conn = Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-            .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+        let conn =
+            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
+                .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
         let store = Self { conn, blobs: BlobDir::new(data_dir.join(BLOB_DIR)), path };
         store.configure(true)?;
         let version = store.schema_version()?;
@@ -144,7 +147,8 @@ impl Store {
             let path = self.path.clone();
             let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
             tx.execute_batch(sql).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
-            tx.pragma_update(None, "user_version", target).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            tx.pragma_update(None, "user_version", target)
+                .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
             tx.commit().map_err(|e| StoreError::Sqlite { path, source: e })?;
             tracing::info!(version = target, "store schema migrated");
         }
@@ -159,7 +163,11 @@ impl Store {
         let indexed: i64 = self.conn.query_row("SELECT count(*) FROM search_items", [], |r| r.get(0)).map_err(sql)?;
         let items: i64 = self
             .conn
-            .query_row("SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM guides) + (SELECT count(*) FROM faqs)", [], |r| r.get(0))
+            .query_row(
+                "SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM guides) + (SELECT count(*) FROM faqs)",
+                [],
+                |r| r.get(0),
+            )
             .map_err(sql)?;
         if indexed == 0 && items > 0 {
             let tx = self.conn.transaction().map_err(sql)?;

@@ -31,7 +31,9 @@ pub struct Outgoing {
 fn new_batch_id() -> String {
     let mut r = [0u8; 8];
     if getrandom::fill(&mut r).is_err() {
-        r = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0) as u64).to_le_bytes();
+        r = (std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_nanos()).unwrap_or(0)
+            as u64)
+            .to_le_bytes();
     }
     format!("{}-{}", chrono::Local::now().format("%Y%m%dT%H%M%S"), hex::encode(r))
 }
@@ -58,9 +60,18 @@ impl Store {
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let feedback: Vec<(i64, FeedbackEntry)> = {
-            let mut stmt = tx.prepare("SELECT id, at, rating, message FROM feedback WHERE uploaded = 0 ORDER BY id").map_err(sql)?;
+            let mut stmt = tx
+                .prepare("SELECT id, at, rating, message FROM feedback WHERE uploaded = 0 ORDER BY id")
+                .map_err(sql)?;
             let rows = stmt
-                .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, i64>(2)?, r.get::<_, Option<String>>(3)?)))
+                .query_map([], |r| {
+                    Ok((
+                        r.get::<_, i64>(0)?,
+                        r.get::<_, String>(1)?,
+                        r.get::<_, i64>(2)?,
+                        r.get::<_, Option<String>>(3)?,
+                    ))
+                })
                 .map_err(sql)?;
             let mut out = Vec::new();
             for row in rows {
@@ -84,7 +95,8 @@ impl Store {
             feedback: feedback.iter().map(|(_, f)| f.clone()).collect(),
         };
         let body = serde_json::to_string(&batch).expect("a batch serialises");
-        tx.execute("INSERT INTO outbox (id, created, body) VALUES (?1, ?2, ?3)", params![id, created, body]).map_err(sql)?;
+        tx.execute("INSERT INTO outbox (id, created, body) VALUES (?1, ?2, ?3)", params![id, created, body])
+            .map_err(sql)?;
         for (fid, _) in &feedback {
             tx.execute("UPDATE feedback SET uploaded = 1 WHERE id = ?1", [fid]).map_err(sql)?;
         }
@@ -110,7 +122,10 @@ impl Store {
 
     /// When the oldest waiting batch was sealed (for the attendant).
     pub fn outbox_oldest(&self) -> Result<Option<String>, StoreError> {
-        self.sql(self.conn.query_row("SELECT min(created) FROM outbox", [], |r| r.get::<_, Option<String>>(0)).optional()).map(Option::flatten)
+        self.sql(
+            self.conn.query_row("SELECT min(created) FROM outbox", [], |r| r.get::<_, Option<String>>(0)).optional(),
+        )
+        .map(Option::flatten)
     }
 }
 
@@ -133,7 +148,11 @@ mod tests {
         assert_eq!(out.len(), 1);
         let b: Batch = serde_json::from_str(&out[0].body).unwrap();
         assert_eq!((b.kiosk.as_str(), b.batch.as_str()), ("k1", id.as_str()));
-        assert_eq!(b.days.iter().map(|d| d.day.as_str()).collect::<Vec<_>>(), ["2026-11-20", "2026-11-21"], "today is not finished");
+        assert_eq!(
+            b.days.iter().map(|d| d.day.as_str()).collect::<Vec<_>>(),
+            ["2026-11-20", "2026-11-21"],
+            "today is not finished"
+        );
         assert_eq!(b.feedback.len(), 1);
         assert_eq!(b.feedback[0].message.as_deref(), Some("很方便"));
         // nothing new: no second batch; the next day brings today's figures

@@ -182,11 +182,9 @@ impl Store {
         let kind: String = r.get(2)?;
         let published: String = r.get(5)?;
         let validity: String = r.get(6)?;
-        let (Some(kind), Some(published), Some(validity)) = (
-            DocKind::parse(&kind),
-            NaiveDate::parse_from_str(&published, "%Y-%m-%d").ok(),
-            Validity::parse(&validity),
-        ) else {
+        let (Some(kind), Some(published), Some(validity)) =
+            (DocKind::parse(&kind), NaiveDate::parse_from_str(&published, "%Y-%m-%d").ok(), Validity::parse(&validity))
+        else {
             return Ok(Err(self.corrupt(&id, "unknown kind, date or validity")));
         };
         Ok(Ok(DocSummary {
@@ -212,8 +210,9 @@ impl Store {
     }
 
     fn data<T: DeserializeOwned>(&self, table: &str, id: &str) -> Result<Option<T>, StoreError> {
-        let json: Option<String> =
-            self.sql(self.conn.query_row(&format!("SELECT data FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional())?;
+        let json: Option<String> = self.sql(
+            self.conn.query_row(&format!("SELECT data FROM {table} WHERE id = ?1"), [id], |r| r.get(0)).optional(),
+        )?;
         json.map(|j| serde_json::from_str(&j).map_err(|e| self.corrupt(id, e))).transpose()
     }
 
@@ -238,7 +237,8 @@ impl Store {
                 .optional(),
         )?;
         let Some((version, source, content_hash, applied_at)) = row else { return Ok(None) };
-        let newest: Option<String> = self.sql(self.conn.query_row("SELECT max(published) FROM documents", [], |r| r.get(0)))?;
+        let newest: Option<String> =
+            self.sql(self.conn.query_row("SELECT max(published) FROM documents", [], |r| r.get(0)))?;
         Ok(Some(SnapshotInfo {
             version,
             source,
@@ -255,7 +255,9 @@ impl Store {
     }
 
     pub fn counts(&self) -> Result<Counts, StoreError> {
-        let one = |sql: &str| -> Result<u64, StoreError> { self.sql(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))).map(|n| n as u64) };
+        let one = |sql: &str| -> Result<u64, StoreError> {
+            self.sql(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))).map(|n| n as u64)
+        };
         Ok(Counts {
             documents: one("SELECT count(*) FROM documents")?,
             interpretations: one("SELECT count(*) FROM documents WHERE kind = 'interpretation'")?,
@@ -276,7 +278,8 @@ impl Store {
         let (clause, mut args) = filter.where_clause();
         args.push(Box::new(limit.min(i64::MAX as usize) as i64));
         args.push(Box::new(offset.min(i64::MAX as usize) as i64));
-        let sql = format!("SELECT {SUMMARY_COLUMNS} FROM documents {clause} ORDER BY published DESC, id LIMIT ? OFFSET ?");
+        let sql =
+            format!("SELECT {SUMMARY_COLUMNS} FROM documents {clause} ORDER BY published DESC, id LIMIT ? OFFSET ?");
         let mut stmt = self.sql(self.conn.prepare_cached(&sql))?;
         let rows = self.sql(stmt.query_map(params_from_iter(args.iter()), |r| self.summary(r)))?;
         let mut out = Vec::new();
@@ -296,9 +299,15 @@ impl Store {
     pub fn facet(&self, facet: Facet, filter: &DocFilter) -> Result<Vec<FacetCount>, StoreError> {
         let col = facet.key();
         let (clause, args) = filter.where_clause();
-        let extra = if clause.is_empty() { format!("WHERE {col} IS NOT NULL") } else { format!("{clause} AND {col} IS NOT NULL") };
+        let extra = if clause.is_empty() {
+            format!("WHERE {col} IS NOT NULL")
+        } else {
+            format!("{clause} AND {col} IS NOT NULL")
+        };
         let order = if facet == Facet::Year { "value DESC" } else { "n DESC, value" };
-        let sql = format!("SELECT CAST({col} AS TEXT) AS value, count(*) AS n FROM documents {extra} GROUP BY {col} ORDER BY {order}");
+        let sql = format!(
+            "SELECT CAST({col} AS TEXT) AS value, count(*) AS n FROM documents {extra} GROUP BY {col} ORDER BY {order}"
+        );
         let mut stmt = self.sql(self.conn.prepare_cached(&sql))?;
         let rows = self.sql(stmt.query_map(params_from_iter(args.iter()), |r| {
             Ok(FacetCount { value: r.get(0)?, count: r.get::<_, i64>(1)? as u64 })
@@ -320,7 +329,12 @@ impl Store {
                 let idx = match level.iter().position(|n| n.name == name) {
                     Some(i) => i,
                     None => {
-                        level.push(CategoryNode { name: name.to_string(), path: path.clone(), count: 0, children: Vec::new() });
+                        level.push(CategoryNode {
+                            name: name.to_string(),
+                            path: path.clone(),
+                            count: 0,
+                            children: Vec::new(),
+                        });
                         level.len() - 1
                     }
                 };
@@ -378,7 +392,9 @@ impl Store {
     /// The 依申请公开 guide, if the content has one.
     pub fn disclosure_request_guide(&self) -> Result<Option<Guide>, StoreError> {
         let id: Option<String> = self.sql(
-            self.conn.query_row("SELECT id FROM guides WHERE disclosure_request = 1 ORDER BY id LIMIT 1", [], |r| r.get(0)).optional(),
+            self.conn
+                .query_row("SELECT id FROM guides WHERE disclosure_request = 1 ORDER BY id LIMIT 1", [], |r| r.get(0))
+                .optional(),
         )?;
         match id {
             Some(id) => self.guide(&id),

@@ -27,7 +27,8 @@ const SYNC_LOG_KEEP: i64 = 1000;
 
 impl Store {
     pub fn pack_state(&self) -> Result<Option<PackState>, StoreError> {
-        let json: Option<String> = self.sql(self.conn.query_row("SELECT data FROM pack_state WHERE id = 1", [], |r| r.get(0)).optional())?;
+        let json: Option<String> =
+            self.sql(self.conn.query_row("SELECT data FROM pack_state WHERE id = 1", [], |r| r.get(0)).optional())?;
         Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
     }
 
@@ -35,7 +36,10 @@ impl Store {
     pub fn set_pack_etag(&self, etag: Option<&str>) -> Result<(), StoreError> {
         if let Some(mut p) = self.pack_state()? {
             p.etag = etag.map(str::to_string);
-            self.sql(self.conn.execute("UPDATE pack_state SET data = ?1 WHERE id = 1", [serde_json::to_string(&p).expect("serializes")]))?;
+            self.sql(self.conn.execute(
+                "UPDATE pack_state SET data = ?1 WHERE id = 1",
+                [serde_json::to_string(&p).expect("serializes")],
+            ))?;
         }
         Ok(())
     }
@@ -78,13 +82,18 @@ impl Store {
             "INSERT INTO sync_log (at, source, outcome, detail, files, bytes) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
             params![r.at, r.source, r.outcome, r.detail, r.files as i64, r.bytes as i64],
         ))?;
-        self.sql(self.conn.execute("DELETE FROM sync_log WHERE id <= (SELECT max(id) FROM sync_log) - ?1", [SYNC_LOG_KEEP]))?;
+        self.sql(
+            self.conn.execute("DELETE FROM sync_log WHERE id <= (SELECT max(id) FROM sync_log) - ?1", [SYNC_LOG_KEEP]),
+        )?;
         Ok(())
     }
 
     /// The latest sync attempts, newest first.
     pub fn sync_history(&self, limit: usize) -> Result<Vec<SyncRecord>, StoreError> {
-        let mut stmt = self.sql(self.conn.prepare("SELECT at, source, outcome, detail, files, bytes FROM sync_log ORDER BY id DESC LIMIT ?1"))?;
+        let mut stmt = self.sql(
+            self.conn
+                .prepare("SELECT at, source, outcome, detail, files, bytes FROM sync_log ORDER BY id DESC LIMIT ?1"),
+        )?;
         let rows = self.sql(stmt.query_map([limit as i64], |r| {
             Ok(SyncRecord {
                 at: r.get(0)?,

@@ -49,11 +49,19 @@ pub enum UsageEvent {
     Guide(String),
     Board(String),
     /// A full search, and whether it found anything.
-    Search { found: bool },
+    Search {
+        found: bool,
+    },
     /// A print that came out: its layout and pages.
-    Print { layout: &'static str, pages: u32 },
+    Print {
+        layout: &'static str,
+        pages: u32,
+    },
     /// A request form filled in on the screen and printed, by applicant type.
-    Request { organisation: bool, on_behalf: bool },
+    Request {
+        organisation: bool,
+        on_behalf: bool,
+    },
     Rating(Rating),
     Speech,
 }
@@ -68,8 +76,12 @@ impl UsageEvent {
             UsageEvent::Guide(id) => vec![("guide", id.clone(), 1)],
             UsageEvent::Board(id) => vec![("board", id.clone(), 1)],
             UsageEvent::Search { found: true } => vec![("search", String::new(), 1)],
-            UsageEvent::Search { found: false } => vec![("search", String::new(), 1), ("search-zero", String::new(), 1)],
-            UsageEvent::Print { layout, pages } => vec![("print", layout.to_string(), 1), ("print-pages", layout.to_string(), u64::from(*pages))],
+            UsageEvent::Search { found: false } => {
+                vec![("search", String::new(), 1), ("search-zero", String::new(), 1)]
+            }
+            UsageEvent::Print { layout, pages } => {
+                vec![("print", layout.to_string(), 1), ("print-pages", layout.to_string(), u64::from(*pages))]
+            }
             UsageEvent::Request { organisation, on_behalf } => {
                 let mut v = vec![("request", if *organisation { "organisation" } else { "citizen" }.to_string(), 1)];
                 if *on_behalf {
@@ -191,14 +203,16 @@ impl Store {
     }
 
     pub fn feedback(&self, limit: usize) -> Result<Vec<FeedbackEntry>, StoreError> {
-        let mut stmt = self.sql(self.conn.prepare("SELECT at, rating, message FROM feedback ORDER BY id DESC LIMIT ?1"))?;
+        let mut stmt =
+            self.sql(self.conn.prepare("SELECT at, rating, message FROM feedback ORDER BY id DESC LIMIT ?1"))?;
         let rows = self.sql(stmt.query_map([limit as i64], |r| {
             Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)?, r.get::<_, Option<String>>(2)?))
         }))?;
         let mut out = Vec::new();
         for row in rows {
             let (at, level, message) = self.sql(row)?;
-            let rating = Rating::from_level(level).ok_or_else(|| self.corrupt_row("feedback", format!("rating {level}")))?;
+            let rating =
+                Rating::from_level(level).ok_or_else(|| self.corrupt_row("feedback", format!("rating {level}")))?;
             out.push(FeedbackEntry { at, rating, message });
         }
         Ok(out)
@@ -247,7 +261,11 @@ impl Store {
                 "search-zero" => d.zero_result_searches += n,
                 "print" | "print-pages" => {
                     let pages = event == "print-pages";
-                    if pages { d.pages += n } else { d.prints += n }
+                    if pages {
+                        d.pages += n
+                    } else {
+                        d.prints += n
+                    }
                     let row = match d.by_layout.iter_mut().position(|(l, ..)| *l == detail) {
                         Some(i) => &mut d.by_layout[i],
                         None => {

@@ -7,7 +7,8 @@ use super::SyncError;
 /// Bytes available to this process on the file system holding `path`.
 pub fn available(path: &Path) -> std::io::Result<u64> {
     use std::os::unix::ffi::OsStrExt;
-    let c = std::ffi::CString::new(path.as_os_str().as_bytes()).map_err(|_| std::io::Error::other("path contains a NUL byte"))?;
+    let c = std::ffi::CString::new(path.as_os_str().as_bytes())
+        .map_err(|_| std::io::Error::other("path contains a NUL byte"))?;
     let mut s: libc::statvfs = unsafe { std::mem::zeroed() };
     // SAFETY: `c` is a valid NUL-terminated path and `s` a properly sized out-parameter.
     let rc = unsafe { libc::statvfs(c.as_ptr(), &mut s) };
@@ -27,7 +28,12 @@ pub fn ensure_space(path: &Path, need: u64, reserve: u64) -> Result<(), SyncErro
     if free < need.saturating_add(reserve) {
         return Err(SyncError::DiskFull {
             path: path.to_path_buf(),
-            detail: format!("the sync needs {} and keeps {} in reserve, but only {} is free", mib(need), mib(reserve), mib(free)),
+            detail: format!(
+                "the sync needs {} and keeps {} in reserve, but only {} is free",
+                mib(need),
+                mib(reserve),
+                mib(free)
+            ),
         });
     }
     Ok(())

@@ -5,8 +5,8 @@
 //! threads, no thread hand-off per request.
 
 use std::fs;
-use std::io::{Read, Seek, SeekFrom, Write};
 use std::future::Future;
+use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant};
@@ -45,7 +45,10 @@ pub(crate) fn runtime(opts: &SyncOptions) -> Result<tokio::runtime::Runtime, Syn
         .thread_name("sync-fetch")
         .enable_all()
         .build()
-        .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: format!("cannot start the network runtime: {e}") })
+        .map_err(|e| SyncError::Network {
+            url: opts.source.clone(),
+            detail: format!("cannot start the network runtime: {e}"),
+        })
 }
 
 /// Random fraction in [0, 1) (jitter).
@@ -109,13 +112,19 @@ pub(crate) async fn with_retries<T, F: Future<Output = Result<T, Attempt>>>(
                 // The error names the URL once.
                 let detail = detail.strip_prefix(&format!("{what}: ")).map(str::to_string).unwrap_or(detail);
                 if n >= opts.attempts {
-                    return Err(SyncError::Network { url: what.to_string(), detail: format!("{detail} (gave up after {n} attempts)") });
+                    return Err(SyncError::Network {
+                        url: what.to_string(),
+                        detail: format!("{detail} (gave up after {n} attempts)"),
+                    });
                 }
                 let wait = backoff(opts, n, after);
                 if after.is_some_and(|a| a > opts.backoff_max) {
                     return Err(SyncError::Network {
                         url: what.to_string(),
-                        detail: format!("{detail}; the server asks to retry after {} s", after.unwrap_or_default().as_secs()),
+                        detail: format!(
+                            "{detail}; the server asks to retry after {} s",
+                            after.unwrap_or_default().as_secs()
+                        ),
                     });
                 }
                 tracing::info!(what, detail, wait_ms = wait.as_millis() as u64, "retrying");
@@ -140,7 +149,8 @@ pub(crate) async fn manifest(
     transferred: &AtomicU64,
 ) -> Result<Option<ManifestResponse>, SyncError> {
     with_retries(opts, url, || async move {
-        let mut req = client.get(url).timeout(opts.stall_timeout * 3).header(reqwest::header::CACHE_CONTROL, "no-cache");
+        let mut req =
+            client.get(url).timeout(opts.stall_timeout * 3).header(reqwest::header::CACHE_CONTROL, "no-cache");
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
@@ -166,7 +176,10 @@ pub(crate) async fn manifest(
             }
         }
         if bytes.len() as u64 > max {
-            return Err(Attempt::Fatal(SyncError::Manifest(crate::pack::PackError::TooLarge { size: bytes.len() as u64, max })));
+            return Err(Attempt::Fatal(SyncError::Manifest(crate::pack::PackError::TooLarge {
+                size: bytes.len() as u64,
+                max,
+            })));
         }
         if bytes.is_empty() {
             return Err(Attempt::Retry { detail: format!("{url}: empty response"), after: None });
@@ -233,7 +246,10 @@ pub(crate) async fn file(
         let p = p.to_path_buf();
         move |e: std::io::Error| {
             if e.raw_os_error() == Some(28) {
-                Attempt::Fatal(SyncError::DiskFull { path: p.clone(), detail: "the disk filled up while writing".into() })
+                Attempt::Fatal(SyncError::DiskFull {
+                    path: p.clone(),
+                    detail: "the disk filled up while writing".into(),
+                })
             } else {
                 Attempt::Fatal(SyncError::Io { path: p.clone(), source: e })
             }
@@ -245,32 +261,39 @@ pub(crate) async fn file(
     let part_exists = std::sync::atomic::AtomicBool::new(exists);
     let (part, dest, corrupt_seen, part_exists) = (&part, &dest, &corrupt_seen, &part_exists);
     with_retries(opts, url, || async move {
-        let mut have = if part_exists.load(Ordering::Relaxed) { fs::metadata(part).map(|m| m.len()).unwrap_or(0) } else { 0 };
+        let mut have =
+            if part_exists.load(Ordering::Relaxed) { fs::metadata(part).map(|m| m.len()).unwrap_or(0) } else { 0 };
         if have > want.size {
             fs::remove_file(part).map_err(io(part))?;
             have = 0;
         }
         // A whole-request deadline catches a connection that stalls without a byte (the
         // rate check below only runs when bytes arrive): generous, it grows with the size.
-        let deadline = opts.stall_timeout + Duration::from_secs_f64((want.size - have) as f64 / (opts.min_rate_bytes_per_sec.max(1) * 32) as f64);
+        let deadline = opts.stall_timeout
+            + Duration::from_secs_f64((want.size - have) as f64 / (opts.min_rate_bytes_per_sec.max(1) * 32) as f64);
         let mut req = client.get(url).timeout(deadline);
         if have > 0 && have < want.size {
             req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
         }
         let resp = req.send().await.map_err(|e| network_attempt(url, &e))?;
         let status = resp.status().as_u16();
-        let mut out = fs::OpenOptions::new().create(true).write(true).truncate(have == 0).open(part).map_err(io(part))?;
+        let mut out =
+            fs::OpenOptions::new().create(true).write(true).truncate(have == 0).open(part).map_err(io(part))?;
         part_exists.store(true, Ordering::Relaxed);
         let mut hasher = Sha256::new();
         match status {
             206 if have > 0 => {
                 let expected = format!("bytes {have}-{}/{}", want.size - 1, want.size);
-                let got = resp.headers().get(reqwest::header::CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
+                let got =
+                    resp.headers().get(reqwest::header::CONTENT_RANGE).and_then(|v| v.to_str().ok()).unwrap_or("");
                 if got.trim() != expected {
                     // Not the part we asked for: start this file again from the beginning.
                     drop(out);
                     fs::remove_file(part).map_err(io(part))?;
-                    return Err(Attempt::Retry { detail: format!("{url}: Content-Range `{got}`, asked for `{expected}`"), after: None });
+                    return Err(Attempt::Retry {
+                        detail: format!("{url}: Content-Range `{got}`, asked for `{expected}`"),
+                        after: None,
+                    });
                 }
                 // The bytes already here go into the hash first.
                 let mut prefix = fs::File::open(part).map_err(io(part))?.take(have);
@@ -300,7 +323,10 @@ pub(crate) async fn file(
             416 => {
                 drop(out);
                 let _ = fs::remove_file(part);
-                return Err(Attempt::Retry { detail: format!("{url}: 416, the partial file is not a prefix"), after: None });
+                return Err(Attempt::Retry {
+                    detail: format!("{url}: 416, the partial file is not a prefix"),
+                    after: None,
+                });
             }
             _ => return Err(status_attempt(url, &resp)),
         }
@@ -309,7 +335,10 @@ pub(crate) async fn file(
         {
             drop(out);
             let _ = fs::remove_file(part);
-            return Err(Attempt::Retry { detail: format!("{url}: {len} bytes announced, {} expected", want.size - have), after: None });
+            return Err(Attempt::Retry {
+                detail: format!("{url}: {len} bytes announced, {} expected", want.size - have),
+                after: None,
+            });
         }
         let mut body = resp;
         let mut window_start = Instant::now();
@@ -324,7 +353,10 @@ pub(crate) async fn file(
             if have + n as u64 > want.size {
                 drop(out);
                 let _ = fs::remove_file(part);
-                return Err(Attempt::Retry { detail: format!("{url}: longer than the {} bytes the pack names", want.size), after: None });
+                return Err(Attempt::Retry {
+                    detail: format!("{url}: longer than the {} bytes the pack names", want.size),
+                    after: None,
+                });
             }
             out.write_all(&buf[..n]).map_err(io(part))?;
             hasher.update(&buf[..n]);
@@ -334,7 +366,10 @@ pub(crate) async fn file(
             if window_start.elapsed() >= opts.stall_timeout {
                 if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
                     return Err(Attempt::Retry {
-                        detail: format!("{url}: only {window_bytes} bytes in {} s, too slow", opts.stall_timeout.as_secs()),
+                        detail: format!(
+                            "{url}: only {window_bytes} bytes in {} s, too slow",
+                            opts.stall_timeout.as_secs()
+                        ),
                         after: None,
                     });
                 }
@@ -343,18 +378,28 @@ pub(crate) async fn file(
             }
         }
         if have < want.size {
-            return Err(Attempt::Retry { detail: format!("{url}: ended after {have} of {} bytes", want.size), after: None });
+            return Err(Attempt::Retry {
+                detail: format!("{url}: ended after {have} of {} bytes", want.size),
+                after: None,
+            });
         }
         drop(out);
         let found = hex::encode(hasher.clone().finalize());
         if found != want.sha256 {
             let _ = fs::remove_file(part);
             if corrupt_seen.load(Ordering::Relaxed) {
-                return Err(Attempt::Fatal(SyncError::Corrupt { url: url.to_string(), expected: want.sha256.clone(), found }));
+                return Err(Attempt::Fatal(SyncError::Corrupt {
+                    url: url.to_string(),
+                    expected: want.sha256.clone(),
+                    found,
+                }));
             }
             // Once more from scratch: a damaged partial file could be the cause.
             corrupt_seen.store(true, Ordering::Relaxed);
-            return Err(Attempt::Retry { detail: format!("{url}: sha256 {found}, expected {}", want.sha256), after: None });
+            return Err(Attempt::Retry {
+                detail: format!("{url}: sha256 {found}, expected {}", want.sha256),
+                after: None,
+            });
         }
         counters.files.fetch_add(1, Ordering::Relaxed);
         counters.bytes.fetch_add(want.size, Ordering::Relaxed);

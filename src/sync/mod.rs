@@ -41,13 +41,21 @@ pub enum SyncError {
     Http { url: String, status: u16 },
     #[error("manifest refused: {0}")]
     Manifest(#[from] PackError),
-    #[error("manifest refused: it offers version {offered}, older than the live version {live} (a replayed or rolled-back pack)")]
+    #[error(
+        "manifest refused: it offers version {offered}, older than the live version {live} (a replayed or rolled-back pack)"
+    )]
     Rollback { live: u64, offered: u64 },
-    #[error("manifest refused: version {version} is already live with different content; the publisher must publish a higher version")]
+    #[error(
+        "manifest refused: version {version} is already live with different content; the publisher must publish a higher version"
+    )]
     VersionReused { version: u64 },
-    #[error("manifest refused: version {version} expired at {expires}; the publisher must publish again (a frozen or stale pack)")]
+    #[error(
+        "manifest refused: version {version} expired at {expires}; the publisher must publish again (a frozen or stale pack)"
+    )]
     Expired { version: u64, expires: String },
-    #[error("{url}: the file does not match the pack (sha256 {found}, expected {expected}); it was changed or damaged on the way")]
+    #[error(
+        "{url}: the file does not match the pack (sha256 {found}, expected {expected}); it was changed or damaged on the way"
+    )]
     Corrupt { url: String, expected: String, found: String },
     #[error("{url}: {detail}")]
     BadFile { url: String, detail: String },
@@ -77,8 +85,14 @@ pub enum Progress {
 #[derive(Debug, Clone, Serialize)]
 pub enum SyncOutcome {
     /// The server's manifest is the live one.
-    Unchanged { version: u64 },
-    Updated { from: Option<u64>, to: u64, report: ApplyReport },
+    Unchanged {
+        version: u64,
+    },
+    Updated {
+        from: Option<u64>,
+        to: u64,
+        report: ApplyReport,
+    },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -93,7 +107,12 @@ pub struct SyncSummary {
 }
 
 /// Runs one sync of the store in `data_dir` and records its outcome in the store's sync log.
-pub fn sync(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn Fn(Progress) + Sync)) -> Result<SyncSummary, SyncError> {
+pub fn sync(
+    store: &mut Store,
+    data_dir: &Path,
+    opts: &SyncOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<SyncSummary, SyncError> {
     let result = run(store, data_dir, opts, progress);
     let now = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
     let record = match &result {
@@ -113,19 +132,37 @@ pub fn sync(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(
             files: s.files,
             bytes: s.bytes,
         },
-        Err(e) => SyncRecord { at: now, source: opts.source.clone(), outcome: "failed".into(), detail: e.to_string(), files: 0, bytes: 0 },
+        Err(e) => SyncRecord {
+            at: now,
+            source: opts.source.clone(),
+            outcome: "failed".into(),
+            detail: e.to_string(),
+            files: 0,
+            bytes: 0,
+        },
     };
     if let Err(e) = store.record_sync(&record) {
         tracing::warn!(error = %e, "could not record the sync");
     }
     match &result {
-        Ok(s) => tracing::info!(outcome = record.outcome, detail = record.detail, files = s.files, bytes = s.bytes, "sync finished"),
+        Ok(s) => tracing::info!(
+            outcome = record.outcome,
+            detail = record.detail,
+            files = s.files,
+            bytes = s.bytes,
+            "sync finished"
+        ),
         Err(e) => tracing::warn!(error = %e, "sync failed; the previous content keeps serving"),
     }
     result
 }
 
-fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn Fn(Progress) + Sync)) -> Result<SyncSummary, SyncError> {
+fn run(
+    store: &mut Store,
+    data_dir: &Path,
+    opts: &SyncOptions,
+    progress: &(dyn Fn(Progress) + Sync),
+) -> Result<SyncSummary, SyncError> {
     let started = Instant::now();
     let staging = data_dir.join(STAGING_DIR);
     fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
@@ -148,7 +185,15 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     };
     let etag = live.as_ref().filter(|_| consistent).and_then(|p| p.etag.as_deref());
     let manifest_url = opts.manifest_url();
-    let Some(resp) = rt.block_on(fetch::manifest(&client, opts, &manifest_url, etag, pack::MAX_MANIFEST_BYTES, &counters.transferred))? else {
+    let Some(resp) = rt.block_on(fetch::manifest(
+        &client,
+        opts,
+        &manifest_url,
+        etag,
+        pack::MAX_MANIFEST_BYTES,
+        &counters.transferred,
+    ))?
+    else {
         let version = live.as_ref().map(|p| p.version).unwrap_or(0);
         return Ok(summary(SyncOutcome::Unchanged { version }, &counters, started));
     };
@@ -178,7 +223,10 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     let shard_files: Vec<FileRef> = changed_shards.iter().map(|&i| body.shards[i].clone()).collect();
     for f in &shard_files {
         if f.size > pack::MAX_SHARD_BYTES {
-            return Err(SyncError::BadFile { url: object_url(opts, &f.sha256)?, detail: format!("a shard of {} bytes is over the limit", f.size) });
+            return Err(SyncError::BadFile {
+                url: object_url(opts, &f.sha256)?,
+                detail: format!("a shard of {} bytes is over the limit", f.size),
+            });
         }
     }
     download_all(&rt, &client, opts, &staging, &shard_files, &counters, progress)?;
@@ -186,11 +234,16 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     for &i in &changed_shards {
         let f = &body.shards[i];
         let bytes = read_staged(&staging, f)?;
-        let shard: Shard = serde_json::from_slice(&bytes)
-            .map_err(|e| SyncError::BadFile { url: object_url(opts, &f.sha256).unwrap_or_default(), detail: format!("shard: {e}") })?;
+        let shard: Shard = serde_json::from_slice(&bytes).map_err(|e| SyncError::BadFile {
+            url: object_url(opts, &f.sha256).unwrap_or_default(),
+            detail: format!("shard: {e}"),
+        })?;
         for item in &shard.items {
             if pack::shard_of(&item.id, body.shard_bits) != i || !pack::is_sha256(&item.sha256) {
-                return Err(SyncError::BadFile { url: object_url(opts, &f.sha256)?, detail: format!("item {} does not belong in shard {i}", item.id) });
+                return Err(SyncError::BadFile {
+                    url: object_url(opts, &f.sha256)?,
+                    detail: format!("item {} does not belong in shard {i}", item.id),
+                });
             }
         }
         shards.insert(i, shard);
@@ -227,7 +280,8 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
     }
     removed.extend(held_in_changed.into_iter().map(|(id, (t, _))| (t, id)));
     let site_needed = store.site_hash()?.as_deref() != Some(body.site.sha256.as_str());
-    let mut files: Vec<FileRef> = needed_items.iter().map(|i| FileRef { sha256: i.sha256.clone(), size: i.size }).collect();
+    let mut files: Vec<FileRef> =
+        needed_items.iter().map(|i| FileRef { sha256: i.sha256.clone(), size: i.size }).collect();
     files.extend(needed_media.values().cloned());
     if site_needed {
         files.push(body.site.clone());
@@ -237,7 +291,8 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
 
     // Disk space: what is still to come, the database's growth, and the reserve.
     let item_bytes: u64 = needed_items.iter().map(|i| i.size).sum();
-    let to_download: u64 = files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum();
+    let to_download: u64 =
+        files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum();
     disk::ensure_space(&staging, to_download + 3 * item_bytes, opts.reserve_bytes)?;
 
     download_all(&rt, &client, opts, &staging, &files, &counters, progress)?;
@@ -254,16 +309,35 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
             detail: format!("{} {}: {e}", item.kind.key(), item.id),
         };
         match item.kind {
-            ItemKind::Document => delta.documents.push(check_id(serde_json::from_slice::<Document>(&bytes).map_err(bad)?, |d| &d.id, item, opts)?),
-            ItemKind::Guide => delta.guides.push(check_id(serde_json::from_slice::<Guide>(&bytes).map_err(bad)?, |g| &g.id, item, opts)?),
-            ItemKind::Board => delta.boards.push(check_id(serde_json::from_slice::<Board>(&bytes).map_err(bad)?, |b| &b.id, item, opts)?),
-            ItemKind::Faq => delta.faqs.push(check_id(serde_json::from_slice::<Faq>(&bytes).map_err(bad)?, |q| &q.id, item, opts)?),
+            ItemKind::Document => delta.documents.push(check_id(
+                serde_json::from_slice::<Document>(&bytes).map_err(bad)?,
+                |d| &d.id,
+                item,
+                opts,
+            )?),
+            ItemKind::Guide => delta.guides.push(check_id(
+                serde_json::from_slice::<Guide>(&bytes).map_err(bad)?,
+                |g| &g.id,
+                item,
+                opts,
+            )?),
+            ItemKind::Board => delta.boards.push(check_id(
+                serde_json::from_slice::<Board>(&bytes).map_err(bad)?,
+                |b| &b.id,
+                item,
+                opts,
+            )?),
+            ItemKind::Faq => {
+                delta.faqs.push(check_id(serde_json::from_slice::<Faq>(&bytes).map_err(bad)?, |q| &q.id, item, opts)?)
+            }
         }
     }
     if site_needed {
         let bytes = read_staged(&staging, &body.site)?;
-        let site: Site = serde_json::from_slice(&bytes)
-            .map_err(|e| SyncError::BadFile { url: object_url(opts, &body.site.sha256).unwrap_or_default(), detail: format!("site: {e}") })?;
+        let site: Site = serde_json::from_slice(&bytes).map_err(|e| SyncError::BadFile {
+            url: object_url(opts, &body.site.sha256).unwrap_or_default(),
+            detail: format!("site: {e}"),
+        })?;
         delta.site = Some(site);
     }
     for sha in needed_media.keys() {
@@ -282,13 +356,18 @@ fn run(store: &mut Store, data_dir: &Path, opts: &SyncOptions, progress: &(dyn F
         shards: body.shards.iter().map(|s| s.sha256.clone()).collect(),
     });
     let from = live.as_ref().filter(|_| consistent).map(|p| p.version);
-    let report = store.apply_delta(&delta, &format!("pack {} version {}", opts.source, body.version)).map_err(|e| match e {
-        StoreError::Io { path, source } if source.raw_os_error() == Some(28) => SyncError::DiskFull { path, detail: source.to_string() },
-        StoreError::Sqlite { path, source } if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) => {
-            SyncError::DiskFull { path, detail: "the database could not grow".into() }
-        }
-        e => SyncError::Store(e),
-    })?;
+    let report =
+        store.apply_delta(&delta, &format!("pack {} version {}", opts.source, body.version)).map_err(|e| match e {
+            StoreError::Io { path, source } if source.raw_os_error() == Some(28) => {
+                SyncError::DiskFull { path, detail: source.to_string() }
+            }
+            StoreError::Sqlite { path, source }
+                if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) =>
+            {
+                SyncError::DiskFull { path, detail: "the database could not grow".into() }
+            }
+            e => SyncError::Store(e),
+        })?;
 
     // The staged files are in the store now; clear the staging folder.
     if let Ok(entries) = fs::read_dir(&staging) {
@@ -310,7 +389,10 @@ fn summary(outcome: SyncOutcome, c: &fetch::Counters, started: Instant) -> SyncS
 }
 
 fn object_url(opts: &SyncOptions, sha: &str) -> Result<String, SyncError> {
-    opts.object_url(sha).ok_or_else(|| SyncError::BadFile { url: opts.source.clone(), detail: format!("`{sha}` is not a sha256 file name") })
+    opts.object_url(sha).ok_or_else(|| SyncError::BadFile {
+        url: opts.source.clone(),
+        detail: format!("`{sha}` is not a sha256 file name"),
+    })
 }
 
 fn check_id<T>(item: T, id: impl Fn(&T) -> &String, r: &ItemRef, opts: &SyncOptions) -> Result<T, SyncError> {
@@ -352,8 +434,9 @@ fn download_all(
     let bytes_before = counters.bytes.load(Ordering::Relaxed);
     let total_bytes: u64 = files.iter().map(|f| f.size).sum();
     // One listing of the staging folder tells which files are (partly) there already.
-    let listed: std::collections::HashSet<String> =
-        fs::read_dir(staging).map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect()).unwrap_or_default();
+    let listed: std::collections::HashSet<String> = fs::read_dir(staging)
+        .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
+        .unwrap_or_default();
     // Free space is checked before every 32 MB of downloads.
     let since_check = std::sync::Arc::new(std::sync::atomic::AtomicU64::new(u64::MAX / 2));
     const CHECK_EVERY: u64 = 32 * 1024 * 1024;
@@ -397,7 +480,10 @@ fn download_all(
             // The first failure ends the sync; dropping the stream stops the other transfers
             // (their partial files stay for the next sync to resume).
             while let Some(r) = downloads.next().await {
-                r.map_err(|e| SyncError::Network { url: opts.source.clone(), detail: format!("a transfer stopped: {e}") })??;
+                r.map_err(|e| SyncError::Network {
+                    url: opts.source.clone(),
+                    detail: format!("a transfer stopped: {e}"),
+                })??;
             }
             Ok::<(), SyncError>(())
         });

@@ -12,10 +12,13 @@ use iced::{Alignment, Length, Size, Subscription, Task, Theme};
 
 use super::Element;
 use super::background_sync::{self, BackgroundSync, SyncDone};
-use super::printing::{self, PrintFlow};
 use super::i18n::{content, t, ta};
+use super::printing::{self, PrintFlow};
 use super::screens::attendant::{self, PinGuard, Request};
-use super::screens::{self, Ctx, Env, Event, Route, Screen, about, boards, catalogue, faq, feedback, guides, home, reader, request, search};
+use super::screens::{
+    self, Ctx, Env, Event, Route, Screen, about, boards, catalogue, faq, feedback, guides, home, reader, request,
+    search,
+};
 use super::theme::{self, Look};
 use crate::config::{Config, Language, Orientation};
 use crate::ime::Lexicon;
@@ -160,13 +163,20 @@ impl Message {
             self,
             Message::Search(search::Message::Instant(..) | search::Message::Full(..))
                 | Message::Request(request::Message::Found(..) | request::Message::Picked(..))
-                | Message::Printing(printing::Message::Rendered(..) | printing::Message::Delivered(..) | printing::Message::Readiness(..))
+                | Message::Printing(
+                    printing::Message::Rendered(..)
+                        | printing::Message::Delivered(..)
+                        | printing::Message::Readiness(..)
+                )
         )
     }
 }
 
 fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
-    p.downcast_ref::<&str>().map(|s| s.to_string()).or_else(|| p.downcast_ref::<String>().cloned()).unwrap_or_else(|| "panic".into())
+    p.downcast_ref::<&str>()
+        .map(|s| s.to_string())
+        .or_else(|| p.downcast_ref::<String>().cloned())
+        .unwrap_or_else(|| "panic".into())
 }
 
 impl Kiosk {
@@ -211,11 +221,19 @@ impl Kiosk {
     }
 
     pub fn zone_name(&self) -> String {
-        self.home.as_ref().and_then(|h| h.site.as_ref()).map(|s| s.name.clone()).unwrap_or_else(|| t(self.lang, "zone-default"))
+        self.home
+            .as_ref()
+            .and_then(|h| h.site.as_ref())
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| t(self.lang, "zone-default"))
     }
 
     pub fn title(&self) -> String {
-        self.home.as_ref().and_then(|h| h.site.as_ref()).map(|s| s.name.clone()).unwrap_or_else(|| "政务公开专区".into())
+        self.home
+            .as_ref()
+            .and_then(|h| h.site.as_ref())
+            .map(|s| s.name.clone())
+            .unwrap_or_else(|| "政务公开专区".into())
     }
 
     pub fn theme(&self) -> Theme {
@@ -476,15 +494,21 @@ impl Kiosk {
             Message::PinChecked(ok) => {
                 let a = &self.config.attendant;
                 let now = Instant::now();
-                let opened = self.guard.attempt(ok, a.max_attempts, Duration::from_secs(u64::from(a.lockout_seconds)), now);
+                let opened =
+                    self.guard.attempt(ok, a.max_attempts, Duration::from_secs(u64::from(a.lockout_seconds)), now);
                 if opened {
                     tracing::info!("attendant mode opened");
-                    self.screen = Some(Screen::Attendant(attendant::Panel { print_failure: self.printing.last_failure.clone(), ..attendant::Panel::default() }));
+                    self.screen = Some(Screen::Attendant(attendant::Panel {
+                        print_failure: self.printing.last_failure.clone(),
+                        ..attendant::Panel::default()
+                    }));
                     return attendant::Panel::refresh(self.data_dir.clone(), self.config.clone()).map(Message::Panel);
                 }
                 let notice = match self.guard.locked(now) {
                     Some(s) => ta(self.lang, "attendant-locked", &[("seconds", s.into())]),
-                    None => ta(self.lang, "attendant-wrong", &[("left", (a.max_attempts - self.guard.failures).into())]),
+                    None => {
+                        ta(self.lang, "attendant-wrong", &[("left", (a.max_attempts - self.guard.failures).into())])
+                    }
                 };
                 if let Some(Screen::AttendantPin(p)) = &mut self.screen {
                     p.checking = false;
@@ -502,7 +526,9 @@ impl Kiosk {
                 if let Some(Screen::Attendant(p)) = &mut self.screen {
                     p.syncing = false;
                     p.sync_note = Some(match &done {
-                        SyncDone::Updated { version } => ta(self.lang, "attendant-sync-updated", &[("version", (*version as i64).into())]),
+                        SyncDone::Updated { version } => {
+                            ta(self.lang, "attendant-sync-updated", &[("version", (*version as i64).into())])
+                        }
                         SyncDone::Unchanged => t(self.lang, "attendant-sync-unchanged"),
                         SyncDone::Failed(e) => format!("{} {e}", t(self.lang, "attendant-sync-failed")),
                     });
@@ -569,7 +595,9 @@ impl Kiosk {
         }
         let dir = self.data_dir.clone();
         let r = route.clone();
-        Task::perform(async move { screens::load(r, &dir).map(Box::new) }, move |res| Message::Opened(route.clone(), res))
+        Task::perform(async move { screens::load(r, &dir).map(Box::new) }, move |res| {
+            Message::Opened(route.clone(), res)
+        })
     }
 
     fn on_event(&mut self, event: Option<Event>) -> Task<Message> {
@@ -634,7 +662,10 @@ impl Kiosk {
                 }
                 Request::Close => self.go_home(),
                 Request::FillOnBehalf => self.open(Route::Request { on_behalf: true, start: None }),
-                Request::TestPrint => self.printing.start(crate::print::Printable::Form(crate::print::FormKind::Blank), self.data_dir.clone()).map(Message::Printing),
+                Request::TestPrint => self
+                    .printing
+                    .start(crate::print::Printable::Form(crate::print::FormKind::Blank), self.data_dir.clone())
+                    .map(Message::Printing),
             },
         }
     }
@@ -687,7 +718,8 @@ impl Kiosk {
             || self.printing.pages_used > 0
             || self.speaker.is_some()
             || self.lang != self.config.ui.default_language
-            || self.look != Look { large: self.config.ui.large_text_default, contrast: self.config.ui.high_contrast_default }
+            || self.look
+                != Look { large: self.config.ui.large_text_default, contrast: self.config.ui.high_contrast_default }
     }
 
     fn tick(&mut self, now: Instant) -> Task<Message> {
@@ -754,23 +786,29 @@ impl Kiosk {
         };
         let pad = if ctx.portrait { 28.0 } else { 40.0 };
         let main = container(body).padding(pad).width(Length::Fill).height(Length::Fill);
-        let page = container(column![self.status_bar(), main, self.nav_bar()]).width(Length::Fill).height(Length::Fill).style(theme::page(p));
+        let page = container(column![self.status_bar(), main, self.nav_bar()])
+            .width(Length::Fill)
+            .height(Length::Fill)
+            .style(theme::page(p));
 
         let overlay: Option<Element<'_, Message>> = match self.idle {
-            IdleState::Countdown(s) => Some(self.dialog(
-                column![
-                    text(t(self.lang, "idle-question")).size(self.look.heading()),
-                    text(ta(self.lang, "idle-countdown", &[("seconds", s.into())])).size(self.look.title()),
-                    super::widgets::action(ctx, t(self.lang, "idle-continue"), Some(Message::Continue), true),
-                ]
-                .spacing(self.look.gap())
-                .align_x(Alignment::Center)
-                .into(),
-            )),
+            IdleState::Countdown(s) => Some(
+                self.dialog(
+                    column![
+                        text(t(self.lang, "idle-question")).size(self.look.heading()),
+                        text(ta(self.lang, "idle-countdown", &[("seconds", s.into())])).size(self.look.title()),
+                        super::widgets::action(ctx, t(self.lang, "idle-continue"), Some(Message::Continue), true),
+                    ]
+                    .spacing(self.look.gap())
+                    .align_x(Alignment::Center)
+                    .into(),
+                ),
+            ),
             IdleState::Attract => Some(self.attract()),
-            IdleState::Active if self.printing.stage.is_some() => {
-                self.printing.view(ctx, self.config.printer.page_limit).map(|d| self.dialog(column![d.map(Message::Printing)].align_x(Alignment::Center).into()))
-            }
+            IdleState::Active if self.printing.stage.is_some() => self
+                .printing
+                .view(ctx, self.config.printer.page_limit)
+                .map(|d| self.dialog(column![d.map(Message::Printing)].align_x(Alignment::Center).into())),
             IdleState::Active => self.notice.as_ref().map(|key| {
                 self.dialog(
                     column![
@@ -854,7 +892,8 @@ impl Kiosk {
         };
         let as_of = match self.home.as_ref().and_then(|h| h.snapshot.as_ref()) {
             Some(s) => {
-                let date = s.newest_document.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| s.applied_at.clone());
+                let date =
+                    s.newest_document.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| s.applied_at.clone());
                 let mut line = ta(l, "status-as-of", &[("date", date.into())]);
                 if let Some(note) = self.home.as_ref().and_then(|h| h.freshness_note) {
                     line = format!("{line} · {}", t(l, note));
@@ -865,9 +904,12 @@ impl Kiosk {
         };
         let printer = t(l, self.printing.status_key());
         let sample = self.home.as_ref().and_then(|h| h.site.as_ref()).is_some_and(|s| s.sample);
-        let mut name = row![text(content(l, &self.zone_name())).size(look.heading())].spacing(14).align_y(Alignment::Center);
+        let mut name =
+            row![text(content(l, &self.zone_name())).size(look.heading())].spacing(14).align_y(Alignment::Center);
         if sample {
-            name = name.push(container(text(t(l, "status-sample")).size(look.small())).padding([4, 10]).style(theme::badge(p)));
+            name = name.push(
+                container(text(t(l, "status-sample")).size(look.small())).padding([4, 10]).style(theme::badge(p)),
+            );
         }
         let zone = mouse_area(name).on_press(Message::ZonePressed).on_release(Message::ZoneReleased);
         let info = if self.portrait() {
@@ -877,7 +919,11 @@ impl Kiosk {
             ]
             .align_x(Alignment::End)
         } else {
-            column![text(format!("{}　{online}　{printer}", self.clock)).size(look.small()), text(as_of).size(look.small())].align_x(Alignment::End)
+            column![
+                text(format!("{}　{online}　{printer}", self.clock)).size(look.small()),
+                text(as_of).size(look.small())
+            ]
+            .align_x(Alignment::End)
         };
         container(row![zone, space::horizontal(), info].align_y(Alignment::Center).spacing(20))
             .padding([0, 28])

@@ -17,7 +17,9 @@ use crate::sync::{self, SyncOptions, SyncOutcome};
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum SyncDone {
     /// The live content changed: reload the screens.
-    Updated { version: u64 },
+    Updated {
+        version: u64,
+    },
     Unchanged,
     /// Failed; the previous content keeps serving. The message is for the log and attendant.
     Failed(String),
@@ -63,7 +65,12 @@ impl BackgroundSync {
     }
 }
 
-fn schedule<M: Send + 'static>(config: Config, data_dir: PathBuf, delay: Duration, to_message: fn(SyncDone) -> M) -> Task<M> {
+fn schedule<M: Send + 'static>(
+    config: Config,
+    data_dir: PathBuf,
+    delay: Duration,
+    to_message: fn(SyncDone) -> M,
+) -> Task<M> {
     let (tx, rx) = oneshot::channel();
     std::thread::Builder::new()
         .name("background-sync".into())
@@ -72,7 +79,10 @@ fn schedule<M: Send + 'static>(config: Config, data_dir: PathBuf, delay: Duratio
             let _ = tx.send(run_once(&config, &data_dir));
         })
         .expect("a thread can be started");
-    Task::perform(async move { rx.await.unwrap_or_else(|_| SyncDone::Failed("the sync thread stopped".into())) }, to_message)
+    Task::perform(
+        async move { rx.await.unwrap_or_else(|_| SyncDone::Failed("the sync thread stopped".into())) },
+        to_message,
+    )
 }
 
 /// Starts a sync now ("sync now" in attendant mode); it does not change the schedule.
@@ -90,7 +100,10 @@ pub fn run_once(config: &Config, data_dir: &std::path::Path) -> SyncDone {
     let done = if config.sync.source_url.is_some() { sync_once(config, data_dir) } else { SyncDone::Unchanged };
     // the outbox goes out with each sync (whatever the sync's outcome)
     if let Some(url) = &config.upload.url {
-        match Store::open(data_dir).map_err(crate::upload::UploadError::from).and_then(|mut s| crate::upload::upload(&mut s, &config.zone_id, url)) {
+        match Store::open(data_dir)
+            .map_err(crate::upload::UploadError::from)
+            .and_then(|mut s| crate::upload::upload(&mut s, &config.zone_id, url))
+        {
             Ok(r) => tracing::info!(sent = r.sent.len(), waiting = r.waiting, "upload"),
             Err(e) => tracing::warn!(error = %e, "upload failed; batches stay in the outbox"),
         }

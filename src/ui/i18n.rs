@@ -125,7 +125,10 @@ mod tests {
             .into_iter()
             // language names are written in their own language on purpose, and ABC is ABC
             .filter(|k| !k.starts_with("lang-") && k != "kb-abc")
-            .filter(|k| t(Language::English, k) == t(Language::ZhHans, k) && t(Language::English, k).chars().any(|c| c.is_alphabetic()))
+            .filter(|k| {
+                t(Language::English, k) == t(Language::ZhHans, k)
+                    && t(Language::English, k).chars().any(|c| c.is_alphabetic())
+            })
             .collect();
         assert!(same.is_empty(), "not translated into English: {same:?}");
         assert_eq!(t(Language::ZhHant, "tile-search"), "搜尋");

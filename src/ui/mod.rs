@@ -3,8 +3,8 @@
 
 mod app;
 mod background_sync;
-mod printing;
 pub mod i18n;
+mod printing;
 mod screens;
 pub mod theme;
 mod widgets;

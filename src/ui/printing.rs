@@ -15,7 +15,9 @@ use super::i18n::{t, ta};
 use super::screens::Ctx;
 use super::widgets;
 use crate::config::PrinterConfig;
-use crate::print::{CupsError, Delivered, Destination, FollowLimits, PrintError, Printable, PrinterProblem, PrinterReadiness, Rendered};
+use crate::print::{
+    CupsError, Delivered, Destination, FollowLimits, PrintError, Printable, PrinterProblem, PrinterReadiness, Rendered,
+};
 use crate::store::Store;
 
 /// Where a print is.
@@ -23,13 +25,25 @@ use crate::store::Store;
 pub enum Stage {
     Preparing,
     /// Asking "print N pages?".
-    Confirm { pages: u32 },
+    Confirm {
+        pages: u32,
+    },
     /// More pages than this visitor has left.
-    OverLimit { pages: u32, left: u32 },
-    Printing { pages: u32 },
-    Done { pages: u32, saved: bool },
+    OverLimit {
+        pages: u32,
+        left: u32,
+    },
+    Printing {
+        pages: u32,
+    },
+    Done {
+        pages: u32,
+        saved: bool,
+    },
     /// Translation key of the plain message.
-    Failed { key: &'static str },
+    Failed {
+        key: &'static str,
+    },
 }
 
 /// A failed print: the visitor's message (a translation key) and the attendant's detail.
@@ -112,7 +126,12 @@ impl PrintFlow {
         )
     }
 
-    pub fn update(&mut self, message: Message, printer: &PrinterConfig, data_dir: &std::path::Path) -> (Task<Message>, Option<Outcome>) {
+    pub fn update(
+        &mut self,
+        message: Message,
+        printer: &PrinterConfig,
+        data_dir: &std::path::Path,
+    ) -> (Task<Message>, Option<Outcome>) {
         match message {
             Message::Rendered(Ok(doc)) if self.stage == Some(Stage::Preparing) => {
                 let pages = doc.pages as u32;
@@ -129,14 +148,19 @@ impl PrintFlow {
             Message::Rendered(Ok(_)) => {}
             Message::Rendered(Err(f)) => self.fail(f),
             Message::Confirm => {
-                let (Some(Stage::Confirm { pages }), Some(doc), Some(what)) = (self.stage.clone(), self.doc.clone(), self.what.clone()) else {
+                let (Some(Stage::Confirm { pages }), Some(doc), Some(what)) =
+                    (self.stage.clone(), self.doc.clone(), self.what.clone())
+                else {
                     return (Task::none(), None);
                 };
                 self.stage = Some(Stage::Printing { pages });
                 let dest = Destination::from_config(printer, data_dir);
                 return (
                     Task::perform(
-                        async move { crate::print::deliver(&dest, &what, &doc, FollowLimits::default()).map_err(|e| Failure::from_error(&e)) },
+                        async move {
+                            crate::print::deliver(&dest, &what, &doc, FollowLimits::default())
+                                .map_err(|e| Failure::from_error(&e))
+                        },
                         Message::Delivered,
                     ),
                     None,
@@ -147,7 +171,9 @@ impl PrintFlow {
                 self.pages_used += pages;
                 let Some(what) = self.what.take() else { return (Task::none(), None) };
                 let request = match &what {
-                    Printable::Form(crate::print::FormKind::Filled(f)) => Some((f.applicant == crate::print::request::Applicant::Organisation, f.on_behalf)),
+                    Printable::Form(crate::print::FormKind::Filled(f)) => {
+                        Some((f.applicant == crate::print::request::Applicant::Organisation, f.on_behalf))
+                    }
                     _ => None,
                 };
                 self.stage = Some(Stage::Done { pages, saved: matches!(done, Delivered::Saved(_)) });
@@ -218,7 +244,9 @@ impl PrintFlow {
             Stage::Preparing => column![big(t(l, "print-preparing"))].into(),
             Stage::Confirm { pages } => column![
                 big(ta(l, "print-confirm", &[("pages", (*pages).into())])),
-                text(ta(l, "print-left", &[("left", limit.saturating_sub(self.pages_used).into())])).size(look.body()).color(p.muted),
+                text(ta(l, "print-left", &[("left", limit.saturating_sub(self.pages_used).into())]))
+                    .size(look.body())
+                    .color(p.muted),
                 buttons(vec![
                     widgets::action(ctx, t(l, "print-go"), Some(Message::Confirm), true),
                     widgets::action(ctx, t(l, "print-cancel"), Some(Message::Cancel), false),
@@ -231,7 +259,11 @@ impl PrintFlow {
                 widgets::action(ctx, t(l, "notice-ok"), Some(Message::Close), true),
             ]
             .into(),
-            Stage::Printing { pages } => column![big(ta(l, "print-printing", &[("pages", (*pages).into())])), text(t(l, "print-wait")).size(look.body())].into(),
+            Stage::Printing { pages } => column![
+                big(ta(l, "print-printing", &[("pages", (*pages).into())])),
+                text(t(l, "print-wait")).size(look.body())
+            ]
+            .into(),
             Stage::Done { saved, .. } => column![
                 big(t(l, if *saved { "print-saved" } else { "print-done" })),
                 widgets::action(ctx, t(l, "notice-ok"), Some(Message::Close), true),
@@ -301,9 +333,14 @@ mod tests {
     fn a_failure_says_what_the_visitor_can_understand() {
         let f = Failure::from_error(&PrintError::PersonalDataToDisk);
         assert_eq!(f.key, "print-failed-no-printer");
-        let stuck = PrintError::Cups(CupsError::JobStuck { printer: "hall".into(), job: 7, detail: "Filter failed".into() });
+        let stuck =
+            PrintError::Cups(CupsError::JobStuck { printer: "hall".into(), job: 7, detail: "Filter failed".into() });
         let f = Failure::from_error(&stuck);
         assert_eq!(f.key, "print-failed-job");
-        assert!(f.detail.contains("Filter failed") && f.detail.contains("job 7"), "the attendant gets the detail: {}", f.detail);
+        assert!(
+            f.detail.contains("Filter failed") && f.detail.contains("job 7"),
+            "the attendant gets the detail: {}",
+            f.detail
+        );
     }
 }

@@ -94,7 +94,11 @@ impl Look {
 }
 
 pub fn page(p: Palette) -> impl Fn(&Theme) -> container::Style {
-    move |_| container::Style { background: Some(Background::Color(p.page)), text_color: Some(p.ink), ..Default::default() }
+    move |_| container::Style {
+        background: Some(Background::Color(p.page)),
+        text_color: Some(p.ink),
+        ..Default::default()
+    }
 }
 
 pub fn bar(p: Palette) -> impl Fn(&Theme) -> container::Style {
@@ -147,7 +151,10 @@ pub fn step(p: Palette, current: bool) -> impl Fn(&Theme) -> container::Style {
 
 /// The dimmed layer behind a dialog.
 pub fn scrim(_: Palette) -> impl Fn(&Theme) -> container::Style {
-    move |_| container::Style { background: Some(Background::Color(Color { a: 0.6, ..Color::BLACK })), ..Default::default() }
+    move |_| container::Style {
+        background: Some(Background::Color(Color { a: 0.6, ..Color::BLACK })),
+        ..Default::default()
+    }
 }
 
 fn pressed(c: Color, status: button::Status) -> Color {
@@ -181,12 +188,20 @@ pub fn button_style(p: Palette, role: Button) -> impl Fn(&Theme, button::Status)
         let (bg, fg, border, width) = match role {
             Button::Primary if disabled => (p.card, p.muted, p.muted, 1.0),
             Button::Primary => (pressed(p.accent, status), p.accent_ink, p.border, if hc { 2.0 } else { 0.0 }),
-            Button::Secondary | Button::Row => {
-                (pressed(p.card, status), if disabled { p.muted } else { p.ink }, if disabled { p.muted } else { p.border }, if hc { 2.0 } else { 1.0 })
-            }
+            Button::Secondary | Button::Row => (
+                pressed(p.card, status),
+                if disabled { p.muted } else { p.ink },
+                if disabled { p.muted } else { p.border },
+                if hc { 2.0 } else { 1.0 },
+            ),
             Button::Selected => (p.accent, p.accent_ink, p.border, 2.0),
             Button::OnBarSelected => (p.bar_ink, p.bar, p.bar_ink, 2.0),
-            Button::OnBar => (pressed(Color { a: 0.0, ..p.bar }, status), if disabled { Color { a: 0.6, ..p.bar_ink } } else { p.bar_ink }, if disabled { Color { a: 0.4, ..p.bar_ink } } else { p.bar_ink }, 2.0),
+            Button::OnBar => (
+                pressed(Color { a: 0.0, ..p.bar }, status),
+                if disabled { Color { a: 0.6, ..p.bar_ink } } else { p.bar_ink },
+                if disabled { Color { a: 0.4, ..p.bar_ink } } else { p.bar_ink },
+                2.0,
+            ),
         };
         button::Style {
             background: Some(Background::Color(bg)),

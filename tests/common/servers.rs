@@ -94,7 +94,11 @@ http {{
             .expect("nginx starts");
         let deadline = Instant::now() + Duration::from_secs(10);
         while TcpStream::connect(("127.0.0.1", port)).is_err() {
-            assert!(Instant::now() < deadline, "nginx did not start: {}", fs::read_to_string(dir.path().join("error.log")).unwrap_or_default());
+            assert!(
+                Instant::now() < deadline,
+                "nginx did not start: {}",
+                fs::read_to_string(dir.path().join("error.log")).unwrap_or_default()
+            );
             std::thread::sleep(Duration::from_millis(20));
         }
         Nginx { child, port, dir }
@@ -290,12 +294,17 @@ fn serve(conn: TcpStream, root: &Path, faults: &Mutex<Vec<(String, Fault, usize)
             Some(Fault::Empty) => out.write_all(b"HTTP/1.1 200 OK\r\nContent-Length: 0\r\n\r\n").is_ok(),
             Some(Fault::DropMidFile(frac)) | Some(Fault::Truncated(frac)) => {
                 let (s, status, cr) = match start {
-                    Some(s) => (s, "206 Partial Content", format!("Content-Range: bytes {s}-{}/{}\r\n", body.len() - 1, body.len())),
+                    Some(s) => (
+                        s,
+                        "206 Partial Content",
+                        format!("Content-Range: bytes {s}-{}/{}\r\n", body.len() - 1, body.len()),
+                    ),
                     None => (0, "200 OK", String::new()),
                 };
                 let part = &body[s..];
                 let n = ((part.len() as f64) * frac) as usize;
-                let _ = out.write_all(format!("HTTP/1.1 {status}\r\n{cr}Content-Length: {}\r\n\r\n", part.len()).as_bytes());
+                let _ = out
+                    .write_all(format!("HTTP/1.1 {status}\r\n{cr}Content-Length: {}\r\n\r\n", part.len()).as_bytes());
                 let _ = out.write_all(&part[..n]);
                 let _ = out.flush();
                 let _ = out.shutdown(std::net::Shutdown::Both);
@@ -337,8 +346,13 @@ fn respond(out: &mut TcpStream, body: &[u8], start: Option<usize>) -> bool {
     match start {
         Some(s) => out
             .write_all(
-                format!("HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {s}-{}/{}\r\nContent-Length: {}\r\n\r\n", body.len() - 1, body.len(), body.len() - s)
-                    .as_bytes(),
+                format!(
+                    "HTTP/1.1 206 Partial Content\r\nContent-Range: bytes {s}-{}/{}\r\nContent-Length: {}\r\n\r\n",
+                    body.len() - 1,
+                    body.len(),
+                    body.len() - s
+                )
+                .as_bytes(),
             )
             .and_then(|_| out.write_all(&body[s..]))
             .is_ok(),

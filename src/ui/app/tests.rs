@@ -101,7 +101,10 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
     assert_eq!(k.title(), "望川区政务公开专区");
     // the office's announcement (from the pack's site.toml) is on Home, above the tiles
     let home = texts(&k);
-    let notice = home.iter().position(|s| s.starts_with("每周三下午14:30—17:00，区政务公开办工作人员")).expect("the announcement shows");
+    let notice = home
+        .iter()
+        .position(|s| s.starts_with("每周三下午14:30—17:00，区政务公开办工作人员"))
+        .expect("the announcement shows");
     assert_eq!(home[notice - 1], "公告");
     assert!(notice < home.iter().position(|s| s == "政府信息公开目录").unwrap());
 
@@ -112,7 +115,8 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
 
     tap(&mut k, "重点领域");
     let Some(Screen::Catalogue(c)) = &k.screen else { panic!() };
-    let (area, _, n) = c.values.iter().find(|v| v.0 == "养老服务").cloned().expect("养老服务 is a key area of the demo");
+    let (area, _, n) =
+        c.values.iter().find(|v| v.0 == "养老服务").cloned().expect("养老服务 is a key area of the demo");
     tap(&mut k, &format!("{area}  {n}"));
     let Some(Screen::Catalogue(c)) = &k.screen else { panic!() };
     assert_eq!(c.total, n);
@@ -157,7 +161,11 @@ fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
     let Some(Screen::Search(s)) = &k.screen else { panic!() };
     let res = s.results.as_ref().expect("full results");
     assert!(res.total >= 5);
-    assert!(res.hits.iter().all(|h| !h.title.highlights.is_empty() || h.snippet.as_ref().is_some_and(|s| !s.highlights.is_empty())));
+    assert!(
+        res.hits
+            .iter()
+            .all(|h| !h.title.highlights.is_empty() || h.snippet.as_ref().is_some_and(|s| !s.highlights.is_empty()))
+    );
     let shown = texts(&k);
     assert!(shown.iter().any(|t| t.starts_with("共 ")), "the result count is shown: {shown:?}");
 }
@@ -281,8 +289,10 @@ fn switching_language_changes_every_visible_interface_string() {
         let zh = texts(&k);
         pump(&mut k, [Message::Language(Language::English)]);
         let en = texts(&k);
-        let unchanged: Vec<&String> =
-            en.iter().filter(|s| zh.contains(s) && !is_content(s) && s.chars().any(crate::search::fold::is_cjk)).collect();
+        let unchanged: Vec<&String> = en
+            .iter()
+            .filter(|s| zh.contains(s) && !is_content(s) && s.chars().any(crate::search::fold::is_cjk))
+            .collect();
         let unchanged: Vec<&&String> = unchanged.iter().filter(|s| !k_content(&k, s)).collect();
         assert!(unchanged.is_empty(), "{route:?}: not translated: {unchanged:?}");
         assert!(en.iter().any(|s| s == "Home"), "{route:?}: the navigation bar is in English");
@@ -302,7 +312,9 @@ fn k_content(k: &Kiosk, s: &str) -> bool {
         Some(Screen::About(a)) => serde_json::to_string(&a.site).unwrap(),
         _ => String::new(),
     };
-    s.split(['　', ' ', '：', '·']).filter(|p| !p.is_empty()).all(|p| dump.contains(p) || !p.chars().any(crate::search::fold::is_cjk))
+    s.split(['　', ' ', '：', '·'])
+        .filter(|p| !p.is_empty())
+        .all(|p| dump.contains(p) || !p.chars().any(crate::search::fold::is_cjk))
 }
 
 #[test]
@@ -535,7 +547,9 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     let made = std::process::Command::new("lpadmin")
         .args(["-p", &queue, "-E", "-v", "cups-pdf:/", "-P", "/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"])
         .output()
-        .expect("lpadmin: run the README's test command (scripts/test), which installs CUPS and cups-pdf and starts cupsd");
+        .expect(
+            "lpadmin: run the README's test command (scripts/test), which installs CUPS and cups-pdf and starts cupsd",
+        );
     assert!(made.status.success(), "lpadmin: {}", String::from_utf8_lossy(&made.stderr));
     struct Drop_(String);
     impl Drop for Drop_ {
@@ -562,7 +576,9 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert!(texts(&k).iter().any(|s| s.starts_with("代为填写")));
     let (name, id, phone) = fill_in_request(&mut k);
     tap(&mut k, "打印申请表");
-    let Some(printing::Stage::Confirm { pages }) = k.printing.stage.clone() else { panic!("asks first: {:?}", k.printing.stage) };
+    let Some(printing::Stage::Confirm { pages }) = k.printing.stage.clone() else {
+        panic!("asks first: {:?}", k.printing.stage)
+    };
     tap(&mut k, "开始打印");
     assert_eq!(k.printing.stage, Some(printing::Stage::Done { pages, saved: false }), "{:?}", k.printing.last_failure);
     // printed: the wizard forgot everything, the print flow holds nothing
@@ -573,7 +589,10 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     tap(&mut k, "知道了");
     // nothing typed reached the kiosk's disk (store, logs); the job's title names no one
     let log = std::fs::read_to_string(dir.path().join("logs").join(crate::logging::LOG_FILE)).unwrap();
-    assert!(log.contains("print job submitted") && log.contains("TRACE"), "the log holds the whole session at trace level");
+    assert!(
+        log.contains("print job submitted") && log.contains("TRACE"),
+        "the log holds the whole session at trace level"
+    );
     for needle in [name.as_str(), id, phone] {
         assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
     }
@@ -603,7 +622,11 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     tap(&mut k, "知道了");
     open_attendant(&mut k, "2468");
     let Some(Screen::Attendant(panel)) = &k.screen else { panic!("the panel opens") };
-    assert!(panel.data.printer.contains(&format!("{queue}: stopped")) && panel.data.printer.contains("paused"), "{}", panel.data.printer);
+    assert!(
+        panel.data.printer.contains(&format!("{queue}: stopped")) && panel.data.printer.contains("paused"),
+        "{}",
+        panel.data.printer
+    );
 }
 
 #[test]

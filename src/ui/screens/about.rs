@@ -34,19 +34,31 @@ impl About {
         let Some(s) = &self.site else { return widgets::body(ctx, t(l, "home-empty")) };
         let c = |x: &str| content(l, x);
         let line = |key: &str, v: String| -> Element<'_, Message> {
-            iced::widget::row![text(t(l, key)).size(look.body()).width(if look.large { 200 } else { 160 }), text(v).size(look.body())].spacing(12).into()
+            iced::widget::row![
+                text(t(l, key)).size(look.body()).width(if look.large { 200 } else { 160 }),
+                text(v).size(look.body())
+            ]
+            .spacing(12)
+            .into()
         };
         let mut zone = Column::new().spacing(10).push(text(c(&s.name)).size(look.title()));
         if let Some(i) = &s.intro {
             zone = zone.push(widgets::body(ctx, c(i)));
         }
-        zone = zone.push(line("about-address", c(&s.address))).push(line("about-hours", c(&s.hours))).push(line("about-phone", s.phone.clone()));
+        zone = zone
+            .push(line("about-address", c(&s.address)))
+            .push(line("about-hours", c(&s.hours)))
+            .push(line("about-phone", s.phone.clone()));
         if let Some(u) = &s.portal_url {
             zone = zone.push(line("about-portal", u.clone()));
         }
         let o = &s.request_office;
         let mut office = Column::new().spacing(10).push(widgets::heading(ctx, t(l, "about-request-office")));
-        office = office.push(line("about-office", c(&o.name))).push(line("about-address", c(&o.address))).push(line("about-hours", c(&o.hours))).push(line("about-phone", o.phone.clone()));
+        office = office
+            .push(line("about-office", c(&o.name)))
+            .push(line("about-address", c(&o.address)))
+            .push(line("about-hours", c(&o.hours)))
+            .push(line("about-phone", o.phone.clone()));
         if let Some(pc) = &o.postcode {
             office = office.push(line("about-postcode", pc.clone()));
         }
@@ -55,7 +67,10 @@ impl About {
         }
         let mut col = Column::new().spacing(look.gap()).push(widgets::card(ctx, zone)).push(widgets::card(ctx, office));
         if let Some(od) = &s.open_day {
-            let mut day = Column::new().spacing(10).push(widgets::heading(ctx, t(l, "about-open-day"))).push(widgets::body(ctx, c(&od.summary)));
+            let mut day = Column::new()
+                .spacing(10)
+                .push(widgets::heading(ctx, t(l, "about-open-day")))
+                .push(widgets::body(ctx, c(&od.summary)));
             if let Some(x) = &od.schedule {
                 day = day.push(line("about-schedule", c(x)));
             }

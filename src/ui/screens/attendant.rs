@@ -111,9 +111,12 @@ impl PinPad {
         };
         let mut pad = Column::new().spacing(12).align_x(Alignment::Center);
         for r in ["123", "456", "789"] {
-            pad = pad.push(Row::with_children(r.chars().map(|c| key(&c.to_string(), PinMessage::Digit(c)))).spacing(12));
+            pad =
+                pad.push(Row::with_children(r.chars().map(|c| key(&c.to_string(), PinMessage::Digit(c)))).spacing(12));
         }
-        pad = pad.push(row![key("⌫", PinMessage::Back), key("0", PinMessage::Digit('0')), key("✓", PinMessage::Enter)].spacing(12));
+        pad = pad.push(
+            row![key("⌫", PinMessage::Back), key("0", PinMessage::Digit('0')), key("✓", PinMessage::Enter)].spacing(12),
+        );
         let dots = "●".repeat(self.digits.len());
         let mut col = column![
             widgets::heading(ctx, t(l, "attendant-pin")),
@@ -146,7 +149,9 @@ pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, S
     let store = Store::open(dir).map_err(|e| e.to_string())?;
     let status = crate::sync::status(&store).map_err(|e| e.to_string())?;
     // the printer's own state, read over IPP (this runs in a task)
-    let printer = crate::ui::printing::readiness_detail(&crate::print::readiness(&crate::print::Destination::from_config(&config.printer, dir)));
+    let printer = crate::ui::printing::readiness_detail(&crate::print::readiness(
+        &crate::print::Destination::from_config(&config.printer, dir),
+    ));
     Ok(PanelData {
         snapshot: store.snapshot().map_err(|e| e.to_string())?,
         last: status.last,
@@ -184,7 +189,12 @@ impl Panel {
         Task::perform(async move { load_panel(&dir, &config) }, PanelMessage::Loaded)
     }
 
-    pub fn update(&mut self, message: PanelMessage, dir: PathBuf, config: &Config) -> (Task<PanelMessage>, Option<Event>) {
+    pub fn update(
+        &mut self,
+        message: PanelMessage,
+        dir: PathBuf,
+        config: &Config,
+    ) -> (Task<PanelMessage>, Option<Event>) {
         match message {
             PanelMessage::SyncNow => return (Task::none(), Some(Event::Attendant(Request::SyncNow))),
             PanelMessage::Refresh => return (Panel::refresh(dir, config.clone()), None),
@@ -203,7 +213,9 @@ impl Panel {
         let look = ctx.look;
         let d = &self.data;
         let line = |key: &str, v: String| -> Element<'_, PanelMessage> {
-            row![text(t(l, key)).size(look.body()).width(if look.large { 260 } else { 220 }), text(v).size(look.body())].spacing(12).into()
+            row![text(t(l, key)).size(look.body()).width(if look.large { 260 } else { 220 }), text(v).size(look.body())]
+                .spacing(12)
+                .into()
         };
         let record = |r: &Option<SyncRecord>| match r {
             Some(r) => format!("{} · {} · {}", r.at, r.outcome, r.detail),
@@ -214,7 +226,8 @@ impl Panel {
             "attendant-version",
             d.snapshot.as_ref().map(|s| format!("{} ({})", s.version, s.applied_at)).unwrap_or_else(|| "—".into()),
         ));
-        content = content.push(line("attendant-source", d.source.clone().unwrap_or_else(|| t(l, "attendant-no-source"))));
+        content =
+            content.push(line("attendant-source", d.source.clone().unwrap_or_else(|| t(l, "attendant-no-source"))));
         content = content.push(line("attendant-last-sync", record(&d.last)));
         content = content.push(line("attendant-last-success", record(&d.last_success)));
         if d.expired {
@@ -241,7 +254,8 @@ impl Panel {
         for (key, n) in rows {
             usage = usage.push(line(key, n.to_string()));
         }
-        let mut printer = column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
+        let mut printer =
+            column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
         if let Some(f) = &self.print_failure {
             printer = printer.push(widgets::muted(ctx, format!("{} {f}", t(l, "attendant-print-failure"))));
         }
@@ -264,9 +278,12 @@ impl Panel {
             .push(widgets::action(ctx, t(l, "attendant-exit"), Some(PanelMessage::Exit), false))
             .push(widgets::action(ctx, t(l, "attendant-close"), Some(PanelMessage::Close), false))
             .wrap();
-        scrollable(column![widgets::card(ctx, content), widgets::card(ctx, printer), widgets::card(ctx, usage), actions].spacing(look.gap()))
-            .height(Length::Fill)
-            .spacing(8)
-            .into()
+        scrollable(
+            column![widgets::card(ctx, content), widgets::card(ctx, printer), widgets::card(ctx, usage), actions]
+                .spacing(look.gap()),
+        )
+        .height(Length::Fill)
+        .spacing(8)
+        .into()
     }
 }

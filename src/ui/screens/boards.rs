@@ -1,12 +1,11 @@
 //! 码上公开: the list of boards, and a board filling the screen with large labelled QR codes.
 
-
 use iced::widget::{Column, Row, button, column, scrollable, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
-use crate::print::{Paper, Printable};
 use crate::content::Board;
+use crate::print::{Paper, Printable};
 use crate::store::{BoardSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
@@ -91,7 +90,9 @@ impl BoardView {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Board(id)))),
-            Message::Print => (Task::none(), Some(Event::Print(Printable::Board { id: self.board.id.clone(), paper: Paper::A4 }))),
+            Message::Print => {
+                (Task::none(), Some(Event::Print(Printable::Board { id: self.board.id.clone(), paper: Paper::A4 })))
+            }
         }
     }
 
@@ -104,7 +105,9 @@ impl BoardView {
         for chunk in self.codes.chunks(per_row) {
             let mut r = Row::new().spacing(look.gap());
             for code in chunk {
-                let mut cell = column![widgets::qr(ctx, &code.qr, content(l, &code.label), size)].align_x(Alignment::Center).spacing(4);
+                let mut cell = column![widgets::qr(ctx, &code.qr, content(l, &code.label), size)]
+                    .align_x(Alignment::Center)
+                    .spacing(4);
                 if let Some(n) = &code.note {
                     cell = cell.push(widgets::muted(ctx, content(l, n)));
                 }
@@ -123,8 +126,11 @@ impl BoardView {
             head = head.push(widgets::muted(ctx, content(l, i)));
         }
         column![
-            iced::widget::row![head.width(Length::Fill), widgets::action(ctx, t(l, "boards-print"), Some(Message::Print), false)]
-                .align_y(Alignment::Center),
+            iced::widget::row![
+                head.width(Length::Fill),
+                widgets::action(ctx, t(l, "boards-print"), Some(Message::Print), false)
+            ]
+            .align_y(Alignment::Center),
             widgets::muted(ctx, t(l, "boards-scan")),
             scrollable(grid).height(Length::Fill).spacing(8),
         ]

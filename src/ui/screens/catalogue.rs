@@ -10,7 +10,7 @@ use super::{Ctx, Env, Event, Route};
 use crate::content::{DocKind, Validity};
 use crate::store::{CategoryNode, DocFilter, DocSummary, Facet, Store, StoreError};
 use crate::ui::Element;
-use crate::ui::i18n::{content, ta, t};
+use crate::ui::i18n::{content, t, ta};
 use crate::ui::widgets;
 
 pub const PAGE: usize = 12;
@@ -144,8 +144,12 @@ impl Catalogue {
 
     fn value_label(&self, ctx: Ctx, label: &str) -> String {
         match self.facet {
-            Facet::Kind => DocKind::parse(label).map(|k| widgets::kind_label(ctx, k)).unwrap_or_else(|| label.to_string()),
-            Facet::Validity => Validity::parse(label).map(|v| widgets::validity_label(ctx, v)).unwrap_or_else(|| label.to_string()),
+            Facet::Kind => {
+                DocKind::parse(label).map(|k| widgets::kind_label(ctx, k)).unwrap_or_else(|| label.to_string())
+            }
+            Facet::Validity => {
+                Validity::parse(label).map(|v| widgets::validity_label(ctx, v)).unwrap_or_else(|| label.to_string())
+            }
             _ => content(ctx.lang, label),
         }
     }
@@ -167,7 +171,13 @@ impl Catalogue {
         }
         for (value, label, n) in self.values.iter().take(40) {
             let on = selected.as_deref() == Some(value.as_str());
-            chips.push(widgets::chip(ctx, self.value_label(ctx, label), Some(*n), on, Message::Value(Some(value.clone()))));
+            chips.push(widgets::chip(
+                ctx,
+                self.value_label(ctx, label),
+                Some(*n),
+                on,
+                Message::Value(Some(value.clone())),
+            ));
         }
         let values = Row::with_children(chips).spacing(10).wrap().vertical_spacing(10);
 
@@ -186,7 +196,12 @@ impl Catalogue {
         let pager = row![
             widgets::action(ctx, t(l, "page-prev"), (self.page > 0).then_some(Message::Page(-1)), false),
             text(ta(l, "page-of", &[("page", (self.page + 1).into()), ("pages", pages.into())])).size(ctx.look.body()),
-            widgets::action(ctx, t(l, "page-next"), ((self.page as u64 + 1) < pages).then_some(Message::Page(1)), false),
+            widgets::action(
+                ctx,
+                t(l, "page-next"),
+                ((self.page as u64 + 1) < pages).then_some(Message::Page(1)),
+                false
+            ),
         ]
         .spacing(gap)
         .align_y(Alignment::Center);

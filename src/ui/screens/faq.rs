@@ -63,34 +63,67 @@ impl FaqScreen {
         let look = ctx.look;
         let p = look.palette();
         let mut chips = Row::new().spacing(10);
-        chips = chips.push(widgets::chip(ctx, t(l, "catalogue-all"), Some(self.all.len() as u64), self.area.is_none(), Message::Area(None)));
+        chips = chips.push(widgets::chip(
+            ctx,
+            t(l, "catalogue-all"),
+            Some(self.all.len() as u64),
+            self.area.is_none(),
+            Message::Area(None),
+        ));
         for (a, n) in &self.areas {
-            chips = chips.push(widgets::chip(ctx, content(l, a), Some(*n), self.area.as_ref() == Some(a), Message::Area(Some(a.clone()))));
+            chips = chips.push(widgets::chip(
+                ctx,
+                content(l, a),
+                Some(*n),
+                self.area.as_ref() == Some(a),
+                Message::Area(Some(a.clone())),
+            ));
         }
         let mut list = Column::new().spacing(10);
         for f in self.all.iter().filter(|f| self.area.is_none() || f.area == self.area) {
             let open = self.open.as_deref() == Some(f.id.as_str());
-            let mut col = column![text(format!("{}　{}", if open { "▾" } else { "▸" }, content(l, &f.question))).size(look.body())].spacing(8);
+            let mut col = column![
+                text(format!("{}　{}", if open { "▾" } else { "▸" }, content(l, &f.question))).size(look.body())
+            ]
+            .spacing(8);
             if open {
                 col = col.push(text(content(l, &f.answer)).size(look.body()).line_height(1.5).color(p.ink));
             }
             list = list.push(
-                button(col).on_press(Message::Toggle(f.id.clone())).width(Length::Fill).padding([14, 18]).style(theme::button_style(p, theme::Button::Row)),
+                button(col)
+                    .on_press(Message::Toggle(f.id.clone()))
+                    .width(Length::Fill)
+                    .padding([14, 18])
+                    .style(theme::button_style(p, theme::Button::Row)),
             );
             if open {
                 let mut links = Row::new().spacing(10);
                 for d in &f.related_documents {
-                    links = links.push(widgets::action(ctx, t(l, "faq-related-document"), Some(Message::Open(Route::Document(d.clone()))), false));
+                    links = links.push(widgets::action(
+                        ctx,
+                        t(l, "faq-related-document"),
+                        Some(Message::Open(Route::Document(d.clone()))),
+                        false,
+                    ));
                 }
                 for g in &f.related_guides {
-                    links = links.push(widgets::action(ctx, t(l, "faq-related-guide"), Some(Message::Open(Route::Guide(g.clone()))), false));
+                    links = links.push(widgets::action(
+                        ctx,
+                        t(l, "faq-related-guide"),
+                        Some(Message::Open(Route::Guide(g.clone()))),
+                        false,
+                    ));
                 }
                 list = list.push(links.wrap());
             }
         }
         column![
-            iced::widget::row![widgets::heading(ctx, t(l, "tile-faq")), iced::widget::space::horizontal(), widgets::action(ctx, t(l, "faq-search"), Some(Message::Search), true)]
-                .align_y(iced::Alignment::Center),
+            iced::widget::row![
+                widgets::heading(ctx, t(l, "tile-faq")),
+                iced::widget::space::horizontal(),
+                widgets::action(ctx, t(l, "faq-search"), Some(Message::Search), true)
+            ]
+            .align_y(iced::Alignment::Center),
             chips.wrap().vertical_spacing(10),
             scrollable(list).height(Length::Fill).spacing(8),
         ]

@@ -11,8 +11,8 @@ use crate::store::{Rating, Store};
 use crate::ui::Element;
 use crate::ui::i18n::t;
 use crate::ui::theme;
-use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
 use crate::ui::widgets;
+use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
 
 /// Longest message kept.
 pub const MAX_MESSAGE: usize = 300;
@@ -96,17 +96,26 @@ impl Feedback {
         let look = ctx.look;
         let p = look.palette();
         if self.sent {
-            return widgets::finished(ctx, t(l, "feedback-thanks"), None, vec![widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true)]);
+            return widgets::finished(
+                ctx,
+                t(l, "feedback-thanks"),
+                None,
+                vec![widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true)],
+            );
         }
-        let ratings = Row::with_children(Rating::ALL.iter().map(|r| {
-            widgets::chip(ctx, t(l, rating_key(*r)), None, self.rating == Some(*r), Message::Rate(*r))
-        }))
+        let ratings = Row::with_children(
+            Rating::ALL
+                .iter()
+                .map(|r| widgets::chip(ctx, t(l, rating_key(*r)), None, self.rating == Some(*r), Message::Rate(*r))),
+        )
         .spacing(look.gap())
         .wrap()
         .vertical_spacing(10);
         let shown = format!("{}{}", self.message, self.keyboard.composing);
         let message_box = container(
-            text(if shown.is_empty() { t(l, "feedback-message-hint") } else { shown }).size(look.body()).color(if self.message.is_empty() && self.keyboard.composing.is_empty() { p.muted } else { p.ink }),
+            text(if shown.is_empty() { t(l, "feedback-message-hint") } else { shown })
+                .size(look.body())
+                .color(if self.message.is_empty() && self.keyboard.composing.is_empty() { p.muted } else { p.ink }),
         )
         .padding(14)
         .width(Length::Fill)

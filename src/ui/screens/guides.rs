@@ -1,13 +1,12 @@
 //! 办事指南: the list of service guides, and one guide laid out for reading at a glance —
 //! key facts first, materials as a checklist, steps numbered, where and when, phones, QR code.
 
-
 use iced::widget::{Column, Row, button, column, row, scrollable, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
-use crate::print::{FormKind, Printable};
 use crate::content::Guide;
+use crate::print::{FormKind, Printable};
 use crate::store::{GuideSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
@@ -67,11 +66,17 @@ impl GuideList {
         for g in &self.guides {
             let area = g.area.as_deref().map(|a| content(ctx.lang, a)).unwrap_or_default();
             col = col.push(
-                button(column![text(content(ctx.lang, &g.name)).size(ctx.look.body()), text(area).size(ctx.look.small()).color(p.muted)].spacing(4))
-                    .on_press(Message::Open(g.id.clone()))
-                    .width(Length::Fill)
-                    .padding([14, 18])
-                    .style(theme::button_style(p, theme::Button::Row)),
+                button(
+                    column![
+                        text(content(ctx.lang, &g.name)).size(ctx.look.body()),
+                        text(area).size(ctx.look.small()).color(p.muted)
+                    ]
+                    .spacing(4),
+                )
+                .on_press(Message::Open(g.id.clone()))
+                .width(Length::Fill)
+                .padding([14, 18])
+                .style(theme::button_style(p, theme::Button::Row)),
             );
         }
         scrollable(col).height(Length::Fill).into()
@@ -130,7 +135,11 @@ impl GuideView {
             materials = materials.push(
                 row![
                     text("☐").size(look.heading()),
-                    column![text(c(&m.name)).size(look.body()), text(detail.join("　")).size(look.small()).color(p.muted)].spacing(2),
+                    column![
+                        text(c(&m.name)).size(look.body()),
+                        text(detail.join("　")).size(look.small()).color(p.muted)
+                    ]
+                    .spacing(2),
                 ]
                 .spacing(12)
                 .align_y(Alignment::Center),
@@ -146,14 +155,18 @@ impl GuideView {
             if let Some(d) = &s.detail {
                 col = col.push(text(c(d)).size(look.small()).color(p.muted));
             }
-            steps = steps.push(row![text(format!("{}", i + 1)).size(look.heading()).color(p.accent).width(48), col].spacing(8));
+            steps = steps
+                .push(row![text(format!("{}", i + 1)).size(look.heading()).color(p.accent).width(48), col].spacing(8));
         }
 
         let mut place = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "guide-where")));
         let line = |key: &str, v: String| -> Element<'_, Message> {
-            row![text(t(l, key)).size(look.small()).color(p.muted).width(if look.large { 170 } else { 140 }), text(v).size(look.body())]
-                .spacing(8)
-                .into()
+            row![
+                text(t(l, key)).size(look.small()).color(p.muted).width(if look.large { 170 } else { 140 }),
+                text(v).size(look.body())
+            ]
+            .spacing(8)
+            .into()
         };
         place = place.push(line("guide-office", c(&g.office)));
         if let Some(w) = &g.window {
@@ -197,7 +210,10 @@ impl GuideView {
         };
         let title = column![
             text(c(&g.name)).size(look.title()),
-            widgets::muted(ctx, g.code.clone().map(|code| format!("{} {code}", t(l, "guide-code"))).unwrap_or_default()),
+            widgets::muted(
+                ctx,
+                g.code.clone().map(|code| format!("{} {code}", t(l, "guide-code"))).unwrap_or_default()
+            ),
         ]
         .spacing(6);
         let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
@@ -210,8 +226,18 @@ impl GuideView {
                     Row::new()
                         .spacing(look.gap())
                         .push(widgets::action(ctx, t(l, "guide-request-fill"), Some(Message::FillIn), true))
-                        .push(widgets::action(ctx, t(l, "guide-request-blank"), Some(Message::PrintForm(FormKind::Blank)), false))
-                        .push(widgets::action(ctx, t(l, "guide-request-sample"), Some(Message::PrintForm(FormKind::Sample)), false))
+                        .push(widgets::action(
+                            ctx,
+                            t(l, "guide-request-blank"),
+                            Some(Message::PrintForm(FormKind::Blank)),
+                            false
+                        ))
+                        .push(widgets::action(
+                            ctx,
+                            t(l, "guide-request-sample"),
+                            Some(Message::PrintForm(FormKind::Sample)),
+                            false
+                        ))
                         .wrap()
                         .vertical_spacing(10),
                 ]
@@ -219,15 +245,27 @@ impl GuideView {
             )
         });
         let body: Element<'_, Message> = if ctx.portrait {
-            column![facts, widgets::card(ctx, materials), widgets::card(ctx, steps), widgets::card(ctx, place), qr, more]
-                .spacing(look.gap())
-                .into()
+            column![
+                facts,
+                widgets::card(ctx, materials),
+                widgets::card(ctx, steps),
+                widgets::card(ctx, place),
+                qr,
+                more
+            ]
+            .spacing(look.gap())
+            .into()
         } else {
             column![
                 facts,
                 row![
-                    column![widgets::card(ctx, materials), widgets::card(ctx, steps)].spacing(look.gap()).width(Length::FillPortion(3)),
-                    column![widgets::card(ctx, place), qr].spacing(look.gap()).width(Length::FillPortion(2)).align_x(Alignment::Center),
+                    column![widgets::card(ctx, materials), widgets::card(ctx, steps)]
+                        .spacing(look.gap())
+                        .width(Length::FillPortion(3)),
+                    column![widgets::card(ctx, place), qr]
+                        .spacing(look.gap())
+                        .width(Length::FillPortion(2))
+                        .align_x(Alignment::Center),
                 ]
                 .spacing(look.gap()),
                 more
@@ -235,7 +273,8 @@ impl GuideView {
             .spacing(look.gap())
             .into()
         };
-        let mut page = Column::new().spacing(look.gap()).push(row![title.width(Length::Fill), tools].align_y(Alignment::Center));
+        let mut page =
+            Column::new().spacing(look.gap()).push(row![title.width(Length::Fill), tools].align_y(Alignment::Center));
         if let Some(r) = request {
             page = page.push(r);
         }

@@ -68,7 +68,10 @@ pub fn tiles() -> Vec<(&'static str, Route)> {
         ("tile-catalogue", Route::Catalogue { facet: Facet::Category, filter: DocFilter::default() }),
         (
             "tile-policies",
-            Route::Catalogue { facet: Facet::Kind, filter: DocFilter { kind: Some(DocKind::Policy), ..DocFilter::default() } },
+            Route::Catalogue {
+                facet: Facet::Kind,
+                filter: DocFilter { kind: Some(DocKind::Policy), ..DocFilter::default() },
+            },
         ),
         ("tile-guides", Route::Guides),
         ("tile-request", Route::DisclosureGuide),

@@ -44,14 +44,23 @@ pub struct Env<'a> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Route {
     Home,
-    Catalogue { facet: Facet, filter: DocFilter },
+    Catalogue {
+        facet: Facet,
+        filter: DocFilter,
+    },
     Document(String),
-    Search { query: String, filter: SearchFilter },
+    Search {
+        query: String,
+        filter: SearchFilter,
+    },
     Guides,
     Guide(String),
     /// The 依申请公开 guide.
     DisclosureGuide,
-    Faq { area: Option<String>, open: Option<String> },
+    Faq {
+        area: Option<String>,
+        open: Option<String>,
+    },
     Boards,
     Board(String),
     Feedback,
@@ -59,7 +68,10 @@ pub enum Route {
     AttendantPin,
     /// The request wizard (on_behalf: an attendant fills it in for the visitor, 代为填写), at its
     /// first question or at `start`.
-    Request { on_behalf: bool, start: Option<request::Question> },
+    Request {
+        on_behalf: bool,
+        start: Option<request::Question>,
+    },
 }
 
 impl Route {
@@ -133,7 +145,9 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
         Route::Feedback => Ok(Screen::Feedback(feedback::Feedback::default())),
         Route::About => about::load(s).map(Screen::About),
         Route::AttendantPin => Ok(Screen::AttendantPin(attendant::PinPad::default())),
-        Route::Request { on_behalf, start } => Ok(Screen::Request(request::RequestWizard::starting_at(on_behalf, start))),
+        Route::Request { on_behalf, start } => {
+            Ok(Screen::Request(request::RequestWizard::starting_at(on_behalf, start)))
+        }
     };
     r.map_err(|e| e.to_string())
 }
@@ -144,7 +158,8 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         Some((n, a)) => (n, Some(a.to_string())),
         None => (s, None),
     };
-    let need = |a: Option<String>| a.filter(|x| !x.is_empty()).ok_or_else(|| format!("`{name}` needs an id: {name}:ID"));
+    let need =
+        |a: Option<String>| a.filter(|x| !x.is_empty()).ok_or_else(|| format!("`{name}` needs an id: {name}:ID"));
     Ok(match name {
         "home" => Route::Home,
         "catalogue" => home::tiles()[0].1.clone(),

@@ -11,10 +11,10 @@ use iced::widget::{Column, Id, column, container, image, row, scrollable, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
-use crate::print::Printable;
 use crate::config::Language;
 use crate::content::Document;
 use crate::content::markdown::{self, Block};
+use crate::print::Printable;
 use crate::store::{DocSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
@@ -88,7 +88,9 @@ pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
 
 fn to_traditional(blocks: &[Block]) -> Vec<Block> {
     use crate::content::markdown::Inline;
-    let runs = |v: &[Inline]| -> Vec<Inline> { v.iter().map(|r| Inline { text: hanconv::s2t(&r.text), ..r.clone() }).collect() };
+    let runs = |v: &[Inline]| -> Vec<Inline> {
+        v.iter().map(|r| Inline { text: hanconv::s2t(&r.text), ..r.clone() }).collect()
+    };
     blocks
         .iter()
         .map(|b| match b {
@@ -141,7 +143,8 @@ impl Reader {
             .spacing(8)
             .into()
         };
-        let date = |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
+        let date =
+            |d: Option<chrono::NaiveDate>| d.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
         let mut meta = Column::new().spacing(6);
         meta = meta.push(field("meta-index-no", d.index_no.clone().unwrap_or_else(|| "—".into())));
         meta = meta.push(field("meta-publisher", content(l, &d.publisher)));
@@ -153,7 +156,9 @@ impl Reader {
 
         let mut side = Column::new().spacing(look.gap()).align_x(Alignment::Center);
         match &self.qr {
-            Some(data) => side = side.push(widgets::qr(ctx, data, t(l, "reader-qr"), if ctx.portrait { 200.0 } else { 220.0 })),
+            Some(data) => {
+                side = side.push(widgets::qr(ctx, data, t(l, "reader-qr"), if ctx.portrait { 200.0 } else { 220.0 }))
+            }
             None => side = side.push(widgets::muted(ctx, t(l, "reader-no-qr"))),
         }
         let header = row![widgets::card(ctx, meta), side].spacing(look.gap()).align_y(Alignment::Center);
@@ -172,7 +177,10 @@ impl Reader {
 
         let size = look.body() * SCALES[self.scale];
         let (blocks, body_ctx) = if l == Language::ZhHant {
-            (self.blocks_hant.get_or_init(|| to_traditional(&self.blocks)).as_slice(), Ctx { lang: Language::ZhHans, ..ctx })
+            (
+                self.blocks_hant.get_or_init(|| to_traditional(&self.blocks)).as_slice(),
+                Ctx { lang: Language::ZhHans, ..ctx },
+            )
         } else {
             (self.blocks.as_slice(), ctx)
         };
@@ -191,13 +199,24 @@ impl Reader {
 
         let tools = [
             widgets::action(ctx, t(l, "reader-smaller"), (self.scale > 0).then_some(Message::Smaller), false),
-            widgets::action(ctx, t(l, "reader-bigger"), (self.scale + 1 < SCALES.len()).then_some(Message::Bigger), false),
+            widgets::action(
+                ctx,
+                t(l, "reader-bigger"),
+                (self.scale + 1 < SCALES.len()).then_some(Message::Bigger),
+                false,
+            ),
             widgets::action(ctx, t(l, "reader-page-up"), Some(Message::PageUp), false),
             widgets::action(ctx, t(l, "reader-page-down"), Some(Message::PageDown), true),
-            widgets::action(ctx, t(l, if self.speaking { "reader-voice-stop" } else { "reader-voice" }), Some(Message::Voice), self.speaking),
+            widgets::action(
+                ctx,
+                t(l, if self.speaking { "reader-voice-stop" } else { "reader-voice" }),
+                Some(Message::Voice),
+                self.speaking,
+            ),
             widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false),
         ];
-        let toolbar: Element<'_, Message> = iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
+        let toolbar: Element<'_, Message> =
+            iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
         column![toolbar, scroll].spacing(look.gap()).height(Length::Fill).into()
     }
 }

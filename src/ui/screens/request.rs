@@ -56,7 +56,8 @@ pub enum Question {
 }
 
 /// The five steps the questions belong to (shown as progress).
-pub const STEPS: [&str; 5] = ["req-step-applicant", "req-step-identity", "req-step-information", "req-step-delivery", "req-step-review"];
+pub const STEPS: [&str; 5] =
+    ["req-step-applicant", "req-step-identity", "req-step-information", "req-step-delivery", "req-step-review"];
 
 impl Question {
     /// The questions for an applicant type, in order.
@@ -64,7 +65,9 @@ impl Question {
         use Question::*;
         let who: &[Question] = match applicant {
             Applicant::Citizen => &[Name, IdKind, IdNumber, Phone, Address, Postcode, Email, Employer, Fax],
-            Applicant::Organisation => &[OrgName, CreditCode, LegalRep, ContactName, ContactPhone, ContactEmail, OrgAddress, OrgFax],
+            Applicant::Organisation => {
+                &[OrgName, CreditCode, LegalRep, ContactName, ContactPhone, ContactEmail, OrgAddress, OrgFax]
+            }
         };
         let mut all = vec![ApplicantType];
         all.extend_from_slice(who);
@@ -122,20 +125,36 @@ impl Question {
 
     /// The question a `kiosk --open request-form:NAME` names (its field, with dashes).
     pub fn named(name: &str) -> Option<Question> {
-        [Applicant::Citizen, Applicant::Organisation].into_iter().flat_map(Question::all).find(|q| q.field().replace('_', "-") == name)
+        [Applicant::Citizen, Applicant::Organisation]
+            .into_iter()
+            .flat_map(Question::all)
+            .find(|q| q.field().replace('_', "-") == name)
     }
 
     /// Whether it must be answered.
     pub fn required(self) -> bool {
         use Question::*;
-        matches!(self, Name | IdNumber | OrgName | CreditCode | LegalRep | ContactName | ContactPhone | TitleOrNo | Description | Media | Receive)
+        matches!(
+            self,
+            Name | IdNumber
+                | OrgName
+                | CreditCode
+                | LegalRep
+                | ContactName
+                | ContactPhone
+                | TitleOrNo
+                | Description
+                | Media
+                | Receive
+        )
     }
 
     /// The keyboard layout a typed answer starts in (None: not typed).
     pub fn layout(self) -> Option<Layout> {
         use Question::*;
         match self {
-            Name | Address | Employer | OrgName | LegalRep | ContactName | OrgAddress | TitleOrNo | Description | Purpose => Some(Layout::Pinyin),
+            Name | Address | Employer | OrgName | LegalRep | ContactName | OrgAddress | TitleOrNo | Description
+            | Purpose => Some(Layout::Pinyin),
             IdNumber | Phone | Postcode | Fax | ContactPhone | OrgFax => Some(Layout::Digits),
             CreditCode | Email | ContactEmail => Some(Layout::Abc),
             _ => None,
@@ -333,7 +352,11 @@ impl RequestWizard {
                 self.keyboard = Keyboard::with_layout(Layout::Pinyin);
             }
             Message::Found(query, Ok(found)) => {
-                let typed = format!("{}{}", self.finder.as_ref().map(|f| f.query.as_str()).unwrap_or_default(), self.keyboard.composing);
+                let typed = format!(
+                    "{}{}",
+                    self.finder.as_ref().map(|f| f.query.as_str()).unwrap_or_default(),
+                    self.keyboard.composing
+                );
                 if let Some(f) = &mut self.finder
                     && typed == query
                 {
@@ -402,7 +425,8 @@ impl RequestWizard {
             let on = i == q.step();
             // the current step is marked by a sign as well as by colour
             let label = format!("{}{} {}", if on { "▶ " } else { "" }, i + 1, t(l, key));
-            progress = progress.push(container(text(label).size(look.small())).padding([6, 12]).style(theme::step(p, on)));
+            progress =
+                progress.push(container(text(label).size(look.small())).padding([6, 12]).style(theme::step(p, on)));
         }
         let mut head = Column::new().spacing(8).push(progress.wrap());
         if self.form.on_behalf {
@@ -423,12 +447,22 @@ impl RequestWizard {
         let body: Element<'_, Message> = match q {
             Question::ApplicantType => {
                 let choice = |a: Applicant, key: &str, hint: &str| -> Element<'_, Message> {
-                    button(column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)].spacing(8))
-                        .on_press(Message::Applicant(a))
-                        .padding(28)
-                        .width(Length::Fill)
-                        .style(theme::button_style(p, if self.form.applicant == a && self.at > 0 { theme::Button::Selected } else { theme::Button::Row }))
-                        .into()
+                    button(
+                        column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)]
+                            .spacing(8),
+                    )
+                    .on_press(Message::Applicant(a))
+                    .padding(28)
+                    .width(Length::Fill)
+                    .style(theme::button_style(
+                        p,
+                        if self.form.applicant == a && self.at > 0 {
+                            theme::Button::Selected
+                        } else {
+                            theme::Button::Row
+                        },
+                    ))
+                    .into()
                 };
                 column![
                     text(t(l, "req-q-applicant")).size(look.title()),
@@ -440,29 +474,55 @@ impl RequestWizard {
                 .into()
             }
             Question::IdKind => {
-                let chips = Row::with_children(
-                    ID_KINDS.iter().enumerate().map(|(i, k)| widgets::chip(ctx, t(l, &format!("req-id-kind-{i}")), None, self.form.id_kind == *k, Message::IdKind(i))),
-                )
+                let chips = Row::with_children(ID_KINDS.iter().enumerate().map(|(i, k)| {
+                    widgets::chip(
+                        ctx,
+                        t(l, &format!("req-id-kind-{i}")),
+                        None,
+                        self.form.id_kind == *k,
+                        Message::IdKind(i),
+                    )
+                }))
                 .spacing(look.gap())
                 .wrap()
                 .vertical_spacing(10);
                 column![text(t(l, &q.key())).size(look.title()), chips, nav(next_key)].spacing(look.gap()).into()
             }
             Question::Media | Question::Receive => {
-                let (items, chosen, prefix): (&[&str], &Vec<usize>, &str) =
-                    if q == Question::Media { (&MEDIA, &self.form.media, "req-media") } else { (&RECEIVE, &self.form.receive, "req-receive") };
+                let (items, chosen, prefix): (&[&str], &Vec<usize>, &str) = if q == Question::Media {
+                    (&MEDIA, &self.form.media, "req-media")
+                } else {
+                    (&RECEIVE, &self.form.receive, "req-receive")
+                };
                 let chips = Row::with_children(items.iter().enumerate().map(|(i, _)| {
                     let on = chosen.contains(&i);
                     let label = format!("{} {}", if on { "☑" } else { "☐" }, t(l, &format!("{prefix}-{i}")));
-                    widgets::chip(ctx, label, None, on, if q == Question::Media { Message::Media(i) } else { Message::Receive(i) })
+                    widgets::chip(
+                        ctx,
+                        label,
+                        None,
+                        on,
+                        if q == Question::Media { Message::Media(i) } else { Message::Receive(i) },
+                    )
                 }))
                 .spacing(look.gap())
                 .wrap()
                 .vertical_spacing(10);
-                let mut col = column![text(t(l, &q.key())).size(look.title()), widgets::muted(ctx, t(l, "req-choose-any")), chips].spacing(look.gap());
+                let mut col = column![
+                    text(t(l, &q.key())).size(look.title()),
+                    widgets::muted(ctx, t(l, "req-choose-any")),
+                    chips
+                ]
+                .spacing(look.gap());
                 if q == Question::Receive {
                     let on = self.form.accept_other_way;
-                    col = col.push(widgets::chip(ctx, format!("{} {}", if on { "☑" } else { "☐" }, t(l, "req-accept-other")), None, on, Message::AcceptOther));
+                    col = col.push(widgets::chip(
+                        ctx,
+                        format!("{} {}", if on { "☑" } else { "☐" }, t(l, "req-accept-other")),
+                        None,
+                        on,
+                        Message::AcceptOther,
+                    ));
                 }
                 if let Some(pr) = problem {
                     col = col.push(pr);
@@ -476,7 +536,13 @@ impl RequestWizard {
     }
 
     /// A typed question: the answer box, the keyboard, back / next.
-    fn typed<'a>(&'a self, ctx: Ctx, q: Question, nav: Element<'a, Message>, problem: Option<Element<'a, Message>>) -> Element<'a, Message> {
+    fn typed<'a>(
+        &'a self,
+        ctx: Ctx,
+        q: Question,
+        nav: Element<'a, Message>,
+        problem: Option<Element<'a, Message>>,
+    ) -> Element<'a, Message> {
         let l = ctx.lang;
         let look = ctx.look;
         let p = look.palette();
@@ -490,11 +556,18 @@ impl RequestWizard {
                 (format!("{v}{}", self.keyboard.composing), t(l, &format!("{}-hint", q.key())))
             }
         };
-        let shown = if value.is_empty() { text(hint).size(look.body()).color(p.muted) } else { text(value).size(look.heading()) };
+        let shown = if value.is_empty() {
+            text(hint).size(look.body()).color(p.muted)
+        } else {
+            text(value).size(look.heading())
+        };
         // as tall as its text (a long hint or answer wraps), at least one touch target
         let answer = container(shown).padding([16, 18]).width(Length::Fill).style(theme::card(p));
         // the answer with back / next beside it, so both stay in view above the keyboard
-        let mut col = Column::new().spacing(look.gap()).push(title).push(row![answer, nav].spacing(look.gap()).align_y(Alignment::Center));
+        let mut col = Column::new()
+            .spacing(look.gap())
+            .push(title)
+            .push(row![answer, nav].spacing(look.gap()).align_y(Alignment::Center));
         if let Some(pr) = problem {
             col = col.push(pr);
         }
@@ -519,7 +592,12 @@ impl RequestWizard {
                     if f.found.is_empty() && !(f.query.is_empty() && self.keyboard.composing.is_empty()) {
                         list = list.push(widgets::muted(ctx, t(l, "req-find-none")));
                     }
-                    col = col.push(list).push(widgets::action(ctx, t(l, "req-find-close"), Some(Message::CloseFinder), false));
+                    col = col.push(list).push(widgets::action(
+                        ctx,
+                        t(l, "req-find-close"),
+                        Some(Message::CloseFinder),
+                        false,
+                    ));
                 }
             }
         }
@@ -555,11 +633,19 @@ impl RequestWizard {
                 }
             }
         }
-        let list = |prefix: &str, chosen: &[usize]| chosen.iter().map(|i| t(l, &format!("{prefix}-{i}"))).collect::<Vec<_>>().join("、");
+        let list = |prefix: &str, chosen: &[usize]| {
+            chosen.iter().map(|i| t(l, &format!("{prefix}-{i}"))).collect::<Vec<_>>().join("、")
+        };
         for q in self.questions() {
             let value = match q {
-                Question::ApplicantType => t(l, if f.applicant == Applicant::Citizen { "req-citizen" } else { "req-organisation" }),
-                Question::IdKind => ID_KINDS.iter().position(|k| *k == f.id_kind).map(|i| t(l, &format!("req-id-kind-{i}"))).unwrap_or_default(),
+                Question::ApplicantType => {
+                    t(l, if f.applicant == Applicant::Citizen { "req-citizen" } else { "req-organisation" })
+                }
+                Question::IdKind => ID_KINDS
+                    .iter()
+                    .position(|k| *k == f.id_kind)
+                    .map(|i| t(l, &format!("req-id-kind-{i}")))
+                    .unwrap_or_default(),
                 Question::Media => list("req-media", &f.media),
                 Question::Receive => {
                     let mut v = list("req-receive", &f.receive);
@@ -578,8 +664,13 @@ impl RequestWizard {
             col = col.push(
                 button(
                     row![
-                        text(t(l, &q.key())).size(look.small()).color(if wrong { p.warn } else { p.muted }).width(if look.large { 300 } else { 240 }),
-                        text(if value.is_empty() { "—".to_string() } else { value }).size(look.body()).width(Length::Fill),
+                        text(t(l, &q.key()))
+                            .size(look.small())
+                            .color(if wrong { p.warn } else { p.muted })
+                            .width(if look.large { 300 } else { 240 }),
+                        text(if value.is_empty() { "—".to_string() } else { value })
+                            .size(look.body())
+                            .width(Length::Fill),
                         text(t(l, "req-change")).size(look.small()).color(p.accent),
                     ]
                     .spacing(12)
@@ -688,14 +779,27 @@ mod tests {
                     wanted.push(format!("{}-hint", q.key()));
                 }
             }
-            let empty = RequestForm { applicant: a, phone: "1".into(), postcode: "1".into(), email: "x".into(), fax: "x".into(), contact_email: "x".into(), org_fax: "x".into(), ..RequestForm::default() };
+            let empty = RequestForm {
+                applicant: a,
+                phone: "1".into(),
+                postcode: "1".into(),
+                email: "x".into(),
+                fax: "x".into(),
+                contact_email: "x".into(),
+                org_fax: "x".into(),
+                ..RequestForm::default()
+            };
             wanted.extend(empty.problems().iter().map(|p| p.key.to_string()));
         }
         wanted.extend((0..MEDIA.len()).map(|i| format!("req-media-{i}")));
         wanted.extend((0..RECEIVE.len()).map(|i| format!("req-receive-{i}")));
         wanted.extend((0..ID_KINDS.len()).map(|i| format!("req-id-kind-{i}")));
         wanted.push("req-need-contact".into());
-        for (lang, src) in [(Language::ZhHans, include_str!("../../../assets/i18n/zh-Hans.ftl")), (Language::ZhHant, include_str!("../../../assets/i18n/zh-Hant.ftl")), (Language::English, include_str!("../../../assets/i18n/en.ftl"))] {
+        for (lang, src) in [
+            (Language::ZhHans, include_str!("../../../assets/i18n/zh-Hans.ftl")),
+            (Language::ZhHant, include_str!("../../../assets/i18n/zh-Hant.ftl")),
+            (Language::English, include_str!("../../../assets/i18n/en.ftl")),
+        ] {
             let have = keys(src);
             let missing: Vec<_> = wanted.iter().filter(|k| !have.contains(k)).collect();
             assert!(missing.is_empty(), "{}: {missing:?}", lang.code());

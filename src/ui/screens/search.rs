@@ -12,8 +12,8 @@ use crate::store::{Store, UsageEvent};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
 use crate::ui::theme;
-use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
 use crate::ui::widgets;
+use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
 
 pub const INSTANT: usize = 6;
 pub const PAGE: usize = 8;
@@ -75,7 +75,9 @@ impl Search {
         self.typing = false;
         let dir = env.data_dir.to_path_buf();
         let (filter, page) = (self.filter.clone(), self.page);
-        Task::perform(async move { (q.clone(), full(&dir, &searcher, &q, &filter, page)) }, |(q, r)| Message::Full(q, r))
+        Task::perform(async move { (q.clone(), full(&dir, &searcher, &q, &filter, page)) }, |(q, r)| {
+            Message::Full(q, r)
+        })
     }
 
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
@@ -237,9 +239,7 @@ impl Search {
                     list = list.push(widgets::muted(ctx, t(l, "search-help")));
                 }
                 main = main.push(scrollable(list).height(Length::Fill));
-                main = main.push(
-                    self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key),
-                );
+                main = main.push(self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key));
             }
         }
         column![top, main].spacing(look.gap()).height(Length::Fill).into()
@@ -250,7 +250,8 @@ impl Search {
         let look = ctx.look;
         let mut filters = Row::new().spacing(10);
         let n = |list: &Vec<(String, u64)>, key: &str| list.iter().find(|(k, _)| k == key).map(|(_, n)| *n);
-        filters = filters.push(widgets::chip(ctx, t(l, "filter-all"), None, self.filter.item.is_none(), Message::Item(None)));
+        filters =
+            filters.push(widgets::chip(ctx, t(l, "filter-all"), None, self.filter.item.is_none(), Message::Item(None)));
         for kind in [ItemKind::Document, ItemKind::Guide, ItemKind::Faq] {
             if let Some(count) = n(&res.counts.item, kind.key()) {
                 filters = filters.push(widgets::chip(
@@ -277,7 +278,13 @@ impl Search {
         for (y, count) in res.counts.year.iter().take(4) {
             if let Ok(year) = y.parse::<i32>() {
                 let on = self.filter.year == Some(year);
-                filters = filters.push(widgets::chip(ctx, y.clone(), Some(*count), on, Message::Year(if on { None } else { Some(year) })));
+                filters = filters.push(widgets::chip(
+                    ctx,
+                    y.clone(),
+                    Some(*count),
+                    on,
+                    Message::Year(if on { None } else { Some(year) }),
+                ));
             }
         }
         let filters = filters.wrap().vertical_spacing(10);
@@ -323,7 +330,13 @@ fn instant(dir: &std::path::Path, searcher: &Searcher, q: &str) -> Result<Vec<Hi
     searcher.instant(&store, q, INSTANT).map_err(|e| e.to_string())
 }
 
-fn full(dir: &std::path::Path, searcher: &Searcher, q: &str, filter: &SearchFilter, page: usize) -> Result<SearchResults, String> {
+fn full(
+    dir: &std::path::Path,
+    searcher: &Searcher,
+    q: &str,
+    filter: &SearchFilter,
+    page: usize,
+) -> Result<SearchResults, String> {
     let store = Store::open(dir).map_err(|e| e.to_string())?;
     let res = searcher.search(&store, q, filter, PAGE, page * PAGE).map_err(|e| e.to_string())?;
     if page == 0 && *filter == SearchFilter::default() {

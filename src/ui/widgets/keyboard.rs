@@ -52,7 +52,9 @@ pub enum Edit {
     Backspace,
     Clear,
     /// Finished: append `rest` (pinyin not turned into characters) and act on the text.
-    Done { rest: String },
+    Done {
+        rest: String,
+    },
     /// Only the composing pinyin changed.
     Composing,
 }
@@ -139,7 +141,8 @@ impl Keyboard {
                 .style(theme::button_style(p, role))
                 .into()
         };
-        let key = |label: String, msg: Message, w: f32| key_with(label, msg, w, look.heading(), theme::Button::Secondary);
+        let key =
+            |label: String, msg: Message, w: f32| key_with(label, msg, w, look.heading(), theme::Button::Secondary);
         let letters = |keys: &str| -> Element<'_, Message> {
             row(keys.chars().map(|c| {
                 let shown = if self.layout == Layout::Abc { c.to_ascii_uppercase() } else { c };
@@ -184,9 +187,10 @@ impl Keyboard {
     fn candidate_bar(&self, look: Look, lang: Language, width: f32) -> Element<'_, Message> {
         let p = look.palette();
         let h = look.target();
-        let mut bar = row![container(text(self.composing.clone()).size(look.body()).color(p.muted)).width(160).center_y(h)]
-            .spacing(8)
-            .align_y(Alignment::Center);
+        let mut bar =
+            row![container(text(self.composing.clone()).size(look.body()).color(p.muted)).width(160).center_y(h)]
+                .spacing(8)
+                .align_y(Alignment::Center);
         if self.composing.is_empty() {
             bar = bar.push(text(t(lang, "kb-hint")).size(look.small()).color(p.muted));
         }
@@ -196,7 +200,10 @@ impl Keyboard {
                     .on_press(Message::Pick(i))
                     .height(h)
                     .padding([0, 14])
-                    .style(theme::button_style(p, if i == 0 { theme::Button::Selected } else { theme::Button::Secondary })),
+                    .style(theme::button_style(
+                        p,
+                        if i == 0 { theme::Button::Selected } else { theme::Button::Secondary },
+                    )),
             );
         }
         if self.candidates.len() > PAGE {

@@ -12,8 +12,8 @@ use iced::widget::text::Span;
 use iced::widget::{Column, button, column, container, image, rich_text, row, span, text};
 use iced::{Alignment, Length, Padding};
 
-use crate::content::markdown::{Block, Inline, inline_text};
 use crate::content::Validity;
+use crate::content::markdown::{Block, Inline, inline_text};
 use crate::search::Highlighted;
 use crate::store::DocSummary;
 use crate::ui::Element;
@@ -49,12 +49,21 @@ pub fn chip<'a, M: Clone + 'a>(ctx: Ctx, label: String, count: Option<u64>, on: 
 
 /// The page shown when a task is done (feedback sent, a request printed): a large line, an
 /// optional explanation and the buttons to go on.
-pub fn finished<'a, M: Clone + 'a>(ctx: Ctx, title: String, detail: Option<String>, actions: Vec<Element<'a, M>>) -> Element<'a, M> {
+pub fn finished<'a, M: Clone + 'a>(
+    ctx: Ctx,
+    title: String,
+    detail: Option<String>,
+    actions: Vec<Element<'a, M>>,
+) -> Element<'a, M> {
     let mut col = column![text(title).size(ctx.look.title())];
     if let Some(d) = detail {
         col = col.push(body(ctx, d));
     }
-    col.push(row(actions).spacing(ctx.look.gap())).spacing(ctx.look.gap() * 2.0).align_x(Alignment::Center).width(Length::Fill).into()
+    col.push(row(actions).spacing(ctx.look.gap()))
+        .spacing(ctx.look.gap() * 2.0)
+        .align_x(Alignment::Center)
+        .width(Length::Fill)
+        .into()
 }
 
 pub fn heading<'a, M: 'a>(ctx: Ctx, s: String) -> Element<'a, M> {
@@ -93,9 +102,12 @@ pub fn doc_row<'a, M: Clone + 'a>(ctx: Ctx, doc: &DocSummary, msg: M) -> Element
     let validity_colour = if doc.validity == Validity::Valid { p.muted } else { p.warn };
     button(
         row![
-            column![text(content(ctx.lang, &doc.title)).size(ctx.look.body()), text(meta).size(ctx.look.small()).color(p.muted)]
-                .spacing(6)
-                .width(Length::Fill),
+            column![
+                text(content(ctx.lang, &doc.title)).size(ctx.look.body()),
+                text(meta).size(ctx.look.small()).color(p.muted)
+            ]
+            .spacing(6)
+            .width(Length::Fill),
             text(validity_label(ctx, doc.validity)).size(ctx.look.small()).color(validity_colour),
         ]
         .spacing(16)
@@ -118,12 +130,7 @@ pub fn highlighted<'a, M: 'a>(ctx: Ctx, h: &Highlighted, size: f32) -> Element<'
         if r.start > at {
             spans.push(span(conv(&h.text[at..r.start])));
         }
-        spans.push(
-            span(conv(&h.text[r.clone()]))
-                .color(p.highlight_ink)
-                .background(p.highlight)
-                .underline(true),
-        );
+        spans.push(span(conv(&h.text[r.clone()])).color(p.highlight_ink).background(p.highlight).underline(true));
         at = r.end;
     }
     if at < h.text.len() {
@@ -158,7 +165,10 @@ fn inlines<'a, M: 'a>(ctx: Ctx, runs: &[Inline], size: f32) -> Element<'a, M> {
         .map(|r| {
             let mut s = span(content(ctx.lang, &r.text));
             if r.strong {
-                s = s.font(iced::Font { weight: iced::font::Weight::Bold, ..iced::Font::with_name(crate::assets::CJK_FONT_FAMILY) });
+                s = s.font(iced::Font {
+                    weight: iced::font::Weight::Bold,
+                    ..iced::Font::with_name(crate::assets::CJK_FONT_FAMILY)
+                });
             }
             if r.link.is_some() {
                 s = s.color(p.accent).underline(true);
@@ -170,7 +180,12 @@ fn inlines<'a, M: 'a>(ctx: Ctx, runs: &[Inline], size: f32) -> Element<'a, M> {
 }
 
 /// A document body: headings, paragraphs, lists, tables and images, at `size` px.
-pub fn blocks<'a, M: 'a>(ctx: Ctx, blocks: &[Block], images: &'a HashMap<String, image::Handle>, size: f32) -> Element<'a, M> {
+pub fn blocks<'a, M: 'a>(
+    ctx: Ctx,
+    blocks: &[Block],
+    images: &'a HashMap<String, image::Handle>,
+    size: f32,
+) -> Element<'a, M> {
     let mut col = Column::new().spacing(size * 0.8);
     for b in blocks {
         col = col.push(block(ctx, b, images, size));
@@ -182,7 +197,14 @@ fn block<'a, M: 'a>(ctx: Ctx, b: &Block, images: &'a HashMap<String, image::Hand
     let p = ctx.look.palette();
     match b {
         Block::Heading { level, text: runs } => {
-            let s = size * if *level <= 1 { 1.45 } else if *level == 2 { 1.3 } else { 1.15 };
+            let s = size
+                * if *level <= 1 {
+                    1.45
+                } else if *level == 2 {
+                    1.3
+                } else {
+                    1.15
+                };
             container(inlines(ctx, runs, s)).padding(Padding { top: size * 0.4, ..Padding::ZERO }).into()
         }
         Block::Paragraph(runs) => inlines(ctx, runs, size),
@@ -221,10 +243,13 @@ fn block<'a, M: 'a>(ctx: Ctx, b: &Block, images: &'a HashMap<String, image::Hand
             col.into()
         }
         Block::Image { src, alt } => match images.get(src) {
-            Some(h) => column![image(h.clone()).width(Length::Fill), text(content(ctx.lang, alt)).size(ctx.look.small()).color(p.muted)]
-                .spacing(6)
-                .align_x(Alignment::Center)
-                .into(),
+            Some(h) => column![
+                image(h.clone()).width(Length::Fill),
+                text(content(ctx.lang, alt)).size(ctx.look.small()).color(p.muted)
+            ]
+            .spacing(6)
+            .align_x(Alignment::Center)
+            .into(),
             None => text(format!("[{}]", content(ctx.lang, alt))).size(size).color(p.muted).into(),
         },
         Block::Quote(inner) => container(blocks(ctx, inner, images, size)).padding([4, 20]).into(),

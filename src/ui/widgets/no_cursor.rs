@@ -16,7 +16,9 @@ pub fn no_cursor<'a, Message: 'a, Theme: 'a, Renderer: renderer::Renderer + 'a>(
     Element::new(NoCursor { content: content.into() })
 }
 
-impl<Message, Theme, Renderer: renderer::Renderer> Widget<Message, Theme, Renderer> for NoCursor<'_, Message, Theme, Renderer> {
+impl<Message, Theme, Renderer: renderer::Renderer> Widget<Message, Theme, Renderer>
+    for NoCursor<'_, Message, Theme, Renderer>
+{
     fn tag(&self) -> widget::tree::Tag {
         self.content.as_widget().tag()
     }
@@ -66,7 +68,14 @@ impl<Message, Theme, Renderer: renderer::Renderer> Widget<Message, Theme, Render
     ) {
         self.content.as_widget_mut().update(tree, event, layout, cursor, renderer, clipboard, shell, viewport);
     }
-    fn mouse_interaction(&self, _: &Tree, _: Layout<'_>, _: mouse::Cursor, _: &Rectangle, _: &Renderer) -> mouse::Interaction {
+    fn mouse_interaction(
+        &self,
+        _: &Tree,
+        _: Layout<'_>,
+        _: mouse::Cursor,
+        _: &Rectangle,
+        _: &Renderer,
+    ) -> mouse::Interaction {
         mouse::Interaction::Hidden
     }
     fn overlay<'b>(
