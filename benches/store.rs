@@ -221,7 +221,9 @@ fn main() {
 
     let runs = 200;
     let area = DocFilter { area: Some("社会救助".into()), ..Default::default() };
-    let queries: Vec<(&str, Box<dyn Fn(usize)>)> = vec![
+    // (name, one run of the query given the run's number)
+    type Query<'a> = (&'a str, Box<dyn Fn(usize) + 'a>);
+    let queries: Vec<Query> = vec![
         ("latest(20)", Box::new(|_| drop(store.latest(20).unwrap()))),
         ("documents(area, 20, page k)", Box::new(|k| drop(store.documents(&area, 20, (k % 10) * 20).unwrap()))),
         ("facet(area)", Box::new(|_| drop(store.facet(Facet::Area, &DocFilter::default()).unwrap()))),

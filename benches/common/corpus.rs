@@ -134,7 +134,7 @@ pub fn corpus(n: usize) -> Vec<Document> {
                 body.push_str(rng.pick(TERMS));
                 body.push_str("工作");
                 body.push_str(rng.pick(SENTENCES));
-                if rng.next() % 5 == 0 {
+                if rng.next().is_multiple_of(5) {
                     body.push_str("\n\n");
                 }
             }

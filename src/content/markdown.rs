@@ -79,6 +79,9 @@ struct Frame {
     blocks: Vec<Block>,
 }
 
+/// A table being read: header cells, body rows of cells, and whether the header is done.
+type OpenTable = (Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool);
+
 #[derive(Default)]
 struct Builder {
     frames: Vec<Frame>,
@@ -90,7 +93,7 @@ struct Builder {
     emphasis: u32,
     link: Vec<String>,
     image: Option<(String, String)>,
-    table: Option<(Vec<Vec<Inline>>, Vec<Vec<Vec<Inline>>>, bool)>,
+    table: Option<OpenTable>,
     row: Vec<Vec<Inline>>,
 }
 
@@ -118,12 +121,12 @@ impl Builder {
 
     /// Ends a run of inlines that was not inside a paragraph (tight list items).
     fn flush_loose(&mut self) {
-        if self.heading.is_none() && self.table.is_none() {
-            if let Some(inl) = self.inlines.take() {
-                if !inl.is_empty() {
-                    self.current().push(Block::Paragraph(inl));
-                }
-            }
+        if self.heading.is_none()
+            && self.table.is_none()
+            && let Some(inl) = self.inlines.take()
+            && !inl.is_empty()
+        {
+            self.current().push(Block::Paragraph(inl));
         }
     }
 
@@ -234,11 +237,7 @@ impl Builder {
                             self.current().push(Block::Paragraph(inl));
                         }
                         self.current().push(Block::Image { src, alt });
-                        if self.heading.is_some() || self.table.is_some() {
-                            self.inlines = Some(Vec::new());
-                        } else {
-                            self.inlines = Some(Vec::new());
-                        }
+                        self.inlines = Some(Vec::new());
                     }
                 }
                 _ => {}

@@ -141,10 +141,10 @@ impl<'p> Loader<'p> {
             }
         }
         for rel in self.files("boards", "toml") {
-            if let Some(text) = self.read_text(&rel) {
-                if let Some(b) = self.board(&rel, &text) {
-                    set.boards.push(b);
-                }
+            if let Some(text) = self.read_text(&rel)
+                && let Some(b) = self.board(&rel, &text)
+            {
+                set.boards.push(b);
             }
         }
         for rel in self.files("faq", "toml") {
@@ -332,10 +332,10 @@ impl<'p> Loader<'p> {
         };
         let (table, _) = toml::de::DeTable::parse_recoverable(&toml_text);
         for (k, v) in table.get_ref().iter() {
-            if k.get_ref() == "id" {
-                if let toml::de::DeValue::String(id) = v.get_ref() {
-                    self.failed_ids.insert(id.trim().to_string());
-                }
+            if k.get_ref() == "id"
+                && let toml::de::DeValue::String(id) = v.get_ref()
+            {
+                self.failed_ids.insert(id.trim().to_string());
             }
         }
     }
@@ -433,19 +433,19 @@ impl<'p> Loader<'p> {
                     },
                     postcode: {
                         let p = o.string(f::POSTCODE);
-                        if let Some(p) = &p {
-                            if p.value.len() != 6 || !p.value.bytes().all(|b| b.is_ascii_digit()) {
-                                o.report(&f::POSTCODE, p.line, format!("\"{}\" is not a 6-digit postcode", p.value));
-                            }
+                        if let Some(p) = &p
+                            && (p.value.len() != 6 || !p.value.bytes().all(|b| b.is_ascii_digit()))
+                        {
+                            o.report(&f::POSTCODE, p.line, format!("\"{}\" is not a 6-digit postcode", p.value));
                         }
                         p.map(|l| l.value)
                     },
                     email: {
                         let e = o.string(f::EMAIL);
-                        if let Some(e) = &e {
-                            if !e.value.contains('@') || e.value.contains(' ') {
-                                o.report(&f::EMAIL, e.line, format!("\"{}\" is not an e-mail address", e.value));
-                            }
+                        if let Some(e) = &e
+                            && (!e.value.contains('@') || e.value.contains(' '))
+                        {
+                            o.report(&f::EMAIL, e.line, format!("\"{}\" is not an e-mail address", e.value));
                         }
                         e.map(|l| l.value)
                     },
@@ -568,35 +568,36 @@ impl<'p> Loader<'p> {
 
         // Rules between fields.
         let validity_value = validity.as_ref().map(|v| v.value).unwrap_or(Validity::Valid);
-        if let (Some(k), Some(i)) = (&kind, &interprets) {
-            if k.value != DocKind::Interpretation {
-                self.problems.report(
-                    &file,
-                    i.line,
-                    Some(f::INTERPRETS.label),
-                    format!("is only for kind \"interpretation\", this document is \"{}\"", k.value.key()),
-                );
-            }
+        if let (Some(k), Some(i)) = (&kind, &interprets)
+            && k.value != DocKind::Interpretation
+        {
+            self.problems.report(
+                &file,
+                i.line,
+                Some(f::INTERPRETS.label),
+                format!("is only for kind \"interpretation\", this document is \"{}\"", k.value.key()),
+            );
         }
-        if let Some(k) = &kind {
-            if k.value == DocKind::Interpretation && interprets.is_none() {
-                self.problems.report(
-                    &file,
-                    k.line,
-                    Some(f::INTERPRETS.label),
-                    "is required for an interpretation: give the id of the policy it explains (interprets = \"...\")",
-                );
-            }
+        if let Some(k) = &kind
+            && k.value == DocKind::Interpretation
+            && interprets.is_none()
+        {
+            self.problems.report(
+                &file,
+                k.line,
+                Some(f::INTERPRETS.label),
+                "is required for an interpretation: give the id of the policy it explains (interprets = \"...\")",
+            );
         }
-        if let (Some(w), Some(p)) = (&written, &published) {
-            if w.value > p.value {
-                self.problems.report(
-                    &file,
-                    w.line,
-                    Some(f::WRITTEN.label),
-                    format!("{} is after 发布日期 {}", w.value, p.value),
-                );
-            }
+        if let (Some(w), Some(p)) = (&written, &published)
+            && w.value > p.value
+        {
+            self.problems.report(
+                &file,
+                w.line,
+                Some(f::WRITTEN.label),
+                format!("{} is after 发布日期 {}", w.value, p.value),
+            );
         }
         match (&repealed, validity_value) {
             (Some(d), Validity::Valid) => self.problems.report(
