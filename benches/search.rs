@@ -16,10 +16,10 @@ use std::time::{Duration, Instant};
 mod corpus;
 
 use corpus::{Rng, TERMS, corpus};
-use gongkai_kiosk::content::{ContentSet, Site};
-use gongkai_kiosk::search::fold::fold_str;
-use gongkai_kiosk::search::{ItemKind, SearchFilter, Searcher};
+use gongkai_kiosk::content::{ContentSet, ItemKind, Site};
+use gongkai_kiosk::search::{SearchFilter, Searcher};
 use gongkai_kiosk::store::Store;
+use gongkai_kiosk::text::fold::fold_str;
 use rusqlite::Connection;
 
 #[derive(Clone)]
@@ -127,12 +127,7 @@ fn main() {
     store.apply(&set, "bench").unwrap();
     let import = t.elapsed();
     let t = Instant::now();
-    {
-        let conn = store.connection();
-        conn.execute_batch("BEGIN").unwrap();
-        gongkai_kiosk::search::index::rebuild(conn).unwrap();
-        conn.execute_batch("COMMIT").unwrap();
-    }
+    store.rebuild_search_index().unwrap();
     let rebuild = t.elapsed();
     let ours_bytes = table_bytes(store.connection(), "search_%");
     println!(
@@ -225,7 +220,7 @@ fn main() {
     let folded: Vec<String> = docs
         .iter()
         .map(|d| {
-            let (t, b) = gongkai_kiosk::search::index::document_text(d);
+            let (t, b) = gongkai_kiosk::store::document_text(d);
             fold_str(&format!("{t}\n{b}"))
         })
         .collect();

@@ -8,8 +8,8 @@ use std::process::ExitCode;
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
 use crate::config::{self, Config, ConfigError};
-use crate::content::{self, Board, BoardTarget, DocKind, Document, Faq, Guide, Validity};
-use crate::search::{Hit, ItemKind, SearchFilter, Searcher};
+use crate::content::{self, Board, BoardTarget, DocKind, Document, Faq, Guide, ItemKind, Validity};
+use crate::search::{self, Hit, SearchFilter, Searcher};
 use crate::store::{DocFilter, Facet, Item, Store};
 
 /// Exit code for bad configuration or usage.
@@ -740,10 +740,13 @@ fn usage_error(message: &str) -> ExitCode {
 /// The filters of `search`: the document filters plus `--type`.
 fn search_filter(args: FilterArgs, item: Option<&str>) -> Result<SearchFilter, String> {
     let item = item
-        .map(|i| ItemKind::parse(i).ok_or_else(|| format!("--type \"{i}\" is not one of: document, guide, faq")))
+        .map(|i| {
+            ItemKind::parse(i)
+                .filter(|k| ItemKind::SEARCHED.contains(k))
+                .ok_or_else(|| format!("--type \"{i}\" is not one of: document, guide, faq"))
+        })
         .transpose()?;
-    let DocFilter { kind, area, publisher, year, validity, .. } = build_filter(args, None)?;
-    Ok(SearchFilter { item, kind, area, publisher, year, validity })
+    Ok(SearchFilter { item, doc: build_filter(args, None)? })
 }
 
 fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter, String> {
@@ -756,10 +759,10 @@ fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter,
             Validity::parse(&v).ok_or_else(|| format!("--validity \"{v}\" is not one of: {}", Validity::allowed()))
         })
         .transpose()?;
-    if let Some(a) = &area {
-        if !content::is_key_area(a) {
-            return Err(format!("--area \"{a}\" is not one of the 26 key areas: {}", content::KEY_AREAS.join("、")));
-        }
+    if let Some(a) = &area
+        && !content::is_key_area(a)
+    {
+        return Err(format!("--area \"{a}\" is not one of the 26 key areas: {}", content::KEY_AREAS.join("、")));
     }
     Ok(DocFilter { kind, area, publisher, year, category, validity })
 }
@@ -1014,10 +1017,8 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
         return Ok(ExitCode::SUCCESS);
     }
     let results = searcher.search(&store, query, filter, limit, 0)?;
-    if results.total == 0 {
-        if let Err(e) = Searcher::record_zero_result(&store, query) {
-            tracing::warn!(error = %e, "could not record a zero-result query");
-        }
+    if let Err(e) = search::record_search(&store, query, filter, 0, results.total) {
+        tracing::warn!(error = %e, "the search was not counted");
     }
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&results)?)?;
@@ -1069,17 +1070,12 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
 
 fn zero_results(data_dir: &Path, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
-    let mut stmt = store
-        .connection()
-        .prepare("SELECT day, query, count FROM zero_result_queries ORDER BY day DESC, count DESC, query")?;
-    let rows: Vec<(String, String, i64)> =
-        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?.collect::<Result<_, _>>()?;
+    let rows = store.zero_result_queries()?;
     if json {
-        let v: Vec<_> = rows.iter().map(|(d, q, n)| serde_json::json!({"day": d, "query": q, "count": n})).collect();
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        println!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
-        for (d, q, n) in rows {
-            println!("{d}  {n:>4}  {q}");
+        for r in rows {
+            println!("{}  {:>4}  {}", r.day, r.count, r.query);
         }
     }
     Ok(ExitCode::SUCCESS)

@@ -16,7 +16,7 @@ use std::collections::HashMap;
 
 use pinyin::ToPinyinMulti;
 
-use crate::search::fold::{fold_char, is_cjk};
+use crate::text::fold::{fold_char, is_cjk};
 
 /// One choice in the candidate bar.
 #[derive(Debug, Clone, PartialEq, Eq)]

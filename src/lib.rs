@@ -18,6 +18,7 @@ pub mod search;
 pub mod speech;
 pub mod store;
 pub mod sync;
+pub mod text;
 pub mod toml_reader;
 pub mod ui;
 pub mod upload;

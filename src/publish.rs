@@ -13,8 +13,8 @@ use std::path::{Path, PathBuf};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
-use crate::content::{self, BlobRef, ContentSet, SourceError};
-use crate::pack::{self, FileRef, ItemKind, ItemRef, ManifestBody, SecretKey, Shard};
+use crate::content::{self, BlobRef, ContentSet, ItemKind, SourceError};
+use crate::pack::{self, FileRef, ItemRef, ManifestBody, SecretKey, Shard};
 
 #[derive(Debug, thiserror::Error)]
 pub enum PublishError {

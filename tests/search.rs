@@ -7,11 +7,10 @@ use std::collections::BTreeSet;
 use std::fs;
 
 use common::{demo, demo_copy, edit};
-use gongkai_kiosk::content::{DocKind, markdown};
-use gongkai_kiosk::search::fold::fold_str;
-use gongkai_kiosk::search::index::document_text;
-use gongkai_kiosk::search::{ItemKind, SearchFilter, Searcher};
-use gongkai_kiosk::store::{DocFilter, Store};
+use gongkai_kiosk::content::{DocKind, ItemKind, markdown};
+use gongkai_kiosk::search::{SearchFilter, Searcher};
+use gongkai_kiosk::store::{DocFilter, Store, document_text};
+use gongkai_kiosk::text::fold::fold_str;
 
 fn demo_store() -> (tempfile::TempDir, Store) {
     let dir = tempfile::tempdir().unwrap();
@@ -113,13 +112,13 @@ fn filters_and_counts() {
     let all = s.search(&store, "补贴", &SearchFilter::default(), 1000, 0).unwrap();
     let item_total: u64 = all.counts.item.iter().map(|(_, n)| n).sum();
     assert_eq!(item_total, all.total);
-    let policies = SearchFilter { kind: Some(DocKind::Policy), ..Default::default() };
+    let policies = SearchFilter::any(DocFilter { kind: Some(DocKind::Policy), ..Default::default() });
     let r = s.search(&store, "补贴", &policies, 1000, 0).unwrap();
     assert!(r.total > 0);
     assert!(r.hits.iter().all(|h| h.kind == Some(DocKind::Policy)));
     let policy_count = all.counts.kind.iter().find(|(k, _)| k == "policy").unwrap().1;
     assert_eq!(r.total, policy_count, "the count shown for a filter is what choosing it gives");
-    let area = SearchFilter { area: Some("涉农补贴".into()), ..Default::default() };
+    let area = SearchFilter::any(DocFilter { area: Some("涉农补贴".into()), ..Default::default() });
     let r = s.search(&store, "补贴", &area, 1000, 0).unwrap();
     assert_eq!(r.total, all.counts.area.iter().find(|(a, _)| a == "涉农补贴").unwrap().1);
     // counts for other values of the same filter stay visible while it is set
@@ -271,7 +270,7 @@ fn a_narrow_filter_over_many_matches_finds_everything() {
     assert_eq!(all.total, 303);
     let narrow_ids = ["g300", "g301", "g302"];
     assert!(all.hits.iter().all(|h| !narrow_ids.contains(&h.id.as_str())), "the narrow ones are not on the first page");
-    let narrow = SearchFilter { area: Some("救灾".into()), ..Default::default() };
+    let narrow = SearchFilter::any(DocFilter { area: Some("救灾".into()), ..Default::default() });
     let r = s.search(&store, "补贴", &narrow, 10, 0).unwrap();
     assert_eq!(r.total, 3);
     let got: BTreeSet<String> = r.hits.into_iter().map(|h| h.id).collect();
@@ -307,5 +306,28 @@ fn many_matches_rank_title_matches_first_and_count_everything() {
             "{q}: every title match before the body-only matches: {in_title:?}"
         );
         assert!(first_body_only > 0, "{q}: some title matches");
+    }
+}
+
+#[test]
+fn the_catalogues_category_narrows_search_as_it_narrows_the_catalogue() {
+    let (_d, store) = demo_store();
+    let s = Searcher::new(&store).unwrap();
+    // a top-level 主题分类 takes in everything below it, as in the catalogue
+    for path in ["城乡建设、环境保护", "城乡建设、环境保护\\住房保障"] {
+        let doc = DocFilter { category: Some(path.into()), ..Default::default() };
+        let in_catalogue: BTreeSet<String> =
+            store.documents(&doc, 1000, 0).unwrap().into_iter().map(|d| d.id).collect();
+        assert!(!in_catalogue.is_empty(), "{path}");
+        let all = s.search(&store, "望川", &SearchFilter::default(), 1000, 0).unwrap();
+        let r = s.search(&store, "望川", &SearchFilter::any(doc.clone()), 1000, 0).unwrap();
+        assert!(r.total > 0 && r.total < all.total, "{path}: {} of {}", r.total, all.total);
+        assert_eq!(r.hits.len() as u64, r.total);
+        for h in &r.hits {
+            assert!(in_catalogue.contains(&h.id), "{path}: {} is not in the category", h.id);
+        }
+        // instant search and related items rank inside SQLite with the same filter
+        let docs_only = SearchFilter::documents(doc);
+        assert_eq!(s.search(&store, "望川", &docs_only, 1000, 0).unwrap().total, r.total);
     }
 }

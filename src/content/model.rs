@@ -7,6 +7,52 @@ use std::path::PathBuf;
 use chrono::NaiveDate;
 use serde::{Deserialize, Serialize};
 
+/// The kinds of content item a zone publishes: what a pack carries, what the store keeps in its
+/// tables, and (all but boards) what search finds.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "kebab-case")]
+pub enum ItemKind {
+    Document,
+    Guide,
+    Board,
+    Faq,
+}
+
+impl ItemKind {
+    pub const ALL: [ItemKind; 4] = [ItemKind::Document, ItemKind::Guide, ItemKind::Board, ItemKind::Faq];
+    /// The kinds search indexes (a 码上公开 board is a page of QR codes, not text to search).
+    pub const SEARCHED: [ItemKind; 3] = [ItemKind::Document, ItemKind::Guide, ItemKind::Faq];
+
+    pub fn key(self) -> &'static str {
+        match self {
+            ItemKind::Document => "document",
+            ItemKind::Guide => "guide",
+            ItemKind::Board => "board",
+            ItemKind::Faq => "faq",
+        }
+    }
+
+    pub fn parse(s: &str) -> Option<Self> {
+        Some(match s {
+            "document" => ItemKind::Document,
+            "guide" => ItemKind::Guide,
+            "board" => ItemKind::Board,
+            "faq" => ItemKind::Faq,
+            _ => return None,
+        })
+    }
+
+    /// The kind's name in Chinese (CLI output).
+    pub fn label(self) -> &'static str {
+        match self {
+            ItemKind::Document => "公开文件",
+            ItemKind::Guide => "办事指南",
+            ItemKind::Board => "码上公开",
+            ItemKind::Faq => "政策问答",
+        }
+    }
+}
+
 /// The 26 key areas of basic-level government disclosure (基层政务公开标准化规范化 领域).
 pub const KEY_AREAS: [&str; 26] = [
     "城乡规划",

@@ -19,6 +19,8 @@ use serde::{Deserialize, Serialize};
 use serde_json::value::RawValue;
 use sha2::{Digest, Sha256};
 
+use crate::content::ItemKind;
+
 pub use keys::{KeyError, PublicKey, SecretKey, key_id};
 
 /// The pack format this build writes and reads.
@@ -37,29 +39,6 @@ pub const ITEMS_PER_SHARD: usize = 256;
 pub struct FileRef {
     pub sha256: String,
     pub size: u64,
-}
-
-/// The kinds of item a pack carries.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemKind {
-    Document,
-    Guide,
-    Board,
-    Faq,
-}
-
-impl ItemKind {
-    pub const ALL: [ItemKind; 4] = [ItemKind::Document, ItemKind::Guide, ItemKind::Board, ItemKind::Faq];
-
-    pub fn key(self) -> &'static str {
-        match self {
-            ItemKind::Document => "document",
-            ItemKind::Guide => "guide",
-            ItemKind::Board => "board",
-            ItemKind::Faq => "faq",
-        }
-    }
 }
 
 /// One item of a shard.

@@ -4,8 +4,8 @@
 
 use std::collections::HashMap;
 
-use super::index::ItemKind;
 use super::query::{FacetCounts, SearchFilter};
+use crate::content::ItemKind;
 use crate::store::{Store, StoreError};
 
 const NONE: u32 = u32::MAX;
@@ -18,6 +18,8 @@ struct Row {
     area: u32,
     publisher: u32,
     validity: u32,
+    /// 主题分类 (full path), not counted: it only narrows.
+    category: u32,
     year: i32,
 }
 
@@ -40,7 +42,10 @@ impl FacetIndex {
             FacetIndex { rows: Vec::new(), years: (i32::MAX, i32::MIN), strings: Vec::new(), codes: HashMap::new() };
         let mut stmt = store
             .connection()
-            .prepare("SELECT rowid, kind, doc_kind, area, publisher, validity, year FROM search_items")
+            .prepare(
+                "SELECT i.rowid, i.kind, i.doc_kind, i.area, i.publisher, i.validity, i.year, d.category
+                 FROM search_items i LEFT JOIN documents d ON i.kind = 'document' AND d.id = i.id",
+            )
             .map_err(sql)?;
         let mut q = stmt.query([]).map_err(sql)?;
         while let Some(r) = q.next().map_err(sql)? {
@@ -59,6 +64,7 @@ impl FacetIndex {
                 area: code(3)?,
                 publisher: code(4)?,
                 validity: code(5)?,
+                category: code(7)?,
                 year: r.get::<_, Option<i32>>(6).map_err(sql)?.unwrap_or(0),
             };
             let Ok(at) = usize::try_from(rowid) else { continue };
@@ -105,14 +111,32 @@ impl FacetIndex {
     }
 
     fn wanted(&self, f: &SearchFilter) -> Wanted {
+        let d = &f.doc;
         Wanted {
             item: f.item,
-            kind: f.kind.map(|k| self.code(k.key())),
-            area: f.area.as_deref().map(|a| self.code(a)),
-            publisher: f.publisher.as_deref().map(|p| self.code(p)),
-            year: f.year,
-            validity: f.validity.map(|v| self.code(v.key())),
+            kind: d.kind.map(|k| self.code(k.key())),
+            area: d.area.as_deref().map(|a| self.code(a)),
+            publisher: d.publisher.as_deref().map(|p| self.code(p)),
+            year: d.year,
+            validity: d.validity.map(|v| self.code(v.key())),
+            // a 主题分类 matches itself and everything below it
+            category: d.category.as_deref().map(|c| {
+                let below = format!("{c}\\");
+                let mut codes: Vec<u32> = (0..self.strings.len() as u32)
+                    .filter(|&i| {
+                        let s = &self.strings[i as usize];
+                        s == c || s.starts_with(&below)
+                    })
+                    .collect();
+                codes.sort_unstable();
+                codes
+            }),
         }
+    }
+
+    /// Whether the row is in the wanted 主题分类 (always, when none is wanted).
+    fn in_category(row: &Row, want: &Wanted) -> bool {
+        want.category.as_ref().is_none_or(|codes| codes.binary_search(&row.category).is_ok())
     }
 
     /// Whether an item passes every filter. Unknown rowids (an index newer than this table)
@@ -120,7 +144,7 @@ impl FacetIndex {
     pub fn keeps(&self, rowid: i64, f: &SearchFilter) -> bool {
         let want = self.wanted(f);
         match self.row(rowid) {
-            Some(row) => self.passes(row, &want).iter().all(|p| *p),
+            Some(row) => Self::in_category(row, &want) && self.passes(row, &want).iter().all(|p| *p),
             None => *f == SearchFilter::default(),
         }
     }
@@ -132,6 +156,7 @@ impl FacetIndex {
         match row.item {
             ItemKind::Guide => 1.6,
             ItemKind::Faq => 1.2,
+            ItemKind::Board => 1.0,
             ItemKind::Document => {
                 let validity = match self.strings.get(row.validity as usize).map(String::as_str) {
                     Some("valid") => 1.0,
@@ -157,6 +182,9 @@ impl FacetIndex {
         let mut items: HashMap<ItemKind, u64> = HashMap::new();
         for &rowid in rowids {
             let Some(row) = self.row(rowid) else { continue };
+            if !Self::in_category(row, &want) {
+                continue;
+            }
             let pass = self.passes(row, &want);
             let failing = pass.iter().filter(|p| !**p).count();
             if failing == 0 {
@@ -210,4 +238,6 @@ struct Wanted {
     publisher: Option<u32>,
     year: Option<i32>,
     validity: Option<u32>,
+    /// The codes of the wanted 主题分类 and of every one below it, sorted.
+    category: Option<Vec<u32>>,
 }

@@ -1,16 +1,17 @@
-//! Search as Chinese visitors search: full text over documents, guides and FAQ with CJK bigrams
-//! in SQLite FTS5, folding of traditional characters, width and case, pinyin (full, initials,
-//! mixed) over titles, ranking, filters with counts, highlighted snippets in the original
-//! characters, and suggestions instead of dead ends.
+//! Search as Chinese visitors search: full text over documents, guides and FAQ (CJK bigrams in
+//! the store's FTS5 tables), folding of traditional characters, width and case, pinyin (full,
+//! initials, mixed) over titles, ranking, filters with counts, highlighted snippets in the
+//! original characters, suggestions instead of dead ends, and what a search counts for in the
+//! statistics.
+//!
+//! The store owns and writes the search tables (`store::search_index`); this module only builds
+//! queries over them, with the token format of [`crate::text`].
 
 mod facets;
-pub mod fold;
-pub mod index;
-pub mod pinyin;
 mod query;
-pub mod tokens;
+mod usage;
 
-pub use index::ItemKind;
 pub use query::{
     FacetCounts, Highlighted, Hit, PinyinIndex, SearchFilter, SearchResults, Searcher, Suggestion, highlight, snippet,
 };
+pub use usage::record_search;

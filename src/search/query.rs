@@ -5,27 +5,38 @@ use std::collections::{HashMap, HashSet};
 use std::ops::Range;
 
 use chrono::Datelike;
-use rusqlite::params;
 use serde::Serialize;
 
 use super::facets::FacetIndex;
-use super::fold::fold;
-use super::index::{ItemKind, document_text, faq_text, guide_text};
-use super::pinyin::{self, pinyin_query};
-use super::tokens::{Term, fts_query, term_query, terms};
-use crate::content::{DocKind, Validity};
-use crate::store::{Store, StoreError};
+use crate::content::{DocKind, ItemKind, Validity};
+use crate::store::{DocFilter, Store, StoreError, document_text, faq_text, guide_text};
+use crate::text::fold::{fold, fold_str, is_cjk};
+use crate::text::pinyin::{self, pinyin_query};
+use crate::text::tokens::{Term, fts_query, term_query, terms};
 
-/// Narrows full results. Document filters (kind, area, publisher, year, validity) leave guides
-/// and FAQ out when set.
+/// Narrows full results: the kind of item, and the catalogue's document filter. A document
+/// filter that is set (kind, area, publisher, year, 主题分类, validity) leaves guides and FAQ out.
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct SearchFilter {
     pub item: Option<ItemKind>,
-    pub kind: Option<DocKind>,
-    pub area: Option<String>,
-    pub publisher: Option<String>,
-    pub year: Option<i32>,
-    pub validity: Option<Validity>,
+    pub doc: DocFilter,
+}
+
+impl SearchFilter {
+    /// Documents only, narrowed by `doc`.
+    pub fn documents(doc: DocFilter) -> Self {
+        SearchFilter { item: Some(ItemKind::Document), doc }
+    }
+
+    /// Every kind of item, narrowed by `doc` when it is set.
+    pub fn any(doc: DocFilter) -> Self {
+        SearchFilter { item: None, doc }
+    }
+
+    /// Whether nothing is narrowed (a new query rather than a refinement of one).
+    pub fn is_empty(&self) -> bool {
+        *self == SearchFilter::default()
+    }
 }
 
 /// A text with the byte ranges to highlight.
@@ -328,28 +339,16 @@ impl Searcher {
         let mut wh = String::new();
         let mut args: Vec<Box<dyn rusqlite::ToSql>> =
             vec![Box::new(expr.to_string()), Box::new(chrono::Local::now().year())];
-        let mut add = |cond: &str, v: Box<dyn rusqlite::ToSql>| {
-            wh.push_str(" AND ");
-            wh.push_str(cond);
-            args.push(v);
-        };
         if let Some(i) = filter.item {
-            add("i.kind = ?", Box::new(i.key()));
+            wh.push_str(" AND i.kind = ?");
+            args.push(Box::new(i.key()));
         }
-        if let Some(k) = filter.kind {
-            add("i.doc_kind = ?", Box::new(k.key()));
-        }
-        if let Some(a) = &filter.area {
-            add("i.area = ?", Box::new(a.clone()));
-        }
-        if let Some(p) = &filter.publisher {
-            add("i.publisher = ?", Box::new(p.clone()));
-        }
-        if let Some(y) = filter.year {
-            add("i.year = ?", Box::new(y));
-        }
-        if let Some(v) = filter.validity {
-            add("i.validity = ?", Box::new(v.key()));
+        if filter.doc != DocFilter::default() {
+            // the catalogue's own filter over the documents table (top k is asked for with
+            // small filters only: instant search and related items use none)
+            let (clause, doc_args) = filter.doc.where_clause();
+            wh.push_str(&format!(" AND i.id IN (SELECT id FROM documents {clause})"));
+            args.extend(doc_args);
         }
         // The same boost as `FacetIndex::boost`, in SQL so that SQLite can keep only the top k.
         let sql = format!(
@@ -464,8 +463,8 @@ impl Searcher {
                     let chars: Vec<char> = c.title.chars().collect();
                     if let (Some(a), Some(b)) = (r.get(start), r.get(start + n - 1)) {
                         let word: String = chars[a.0..=b.0].iter().collect();
-                        if word.chars().all(super::fold::is_cjk) {
-                            *spelled.entry(super::fold::fold_str(&word)).or_default() += 1;
+                        if word.chars().all(is_cjk) {
+                            *spelled.entry(fold_str(&word)).or_default() += 1;
                         }
                     }
                 }
@@ -588,12 +587,12 @@ impl Searcher {
         }
         // a long CJK run: its halves
         for t in ts {
-            if let Term::Cjk(run) = t {
-                if run.len() >= 4 {
-                    let mid = run.len() / 2;
-                    tries.push(vec![Term::Cjk(run[..mid].to_vec())]);
-                    tries.push(vec![Term::Cjk(run[mid..].to_vec())]);
-                }
+            if let Term::Cjk(run) = t
+                && run.len() >= 4
+            {
+                let mid = run.len() / 2;
+                tries.push(vec![Term::Cjk(run[..mid].to_vec())]);
+                tries.push(vec![Term::Cjk(run[mid..].to_vec())]);
             }
         }
         let mut out: Vec<Suggestion> = Vec::new();
@@ -609,7 +608,7 @@ impl Searcher {
                 out.push(Suggestion { query, total: total as u64 });
             }
         }
-        out.sort_by(|a, b| b.total.cmp(&a.total));
+        out.sort_by_key(|s| std::cmp::Reverse(s.total));
         out.truncate(5);
         Ok(out)
     }
@@ -689,37 +688,9 @@ impl Searcher {
             ItemKind::Document => store.document(&c.id)?.map(|d| document_text(&d).1),
             ItemKind::Guide => store.guide(&c.id)?.map(|g| guide_text(&g).1),
             ItemKind::Faq => store.faq(&c.id)?.map(|q| faq_text(&q).1),
+            ItemKind::Board => None,
         };
         Ok(body.map(|b| snippet(&b, ts, 60)))
-    }
-
-    /// Records a query that found nothing, for the attendant's report — unless it may hold
-    /// something personal (long digit runs such as ID or phone numbers, e-mail addresses).
-    pub fn record_zero_result(store: &Store, query: &str) -> Result<bool, StoreError> {
-        let q: String = fold(query).text().split_whitespace().collect::<Vec<_>>().join(" ");
-        let mut digits = 0;
-        let mut max_digits = 0;
-        for c in q.chars() {
-            if c.is_ascii_digit() || c == 'x' {
-                digits += 1;
-                max_digits = max_digits.max(digits);
-            } else {
-                digits = 0;
-            }
-        }
-        if q.is_empty() || q.chars().count() > 30 || max_digits >= 5 || q.contains('@') {
-            return Ok(false);
-        }
-        let day = chrono::Local::now().format("%Y-%m-%d").to_string();
-        store
-            .connection()
-            .execute(
-                "INSERT INTO zero_result_queries (query, day, count) VALUES (?1, ?2, 1)
-                 ON CONFLICT (query, day) DO UPDATE SET count = count + 1",
-                params![q, day],
-            )
-            .map_err(Self::sql_err(store))?;
-        Ok(true)
     }
 }
 
@@ -737,7 +708,7 @@ fn term_spans(chars: &[char], ts: &[Term]) -> Vec<(usize, usize)> {
             if chars[i..i + needle.len()] == needle[..] {
                 let mut end = i + needle.len();
                 if prefix_word {
-                    while end < chars.len() && chars[end].is_alphanumeric() && !super::fold::is_cjk(chars[end]) {
+                    while end < chars.len() && chars[end].is_alphanumeric() && !is_cjk(chars[end]) {
                         end += 1;
                     }
                 }

@@ -13,8 +13,8 @@ use serde::Serialize;
 use sha2::{Digest, Sha256};
 
 use super::{Store, StoreError};
-use crate::content::{BlobRef, Board, ContentSet, Document, Faq, Guide, Site};
-use crate::pack::{self, ItemKind};
+use crate::content::{BlobRef, Board, ContentSet, Document, Faq, Guide, ItemKind, Site};
+use crate::pack;
 
 /// What changed for one kind of item.
 #[derive(Debug, Clone, Copy, Default, PartialEq, Eq, Serialize)]
@@ -323,7 +323,7 @@ fn write_refs(tx: &Transaction<'_>, owner: &str, blobs: &[&BlobRef]) -> rusqlite
 
 fn delete_item(tx: &Transaction<'_>, table: ItemKind, id: &str) -> rusqlite::Result<bool> {
     let n = tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table_of(table)), [id])?;
-    crate::search::index::remove(tx, id)?;
+    super::search_index::remove(tx, id)?;
     tx.execute("DELETE FROM blob_refs WHERE owner = ?1", [id])?;
     Ok(n > 0)
 }
@@ -346,7 +346,7 @@ fn write_document(tx: &Transaction<'_>, d: &Document, hash: &str) -> rusqlite::R
             serde_json::to_string(d).expect("serializes"), hash
         ],
     )?;
-    crate::search::index::index_document(tx, d)
+    super::search_index::index_document(tx, d)
 }
 
 fn write_guide(tx: &Transaction<'_>, g: &Guide, hash: &str) -> rusqlite::Result<()> {
@@ -354,7 +354,7 @@ fn write_guide(tx: &Transaction<'_>, g: &Guide, hash: &str) -> rusqlite::Result<
         "INSERT OR REPLACE INTO guides (id, name, area, disclosure_request, data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![g.id, g.name, g.area, g.disclosure_request, serde_json::to_string(g).expect("serializes"), hash],
     )?;
-    crate::search::index::index_guide(tx, g)
+    super::search_index::index_guide(tx, g)
 }
 
 fn write_board(tx: &Transaction<'_>, b: &Board, hash: &str) -> rusqlite::Result<()> {
@@ -370,7 +370,7 @@ fn write_faq(tx: &Transaction<'_>, q: &Faq, hash: &str) -> rusqlite::Result<()> 
         "INSERT OR REPLACE INTO faqs (id, question, area, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
         params![q.id, q.question, q.area, serde_json::to_string(q).expect("serializes"), hash],
     )?;
-    crate::search::index::index_faq(tx, q)
+    super::search_index::index_faq(tx, q)
 }
 
 /// Writes the site record if it changed; returns whether it did.

@@ -7,6 +7,7 @@ mod blobs;
 mod outbox;
 mod queries;
 mod schema;
+mod search_index;
 mod sync_state;
 mod visits;
 
@@ -20,6 +21,7 @@ pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
 pub use outbox::{Batch, Outgoing};
 pub use queries::*;
+pub use search_index::{ZeroResultQuery, document_text, faq_text, guide_text};
 pub use sync_state::SyncRecord;
 pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
 
@@ -170,9 +172,7 @@ impl Store {
             )
             .map_err(sql)?;
         if indexed == 0 && items > 0 {
-            let tx = self.conn.transaction().map_err(sql)?;
-            let n = crate::search::index::rebuild(&tx).map_err(sql)?;
-            tx.commit().map_err(sql)?;
+            let n = self.rebuild_search_index()?;
             tracing::info!(items = n, "search index built");
         }
         Ok(())
@@ -193,8 +193,8 @@ impl Store {
         Ok(self.apply(&set, &format!("folder {}", source.display()))?)
     }
 
-    /// Direct access for tests and for later modules (search indexing, sync) that extend the
-    /// same transaction.
+    /// The SQLite connection: `search` reads the search tables through it (the store writes
+    /// them), and tests look at the tables.
     pub fn connection(&self) -> &Connection {
         &self.conn
     }

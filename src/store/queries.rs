@@ -125,7 +125,9 @@ pub struct DocFilter {
 }
 
 impl DocFilter {
-    fn where_clause(&self) -> (String, Vec<Box<dyn ToSql>>) {
+    /// The SQL `WHERE` clause (empty when nothing is narrowed) over `documents`, and its
+    /// arguments in order.
+    pub(crate) fn where_clause(&self) -> (String, Vec<Box<dyn ToSql>>) {
         let mut parts: Vec<&str> = Vec::new();
         let mut args: Vec<Box<dyn ToSql>> = Vec::new();
         if let Some(k) = self.kind {

@@ -83,11 +83,11 @@ pub const MIGRATIONS: &[&str] = &[
         removed INTEGER NOT NULL
     );
     "#,
-    // 2: the search index (its tables are defined by the search module).
-    crate::search::index::SCHEMA,
+    // 2: the search index and the log of queries that found nothing.
+    super::search_index::SCHEMA,
     // 3: the character index for one-character queries. It empties the search index, and
     //    `Store::open` then rebuilds all of it, because the folding lives in Rust.
-    crate::search::index::CHARS_SCHEMA,
+    super::search_index::CHARS_SCHEMA,
     // 4: where the live content came from (the pack, written with the content it describes)
     //    and the history of sync attempts.
     r#"

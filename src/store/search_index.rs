@@ -1,17 +1,24 @@
-//! The search index: `search_items` (one row per searchable item, with its title's pinyin
-//! readings) and `search_fts`, a contentless FTS5 table of folded bigram tokens. Items are added,
-//! changed and removed one by one inside the store's content transaction, so the index always
-//! matches the snapshot it belongs to.
+//! The store's search tables, written here and read by `search`: `search_items` (one row per
+//! searchable item, with its title's pinyin readings and the document facets ranking needs),
+//! `search_fts` (a contentless FTS5 table of folded bigram tokens over title and body),
+//! `search_titles` (titles alone, for instant search), `search_chars` (the distinct characters
+//! of each item, for one-character queries) and `zero_result_queries`. Items are added, changed
+//! and removed one by one inside the store's content transaction, so the index always matches
+//! the snapshot it belongs to. The token format comes from [`crate::text`], which `search` uses
+//! to build its queries.
 
 use rusqlite::{Connection, OptionalExtension, params};
+use serde::Serialize;
 
-use super::fold::{Folded, fold};
-use super::pinyin::{encode, title_readings};
-use super::tokens::index_text;
-use crate::content::{Document, Faq, Guide, markdown};
+use super::{Store, StoreError};
+
+use crate::content::{Document, Faq, Guide, ItemKind, markdown};
+use crate::text::fold::{Folded, fold, is_cjk};
+use crate::text::pinyin::{encode, title_readings};
+use crate::text::tokens::index_text;
 
 /// Schema of the index (store migration 2).
-pub const SCHEMA: &str = r#"
+pub(super) const SCHEMA: &str = r#"
     CREATE TABLE search_items (
         rowid INTEGER PRIMARY KEY,
         id TEXT NOT NULL UNIQUE,
@@ -53,7 +60,7 @@ pub const SCHEMA: &str = r#"
 /// one-character query reads one short list of rowids here instead of merging every bigram that
 /// starts with the character. The migration empties the other index tables so that the store
 /// rebuilds the whole index, this table included, when it opens.
-pub const CHARS_SCHEMA: &str = r#"
+pub(super) const CHARS_SCHEMA: &str = r#"
     DELETE FROM search_fts;
     DELETE FROM search_titles;
     DELETE FROM search_items;
@@ -63,42 +70,6 @@ pub const CHARS_SCHEMA: &str = r#"
         tokenize = 'unicode61 remove_diacritics 0'
     );
 "#;
-
-/// What kind of item a search hit is.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, serde::Serialize)]
-#[serde(rename_all = "kebab-case")]
-pub enum ItemKind {
-    Document,
-    Guide,
-    Faq,
-}
-
-impl ItemKind {
-    pub fn key(self) -> &'static str {
-        match self {
-            ItemKind::Document => "document",
-            ItemKind::Guide => "guide",
-            ItemKind::Faq => "faq",
-        }
-    }
-
-    pub fn parse(s: &str) -> Option<Self> {
-        Some(match s {
-            "document" => ItemKind::Document,
-            "guide" => ItemKind::Guide,
-            "faq" => ItemKind::Faq,
-            _ => return None,
-        })
-    }
-
-    pub fn label(self) -> &'static str {
-        match self {
-            ItemKind::Document => "公开文件",
-            ItemKind::Guide => "办事指南",
-            ItemKind::Faq => "政策问答",
-        }
-    }
-}
 
 /// The text of a document as the index and the snippets see it: (title, body).
 pub fn document_text(d: &Document) -> (String, String) {
@@ -139,7 +110,7 @@ pub fn faq_text(q: &Faq) -> (String, String) {
 
 /// What search results show and filter on for a document.
 #[derive(Debug, Clone, Default)]
-pub struct DocMeta {
+pub(super) struct DocMeta {
     pub kind: String,
     pub area: Option<String>,
     pub publisher: String,
@@ -164,7 +135,7 @@ impl DocMeta {
 }
 
 /// Adds or replaces one item in the index.
-pub fn upsert(
+pub(super) fn upsert(
     conn: &Connection,
     id: &str,
     kind: ItemKind,
@@ -215,9 +186,8 @@ pub fn upsert(
 }
 
 /// The distinct folded CJK characters of a title and body, separated by spaces.
-pub fn distinct_chars(title: &Folded, body: &Folded) -> String {
-    let mut seen: Vec<char> =
-        title.chars.iter().chain(body.chars.iter()).copied().filter(|c| super::fold::is_cjk(*c)).collect();
+pub(super) fn distinct_chars(title: &Folded, body: &Folded) -> String {
+    let mut seen: Vec<char> = title.chars.iter().chain(body.chars.iter()).copied().filter(|c| is_cjk(*c)).collect();
     seen.sort_unstable();
     seen.dedup();
     let mut out = String::with_capacity(seen.len() * 4);
@@ -229,7 +199,7 @@ pub fn distinct_chars(title: &Folded, body: &Folded) -> String {
 }
 
 /// Removes an item from the index (nothing happens if it is not there).
-pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+pub(super) fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
     let existing: Option<i64> =
         conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
     if let Some(rowid) = existing {
@@ -239,7 +209,7 @@ pub fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
 }
 
 /// Every table of the index, each keyed by the item's rowid.
-pub const INDEX_TABLES: [&str; 4] = ["search_fts", "search_titles", "search_chars", "search_items"];
+pub(super) const INDEX_TABLES: [&str; 4] = ["search_fts", "search_titles", "search_chars", "search_items"];
 
 /// Deletes one item's rows from every index table.
 fn delete_rows(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
@@ -249,24 +219,24 @@ fn delete_rows(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub fn index_document(conn: &Connection, d: &Document) -> rusqlite::Result<()> {
+pub(super) fn index_document(conn: &Connection, d: &Document) -> rusqlite::Result<()> {
     let (t, b) = document_text(d);
     upsert(conn, &d.id, ItemKind::Document, &t, &b, Some(&DocMeta::of(d)))
 }
 
-pub fn index_guide(conn: &Connection, g: &Guide) -> rusqlite::Result<()> {
+pub(super) fn index_guide(conn: &Connection, g: &Guide) -> rusqlite::Result<()> {
     let (t, b) = guide_text(g);
     upsert(conn, &g.id, ItemKind::Guide, &t, &b, None)
 }
 
-pub fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
+pub(super) fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
     let (t, b) = faq_text(q);
     upsert(conn, &q.id, ItemKind::Faq, &t, &b, None)
 }
 
 /// Rebuilds the whole index from the stored items (after the index is first created, or to
 /// repair it). Runs in the caller's transaction.
-pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
+pub(super) fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
     for table in INDEX_TABLES {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
@@ -289,4 +259,51 @@ pub fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
         }
     }
     Ok(n)
+}
+
+/// One line of the zero-result log: a query that found nothing, and how often on that day.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct ZeroResultQuery {
+    pub day: String,
+    pub query: String,
+    pub count: u64,
+}
+
+impl Store {
+    /// Counts `query` in today's zero-result log. What may be kept is decided before this is
+    /// called, by [`crate::search::record_search`]; the store only writes it.
+    pub fn record_zero_result(&self, query: &str) -> Result<(), StoreError> {
+        let day = chrono::Local::now().format("%Y-%m-%d").to_string();
+        let n = self.connection().execute(
+            "INSERT INTO zero_result_queries (query, day, count) VALUES (?1, ?2, 1)
+             ON CONFLICT (query, day) DO UPDATE SET count = count + 1",
+            params![query, day],
+        );
+        self.sql(n).map(|_| ())
+    }
+
+    /// The zero-result log, newest day first, most frequent first within a day.
+    pub fn zero_result_queries(&self) -> Result<Vec<ZeroResultQuery>, StoreError> {
+        let read = || -> rusqlite::Result<Vec<ZeroResultQuery>> {
+            let mut stmt = self
+                .connection()
+                .prepare("SELECT day, query, count FROM zero_result_queries ORDER BY day DESC, count DESC, query")?;
+            let rows = stmt.query_map([], |r| {
+                Ok(ZeroResultQuery { day: r.get(0)?, query: r.get(1)?, count: r.get::<_, i64>(2)?.max(0) as u64 })
+            })?;
+            rows.collect()
+        };
+        self.sql(read())
+    }
+
+    /// Rebuilds the whole search index from the stored items in one transaction (for repair,
+    /// and for the search benchmark's figure of a full rebuild). Returns the items indexed.
+    pub fn rebuild_search_index(&mut self) -> Result<usize, StoreError> {
+        let path = self.path().to_path_buf();
+        let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let n = rebuild(&tx).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(n)
+    }
 }

@@ -8,7 +8,7 @@ use serde::Serialize;
 
 use super::apply::table_of;
 use super::{PackState, Store, StoreError};
-use crate::pack::ItemKind;
+use crate::content::ItemKind;
 
 /// One sync attempt.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

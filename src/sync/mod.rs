@@ -23,8 +23,8 @@ use serde::Serialize;
 
 pub use options::SyncOptions;
 
-use crate::content::{Board, Document, Faq, Guide, Site};
-use crate::pack::{self, FileRef, ItemKind, ItemRef, PackError, Shard};
+use crate::content::{Board, Document, Faq, Guide, ItemKind, Site};
+use crate::pack::{self, FileRef, ItemRef, PackError, Shard};
 use crate::store::{ApplyReport, Delta, PackState, Store, StoreError, SyncRecord};
 
 pub const STAGING_DIR: &str = "staging";

@@ -42,10 +42,13 @@ impl Folded {
     }
 }
 
+/// A traditional phrase and its simplified form (same length).
+type Phrase = (Vec<char>, Vec<char>);
+
 struct Tables {
     chars: HashMap<char, char>,
     /// Folded traditional phrase → simplified phrase, same length, keyed by first char.
-    phrases: HashMap<char, Vec<(Vec<char>, Vec<char>)>>,
+    phrases: HashMap<char, Vec<Phrase>>,
 }
 
 fn tables() -> &'static Tables {
@@ -54,14 +57,14 @@ fn tables() -> &'static Tables {
         let mut chars = HashMap::new();
         for (trad, simp) in hanconv::Dictionary::TSCharacters.iter() {
             let (mut t, mut s) = (trad.chars(), simp.chars());
-            if let (Some(tc), None, Some(sc)) = (t.next(), t.next(), s.next()) {
-                if tc != sc {
-                    chars.entry(tc).or_insert(sc);
-                }
+            if let (Some(tc), None, Some(sc)) = (t.next(), t.next(), s.next())
+                && tc != sc
+            {
+                chars.entry(tc).or_insert(sc);
             }
         }
         let fold_chars = |s: &str| -> Vec<char> { s.chars().map(|c| fold_char_with(&chars, c)).collect() };
-        let mut phrases: HashMap<char, Vec<(Vec<char>, Vec<char>)>> = HashMap::new();
+        let mut phrases: HashMap<char, Vec<Phrase>> = HashMap::new();
         for (tw, cn) in hanconv::Dictionary::TWPhrasesRev.iter() {
             let from = fold_chars(tw);
             let to: Vec<char> = cn.chars().collect();
@@ -70,7 +73,7 @@ fn tables() -> &'static Tables {
             }
         }
         for list in phrases.values_mut() {
-            list.sort_by(|a, b| b.0.len().cmp(&a.0.len()));
+            list.sort_by_key(|p| std::cmp::Reverse(p.0.len()));
         }
         Tables { chars, phrases }
     })
@@ -130,17 +133,18 @@ pub fn fold(text: &str) -> Folded {
     let mut iter = text.char_indices().peekable();
     let mut prev_cjk = false;
     while let Some((i, c)) = iter.next() {
-        if prev_cjk && (c == '(' || c == '（') {
-            if let Some(n) = annotation_len(&text[i..]) {
-                // skip the annotation
-                while let Some(&(j, _)) = iter.peek() {
-                    if j >= i + n {
-                        break;
-                    }
-                    iter.next();
+        if prev_cjk
+            && (c == '(' || c == '（')
+            && let Some(n) = annotation_len(&text[i..])
+        {
+            // skip the annotation
+            while let Some(&(j, _)) = iter.peek() {
+                if j >= i + n {
+                    break;
                 }
-                continue;
+                iter.next();
             }
+            continue;
         }
         let f = fold_char_with(&t.chars, c);
         prev_cjk = is_cjk(f);
@@ -150,12 +154,12 @@ pub fn fold(text: &str) -> Folded {
     // vocabulary: equal-length phrase replacements, left to right, longest first
     let mut k = 0;
     while k < chars.len() {
-        if let Some(list) = t.phrases.get(&chars[k]) {
-            if let Some((from, to)) = list.iter().find(|(from, _)| chars[k..].starts_with(from)) {
-                chars[k..k + from.len()].copy_from_slice(to);
-                k += from.len();
-                continue;
-            }
+        if let Some(list) = t.phrases.get(&chars[k])
+            && let Some((from, to)) = list.iter().find(|(from, _)| chars[k..].starts_with(from))
+        {
+            chars[k..k + from.len()].copy_from_slice(to);
+            k += from.len();
+            continue;
         }
         k += 1;
     }

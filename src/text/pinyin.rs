@@ -71,6 +71,9 @@ fn initials(r: &str) -> [Option<&str>; 2] {
 /// Groups of readings, one group per character, however they are stored.
 pub trait Groups {
     fn len(&self) -> usize;
+    fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
     /// The `k`-th reading of group `g`, if any.
     fn reading(&self, g: usize, k: usize) -> Option<&str>;
 }
@@ -107,18 +110,19 @@ fn match_from<G: Groups + ?Sized>(q: &[u8], groups: &G, start: usize) -> Option<
             k += 1;
             let rb = r.as_bytes();
             // full reading
-            if q.starts_with(rb) {
-                if let Some(end) = go(&q[rb.len()..], groups, g + 1) {
-                    return Some(end);
-                }
+            if q.starts_with(rb)
+                && let Some(end) = go(&q[rb.len()..], groups, g + 1)
+            {
+                return Some(end);
             }
             // initial
             for ini in initials(r).into_iter().flatten() {
                 let ib = ini.as_bytes();
-                if ib.len() < rb.len() && q.starts_with(ib) {
-                    if let Some(end) = go(&q[ib.len()..], groups, g + 1) {
-                        return Some(end);
-                    }
+                if ib.len() < rb.len()
+                    && q.starts_with(ib)
+                    && let Some(end) = go(&q[ib.len()..], groups, g + 1)
+                {
+                    return Some(end);
                 }
             }
             // the rest of the query is the start of this reading (still typing)
