@@ -88,6 +88,16 @@ pub enum Message {
     Readiness(PrinterReadiness),
 }
 
+impl Message {
+    /// Whether the visitor's hand sent it (the dialog's buttons), not a task's result.
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Confirm | Message::Cancel | Message::Close => true,
+            Message::Rendered(_) | Message::Delivered(_) | Message::Readiness(_) => false,
+        }
+    }
+}
+
 /// What the app does once a print is over.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
 pub enum Outcome {
@@ -205,6 +215,7 @@ impl PrintFlow {
     }
 
     /// Whether a printable (perhaps a filled form) or its PDF is still held.
+    #[cfg(test)]
     pub fn holds_document(&self) -> bool {
         self.what.is_some() || self.doc.is_some()
     }

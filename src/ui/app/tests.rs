@@ -11,8 +11,9 @@ use iced_test::Simulator;
 use iced_test::selector::Candidate;
 
 use super::*;
-use crate::config::Config;
+use crate::config::{Config, Language};
 use crate::store::Store;
+use crate::ui::screens::{feedback, request, search};
 use crate::ui::widgets::keyboard;
 
 fn demo_store() -> tempfile::TempDir {
@@ -54,8 +55,8 @@ fn pump(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
 fn start(config: Config, dir: &Path) -> Kiosk {
     let (mut k, task) = Kiosk::new(config, dir.to_path_buf());
     pump(&mut k, run(task));
-    assert!(matches!(k.screen, Some(Screen::Home(_))));
-    assert!(k.shared.is_some(), "search and keyboard are ready");
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
+    assert!(k.services.shared.is_some(), "search and keyboard are ready");
     k
 }
 
@@ -109,34 +110,34 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
     assert!(notice < home.iter().position(|s| s == "政府信息公开目录").unwrap());
 
     tap(&mut k, "政府信息公开目录");
-    let Some(Screen::Catalogue(c)) = &k.screen else { panic!("catalogue opens") };
+    let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!("catalogue opens") };
     assert_eq!(c.total, 47);
     assert!(!c.values.is_empty(), "主题分类 with counts");
 
     tap(&mut k, "重点领域");
-    let Some(Screen::Catalogue(c)) = &k.screen else { panic!() };
+    let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!() };
     let (area, _, n) =
         c.values.iter().find(|v| v.0 == "养老服务").cloned().expect("养老服务 is a key area of the demo");
     tap(&mut k, &format!("{area}  {n}"));
-    let Some(Screen::Catalogue(c)) = &k.screen else { panic!() };
+    let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!() };
     assert_eq!(c.total, n);
     assert!(c.docs.iter().all(|d| d.area.as_deref() == Some("养老服务")));
 
     tap(&mut k, "望川区社区老年助餐服务实施办法");
-    let Some(Screen::Reader(r)) = &k.screen else { panic!("the document opens") };
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!("the document opens") };
     assert_eq!(r.doc.id, "wc-zc-2024-lnzc");
     assert!(r.qr.is_some(), "QR code of the online original");
     assert_eq!(r.interpretations.len(), 2);
 
     tap(&mut k, "《望川区社区老年助餐服务实施办法》政策解读");
-    let Some(Screen::Reader(r)) = &k.screen else { panic!("the interpretation opens") };
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!("the interpretation opens") };
     assert_eq!(r.policy.as_ref().map(|p| p.id.as_str()), Some("wc-zc-2024-lnzc"), "one tap back to the policy");
 
     tap(&mut k, "‹ 返回");
-    assert!(matches!(&k.screen, Some(Screen::Reader(r)) if r.doc.id == "wc-zc-2024-lnzc"));
+    assert!(matches!(&k.nav.screen, Some(Screen::Reader(r)) if r.doc.id == "wc-zc-2024-lnzc"));
     tap(&mut k, "首页");
-    assert!(matches!(k.screen, Some(Screen::Home(_))));
-    assert!(k.history.is_empty());
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
+    assert!(k.nav.history.is_empty());
 }
 
 #[test]
@@ -147,7 +148,7 @@ fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
     for key in ["z", "f", "x", "x", "g", "k"] {
         tap(&mut k, key);
     }
-    let Some(Screen::Search(s)) = &k.screen else { panic!("search is open") };
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!("search is open") };
     assert_eq!(s.keyboard.composing, "zfxxgk");
     assert_eq!(s.keyboard.candidates[0].text, "政府信息公开", "the candidate bar offers the word first");
     assert!(!s.instant.is_empty(), "instant results while typing");
@@ -155,10 +156,10 @@ fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
 
     // choose the candidate, then search
     tap(&mut k, "政府信息公开");
-    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
     assert_eq!((s.query.as_str(), s.keyboard.composing.as_str()), ("政府信息公开", ""));
     tap(&mut k, "完成");
-    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
     let res = s.results.as_ref().expect("full results");
     assert!(res.total >= 5);
     assert!(
@@ -179,45 +180,45 @@ fn idle_reset_counts_down_then_wipes_a_typed_query_and_every_choice() {
     let mut k = start(config, dir.path());
     pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
     for c in "yiliao".chars() {
-        pump(&mut k, [Message::Search(search::Message::Key(keyboard::Message::Letter(c)))]);
+        pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter(c))))]);
     }
-    pump(&mut k, [Message::Search(search::Message::Key(keyboard::Message::Pick(0)))]);
+    pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Pick(0))))]);
     pump(&mut k, [Message::Language(Language::English), Message::ToggleContrast]);
-    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
     assert!(!s.query.is_empty());
 
-    let t0 = k.last_touch;
+    let t0 = k.visit.last_touch;
     pump(&mut k, [Message::Tick(t0 + Duration::from_secs(timeout - 1))]);
-    assert_eq!(k.idle, IdleState::Active);
+    assert_eq!(k.visit.idle, IdleState::Active);
     pump(&mut k, [Message::Tick(t0 + Duration::from_secs(timeout))]);
-    assert_eq!(k.idle, IdleState::Countdown(countdown), "a visible countdown");
+    assert_eq!(k.visit.idle, IdleState::Countdown(countdown), "a visible countdown");
     assert!(texts(&k).iter().any(|t| t == &format!("Back to Home in {countdown} s")));
 
     // "continue" extends it; the screen stays as it was
     tap(&mut k, "Continue");
-    assert_eq!(k.idle, IdleState::Active);
-    assert!(matches!(&k.screen, Some(Screen::Search(s)) if !s.query.is_empty()));
+    assert_eq!(k.visit.idle, IdleState::Active);
+    assert!(matches!(&k.nav.screen, Some(Screen::Search(s)) if !s.query.is_empty()));
 
-    let t1 = k.last_touch;
+    let t1 = k.visit.last_touch;
     pump(&mut k, [Message::Tick(t1 + Duration::from_secs(timeout + 2))]);
-    assert!(matches!(k.idle, IdleState::Countdown(_)));
+    assert!(matches!(k.visit.idle, IdleState::Countdown(_)));
     pump(&mut k, [Message::Tick(t1 + Duration::from_secs(timeout + countdown))]);
-    assert!(matches!(k.screen, Some(Screen::Home(_))), "back to Home");
-    assert!(k.history.is_empty(), "no way back to the typed query");
-    assert_eq!(k.lang, Language::ZhHans);
-    assert!(!k.look.contrast);
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))), "back to Home");
+    assert!(k.nav.history.is_empty(), "no way back to the typed query");
+    assert_eq!(k.visit.lang, Language::ZhHans);
+    assert!(!k.visit.look.contrast);
     // the typed text is nowhere on screen or in state
     pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
-    let Some(Screen::Search(s)) = &k.screen else { panic!() };
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
     assert!(s.query.is_empty() && s.keyboard.composing.is_empty());
 
     // nobody there for long: the attract screen, which a tap dismisses
     pump(&mut k, [Message::Open(Route::Home)]);
-    let t2 = k.last_touch;
+    let t2 = k.visit.last_touch;
     pump(&mut k, [Message::Tick(t2 + Duration::from_secs(timeout * 2))]);
-    assert_eq!(k.idle, IdleState::Attract);
+    assert_eq!(k.visit.idle, IdleState::Attract);
     tap(&mut k, "请触摸屏幕开始");
-    assert_eq!(k.idle, IdleState::Active);
+    assert_eq!(k.visit.idle, IdleState::Active);
 }
 
 #[test]
@@ -228,11 +229,11 @@ fn wrong_pins_lock_attendant_mode_and_the_right_pin_opens_it() {
     let mut k = start(config, dir.path());
     // a short press does nothing; a long press on the zone name opens the PIN pad
     pump(&mut k, [Message::ZonePressed, Message::ZoneReleased]);
-    assert!(matches!(k.screen, Some(Screen::Home(_))));
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
     pump(&mut k, [Message::ZonePressed]);
-    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
+    k.visit.zone_pressed = Some(Instant::now() - LONG_PRESS);
     pump(&mut k, [Message::ZoneReleased]);
-    assert!(matches!(k.screen, Some(Screen::AttendantPin(_))), "PIN pad after a long press");
+    assert!(matches!(k.nav.screen, Some(Screen::AttendantPin(_))), "PIN pad after a long press");
 
     let enter = |k: &mut Kiosk, pin: &str| {
         for d in pin.chars() {
@@ -242,21 +243,21 @@ fn wrong_pins_lock_attendant_mode_and_the_right_pin_opens_it() {
     };
     for i in 1..max {
         enter(&mut k, "1111");
-        let Some(Screen::AttendantPin(p)) = &k.screen else { panic!("still the PIN pad") };
-        assert_eq!(p.notice.as_deref(), Some(format!("密码不正确，还可以再试 {} 次。", max - i).as_str()));
+        let Some(Screen::AttendantPin(p)) = &k.nav.screen else { panic!("still the PIN pad") };
+        assert_eq!(p.notice(), Some(format!("密码不正确，还可以再试 {} 次。", max - i).as_str()));
     }
     enter(&mut k, "1111");
-    let Some(Screen::AttendantPin(p)) = &k.screen else { panic!() };
-    assert!(p.notice.as_deref().unwrap().starts_with("错误次数过多"), "{:?}", p.notice);
+    let Some(Screen::AttendantPin(p)) = &k.nav.screen else { panic!() };
+    assert!(p.notice().unwrap().starts_with("错误次数过多"), "{:?}", p.notice());
     // locked: even the right PIN does not open it now
     enter(&mut k, "2468");
-    assert!(matches!(k.screen, Some(Screen::AttendantPin(_))));
-    assert!(k.guard.locked(Instant::now()).is_some());
+    assert!(matches!(k.nav.screen, Some(Screen::AttendantPin(_))));
+    assert!(k.services.pin_guard.locked(Instant::now()).is_some());
 
     // after the lock-out the right PIN opens the panel
-    k.guard.locked_until = Some(Instant::now() - Duration::from_secs(1));
+    k.services.pin_guard.locked_until = Some(Instant::now() - Duration::from_secs(1));
     enter(&mut k, "2468");
-    let Some(Screen::Attendant(panel)) = &k.screen else { panic!("attendant mode opens") };
+    let Some(Screen::Attendant(panel)) = &k.nav.screen else { panic!("attendant mode opens") };
     assert_eq!(panel.data.snapshot.as_ref().map(|s| s.version), Some(1));
     assert_eq!(panel.data.usage.day, chrono::Local::now().format("%Y-%m-%d").to_string(), "today's usage is shown");
     let shown = texts(&k);
@@ -291,7 +292,7 @@ fn switching_language_changes_every_visible_interface_string() {
         let en = texts(&k);
         let unchanged: Vec<&String> = en
             .iter()
-            .filter(|s| zh.contains(s) && !is_content(s) && s.chars().any(crate::search::fold::is_cjk))
+            .filter(|s| zh.contains(s) && !is_content(s) && s.chars().any(crate::text::fold::is_cjk))
             .collect();
         let unchanged: Vec<&&String> = unchanged.iter().filter(|s| !k_content(&k, s)).collect();
         assert!(unchanged.is_empty(), "{route:?}: not translated: {unchanged:?}");
@@ -307,14 +308,14 @@ fn switching_language_changes_every_visible_interface_string() {
 
 /// Strings that come from the content of the screen on show (guide fields, zone details).
 fn k_content(k: &Kiosk, s: &str) -> bool {
-    let dump = match &k.screen {
+    let dump = match &k.nav.screen {
         Some(Screen::Guide(g)) => serde_json::to_string(&g.guide).unwrap(),
         Some(Screen::About(a)) => serde_json::to_string(&a.site).unwrap(),
         _ => String::new(),
     };
     s.split(['　', ' ', '：', '·'])
         .filter(|p| !p.is_empty())
-        .all(|p| dump.contains(p) || !p.chars().any(crate::search::fold::is_cjk))
+        .all(|p| dump.contains(p) || !p.chars().any(crate::text::fold::is_cjk))
 }
 
 #[test]
@@ -338,7 +339,7 @@ fn every_screen_draws_in_both_orientations_and_both_text_sizes() {
     for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
         for large in [false, true] {
             k.size = size;
-            k.look.large = large;
+            k.visit.look.large = large;
             for r in &routes {
                 pump(&mut k, [Message::Open(r.clone())]);
                 assert!(k.notice.is_none(), "{r:?} opens");
@@ -349,11 +350,11 @@ fn every_screen_draws_in_both_orientations_and_both_text_sizes() {
     }
     let boards = Store::open(dir.path()).unwrap().boards().unwrap();
     pump(&mut k, [Message::Open(Route::Board(boards[0].id.clone()))]);
-    let Some(Screen::Board(b)) = &k.screen else { panic!() };
+    let Some(Screen::Board(b)) = &k.nav.screen else { panic!() };
     assert!(!b.codes.is_empty());
     // the 图解 interpretation's picture is decoded (blobs have no extension to go by)
     pump(&mut k, [Message::Open(Route::Document("wc-tj-2024-lnzc".into()))]);
-    let Some(Screen::Reader(r)) = &k.screen else { panic!() };
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
     assert_eq!(r.images.len(), 1, "the infographic is shown");
 }
 
@@ -363,15 +364,15 @@ fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
     let mut k = start(Config::default(), dir.path());
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "语音朗读");
-    assert!(k.speaker.is_some(), "espeak-ng is reading");
-    assert!(matches!(&k.screen, Some(Screen::Reader(r)) if r.speaking));
+    assert!(k.services.speaker.is_some(), "espeak-ng is reading");
+    assert!(matches!(&k.nav.screen, Some(Screen::Reader(r)) if r.is_speaking()));
     tap(&mut k, "‹ 返回");
-    assert!(k.speaker.is_none(), "leaving the reader stops the voice");
+    assert!(k.services.speaker.is_none(), "leaving the reader stops the voice");
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::Confirm { pages: 1 }));
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Confirm { pages: 1 }));
     tap(&mut k, "不打印了");
-    assert_eq!(k.printing.stage, None);
+    assert_eq!(k.services.printing.stage, None);
     assert!(!dir.path().join("printed").exists(), "nothing printed without the visitor's yes");
 }
 
@@ -386,66 +387,66 @@ fn printing_asks_with_the_page_count_and_keeps_to_the_visitors_page_limit() {
     let mut config = Config::default();
     config.printer.page_limit = 1;
     let mut k = start(config, dir.path());
-    assert_eq!(k.printing.status_key(), "status-printer-file", "the directory backend is read at start");
+    assert_eq!(k.services.printing.status_key(), "status-printer-file", "the directory backend is read at start");
     assert!(texts(&k).iter().any(|s| s.contains("打印：存为文件")), "the status bar says where prints go");
 
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "打印");
     assert!(texts(&k).iter().any(|s| s == "共 1 页，现在打印吗？"), "{:?}", texts(&k));
     tap(&mut k, "开始打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::Done { pages: 1, saved: true }));
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Done { pages: 1, saved: true }));
     assert!(texts(&k).iter().any(|s| s.starts_with("已保存为 PDF 文件")));
     assert_eq!(saved(dir.path()).len(), 1);
-    assert!(!k.printing.holds_document());
+    assert!(!k.services.printing.holds_document());
     tap(&mut k, "知道了");
 
     // the page limit (1) is used up: the next print is refused, with the numbers
     tap(&mut k, "打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::OverLimit { pages: 1, left: 0 }));
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::OverLimit { pages: 1, left: 0 }));
     assert!(texts(&k).iter().any(|s| s == "这份材料有 1 页，您本次还可打印 0 页。"), "{:?}", texts(&k));
     tap(&mut k, "知道了");
     assert_eq!(saved(dir.path()).len(), 1);
 
     // the next visitor has the whole limit again
     pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
-    assert_eq!(k.printing.pages_used, 0);
+    assert_eq!(k.services.printing.pages_used, 0);
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::Confirm { pages: 1 }));
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Confirm { pages: 1 }));
 }
 
 /// Types pinyin on the wizard's keyboard and taps the first candidate; returns what it gave.
 fn type_pinyin(k: &mut Kiosk, pinyin: &str) -> String {
     for c in pinyin.chars() {
-        pump(k, [Message::Request(request::Message::Key(keyboard::Message::Letter(c)))]);
+        pump(k, [Message::Screen(screens::Message::Request(request::Message::Key(keyboard::Message::Letter(c))))]);
     }
-    let Some(Screen::Request(w)) = &k.screen else { panic!("the wizard is open") };
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!("the wizard is open") };
     let first = w.keyboard.candidates.first().unwrap_or_else(|| panic!("candidates for {pinyin}")).text.clone();
-    pump(k, [Message::Request(request::Message::Key(keyboard::Message::Pick(0)))]);
+    pump(k, [Message::Screen(screens::Message::Request(request::Message::Key(keyboard::Message::Pick(0))))]);
     first
 }
 
 /// Types letters and digits as they are (123 / ABC layouts).
 fn type_keys(k: &mut Kiosk, keys: &str) {
     for c in keys.chars() {
-        pump(k, [Message::Request(request::Message::Key(keyboard::Message::Letter(c)))]);
+        pump(k, [Message::Screen(screens::Message::Request(request::Message::Key(keyboard::Message::Letter(c))))]);
     }
 }
 
 fn question(k: &Kiosk) -> request::Question {
-    let Some(Screen::Request(w)) = &k.screen else { panic!("the wizard is open") };
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!("the wizard is open") };
     w.question()
 }
 
 /// A long press on the zone's name, then `pin` on the PIN pad and Enter.
 fn open_attendant(k: &mut Kiosk, pin: &str) {
     pump(k, [Message::ZonePressed]);
-    k.zone_pressed = Some(Instant::now() - LONG_PRESS);
+    k.visit.zone_pressed = Some(Instant::now() - LONG_PRESS);
     pump(k, [Message::ZoneReleased]);
     for d in pin.chars() {
-        pump(k, [Message::Pin(attendant::PinMessage::Digit(d))]);
+        pump(k, [Message::Screen(screens::Message::Pin(screens::attendant::PinMessage::Digit(d)))]);
     }
-    pump(k, [Message::Pin(attendant::PinMessage::Enter)]);
+    pump(k, [Message::Screen(screens::Message::Pin(screens::attendant::PinMessage::Enter))]);
 }
 
 /// Every file under `dir` that holds `needle` (bytes).
@@ -498,7 +499,7 @@ fn fill_in_request(k: &mut Kiosk) -> (String, &'static str, &'static str) {
     tap(k, "从公开目录中查找文件");
     type_keys(k, "lnzc");
     tap(k, "望川区社区老年助餐服务实施办法（望民发〔2024〕7号）");
-    let Some(Screen::Request(w)) = &k.screen else { panic!() };
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!() };
     assert_eq!(w.form.title_or_no, "望川区社区老年助餐服务实施办法（望民发〔2024〕7号）");
     assert_eq!(w.form.index_no, "11459901WC00000032/2024-00015");
     tap(k, "下一步");
@@ -527,18 +528,18 @@ fn a_filled_request_is_not_saved_where_no_printer_is_attached() {
     let (name, id, phone) = fill_in_request(&mut k);
     tap(&mut k, "打印申请表");
     tap(&mut k, "开始打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::Failed { key: "print-failed-no-printer" }));
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Failed { key: "print-failed-no-printer" }));
     assert!(saved(dir.path()).is_empty(), "the directory backend keeps no filled form");
     for needle in [name.as_str(), id, phone] {
         assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
     }
     // the attendant sees why
-    assert!(k.printing.last_failure.as_deref().is_some_and(|f| f.contains("personal data")));
+    assert!(k.services.printing.last_failure.as_deref().is_some_and(|f| f.contains("personal data")));
     tap(&mut k, "知道了");
     // idle reset: the wizard and everything typed are gone
     pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
-    assert!(matches!(k.screen, Some(Screen::Home(_))) && k.history.is_empty());
-    assert!(!k.printing.holds_document());
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))) && k.nav.history.is_empty());
+    assert!(!k.services.printing.holds_document());
 }
 
 #[test]
@@ -567,24 +568,29 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     config.printer.backend = crate::config::PrinterBackend::Cups;
     config.printer.name = Some(queue.clone());
     let mut k = start(config, dir.path());
-    assert_eq!(k.printing.status_key(), "status-printer-ready", "{:?}", k.printing.readiness);
+    assert_eq!(k.services.printing.status_key(), "status-printer-ready", "{:?}", k.services.printing.readiness);
 
     // the attendant opens 代为填写 from the panel
     open_attendant(&mut k, "2468");
-    assert!(matches!(k.screen, Some(Screen::Attendant(_))));
+    assert!(matches!(k.nav.screen, Some(Screen::Attendant(_))));
     tap(&mut k, "代为填写申请");
     assert!(texts(&k).iter().any(|s| s.starts_with("代为填写")));
     let (name, id, phone) = fill_in_request(&mut k);
     tap(&mut k, "打印申请表");
-    let Some(printing::Stage::Confirm { pages }) = k.printing.stage.clone() else {
-        panic!("asks first: {:?}", k.printing.stage)
+    let Some(printing::Stage::Confirm { pages }) = k.services.printing.stage.clone() else {
+        panic!("asks first: {:?}", k.services.printing.stage)
     };
     tap(&mut k, "开始打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::Done { pages, saved: false }), "{:?}", k.printing.last_failure);
+    assert_eq!(
+        k.services.printing.stage,
+        Some(printing::Stage::Done { pages, saved: false }),
+        "{:?}",
+        k.services.printing.last_failure
+    );
     // printed: the wizard forgot everything, the print flow holds nothing
-    let Some(Screen::Request(w)) = &k.screen else { panic!() };
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!() };
     assert!(w.printed && w.form.name.is_empty() && w.form.id_number.is_empty() && w.form.on_behalf);
-    assert!(!k.printing.holds_document());
+    assert!(!k.services.printing.holds_document());
     assert!(texts(&k).iter().any(|s| s == "打印完成，请在打印机出纸口取走。"));
     tap(&mut k, "知道了");
     // nothing typed reached the kiosk's disk (store, logs); the job's title names no one
@@ -613,15 +619,15 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     // status bar says so, the attendant panel has the queue's own state
     assert!(std::process::Command::new("cupsdisable").arg(&queue).status().unwrap().success());
     pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(120))]);
-    assert_eq!(k.printing.status_key(), "status-printer-problem");
+    assert_eq!(k.services.printing.status_key(), "status-printer-problem");
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "打印");
-    assert_eq!(k.printing.stage, Some(printing::Stage::Failed { key: "print-problem-paused" }));
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Failed { key: "print-problem-paused" }));
     assert!(texts(&k).iter().any(|s| s == "打印机暂停服务。"), "{:?}", texts(&k));
     assert!(texts(&k).iter().any(|s| s.contains("打印机：暂停服务")));
     tap(&mut k, "知道了");
     open_attendant(&mut k, "2468");
-    let Some(Screen::Attendant(panel)) = &k.screen else { panic!("the panel opens") };
+    let Some(Screen::Attendant(panel)) = &k.nav.screen else { panic!("the panel opens") };
     assert!(
         panel.data.printer.contains(&format!("{queue}: stopped")) && panel.data.printer.contains("paused"),
         "{}",
@@ -636,12 +642,15 @@ fn feedback_is_stored_with_its_rating() {
     tap(&mut k, "评价与留言");
     tap(&mut k, "满意");
     for c in "hao".chars() {
-        pump(&mut k, [Message::Feedback(feedback::Message::Key(keyboard::Message::Letter(c)))]);
+        pump(
+            &mut k,
+            [Message::Screen(screens::Message::Feedback(feedback::Message::Key(keyboard::Message::Letter(c))))],
+        );
     }
     // 好 is among the first characters offered for `hao`; the visitor taps it
     tap(&mut k, "好");
     tap(&mut k, "提交评价");
-    assert!(matches!(&k.screen, Some(Screen::Feedback(f)) if f.sent));
+    assert!(matches!(&k.nav.screen, Some(Screen::Feedback(f)) if f.sent));
     let f = Store::open(dir.path()).unwrap().feedback(5).unwrap();
     assert_eq!(f.len(), 1);
     assert_eq!(f[0].rating, crate::store::Rating::Satisfied);
@@ -653,14 +662,43 @@ fn a_panic_in_a_screen_brings_the_kiosk_back_home_and_sessions_are_counted() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());
     tap(&mut k, "办事指南");
-    assert!(matches!(k.screen, Some(Screen::Guides(_))));
+    assert!(matches!(k.nav.screen, Some(Screen::Guides(_))));
     pump(&mut k, [Message::Panic]);
-    assert!(matches!(k.screen, Some(Screen::Home(_))), "back to Home, still running");
-    assert!(k.history.is_empty());
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))), "back to Home, still running");
+    assert!(k.nav.history.is_empty());
     tap(&mut k, "关于本专区");
-    assert!(matches!(k.screen, Some(Screen::About(_))), "and it keeps working");
+    assert!(matches!(k.nav.screen, Some(Screen::About(_))), "and it keeps working");
     let usage = Store::open(dir.path()).unwrap().usage_today().unwrap();
     assert_eq!(usage.sessions, 1, "one visitor so far: {usage:?}");
     assert_eq!(usage.guides, 0);
     assert!(usage.screens >= 2, "screens opened are counted: {usage:?}");
+}
+
+#[test]
+fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Search { query: "养老".into(), filter: Default::default() })]);
+    assert!(matches!(&k.nav.screen, Some(Screen::Search(s)) if s.results.is_some()), "the search ran on entering");
+    let t0 = k.visit.last_touch;
+    std::thread::sleep(Duration::from_millis(20));
+    // results arriving late, for this screen and for others, and the app's own answers
+    let late: Vec<Message> = vec![
+        Message::Screen(screens::Message::Search(search::Message::Instant("养老".into(), Ok(Vec::new())))),
+        Message::Screen(screens::Message::Search(search::Message::Full("养老".into(), Err("gone".into())))),
+        Message::Screen(screens::Message::Reader(screens::reader::Message::SpeechEnded)),
+        Message::Screen(screens::Message::Pin(screens::attendant::PinMessage::Refused("locked".into()))),
+        Message::Screen(screens::Message::Request(request::Message::Printed)),
+        Message::Screen(screens::Message::Feedback(feedback::Message::Sent(Ok(())))),
+        Message::Printing(printing::Message::Readiness(crate::print::PrinterReadiness::Unavailable("x".into()))),
+        Message::Resized(Size::new(1920.0, 1080.0)),
+    ];
+    pump(&mut k, late);
+    assert_eq!(k.visit.last_touch, t0, "no task's result counts as the visitor's touch");
+    assert!(
+        matches!(&k.nav.screen, Some(Screen::Search(s)) if s.results.is_some()),
+        "nothing meant for other screens changed this one"
+    );
+    pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter('a'))))]);
+    assert!(k.visit.last_touch > t0, "a key on the keyboard is a touch");
 }

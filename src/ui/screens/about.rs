@@ -19,6 +19,12 @@ pub struct About {
 #[derive(Debug, Clone)]
 pub enum Message {}
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match *self {}
+    }
+}
+
 pub fn load(store: &Store) -> Result<About, StoreError> {
     Ok(About { site: store.site()? })
 }

@@ -1,6 +1,10 @@
 //! Attendant mode: a PIN pad (opened by a long press on the zone name) with lock-out after
 //! repeated wrong PINs, then a panel with the content version, last sync, "sync now", the
 //! printer, today's usage counts, and the only way out of the kiosk to the desktop.
+//!
+//! The PIN's lock-out ([`PinGuard`]) is kept by the app, because leaving the pad must not reset
+//! it; the pad and the panel ask the app through [`Request`]s and learn the outcome through
+//! their own messages (a refused PIN, a sync started and finished, a failed print).
 
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
@@ -8,11 +12,12 @@ use std::time::{Duration, Instant};
 use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
 use iced::{Alignment, Length, Task};
 
-use super::{Ctx, Event};
-use crate::config::Config;
+use super::{Ctx, Env, Event};
+use crate::config::{AttendantConfig, Config, Language};
 use crate::store::{DayStats, SnapshotInfo, Store, SyncRecord};
 use crate::ui::Element;
-use crate::ui::i18n::t;
+use crate::ui::background_sync::SyncDone;
+use crate::ui::i18n::{t, ta};
 use crate::ui::theme;
 use crate::ui::widgets;
 
@@ -60,14 +65,48 @@ impl PinGuard {
         }
         false
     }
+
+    /// The pad's message while locked at `now`.
+    fn locked_notice(&self, lang: Language, now: Instant) -> Option<String> {
+        self.locked(now).map(|s| ta(lang, "attendant-locked", &[("seconds", s.into())]))
+    }
+
+    /// A PIN typed on the pad: refused at once while locked (with the pad's message), else
+    /// checked against the configured hash in a task (the hash is slow on purpose).
+    pub fn check(
+        &self,
+        pin: String,
+        config: &AttendantConfig,
+        lang: Language,
+        now: Instant,
+    ) -> Result<Task<bool>, String> {
+        if let Some(notice) = self.locked_notice(lang, now) {
+            return Err(notice);
+        }
+        let hash = config.pin_hash.clone().unwrap_or_default();
+        Ok(Task::perform(async move { crate::config::verify_pin(&hash, &pin) }, std::convert::identity))
+    }
+
+    /// The outcome of a check: `Ok` opens attendant mode, else the pad's message.
+    pub fn checked(&mut self, ok: bool, config: &AttendantConfig, lang: Language, now: Instant) -> Result<(), String> {
+        let lockout = Duration::from_secs(u64::from(config.lockout_seconds));
+        if self.attempt(ok, config.max_attempts, lockout, now) {
+            tracing::info!("attendant mode opened");
+            return Ok(());
+        }
+        Err(self
+            .locked_notice(lang, now)
+            .unwrap_or_else(|| ta(lang, "attendant-wrong", &[("left", (config.max_attempts - self.failures).into())])))
+    }
 }
 
 #[derive(Debug, Clone, Default)]
 pub struct PinPad {
-    pub digits: String,
-    /// Translation key of the last message (wrong PIN, locked).
-    pub notice: Option<String>,
-    pub checking: bool,
+    digits: String,
+    /// What the app said of the last PIN (wrong, locked).
+    notice: Option<String>,
+    /// A PIN is being checked: Enter does nothing until the answer.
+    checking: bool,
 }
 
 #[derive(Debug, Clone)]
@@ -76,9 +115,25 @@ pub enum PinMessage {
     Back,
     Enter,
     Cancel,
+    /// The app refused the PIN, with what to tell the attendant.
+    Refused(String),
+}
+
+impl PinMessage {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            PinMessage::Digit(_) | PinMessage::Back | PinMessage::Enter | PinMessage::Cancel => true,
+            PinMessage::Refused(_) => false,
+        }
+    }
 }
 
 impl PinPad {
+    /// What the app said of the last PIN.
+    pub fn notice(&self) -> Option<&str> {
+        self.notice.as_deref()
+    }
+
     pub fn update(&mut self, message: PinMessage) -> (Task<PinMessage>, Option<Event>) {
         match message {
             PinMessage::Digit(d) if self.digits.len() < 12 => self.digits.push(d),
@@ -93,6 +148,10 @@ impl PinPad {
             }
             PinMessage::Enter => {}
             PinMessage::Cancel => return (Task::none(), Some(Event::Attendant(Request::Close))),
+            PinMessage::Refused(notice) => {
+                self.checking = false;
+                self.notice = Some(notice);
+            }
         }
         (Task::none(), None)
     }
@@ -163,43 +222,83 @@ pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, S
     })
 }
 
+/// How "sync now" stands.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+enum SyncNote {
+    #[default]
+    None,
+    Running,
+    Done(SyncDone),
+    /// The panel's data could not be read.
+    Unreadable(String),
+}
+
 #[derive(Debug, Clone, Default)]
 pub struct Panel {
     pub data: PanelData,
-    pub syncing: bool,
-    /// Live progress or the last outcome of "sync now".
-    pub sync_note: Option<String>,
-    /// The detail of the last failed print (kept by the app).
-    pub print_failure: Option<String>,
+    sync: SyncNote,
+    /// The detail of the last failed print (the print dialog's, told by the app).
+    print_failure: Option<String>,
 }
 
 #[derive(Debug, Clone)]
 pub enum PanelMessage {
     SyncNow,
     Refresh,
-    Loaded(Result<PanelData, String>),
+    Loaded(Result<Box<PanelData>, String>),
     Exit,
     Close,
     FillOnBehalf,
     TestPrint,
+    /// The app started "sync now".
+    SyncStarted,
+    /// "Sync now" finished.
+    SyncFinished(SyncDone),
+    /// A print failed (the test print, say), with the detail for the attendant.
+    PrintFailed(String),
+}
+
+impl PanelMessage {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            PanelMessage::SyncNow
+            | PanelMessage::Refresh
+            | PanelMessage::Exit
+            | PanelMessage::Close
+            | PanelMessage::FillOnBehalf
+            | PanelMessage::TestPrint => true,
+            PanelMessage::Loaded(_)
+            | PanelMessage::SyncStarted
+            | PanelMessage::SyncFinished(_)
+            | PanelMessage::PrintFailed(_) => false,
+        }
+    }
 }
 
 impl Panel {
-    pub fn refresh(dir: PathBuf, config: Config) -> Task<PanelMessage> {
-        Task::perform(async move { load_panel(&dir, &config) }, PanelMessage::Loaded)
+    /// The panel, with the detail of the last failed print if there was one; its data is read
+    /// by the task returned.
+    pub fn open(print_failure: Option<String>, dir: PathBuf, config: Config) -> (Panel, Task<PanelMessage>) {
+        (Panel { print_failure, ..Panel::default() }, Panel::refresh(dir, config))
     }
 
-    pub fn update(
-        &mut self,
-        message: PanelMessage,
-        dir: PathBuf,
-        config: &Config,
-    ) -> (Task<PanelMessage>, Option<Event>) {
+    pub fn refresh(dir: PathBuf, config: Config) -> Task<PanelMessage> {
+        Task::perform(async move { load_panel(&dir, &config).map(Box::new) }, PanelMessage::Loaded)
+    }
+
+    pub fn update(&mut self, message: PanelMessage, env: &Env) -> (Task<PanelMessage>, Option<Event>) {
+        let refresh = || Panel::refresh(env.data_dir.to_path_buf(), env.config.clone());
         match message {
             PanelMessage::SyncNow => return (Task::none(), Some(Event::Attendant(Request::SyncNow))),
-            PanelMessage::Refresh => return (Panel::refresh(dir, config.clone()), None),
-            PanelMessage::Loaded(Ok(d)) => self.data = d,
-            PanelMessage::Loaded(Err(e)) => self.sync_note = Some(e),
+            PanelMessage::Refresh => return (refresh(), None),
+            PanelMessage::Loaded(Ok(d)) => self.data = *d,
+            PanelMessage::Loaded(Err(e)) => self.sync = SyncNote::Unreadable(e),
+            PanelMessage::SyncStarted => self.sync = SyncNote::Running,
+            PanelMessage::SyncFinished(done) => {
+                self.sync = SyncNote::Done(done);
+                return (refresh(), None);
+            }
+            PanelMessage::PrintFailed(detail) => self.print_failure = Some(detail),
             PanelMessage::Exit => return (Task::none(), Some(Event::Attendant(Request::ExitToDesktop))),
             PanelMessage::Close => return (Task::none(), Some(Event::Attendant(Request::Close))),
             PanelMessage::FillOnBehalf => return (Task::none(), Some(Event::Attendant(Request::FillOnBehalf))),
@@ -233,8 +332,17 @@ impl Panel {
         if d.expired {
             content = content.push(line("attendant-expired", t(l, "yes")));
         }
-        if let Some(n) = &self.sync_note {
-            content = content.push(widgets::muted(ctx, n.clone()));
+        let note = match &self.sync {
+            SyncNote::None | SyncNote::Running => None,
+            SyncNote::Done(SyncDone::Updated { version }) => {
+                Some(ta(l, "attendant-sync-updated", &[("version", (*version as i64).into())]))
+            }
+            SyncNote::Done(SyncDone::Unchanged) => Some(t(l, "attendant-sync-unchanged")),
+            SyncNote::Done(SyncDone::Failed(e)) => Some(format!("{} {e}", t(l, "attendant-sync-failed"))),
+            SyncNote::Unreadable(e) => Some(e.clone()),
+        };
+        if let Some(n) = note {
+            content = content.push(widgets::muted(ctx, n));
         }
         let mut usage = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "attendant-today")));
         let u = &d.usage;
@@ -266,12 +374,13 @@ impl Panel {
                 .push(widgets::action(ctx, t(l, "attendant-fill-on-behalf"), Some(PanelMessage::FillOnBehalf), true))
                 .wrap(),
         );
+        let syncing = self.sync == SyncNote::Running;
         let actions = Row::new()
             .spacing(look.gap())
             .push(widgets::action(
                 ctx,
-                t(l, if self.syncing { "attendant-syncing" } else { "attendant-sync-now" }),
-                (!self.syncing && d.source.is_some()).then_some(PanelMessage::SyncNow),
+                t(l, if syncing { "attendant-syncing" } else { "attendant-sync-now" }),
+                (!syncing && d.source.is_some()).then_some(PanelMessage::SyncNow),
                 true,
             ))
             .push(widgets::action(ctx, t(l, "attendant-refresh"), Some(PanelMessage::Refresh), false))

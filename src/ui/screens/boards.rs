@@ -40,6 +40,14 @@ pub enum Message {
     Print,
 }
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Open(_) | Message::Print => true,
+        }
+    }
+}
+
 pub fn load_list(store: &Store) -> Result<BoardList, StoreError> {
     Ok(BoardList { boards: store.boards()? })
 }

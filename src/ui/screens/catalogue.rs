@@ -40,6 +40,15 @@ pub enum Message {
     Loaded(Result<Box<Catalogue>, String>),
 }
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Facet(_) | Message::Value(_) | Message::CategoryUp | Message::Page(_) | Message::Open(_) => true,
+            Message::Loaded(_) => false,
+        }
+    }
+}
+
 fn find<'a>(nodes: &'a [CategoryNode], path: &str) -> Option<&'a CategoryNode> {
     for n in nodes {
         if n.path == path {

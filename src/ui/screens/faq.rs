@@ -5,8 +5,8 @@ use iced::widget::{Column, Row, button, column, scrollable, text};
 use iced::{Length, Task};
 
 use super::{Ctx, Event, Route};
-use crate::content::Faq;
-use crate::search::{ItemKind, SearchFilter};
+use crate::content::{Faq, ItemKind};
+use crate::search::SearchFilter;
 use crate::store::{Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
@@ -27,6 +27,14 @@ pub enum Message {
     Toggle(String),
     Open(Route),
     Search,
+}
+
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Area(_) | Message::Toggle(_) | Message::Open(_) | Message::Search => true,
+        }
+    }
 }
 
 pub fn load(store: &Store, area: Option<String>, open: Option<String>) -> Result<FaqScreen, StoreError> {

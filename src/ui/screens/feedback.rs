@@ -35,6 +35,15 @@ pub enum Message {
     Home,
 }
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Rate(_) | Message::Key(_) | Message::Send | Message::Home => true,
+            Message::Sent(_) => false,
+        }
+    }
+}
+
 pub fn rating_key(r: Rating) -> &'static str {
     match r {
         Rating::VerySatisfied => "rating-5",

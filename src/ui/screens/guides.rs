@@ -33,6 +33,14 @@ pub enum Message {
     PrintForm(FormKind),
 }
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Open(_) | Message::Print | Message::FillIn | Message::PrintForm(_) => true,
+        }
+    }
+}
+
 pub fn load_list(store: &Store) -> Result<GuideList, StoreError> {
     Ok(GuideList { guides: store.guides()? })
 }
@@ -96,10 +104,53 @@ impl GuideView {
     pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
         let look = ctx.look;
-        let p = look.palette();
         let g = &self.guide;
-        let c = |s: &str| content(l, s);
+        let qr: Element<'_, Message> = match &self.qr {
+            Some(d) => widgets::qr(ctx, d, t(l, "guide-qr"), 220.0),
+            None => widgets::muted(ctx, t(l, "guide-no-qr")),
+        };
+        let title = column![
+            text(content(l, &g.name)).size(look.title()),
+            widgets::muted(
+                ctx,
+                g.code.clone().map(|code| format!("{} {code}", t(l, "guide-code"))).unwrap_or_default()
+            ),
+        ]
+        .spacing(6);
+        let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
+        let (materials, steps, place) = (
+            widgets::card(ctx, self.materials(ctx)),
+            widgets::card(ctx, self.steps(ctx)),
+            widgets::card(ctx, self.place(ctx)),
+        );
+        let body: Element<'_, Message> = if ctx.portrait {
+            column![self.facts(ctx), materials, steps, place, qr, self.more(ctx)].spacing(look.gap()).into()
+        } else {
+            column![
+                self.facts(ctx),
+                row![
+                    column![materials, steps].spacing(look.gap()).width(Length::FillPortion(3)),
+                    column![place, qr].spacing(look.gap()).width(Length::FillPortion(2)).align_x(Alignment::Center),
+                ]
+                .spacing(look.gap()),
+                self.more(ctx)
+            ]
+            .spacing(look.gap())
+            .into()
+        };
+        let mut page =
+            Column::new().spacing(look.gap()).push(row![title.width(Length::Fill), tools].align_y(Alignment::Center));
+        // the request guide leads to the request itself: on the screen, or on paper
+        if g.disclosure_request {
+            page = page.push(request_card(ctx));
+        }
+        page.push(scrollable(body).height(Length::Fill).spacing(8)).height(Length::Fill).into()
+    }
 
+    /// Four key facts side by side; two by two in portrait.
+    fn facts(&self, ctx: Ctx) -> Element<'_, Message> {
+        let (l, look, g) = (ctx.lang, ctx.look, &self.guide);
+        let c = |s: &str| content(l, s);
         let fact = |key: &str, value: String| -> Element<'_, Message> {
             widgets::card(ctx, column![widgets::muted(ctx, t(l, key)), text(value).size(look.heading())].spacing(4))
         };
@@ -110,8 +161,7 @@ impl GuideView {
             fact("guide-fee", c(&g.fee)),
             fact("guide-visits", ta(l, "guide-visits-n", &[("count", g.visits.into())])),
         ];
-        // Four key facts side by side; two by two in portrait.
-        let facts: Element<'_, Message> = if ctx.portrait {
+        if ctx.portrait {
             let mut it = cards.into_iter();
             let mut rows = Column::new().spacing(look.gap());
             while let (Some(a), b) = (it.next(), it.next()) {
@@ -120,8 +170,14 @@ impl GuideView {
             rows.into()
         } else {
             Row::with_children(cards).spacing(look.gap()).into()
-        };
+        }
+    }
 
+    /// The materials to bring, as a checklist.
+    fn materials(&self, ctx: Ctx) -> Column<'_, Message> {
+        let (l, look, g) = (ctx.lang, ctx.look, &self.guide);
+        let p = look.palette();
+        let c = |s: &str| content(l, s);
         let mut materials = Column::new().spacing(8).push(widgets::heading(ctx, t(l, "guide-materials")));
         for m in &g.materials {
             let mut detail = vec![ta(l, "guide-copies", &[("count", m.copies.into())])];
@@ -148,17 +204,30 @@ impl GuideView {
         if g.materials.is_empty() {
             materials = materials.push(widgets::muted(ctx, t(l, "guide-no-materials")));
         }
+        materials
+    }
 
+    /// The steps, numbered.
+    fn steps(&self, ctx: Ctx) -> Column<'_, Message> {
+        let (l, look) = (ctx.lang, ctx.look);
+        let p = look.palette();
         let mut steps = Column::new().spacing(8).push(widgets::heading(ctx, t(l, "guide-steps")));
-        for (i, s) in g.steps.iter().enumerate() {
-            let mut col = column![text(c(&s.title)).size(look.body())].spacing(2);
+        for (i, s) in self.guide.steps.iter().enumerate() {
+            let mut col = column![text(content(l, &s.title)).size(look.body())].spacing(2);
             if let Some(d) = &s.detail {
-                col = col.push(text(c(d)).size(look.small()).color(p.muted));
+                col = col.push(text(content(l, d)).size(look.small()).color(p.muted));
             }
             steps = steps
                 .push(row![text(format!("{}", i + 1)).size(look.heading()).color(p.accent).width(48), col].spacing(8));
         }
+        steps
+    }
 
+    /// Where and when, and the phones.
+    fn place(&self, ctx: Ctx) -> Column<'_, Message> {
+        let (l, look, g) = (ctx.lang, ctx.look, &self.guide);
+        let p = look.palette();
+        let c = |s: &str| content(l, s);
         let mut place = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "guide-where")));
         let line = |key: &str, v: String| -> Element<'_, Message> {
             row![
@@ -182,18 +251,21 @@ impl GuideView {
         if let Some(d) = &g.delivery {
             place = place.push(line("guide-delivery", c(d)));
         }
+        place
+    }
 
+    /// Conditions, legal basis and the guide's own questions.
+    fn more(&self, ctx: Ctx) -> Column<'_, Message> {
+        let (l, look, g) = (ctx.lang, ctx.look, &self.guide);
+        let p = look.palette();
+        let c = |s: &str| content(l, s);
         let mut more = Column::new().spacing(6);
-        if !g.conditions.is_empty() {
-            more = more.push(widgets::heading(ctx, t(l, "guide-conditions")));
-            for x in &g.conditions {
-                more = more.push(widgets::body(ctx, format!("• {}", c(x))));
-            }
-        }
-        if !g.basis.is_empty() {
-            more = more.push(widgets::heading(ctx, t(l, "guide-basis")));
-            for x in &g.basis {
-                more = more.push(widgets::body(ctx, format!("• {}", c(x))));
+        for (key, items) in [("guide-conditions", &g.conditions), ("guide-basis", &g.basis)] {
+            if !items.is_empty() {
+                more = more.push(widgets::heading(ctx, t(l, key)));
+                for x in items {
+                    more = more.push(widgets::body(ctx, format!("• {}", c(x))));
+                }
             }
         }
         if !g.faq.is_empty() {
@@ -203,81 +275,36 @@ impl GuideView {
                 more = more.push(text(c(&qa.answer)).size(look.small()).color(p.muted));
             }
         }
-
-        let qr: Element<'_, Message> = match &self.qr {
-            Some(d) => widgets::qr(ctx, d, t(l, "guide-qr"), 220.0),
-            None => widgets::muted(ctx, t(l, "guide-no-qr")),
-        };
-        let title = column![
-            text(c(&g.name)).size(look.title()),
-            widgets::muted(
-                ctx,
-                g.code.clone().map(|code| format!("{} {code}", t(l, "guide-code"))).unwrap_or_default()
-            ),
-        ]
-        .spacing(6);
-        let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
-        // the request guide leads to the request itself: on the screen, or on paper
-        let request: Option<Element<'_, Message>> = g.disclosure_request.then(|| {
-            widgets::card(
-                ctx,
-                column![
-                    widgets::heading(ctx, t(l, "guide-request-how")),
-                    Row::new()
-                        .spacing(look.gap())
-                        .push(widgets::action(ctx, t(l, "guide-request-fill"), Some(Message::FillIn), true))
-                        .push(widgets::action(
-                            ctx,
-                            t(l, "guide-request-blank"),
-                            Some(Message::PrintForm(FormKind::Blank)),
-                            false
-                        ))
-                        .push(widgets::action(
-                            ctx,
-                            t(l, "guide-request-sample"),
-                            Some(Message::PrintForm(FormKind::Sample)),
-                            false
-                        ))
-                        .wrap()
-                        .vertical_spacing(10),
-                ]
-                .spacing(10),
-            )
-        });
-        let body: Element<'_, Message> = if ctx.portrait {
-            column![
-                facts,
-                widgets::card(ctx, materials),
-                widgets::card(ctx, steps),
-                widgets::card(ctx, place),
-                qr,
-                more
-            ]
-            .spacing(look.gap())
-            .into()
-        } else {
-            column![
-                facts,
-                row![
-                    column![widgets::card(ctx, materials), widgets::card(ctx, steps)]
-                        .spacing(look.gap())
-                        .width(Length::FillPortion(3)),
-                    column![widgets::card(ctx, place), qr]
-                        .spacing(look.gap())
-                        .width(Length::FillPortion(2))
-                        .align_x(Alignment::Center),
-                ]
-                .spacing(look.gap()),
-                more
-            ]
-            .spacing(look.gap())
-            .into()
-        };
-        let mut page =
-            Column::new().spacing(look.gap()).push(row![title.width(Length::Fill), tools].align_y(Alignment::Center));
-        if let Some(r) = request {
-            page = page.push(r);
-        }
-        page.push(scrollable(body).height(Length::Fill).spacing(8)).height(Length::Fill).into()
+        more
     }
+}
+
+/// On the 依申请公开 guide: fill in a request on the screen, or print the form blank or as a
+/// filled sample.
+fn request_card<'a>(ctx: Ctx) -> Element<'a, Message> {
+    let (l, look) = (ctx.lang, ctx.look);
+    widgets::card(
+        ctx,
+        column![
+            widgets::heading(ctx, t(l, "guide-request-how")),
+            Row::new()
+                .spacing(look.gap())
+                .push(widgets::action(ctx, t(l, "guide-request-fill"), Some(Message::FillIn), true))
+                .push(widgets::action(
+                    ctx,
+                    t(l, "guide-request-blank"),
+                    Some(Message::PrintForm(FormKind::Blank)),
+                    false
+                ))
+                .push(widgets::action(
+                    ctx,
+                    t(l, "guide-request-sample"),
+                    Some(Message::PrintForm(FormKind::Sample)),
+                    false
+                ))
+                .wrap()
+                .vertical_spacing(10),
+        ]
+        .spacing(10),
+    )
 }

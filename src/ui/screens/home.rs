@@ -57,6 +57,14 @@ pub enum Message {
     Open(Route),
 }
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Open(_) => true,
+        }
+    }
+}
+
 #[derive(Debug, Clone)]
 pub struct Home {
     pub data: HomeData,

@@ -1,7 +1,11 @@
-//! One module per screen, each with its own state, `Message`, `update` and `view`. A screen's
-//! `update` returns a task and, when the app must act (open another screen, go home), an
-//! [`Event`]. Screens are opened through a [`Route`], whose data is read from the store in a
-//! task ([`load`]) and never on the UI thread.
+//! One module per screen, each with its own state, `Message`, `update` and `view`; [`Screen`]
+//! and [`Message`] are the one place where the app's messages reach the screen on show
+//! ([`Screen::update`], [`Screen::view`]). A screen's `update` returns a task and, when the app
+//! must act (open another screen, read aloud, print), an [`Event`]. Each screen's `Message`
+//! says itself whether it came from the visitor's hand (`is_touch`), which is what restarts the
+//! idle countdown. Screens are opened through a [`Route`], whose data is read from the store in
+//! a task ([`load`]) and never on the UI thread; [`Screen::on_enter`] and [`Screen::on_leave`]
+//! start and stop what a screen does by itself while it is on show.
 
 pub mod about;
 pub mod attendant;
@@ -17,9 +21,12 @@ pub mod search;
 
 use std::path::Path;
 
-use crate::config::Language;
+use iced::Task;
+
+use crate::config::{Config, Language};
 use crate::search::SearchFilter;
-use crate::store::{DocFilter, Facet, Store};
+use crate::store::{DocFilter, Facet, Store, UsageEvent};
+use crate::ui::Element;
 use crate::ui::theme::Look;
 
 /// What every view needs to know about the visitor's choices and the screen.
@@ -36,6 +43,10 @@ pub struct Ctx {
 /// What a screen's `update` may use besides its own state.
 pub struct Env<'a> {
     pub data_dir: &'a Path,
+    pub config: &'a Config,
+    /// The view's context (language, sizes) as the visitor sees it now.
+    pub ctx: Ctx,
+    /// The keyboard's dictionary and search, once they are ready.
     pub lexicon: Option<&'a crate::ime::Lexicon>,
     pub searcher: Option<std::sync::Arc<crate::search::Searcher>>,
 }
@@ -125,6 +136,152 @@ pub enum Screen {
     AttendantPin(attendant::PinPad),
     Attendant(attendant::Panel),
     Request(request::RequestWizard),
+}
+
+/// A message for the screen on show.
+#[derive(Debug, Clone)]
+pub enum Message {
+    Home(home::Message),
+    Catalogue(catalogue::Message),
+    Reader(reader::Message),
+    Search(search::Message),
+    /// The guide list and one guide.
+    Guides(guides::Message),
+    Faq(faq::Message),
+    /// The board list and one board.
+    Boards(boards::Message),
+    Feedback(feedback::Message),
+    About(about::Message),
+    Pin(attendant::PinMessage),
+    Panel(attendant::PanelMessage),
+    Request(request::Message),
+}
+
+impl Message {
+    /// Whether the visitor's hand sent it (and so restarts the idle countdown); each screen
+    /// decides for its own messages, so a task's result never counts as a touch.
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Home(m) => m.is_touch(),
+            Message::Catalogue(m) => m.is_touch(),
+            Message::Reader(m) => m.is_touch(),
+            Message::Search(m) => m.is_touch(),
+            Message::Guides(m) => m.is_touch(),
+            Message::Faq(m) => m.is_touch(),
+            Message::Boards(m) => m.is_touch(),
+            Message::Feedback(m) => m.is_touch(),
+            Message::About(m) => m.is_touch(),
+            Message::Pin(m) => m.is_touch(),
+            Message::Panel(m) => m.is_touch(),
+            Message::Request(m) => m.is_touch(),
+        }
+    }
+}
+
+/// A screen's `(task, event)` in the shell's message type.
+fn wrap<M>(
+    (task, event): (Task<M>, Option<Event>),
+    to: impl Fn(M) -> Message + Send + 'static,
+) -> (Task<Message>, Option<Event>)
+where
+    M: Send + 'static,
+{
+    (task.map(to), event)
+}
+
+impl Screen {
+    /// Runs a message on this screen. A message meant for another screen (a task's result that
+    /// arrives after the visitor moved on) is dropped.
+    pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
+        match (self, message) {
+            (Screen::Home(s), Message::Home(m)) => wrap(s.update(m), Message::Home),
+            (Screen::Catalogue(s), Message::Catalogue(m)) => wrap(s.update(m, env), Message::Catalogue),
+            (Screen::Reader(s), Message::Reader(m)) => wrap(s.update(m, env.ctx), Message::Reader),
+            (Screen::Search(s), Message::Search(m)) => wrap(s.update(m, env), Message::Search),
+            (Screen::Guides(s), Message::Guides(m)) => wrap(s.update(m), Message::Guides),
+            (Screen::Guide(s), Message::Guides(m)) => wrap(s.update(m), Message::Guides),
+            (Screen::Faq(s), Message::Faq(m)) => wrap(s.update(m), Message::Faq),
+            (Screen::Boards(s), Message::Boards(m)) => wrap(s.update(m), Message::Boards),
+            (Screen::Board(s), Message::Boards(m)) => wrap(s.update(m), Message::Boards),
+            (Screen::Feedback(s), Message::Feedback(m)) => wrap(s.update(m, env), Message::Feedback),
+            (Screen::About(s), Message::About(m)) => wrap(s.update(m), Message::About),
+            (Screen::AttendantPin(s), Message::Pin(m)) => wrap(s.update(m), Message::Pin),
+            (Screen::Attendant(s), Message::Panel(m)) => wrap(s.update(m, env), Message::Panel),
+            (Screen::Request(s), Message::Request(m)) => wrap(s.update(m, env), Message::Request),
+            // (the message itself is not logged: it may carry what the visitor typed)
+            (screen, _) => {
+                tracing::debug!(screen = screen.name(), "a message for a screen no longer on show");
+                (Task::none(), None)
+            }
+        }
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        match self {
+            Screen::Home(s) => s.view(ctx).map(Message::Home),
+            Screen::Catalogue(s) => s.view(ctx).map(Message::Catalogue),
+            Screen::Reader(s) => s.view(ctx).map(Message::Reader),
+            Screen::Search(s) => s.view(ctx).map(Message::Search),
+            Screen::Guides(s) => s.view(ctx).map(Message::Guides),
+            Screen::Guide(s) => s.view(ctx).map(Message::Guides),
+            Screen::Faq(s) => s.view(ctx).map(Message::Faq),
+            Screen::Boards(s) => s.view(ctx).map(Message::Boards),
+            Screen::Board(s) => s.view(ctx).map(Message::Boards),
+            Screen::Feedback(s) => s.view(ctx).map(Message::Feedback),
+            Screen::About(s) => s.view(ctx).map(Message::About),
+            Screen::AttendantPin(s) => s.view(ctx).map(Message::Pin),
+            Screen::Attendant(s) => s.view(ctx).map(Message::Panel),
+            Screen::Request(s) => s.view(ctx).map(Message::Request),
+        }
+    }
+
+    /// The screen came on show by being opened (not by "back"): it starts what it runs by
+    /// itself (a search opened with words in it runs them). Called again when search and the
+    /// keyboard become ready.
+    pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
+        match self {
+            Screen::Search(s) => s.on_enter(env).map(Message::Search),
+            _ => Task::none(),
+        }
+    }
+
+    /// The screen leaves the screen (another opens over it, or the visitor goes back or home):
+    /// it drops what must not outlive its time on show (the voice stops with it).
+    pub fn on_leave(&mut self) {
+        if let Screen::Reader(s) = self {
+            s.on_leave();
+        }
+    }
+
+    /// What opening this screen counts in the usage statistics besides the screen itself.
+    pub fn usage_item(&self) -> Option<UsageEvent> {
+        match self {
+            Screen::Reader(r) => Some(UsageEvent::Document(r.doc.id.clone())),
+            Screen::Guide(g) => Some(UsageEvent::Guide(g.guide.id.clone())),
+            Screen::Board(b) => Some(UsageEvent::Board(b.board.id.clone())),
+            _ => None,
+        }
+    }
+
+    /// The screen's name in the log.
+    fn name(&self) -> &'static str {
+        match self {
+            Screen::Home(_) => "home",
+            Screen::Catalogue(_) => "catalogue",
+            Screen::Reader(_) => "document",
+            Screen::Search(_) => "search",
+            Screen::Guides(_) => "guides",
+            Screen::Guide(_) => "guide",
+            Screen::Faq(_) => "faq",
+            Screen::Boards(_) => "boards",
+            Screen::Board(_) => "board",
+            Screen::Feedback(_) => "feedback",
+            Screen::About(_) => "about",
+            Screen::AttendantPin(_) => "attendant-pin",
+            Screen::Attendant(_) => "attendant",
+            Screen::Request(_) => "request-form",
+        }
+    }
 }
 
 /// Reads what a route shows (runs in a task). Errors are plain text for the visitor.

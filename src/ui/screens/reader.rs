@@ -34,7 +34,8 @@ pub struct Reader {
     pub images: HashMap<String, image::Handle>,
     pub qr: Option<iced::widget::image::Handle>,
     pub scale: usize,
-    pub speaking: bool,
+    /// The voice is reading this document (the app stops it when the screen is left).
+    speaking: bool,
     pub scroll_id: Id,
 }
 
@@ -48,6 +49,24 @@ pub enum Message {
     Open(String),
     Voice,
     Print,
+    /// The voice stopped by itself (the end of the text) or could not start.
+    SpeechEnded,
+}
+
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Bigger
+            | Message::Smaller
+            | Message::PageDown
+            | Message::PageUp
+            | Message::Top
+            | Message::Open(_)
+            | Message::Voice
+            | Message::Print => true,
+            Message::SpeechEnded => false,
+        }
+    }
 }
 
 /// Reads a document with its links and decodes its images.
@@ -111,6 +130,16 @@ fn to_traditional(blocks: &[Block]) -> Vec<Block> {
 }
 
 impl Reader {
+    /// Whether the voice is reading this document.
+    pub fn is_speaking(&self) -> bool {
+        self.speaking
+    }
+
+    /// Leaving the reader stops the voice (the app stops the speaker itself).
+    pub fn on_leave(&mut self) {
+        self.speaking = false;
+    }
+
     pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
         let page = AbsoluteOffset { x: 0.0, y: ctx.height * 0.75 };
         match message {
@@ -126,6 +155,7 @@ impl Reader {
                 return (Task::none(), Some(Event::Speak(text)));
             }
             Message::Print => return (Task::none(), Some(Event::Print(Printable::Document(self.doc.id.clone())))),
+            Message::SpeechEnded => self.speaking = false,
         }
         (Task::none(), None)
     }

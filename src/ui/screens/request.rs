@@ -13,7 +13,6 @@ use iced::{Alignment, Length, Task};
 use super::{Ctx, Env, Event, Route};
 use crate::print::request::{Applicant, MEDIA, RECEIVE};
 use crate::print::{FormKind, Printable, RequestForm};
-use crate::search::ItemKind;
 use crate::store::Store;
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
@@ -246,8 +245,33 @@ pub enum Message {
     Pick(FoundDoc),
     Picked(Result<(FoundDoc, Option<String>), String>),
     Print,
+    /// The form was printed: everything typed is forgotten.
+    Printed,
     Again,
     Home,
+}
+
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Applicant(_)
+            | Message::Key(_)
+            | Message::IdKind(_)
+            | Message::Media(_)
+            | Message::Receive(_)
+            | Message::AcceptOther
+            | Message::Next
+            | Message::Prev
+            | Message::Go(_)
+            | Message::OpenFinder
+            | Message::CloseFinder
+            | Message::Pick(_)
+            | Message::Print
+            | Message::Again
+            | Message::Home => true,
+            Message::Found(..) | Message::Picked(_) | Message::Printed => false,
+        }
+    }
 }
 
 impl RequestWizard {
@@ -294,12 +318,6 @@ impl RequestWizard {
         self.form.problems().into_iter().find(|p| p.field == q.field() && p.key != "req-need-contact").map(|p| p.key)
     }
 
-    /// The form is printed: forget everything typed.
-    pub fn printed(&mut self) {
-        let on_behalf = self.form.on_behalf;
-        *self = RequestWizard { printed: true, ..RequestWizard::new(on_behalf) };
-    }
-
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
         let q = self.question();
         match message {
@@ -308,23 +326,7 @@ impl RequestWizard {
                 self.at = 0;
                 self.go(Question::all(a)[1]);
             }
-            Message::Key(k) => {
-                let edit = self.keyboard.update(k, env.lexicon);
-                if let Some(finder) = &mut self.finder {
-                    apply(&mut finder.query, edit, 60);
-                    // pinyin still being typed searches too (initials such as "lnzc" find titles)
-                    let query = format!("{}{}", finder.query, self.keyboard.composing);
-                    return (find(env, query), None);
-                }
-                if let Some(s) = field_mut(&mut self.form, q) {
-                    apply(s, edit, q.max_len());
-                    // an ID's check character and a credit code are written in capitals
-                    if matches!(q, Question::IdNumber | Question::CreditCode) {
-                        s.make_ascii_uppercase();
-                    }
-                    self.problem = None;
-                }
-            }
+            Message::Key(k) => return (self.key(k, env), None),
             Message::IdKind(i) => self.form.id_kind = ID_KINDS.get(i).copied().unwrap_or(ID_KINDS[0]).into(),
             Message::Media(i) => toggle(&mut self.form.media, i),
             Message::Receive(i) => toggle(&mut self.form.receive, i),
@@ -343,6 +345,51 @@ impl RequestWizard {
                 self.go(prev);
             }
             Message::Go(q) => self.go(q),
+            Message::OpenFinder | Message::CloseFinder | Message::Found(..) | Message::Pick(_) | Message::Picked(_) => {
+                return (self.finder_update(message, env), None);
+            }
+            Message::Print => {
+                if !self.form.problems().is_empty() {
+                    return (Task::none(), None);
+                }
+                let mut form = self.form.clone();
+                form.date = Some(chrono::Local::now().date_naive());
+                return (Task::none(), Some(Event::Print(Printable::Form(FormKind::Filled(Box::new(form))))));
+            }
+            Message::Printed => {
+                let on_behalf = self.form.on_behalf;
+                *self = RequestWizard { printed: true, ..RequestWizard::new(on_behalf) };
+            }
+            Message::Again => *self = RequestWizard::new(self.form.on_behalf),
+            Message::Home => return (Task::none(), Some(Event::Open(Route::Home))),
+        }
+        (Task::none(), None)
+    }
+
+    /// A key of the keyboard: into the answer on screen, or into the catalogue finder.
+    fn key(&mut self, k: keyboard::Message, env: &Env) -> Task<Message> {
+        let q = self.question();
+        let edit = self.keyboard.update(k, env.lexicon);
+        if let Some(finder) = &mut self.finder {
+            apply(&mut finder.query, edit, 60);
+            // pinyin still being typed searches too (initials such as "lnzc" find titles)
+            let query = format!("{}{}", finder.query, self.keyboard.composing);
+            return find(env, query);
+        }
+        if let Some(s) = field_mut(&mut self.form, q) {
+            apply(s, edit, q.max_len());
+            // an ID's check character and a credit code are written in capitals
+            if matches!(q, Question::IdNumber | Question::CreditCode) {
+                s.make_ascii_uppercase();
+            }
+            self.problem = None;
+        }
+        Task::none()
+    }
+
+    /// "Find it in the catalogue": opening and closing it, its results, and picking one.
+    fn finder_update(&mut self, message: Message, env: &Env) -> Task<Message> {
+        match message {
             Message::OpenFinder => {
                 self.keyboard = Keyboard::with_layout(Layout::Pinyin);
                 self.finder = Some(Finder::default());
@@ -366,16 +413,13 @@ impl RequestWizard {
             Message::Found(_, Err(e)) => tracing::warn!(error = %e, "catalogue finder failed"),
             Message::Pick(doc) => {
                 let dir = env.data_dir.to_path_buf();
-                return (
-                    Task::perform(
-                        async move {
-                            let store = Store::open_read_only(&dir).map_err(|e| e.to_string())?;
-                            let d = store.document(&doc.id).map_err(|e| e.to_string())?;
-                            Ok((doc, d.and_then(|d| d.index_no)))
-                        },
-                        Message::Picked,
-                    ),
-                    None,
+                return Task::perform(
+                    async move {
+                        let store = Store::open_read_only(&dir).map_err(|e| e.to_string())?;
+                        let d = store.document(&doc.id).map_err(|e| e.to_string())?;
+                        Ok((doc, d.and_then(|d| d.index_no)))
+                    },
+                    Message::Picked,
                 );
             }
             Message::Picked(Ok((doc, index_no))) => {
@@ -389,18 +433,9 @@ impl RequestWizard {
                 self.problem = None;
             }
             Message::Picked(Err(e)) => tracing::warn!(error = %e, "catalogue finder could not read the document"),
-            Message::Print => {
-                if !self.form.problems().is_empty() {
-                    return (Task::none(), None);
-                }
-                let mut form = self.form.clone();
-                form.date = Some(chrono::Local::now().date_naive());
-                return (Task::none(), Some(Event::Print(Printable::Form(FormKind::Filled(Box::new(form))))));
-            }
-            Message::Again => *self = RequestWizard::new(self.form.on_behalf),
-            Message::Home => return (Task::none(), Some(Event::Open(Route::Home))),
+            _ => {}
         }
-        (Task::none(), None)
+        Task::none()
     }
 
     pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
@@ -419,10 +454,43 @@ impl RequestWizard {
             );
         }
         let q = self.question();
-        // where we are: the five steps, the current one marked
+        // "(may be left empty)" only on typed answers that are optional
+        let next_key = if q.required() || q.layout().is_none() { "req-next" } else { "req-next-or-skip" };
+        let nav = row![
+            widgets::action(ctx, t(l, "req-prev"), (self.at > 0).then_some(Message::Prev), false),
+            widgets::action(ctx, t(l, next_key), Some(Message::Next), true),
+        ]
+        .spacing(look.gap())
+        .into();
+        let problem = self.problem.map(|k| text(t(l, k)).size(look.body()).color(p.warn).into());
+        let body: Element<'_, Message> = match q {
+            Question::ApplicantType => self.applicant_type(ctx),
+            Question::IdKind => {
+                let chips = Row::with_children(ID_KINDS.iter().enumerate().map(|(i, k)| {
+                    let label = t(l, &format!("req-id-kind-{i}"));
+                    widgets::chip(ctx, label, None, self.form.id_kind == *k, Message::IdKind(i))
+                }))
+                .spacing(look.gap())
+                .wrap()
+                .vertical_spacing(10);
+                column![text(t(l, &q.key())).size(look.title()), chips, nav].spacing(look.gap()).into()
+            }
+            Question::Media | Question::Receive => self.choices(ctx, q, nav, problem),
+            Question::Review => self.review(ctx),
+            _ => self.typed(ctx, q, nav, problem),
+        };
+        scrollable(column![self.progress(ctx), body].spacing(look.gap())).height(Length::Fill).spacing(8).into()
+    }
+
+    /// Where the visitor is: the five steps, the current one marked; and 代为填写 when the
+    /// attendant fills it in.
+    fn progress(&self, ctx: Ctx) -> Element<'_, Message> {
+        let (l, look) = (ctx.lang, ctx.look);
+        let p = look.palette();
+        let step = self.question().step();
         let mut progress = Row::new().spacing(8).align_y(Alignment::Center);
         for (i, key) in STEPS.iter().enumerate() {
-            let on = i == q.step();
+            let on = i == step;
             // the current step is marked by a sign as well as by colour
             let label = format!("{}{} {}", if on { "▶ " } else { "" }, i + 1, t(l, key));
             progress =
@@ -432,107 +500,76 @@ impl RequestWizard {
         if self.form.on_behalf {
             head = head.push(text(t(l, "req-on-behalf")).size(look.body()).color(p.accent));
         }
-        let nav = |next_key: &str| -> Element<'_, Message> {
-            row![
-                widgets::action(ctx, t(l, "req-prev"), (self.at > 0).then_some(Message::Prev), false),
-                widgets::action(ctx, t(l, next_key), Some(Message::Next), true),
-            ]
-            .spacing(look.gap())
+        head.into()
+    }
+
+    /// 公民 or 法人或者其他组织, each a large button with a hint.
+    fn applicant_type(&self, ctx: Ctx) -> Element<'_, Message> {
+        let (l, look) = (ctx.lang, ctx.look);
+        let p = look.palette();
+        let choice = |a: Applicant, key: &str, hint: &str| -> Element<'_, Message> {
+            let chosen = self.form.applicant == a && self.at > 0;
+            button(
+                column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)]
+                    .spacing(8),
+            )
+            .on_press(Message::Applicant(a))
+            .padding(28)
+            .width(Length::Fill)
+            .style(theme::button_style(p, if chosen { theme::Button::Selected } else { theme::Button::Row }))
             .into()
         };
-        // "(may be left empty)" only on typed answers that are optional
-        let next_key = if q.required() || q.layout().is_none() { "req-next" } else { "req-next-or-skip" };
-        let problem = self.problem.map(|k| text(t(l, k)).size(look.body()).color(p.warn));
+        column![
+            text(t(l, "req-q-applicant")).size(look.title()),
+            choice(Applicant::Citizen, "req-citizen", "req-citizen-hint"),
+            choice(Applicant::Organisation, "req-organisation", "req-organisation-hint"),
+            widgets::muted(ctx, t(l, "req-privacy")),
+        ]
+        .spacing(look.gap())
+        .into()
+    }
 
-        let body: Element<'_, Message> = match q {
-            Question::ApplicantType => {
-                let choice = |a: Applicant, key: &str, hint: &str| -> Element<'_, Message> {
-                    button(
-                        column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)]
-                            .spacing(8),
-                    )
-                    .on_press(Message::Applicant(a))
-                    .padding(28)
-                    .width(Length::Fill)
-                    .style(theme::button_style(
-                        p,
-                        if self.form.applicant == a && self.at > 0 {
-                            theme::Button::Selected
-                        } else {
-                            theme::Button::Row
-                        },
-                    ))
-                    .into()
-                };
-                column![
-                    text(t(l, "req-q-applicant")).size(look.title()),
-                    choice(Applicant::Citizen, "req-citizen", "req-citizen-hint"),
-                    choice(Applicant::Organisation, "req-organisation", "req-organisation-hint"),
-                    widgets::muted(ctx, t(l, "req-privacy")),
-                ]
-                .spacing(look.gap())
-                .into()
-            }
-            Question::IdKind => {
-                let chips = Row::with_children(ID_KINDS.iter().enumerate().map(|(i, k)| {
-                    widgets::chip(
-                        ctx,
-                        t(l, &format!("req-id-kind-{i}")),
-                        None,
-                        self.form.id_kind == *k,
-                        Message::IdKind(i),
-                    )
-                }))
-                .spacing(look.gap())
-                .wrap()
-                .vertical_spacing(10);
-                column![text(t(l, &q.key())).size(look.title()), chips, nav(next_key)].spacing(look.gap()).into()
-            }
-            Question::Media | Question::Receive => {
-                let (items, chosen, prefix): (&[&str], &Vec<usize>, &str) = if q == Question::Media {
-                    (&MEDIA, &self.form.media, "req-media")
-                } else {
-                    (&RECEIVE, &self.form.receive, "req-receive")
-                };
-                let chips = Row::with_children(items.iter().enumerate().map(|(i, _)| {
-                    let on = chosen.contains(&i);
-                    let label = format!("{} {}", if on { "☑" } else { "☐" }, t(l, &format!("{prefix}-{i}")));
-                    widgets::chip(
-                        ctx,
-                        label,
-                        None,
-                        on,
-                        if q == Question::Media { Message::Media(i) } else { Message::Receive(i) },
-                    )
-                }))
-                .spacing(look.gap())
-                .wrap()
-                .vertical_spacing(10);
-                let mut col = column![
-                    text(t(l, &q.key())).size(look.title()),
-                    widgets::muted(ctx, t(l, "req-choose-any")),
-                    chips
-                ]
-                .spacing(look.gap());
-                if q == Question::Receive {
-                    let on = self.form.accept_other_way;
-                    col = col.push(widgets::chip(
-                        ctx,
-                        format!("{} {}", if on { "☑" } else { "☐" }, t(l, "req-accept-other")),
-                        None,
-                        on,
-                        Message::AcceptOther,
-                    ));
-                }
-                if let Some(pr) = problem {
-                    col = col.push(pr);
-                }
-                col.push(nav(next_key)).into()
-            }
-            Question::Review => self.review(ctx),
-            _ => self.typed(ctx, q, nav(next_key), problem.map(Element::from)),
+    /// The medium and the ways to receive it: any number of ticked chips.
+    fn choices<'a>(
+        &'a self,
+        ctx: Ctx,
+        q: Question,
+        nav: Element<'a, Message>,
+        problem: Option<Element<'a, Message>>,
+    ) -> Element<'a, Message> {
+        let (l, look) = (ctx.lang, ctx.look);
+        let (items, chosen, prefix): (&[&str], &Vec<usize>, &str) = if q == Question::Media {
+            (&MEDIA, &self.form.media, "req-media")
+        } else {
+            (&RECEIVE, &self.form.receive, "req-receive")
         };
-        scrollable(column![head, body].spacing(look.gap())).height(Length::Fill).spacing(8).into()
+        let tick = |on: bool| if on { "☑" } else { "☐" };
+        let chips = Row::with_children(items.iter().enumerate().map(|(i, _)| {
+            let on = chosen.contains(&i);
+            let label = format!("{} {}", tick(on), t(l, &format!("{prefix}-{i}")));
+            widgets::chip(
+                ctx,
+                label,
+                None,
+                on,
+                if q == Question::Media { Message::Media(i) } else { Message::Receive(i) },
+            )
+        }))
+        .spacing(look.gap())
+        .wrap()
+        .vertical_spacing(10);
+        let mut col =
+            column![text(t(l, &q.key())).size(look.title()), widgets::muted(ctx, t(l, "req-choose-any")), chips]
+                .spacing(look.gap());
+        if q == Question::Receive {
+            let on = self.form.accept_other_way;
+            let label = format!("{} {}", tick(on), t(l, "req-accept-other"));
+            col = col.push(widgets::chip(ctx, label, None, on, Message::AcceptOther));
+        }
+        if let Some(pr) = problem {
+            col = col.push(pr);
+        }
+        col.push(nav).into()
     }
 
     /// A typed question: the answer box, the keyboard, back / next.
@@ -737,7 +774,7 @@ fn find(env: &Env, query: String) -> Task<Message> {
                 let hits = searcher.instant(&store, &query, FOUND_MAX * 3).map_err(|e| e.to_string())?;
                 Ok(hits
                     .into_iter()
-                    .filter(|h| h.item == ItemKind::Document)
+                    .filter(|h| h.item == crate::content::ItemKind::Document)
                     .take(FOUND_MAX)
                     .map(|h| FoundDoc { id: h.id, title: h.title.text, doc_no: h.doc_no })
                     .collect())

@@ -6,9 +6,9 @@ use iced::widget::{Column, Row, button, column, container, row, scrollable, text
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event, Route};
-use crate::content::DocKind;
-use crate::search::{Hit, ItemKind, SearchFilter, SearchResults, Searcher};
-use crate::store::{Store, UsageEvent};
+use crate::content::{DocKind, ItemKind};
+use crate::search::{self, Hit, SearchFilter, SearchResults, Searcher};
+use crate::store::Store;
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
 use crate::ui::theme;
@@ -34,7 +34,7 @@ pub struct Search {
 pub enum Message {
     Key(keyboard::Message),
     Instant(String, Result<Vec<Hit>, String>),
-    Full(String, Result<SearchResults, String>),
+    Full(String, Result<Box<SearchResults>, String>),
     Run,
     Type,
     Suggest(String),
@@ -45,9 +45,35 @@ pub enum Message {
     Open(ItemKind, String),
 }
 
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::Key(_)
+            | Message::Run
+            | Message::Type
+            | Message::Suggest(_)
+            | Message::Item(_)
+            | Message::Kind(_)
+            | Message::Year(_)
+            | Message::Page(_)
+            | Message::Open(..) => true,
+            Message::Instant(..) | Message::Full(..) => false,
+        }
+    }
+}
+
 impl Search {
     pub fn new(query: String, filter: SearchFilter) -> Self {
         Search { typing: query.is_empty(), query, filter, ..Search::default() }
+    }
+
+    /// Opened with words in it (a suggestion, `kiosk --open search:…`): they are searched at
+    /// once, as soon as search is ready.
+    pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
+        if self.query.is_empty() || self.results.is_some() {
+            return Task::none();
+        }
+        self.run(env)
     }
 
     /// What the visitor has typed, with pinyin not yet turned into characters.
@@ -75,36 +101,14 @@ impl Search {
         self.typing = false;
         let dir = env.data_dir.to_path_buf();
         let (filter, page) = (self.filter.clone(), self.page);
-        Task::perform(async move { (q.clone(), full(&dir, &searcher, &q, &filter, page)) }, |(q, r)| {
+        Task::perform(async move { (q.clone(), full(&dir, &searcher, &q, &filter, page).map(Box::new)) }, |(q, r)| {
             Message::Full(q, r)
         })
     }
 
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
         let task = match message {
-            Message::Key(k) => match self.keyboard.update(k, env.lexicon) {
-                Some(Edit::Insert(s)) => {
-                    self.query.push_str(&s);
-                    self.instant_task(env)
-                }
-                Some(Edit::Backspace) => {
-                    self.query.pop();
-                    self.instant_task(env)
-                }
-                Some(Edit::Clear) => {
-                    self.query.clear();
-                    self.results = None;
-                    self.instant.clear();
-                    Task::none()
-                }
-                Some(Edit::Composing) => self.instant_task(env),
-                Some(Edit::Done { rest }) => {
-                    self.query.push_str(&rest);
-                    self.page = 0;
-                    self.run(env)
-                }
-                None => Task::none(),
-            },
+            Message::Key(k) => self.key(k, env),
             Message::Instant(q, r) => {
                 if q == self.text() {
                     match r {
@@ -117,7 +121,7 @@ impl Search {
             Message::Full(q, r) => {
                 if q == self.text() {
                     match r {
-                        Ok(res) => self.results = Some(res),
+                        Ok(res) => self.results = Some(*res),
                         Err(e) => tracing::error!(error = %e, "search failed"),
                     }
                 }
@@ -143,12 +147,12 @@ impl Search {
                 self.run(env)
             }
             Message::Kind(k) => {
-                self.filter.kind = k;
+                self.filter.doc.kind = k;
                 self.page = 0;
                 self.run(env)
             }
             Message::Year(y) => {
-                self.filter.year = y;
+                self.filter.doc.year = y;
                 self.page = 0;
                 self.run(env)
             }
@@ -163,11 +167,40 @@ impl Search {
                     ItemKind::Document => Route::Document(id),
                     ItemKind::Guide => Route::Guide(id),
                     ItemKind::Faq => Route::Faq { area: None, open: Some(id) },
+                    ItemKind::Board => Route::Board(id),
                 };
                 return (Task::none(), Some(Event::Open(route)));
             }
         };
         (task, None)
+    }
+
+    /// A key of the keyboard: every change of the text searches titles at once; "完成" runs
+    /// the full search.
+    fn key(&mut self, k: keyboard::Message, env: &Env) -> Task<Message> {
+        match self.keyboard.update(k, env.lexicon) {
+            Some(Edit::Insert(s)) => {
+                self.query.push_str(&s);
+                self.instant_task(env)
+            }
+            Some(Edit::Backspace) => {
+                self.query.pop();
+                self.instant_task(env)
+            }
+            Some(Edit::Clear) => {
+                self.query.clear();
+                self.results = None;
+                self.instant.clear();
+                Task::none()
+            }
+            Some(Edit::Composing) => self.instant_task(env),
+            Some(Edit::Done { rest }) => {
+                self.query.push_str(&rest);
+                self.page = 0;
+                self.run(env)
+            }
+            None => Task::none(),
+        }
     }
 
     fn hit_row<'a>(&'a self, ctx: Ctx, h: &'a Hit, snippet: bool) -> Element<'a, Message> {
@@ -252,7 +285,7 @@ impl Search {
         let n = |list: &Vec<(String, u64)>, key: &str| list.iter().find(|(k, _)| k == key).map(|(_, n)| *n);
         filters =
             filters.push(widgets::chip(ctx, t(l, "filter-all"), None, self.filter.item.is_none(), Message::Item(None)));
-        for kind in [ItemKind::Document, ItemKind::Guide, ItemKind::Faq] {
+        for kind in ItemKind::SEARCHED {
             if let Some(count) = n(&res.counts.item, kind.key()) {
                 filters = filters.push(widgets::chip(
                     ctx,
@@ -265,7 +298,7 @@ impl Search {
         }
         for (k, count) in res.counts.kind.iter().take(6) {
             if let Some(kind) = DocKind::parse(k) {
-                let on = self.filter.kind == Some(kind);
+                let on = self.filter.doc.kind == Some(kind);
                 filters = filters.push(widgets::chip(
                     ctx,
                     widgets::kind_label(ctx, kind),
@@ -277,7 +310,7 @@ impl Search {
         }
         for (y, count) in res.counts.year.iter().take(4) {
             if let Ok(year) = y.parse::<i32>() {
-                let on = self.filter.year == Some(year);
+                let on = self.filter.doc.year == Some(year);
                 filters = filters.push(widgets::chip(
                     ctx,
                     y.clone(),
@@ -339,13 +372,8 @@ fn full(
 ) -> Result<SearchResults, String> {
     let store = Store::open(dir).map_err(|e| e.to_string())?;
     let res = searcher.search(&store, q, filter, PAGE, page * PAGE).map_err(|e| e.to_string())?;
-    if page == 0 && *filter == SearchFilter::default() {
-        if let Err(e) = store.record_usage(UsageEvent::Search { found: res.total > 0 }) {
-            tracing::warn!(error = %e, "usage count not written");
-        }
-        if res.total == 0 {
-            let _ = Searcher::record_zero_result(&store, q);
-        }
+    if let Err(e) = search::record_search(&store, q, filter, page * PAGE, res.total) {
+        tracing::warn!(error = %e, "the search was not counted");
     }
     Ok(res)
 }

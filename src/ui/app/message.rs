@@ -1,0 +1,73 @@
+//! The shell's messages, and which of them came from the visitor's hand.
+
+use std::time::Instant;
+
+use iced::Size;
+
+use super::services::Shared;
+use crate::config::Language;
+use crate::ui::background_sync::SyncDone;
+use crate::ui::printing;
+use crate::ui::screens::home::HomeData;
+use crate::ui::screens::{self, Route, Screen};
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    HomeLoaded(Result<Box<HomeData>, String>),
+    SharedLoaded(Result<Shared, String>),
+    Open(Route),
+    Opened(Route, Result<Box<Screen>, String>),
+    Back,
+    /// For the screen on show.
+    Screen(screens::Message),
+    Printing(printing::Message),
+    PinChecked(bool),
+    /// A background sync finished.
+    Synced(SyncDone),
+    /// "Sync now" finished.
+    SyncedNow(SyncDone),
+    ToggleLarge,
+    ToggleContrast,
+    Language(Language),
+    Tick(Instant),
+    Touched,
+    Continue,
+    ZonePressed,
+    ZoneReleased,
+    Resized(Size),
+    DismissNotice,
+    /// Makes `update` panic (tests of the recovery).
+    #[cfg(test)]
+    Panic,
+}
+
+impl Message {
+    /// Whether this came from the visitor's hand (and so restarts the idle timer). The screens
+    /// and the print dialog decide for their own messages.
+    pub(super) fn is_touch(&self) -> bool {
+        match self {
+            Message::Screen(m) => m.is_touch(),
+            Message::Printing(m) => m.is_touch(),
+            Message::Open(_)
+            | Message::Back
+            | Message::ToggleLarge
+            | Message::ToggleContrast
+            | Message::Language(_)
+            | Message::Touched
+            | Message::Continue
+            | Message::ZonePressed
+            | Message::ZoneReleased
+            | Message::DismissNotice => true,
+            Message::HomeLoaded(_)
+            | Message::SharedLoaded(_)
+            | Message::Opened(..)
+            | Message::PinChecked(_)
+            | Message::Synced(_)
+            | Message::SyncedNow(_)
+            | Message::Tick(_)
+            | Message::Resized(_) => false,
+            #[cfg(test)]
+            Message::Panic => true,
+        }
+    }
+}

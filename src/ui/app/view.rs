@@ -1,0 +1,84 @@
+//! How the kiosk looks: the status bar, the screen on show, the navigation bar, and what may
+//! cover them.
+
+use std::panic::{AssertUnwindSafe, catch_unwind};
+
+use iced::widget::{center, column, container, stack, text};
+use iced::{Alignment, Length};
+
+use super::{IdleState, Kiosk, Message, bars, overlay, panic_text};
+use crate::ui::Element;
+use crate::ui::background_sync::SyncDone;
+use crate::ui::i18n::t;
+use crate::ui::screens::Ctx;
+use crate::ui::theme;
+
+impl Kiosk {
+    pub fn view(&self) -> Element<'_, Message> {
+        let ctx = self.ctx();
+        let p = ctx.look.palette();
+        let pad = if ctx.portrait { 28.0 } else { 40.0 };
+        let main = container(self.body(ctx)).padding(pad).width(Length::Fill).height(Length::Fill);
+        let online = match (&self.config.sync.source_url, &self.services.sync.last) {
+            (None, _) => "status-standalone",
+            (Some(_), Some(SyncDone::Failed(_))) => "status-offline",
+            (Some(_), Some(_)) => "status-online",
+            (Some(_), None) => "status-checking",
+        };
+        let status = bars::Status {
+            zone: self.zone_name(),
+            clock: &self.clock,
+            online,
+            printer: self.services.printing.status_key(),
+            home: self.home.as_ref(),
+        };
+        let page = container(column![
+            bars::status_bar(ctx, status),
+            main,
+            bars::nav_bar(ctx, self.nav.at_home(), &self.config.ui.languages)
+        ])
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .style(theme::page(p));
+        let overlay: Option<Element<'_, Message>> = match self.visit.idle {
+            IdleState::Countdown(s) => Some(overlay::countdown(ctx, s)),
+            IdleState::Attract => Some(overlay::attract(ctx, self.zone_name())),
+            IdleState::Active if self.services.printing.stage.is_some() => {
+                let limit = self.config.printer.page_limit;
+                let dialog = self.services.printing.view(ctx, limit);
+                dialog
+                    .map(|d| overlay::dialog(ctx, column![d.map(Message::Printing)].align_x(Alignment::Center).into()))
+            }
+            IdleState::Active => self.notice.as_deref().map(|key| overlay::notice(ctx, key)),
+        };
+        let all: Element<'_, Message> = match overlay {
+            Some(o) => stack![page, o].into(),
+            None => page.into(),
+        };
+        if self.config.ui.hide_cursor { crate::ui::widgets::no_cursor(all) } else { all }
+    }
+
+    /// The screen on show; what went wrong reading Home; or "loading".
+    fn body(&self, ctx: Ctx) -> Element<'_, Message> {
+        let look = ctx.look;
+        match (self.nav.current(), &self.load_error) {
+            (Some(screen), _) => match catch_unwind(AssertUnwindSafe(|| screen.view(ctx).map(Message::Screen))) {
+                Ok(e) => e,
+                Err(panic) => {
+                    tracing::error!(panic = %panic_text(panic.as_ref()), "a screen could not be drawn");
+                    self.view_failed.set(true);
+                    center(text(t(ctx.lang, "notice-screen-failed")).size(look.heading())).into()
+                }
+            },
+            (None, Some(e)) => center(
+                column![
+                    text(t(ctx.lang, "load-failed")).size(look.heading()),
+                    text(e.clone()).size(look.small()).color(look.palette().muted),
+                ]
+                .spacing(16),
+            )
+            .into(),
+            (None, None) => center(text(t(ctx.lang, "loading")).size(look.heading())).into(),
+        }
+    }
+}
