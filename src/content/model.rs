@@ -195,7 +195,7 @@ pub struct BodyImage {
     pub blob: BlobRef,
 }
 
-/// The office that receives disclosure requests (DOMAIN.md §1).
+/// The office that receives disclosure requests (docs/domain.md §1).
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Office {
     pub name: String,
@@ -333,7 +333,7 @@ pub struct QuestionAnswer {
     pub answer: String,
 }
 
-/// 办事指南 (DOMAIN.md §3).
+/// 办事指南 (docs/domain.md §3).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct Guide {
     pub id: String,

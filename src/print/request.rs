@@ -1,4 +1,4 @@
-//! The 政府信息公开申请表 (DOMAIN.md §1): its fields, the checks the request wizard runs on them
+//! The 政府信息公开申请表 (docs/domain.md §1): its fields, the checks the request wizard runs on them
 //! (GB 11643 ID check digit, phones, postcodes, required fields), a 填写示例 sample, and the
 //! printed layout — blank, sample or filled.
 

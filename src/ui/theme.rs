@@ -1,5 +1,5 @@
 //! How the kiosk looks: two palettes (normal and high contrast) and two scales (normal and
-//! large text), and one style function per widget role. The floors follow DOMAIN.md §5: body
+//! large text), and one style function per widget role. The floors follow docs/domain.md §5: body
 //! text ≥ 18 px, the largest text on a main screen ≥ 30 px, touch targets ≥ 60 px in large-text
 //! mode (≥ 44 px otherwise), contrast ≥ 4.5:1 (checked by the tests below).
 
