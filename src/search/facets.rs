@@ -1,12 +1,51 @@
-//! The filter values of every indexed item, held in memory with their strings interned, so that
-//! counting a query's matches per filter value and applying the ranking boosts needs only the
-//! matching rowids — no row of the store is read per match.
+//! Search filters and their counts: `SearchFilter` (the kind of item plus the catalogue's
+//! `DocFilter`), and the filter values of every indexed item held in memory with their strings
+//! interned, so that counting a query's matches per filter value and applying the ranking boosts
+//! needs only the matching rowids — no row of the store is read per match.
 
 use std::collections::HashMap;
 
-use super::query::{FacetCounts, SearchFilter};
+use serde::Serialize;
+
 use crate::content::ItemKind;
-use crate::store::{Store, StoreError};
+use crate::store::{DocFilter, Store, StoreError};
+
+/// Narrows full results: the kind of item, and the catalogue's document filter. A document
+/// filter that is set (kind, area, publisher, year, 主题分类, validity) leaves guides and FAQ out.
+#[derive(Debug, Clone, Default, PartialEq, Eq)]
+pub struct SearchFilter {
+    pub item: Option<ItemKind>,
+    pub doc: DocFilter,
+}
+
+impl SearchFilter {
+    /// Documents only, narrowed by `doc`.
+    pub fn documents(doc: DocFilter) -> Self {
+        SearchFilter { item: Some(ItemKind::Document), doc }
+    }
+
+    /// Every kind of item, narrowed by `doc` when it is set.
+    pub fn any(doc: DocFilter) -> Self {
+        SearchFilter { item: None, doc }
+    }
+
+    /// Whether nothing is narrowed (a new query rather than a refinement of one).
+    pub fn is_empty(&self) -> bool {
+        *self == SearchFilter::default()
+    }
+}
+
+/// The number of matches per value of each filter (each over the matches that pass every other
+/// filter), most first; years newest first.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
+pub struct FacetCounts {
+    pub item: Vec<(String, u64)>,
+    pub kind: Vec<(String, u64)>,
+    pub area: Vec<(String, u64)>,
+    pub publisher: Vec<(String, u64)>,
+    pub year: Vec<(String, u64)>,
+    pub validity: Vec<(String, u64)>,
+}
 
 const NONE: u32 = u32::MAX;
 

@@ -11,7 +11,6 @@ mod facets;
 mod query;
 mod usage;
 
-pub use query::{
-    FacetCounts, Highlighted, Hit, PinyinIndex, SearchFilter, SearchResults, Searcher, Suggestion, highlight, snippet,
-};
+pub use facets::{FacetCounts, SearchFilter};
+pub use query::{Highlighted, Hit, PinyinIndex, SearchResults, Searcher, Suggestion, highlight, snippet};
 pub use usage::record_search;

@@ -7,37 +7,12 @@ use std::ops::Range;
 use chrono::Datelike;
 use serde::Serialize;
 
-use super::facets::FacetIndex;
+use super::facets::{FacetCounts, FacetIndex, SearchFilter};
 use crate::content::{DocKind, ItemKind, Validity};
 use crate::store::{DocFilter, Store, StoreError, document_text, faq_text, guide_text};
 use crate::text::fold::{fold, fold_str, is_cjk};
 use crate::text::pinyin::{self, pinyin_query};
 use crate::text::tokens::{Term, fts_query, term_query, terms};
-
-/// Narrows full results: the kind of item, and the catalogue's document filter. A document
-/// filter that is set (kind, area, publisher, year, 主题分类, validity) leaves guides and FAQ out.
-#[derive(Debug, Clone, Default, PartialEq, Eq)]
-pub struct SearchFilter {
-    pub item: Option<ItemKind>,
-    pub doc: DocFilter,
-}
-
-impl SearchFilter {
-    /// Documents only, narrowed by `doc`.
-    pub fn documents(doc: DocFilter) -> Self {
-        SearchFilter { item: Some(ItemKind::Document), doc }
-    }
-
-    /// Every kind of item, narrowed by `doc` when it is set.
-    pub fn any(doc: DocFilter) -> Self {
-        SearchFilter { item: None, doc }
-    }
-
-    /// Whether nothing is narrowed (a new query rather than a refinement of one).
-    pub fn is_empty(&self) -> bool {
-        *self == SearchFilter::default()
-    }
-}
 
 /// A text with the byte ranges to highlight.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -77,16 +52,6 @@ pub struct Hit {
     pub score: f64,
     /// Found by its title's pinyin.
     pub by_pinyin: bool,
-}
-
-#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize)]
-pub struct FacetCounts {
-    pub item: Vec<(String, u64)>,
-    pub kind: Vec<(String, u64)>,
-    pub area: Vec<(String, u64)>,
-    pub publisher: Vec<(String, u64)>,
-    pub year: Vec<(String, u64)>,
-    pub validity: Vec<(String, u64)>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]

@@ -3,6 +3,7 @@
 
 mod app;
 mod background_sync;
+mod context;
 pub mod i18n;
 mod printing;
 mod screens;

@@ -11,8 +11,8 @@ use iced::Task;
 use iced::widget::{column, row, text};
 
 use super::Element;
+use super::context::Ctx;
 use super::i18n::{t, ta};
-use super::screens::Ctx;
 use super::widgets;
 use crate::config::PrinterConfig;
 use crate::print::{

@@ -23,22 +23,11 @@ use std::path::Path;
 
 use iced::Task;
 
-use crate::config::{Config, Language};
+use crate::config::Config;
 use crate::search::SearchFilter;
 use crate::store::{DocFilter, Facet, Store, UsageEvent};
 use crate::ui::Element;
-use crate::ui::theme::Look;
-
-/// What every view needs to know about the visitor's choices and the screen.
-#[derive(Debug, Clone, Copy)]
-pub struct Ctx {
-    pub look: Look,
-    pub lang: Language,
-    pub portrait: bool,
-    /// Size of the content area in pixels.
-    pub width: f32,
-    pub height: f32,
-}
+pub use crate::ui::context::Ctx;
 
 /// What a screen's `update` may use besides its own state.
 pub struct Env<'a> {

@@ -17,8 +17,8 @@ use crate::content::markdown::{Block, Inline, inline_text};
 use crate::search::Highlighted;
 use crate::store::DocSummary;
 use crate::ui::Element;
+use crate::ui::context::Ctx;
 use crate::ui::i18n::{content, t};
-use crate::ui::screens::Ctx;
 use crate::ui::theme;
 
 /// A button with a text label, at least one touch target high.
