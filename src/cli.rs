@@ -161,6 +161,15 @@ pub enum Command {
         #[arg(long)]
         wav: Option<PathBuf>,
     },
+    /// Play the kiosk's tap click or idle chime as kiosk.toml's [sound] sets them (or write it
+    /// to a WAV file): checks the hall PC's sound.
+    Sound {
+        /// click or chime
+        which: String,
+        /// Write the sound to this WAV file instead of playing it.
+        #[arg(long)]
+        wav: Option<PathBuf>,
+    },
     /// Print a request form, guide, document, 码上公开 poster or QR card: into a PDF file with
     /// --out, on a CUPS queue with --printer, else where kiosk.toml's [printer] says (the
     /// directory backend saves into printer.directory, default <data-dir>/printed).
@@ -232,8 +241,12 @@ pub enum PrintWhat {
     },
     /// A service guide.
     Guide { id: String },
-    /// A document.
-    Doc { id: String },
+    /// A document (with --with-interpretations: a policy followed by its interpretations).
+    Doc {
+        id: String,
+        #[arg(long)]
+        with_interpretations: bool,
+    },
     /// A 码上公开 board as a wall poster (A4, or A3 with --a3).
     Board {
         id: String,
@@ -361,6 +374,7 @@ pub fn run(cli: Cli) -> ExitCode {
             sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json)
         }
         Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
+        Some(Command::Sound { which, wav }) => sound(&config, &which, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
         Some(Command::Print { what, out, printer }) => {
             print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
@@ -392,13 +406,36 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>) -> CmdResult {
     Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
 }
 
+fn sound(config: &Config, which: &str, wav: Option<&Path>) -> CmdResult {
+    let Some(sound) = crate::sound::Sound::parse(which) else {
+        eprintln!("no sound `{which}`; use click or chime");
+        return Ok(ExitCode::from(2));
+    };
+    if let Some(path) = wav {
+        std::fs::write(path, sound.wav(config.sound.volume))?;
+        return Ok(ExitCode::SUCCESS);
+    }
+    let mut player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
+    match player.program() {
+        Some(p) => println!("playing the {which} through {p} at volume {}", config.sound.volume),
+        None => {
+            println!("sound is off ([sound] enabled = false or volume = 0) or neither paplay nor aplay is installed");
+            return Ok(ExitCode::SUCCESS);
+        }
+    }
+    player.play(sound);
+    std::thread::sleep(std::time::Duration::from_millis(900));
+    Ok(ExitCode::SUCCESS)
+}
+
 fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, printer: Option<&str>) -> CmdResult {
     use crate::print::{Destination, FormKind, Paper, Printable};
     let what = match what {
         PrintWhat::Form { sample: true, .. } => Printable::Form(FormKind::Sample),
         PrintWhat::Form { .. } => Printable::Form(FormKind::Blank),
         PrintWhat::Guide { id } => Printable::Guide(id),
-        PrintWhat::Doc { id } => Printable::Document(id),
+        PrintWhat::Doc { id, with_interpretations: false } => Printable::Document(id),
+        PrintWhat::Doc { id, with_interpretations: true } => Printable::DocumentWithInterpretations(id),
         PrintWhat::Board { id, a3 } => Printable::Board { id, paper: if a3 { Paper::A3 } else { Paper::A4 } },
         PrintWhat::Card { id } => Printable::Card(id),
     };

@@ -105,6 +105,14 @@ pub struct PrinterConfig {
     pub page_limit: u32,
 }
 
+/// The click on each tap and the chime when the idle countdown starts.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct SoundConfig {
+    pub enabled: bool,
+    /// 0 to 100.
+    pub volume: u8,
+}
+
 /// Where feedback and daily statistics are uploaded.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 pub struct UploadConfig {
@@ -121,6 +129,7 @@ pub struct Config {
     pub attendant: AttendantConfig,
     pub printer: PrinterConfig,
     pub upload: UploadConfig,
+    pub sound: SoundConfig,
     /// Size at which the log file in the data directory is rotated.
     pub log_max_bytes: u64,
     /// The file this was read from, if any.
@@ -153,6 +162,7 @@ impl Default for Config {
                 page_limit: 30,
             },
             upload: UploadConfig::default(),
+            sound: SoundConfig { enabled: true, volume: 60 },
             log_max_bytes: 5 * 1024 * 1024,
             origin: None,
         }
@@ -409,6 +419,16 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             }
         }
         u.finish();
+    }
+
+    if let Some(mut s) = r.table(Field::plain("sound")) {
+        if let Some(b) = s.bool(Field::plain("enabled")) {
+            cfg.sound.enabled = b;
+        }
+        if let Some(n) = s.int(Field::plain("volume"), 0, 100) {
+            cfg.sound.volume = n as u8;
+        }
+        s.finish();
     }
 
     if let Some(mut l) = r.table(Field::plain("log")) {

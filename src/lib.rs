@@ -15,6 +15,7 @@ pub mod publish;
 pub mod qr;
 pub mod report;
 pub mod search;
+pub mod sound;
 pub mod speech;
 pub mod store;
 pub mod sync;

@@ -158,8 +158,8 @@ fn first_start_offline_with_sync_configured_shows_the_demo_zone_in_portrait() {
     );
 }
 
-/// Every screen, in landscape and portrait, normal and large text, fullscreen under a small window
-/// manager, into docs/screenshots/ (or $GONGKAI_KIOSK_SCREENSHOTS). Run by `scripts/screenshots`;
+/// Every screen, in landscape and portrait, normal and large text — and the main ones in 繁體,
+/// English and high contrast —, fullscreen under a small window manager, into docs/screenshots/ (or $GONGKAI_KIOSK_SCREENSHOTS). Run by `scripts/screenshots`;
 /// ignored in the normal test run because it takes several minutes.
 #[test]
 #[ignore = "writes docs/screenshots; run by scripts/screenshots"]
@@ -194,6 +194,42 @@ fn every_screen_screenshots() {
         // the idle countdown over a search with words in it (20 s timeout, the shortest allowed)
         ("idle-countdown", "search:养老"),
     ];
+    // 繁體, English and high contrast, large text, for the screens a visitor meets most
+    let variants: [(&str, &str, &[&str]); 3] = [
+        (
+            "hant",
+            "default_language = \"zh-Hant\"",
+            &[
+                "home",
+                "catalogue",
+                "document",
+                "search-results",
+                "guide",
+                "request",
+                "request-name",
+                "board",
+                "feedback",
+                "about",
+            ],
+        ),
+        (
+            "en",
+            "default_language = \"en\"",
+            &[
+                "home",
+                "catalogue",
+                "document",
+                "search-results",
+                "guide",
+                "request",
+                "request-name",
+                "board",
+                "feedback",
+                "about",
+            ],
+        ),
+        ("contrast", "high_contrast_default = true", &["home", "catalogue", "document", "search", "guide", "feedback"]),
+    ];
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     for (orientation, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
@@ -207,17 +243,28 @@ fn every_screen_screenshots() {
                 .spawn()
                 .unwrap(),
         );
+        let mut runs: Vec<(String, String, Vec<&str>)> = Vec::new();
         for large in [false, true] {
+            runs.push((
+                if large { "-large".into() } else { String::new() },
+                format!("large_text_default = {large}"),
+                screens.iter().map(|(n, _)| *n).collect(),
+            ));
+        }
+        for (suffix, line, names) in variants {
+            runs.push((format!("-large-{suffix}"), format!("large_text_default = true\n{line}"), names.to_vec()));
+        }
+        for (suffix, extra, names) in runs {
             let config = tmp.path().join("kiosk.toml");
             std::fs::write(
                 &config,
                 format!(
-                    "[ui]\norientation = \"{orientation}\"\nlarge_text_default = {large}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n"
+                    "[ui]\norientation = \"{orientation}\"\n{extra}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n[sound]\nenabled = false\n"
                 ),
             )
             .unwrap();
-            for (name, open) in screens {
-                let file = out.join(format!("{name}-{orientation}{}.png", if large { "-large" } else { "" }));
+            for (name, open) in screens.iter().filter(|(n, _)| names.contains(n)) {
+                let file = out.join(format!("{name}-{orientation}{suffix}.png"));
                 let log = std::fs::File::create(tmp.path().join("kiosk.log")).unwrap();
                 let _kiosk = Killed(
                     Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
@@ -251,7 +298,7 @@ fn every_screen_screenshots() {
                     std::thread::sleep(Duration::from_millis(200));
                 }
                 // the kiosk counts idle time from its start; the countdown shows after 20 s
-                let settle = if name == "idle-countdown" { 23_000 } else { 3500 };
+                let settle = if *name == "idle-countdown" { 23_000 } else { 3500 };
                 std::thread::sleep(Duration::from_millis(settle));
                 let ok = Command::new("import")
                     .args(["-window", "root", file.to_str().unwrap()])

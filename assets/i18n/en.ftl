@@ -184,7 +184,7 @@ feedback-message-hint = Type your comment or suggestion on the keyboard below
 feedback-send = Send rating
 feedback-choose = Please choose a rating first.
 feedback-thanks = Thank you for your rating!
-feedback-failed = The rating could not be saved:
+feedback-failed = The rating could not be saved. Please try again or ask the staff.
 
 ## About this zone
 about-address = Address
@@ -384,3 +384,34 @@ req-need-title = Please enter the title or document number of the information.
 req-need-description = Please describe briefly the information you need.
 req-need-media = Please choose at least one form.
 req-need-receive = Please choose at least one way to receive it.
+
+## this round: page buttons, help, leaving a form, keyboard hints
+scroll-up = Scroll up
+scroll-down = Scroll down
+nav-help = Help
+help-title = How to use this kiosk
+help-tap = Tap a button to open it
+help-swipe = Drag the screen up or down with one finger to see more, or tap "Scroll down"
+help-back = Tap "Back" for the page before, "Home" to start again
+help-staff-desk = Staff desk
+help-request-window = Request window
+help-phone = Phone
+home-first-visit = First time here? Tap any button below to start. If you are not sure, tap "Help" at the bottom of the screen.
+leave-question = If you leave, what you have filled in will be cleared. Leave anyway?
+leave-stay = Keep filling in
+leave-home = Clear and go Home
+leave-back = Clear and go back
+kb-hint-abc = Type letters
+kb-hint-digits = Type digits and signs
+search-instant-none = No title matches. Search the full text, or try other words.
+search-full-text = Search the full text
+guide-tick-hint = Tap a material to tick it off once you have it with you
+boards-read-here = Read it here
+req-no-printer = No printer is attached to this kiosk: a request filled in on the screen cannot be printed here, and it is not kept on the kiosk.
+req-no-printer-what = Ask the staff for help (tap "Help" at the bottom to see where the staff desk is), or apply online (the request page has a QR code).
+print-with-interpretations-offer = This policy has interpretations; with them it is { $pages } pages.
+print-with-interpretations = Print with its interpretations ({ $pages } pages)
+sync-outcome-updated = updated
+sync-outcome-unchanged = unchanged
+sync-outcome-failed = failed
+attendant-unreadable = The panel's data cannot be read at the moment.

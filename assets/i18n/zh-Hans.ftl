@@ -178,7 +178,7 @@ feedback-message-hint = 请用下方键盘输入您的意见或建议
 feedback-send = 提交评价
 feedback-choose = 请先选择一个评价等级。
 feedback-thanks = 感谢您的评价！
-feedback-failed = 评价未能保存：
+feedback-failed = 评价未能保存，请再试一次或联系工作人员。
 
 ## 关于本专区
 about-address = 地址
@@ -378,3 +378,34 @@ req-need-title = 请填写所需信息的名称或文号。
 req-need-description = 请简单描述您需要的信息。
 req-need-media = 请至少选择一种形式。
 req-need-receive = 请至少选择一种获取方式。
+
+## 本轮新增：翻页、帮助、离开确认、键盘提示
+scroll-up = 向上翻
+scroll-down = 向下翻
+nav-help = 需要帮助
+help-title = 怎样使用本机
+help-tap = 点一下按钮，就打开它
+help-swipe = 手指按住屏幕上下拖动，可以看更多；也可以点“向下翻”
+help-back = 点“返回”回到上一页，点“首页”从头开始
+help-staff-desk = 工作人员服务台
+help-request-window = 申请受理窗口
+help-phone = 咨询电话
+home-first-visit = 第一次使用？点一下下面任何一个按钮就可以开始；不会用时，点屏幕下方的“需要帮助”。
+leave-question = 离开后，您已经填写的内容会被清除。确定要离开吗？
+leave-stay = 继续填写
+leave-home = 清除并回到首页
+leave-back = 清除并返回
+kb-hint-abc = 输入英文字母
+kb-hint-digits = 输入数字和符号
+search-instant-none = 没有找到标题相符的内容。可以在全文中搜索，或者换几个字再试。
+search-full-text = 在全文中搜索
+guide-tick-hint = 点一下材料，打勾表示已经带齐
+boards-read-here = 在本机阅读
+req-no-printer = 本机没有连接打印机：在屏幕上填好的申请表不能在这里打印，也不会保存在本机。
+req-no-printer-what = 您可以请现场工作人员协助（点屏幕下方的“需要帮助”查看服务台位置），或在网上提交申请（“依申请公开”页有二维码）。
+print-with-interpretations-offer = 这份政策文件有政策解读，连同解读一起共 { $pages } 页。
+print-with-interpretations = 连同解读一起打印（{ $pages } 页）
+sync-outcome-updated = 已更新
+sync-outcome-unchanged = 无变化
+sync-outcome-failed = 失败
+attendant-unreadable = 面板数据暂时无法读取。

@@ -207,6 +207,9 @@ pub struct Office {
     pub email: Option<String>,
     /// Where to apply online.
     pub online_url: Option<String>,
+    /// Where the request window is in the hall (packs made before it existed have none).
+    #[serde(default)]
+    pub window: Option<String>,
 }
 
 #[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
@@ -248,6 +251,9 @@ pub struct Site {
     pub phone: String,
     pub portal_url: Option<String>,
     pub intro: Option<String>,
+    /// Where the staff desk is in the hall (packs made before it existed have none).
+    #[serde(default)]
+    pub staff_desk: Option<String>,
     pub request_office: Office,
     pub open_day: Option<OpenDay>,
     /// Notices for Home, in the publisher's order (packs made before they existed have none).

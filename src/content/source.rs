@@ -415,6 +415,7 @@ impl<'p> Loader<'p> {
         check_phone(&r, f::PHONE, phone.as_ref());
         let portal_url = url(&mut r, f::PORTAL_URL);
         let intro = r.opt_str(f::INTRO);
+        let staff_desk = r.opt_str(f::STAFF_DESK);
         let office = match r.table(f::REQUEST_OFFICE) {
             Some(mut o) => {
                 let office = Office {
@@ -450,6 +451,7 @@ impl<'p> Loader<'p> {
                         e.map(|l| l.value)
                     },
                     online_url: url(&mut o, f::ONLINE_APPLY),
+                    window: o.opt_str(f::REQUEST_WINDOW),
                 };
                 o.finish();
                 office
@@ -510,6 +512,7 @@ impl<'p> Loader<'p> {
             phone: phone?.value,
             portal_url,
             intro,
+            staff_desk,
             request_office: office,
             open_day,
             announcements,

@@ -187,17 +187,34 @@ fn body(p: &mut Pages, blocks: &[Block], indent: f32, pictures: &Pictures) {
 /// A document: the metadata table, the body with its tables, a QR code to the online original,
 /// a footer with the zone, the print time and page n / m.
 pub fn document(site: &Site, d: &Document, pictures: &Pictures, printed_at: &str) -> Result<Rendered, PdfError> {
-    let mut p = Pages::new(&d.title, Paper::A4)?;
+    documents(site, &[(d, pictures)], printed_at)
+}
+
+/// Several documents in one print (a policy and its interpretations), each from a new page.
+pub fn documents(site: &Site, docs: &[(&Document, &Pictures)], printed_at: &str) -> Result<Rendered, PdfError> {
+    let title = docs.first().map(|(d, _)| d.title.as_str()).unwrap_or_default();
+    let mut p = Pages::new(title, Paper::A4)?;
+    for (n, (d, pictures)) in docs.iter().enumerate() {
+        if n > 0 {
+            let whole = p.height();
+            p.need(whole);
+        }
+        document_into(&mut p, d, pictures);
+    }
+    p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
+}
+
+fn document_into(p: &mut Pages, d: &Document, pictures: &Pictures) {
     let (m, w) = (p.margin, p.inner());
     let start = p.y;
     p.para(m, w - 40.0, &d.title, TITLE);
     let after = p.y;
     p.y = start;
-    qr_corner(&mut p, d.url.as_deref(), "扫码查看原文");
+    qr_corner(p, d.url.as_deref(), "扫码查看原文");
     p.y = after.max(start + if d.url.is_some() { 38.0 } else { 0.0 });
     let date = |x: Option<chrono::NaiveDate>| x.map(|d| d.format("%Y-%m-%d").to_string()).unwrap_or_else(|| "—".into());
     table(
-        &mut p,
+        p,
         &[
             ("索引号", d.index_no.clone().unwrap_or_else(|| "—".into())),
             ("发布机构", d.publisher.clone()),
@@ -208,8 +225,7 @@ pub fn document(site: &Site, d: &Document, pictures: &Pictures, printed_at: &str
         ],
     );
     p.y += 4.0;
-    body(&mut p, &markdown::blocks(&d.body), 0.0, pictures);
-    p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
+    body(p, &markdown::blocks(&d.body), 0.0, pictures);
 }
 
 /// A 码上公开 board as a wall poster: title, a grid of large labelled QR codes, the zone's name.

@@ -25,7 +25,12 @@ pub enum Printable {
     Form(FormKind),
     Guide(String),
     Document(String),
-    Board { id: String, paper: Paper },
+    /// A policy document followed by its interpretations, each from a new page.
+    DocumentWithInterpretations(String),
+    Board {
+        id: String,
+        paper: Paper,
+    },
     Card(String),
 }
 
@@ -165,6 +170,7 @@ impl Printable {
             Printable::Form(FormKind::Filled(_)) => "request-form",
             Printable::Guide(_) => "guide",
             Printable::Document(_) => "document",
+            Printable::DocumentWithInterpretations(_) => "document-with-interpretations",
             Printable::Board { paper: Paper::A3, .. } => "poster-a3",
             Printable::Board { .. } => "poster-a4",
             Printable::Card(_) => "card",
@@ -180,6 +186,7 @@ fn file_stem(p: &Printable) -> String {
         Printable::Form(FormKind::Filled(_)) => "request-form".into(),
         Printable::Guide(id) => format!("guide-{id}"),
         Printable::Document(id) => format!("document-{id}"),
+        Printable::DocumentWithInterpretations(id) => format!("document-{id}-with-interpretations"),
         Printable::Board { id, paper } => format!("poster-{id}-{}", if *paper == Paper::A3 { "a3" } else { "a4" }),
         Printable::Card(id) => format!("card-{id}"),
     }
@@ -200,16 +207,19 @@ pub fn render(store: &Store, what: &Printable) -> Result<Rendered, PrintError> {
         }
         Printable::Document(id) => {
             let d = store.document(id)?.ok_or_else(|| PrintError::NotFound("document", id.clone()))?;
-            let mut pictures = layouts::Pictures::new();
-            for im in &d.images {
-                match store.blobs().image(&im.blob.sha256) {
-                    Ok(img) => {
-                        pictures.insert(im.src.clone(), img);
-                    }
-                    Err(e) => tracing::warn!(document = %id, image = %im.src, error = %e, "picture not printed"),
+            let pictures = pictures_of(store, &d);
+            layouts::document(&site, &d, &pictures, &now)?
+        }
+        Printable::DocumentWithInterpretations(id) => {
+            let d = store.document(id)?.ok_or_else(|| PrintError::NotFound("document", id.clone()))?;
+            let mut docs = vec![(pictures_of(store, &d), d)];
+            for i in store.interpretations_of(id)? {
+                if let Some(x) = store.document(&i.id)? {
+                    docs.push((pictures_of(store, &x), x));
                 }
             }
-            layouts::document(&site, &d, &pictures, &now)?
+            let docs: Vec<(&crate::content::Document, &layouts::Pictures)> = docs.iter().map(|(p, d)| (d, p)).collect();
+            layouts::documents(&site, &docs, &now)?
         }
         Printable::Card(id) => {
             let d = store.document(id)?.ok_or_else(|| PrintError::NotFound("document", id.clone()))?;
@@ -226,6 +236,20 @@ pub fn render(store: &Store, what: &Printable) -> Result<Rendered, PrintError> {
             layouts::poster(&site, &b, &codes, *paper, &now)?
         }
     })
+}
+
+/// A document's pictures, decoded for print (one that cannot be decoded is left out, logged).
+fn pictures_of(store: &Store, d: &crate::content::Document) -> layouts::Pictures {
+    let mut pictures = layouts::Pictures::new();
+    for im in &d.images {
+        match store.blobs().image(&im.blob.sha256) {
+            Ok(img) => {
+                pictures.insert(im.src.clone(), img);
+            }
+            Err(e) => tracing::warn!(document = %d.id, image = %im.src, error = %e, "picture not printed"),
+        }
+    }
+    pictures
 }
 
 /// The directory backend: writes the PDF into `dir` under a new name and returns its path.

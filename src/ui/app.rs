@@ -37,6 +37,13 @@ pub use visit::IdleState;
 /// How long the zone name must be held to open the attendant PIN pad.
 pub const LONG_PRESS: Duration = Duration::from_millis(1500);
 
+/// Where a visitor leaving a half-filled form was going.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Leave {
+    Home,
+    Back,
+}
+
 pub struct Kiosk {
     config: Config,
     data_dir: PathBuf,
@@ -49,6 +56,10 @@ pub struct Kiosk {
     load_error: Option<String>,
     /// A message in a dialog (translation key).
     notice: Option<String>,
+    /// The "需要帮助" card is open.
+    help: bool,
+    /// The visitor asked to leave a form with answers in it: the dialog asks first.
+    leaving: Option<Leave>,
     size: Size,
     clock: String,
     /// A screen's view panicked: go Home at the next tick.
@@ -82,16 +93,19 @@ impl Kiosk {
         let shared = Task::perform(async move { load_shared(&dir) }, Message::SharedLoaded);
         let sync = background_sync::BackgroundSync::first(&config, data_dir.clone(), Message::Synced);
         let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
+        let player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
         let kiosk = Self {
             visit: Visit::new(&config.ui),
             size: super::window_size(config.ui.orientation),
             config,
             data_dir,
             nav: Navigation::default(),
-            services: Services::new(),
+            services: Services::new(player),
             home: None,
             load_error: None,
             notice: None,
+            help: false,
+            leaving: None,
             clock: chrono::Local::now().format("%H:%M").to_string(),
             view_failed: std::cell::Cell::new(false),
         };
@@ -127,22 +141,24 @@ impl Kiosk {
     }
 
     pub fn ctx(&self) -> Ctx {
-        let pad = if self.portrait() { 28.0 } else { 40.0 };
+        let portrait = self.portrait();
+        let pad = if portrait { 28.0 } else { 40.0 };
         let look = self.visit.look;
+        let bars = bars::status_height(look, portrait) + bars::nav_height(look, portrait);
         Ctx {
             look,
             lang: self.visit.lang,
-            portrait: self.portrait(),
+            portrait,
             width: self.size.width - 2.0 * pad,
-            height: self.size.height - 2.0 * bars::height(look) - 2.0 * pad,
+            height: self.size.height - bars - 2.0 * pad,
         }
     }
 
     pub fn subscription(&self) -> Subscription<Message> {
         let touches = iced::event::listen_with(|event, _status, _window| match event {
             iced::Event::Mouse(iced::mouse::Event::ButtonPressed(_))
-            | iced::Event::Mouse(iced::mouse::Event::WheelScrolled { .. })
-            | iced::Event::Touch(iced::touch::Event::FingerPressed { .. })
+            | iced::Event::Touch(iced::touch::Event::FingerPressed { .. }) => Some(Message::Tapped),
+            iced::Event::Mouse(iced::mouse::Event::WheelScrolled { .. })
             | iced::Event::Touch(iced::touch::Event::FingerMoved { .. }) => Some(Message::Touched),
             _ => None,
         });
@@ -173,7 +189,10 @@ impl Kiosk {
         }
         let touch = self.visit.touched(Instant::now());
         let session = if touch.new_session { self.count(UsageEvent::Session) } else { Task::none() };
-        if touch.woke && matches!(message, Message::Touched | Message::Continue) {
+        if matches!(message, Message::Tapped) {
+            self.services.player.play(crate::sound::Sound::Click);
+        }
+        if touch.woke && matches!(message, Message::Touched | Message::Tapped | Message::Continue) {
             return session;
         }
         Task::batch([session, self.dispatch(message)])
@@ -194,7 +213,12 @@ impl Kiosk {
                 self.notice = Some("notice-open-failed".into());
                 Task::none()
             }
-            Message::Back => self.back(),
+            Message::Back => self.back(false),
+            Message::Leave => match self.leaving.take() {
+                Some(Leave::Home) => self.go_home(),
+                Some(Leave::Back) => self.back(true),
+                None => Task::none(),
+            },
             Message::Screen(m) => self.screen_message(m),
             Message::Printing(m) => self.printing_message(m),
             Message::PinChecked(ok) => self.pin_checked(ok),
@@ -222,6 +246,9 @@ impl Kiosk {
             Message::ZonePressed => self.visit.zone_pressed = Some(Instant::now()),
             Message::Resized(size) => self.size = size,
             Message::DismissNotice => self.notice = None,
+            Message::Help => self.help = true,
+            Message::CloseHelp => self.help = false,
+            Message::Stay => self.leaving = None,
             #[cfg(test)]
             Message::Panic => panic!("a screen failed on purpose"),
             _ => {}
@@ -259,6 +286,10 @@ impl Kiosk {
     /// Opens a route: its data is read in a task, then the screen replaces the current one.
     fn open(&mut self, route: Route) -> Task<Message> {
         if route == Route::Home {
+            if self.nav.current().is_some_and(Screen::holds_answers) {
+                self.leaving = Some(Leave::Home);
+                return Task::none();
+            }
             return self.go_home();
         }
         let dir = self.data_dir.clone();
@@ -279,7 +310,12 @@ impl Kiosk {
         Task::batch(tasks)
     }
 
-    fn back(&mut self) -> Task<Message> {
+    /// Back to the previous screen (`confirmed`: the visitor said yes to leaving a form).
+    fn back(&mut self, confirmed: bool) -> Task<Message> {
+        if !confirmed && self.nav.current().is_some_and(Screen::holds_answers) {
+            self.leaving = Some(Leave::Back);
+            return Task::none();
+        }
         self.services.stop_speech();
         if self.nav.back() { Task::none() } else { self.go_home() }
     }
@@ -319,7 +355,7 @@ impl Kiosk {
 
     fn printing_message(&mut self, message: printing::Message) -> Task<Message> {
         let delivered = matches!(message, printing::Message::Delivered(_));
-        let failure_before = self.services.printing.last_failure.clone();
+        let failure_before = self.services.printing.last_failure_shown.clone();
         let (task, outcome) = self.services.printing.update(message, &self.config.printer, &self.data_dir);
         let mut tasks = vec![task.map(Message::Printing)];
         if let Some(printing::Outcome::Printed { pages, layout, request }) = outcome {
@@ -330,12 +366,10 @@ impl Kiosk {
                 tasks.push(self.count(UsageEvent::Request { organisation, on_behalf }));
             }
         }
-        let failure = self.services.printing.last_failure.clone();
-        if let Some(detail) = failure.filter(|_| self.services.printing.last_failure != failure_before) {
+        let failure = self.services.printing.last_failure_shown.clone();
+        if let Some(f) = failure.filter(|f| Some(f) != failure_before.as_ref()) {
             // the attendant panel (a test print) shows what went wrong
-            tasks.push(
-                self.screen_message(screens::Message::Panel(screens::attendant::PanelMessage::PrintFailed(detail))),
-            );
+            tasks.push(self.screen_message(screens::Message::Panel(screens::attendant::PanelMessage::PrintFailed(f))));
         }
         // after a print (done or failed) the status bar shows the printer as it is now
         if delivered {
@@ -375,6 +409,8 @@ impl Kiosk {
     fn go_home(&mut self) -> Task<Message> {
         self.services.stop_speech();
         self.notice = None;
+        self.help = false;
+        self.leaving = None;
         self.nav.home(self.home.clone().map(|d| Screen::Home(Home::new(d))));
         self.reload_home()
     }
@@ -391,6 +427,8 @@ impl Kiosk {
     fn holds_visit(&self) -> bool {
         self.nav.holds_visit()
             || self.notice.is_some()
+            || self.help
+            || self.leaving.is_some()
             || self.services.holds_visit()
             || self.visit.changed_look(&self.config.ui)
     }
@@ -408,8 +446,15 @@ impl Kiosk {
         if self.view_failed.replace(false) {
             tracing::error!("a screen could not be drawn; back to Home");
             tasks.push(self.go_home());
-        } else if self.visit.tick(now, &self.config.ui, self.holds_visit()) == IdleStep::Reset {
-            tasks.push(self.reset_for_next_visitor());
+        } else {
+            let was = self.visit.idle;
+            if self.visit.tick(now, &self.config.ui, self.holds_visit()) == IdleStep::Reset {
+                tasks.push(self.reset_for_next_visitor());
+            } else if was == IdleState::Active && matches!(self.visit.idle, IdleState::Countdown(_)) {
+                // the countdown starts: a chime, for those looking elsewhere
+                self.services.player.play(crate::sound::Sound::Chime);
+                self.services.chimes += 1;
+            }
         }
         Task::batch(tasks)
     }
@@ -417,3 +462,5 @@ impl Kiosk {
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod visitor_tests;

@@ -67,9 +67,23 @@ pub fn ta(lang: Language, key: &str, args: &[(&str, FluentValue<'_>)]) -> String
 /// Content text as the visitor's language shows it: traditional characters in 繁體.
 pub fn content(lang: Language, s: &str) -> String {
     match lang {
-        Language::ZhHant => hanconv::s2t(s),
+        Language::ZhHant => to_traditional(s),
         _ => s.to_string(),
     }
+}
+
+/// Simplified → traditional character by character (OpenCC's s2t, no Taiwan vocabulary), with the
+/// forms readers in Hong Kong, Macau and Taiwan write (the same choices as zh-Hant.ftl's review).
+pub fn to_traditional(s: &str) -> String {
+    const FORMS: [(&str, &str); 6] =
+        [("爲", "為"), ("裏", "裡"), ("發佈", "發布"), ("覈對", "核對"), ("服務檯", "服務台"), ("臺灣", "台灣")];
+    let mut t = hanconv::s2t(s);
+    for (from, to) in FORMS {
+        if t.contains(from) {
+            t = t.replace(from, to);
+        }
+    }
+    t
 }
 
 /// The keys a translation file defines.
@@ -134,5 +148,31 @@ mod tests {
         assert_eq!(t(Language::ZhHant, "tile-search"), "搜尋");
         assert_eq!(ta(Language::English, "count-results", &[("count", 3.into())]), "3 results");
         assert_eq!(content(Language::ZhHant, "政府信息公开"), "政府信息公開");
+    }
+
+    #[test]
+    fn traditional_is_the_simplified_text_character_by_character_without_taiwan_software_words() {
+        // hand-reviewed exceptions to the character conversion: 搜尋 (the word Hong Kong, Macau and
+        // Taiwan readers use for 搜索) and the language names, written in their own script
+        let reviewed = |k: &str, v: &str| {
+            v.replace("搜尋", "搜索") == to_traditional(&t(Language::ZhHans, k)) || k.starts_with("lang-")
+        };
+        let mut off = Vec::new();
+        for k in keys(SOURCES[0].1) {
+            let v = t(Language::ZhHant, &k);
+            if !reviewed(&k, &v) {
+                off.push(format!("{k}: {v} (characters: {})", to_traditional(&t(Language::ZhHans, &k))));
+            }
+            for jargon in ["檔案", "釋出", "資訊", "列印", "印表機", "螢幕", "軟體", "程式", "視窗", "爲", "覈"]
+            {
+                assert!(!v.contains(jargon), "{k}: {v} uses {jargon}");
+            }
+        }
+        assert!(off.is_empty(), "not converted character by character: {off:#?}");
+        assert_eq!(t(Language::ZhHant, "facet-publisher"), "發布機構");
+        assert_eq!(t(Language::ZhHant, "meta-publisher"), "發布機構");
+        assert_eq!(t(Language::ZhHant, "kind-policy"), "政策文件");
+        assert_eq!(t(Language::ZhHant, "reader-no-qr"), "本文件暫無網上原文地址");
+        assert_eq!(content(Language::ZhHant, "发布机构为本文件"), "發布機構為本文件");
     }
 }

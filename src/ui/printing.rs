@@ -8,7 +8,7 @@ use std::path::PathBuf;
 use std::sync::Arc;
 
 use iced::Task;
-use iced::widget::{column, row, text};
+use iced::widget::{column, text};
 
 use super::Element;
 use super::context::Ctx;
@@ -78,10 +78,19 @@ pub fn problem_key(p: &PrinterProblem) -> &'static str {
     }
 }
 
+/// What a print task made: the PDF, and for a policy with interpretations, the PDF with them.
+#[derive(Debug, Clone)]
+pub struct Made {
+    pub doc: Arc<Rendered>,
+    pub with_interpretations: Option<Arc<Rendered>>,
+}
+
 #[derive(Debug, Clone)]
 pub enum Message {
-    Rendered(Result<Arc<Rendered>, Failure>),
+    Rendered(Result<Made, Failure>),
     Confirm,
+    /// Print the policy together with its interpretations.
+    ConfirmWithInterpretations,
     Cancel,
     Delivered(Result<Delivered, Failure>),
     Close,
@@ -92,7 +101,7 @@ impl Message {
     /// Whether the visitor's hand sent it (the dialog's buttons), not a task's result.
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Confirm | Message::Cancel | Message::Close => true,
+            Message::Confirm | Message::ConfirmWithInterpretations | Message::Cancel | Message::Close => true,
             Message::Rendered(_) | Message::Delivered(_) | Message::Readiness(_) => false,
         }
     }
@@ -113,12 +122,16 @@ pub struct PrintFlow {
     pub stage: Option<Stage>,
     what: Option<Printable>,
     doc: Option<Arc<Rendered>>,
+    /// A policy's PDF with its interpretations, offered beside the policy alone.
+    with_interpretations: Option<Arc<Rendered>>,
     /// Pages this visitor has printed (reset for the next visitor).
     pub pages_used: u32,
     /// The printer's state, as last read.
     pub readiness: Option<PrinterReadiness>,
-    /// The detail of the last failed print, for the attendant.
+    /// The detail of the last failed print, for the attendant (and the log).
     pub last_failure: Option<String>,
+    /// The last failed print as the attendant panel shows it.
+    pub last_failure_shown: Option<crate::ui::screens::attendant::PrintFailure>,
 }
 
 impl PrintFlow {
@@ -127,10 +140,26 @@ impl PrintFlow {
         self.stage = Some(Stage::Preparing);
         self.doc = None;
         self.what = Some(what.clone());
+        self.with_interpretations = None;
         Task::perform(
             async move {
                 let store = Store::open_read_only(&data_dir).map_err(|e| Failure::from_error(&e.into()))?;
-                crate::print::render(&store, &what).map(Arc::new).map_err(|e| Failure::from_error(&e))
+                let doc = crate::print::render(&store, &what).map(Arc::new).map_err(|e| Failure::from_error(&e))?;
+                // a policy with interpretations: also made with them, so the dialog can offer both
+                let with_interpretations = match &what {
+                    Printable::Document(id) if store.interpretations_of(id).is_ok_and(|list| !list.is_empty()) => {
+                        let both = Printable::DocumentWithInterpretations(id.clone());
+                        match crate::print::render(&store, &both) {
+                            Ok(r) => Some(Arc::new(r)),
+                            Err(e) => {
+                                tracing::warn!(error = %e, "the policy with its interpretations could not be made");
+                                None
+                            }
+                        }
+                    }
+                    _ => None,
+                };
+                Ok(Made { doc, with_interpretations })
             },
             Message::Rendered,
         )
@@ -143,7 +172,9 @@ impl PrintFlow {
         data_dir: &std::path::Path,
     ) -> (Task<Message>, Option<Outcome>) {
         match message {
-            Message::Rendered(Ok(doc)) if self.stage == Some(Stage::Preparing) => {
+            Message::Rendered(Ok(made)) if self.stage == Some(Stage::Preparing) => {
+                let doc = made.doc;
+                self.with_interpretations = made.with_interpretations;
                 let pages = doc.pages as u32;
                 let left = printer.page_limit.saturating_sub(self.pages_used);
                 self.stage = Some(if pages > left {
@@ -157,11 +188,22 @@ impl PrintFlow {
             }
             Message::Rendered(Ok(_)) => {}
             Message::Rendered(Err(f)) => self.fail(f),
-            Message::Confirm => {
+            Message::Confirm | Message::ConfirmWithInterpretations => {
                 let (Some(Stage::Confirm { pages }), Some(doc), Some(what)) =
                     (self.stage.clone(), self.doc.clone(), self.what.clone())
                 else {
                     return (Task::none(), None);
+                };
+                let (pages, doc, what) = match (&message, self.with_interpretations.clone(), what) {
+                    (Message::ConfirmWithInterpretations, Some(both), Printable::Document(id)) => {
+                        let n = both.pages as u32;
+                        if n > printer.page_limit.saturating_sub(self.pages_used) {
+                            return (Task::none(), None);
+                        }
+                        self.what = Some(Printable::DocumentWithInterpretations(id.clone()));
+                        (n, both, Printable::DocumentWithInterpretations(id))
+                    }
+                    (_, _, what) => (pages, doc, what),
                 };
                 self.stage = Some(Stage::Printing { pages });
                 let dest = Destination::from_config(printer, data_dir);
@@ -204,7 +246,10 @@ impl PrintFlow {
     fn fail(&mut self, f: Failure) {
         tracing::error!(detail = %f.detail, "print failed");
         self.stage = Some(Stage::Failed { key: f.key });
-        self.last_failure = Some(format!("{} {}", chrono::Local::now().format("%H:%M"), f.detail));
+        let at = chrono::Local::now().format("%H:%M").to_string();
+        self.last_failure = Some(format!("{at} {}", f.detail));
+        self.last_failure_shown =
+            Some(crate::ui::screens::attendant::PrintFailure { at, key: f.key, detail: f.detail.clone() });
         self.forget_document();
     }
 
@@ -212,12 +257,18 @@ impl PrintFlow {
     fn forget_document(&mut self) {
         self.what = None;
         self.doc = None;
+        self.with_interpretations = None;
     }
 
     /// Whether a printable (perhaps a filled form) or its PDF is still held.
     #[cfg(test)]
     pub fn holds_document(&self) -> bool {
-        self.what.is_some() || self.doc.is_some()
+        self.what.is_some() || self.doc.is_some() || self.with_interpretations.is_some()
+    }
+
+    /// The pages of the policy with its interpretations, when the dialog offers it.
+    pub fn with_interpretations_pages(&self) -> Option<u32> {
+        self.with_interpretations.as_ref().map(|r| r.pages as u32)
     }
 
     /// The next visitor starts with nothing of this one's.
@@ -237,10 +288,7 @@ impl PrintFlow {
     pub fn status_key(&self) -> &'static str {
         match &self.readiness {
             None => "status-printer-checking",
-            Some(PrinterReadiness::Directory(_)) => "status-printer-file",
-            Some(PrinterReadiness::Ready(_)) => "status-printer-ready",
-            Some(PrinterReadiness::Problem(..)) => "status-printer-problem",
-            Some(PrinterReadiness::Unavailable(_)) => "status-printer-unavailable",
+            Some(r) => readiness_status_key(r),
         }
     }
 
@@ -249,42 +297,69 @@ impl PrintFlow {
         let l = ctx.lang;
         let look = ctx.look;
         let p = look.palette();
-        let big = |s: String| text(s).size(look.heading());
-        let buttons = |items: Vec<Element<'static, Message>>| row(items).spacing(look.gap());
+        let big = |s: String| text(s).size(look.heading()).line_height(1.4);
+        // the words and the buttons kept well apart, the buttons wrapping where the card is narrow
+        let buttons = |items: Vec<Element<'static, Message>>| {
+            iced::widget::Row::with_children(items).spacing(look.gap() * 1.5).wrap().vertical_spacing(look.gap())
+        };
+        let gap = look.gap() * 1.8;
         Some(match self.stage.as_ref()? {
             Stage::Preparing => column![big(t(l, "print-preparing"))].into(),
-            Stage::Confirm { pages } => column![
-                big(ta(l, "print-confirm", &[("pages", (*pages).into())])),
-                text(ta(l, "print-left", &[("left", limit.saturating_sub(self.pages_used).into())]))
-                    .size(look.body())
-                    .color(p.muted),
-                buttons(vec![
-                    widgets::action(ctx, t(l, "print-go"), Some(Message::Confirm), true),
-                    widgets::action(ctx, t(l, "print-cancel"), Some(Message::Cancel), false),
-                ]),
-            ]
-            .into(),
+            Stage::Confirm { pages } => {
+                let left = limit.saturating_sub(self.pages_used);
+                let mut choices = vec![widgets::icon_action(
+                    ctx,
+                    widgets::Icon::Printer,
+                    t(l, "print-go"),
+                    Some(Message::Confirm),
+                    true,
+                )];
+                let mut lines = column![big(ta(l, "print-confirm", &[("pages", (*pages).into())]))].spacing(10);
+                if let Some(both) = self.with_interpretations_pages() {
+                    lines = lines.push(
+                        text(ta(l, "print-with-interpretations-offer", &[("pages", both.into())])).size(look.body()),
+                    );
+                    choices.push(widgets::action(
+                        ctx,
+                        ta(l, "print-with-interpretations", &[("pages", both.into())]),
+                        (both <= left).then_some(Message::ConfirmWithInterpretations),
+                        false,
+                    ));
+                }
+                choices.push(widgets::action(ctx, t(l, "print-cancel"), Some(Message::Cancel), false));
+                column![
+                    lines,
+                    text(ta(l, "print-left", &[("left", left.into())])).size(look.body()).color(p.muted),
+                    buttons(choices),
+                ]
+                .spacing(gap)
+                .into()
+            }
             Stage::OverLimit { pages, left } => column![
                 big(ta(l, "print-over-limit", &[("pages", (*pages).into()), ("left", (*left).into())])),
                 text(t(l, "print-ask-staff")).size(look.body()),
                 widgets::action(ctx, t(l, "notice-ok"), Some(Message::Close), true),
             ]
+            .spacing(gap)
             .into(),
             Stage::Printing { pages } => column![
                 big(ta(l, "print-printing", &[("pages", (*pages).into())])),
                 text(t(l, "print-wait")).size(look.body())
             ]
+            .spacing(gap)
             .into(),
             Stage::Done { saved, .. } => column![
                 big(t(l, if *saved { "print-saved" } else { "print-done" })),
                 widgets::action(ctx, t(l, "notice-ok"), Some(Message::Close), true),
             ]
+            .spacing(gap)
             .into(),
             Stage::Failed { key } => column![
                 big(t(l, key)),
                 text(t(l, "print-ask-staff")).size(look.body()),
                 widgets::action(ctx, t(l, "notice-ok"), Some(Message::Close), true),
             ]
+            .spacing(gap)
             .into(),
         })
     }
@@ -295,6 +370,16 @@ fn readiness_key(r: &PrinterReadiness) -> &'static str {
     match r {
         PrinterReadiness::Problem(_, p) => problem_key(p),
         _ => "print-failed-unavailable",
+    }
+}
+
+/// The printer's state in words (a translation key), for the status bar and the panel.
+pub fn readiness_status_key(r: &PrinterReadiness) -> &'static str {
+    match r {
+        PrinterReadiness::Directory(_) => "status-printer-file",
+        PrinterReadiness::Ready(_) => "status-printer-ready",
+        PrinterReadiness::Problem(..) => "status-printer-problem",
+        PrinterReadiness::Unavailable(_) => "status-printer-unavailable",
     }
 }
 

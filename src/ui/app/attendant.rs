@@ -45,7 +45,7 @@ impl Kiosk {
     pub(super) fn pin_checked(&mut self, ok: bool) -> Task<Message> {
         match self.services.pin_guard.checked(ok, &self.config.attendant, self.visit.lang, Instant::now()) {
             Ok(()) => {
-                let failure = self.services.printing.last_failure.clone();
+                let failure = self.services.printing.last_failure_shown.clone();
                 let (panel, load) = attendant::Panel::open(failure, self.data_dir.clone(), self.config.clone());
                 self.nav.replace(Screen::Attendant(panel));
                 load.map(|m| Message::Screen(screens::Message::Panel(m)))

@@ -30,8 +30,17 @@ pub enum Message {
     ToggleContrast,
     Language(Language),
     Tick(Instant),
+    /// A finger or the mouse pressed anywhere (a tap: the click sound).
+    Tapped,
+    /// A finger moved or the wheel turned.
     Touched,
     Continue,
+    /// "需要帮助": the help card, and closing it.
+    Help,
+    CloseHelp,
+    /// Leaving a half-filled form: yes, or stay.
+    Leave,
+    Stay,
     ZonePressed,
     ZoneReleased,
     Resized(Size),
@@ -53,8 +62,13 @@ impl Message {
             | Message::ToggleLarge
             | Message::ToggleContrast
             | Message::Language(_)
+            | Message::Tapped
             | Message::Touched
             | Message::Continue
+            | Message::Help
+            | Message::CloseHelp
+            | Message::Leave
+            | Message::Stay
             | Message::ZonePressed
             | Message::ZoneReleased
             | Message::DismissNotice => true,

@@ -53,10 +53,14 @@ pub struct Services {
     /// systemd's notification socket: ready once Home shows, then a watchdog ping each tick.
     notifier: Notifier,
     told_ready: bool,
+    /// The tap click and the countdown chime.
+    pub(super) player: crate::sound::Player,
+    /// Countdown chimes asked for (the tests count them; silent kiosks count them too).
+    pub(super) chimes: u32,
 }
 
 impl Services {
-    pub fn new() -> Self {
+    pub fn new(player: crate::sound::Player) -> Self {
         Services {
             shared: None,
             printing: PrintFlow::default(),
@@ -67,6 +71,8 @@ impl Services {
             pin_guard: PinGuard::default(),
             notifier: Notifier::from_env(),
             told_ready: false,
+            player,
+            chimes: 0,
         }
     }
 

@@ -16,7 +16,7 @@ use crate::store::Store;
 use crate::ui::screens::{feedback, request, search};
 use crate::ui::widgets::keyboard;
 
-fn demo_store() -> tempfile::TempDir {
+pub(super) fn demo_store() -> tempfile::TempDir {
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     store.import_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
@@ -24,12 +24,12 @@ fn demo_store() -> tempfile::TempDir {
 }
 
 /// The shipped configuration (demo PIN 2468).
-fn shipped_config() -> Config {
+pub(super) fn shipped_config() -> Config {
     Config::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml")).unwrap()
 }
 
 /// Runs a task to completion and returns the messages it produced.
-fn run(task: Task<Message>) -> Vec<Message> {
+pub(super) fn run(task: Task<Message>) -> Vec<Message> {
     let Some(stream) = iced_runtime::task::into_stream(task) else { return Vec::new() };
     futures_executor::block_on(stream.collect::<Vec<_>>())
         .into_iter()
@@ -41,7 +41,7 @@ fn run(task: Task<Message>) -> Vec<Message> {
 }
 
 /// Applies messages and everything their tasks produce, in order.
-fn pump(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
+pub(super) fn pump(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
     let mut queue: VecDeque<Message> = first.into_iter().collect();
     let mut n = 0;
     while let Some(m) = queue.pop_front() {
@@ -52,7 +52,7 @@ fn pump(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
     }
 }
 
-fn start(config: Config, dir: &Path) -> Kiosk {
+pub(super) fn start(config: Config, dir: &Path) -> Kiosk {
     let (mut k, task) = Kiosk::new(config, dir.to_path_buf());
     pump(&mut k, run(task));
     assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
@@ -60,7 +60,7 @@ fn start(config: Config, dir: &Path) -> Kiosk {
     k
 }
 
-fn settings() -> iced::Settings {
+pub(super) fn settings() -> iced::Settings {
     iced::Settings {
         fonts: vec![crate::assets::cjk_font().expect("the CJK font").into()],
         default_font: iced::Font::with_name(crate::assets::CJK_FONT_FAMILY),
@@ -70,7 +70,7 @@ fn settings() -> iced::Settings {
 
 /// Clicks the button labelled `label` on the kiosk's current view and applies what it sends.
 #[track_caller]
-fn tap(k: &mut Kiosk, label: &str) {
+pub(super) fn tap(k: &mut Kiosk, label: &str) {
     let messages: Vec<Message> = {
         let mut sim = Simulator::with_size(settings(), k.size, k.view());
         if let Err(e) = sim.click(label) {
@@ -83,7 +83,7 @@ fn tap(k: &mut Kiosk, label: &str) {
 }
 
 /// Every text on screen.
-fn texts(k: &Kiosk) -> Vec<String> {
+pub(super) fn texts(k: &Kiosk) -> Vec<String> {
     let mut sim = Simulator::with_size(settings(), k.size, k.view());
     let mut out = Vec::new();
     let _ = sim.find(|c: Candidate<'_>| {
@@ -133,7 +133,7 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
     let Some(Screen::Reader(r)) = &k.nav.screen else { panic!("the interpretation opens") };
     assert_eq!(r.policy.as_ref().map(|p| p.id.as_str()), Some("wc-zc-2024-lnzc"), "one tap back to the policy");
 
-    tap(&mut k, "‹ 返回");
+    tap(&mut k, "返回");
     assert!(matches!(&k.nav.screen, Some(Screen::Reader(r)) if r.doc.id == "wc-zc-2024-lnzc"));
     tap(&mut k, "首页");
     assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
@@ -149,15 +149,15 @@ fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
         tap(&mut k, key);
     }
     let Some(Screen::Search(s)) = &k.nav.screen else { panic!("search is open") };
-    assert_eq!(s.keyboard.composing, "zfxxgk");
-    assert_eq!(s.keyboard.candidates[0].text, "政府信息公开", "the candidate bar offers the word first");
+    assert_eq!(s.keyboard.composing(), "zfxxgk");
+    assert_eq!(s.keyboard.candidates()[0].text, "政府信息公开", "the candidate bar offers the word first");
     assert!(!s.instant.is_empty(), "instant results while typing");
     assert!(s.instant.iter().any(|h| h.title.text.contains("政府信息公开")), "{:?}", s.instant);
 
     // choose the candidate, then search
     tap(&mut k, "政府信息公开");
     let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
-    assert_eq!((s.query.as_str(), s.keyboard.composing.as_str()), ("政府信息公开", ""));
+    assert_eq!((s.query.as_str(), s.keyboard.composing()), ("政府信息公开", ""));
     tap(&mut k, "完成");
     let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
     let res = s.results.as_ref().expect("full results");
@@ -210,7 +210,7 @@ fn idle_reset_counts_down_then_wipes_a_typed_query_and_every_choice() {
     // the typed text is nowhere on screen or in state
     pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
     let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
-    assert!(s.query.is_empty() && s.keyboard.composing.is_empty());
+    assert!(s.query.is_empty() && s.keyboard.composing().is_empty());
 
     // nobody there for long: the attract screen, which a tap dismisses
     pump(&mut k, [Message::Open(Route::Home)]);
@@ -366,7 +366,7 @@ fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
     tap(&mut k, "语音朗读");
     assert!(k.services.speaker.is_some(), "espeak-ng is reading");
     assert!(matches!(&k.nav.screen, Some(Screen::Reader(r)) if r.is_speaking()));
-    tap(&mut k, "‹ 返回");
+    tap(&mut k, "返回");
     assert!(k.services.speaker.is_none(), "leaving the reader stops the voice");
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
     tap(&mut k, "打印");
@@ -377,7 +377,7 @@ fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
 }
 
 /// The PDFs the directory backend saved.
-fn saved(dir: &Path) -> Vec<std::path::PathBuf> {
+pub(super) fn saved(dir: &Path) -> Vec<std::path::PathBuf> {
     std::fs::read_dir(dir.join("printed")).map(|d| d.map(|e| e.unwrap().path()).collect()).unwrap_or_default()
 }
 
@@ -421,25 +421,25 @@ fn type_pinyin(k: &mut Kiosk, pinyin: &str) -> String {
         pump(k, [Message::Screen(screens::Message::Request(request::Message::Key(keyboard::Message::Letter(c))))]);
     }
     let Some(Screen::Request(w)) = &k.nav.screen else { panic!("the wizard is open") };
-    let first = w.keyboard.candidates.first().unwrap_or_else(|| panic!("candidates for {pinyin}")).text.clone();
+    let first = w.keyboard.candidates().first().unwrap_or_else(|| panic!("candidates for {pinyin}")).text.clone();
     pump(k, [Message::Screen(screens::Message::Request(request::Message::Key(keyboard::Message::Pick(0))))]);
     first
 }
 
 /// Types letters and digits as they are (123 / ABC layouts).
-fn type_keys(k: &mut Kiosk, keys: &str) {
+pub(super) fn type_keys(k: &mut Kiosk, keys: &str) {
     for c in keys.chars() {
         pump(k, [Message::Screen(screens::Message::Request(request::Message::Key(keyboard::Message::Letter(c))))]);
     }
 }
 
-fn question(k: &Kiosk) -> request::Question {
+pub(super) fn question(k: &Kiosk) -> request::Question {
     let Some(Screen::Request(w)) = &k.nav.screen else { panic!("the wizard is open") };
     w.question()
 }
 
 /// A long press on the zone's name, then `pin` on the PIN pad and Enter.
-fn open_attendant(k: &mut Kiosk, pin: &str) {
+pub(super) fn open_attendant(k: &mut Kiosk, pin: &str) {
     pump(k, [Message::ZonePressed]);
     k.visit.zone_pressed = Some(Instant::now() - LONG_PRESS);
     pump(k, [Message::ZoneReleased]);

@@ -43,13 +43,18 @@ impl Kiosk {
         let overlay: Option<Element<'_, Message>> = match self.visit.idle {
             IdleState::Countdown(s) => Some(overlay::countdown(ctx, s)),
             IdleState::Attract => Some(overlay::attract(ctx, self.zone_name())),
+            IdleState::Active if self.leaving.is_some() => self.leaving.map(|to| overlay::leave(ctx, to)),
             IdleState::Active if self.services.printing.stage.is_some() => {
                 let limit = self.config.printer.page_limit;
                 let dialog = self.services.printing.view(ctx, limit);
                 dialog
                     .map(|d| overlay::dialog(ctx, column![d.map(Message::Printing)].align_x(Alignment::Center).into()))
             }
-            IdleState::Active => self.notice.as_deref().map(|key| overlay::notice(ctx, key)),
+            IdleState::Active if self.notice.is_some() => self.notice.as_deref().map(|key| overlay::notice(ctx, key)),
+            IdleState::Active if self.help => {
+                Some(overlay::help(ctx, self.home.as_ref().and_then(|h| h.site.as_ref())))
+            }
+            IdleState::Active => None,
         };
         let all: Element<'_, Message> = match overlay {
             Some(o) => stack![page, o].into(),
@@ -63,6 +68,10 @@ impl Kiosk {
         let look = ctx.look;
         match (self.nav.current(), &self.load_error) {
             (Some(screen), _) => match catch_unwind(AssertUnwindSafe(|| screen.view(ctx).map(Message::Screen))) {
+                // a first visitor at Home: where to start, until their first tap
+                Ok(e) if self.nav.at_home() && !self.visit.session_open => {
+                    column![first_visit_hint(ctx), e].spacing(look.gap()).height(Length::Fill).into()
+                }
                 Ok(e) => e,
                 Err(panic) => {
                     tracing::error!(panic = %panic_text(panic.as_ref()), "a screen could not be drawn");
@@ -81,4 +90,23 @@ impl Kiosk {
             (None, None) => center(text(t(ctx.lang, "loading")).size(look.heading())).into(),
         }
     }
+}
+
+/// What a first-time visitor sees on Home until they first tap: every button is a tap, and help
+/// is always one tap away.
+fn first_visit_hint<'a>(ctx: Ctx) -> Element<'a, Message> {
+    let (l, look) = (ctx.lang, ctx.look);
+    let p = look.palette();
+    container(
+        iced::widget::row![
+            crate::ui::widgets::icon(crate::ui::widgets::Icon::Tap, look.title(), p.highlight_ink),
+            text(t(l, "home-first-visit")).size(look.body()).width(Length::Fill),
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center),
+    )
+    .padding([12, 18])
+    .width(Length::Fill)
+    .style(theme::notice(p))
+    .into()
 }

@@ -1,37 +1,45 @@
 //! 关于本专区: what the zone is, where and when it is open, how to reach it, the office that
 //! receives disclosure requests, and government open-day information.
 
-use iced::widget::{Column, scrollable, text};
-use iced::{Length, Task};
+use iced::Task;
+use iced::widget::{Column, text};
 
 use super::{Ctx, Event};
 use crate::content::Site;
 use crate::store::{Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
-use crate::ui::widgets;
+use crate::ui::widgets::{self, scroll};
 
 #[derive(Debug, Clone)]
 pub struct About {
     pub site: Option<Site>,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
-pub enum Message {}
+pub enum Message {
+    Scroll(scroll::Message),
+}
 
 impl Message {
     pub fn is_touch(&self) -> bool {
-        match *self {}
+        match self {
+            Message::Scroll(m) => m.is_touch(),
+        }
     }
 }
 
 pub fn load(store: &Store) -> Result<About, StoreError> {
-    Ok(About { site: store.site()? })
+    Ok(About { site: store.site()?, scroll: scroll::Scroll::default() })
 }
 
 impl About {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
-        match message {}
+        match message {
+            Message::Scroll(m) => self.scroll.update(m),
+        }
+        (Task::none(), None)
     }
 
     pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
@@ -55,6 +63,9 @@ impl About {
             .push(line("about-address", c(&s.address)))
             .push(line("about-hours", c(&s.hours)))
             .push(line("about-phone", s.phone.clone()));
+        if let Some(d) = &s.staff_desk {
+            zone = zone.push(line("help-staff-desk", c(d)));
+        }
         if let Some(u) = &s.portal_url {
             zone = zone.push(line("about-portal", u.clone()));
         }
@@ -65,6 +76,9 @@ impl About {
             .push(line("about-address", c(&o.address)))
             .push(line("about-hours", c(&o.hours)))
             .push(line("about-phone", o.phone.clone()));
+        if let Some(w) = &o.window {
+            office = office.push(line("help-request-window", c(w)));
+        }
         if let Some(pc) = &o.postcode {
             office = office.push(line("about-postcode", pc.clone()));
         }
@@ -85,6 +99,6 @@ impl About {
             }
             col = col.push(widgets::card(ctx, day));
         }
-        scrollable(col).height(Length::Fill).into()
+        scroll::area(ctx, &self.scroll, col, Message::Scroll, true)
     }
 }

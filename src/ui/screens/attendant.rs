@@ -9,7 +9,7 @@
 use std::path::PathBuf;
 use std::time::{Duration, Instant};
 
-use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
+use iced::widget::{Column, Row, column, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event};
@@ -19,7 +19,7 @@ use crate::ui::Element;
 use crate::ui::background_sync::SyncDone;
 use crate::ui::i18n::{t, ta};
 use crate::ui::theme;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, scroll};
 
 /// What the attendant screens ask the app for.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -161,8 +161,7 @@ impl PinPad {
         let look = ctx.look;
         let p = look.palette();
         let key = |label: &str, m: PinMessage| -> Element<'_, PinMessage> {
-            button(container(text(label.to_string()).size(look.title())).center(Length::Fill))
-                .on_press(m)
+            widgets::tap(container(text(label.to_string()).size(look.title())).center(Length::Fill), Some(m))
                 .width(120)
                 .height(look.target().max(80.0))
                 .style(theme::button_style(p, theme::Button::Secondary))
@@ -201,16 +200,19 @@ pub struct PanelData {
     pub expired: bool,
     pub usage: DayStats,
     pub source: Option<String>,
+    /// The printer's state for the attendant (queue, state and reasons, as CUPS says them).
     pub printer: String,
+    /// The same state in the attendant's language (a translation key).
+    pub printer_key: &'static str,
 }
 
 pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, String> {
     let store = Store::open(dir).map_err(|e| e.to_string())?;
     let status = crate::sync::status(&store).map_err(|e| e.to_string())?;
     // the printer's own state, read over IPP (this runs in a task)
-    let printer = crate::ui::printing::readiness_detail(&crate::print::readiness(
-        &crate::print::Destination::from_config(&config.printer, dir),
-    ));
+    let readiness = crate::print::readiness(&crate::print::Destination::from_config(&config.printer, dir));
+    let printer = crate::ui::printing::readiness_detail(&readiness);
+    let printer_key = crate::ui::printing::readiness_status_key(&readiness);
     Ok(PanelData {
         snapshot: store.snapshot().map_err(|e| e.to_string())?,
         last: status.last,
@@ -219,6 +221,7 @@ pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, S
         usage: store.usage_today().map_err(|e| e.to_string())?,
         source: config.sync.source_url.clone(),
         printer,
+        printer_key,
     })
 }
 
@@ -237,8 +240,18 @@ enum SyncNote {
 pub struct Panel {
     pub data: PanelData,
     sync: SyncNote,
-    /// The detail of the last failed print (the print dialog's, told by the app).
-    print_failure: Option<String>,
+    /// The last failed print (the print dialog's, told by the app).
+    print_failure: Option<PrintFailure>,
+    scroll: scroll::Scroll,
+}
+
+/// A failed print as the panel shows it: when, and what went wrong in the visitor's words (the
+/// technical detail is in the log and, in the English interface, on the panel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintFailure {
+    pub at: String,
+    pub key: &'static str,
+    pub detail: String,
 }
 
 #[derive(Debug, Clone)]
@@ -255,7 +268,8 @@ pub enum PanelMessage {
     /// "Sync now" finished.
     SyncFinished(SyncDone),
     /// A print failed (the test print, say), with the detail for the attendant.
-    PrintFailed(String),
+    PrintFailed(PrintFailure),
+    Scroll(scroll::Message),
 }
 
 impl PanelMessage {
@@ -271,6 +285,7 @@ impl PanelMessage {
             | PanelMessage::SyncStarted
             | PanelMessage::SyncFinished(_)
             | PanelMessage::PrintFailed(_) => false,
+            PanelMessage::Scroll(m) => m.is_touch(),
         }
     }
 }
@@ -278,7 +293,7 @@ impl PanelMessage {
 impl Panel {
     /// The panel, with the detail of the last failed print if there was one; its data is read
     /// by the task returned.
-    pub fn open(print_failure: Option<String>, dir: PathBuf, config: Config) -> (Panel, Task<PanelMessage>) {
+    pub fn open(print_failure: Option<PrintFailure>, dir: PathBuf, config: Config) -> (Panel, Task<PanelMessage>) {
         (Panel { print_failure, ..Panel::default() }, Panel::refresh(dir, config))
     }
 
@@ -298,7 +313,8 @@ impl Panel {
                 self.sync = SyncNote::Done(done);
                 return (refresh(), None);
             }
-            PanelMessage::PrintFailed(detail) => self.print_failure = Some(detail),
+            PanelMessage::PrintFailed(failure) => self.print_failure = Some(failure),
+            PanelMessage::Scroll(m) => self.scroll.update(m),
             PanelMessage::Exit => return (Task::none(), Some(Event::Attendant(Request::ExitToDesktop))),
             PanelMessage::Close => return (Task::none(), Some(Event::Attendant(Request::Close))),
             PanelMessage::FillOnBehalf => return (Task::none(), Some(Event::Attendant(Request::FillOnBehalf))),
@@ -316,8 +332,17 @@ impl Panel {
                 .spacing(12)
                 .into()
         };
+        // technical details (English, as the software says them) only in the English interface
+        let english = l == Language::English;
         let record = |r: &Option<SyncRecord>| match r {
-            Some(r) => format!("{} · {} · {}", r.at, r.outcome, r.detail),
+            Some(r) => {
+                let outcome = t(l, &format!("sync-outcome-{}", r.outcome));
+                if english {
+                    format!("{} · {outcome} · {}", r.at, r.detail)
+                } else {
+                    format!("{} · {outcome}", r.at)
+                }
+            }
             None => "—".into(),
         };
         let mut content = Column::new().spacing(10).push(widgets::heading(ctx, t(l, "attendant-content")));
@@ -338,8 +363,10 @@ impl Panel {
                 Some(ta(l, "attendant-sync-updated", &[("version", (*version as i64).into())]))
             }
             SyncNote::Done(SyncDone::Unchanged) => Some(t(l, "attendant-sync-unchanged")),
-            SyncNote::Done(SyncDone::Failed(e)) => Some(format!("{} {e}", t(l, "attendant-sync-failed"))),
-            SyncNote::Unreadable(e) => Some(e.clone()),
+            SyncNote::Done(SyncDone::Failed(e)) if english => Some(format!("{} {e}", t(l, "attendant-sync-failed"))),
+            SyncNote::Done(SyncDone::Failed(_)) => Some(t(l, "attendant-sync-failed")),
+            SyncNote::Unreadable(e) if english => Some(format!("{} {e}", t(l, "attendant-unreadable"))),
+            SyncNote::Unreadable(_) => Some(t(l, "attendant-unreadable")),
         };
         if let Some(n) = note {
             content = content.push(widgets::muted(ctx, n));
@@ -362,10 +389,12 @@ impl Panel {
         for (key, n) in rows {
             usage = usage.push(line(key, n.to_string()));
         }
+        let state = if english { d.printer.clone() } else { t(l, d.printer_key) };
         let mut printer =
-            column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, d.printer.clone())].spacing(6);
+            column![widgets::heading(ctx, t(l, "attendant-printer")), widgets::body(ctx, state)].spacing(6);
         if let Some(f) = &self.print_failure {
-            printer = printer.push(widgets::muted(ctx, format!("{} {f}", t(l, "attendant-print-failure"))));
+            let what = if english { format!("{} ({})", t(l, f.key), f.detail) } else { t(l, f.key) };
+            printer = printer.push(widgets::muted(ctx, format!("{} {} {what}", t(l, "attendant-print-failure"), f.at)));
         }
         printer = printer.push(
             Row::new()
@@ -387,12 +416,13 @@ impl Panel {
             .push(widgets::action(ctx, t(l, "attendant-exit"), Some(PanelMessage::Exit), false))
             .push(widgets::action(ctx, t(l, "attendant-close"), Some(PanelMessage::Close), false))
             .wrap();
-        scrollable(
+        scroll::area(
+            ctx,
+            &self.scroll,
             column![widgets::card(ctx, content), widgets::card(ctx, printer), widgets::card(ctx, usage), actions]
                 .spacing(look.gap()),
+            PanelMessage::Scroll,
+            true,
         )
-        .height(Length::Fill)
-        .spacing(8)
-        .into()
     }
 }

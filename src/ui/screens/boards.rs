@@ -1,20 +1,21 @@
 //! 码上公开: the list of boards, and a board filling the screen with large labelled QR codes.
 
-use iced::widget::{Column, Row, button, column, scrollable, text};
+use iced::widget::{Column, Row, column, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
-use crate::content::Board;
+use crate::content::{Board, BoardTarget};
 use crate::print::{Paper, Printable};
 use crate::store::{BoardSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Icon, scroll};
 
 #[derive(Debug, Clone)]
 pub struct BoardList {
     pub boards: Vec<BoardSummary>,
+    pub scroll: scroll::Scroll,
 }
 
 /// One QR code of a board: its label, note, the URL it encodes.
@@ -24,6 +25,8 @@ pub struct Code {
     pub note: Option<String>,
     pub url: String,
     pub qr: iced::widget::image::Handle,
+    /// The document or guide it points to, when this kiosk has it: readable here too.
+    pub here: Option<Route>,
 }
 
 #[derive(Debug, Clone)]
@@ -31,25 +34,39 @@ pub struct BoardView {
     pub board: Board,
     pub codes: Vec<Code>,
     /// Items whose target has no address to encode (shown by name, not silently dropped).
-    pub missing: Vec<String>,
+    pub missing: Vec<(String, Option<Route>)>,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
 pub enum Message {
     Open(String),
+    /// Read a board item's document or guide on the kiosk.
+    Read(Route),
     Print,
+    Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Open(_) | Message::Print => true,
+            Message::Open(_) | Message::Read(_) | Message::Print => true,
+            Message::Scroll(m) => m.is_touch(),
         }
     }
 }
 
 pub fn load_list(store: &Store) -> Result<BoardList, StoreError> {
-    Ok(BoardList { boards: store.boards()? })
+    Ok(BoardList { boards: store.boards()?, scroll: scroll::Scroll::default() })
+}
+
+/// Where a board item leads on the kiosk itself, if the store has it.
+fn here(store: &Store, target: &BoardTarget) -> Result<Option<Route>, StoreError> {
+    Ok(match target {
+        BoardTarget::Document(id) => store.document(id)?.map(|_| Route::Document(id.clone())),
+        BoardTarget::Guide(id) => store.guide(id)?.map(|_| Route::Guide(id.clone())),
+        BoardTarget::Url(_) => None,
+    })
 }
 
 pub fn load(store: &Store, id: &str) -> Result<BoardView, StoreError> {
@@ -61,19 +78,26 @@ pub fn load(store: &Store, id: &str) -> Result<BoardView, StoreError> {
     let mut codes = Vec::new();
     let mut missing = Vec::new();
     for item in &board.items {
+        let on_kiosk = here(store, &item.target)?;
         match store.board_target_url(&item.target)?.and_then(|u| widgets::qr_data(&u).map(|q| (u, q))) {
-            Some((url, qr)) => codes.push(Code { label: item.label.clone(), note: item.note.clone(), url, qr }),
-            None => missing.push(item.label.clone()),
+            Some((url, qr)) => {
+                codes.push(Code { label: item.label.clone(), note: item.note.clone(), url, qr, here: on_kiosk })
+            }
+            None => missing.push((item.label.clone(), on_kiosk)),
         }
     }
-    Ok(BoardView { board, codes, missing })
+    Ok(BoardView { board, codes, missing, scroll: scroll::Scroll::default() })
 }
 
 impl BoardList {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Board(id)))),
-            Message::Print => (Task::none(), None),
+            Message::Scroll(m) => {
+                self.scroll.update(m);
+                (Task::none(), None)
+            }
+            Message::Print | Message::Read(_) => (Task::none(), None),
         }
     }
 
@@ -83,14 +107,21 @@ impl BoardList {
         col = col.push(widgets::muted(ctx, t(ctx.lang, "boards-help")));
         for b in &self.boards {
             col = col.push(
-                button(text(content(ctx.lang, &b.title)).size(ctx.look.body()))
-                    .on_press(Message::Open(b.id.clone()))
-                    .width(Length::Fill)
-                    .padding([18, 18])
-                    .style(theme::button_style(p, theme::Button::Row)),
+                widgets::tap(
+                    iced::widget::row![
+                        widgets::icon(Icon::Qr, ctx.look.heading(), p.ink),
+                        text(content(ctx.lang, &b.title)).size(ctx.look.body())
+                    ]
+                    .spacing(12)
+                    .align_y(Alignment::Center),
+                    Some(Message::Open(b.id.clone())),
+                )
+                .width(Length::Fill)
+                .padding([18, 18])
+                .style(theme::button_style(p, theme::Button::Row)),
             );
         }
-        scrollable(col).height(Length::Fill).into()
+        scroll::area(ctx, &self.scroll, col, Message::Scroll, true)
     }
 }
 
@@ -100,6 +131,11 @@ impl BoardView {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Board(id)))),
             Message::Print => {
                 (Task::none(), Some(Event::Print(Printable::Board { id: self.board.id.clone(), paper: Paper::A4 })))
+            }
+            Message::Read(route) => (Task::none(), Some(Event::Open(route))),
+            Message::Scroll(m) => {
+                self.scroll.update(m);
+                (Task::none(), None)
             }
         }
     }
@@ -119,6 +155,9 @@ impl BoardView {
                 if let Some(n) = &code.note {
                     cell = cell.push(widgets::muted(ctx, content(l, n)));
                 }
+                if let Some(route) = &code.here {
+                    cell = cell.push(read_here(ctx, route));
+                }
                 r = r.push(iced::widget::container(cell).width(Length::FillPortion(1)).align_x(Alignment::Center));
             }
             for _ in chunk.len()..per_row {
@@ -126,8 +165,15 @@ impl BoardView {
             }
             grid = grid.push(r);
         }
-        for m in &self.missing {
-            grid = grid.push(widgets::muted(ctx, format!("{}：{}", content(l, m), t(l, "boards-no-address"))));
+        for (m, route) in &self.missing {
+            let mut line =
+                iced::widget::row![widgets::muted(ctx, format!("{}：{}", content(l, m), t(l, "boards-no-address")))]
+                    .spacing(look.gap())
+                    .align_y(Alignment::Center);
+            if let Some(route) = route {
+                line = line.push(read_here(ctx, route));
+            }
+            grid = grid.push(line);
         }
         let mut head = Column::new().spacing(6).push(text(content(l, &self.board.title)).size(look.title()));
         if let Some(i) = &self.board.intro {
@@ -136,14 +182,19 @@ impl BoardView {
         column![
             iced::widget::row![
                 head.width(Length::Fill),
-                widgets::action(ctx, t(l, "boards-print"), Some(Message::Print), false)
+                widgets::icon_action(ctx, Icon::Printer, t(l, "boards-print"), Some(Message::Print), false)
             ]
             .align_y(Alignment::Center),
             widgets::muted(ctx, t(l, "boards-scan")),
-            scrollable(grid).height(Length::Fill).spacing(8),
+            scroll::area(ctx, &self.scroll, grid, Message::Scroll, true),
         ]
         .spacing(look.gap())
         .height(Length::Fill)
         .into()
     }
+}
+
+/// "Read it here": a board item's document or guide opened on the kiosk (under its label).
+fn read_here<'a>(ctx: Ctx, route: &Route) -> Element<'a, Message> {
+    widgets::icon_action(ctx, Icon::Policy, t(ctx.lang, "boards-read-here"), Some(Message::Read(route.clone())), false)
 }

@@ -11,7 +11,7 @@ use crate::content::{DocKind, Validity};
 use crate::store::{CategoryNode, DocFilter, DocSummary, Facet, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
-use crate::ui::widgets;
+use crate::ui::widgets::{self, scroll};
 
 pub const PAGE: usize = 12;
 /// The ways to browse, in the order of their tabs.
@@ -26,6 +26,7 @@ pub struct Catalogue {
     pub docs: Vec<DocSummary>,
     pub total: u64,
     pub page: usize,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -38,6 +39,7 @@ pub enum Message {
     Page(i64),
     Open(String),
     Loaded(Result<Box<Catalogue>, String>),
+    Scroll(scroll::Message),
 }
 
 impl Message {
@@ -45,6 +47,7 @@ impl Message {
         match self {
             Message::Facet(_) | Message::Value(_) | Message::CategoryUp | Message::Page(_) | Message::Open(_) => true,
             Message::Loaded(_) => false,
+            Message::Scroll(m) => m.is_touch(),
         }
     }
 }
@@ -87,7 +90,7 @@ pub fn load(store: &Store, facet: Facet, filter: DocFilter, page: usize) -> Resu
     };
     let total = store.count_documents(&filter)?;
     let docs = store.documents(&filter, PAGE, page * PAGE)?;
-    Ok(Catalogue { facet, filter, values, docs, total, page })
+    Ok(Catalogue { facet, filter, values, docs, total, page, scroll: scroll::Scroll::default() })
 }
 
 impl Catalogue {
@@ -145,6 +148,10 @@ impl Catalogue {
             }
             Message::Loaded(Err(e)) => {
                 tracing::error!(error = %e, "catalogue could not be read");
+                Task::none()
+            }
+            Message::Scroll(m) => {
+                self.scroll.update(m);
                 Task::none()
             }
         };
@@ -214,6 +221,12 @@ impl Catalogue {
         ]
         .spacing(gap)
         .align_y(Alignment::Center);
-        column![tabs, values, list, pager].spacing(gap).into()
+        // the facets and the rows scroll (with page buttons when longer than the screen); the
+        // pager of the catalogue's pages stays in view below them
+        let rows = column![tabs, values, list].spacing(gap);
+        column![scroll::area(ctx, &self.scroll, rows, Message::Scroll, true), pager]
+            .spacing(gap)
+            .height(iced::Length::Fill)
+            .into()
     }
 }

@@ -1,7 +1,7 @@
 //! 政策问答: questions and answers by key area; tap a question to read the answer and its related
 //! documents and guides; "search the Q&A" opens search limited to it.
 
-use iced::widget::{Column, Row, button, column, scrollable, text};
+use iced::widget::{Column, Row, column, text};
 use iced::{Length, Task};
 
 use super::{Ctx, Event, Route};
@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Icon, scroll};
 
 #[derive(Debug, Clone)]
 pub struct FaqScreen {
@@ -19,6 +19,7 @@ pub struct FaqScreen {
     pub areas: Vec<(String, u64)>,
     pub all: Vec<Faq>,
     pub open: Option<String>,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -27,12 +28,14 @@ pub enum Message {
     Toggle(String),
     Open(Route),
     Search,
+    Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
             Message::Area(_) | Message::Toggle(_) | Message::Open(_) | Message::Search => true,
+            Message::Scroll(m) => m.is_touch(),
         }
     }
 }
@@ -49,13 +52,17 @@ pub fn load(store: &Store, area: Option<String>, open: Option<String>) -> Result
         }
     }
     areas.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(FaqScreen { area, areas, all, open })
+    Ok(FaqScreen { area, areas, all, open, scroll: scroll::Scroll::default() })
 }
 
 impl FaqScreen {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
-            Message::Area(a) => self.area = a,
+            Message::Area(a) => {
+                self.area = a;
+                self.scroll = scroll::Scroll::default();
+            }
+            Message::Scroll(m) => self.scroll.update(m),
             Message::Toggle(id) => self.open = if self.open.as_deref() == Some(&id) { None } else { Some(id) },
             Message::Open(r) => return (Task::none(), Some(Event::Open(r))),
             Message::Search => {
@@ -98,8 +105,7 @@ impl FaqScreen {
                 col = col.push(text(content(l, &f.answer)).size(look.body()).line_height(1.5).color(p.ink));
             }
             list = list.push(
-                button(col)
-                    .on_press(Message::Toggle(f.id.clone()))
+                widgets::tap(col, Some(Message::Toggle(f.id.clone())))
                     .width(Length::Fill)
                     .padding([14, 18])
                     .style(theme::button_style(p, theme::Button::Row)),
@@ -129,11 +135,11 @@ impl FaqScreen {
             iced::widget::row![
                 widgets::heading(ctx, t(l, "tile-faq")),
                 iced::widget::space::horizontal(),
-                widgets::action(ctx, t(l, "faq-search"), Some(Message::Search), true)
+                widgets::icon_action(ctx, Icon::Search, t(l, "faq-search"), Some(Message::Search), true)
             ]
             .align_y(iced::Alignment::Center),
             chips.wrap().vertical_spacing(10),
-            scrollable(list).height(Length::Fill).spacing(8),
+            scroll::area(ctx, &self.scroll, list, Message::Scroll, true),
         ]
         .spacing(look.gap())
         .height(Length::Fill)

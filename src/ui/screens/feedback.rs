@@ -3,16 +3,16 @@
 
 use std::path::PathBuf;
 
-use iced::widget::{Column, Row, container, text};
-use iced::{Length, Task};
+use iced::widget::{Column, Row, column, container, text};
+use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event, Route};
 use crate::store::{Rating, Store};
 use crate::ui::Element;
 use crate::ui::i18n::t;
 use crate::ui::theme;
-use crate::ui::widgets;
 use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
+use crate::ui::widgets::{self, Icon};
 
 /// Longest message kept.
 pub const MAX_MESSAGE: usize = 300;
@@ -44,6 +44,17 @@ impl Message {
     }
 }
 
+/// The face each level shows (the words say it too: colour is never the only cue).
+pub fn rating_face(r: Rating) -> Icon {
+    match r {
+        Rating::VerySatisfied => Icon::VeryHappy,
+        Rating::Satisfied => Icon::Happy,
+        Rating::Basic => Icon::Neutral,
+        Rating::Dissatisfied => Icon::Sad,
+        Rating::VeryDissatisfied => Icon::VerySad,
+    }
+}
+
 pub fn rating_key(r: Rating) -> &'static str {
     match r {
         Rating::VerySatisfied => "rating-5",
@@ -55,6 +66,12 @@ pub fn rating_key(r: Rating) -> &'static str {
 }
 
 impl Feedback {
+    /// A message typed and not sent yet.
+    pub fn holds_answers(&self) -> bool {
+        let typed = !self.message.is_empty() || !self.keyboard.composing().is_empty();
+        !self.sent && typed
+    }
+
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Rate(r) => self.rating = Some(r),
@@ -74,7 +91,7 @@ impl Feedback {
             Message::Send => {
                 let Some(rating) = self.rating else { return (Task::none(), None) };
                 let dir: PathBuf = env.data_dir.to_path_buf();
-                let text = format!("{}{}", self.message, self.keyboard.composing);
+                let text = format!("{}{}", self.message, self.keyboard.composing());
                 return (
                     Task::perform(
                         async move {
@@ -112,38 +129,61 @@ impl Feedback {
                 vec![widgets::action(ctx, t(l, "nav-home"), Some(Message::Home), true)],
             );
         }
-        let ratings = Row::with_children(
-            Rating::ALL
-                .iter()
-                .map(|r| widgets::chip(ctx, t(l, rating_key(*r)), None, self.rating == Some(*r), Message::Rate(*r))),
-        )
-        .spacing(look.gap())
-        .wrap()
-        .vertical_spacing(10);
-        let shown = format!("{}{}", self.message, self.keyboard.composing);
+        // five large buttons, each a face and its words
+        let face = look.title() * 1.25;
+        let ratings = Row::with_children(Rating::ALL.iter().map(|r| {
+            let on = self.rating == Some(*r);
+            let ink = if on { p.accent_ink } else { p.ink };
+            widgets::tap(
+                container(
+                    column![widgets::icon(rating_face(*r), face, ink), text(t(l, rating_key(*r))).size(look.body())]
+                        .spacing(6)
+                        .align_x(Alignment::Center),
+                )
+                .center(Length::Fill),
+                Some(Message::Rate(*r)),
+            )
+            .width(Length::FillPortion(1))
+            .height(face + look.body() * 1.4 + 24.0)
+            .padding(8)
+            .style(theme::button_style(p, if on { theme::Button::Selected } else { theme::Button::Secondary }))
+            .into()
+        }))
+        .spacing(look.gap());
+        let shown = format!("{}{}", self.message, self.keyboard.composing());
         let message_box = container(
             text(if shown.is_empty() { t(l, "feedback-message-hint") } else { shown })
                 .size(look.body())
-                .color(if self.message.is_empty() && self.keyboard.composing.is_empty() { p.muted } else { p.ink }),
+                .color(if self.message.is_empty() && self.keyboard.composing().is_empty() { p.muted } else { p.ink }),
         )
         .padding(14)
         .width(Length::Fill)
-        .height(look.target() * 2.0)
+        .height(look.target() * 1.5)
         .style(theme::card(p));
-        let mut col = Column::new()
+        let mut send = column![widgets::icon_action(
+            ctx,
+            Icon::Check,
+            t(l, "feedback-send"),
+            self.rating.map(|_| Message::Send),
+            true
+        )]
+        .spacing(8)
+        .width(Length::FillPortion(1));
+        // the hint and a failure take the space beside the message: nothing moves the keyboard
+        if self.rating.is_none() {
+            send = send.push(widgets::muted(ctx, t(l, "feedback-choose")));
+        }
+        if self.error.is_some() {
+            send = send.push(text(t(l, "feedback-failed")).size(look.small()).color(p.warn));
+        }
+        let message = column![widgets::muted(ctx, t(l, "feedback-message")), message_box]
+            .spacing(6)
+            .width(Length::FillPortion(if ctx.portrait { 2 } else { 3 }));
+        let above = Column::new()
             .spacing(look.gap())
             .push(widgets::heading(ctx, t(l, "feedback-question")))
             .push(ratings)
-            .push(widgets::muted(ctx, t(l, "feedback-message")))
-            .push(message_box)
-            .push(self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key))
-            .push(widgets::action(ctx, t(l, "feedback-send"), self.rating.map(|_| Message::Send), true));
-        if self.rating.is_none() {
-            col = col.push(widgets::muted(ctx, t(l, "feedback-choose")));
-        }
-        if let Some(e) = &self.error {
-            col = col.push(text(format!("{} {e}", t(l, "feedback-failed"))).size(look.small()).color(p.warn));
-        }
-        col.into()
+            .push(iced::widget::row![message, send].spacing(look.gap()));
+        keyboard::place(ctx, above, self.keyboard.view(look, l, ctx.width).map(Message::Key))
     }
 }

@@ -1,7 +1,9 @@
 //! 办事指南: the list of service guides, and one guide laid out for reading at a glance —
 //! key facts first, materials as a checklist, steps numbered, where and when, phones, QR code.
 
-use iced::widget::{Column, Row, button, column, row, scrollable, text};
+use std::collections::BTreeSet;
+
+use iced::widget::{Column, Row, column, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
@@ -11,17 +13,21 @@ use crate::store::{GuideSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
 use crate::ui::theme;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Icon, scroll};
 
 #[derive(Debug, Clone)]
 pub struct GuideList {
     pub guides: Vec<GuideSummary>,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
 pub struct GuideView {
     pub guide: Guide,
     pub qr: Option<iced::widget::image::Handle>,
+    /// The materials the visitor ticked off (they have them with them).
+    pub ticked: BTreeSet<usize>,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -31,18 +37,22 @@ pub enum Message {
     /// On the 依申请公开 guide: fill in a request on the screen, or print the form.
     FillIn,
     PrintForm(FormKind),
+    /// Tick (or untick) a material of the checklist.
+    Tick(usize),
+    Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Open(_) | Message::Print | Message::FillIn | Message::PrintForm(_) => true,
+            Message::Open(_) | Message::Print | Message::FillIn | Message::PrintForm(_) | Message::Tick(_) => true,
+            Message::Scroll(m) => m.is_touch(),
         }
     }
 }
 
 pub fn load_list(store: &Store) -> Result<GuideList, StoreError> {
-    Ok(GuideList { guides: store.guides()? })
+    Ok(GuideList { guides: store.guides()?, scroll: scroll::Scroll::default() })
 }
 
 /// One guide by id, or (None) the 依申请公开 guide.
@@ -57,14 +67,18 @@ pub fn load(store: &Store, id: Option<&str>) -> Result<GuideView, StoreError> {
         reason: "no such guide".into(),
     })?;
     let qr = guide.online_url.as_deref().and_then(widgets::qr_data);
-    Ok(GuideView { guide, qr })
+    Ok(GuideView { guide, qr, ticked: BTreeSet::new(), scroll: scroll::Scroll::default() })
 }
 
 impl GuideList {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(id) => (Task::none(), Some(Event::Open(Route::Guide(id)))),
-            Message::Print | Message::FillIn | Message::PrintForm(_) => (Task::none(), None),
+            Message::Scroll(m) => {
+                self.scroll.update(m);
+                (Task::none(), None)
+            }
+            Message::Print | Message::FillIn | Message::PrintForm(_) | Message::Tick(_) => (Task::none(), None),
         }
     }
 
@@ -74,20 +88,20 @@ impl GuideList {
         for g in &self.guides {
             let area = g.area.as_deref().map(|a| content(ctx.lang, a)).unwrap_or_default();
             col = col.push(
-                button(
+                widgets::tap(
                     column![
                         text(content(ctx.lang, &g.name)).size(ctx.look.body()),
                         text(area).size(ctx.look.small()).color(p.muted)
                     ]
                     .spacing(4),
+                    Some(Message::Open(g.id.clone())),
                 )
-                .on_press(Message::Open(g.id.clone()))
                 .width(Length::Fill)
                 .padding([14, 18])
                 .style(theme::button_style(p, theme::Button::Row)),
             );
         }
-        scrollable(col).height(Length::Fill).into()
+        scroll::area(ctx, &self.scroll, col, Message::Scroll, true)
     }
 }
 
@@ -98,6 +112,16 @@ impl GuideView {
             Message::Print => (Task::none(), Some(Event::Print(Printable::Guide(self.guide.id.clone())))),
             Message::FillIn => (Task::none(), Some(Event::Open(Route::Request { on_behalf: false, start: None }))),
             Message::PrintForm(kind) => (Task::none(), Some(Event::Print(Printable::Form(kind)))),
+            Message::Tick(i) => {
+                if !self.ticked.remove(&i) {
+                    self.ticked.insert(i);
+                }
+                (Task::none(), None)
+            }
+            Message::Scroll(m) => {
+                self.scroll.update(m);
+                (Task::none(), None)
+            }
         }
     }
 
@@ -117,7 +141,8 @@ impl GuideView {
             ),
         ]
         .spacing(6);
-        let tools = row![widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false)].spacing(10);
+        let tools = row![widgets::icon_action(ctx, Icon::Printer, t(l, "reader-print"), Some(Message::Print), false)]
+            .spacing(10);
         let (materials, steps, place) = (
             widgets::card(ctx, self.materials(ctx)),
             widgets::card(ctx, self.steps(ctx)),
@@ -144,7 +169,7 @@ impl GuideView {
         if g.disclosure_request {
             page = page.push(request_card(ctx));
         }
-        page.push(scrollable(body).height(Length::Fill).spacing(8)).height(Length::Fill).into()
+        page.push(scroll::area(ctx, &self.scroll, body, Message::Scroll, true)).height(Length::Fill).into()
     }
 
     /// Four key facts side by side; two by two in portrait.
@@ -173,13 +198,16 @@ impl GuideView {
         }
     }
 
-    /// The materials to bring, as a checklist.
+    /// The materials to bring, as a checklist the visitor can tick.
     fn materials(&self, ctx: Ctx) -> Column<'_, Message> {
         let (l, look, g) = (ctx.lang, ctx.look, &self.guide);
         let p = look.palette();
         let c = |s: &str| content(l, s);
-        let mut materials = Column::new().spacing(8).push(widgets::heading(ctx, t(l, "guide-materials")));
-        for m in &g.materials {
+        let mut materials = Column::new()
+            .spacing(8)
+            .push(widgets::heading(ctx, t(l, "guide-materials")))
+            .push(widgets::muted(ctx, t(l, "guide-tick-hint")));
+        for (i, m) in g.materials.iter().enumerate() {
             let mut detail = vec![ta(l, "guide-copies", &[("count", m.copies.into())])];
             if let Some(f) = &m.form {
                 detail.insert(0, c(f));
@@ -188,17 +216,25 @@ impl GuideView {
             if let Some(n) = &m.note {
                 detail.push(c(n));
             }
+            let on = self.ticked.contains(&i);
             materials = materials.push(
-                row![
-                    text("☐").size(look.heading()),
-                    column![
-                        text(c(&m.name)).size(look.body()),
-                        text(detail.join("　")).size(look.small()).color(p.muted)
+                widgets::tap(
+                    row![
+                        widgets::icon(if on { Icon::Checked } else { Icon::Unchecked }, look.heading() * 1.3, p.ink),
+                        column![
+                            text(c(&m.name)).size(look.body()),
+                            text(detail.join("　")).size(look.small()).color(p.muted)
+                        ]
+                        .spacing(2)
+                        .width(Length::Fill),
                     ]
-                    .spacing(2),
-                ]
-                .spacing(12)
-                .align_y(Alignment::Center),
+                    .spacing(12)
+                    .align_y(Alignment::Center),
+                    Some(Message::Tick(i)),
+                )
+                .width(Length::Fill)
+                .padding([8, 12])
+                .style(theme::button_style(p, theme::Button::Row)),
             );
         }
         if g.materials.is_empty() {
@@ -289,7 +325,7 @@ fn request_card<'a>(ctx: Ctx) -> Element<'a, Message> {
             widgets::heading(ctx, t(l, "guide-request-how")),
             Row::new()
                 .spacing(look.gap())
-                .push(widgets::action(ctx, t(l, "guide-request-fill"), Some(Message::FillIn), true))
+                .push(widgets::icon_action(ctx, Icon::Request, t(l, "guide-request-fill"), Some(Message::FillIn), true))
                 .push(widgets::action(
                     ctx,
                     t(l, "guide-request-blank"),

@@ -2,7 +2,7 @@
 
 use std::path::Path;
 
-use iced::widget::{Column, button, container, row, text};
+use iced::widget::{Column, column, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
@@ -11,7 +11,7 @@ use crate::store::{Counts, DocFilter, DocSummary, Facet, SnapshotInfo, Store, St
 use crate::ui::Element;
 use crate::ui::i18n::t;
 use crate::ui::theme;
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Icon, scroll};
 
 /// What Home shows, read from the store in one go.
 #[derive(Debug, Clone)]
@@ -55,12 +55,14 @@ fn freshness_note(status: &crate::sync::SyncStatus) -> Option<&'static str> {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Message {
     Open(Route),
+    Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
             Message::Open(_) => true,
+            Message::Scroll(m) => m.is_touch(),
         }
     }
 }
@@ -68,32 +70,38 @@ impl Message {
 #[derive(Debug, Clone)]
 pub struct Home {
     pub data: HomeData,
+    pub scroll: scroll::Scroll,
 }
 
-/// The nine tiles: translation key and where they lead.
+/// The nine tiles: where they lead, their translation key and their picture.
 pub fn tiles() -> Vec<(&'static str, Route)> {
+    tiles_with_icons().into_iter().map(|(k, r, _)| (k, r)).collect()
+}
+
+fn tiles_with_icons() -> Vec<(&'static str, Route, Icon)> {
     vec![
-        ("tile-catalogue", Route::Catalogue { facet: Facet::Category, filter: DocFilter::default() }),
+        ("tile-catalogue", Route::Catalogue { facet: Facet::Category, filter: DocFilter::default() }, Icon::Catalogue),
         (
             "tile-policies",
             Route::Catalogue {
                 facet: Facet::Kind,
                 filter: DocFilter { kind: Some(DocKind::Policy), ..DocFilter::default() },
             },
+            Icon::Policy,
         ),
-        ("tile-guides", Route::Guides),
-        ("tile-request", Route::DisclosureGuide),
-        ("tile-boards", Route::Boards),
-        ("tile-faq", Route::Faq { area: None, open: None }),
-        ("tile-search", Route::Search { query: String::new(), filter: Default::default() }),
-        ("tile-feedback", Route::Feedback),
-        ("tile-about", Route::About),
+        ("tile-guides", Route::Guides, Icon::Guide),
+        ("tile-request", Route::DisclosureGuide, Icon::Request),
+        ("tile-boards", Route::Boards, Icon::Qr),
+        ("tile-faq", Route::Faq { area: None, open: None }, Icon::Faq),
+        ("tile-search", Route::Search { query: String::new(), filter: Default::default() }, Icon::Search),
+        ("tile-feedback", Route::Feedback, Icon::Feedback),
+        ("tile-about", Route::About, Icon::About),
     ]
 }
 
 impl Home {
     pub fn new(data: HomeData) -> Self {
-        Self { data }
+        Self { data, scroll: scroll::Scroll::default() }
     }
 
     pub fn zone_name(&self) -> &str {
@@ -103,6 +111,10 @@ impl Home {
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Open(r) => (Task::none(), Some(Event::Open(r))),
+            Message::Scroll(m) => {
+                self.scroll.update(m);
+                (Task::none(), None)
+            }
         }
     }
 
@@ -116,17 +128,25 @@ impl Home {
         let look = ctx.look;
         let p = look.palette();
         let per_row = if ctx.portrait { 3 } else { 5 };
-        let tile_h = if look.large { 150.0 } else { 124.0 };
+        let tile_h = if look.large { 176.0 } else { 150.0 };
         let mut grid = Column::new().spacing(look.gap());
-        let all = tiles();
+        let all = tiles_with_icons();
         for chunk in all.chunks(per_row) {
             let mut r = row![].spacing(look.gap());
-            for (key, route) in chunk {
+            for (key, route, picture) in chunk {
                 r = r.push(
-                    button(
-                        container(text(t(l, key)).size(look.heading()).align_x(Alignment::Center)).center(Length::Fill),
+                    widgets::tap(
+                        container(
+                            column![
+                                widgets::icon(*picture, look.title() * 1.5, p.accent_ink),
+                                text(t(l, key)).size(look.heading()).align_x(Alignment::Center),
+                            ]
+                            .spacing(8)
+                            .align_x(Alignment::Center),
+                        )
+                        .center(Length::Fill),
+                        Some(Message::Open(route.clone())),
                     )
-                    .on_press(Message::Open(route.clone()))
                     .width(Length::FillPortion(1))
                     .height(tile_h)
                     .padding(10)
@@ -150,7 +170,10 @@ impl Home {
                             weight: iced::font::Weight::Bold,
                             ..iced::Font::with_name(crate::assets::CJK_FONT_FAMILY)
                         }),
-                        text(crate::ui::i18n::content(l, &a.text)).size(look.body()).width(Length::Fill),
+                        text(crate::ui::i18n::content(l, &a.text))
+                            .size(look.body())
+                            .width(Length::Fill)
+                            .line_height(1.5),
                     ]
                     .spacing(16)
                     .align_y(Alignment::Center),
@@ -185,6 +208,6 @@ impl Home {
         for doc in d.latest.iter().take(shown) {
             latest = latest.push(widgets::doc_row(ctx, doc, Message::Open(Route::Document(doc.id.clone()))));
         }
-        iced::widget::scrollable(page.push(grid).push(counts).push(latest)).height(Length::Fill).spacing(8).into()
+        scroll::area(ctx, &self.scroll, page.push(grid).push(counts).push(latest), Message::Scroll, true)
     }
 }

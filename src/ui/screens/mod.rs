@@ -230,7 +230,21 @@ impl Screen {
     pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
         match self {
             Screen::Search(s) => s.on_enter(env).map(Message::Search),
+            Screen::Request(w) => {
+                w.on_enter(env);
+                Task::none()
+            }
             _ => Task::none(),
+        }
+    }
+
+    /// Whether leaving now would throw away what the visitor typed or chose in a form (the app
+    /// asks first).
+    pub fn holds_answers(&self) -> bool {
+        match self {
+            Screen::Request(w) => w.holds_answers(),
+            Screen::Feedback(f) => f.holds_answers(),
+            _ => false,
         }
     }
 

@@ -5,9 +5,7 @@
 use std::collections::HashMap;
 use std::sync::OnceLock;
 
-use iced::widget::operation::{AbsoluteOffset, scroll_by, snap_to};
-use iced::widget::scrollable::RelativeOffset;
-use iced::widget::{Column, Id, column, container, image, row, scrollable, text};
+use iced::widget::{Column, column, container, image, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event, Route};
@@ -18,7 +16,7 @@ use crate::print::Printable;
 use crate::store::{DocSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
-use crate::ui::widgets;
+use crate::ui::widgets::{self, Icon, scroll};
 
 /// Text sizes the A− / A+ buttons step through, as multiples of the body size.
 pub const SCALES: [f32; 5] = [0.9, 1.0, 1.2, 1.45, 1.75];
@@ -36,7 +34,7 @@ pub struct Reader {
     pub scale: usize,
     /// The voice is reading this document (the app stops it when the screen is left).
     speaking: bool,
-    pub scroll_id: Id,
+    pub scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +49,7 @@ pub enum Message {
     Print,
     /// The voice stopped by itself (the end of the text) or could not start.
     SpeechEnded,
+    Scroll(scroll::Message),
 }
 
 impl Message {
@@ -65,6 +64,7 @@ impl Message {
             | Message::Voice
             | Message::Print => true,
             Message::SpeechEnded => false,
+            Message::Scroll(m) => m.is_touch(),
         }
     }
 }
@@ -101,14 +101,14 @@ pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
         qr,
         scale: 1,
         speaking: false,
-        scroll_id: Id::unique(),
+        scroll: scroll::Scroll::default(),
     })
 }
 
 fn to_traditional(blocks: &[Block]) -> Vec<Block> {
     use crate::content::markdown::Inline;
     let runs = |v: &[Inline]| -> Vec<Inline> {
-        v.iter().map(|r| Inline { text: hanconv::s2t(&r.text), ..r.clone() }).collect()
+        v.iter().map(|r| Inline { text: crate::ui::i18n::to_traditional(&r.text), ..r.clone() }).collect()
     };
     blocks
         .iter()
@@ -122,7 +122,7 @@ fn to_traditional(blocks: &[Block]) -> Vec<Block> {
                 header: header.iter().map(|c| runs(c)).collect(),
                 rows: rows.iter().map(|r| r.iter().map(|c| runs(c)).collect()).collect(),
             },
-            Block::Image { src, alt } => Block::Image { src: src.clone(), alt: hanconv::s2t(alt) },
+            Block::Image { src, alt } => Block::Image { src: src.clone(), alt: crate::ui::i18n::to_traditional(alt) },
             Block::Quote(inner) => Block::Quote(to_traditional(inner)),
             Block::Rule => Block::Rule,
         })
@@ -140,14 +140,14 @@ impl Reader {
         self.speaking = false;
     }
 
-    pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
-        let page = AbsoluteOffset { x: 0.0, y: ctx.height * 0.75 };
+    pub fn update(&mut self, message: Message, _ctx: Ctx) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Bigger => self.scale = (self.scale + 1).min(SCALES.len() - 1),
             Message::Smaller => self.scale = self.scale.saturating_sub(1),
-            Message::PageDown => return (scroll_by(self.scroll_id.clone(), page), None),
-            Message::PageUp => return (scroll_by(self.scroll_id.clone(), AbsoluteOffset { x: 0.0, y: -page.y }), None),
-            Message::Top => return (snap_to(self.scroll_id.clone(), RelativeOffset::START), None),
+            Message::PageDown => self.scroll.update(scroll::Message::Page(1)),
+            Message::PageUp => self.scroll.update(scroll::Message::Page(-1)),
+            Message::Top => self.scroll.update(scroll::Message::Top),
+            Message::Scroll(m) => self.scroll.update(m),
             Message::Open(id) => return (Task::none(), Some(Event::Open(Route::Document(id)))),
             Message::Voice => {
                 self.speaking = !self.speaking;
@@ -221,29 +221,38 @@ impl Reader {
             header,
             links,
             container(body).padding([look.gap(), 0.0]),
-            widgets::action(ctx, t(l, "reader-top"), Some(Message::Top), false),
+            widgets::icon_action(ctx, Icon::Top, t(l, "reader-top"), Some(Message::Top), false),
         ]
         .spacing(look.gap())
         .padding([0.0, look.gap()]);
-        let scroll = scrollable(doc).id(self.scroll_id.clone()).height(Length::Fill).spacing(8);
+        // the toolbar has the page buttons
+        let scroll = scroll::area(ctx, &self.scroll, doc, Message::Scroll, false);
 
         let tools = [
-            widgets::action(ctx, t(l, "reader-smaller"), (self.scale > 0).then_some(Message::Smaller), false),
-            widgets::action(
+            widgets::icon_action(
                 ctx,
+                Icon::Smaller,
+                t(l, "reader-smaller"),
+                (self.scale > 0).then_some(Message::Smaller),
+                false,
+            ),
+            widgets::icon_action(
+                ctx,
+                Icon::Bigger,
                 t(l, "reader-bigger"),
                 (self.scale + 1 < SCALES.len()).then_some(Message::Bigger),
                 false,
             ),
-            widgets::action(ctx, t(l, "reader-page-up"), Some(Message::PageUp), false),
-            widgets::action(ctx, t(l, "reader-page-down"), Some(Message::PageDown), true),
-            widgets::action(
+            widgets::icon_action(ctx, Icon::Up, t(l, "reader-page-up"), Some(Message::PageUp), false),
+            widgets::icon_action(ctx, Icon::Down, t(l, "reader-page-down"), Some(Message::PageDown), true),
+            widgets::icon_action(
                 ctx,
+                if self.speaking { Icon::VoiceStop } else { Icon::Voice },
                 t(l, if self.speaking { "reader-voice-stop" } else { "reader-voice" }),
                 Some(Message::Voice),
                 self.speaking,
             ),
-            widgets::action(ctx, t(l, "reader-print"), Some(Message::Print), false),
+            widgets::icon_action(ctx, Icon::Printer, t(l, "reader-print"), Some(Message::Print), false),
         ];
         let toolbar: Element<'_, Message> =
             iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();

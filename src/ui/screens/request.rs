@@ -7,7 +7,7 @@
 //! What is typed lives in this screen's memory only: it is never stored or logged, it is wiped
 //! once the form is printed, and it goes with the screen on idle reset.
 
-use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
+use iced::widget::{Column, Row, column, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event, Route};
@@ -17,8 +17,8 @@ use crate::store::Store;
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
-use crate::ui::widgets;
 use crate::ui::widgets::keyboard::{self, Edit, Keyboard, Layout};
+use crate::ui::widgets::{self, Icon, scroll};
 
 /// The ID documents offered (printed as written).
 pub const ID_KINDS: [&str; 4] = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照"];
@@ -208,6 +208,16 @@ pub struct FoundDoc {
     pub doc_no: Option<String>,
 }
 
+impl FoundDoc {
+    /// Its title with its 文号 in brackets, unless the title already carries the 文号.
+    pub fn label(&self) -> String {
+        match &self.doc_no {
+            Some(no) if !self.title.contains(no.as_str()) => format!("{}（{no}）", self.title),
+            _ => self.title.clone(),
+        }
+    }
+}
+
 /// "Find it in the catalogue" on the title question: what is typed searches document titles.
 #[derive(Debug, Clone, Default)]
 pub struct Finder {
@@ -226,6 +236,12 @@ pub struct RequestWizard {
     pub finder: Option<Finder>,
     /// The form went to the printer and was wiped.
     pub printed: bool,
+    /// No printer is attached (the directory backend): a filled form cannot be printed here,
+    /// which the wizard says at its start and before printing.
+    pub no_printer: bool,
+    /// The page's scroll position (each question opens at its top), and the finder's list's.
+    pub scroll: scroll::Scroll,
+    pub finder_scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -249,6 +265,8 @@ pub enum Message {
     Printed,
     Again,
     Home,
+    Scroll(scroll::Message),
+    FinderScroll(scroll::Message),
 }
 
 impl Message {
@@ -270,6 +288,7 @@ impl Message {
             | Message::Again
             | Message::Home => true,
             Message::Found(..) | Message::Picked(_) | Message::Printed => false,
+            Message::Scroll(m) | Message::FinderScroll(m) => m.is_touch(),
         }
     }
 }
@@ -292,6 +311,20 @@ impl RequestWizard {
         w
     }
 
+    /// The kiosk's printer is known once the screen is on show.
+    pub fn on_enter(&mut self, env: &Env) {
+        self.no_printer = env.config.printer.backend == crate::config::PrinterBackend::Directory;
+    }
+
+    /// Whether the visitor has answered anything that leaving would throw away.
+    pub fn holds_answers(&self) -> bool {
+        if self.printed {
+            return false;
+        }
+        let blank = RequestWizard::new(self.form.on_behalf);
+        self.at > 0 || self.form != blank.form || !self.keyboard.composing().is_empty()
+    }
+
     pub fn questions(&self) -> Vec<Question> {
         Question::all(self.form.applicant)
     }
@@ -308,11 +341,12 @@ impl RequestWizard {
         self.problem = None;
         self.finder = None;
         self.keyboard = Keyboard::with_layout(q.layout().unwrap_or_default());
+        self.scroll = scroll::Scroll::default();
     }
 
     /// What is wrong with the answer to `q` on its own (the review checks the whole form).
     fn check(&self, q: Question) -> Option<&'static str> {
-        if !self.keyboard.composing.is_empty() {
+        if !self.keyboard.composing().is_empty() {
             return Some("req-finish-typing");
         }
         self.form.problems().into_iter().find(|p| p.field == q.field() && p.key != "req-need-contact").map(|p| p.key)
@@ -357,11 +391,16 @@ impl RequestWizard {
                 return (Task::none(), Some(Event::Print(Printable::Form(FormKind::Filled(Box::new(form))))));
             }
             Message::Printed => {
-                let on_behalf = self.form.on_behalf;
-                *self = RequestWizard { printed: true, ..RequestWizard::new(on_behalf) };
+                let (on_behalf, no_printer) = (self.form.on_behalf, self.no_printer);
+                *self = RequestWizard { printed: true, no_printer, ..RequestWizard::new(on_behalf) };
             }
-            Message::Again => *self = RequestWizard::new(self.form.on_behalf),
+            Message::Again => {
+                let no_printer = self.no_printer;
+                *self = RequestWizard { no_printer, ..RequestWizard::new(self.form.on_behalf) };
+            }
             Message::Home => return (Task::none(), Some(Event::Open(Route::Home))),
+            Message::Scroll(m) => self.scroll.update(m),
+            Message::FinderScroll(m) => self.finder_scroll.update(m),
         }
         (Task::none(), None)
     }
@@ -373,7 +412,7 @@ impl RequestWizard {
         if let Some(finder) = &mut self.finder {
             apply(&mut finder.query, edit, 60);
             // pinyin still being typed searches too (initials such as "lnzc" find titles)
-            let query = format!("{}{}", finder.query, self.keyboard.composing);
+            let query = format!("{}{}", finder.query, self.keyboard.composing());
             return find(env, query);
         }
         if let Some(s) = field_mut(&mut self.form, q) {
@@ -399,10 +438,11 @@ impl RequestWizard {
                 self.keyboard = Keyboard::with_layout(Layout::Pinyin);
             }
             Message::Found(query, Ok(found)) => {
+                self.finder_scroll = scroll::Scroll::default();
                 let typed = format!(
                     "{}{}",
                     self.finder.as_ref().map(|f| f.query.as_str()).unwrap_or_default(),
-                    self.keyboard.composing
+                    self.keyboard.composing()
                 );
                 if let Some(f) = &mut self.finder
                     && typed == query
@@ -423,10 +463,7 @@ impl RequestWizard {
                 );
             }
             Message::Picked(Ok((doc, index_no))) => {
-                self.form.title_or_no = match &doc.doc_no {
-                    Some(no) => format!("{}（{no}）", doc.title),
-                    None => doc.title.clone(),
-                };
+                self.form.title_or_no = doc.label();
                 self.form.index_no = index_no.unwrap_or_default();
                 self.finder = None;
                 self.keyboard = Keyboard::with_layout(Layout::Pinyin);
@@ -463,6 +500,10 @@ impl RequestWizard {
         .spacing(look.gap())
         .into();
         let problem = self.problem.map(|k| text(t(l, k)).size(look.body()).color(p.warn).into());
+        if q.layout().is_some() {
+            // a typed answer: the keyboard in its fixed place, everything else above it
+            return self.typed(ctx, q, nav, problem);
+        }
         let body: Element<'_, Message> = match q {
             Question::ApplicantType => self.applicant_type(ctx),
             Question::IdKind => {
@@ -476,10 +517,30 @@ impl RequestWizard {
                 column![text(t(l, &q.key())).size(look.title()), chips, nav].spacing(look.gap()).into()
             }
             Question::Media | Question::Receive => self.choices(ctx, q, nav, problem),
-            Question::Review => self.review(ctx),
-            _ => self.typed(ctx, q, nav, problem),
+            _ => self.review(ctx),
         };
-        scrollable(column![self.progress(ctx), body].spacing(look.gap())).height(Length::Fill).spacing(8).into()
+        scroll::area(ctx, &self.scroll, column![self.progress(ctx), body].spacing(look.gap()), Message::Scroll, true)
+    }
+
+    /// Where no printer is attached, what will happen to a filled form, and what can be done.
+    fn no_printer_notice<'a>(&self, ctx: Ctx) -> Option<Element<'a, Message>> {
+        if !self.no_printer {
+            return None;
+        }
+        let (l, look) = (ctx.lang, ctx.look);
+        Some(
+            container(
+                column![
+                    text(t(l, "req-no-printer")).size(look.body()),
+                    text(t(l, "req-no-printer-what")).size(look.body()),
+                ]
+                .spacing(6),
+            )
+            .padding([12, 18])
+            .width(Length::Fill)
+            .style(theme::notice(look.palette()))
+            .into(),
+        )
     }
 
     /// Where the visitor is: the five steps, the current one marked; and 代为填写 when the
@@ -509,24 +570,28 @@ impl RequestWizard {
         let p = look.palette();
         let choice = |a: Applicant, key: &str, hint: &str| -> Element<'_, Message> {
             let chosen = self.form.applicant == a && self.at > 0;
-            button(
-                column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)]
-                    .spacing(8),
+            widgets::tap(
+                row![
+                    widgets::icon(Icon::Person, look.title() * 1.4, p.ink),
+                    column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)]
+                        .spacing(8)
+                ]
+                .spacing(20)
+                .align_y(Alignment::Center),
+                Some(Message::Applicant(a)),
             )
-            .on_press(Message::Applicant(a))
             .padding(28)
             .width(Length::Fill)
             .style(theme::button_style(p, if chosen { theme::Button::Selected } else { theme::Button::Row }))
             .into()
         };
-        column![
-            text(t(l, "req-q-applicant")).size(look.title()),
-            choice(Applicant::Citizen, "req-citizen", "req-citizen-hint"),
-            choice(Applicant::Organisation, "req-organisation", "req-organisation-hint"),
-            widgets::muted(ctx, t(l, "req-privacy")),
-        ]
-        .spacing(look.gap())
-        .into()
+        column![text(t(l, "req-q-applicant")).size(look.title())]
+            .push(self.no_printer_notice(ctx))
+            .push(choice(Applicant::Citizen, "req-citizen", "req-citizen-hint"))
+            .push(choice(Applicant::Organisation, "req-organisation", "req-organisation-hint"))
+            .push(widgets::muted(ctx, t(l, "req-privacy")))
+            .spacing(look.gap())
+            .into()
     }
 
     /// The medium and the ways to receive it: any number of ticked chips.
@@ -583,14 +648,26 @@ impl RequestWizard {
         let l = ctx.lang;
         let look = ctx.look;
         let p = look.palette();
-        let mut title = row![text(t(l, &q.key())).size(look.title())].spacing(16).align_y(Alignment::Center);
-        title = title.push(widgets::muted(ctx, t(l, if q.required() { "req-required" } else { "req-optional" })));
+        // the question, with back / next beside it
+        let title = row![
+            row![
+                text(t(l, &q.key())).size(look.title()),
+                widgets::muted(ctx, t(l, if q.required() { "req-required" } else { "req-optional" })),
+            ]
+            .spacing(16)
+            .align_y(Alignment::Center)
+            .width(Length::Fill)
+            .wrap(),
+            nav,
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center);
         let (value, hint) = match &self.finder {
-            Some(f) => (format!("{}{}", f.query, self.keyboard.composing), t(l, "req-find-hint")),
+            Some(f) => (format!("{}{}", f.query, self.keyboard.composing()), t(l, "req-find-hint")),
             None => {
                 let mut form = self.form.clone();
                 let v = field_mut(&mut form, q).map(|s| s.clone()).unwrap_or_default();
-                (format!("{v}{}", self.keyboard.composing), t(l, &format!("{}-hint", q.key())))
+                (format!("{v}{}", self.keyboard.composing()), t(l, &format!("{}-hint", q.key())))
             }
         };
         let shown = if value.is_empty() {
@@ -599,46 +676,47 @@ impl RequestWizard {
             text(value).size(look.heading())
         };
         // as tall as its text (a long hint or answer wraps), at least one touch target
-        let answer = container(shown).padding([16, 18]).width(Length::Fill).style(theme::card(p));
-        // the answer with back / next beside it, so both stay in view above the keyboard
-        let mut col = Column::new()
-            .spacing(look.gap())
-            .push(title)
-            .push(row![answer, nav].spacing(look.gap()).align_y(Alignment::Center));
-        if let Some(pr) = problem {
-            col = col.push(pr);
-        }
+        let answer = container(shown).padding([14, 18]).width(Length::Fill).style(theme::card(p));
+        let mut answer_row = row![answer].spacing(look.gap()).align_y(Alignment::Center);
         if q == Question::TitleOrNo {
-            match &self.finder {
-                None => col = col.push(widgets::action(ctx, t(l, "req-find"), Some(Message::OpenFinder), false)),
-                Some(f) => {
-                    let mut list = Column::new().spacing(8);
-                    for d in &f.found {
-                        let label = match &d.doc_no {
-                            Some(no) => format!("{}（{no}）", content(l, &d.title)),
-                            None => content(l, &d.title),
-                        };
-                        list = list.push(
-                            button(text(label).size(look.body()))
-                                .on_press(Message::Pick(d.clone()))
-                                .width(Length::Fill)
-                                .padding([12, 18])
-                                .style(theme::button_style(p, theme::Button::Row)),
-                        );
-                    }
-                    if f.found.is_empty() && !(f.query.is_empty() && self.keyboard.composing.is_empty()) {
-                        list = list.push(widgets::muted(ctx, t(l, "req-find-none")));
-                    }
-                    col = col.push(list).push(widgets::action(
-                        ctx,
-                        t(l, "req-find-close"),
-                        Some(Message::CloseFinder),
-                        false,
-                    ));
+            answer_row = answer_row.push(match &self.finder {
+                None => widgets::icon_action(ctx, Icon::Search, t(l, "req-find"), Some(Message::OpenFinder), false),
+                Some(_) => widgets::action(ctx, t(l, "req-find-close"), Some(Message::CloseFinder), false),
+            });
+        }
+        // a message has its line kept free, so showing it moves nothing
+        let message = container(problem.unwrap_or_else(|| text("").size(look.body()).into()))
+            .height(look.body() * 1.6)
+            .clip(true);
+        let form = column![title, answer_row, message].spacing(look.gap());
+        let above: Element<'a, Message> = match &self.finder {
+            None => form.into(),
+            Some(f) => {
+                let mut list = Column::new().spacing(8);
+                for d in &f.found {
+                    list = list.push(
+                        widgets::tap(text(content(l, &d.label())).size(look.body()), Some(Message::Pick(d.clone())))
+                            .width(Length::Fill)
+                            .padding([12, 18])
+                            .style(theme::button_style(p, theme::Button::Row)),
+                    );
+                }
+                if f.found.is_empty() && !(f.query.is_empty() && self.keyboard.composing().is_empty()) {
+                    list = list.push(widgets::muted(ctx, t(l, "req-find-none")));
+                }
+                let found = scroll::area(ctx, &self.finder_scroll, list, Message::FinderScroll, true);
+                // the documents found have the room beside the answer (landscape) or below it
+                if ctx.portrait {
+                    column![form, found].spacing(look.gap()).into()
+                } else {
+                    row![container(form).width(Length::FillPortion(1)), container(found).width(Length::FillPortion(1))]
+                        .spacing(look.gap())
+                        .into()
                 }
             }
-        }
-        col.push(self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key)).into()
+        };
+        let panel = self.keyboard.view(look, l, ctx.width).map(Message::Key);
+        column![self.progress(ctx), keyboard::place(ctx, above, panel)].spacing(look.gap()).height(Length::Fill).into()
     }
 
     /// Every answer with a button to change it; what must still be fixed; print.
@@ -653,11 +731,20 @@ impl RequestWizard {
             row![
                 container(widgets::heading(ctx, t(l, "req-q-review"))).width(Length::Fill),
                 widgets::action(ctx, t(l, "req-prev"), Some(Message::Prev), false),
-                widgets::action(ctx, t(l, "req-print"), problems.is_empty().then_some(Message::Print), true),
+                widgets::icon_action(
+                    ctx,
+                    Icon::Printer,
+                    t(l, "req-print"),
+                    problems.is_empty().then_some(Message::Print),
+                    true
+                ),
             ]
             .spacing(look.gap())
             .align_y(Alignment::Center),
         );
+        if let Some(n) = self.no_printer_notice(ctx) {
+            col = col.push(n);
+        }
         if problems.is_empty() {
             col = col.push(widgets::muted(ctx, t(l, "req-review-ok")));
         } else {
@@ -699,7 +786,7 @@ impl RequestWizard {
             };
             let wrong = problems.iter().any(|pr| pr.field == q.field());
             col = col.push(
-                button(
+                widgets::tap(
                     row![
                         text(t(l, &q.key()))
                             .size(look.small())
@@ -712,8 +799,8 @@ impl RequestWizard {
                     ]
                     .spacing(12)
                     .align_y(Alignment::Center),
+                    Some(Message::Go(q)),
                 )
-                .on_press(Message::Go(q))
                 .width(Length::Fill)
                 .padding([10, 16])
                 .style(theme::button_style(p, theme::Button::Row)),

@@ -2,7 +2,7 @@
 //! initials), full results with highlighted snippets and filters, and suggestions when nothing
 //! is found.
 
-use iced::widget::{Column, Row, button, column, container, row, scrollable, text};
+use iced::widget::{Column, Row, column, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event, Route};
@@ -12,8 +12,8 @@ use crate::store::Store;
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
 use crate::ui::theme;
-use crate::ui::widgets;
 use crate::ui::widgets::keyboard::{self, Edit, Keyboard};
+use crate::ui::widgets::{self, Icon, scroll};
 
 pub const INSTANT: usize = 6;
 pub const PAGE: usize = 8;
@@ -23,11 +23,16 @@ pub struct Search {
     pub query: String,
     pub keyboard: Keyboard,
     pub instant: Vec<Hit>,
+    /// The text the instant results on show were found for.
+    pub instant_for: Option<String>,
     pub results: Option<SearchResults>,
     pub filter: SearchFilter,
     pub page: usize,
     /// The keyboard is shown (hidden while reading full results).
     pub typing: bool,
+    /// The instant results' scroll position, and the full results'.
+    pub instant_scroll: scroll::Scroll,
+    pub results_scroll: scroll::Scroll,
 }
 
 #[derive(Debug, Clone)]
@@ -43,6 +48,8 @@ pub enum Message {
     Year(Option<i32>),
     Page(i64),
     Open(ItemKind, String),
+    InstantScroll(scroll::Message),
+    ResultsScroll(scroll::Message),
 }
 
 impl Message {
@@ -58,6 +65,7 @@ impl Message {
             | Message::Page(_)
             | Message::Open(..) => true,
             Message::Instant(..) | Message::Full(..) => false,
+            Message::InstantScroll(m) | Message::ResultsScroll(m) => m.is_touch(),
         }
     }
 }
@@ -78,7 +86,7 @@ impl Search {
 
     /// What the visitor has typed, with pinyin not yet turned into characters.
     pub fn text(&self) -> String {
-        format!("{}{}", self.query, self.keyboard.composing)
+        format!("{}{}", self.query, self.keyboard.composing())
     }
 
     fn instant_task(&self, env: &Env) -> Task<Message> {
@@ -112,7 +120,11 @@ impl Search {
             Message::Instant(q, r) => {
                 if q == self.text() {
                     match r {
-                        Ok(hits) => self.instant = hits,
+                        Ok(hits) => {
+                            self.instant = hits;
+                            self.instant_for = Some(q);
+                            self.instant_scroll = scroll::Scroll::default();
+                        }
                         Err(e) => tracing::error!(error = %e, "instant search failed"),
                     }
                 }
@@ -121,7 +133,10 @@ impl Search {
             Message::Full(q, r) => {
                 if q == self.text() {
                     match r {
-                        Ok(res) => self.results = Some(*res),
+                        Ok(res) => {
+                            self.results = Some(*res);
+                            self.results_scroll = scroll::Scroll::default();
+                        }
                         Err(e) => tracing::error!(error = %e, "search failed"),
                     }
                 }
@@ -162,6 +177,14 @@ impl Search {
                 self.page = (self.page as i64 + d).clamp(0, pages - 1) as usize;
                 self.run(env)
             }
+            Message::InstantScroll(m) => {
+                self.instant_scroll.update(m);
+                Task::none()
+            }
+            Message::ResultsScroll(m) => {
+                self.results_scroll.update(m);
+                Task::none()
+            }
             Message::Open(kind, id) => {
                 let route = match kind {
                     ItemKind::Document => Route::Document(id),
@@ -191,6 +214,7 @@ impl Search {
                 self.query.clear();
                 self.results = None;
                 self.instant.clear();
+                self.instant_for = None;
                 Task::none()
             }
             Some(Edit::Composing) => self.instant_task(env),
@@ -224,8 +248,7 @@ impl Search {
             col = col.push(widgets::highlighted(ctx, s, ctx.look.small()));
         }
         col = col.push(text(meta.join("　")).size(ctx.look.small()).color(p.muted));
-        button(col)
-            .on_press(Message::Open(h.item, h.id.clone()))
+        widgets::tap(col, Some(Message::Open(h.item, h.id.clone())))
             .width(Length::Fill)
             .padding([12, 18])
             .style(theme::button_style(p, theme::Button::Row))
@@ -242,7 +265,7 @@ impl Search {
                 text(if shown.is_empty() { t(l, "search-placeholder") } else { self.query.clone() })
                     .size(look.heading())
                     .color(if shown.is_empty() { p.muted } else { p.ink }),
-                text(self.keyboard.composing.clone()).size(look.heading()).color(p.accent),
+                text(self.keyboard.composing().to_string()).size(look.heading()).color(p.accent),
             ]
             .align_y(Alignment::Center),
         )
@@ -252,14 +275,21 @@ impl Search {
         .style(theme::card(p));
         let top = row![
             field,
-            widgets::action(ctx, t(l, "search-run"), (!shown.trim().is_empty()).then_some(Message::Run), true),
+            widgets::icon_action(
+                ctx,
+                Icon::Search,
+                t(l, "search-run"),
+                (!shown.trim().is_empty()).then_some(Message::Run),
+                true
+            ),
         ]
         .spacing(10)
         .align_y(Alignment::Center);
 
-        let mut main = Column::new().spacing(look.gap());
         match (&self.results, self.typing) {
-            (Some(res), false) => main = main.push(self.results_view(ctx, res)),
+            (Some(res), false) => {
+                column![top, self.results_view(ctx, res)].spacing(look.gap()).height(Length::Fill).into()
+            }
             _ => {
                 let mut list = Column::new().spacing(8);
                 if !self.instant.is_empty() {
@@ -268,14 +298,26 @@ impl Search {
                 for h in &self.instant {
                     list = list.push(self.hit_row(ctx, h, false));
                 }
-                if shown.is_empty() {
+                let answered = self.instant_for.as_deref() == Some(shown.as_str());
+                if shown.trim().is_empty() {
                     list = list.push(widgets::muted(ctx, t(l, "search-help")));
+                } else if answered && self.instant.is_empty() {
+                    // no title starts like this: say so, and what to do next
+                    list = list.push(widgets::body(ctx, t(l, "search-instant-none")));
+                    list = list.push(
+                        row![
+                            widgets::icon_action(ctx, Icon::Search, t(l, "search-full-text"), Some(Message::Run), true),
+                            widgets::action(ctx, t(l, "kb-clear"), Some(Message::Key(keyboard::Message::Clear)), false),
+                        ]
+                        .spacing(look.gap()),
+                    );
+                    list = list.push(widgets::muted(ctx, t(l, "search-ask-staff")));
                 }
-                main = main.push(scrollable(list).height(Length::Fill));
-                main = main.push(self.keyboard.view(look, l, (ctx.width - 40.0).min(1500.0)).map(Message::Key));
+                let above = column![top, scroll::area(ctx, &self.instant_scroll, list, Message::InstantScroll, true)]
+                    .spacing(look.gap());
+                keyboard::place(ctx, above, self.keyboard.view(look, l, ctx.width).map(Message::Key))
             }
         }
-        column![top, main].spacing(look.gap()).height(Length::Fill).into()
     }
 
     fn results_view<'a>(&'a self, ctx: Ctx, res: &'a SearchResults) -> Element<'a, Message> {
@@ -354,7 +396,10 @@ impl Search {
         ]
         .spacing(look.gap())
         .align_y(Alignment::Center);
-        column![filters, scrollable(list).height(Length::Fill), pager].spacing(look.gap()).height(Length::Fill).into()
+        column![filters, scroll::area(ctx, &self.results_scroll, list, Message::ResultsScroll, true), pager]
+            .spacing(look.gap())
+            .height(Length::Fill)
+            .into()
     }
 }
 

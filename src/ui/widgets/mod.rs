@@ -1,15 +1,20 @@
 //! Pieces every screen uses: labelled buttons sized for touch, document rows, highlighted text,
 //! QR codes and the Markdown body renderer.
 
+pub mod icon;
 pub mod keyboard;
 mod no_cursor;
+pub mod scroll;
+pub mod tap;
 
+pub use icon::{Icon, icon};
 pub use no_cursor::no_cursor;
+pub use tap::tap;
 
 use std::collections::HashMap;
 
 use iced::widget::text::Span;
-use iced::widget::{Column, button, column, container, image, rich_text, row, span, text};
+use iced::widget::{Column, column, container, image, rich_text, row, span, text};
 use iced::{Alignment, Length, Padding};
 
 use crate::content::Validity;
@@ -21,15 +26,42 @@ use crate::ui::context::Ctx;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
 
-/// A button with a text label, at least one touch target high.
+/// A button with a text label, at least one touch target high (and wide).
 pub fn action<'a, M: Clone + 'a>(ctx: Ctx, label: String, msg: Option<M>, primary: bool) -> Element<'a, M> {
     let p = ctx.look.palette();
-    button(container(text(label).size(ctx.look.body())).center_y(Length::Fill))
-        .on_press_maybe(msg)
+    tap(container(text(label).size(ctx.look.body())).center_y(Length::Fill), msg)
         .height(ctx.look.target())
         .padding([0, 22])
         .style(theme::button_style(p, if primary { theme::Button::Primary } else { theme::Button::Secondary }))
         .into()
+}
+
+/// A button with a picture before its label (the main buttons of a screen).
+pub fn icon_action<'a, M: Clone + 'a>(
+    ctx: Ctx,
+    picture: Icon,
+    label: String,
+    msg: Option<M>,
+    primary: bool,
+) -> Element<'a, M> {
+    let p = ctx.look.palette();
+    let ink = match (primary, msg.is_some()) {
+        (_, false) => p.muted,
+        (true, true) => p.accent_ink,
+        (false, true) => p.ink,
+    };
+    let size = ctx.look.body() * 1.25;
+    tap(
+        container(
+            row![icon(picture, size, ink), text(label).size(ctx.look.body())].spacing(10).align_y(Alignment::Center),
+        )
+        .center_y(Length::Fill),
+        msg,
+    )
+    .height(ctx.look.target())
+    .padding([0, 20])
+    .style(theme::button_style(p, if primary { theme::Button::Primary } else { theme::Button::Secondary }))
+    .into()
 }
 
 /// A filter chip: a value and its count, shown selected when on.
@@ -39,8 +71,7 @@ pub fn chip<'a, M: Clone + 'a>(ctx: Ctx, label: String, count: Option<u64>, on: 
         Some(n) => format!("{label}  {n}"),
         None => label,
     };
-    button(container(text(label).size(ctx.look.small())).center_y(Length::Fill))
-        .on_press(msg)
+    tap(container(text(label).size(ctx.look.small())).center_y(Length::Fill), Some(msg))
         .height(ctx.look.target())
         .padding([0, 16])
         .style(theme::button_style(p, if on { theme::Button::Selected } else { theme::Button::Secondary }))
@@ -100,7 +131,7 @@ pub fn doc_row<'a, M: Clone + 'a>(ctx: Ctx, doc: &DocSummary, msg: M) -> Element
         content(ctx.lang, doc.doc_no.as_deref().unwrap_or(&doc.publisher))
     );
     let validity_colour = if doc.validity == Validity::Valid { p.muted } else { p.warn };
-    button(
+    tap(
         row![
             column![
                 text(content(ctx.lang, &doc.title)).size(ctx.look.body()),
@@ -112,8 +143,8 @@ pub fn doc_row<'a, M: Clone + 'a>(ctx: Ctx, doc: &DocSummary, msg: M) -> Element
         ]
         .spacing(16)
         .align_y(Alignment::Center),
+        Some(msg),
     )
-    .on_press(msg)
     .width(Length::Fill)
     .padding([12, 18])
     .style(theme::button_style(p, theme::Button::Row))
