@@ -415,3 +415,4 @@ sync-outcome-updated = updated
 sync-outcome-unchanged = unchanged
 sync-outcome-failed = failed
 attendant-unreadable = The panel's data cannot be read at the moment.
+search-start-again = Start again

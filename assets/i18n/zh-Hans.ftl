@@ -409,3 +409,4 @@ sync-outcome-updated = 已更新
 sync-outcome-unchanged = 无变化
 sync-outcome-failed = 失败
 attendant-unreadable = 面板数据暂时无法读取。
+search-start-again = 重新输入

@@ -412,3 +412,4 @@ sync-outcome-updated = 已更新
 sync-outcome-unchanged = 無變化
 sync-outcome-failed = 失敗
 attendant-unreadable = 面板數據暫時無法讀取。
+search-start-again = 重新輸入

@@ -99,25 +99,45 @@ fn tap_point(k: &mut Kiosk, at: iced::Point) -> usize {
 #[track_caller]
 fn tap_nth(k: &mut Kiosk, label: &str, nth: usize) {
     let s = scan(k);
-    let hit = s.texts.iter().filter(|t| t.text == label && fully_visible(t)).nth(nth);
+    let hit = s.texts.iter().filter(|t| t.text == label).nth(nth).filter(|t| fully_visible(t));
     let Some(hit) = hit else { panic!("no visible `{label}` #{nth} on screen") };
     let at = hit.visible.unwrap().center();
     assert!(tap_point(k, at) > 0, "tapping `{label}` did nothing");
 }
 
-/// Pages down with "向下翻" until the `nth` text `label` is fully in view.
+/// Pages ("向下翻" / "向上翻", or the reader's "下一屏" / "上一屏") until the `nth` text `label`
+/// (counted among all of them, in view or not) is fully in view.
 #[track_caller]
 fn reveal(k: &mut Kiosk, label: &str, nth: usize) {
+    let mut going_down = true;
     for _ in 0..200 {
         let s = scan(k);
-        if s.texts.iter().filter(|t| t.text == label && fully_visible(t)).nth(nth).is_some() {
+        let Some(hit) = s.texts.iter().filter(|t| t.text == label).nth(nth).cloned() else {
+            panic!("no `{label}` #{nth} on screen")
+        };
+        if fully_visible(&hit) {
             return;
         }
-        let down = t(k.visit.lang, "scroll-down");
-        assert!(s.texts.iter().any(|t| t.text == down), "`{label}` #{nth} is not on screen and there is no `{down}`");
+        let reader = matches!(k.nav.screen, Some(Screen::Reader(_)));
+        let key = match (reader, going_down) {
+            (true, true) => "reader-page-down",
+            (true, false) => "reader-page-up",
+            (false, true) => "scroll-down",
+            (false, false) => "scroll-up",
+        };
+        let button = t(k.visit.lang, key);
+        assert!(s.texts.iter().any(|t| t.text == button), "`{label}` #{nth} is not in view and there is no `{button}`");
         let before = current_offset(k);
-        tap(k, &down);
-        assert!(current_offset(k) > before, "`{down}` did not move towards `{label}`");
+        let sent = {
+            let mut sim = Simulator::with_size(settings(), k.size, k.view());
+            let _ = sim.click(button.as_str());
+            sim.into_messages().collect::<Vec<_>>()
+        };
+        pump(k, sent);
+        if current_offset(k) == before {
+            assert!(going_down, "`{label}` #{nth} is neither below nor above: {hit:?}");
+            going_down = false;
+        }
     }
     panic!("`{label}` never came into view");
 }
@@ -164,23 +184,48 @@ fn reach_everything(k: &mut Kiosk, dir: &Path, open_every_document: bool) {
         let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!("the catalogue is open") };
         let (rows, page, total) = (c.docs.clone(), c.page, c.total);
         assert_eq!(total as usize, all_docs.len(), "the catalogue's 全部 counts every document");
+        // the page's rows come into view by paging down: each is seen fully in view
+        let label = |i: usize| (rows[i].title.clone(), rows[..i].iter().filter(|x| x.title == rows[i].title).count());
+        let mut in_view = vec![false; rows.len()];
+        for _ in 0..50 {
+            let s = scan(k);
+            for (i, seen_here) in in_view.iter_mut().enumerate() {
+                let (title, nth) = label(i);
+                if s.texts.iter().filter(|t| t.text == title).nth(nth).is_some_and(fully_visible) {
+                    *seen_here = true;
+                }
+            }
+            if in_view.iter().all(|v| *v) {
+                break;
+            }
+            let down = t(k.visit.lang, "scroll-down");
+            let before = current_offset(k);
+            tap(k, &down);
+            assert!(current_offset(k) > before, "page {page}: rows out of view and `{down}` does not move");
+        }
         for (i, d) in rows.iter().enumerate() {
-            // rows with the same title are told apart by their place
-            let nth = rows[..i].iter().filter(|x| x.title == d.title).count();
-            reveal(k, &d.title, nth);
+            assert!(in_view[i], "{} came into view", d.id);
             seen.insert(d.id.clone());
-            if !open_every_document && i != 0 && i + 1 != rows.len() {
+        }
+        // each row opens with a tap and "返回" comes back to the same place (every row of the
+        // demo; of a big store, the first and the last row of its first and last page)
+        let last_page = (page as u64 + 1) * crate::ui::screens::catalogue::PAGE as u64 >= total;
+        for (i, d) in rows.iter().enumerate() {
+            let ends = i == 0 || i + 1 == rows.len();
+            if !open_every_document && !(ends && (page == 0 || last_page)) {
                 continue;
             }
-            let before: Vec<Rectangle> = scan(k).texts.iter().filter(|t| t.text == d.title).map(|t| t.bounds).collect();
-            tap_nth(k, &d.title, nth);
+            let (title, nth) = label(i);
+            reveal(k, &title, nth);
+            let before: Vec<Rectangle> = scan(k).texts.iter().filter(|t| t.text == title).map(|t| t.bounds).collect();
+            tap_nth(k, &title, nth);
             let Some(Screen::Reader(r)) = &k.nav.screen else { panic!("{} opens", d.id) };
             assert_eq!(r.doc.id, d.id);
             assert_eq!(r.scroll.offset(), 0.0, "a document opens at its top");
             tap(k, "返回");
             let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!("back to the catalogue") };
             assert_eq!(c.page, page, "back to the same page");
-            let after: Vec<Rectangle> = scan(k).texts.iter().filter(|t| t.text == d.title).map(|t| t.bounds).collect();
+            let after: Vec<Rectangle> = scan(k).texts.iter().filter(|t| t.text == title).map(|t| t.bounds).collect();
             assert_eq!(before, after, "back to the same place on the page ({})", d.id);
         }
         let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!() };
@@ -363,8 +408,21 @@ fn no_key_moves_before_typing_with_candidates_with_results_and_with_a_message() 
 
         let (first_name, first) = &places[0];
         assert!(first.len() >= 33, "{first_name}: every key found ({})", first.len());
+        // the same place to a hundredth of a pixel (layout sums floats in a different order)
+        let same = |a: &(String, Rectangle), b: &(String, Rectangle)| {
+            a.0 == b.0
+                && (a.1.x - b.1.x).abs() < 0.01
+                && (a.1.y - b.1.y).abs() < 0.01
+                && (a.1.width - b.1.width).abs() < 0.01
+                && (a.1.height - b.1.height).abs() < 0.01
+        };
         for (name, at) in &places[1..] {
-            assert_eq!(at, first, "{size:?} large={large}: a key moved between `{first_name}` and `{name}`");
+            let moved: Vec<_> = at.iter().filter(|x| !first.iter().any(|y| same(x, y))).collect();
+            let gone: Vec<_> = first.iter().filter(|x| !at.iter().any(|y| same(x, y))).collect();
+            assert!(
+                moved.is_empty() && gone.is_empty(),
+                "{size:?} large={large}: keys moved between `{first_name}` and `{name}`: {gone:?} → {moved:?}"
+            );
         }
         // every key inside the window
         assert!(first.iter().all(|(_, r)| r.y + r.height <= size.height && r.x + r.width <= size.width));
@@ -433,7 +491,7 @@ fn layout_faults(k: &Kiosk, what: &str) -> Vec<String> {
             faults.push(format!("{what}: a target {}×{} < {floor}: {inside:?}", g.bounds.width, g.bounds.height));
         }
         let in_view = g.visible.map(|v| v.intersection(&window).is_some()).unwrap_or(false);
-        let in_scroll = s.scrollables.iter().any(|(b, _)| b.contains(g.bounds.center()) || b.intersects(&g.bounds));
+        let in_scroll = s.scrollables.iter().any(|(b, c)| b.intersects(&g.bounds) || c.contains(g.bounds.center()));
         if !in_view && !in_scroll {
             faults.push(format!("{what}: a target outside the window at {:?}", g.bounds));
         }
@@ -586,9 +644,15 @@ fn every_screen_opens_at_its_top_and_back_returns_to_where_the_visitor_was() {
         assert_eq!(shown, scan(&k).texts.iter().map(|t| t.bounds).collect::<Vec<_>>(), "the same things in view");
         // a policy scrolled down; its interpretation opens at its top with its title in view
         pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
-        tap(&mut k, &t(Language::ZhHans, "reader-page-down"));
+        // a short drag down the policy
+        pump(
+            &mut k,
+            [Message::Screen(screens::Message::Reader(screens::reader::Message::Scroll(
+                crate::ui::widgets::scroll::Message::Scrolled(90.0),
+            )))],
+        );
         let policy = current_offset(&k);
-        assert!(policy > 0.0);
+        assert_eq!(policy, 90.0);
         let title = "《望川区社区老年助餐服务实施办法》政策解读";
         reveal(&mut k, title, 0);
         tap_nth(&mut k, title, 0);
@@ -597,7 +661,7 @@ fn every_screen_opens_at_its_top_and_back_returns_to_where_the_visitor_was() {
         let heading = r.doc.title.clone();
         assert!(scan(&k).texts.iter().any(|t| t.text == heading && fully_visible(t)), "its title is in view");
         tap(&mut k, "返回");
-        assert!(current_offset(&k) >= policy, "back to the policy where the visitor left it");
+        assert_eq!(current_offset(&k), policy, "back to the policy where the visitor left it");
         // Home opens at its top, whatever another screen's position was
         home(&mut k);
         assert_eq!(current_offset(&k), 0.0);
@@ -718,7 +782,7 @@ fn every_string_of_every_screen_is_in_traditional_and_english_and_no_english_sho
         // an interface string in 简体 shows changed in 繁體 (unless it has no simplified character)
         // and in English (unless it is content)
         let (hans, hant, en) = (&seen[0], &seen[1], &seen[2]);
-        for s in hans {
+        for s in hans.iter().filter(|s| !["简体", "繁體", "English"].contains(&s.as_str())) {
             let has_simplified = crate::ui::i18n::to_traditional(s) != *s;
             if has_simplified && hant.contains(s) && !is_content(&k, s) {
                 untranslated.push(format!("{name}: `{s}` in 繁體"));
@@ -760,6 +824,15 @@ fn is_content(k: &Kiosk, s: &str) -> bool {
         dump.push_str(&b.title);
     }
     dump.push_str(&serde_json::to_string(&store.faqs(None).unwrap()).unwrap());
+    let mut tree = store.category_tree().unwrap();
+    while let Some(n) = tree.pop() {
+        dump.push_str(&n.name);
+        tree.extend(n.children);
+    }
+    // what the visitor typed is theirs, not the interface's
+    if let Some(Screen::Search(q)) = &k.nav.screen {
+        dump.push_str(&q.query);
+    }
     s.split(['　', ' ', '：', '·', '（', '）', '›', '▸', '▾', '\n'])
         .filter(|p| !p.is_empty())
         .all(|p| dump.contains(p) || !p.chars().any(crate::text::fold::is_cjk))
@@ -800,9 +873,7 @@ fn leaving_a_half_filled_form_asks_first_and_the_countdown_chimes() {
     // the directory printer: said at the start, with what can be done
     assert!(texts(&k).contains(&t(Language::ZhHans, "req-no-printer")));
     tap(&mut k, "首页");
-    assert!(matches!(k.nav.screen, Some(Screen::Request(_))), "an untouched form is left without a question");
-    tap(&mut k, "首页");
-    assert!(k.nav.at_home());
+    assert!(k.nav.at_home() && k.leaving.is_none(), "an untouched form is left without a question");
     pump(&mut k, [Message::Open(Route::Request { on_behalf: false, start: None })]);
     tap(&mut k, "公民");
     for c in "wang".chars() {
@@ -816,8 +887,9 @@ fn leaving_a_half_filled_form_asks_first_and_the_countdown_chimes() {
     tap(&mut k, "返回");
     assert_eq!(k.leaving, Some(Leave::Back));
     tap(&mut k, "清除并返回");
-    assert!(matches!(k.nav.screen, Some(Screen::Guide(_))));
+    assert!(k.nav.at_home(), "back where the form was opened from");
     // the idle countdown starts with a chime (once)
+    pump(&mut k, [Message::Open(Route::Guides)]);
     let t0 = k.visit.last_touch;
     let timeout = std::time::Duration::from_secs(k.config.ui.idle_timeout_seconds as u64);
     pump(&mut k, [Message::Tick(t0 + timeout)]);

@@ -697,7 +697,7 @@ impl RequestWizard {
                     list = list.push(
                         widgets::tap(text(content(l, &d.label())).size(look.body()), Some(Message::Pick(d.clone())))
                             .width(Length::Fill)
-                            .padding([12, 18])
+                            .padding([14, 18])
                             .style(theme::button_style(p, theme::Button::Row)),
                     );
                 }
@@ -802,7 +802,7 @@ impl RequestWizard {
                     Some(Message::Go(q)),
                 )
                 .width(Length::Fill)
-                .padding([10, 16])
+                .padding([14, 16])
                 .style(theme::button_style(p, theme::Button::Row)),
             );
         }

@@ -307,7 +307,12 @@ impl Search {
                     list = list.push(
                         row![
                             widgets::icon_action(ctx, Icon::Search, t(l, "search-full-text"), Some(Message::Run), true),
-                            widgets::action(ctx, t(l, "kb-clear"), Some(Message::Key(keyboard::Message::Clear)), false),
+                            widgets::action(
+                                ctx,
+                                t(l, "search-start-again"),
+                                Some(Message::Key(keyboard::Message::Clear)),
+                                false
+                            ),
                         ]
                         .spacing(look.gap()),
                     );
