@@ -191,6 +191,7 @@ fn every_screen_screenshots() {
         ("feedback", "feedback"),
         ("about", "about"),
         ("attendant-pin", "attendant"),
+        ("help", "help"),
         // the idle countdown over a search with words in it (20 s timeout, the shortest allowed)
         ("idle-countdown", "search:养老"),
     ];

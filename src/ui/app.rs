@@ -206,7 +206,7 @@ impl Kiosk {
                 tracing::error!(error = %e, "search could not be prepared");
                 Task::none()
             }
-            Message::Open(route) => self.open(route),
+            Message::Open(route) | Message::OpenAtStart(route) => self.open(route),
             Message::Opened(route, Ok(screen)) => self.opened(&route, *screen),
             Message::Opened(_, Err(e)) => {
                 tracing::error!(error = %e, "screen could not be opened");
@@ -285,6 +285,11 @@ impl Kiosk {
 
     /// Opens a route: its data is read in a task, then the screen replaces the current one.
     fn open(&mut self, route: Route) -> Task<Message> {
+        if route == Route::Help {
+            let home = self.go_home();
+            self.help = true;
+            return home;
+        }
         if route == Route::Home {
             if self.nav.current().is_some_and(Screen::holds_answers) {
                 self.leaving = Some(Leave::Home);

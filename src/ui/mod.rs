@@ -41,7 +41,7 @@ pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>, font: &'stati
     let boot = move || {
         let (kiosk, task) = Kiosk::new(config.clone(), data_dir.clone());
         match open.clone() {
-            Some(route) => (kiosk, task.chain(iced::Task::done(Message::Open(route)))),
+            Some(route) => (kiosk, task.chain(iced::Task::done(Message::OpenAtStart(route)))),
             None => (kiosk, task),
         }
     };

@@ -16,6 +16,9 @@ pub enum Message {
     HomeLoaded(Result<Box<HomeData>, String>),
     SharedLoaded(Result<Shared, String>),
     Open(Route),
+    /// `kiosk --open`: a screen opened at start, not by a visitor (no session, the first-visit
+    /// hint stays).
+    OpenAtStart(Route),
     Opened(Route, Result<Box<Screen>, String>),
     Back,
     /// For the screen on show.
@@ -73,6 +76,7 @@ impl Message {
             | Message::ZoneReleased
             | Message::DismissNotice => true,
             Message::HomeLoaded(_)
+            | Message::OpenAtStart(_)
             | Message::SharedLoaded(_)
             | Message::Opened(..)
             | Message::PinChecked(_)

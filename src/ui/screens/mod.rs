@@ -66,6 +66,8 @@ pub enum Route {
     Feedback,
     About,
     AttendantPin,
+    /// Home with the "需要帮助" card open (`kiosk --open help`).
+    Help,
     /// The request wizard (on_behalf: an attendant fills it in for the visitor, 代为填写), at its
     /// first question or at `start`.
     Request {
@@ -91,6 +93,7 @@ impl Route {
             Route::Feedback => "feedback",
             Route::About => "about",
             Route::AttendantPin => "attendant",
+            Route::Help => "help",
             Route::Request { .. } => "request-form",
         }
     }
@@ -292,7 +295,7 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
     let store = Store::open_read_only(data_dir).map_err(|e| e.to_string())?;
     let s = &store;
     let r = match route {
-        Route::Home => home::load_from(s).map(|d| Screen::Home(home::Home::new(d))),
+        Route::Home | Route::Help => home::load_from(s).map(|d| Screen::Home(home::Home::new(d))),
         Route::Catalogue { facet, filter } => catalogue::load(s, facet, filter, 0).map(Screen::Catalogue),
         Route::Document(id) => reader::load(s, &id).map(Screen::Reader),
         Route::Search { query, filter } => Ok(Screen::Search(search::Search::new(query, filter))),
@@ -342,9 +345,10 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "feedback" => Route::Feedback,
         "about" => Route::About,
         "attendant" => Route::AttendantPin,
+        "help" => Route::Help,
         _ => {
             return Err(format!(
-                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, request-form[:QUESTION], faq, boards, board:ID, feedback, about or attendant"
+                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, request-form[:QUESTION], faq, boards, board:ID, feedback, about, attendant or help"
             ));
         }
     })

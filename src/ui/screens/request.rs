@@ -569,10 +569,11 @@ impl RequestWizard {
         let (l, look) = (ctx.lang, ctx.look);
         let p = look.palette();
         let choice = |a: Applicant, key: &str, hint: &str| -> Element<'_, Message> {
+            let picture = if a == Applicant::Citizen { Icon::Person } else { Icon::Organisation };
             let chosen = self.form.applicant == a && self.at > 0;
             widgets::tap(
                 row![
-                    widgets::icon(Icon::Person, look.title() * 1.4, p.ink),
+                    widgets::icon(picture, look.title() * 1.4, p.ink),
                     column![text(t(l, key)).size(look.title()), text(t(l, hint)).size(look.small()).color(p.muted)]
                         .spacing(8)
                 ]

@@ -41,6 +41,7 @@ pub enum Icon {
     Bigger,
     Smaller,
     Person,
+    Organisation,
     Language,
     Top,
     Check,
@@ -51,7 +52,7 @@ pub enum Icon {
 }
 
 impl Icon {
-    pub const ALL: [Icon; 39] = [
+    pub const ALL: [Icon; 40] = [
         Icon::Catalogue,
         Icon::Policy,
         Icon::Guide,
@@ -84,6 +85,7 @@ impl Icon {
         Icon::Bigger,
         Icon::Smaller,
         Icon::Person,
+        Icon::Organisation,
         Icon::Language,
         Icon::Top,
         Icon::Check,
@@ -133,6 +135,7 @@ impl Icon {
             Icon::Bigger => file!("zoom-in"),
             Icon::Smaller => file!("zoom-out"),
             Icon::Person => file!("user-circle"),
+            Icon::Organisation => file!("building"),
             Icon::Language => file!("language"),
             Icon::Top => file!("arrow-bar-to-up"),
             Icon::Check => file!("check"),
