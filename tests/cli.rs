@@ -324,3 +324,23 @@ fn root_is_sent_to_the_kiosks_own_user_rather_than_leaving_root_owned_files_in_i
     let o = kiosk(&data, &["check-config"]);
     assert!(o.status.success(), "{}", stderr(&o));
 }
+
+#[test]
+fn sound_writes_the_tap_click_and_the_idle_chime_as_wav() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut sizes = Vec::new();
+    for which in ["click", "chime"] {
+        let wav = tmp.path().join(format!("{which}.wav"));
+        let out = kiosk(&data, &["sound", which, "--wav", wav.to_str().unwrap()]);
+        assert!(out.status.success(), "{}", stderr(&out));
+        let bytes = fs::read(&wav).unwrap();
+        assert_eq!(&bytes[..4], b"RIFF");
+        assert_eq!(&bytes[8..12], b"WAVE");
+        sizes.push(bytes.len());
+    }
+    assert!(sizes[0] < sizes[1] / 10, "the click is short, the chime long: {sizes:?}");
+    let out = kiosk(&data, &["sound", "bell"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("click or chime"), "{}", stderr(&out));
+}

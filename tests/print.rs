@@ -374,3 +374,29 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
     let out = kiosk(&data, &["print", "form", "--printer", "no-such-queue-here"]);
     assert!(String::from_utf8_lossy(&out.stderr).contains("no printer queue named `no-such-queue-here`"));
 }
+
+#[test]
+fn a_policy_prints_with_its_interpretations_each_from_a_new_page() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
+    let alone = tmp.path().join("alone.pdf");
+    let both = tmp.path().join("both.pdf");
+    for (args, path) in [
+        (vec!["print", "doc", "wc-zc-2024-lnzc"], &alone),
+        (vec!["print", "doc", "wc-zc-2024-lnzc", "--with-interpretations"], &both),
+    ] {
+        let mut args = args;
+        args.extend(["--out", path.to_str().unwrap()]);
+        let out = kiosk(&data, &args);
+        assert!(out.status.success(), "{args:?}: {}", String::from_utf8_lossy(&out.stderr));
+        check_structure(path);
+    }
+    let squash = |s: &str| s.split_whitespace().collect::<String>();
+    let (a, b) = (squash(&text_of(&alone)), squash(&text_of(&both)));
+    assert!(a.contains("第1/1页") && !a.contains("政策解读"), "the policy alone: {a}");
+    // the policy, then its text interpretation and its 图解, the page count over all of them
+    assert!(b.starts_with("望川区社区老年助餐服务实施办法") || b.contains("望川区社区老年助餐服务实施办法"), "{b}");
+    assert!(b.contains("《望川区社区老年助餐服务实施办法》政策解读") && b.contains("一图读懂"), "{b}");
+    assert!(b.contains("第3/3页"), "three pages, each document from a new page: {b}");
+}
