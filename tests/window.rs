@@ -196,39 +196,22 @@ fn every_screen_screenshots() {
         ("idle-countdown", "search:养老"),
     ];
     // 繁體, English and high contrast, large text, for the screens a visitor meets most
+    let main_screens: &[&str] = &[
+        "home",
+        "catalogue",
+        "document",
+        "search-results",
+        "guide",
+        "request",
+        "request-name",
+        "board",
+        "feedback",
+        "about",
+        "help",
+    ];
     let variants: [(&str, &str, &[&str]); 3] = [
-        (
-            "hant",
-            "default_language = \"zh-Hant\"",
-            &[
-                "home",
-                "catalogue",
-                "document",
-                "search-results",
-                "guide",
-                "request",
-                "request-name",
-                "board",
-                "feedback",
-                "about",
-            ],
-        ),
-        (
-            "en",
-            "default_language = \"en\"",
-            &[
-                "home",
-                "catalogue",
-                "document",
-                "search-results",
-                "guide",
-                "request",
-                "request-name",
-                "board",
-                "feedback",
-                "about",
-            ],
-        ),
+        ("hant", "default_language = \"zh-Hant\"", main_screens),
+        ("en", "default_language = \"en\"", main_screens),
         ("contrast", "high_contrast_default = true", &["home", "catalogue", "document", "search", "guide", "feedback"]),
     ];
     let tmp = tempfile::tempdir().unwrap();

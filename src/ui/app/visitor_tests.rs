@@ -672,6 +672,20 @@ fn every_screen_opens_at_its_top_and_back_returns_to_where_the_visitor_was() {
     }
 }
 
+/// What a series of raw events starting at `at` sends.
+fn drag(k: &Kiosk, at: iced::Point, events: impl IntoIterator<Item = iced::Event>) -> Vec<Message> {
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    sim.point_at(at);
+    let _ = sim.simulate(events);
+    sim.into_messages().collect()
+}
+
+fn opens_a_row(messages: &[Message]) -> bool {
+    messages
+        .iter()
+        .any(|m| matches!(m, Message::Screen(screens::Message::Catalogue(screens::catalogue::Message::Open(_)))))
+}
+
 #[test]
 fn a_finger_drag_scrolls_a_list_even_when_it_starts_on_a_button_and_does_not_tap_it() {
     use iced::{Point, touch};
@@ -688,18 +702,8 @@ fn a_finger_drag_scrolls_a_list_even_when_it_starts_on_a_button_and_does_not_tap
         iced::Event::Touch(touch::Event::FingerMoved { id: finger, position: Point::new(row.x, row.y - 200.0) }),
         iced::Event::Touch(touch::Event::FingerLifted { id: finger, position: Point::new(row.x, row.y - 200.0) }),
     ];
-    let messages: Vec<Message> = {
-        let mut sim = Simulator::with_size(settings(), k.size, k.view());
-        sim.point_at(row);
-        let _ = sim.simulate(events);
-        sim.into_messages().collect()
-    };
-    assert!(
-        messages
-            .iter()
-            .all(|m| !matches!(m, Message::Screen(screens::Message::Catalogue(screens::catalogue::Message::Open(_))))),
-        "the drag did not open the row it started on"
-    );
+    let messages = drag(&k, row, events);
+    assert!(!opens_a_row(&messages), "the drag did not open the row it started on");
     pump(&mut k, messages);
     assert!(matches!(k.nav.screen, Some(Screen::Catalogue(_))));
     let moved = current_offset(&k);
@@ -712,17 +716,8 @@ fn a_finger_drag_scrolls_a_list_even_when_it_starts_on_a_button_and_does_not_tap
         iced::Event::Mouse(iced::mouse::Event::CursorMoved { position: Point::new(row.x, row.y - 230.0) }),
         iced::Event::Mouse(iced::mouse::Event::ButtonReleased(iced::mouse::Button::Left)),
     ];
-    let messages: Vec<Message> = {
-        let mut sim = Simulator::with_size(settings(), k.size, k.view());
-        sim.point_at(row);
-        let _ = sim.simulate(events);
-        sim.into_messages().collect()
-    };
-    assert!(
-        messages
-            .iter()
-            .all(|m| !matches!(m, Message::Screen(screens::Message::Catalogue(screens::catalogue::Message::Open(_)))))
-    );
+    let messages = drag(&k, row, events);
+    assert!(!opens_a_row(&messages), "the mouse drag did not open the row either");
     pump(&mut k, messages);
     assert!(current_offset(&k) > 150.0);
 }
