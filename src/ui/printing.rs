@@ -78,6 +78,15 @@ pub fn problem_key(p: &PrinterProblem) -> &'static str {
     }
 }
 
+/// A failed print as the attendant panel shows it: when, and what went wrong in the visitor's
+/// words (the technical detail is in the log and, in the English interface, on the panel).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct PrintFailure {
+    pub at: String,
+    pub key: &'static str,
+    pub detail: String,
+}
+
 /// What a print task made: the PDF, and for a policy with interpretations, the PDF with them.
 #[derive(Debug, Clone)]
 pub struct Made {
@@ -131,7 +140,7 @@ pub struct PrintFlow {
     /// The detail of the last failed print, for the attendant (and the log).
     pub last_failure: Option<String>,
     /// The last failed print as the attendant panel shows it.
-    pub last_failure_shown: Option<crate::ui::screens::attendant::PrintFailure>,
+    pub last_failure_shown: Option<PrintFailure>,
 }
 
 impl PrintFlow {
@@ -248,8 +257,7 @@ impl PrintFlow {
         self.stage = Some(Stage::Failed { key: f.key });
         let at = chrono::Local::now().format("%H:%M").to_string();
         self.last_failure = Some(format!("{at} {}", f.detail));
-        self.last_failure_shown =
-            Some(crate::ui::screens::attendant::PrintFailure { at, key: f.key, detail: f.detail.clone() });
+        self.last_failure_shown = Some(PrintFailure { at, key: f.key, detail: f.detail.clone() });
         self.forget_document();
     }
 

@@ -18,6 +18,7 @@ use crate::store::{DayStats, SnapshotInfo, Store, SyncRecord};
 use crate::ui::Element;
 use crate::ui::background_sync::SyncDone;
 use crate::ui::i18n::{t, ta};
+pub use crate::ui::printing::PrintFailure;
 use crate::ui::theme;
 use crate::ui::widgets::{self, scroll};
 
@@ -243,15 +244,6 @@ pub struct Panel {
     /// The last failed print (the print dialog's, told by the app).
     print_failure: Option<PrintFailure>,
     scroll: scroll::Scroll,
-}
-
-/// A failed print as the panel shows it: when, and what went wrong in the visitor's words (the
-/// technical detail is in the log and, in the English interface, on the panel).
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct PrintFailure {
-    pub at: String,
-    pub key: &'static str,
-    pub detail: String,
 }
 
 #[derive(Debug, Clone)]
