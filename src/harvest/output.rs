@@ -1,0 +1,222 @@
+//! Writing the source folder: each document as `docs/<column folder>/<id>.md` (TOML front matter
+//! in the source format, then the Markdown body), files only when their bytes change, removed
+//! documents' files deleted; downloaded images and attachments under `media/`.
+
+use std::fs;
+use std::path::{Path, PathBuf};
+
+use toml::{Table, Value};
+
+use super::rules::Mapped;
+
+/// The document's file, relative to the output folder.
+pub fn doc_path(m: &Mapped) -> String {
+    format!("docs/{}/{}.md", m.folder, m.id)
+}
+
+/// The document as a source file (`docs/content-format.md`).
+pub fn render(m: &Mapped) -> String {
+    let mut t = Table::new();
+    let s = |v: &str| Value::String(v.to_string());
+    let date = |d: chrono::NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
+    t.insert("id".into(), s(&m.id));
+    t.insert("title".into(), s(&m.title));
+    t.insert("kind".into(), s(m.kind.key()));
+    if let Some(v) = &m.index_no {
+        t.insert("index_no".into(), s(v));
+    }
+    if let Some(v) = &m.category {
+        t.insert("category".into(), s(v));
+    }
+    t.insert("publisher".into(), s(&m.publisher));
+    if let Some(v) = &m.doc_no {
+        t.insert("doc_no".into(), s(v));
+    }
+    if let Some(d) = m.written {
+        t.insert("written".into(), date(d));
+    }
+    t.insert("published".into(), date(m.published));
+    if let Some(d) = m.effective {
+        t.insert("effective".into(), date(d));
+    }
+    t.insert("validity".into(), s(m.validity.label()));
+    if let Some(d) = m.repealed {
+        t.insert("repealed".into(), date(d));
+    }
+    if let Some(v) = &m.area {
+        t.insert("area".into(), s(v));
+    }
+    if !m.keywords.is_empty() {
+        t.insert("keywords".into(), Value::Array(m.keywords.iter().map(|k| s(k)).collect()));
+    }
+    if let Some(v) = &m.summary {
+        t.insert("summary".into(), s(v));
+    }
+    t.insert("url".into(), s(&m.url));
+    if let Some(v) = &m.interprets {
+        t.insert("interprets".into(), s(v));
+    }
+    if !m.attachments.is_empty() {
+        let list = m
+            .attachments
+            .iter()
+            .map(|(title, file)| {
+                let mut a = Table::new();
+                a.insert("title".into(), s(title));
+                a.insert("file".into(), s(&format!("/{file}")));
+                Value::Table(a)
+            })
+            .collect();
+        t.insert("attachments".into(), Value::Array(list));
+    }
+    let front = toml::to_string(&t).unwrap_or_default();
+    format!("+++\n{}+++\n\n{}\n", front, m.body.trim())
+}
+
+/// Writes `bytes` to `out/rel` unless the file already holds exactly them (through a temporary
+/// file and a rename). Returns whether it wrote.
+pub fn write_if_changed(out: &Path, rel: &str, bytes: &[u8]) -> Result<bool, String> {
+    let path = out.join(rel);
+    if fs::read(&path).is_ok_and(|old| old == bytes) {
+        return Ok(false);
+    }
+    let dir = path.parent().map(Path::to_path_buf).unwrap_or_else(|| out.to_path_buf());
+    fs::create_dir_all(&dir).map_err(|e| format!("{}: cannot be created: {e}", dir.display()))?;
+    let tmp = tmp_name(&path);
+    fs::write(&tmp, bytes).map_err(|e| format!("{}: cannot be written: {e}", tmp.display()))?;
+    fs::rename(&tmp, &path).map_err(|e| format!("{}: cannot be written: {e}", path.display()))?;
+    Ok(true)
+}
+
+fn tmp_name(path: &Path) -> PathBuf {
+    let name = path.file_name().map(|n| n.to_string_lossy().into_owned()).unwrap_or_default();
+    path.with_file_name(format!(".{name}.tmp"))
+}
+
+/// Removes `out/rel` and then its folders up to `out` while they are empty.
+pub fn remove(out: &Path, rel: &str) -> Result<(), String> {
+    let path = out.join(rel);
+    match fs::remove_file(&path) {
+        Ok(()) => {}
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
+        Err(e) => return Err(format!("{}: cannot be removed: {e}", path.display())),
+    }
+    let mut dir = path.parent();
+    while let Some(d) = dir {
+        if d == out || fs::remove_dir(d).is_err() {
+            break;
+        }
+        dir = d.parent();
+    }
+    Ok(())
+}
+
+/// A file name for a download: the URL's last segment reduced to letters, digits, `-`, `_` and
+/// `.`, with the extension its bytes showed, prefixed by a short hash of the URL (two files of the
+/// same name from different pages stay apart).
+pub fn asset_name(url: &str, ext: &str) -> String {
+    use sha2::{Digest, Sha256};
+    let hash = hex::encode(&Sha256::digest(url.as_bytes())[..4]);
+    let last = url.split(['?', '#']).next().unwrap_or("").rsplit('/').next().unwrap_or("");
+    let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
+    let mut clean: String =
+        stem.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).take(60).collect();
+    if clean.is_empty() {
+        clean = "file".into();
+    }
+    format!("{hash}-{clean}.{ext}")
+}
+
+/// The type of a downloaded file by its first bytes, as the extension the source format uses;
+/// `hint` (from the URL or the link text) chooses among the zip-based and OLE formats.
+pub fn sniff(bytes: &[u8], hint: Option<&str>) -> Option<&'static str> {
+    let hint = hint.unwrap_or("");
+    let is = |p: &[u8]| bytes.starts_with(p);
+    Some(if is(b"%PDF-") {
+        "pdf"
+    } else if is(b"\x89PNG\r\n\x1a\n") {
+        "png"
+    } else if is(&[0xFF, 0xD8, 0xFF]) {
+        "jpg"
+    } else if is(b"GIF8") {
+        "gif"
+    } else if bytes.len() >= 12 && &bytes[..4] == b"RIFF" && &bytes[8..12] == b"WEBP" {
+        "webp"
+    } else if is(b"PK") {
+        match hint {
+            "docx" => "docx",
+            "xlsx" => "xlsx",
+            "ofd" => "ofd",
+            _ => "zip",
+        }
+    } else if is(&[0xD0, 0xCF, 0x11, 0xE0]) {
+        if hint == "xls" { "xls" } else { "doc" }
+    } else if is(b"ID3") || (bytes.len() > 1 && bytes[0] == 0xFF && bytes[1] & 0xE0 == 0xE0) {
+        "mp3"
+    } else if bytes.len() >= 12 && &bytes[4..8] == b"ftyp" {
+        "mp4"
+    } else {
+        return None;
+    })
+}
+
+pub const IMAGE_TYPES: &[&str] = &["png", "jpg", "gif", "webp"];
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{DocKind, Validity};
+
+    #[test]
+    fn rendered_document_is_read_back_by_the_source_loader() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("site.toml"),
+            "name = \"z\"\ngovernment = \"g\"\naddress = \"a\"\nhours = \"h\"\nphone = \"0571-1234567\"\n[request_office]\nname = \"o\"\naddress = \"a\"\nhours = \"h\"\nphone = \"0571-1234567\"\n",
+        )
+        .unwrap();
+        fs::create_dir_all(dir.path().join("media/zcwj")).unwrap();
+        fs::write(dir.path().join("media/zcwj/a.pdf"), b"%PDF-1.4\n").unwrap();
+        let m = Mapped {
+            id: "11459901WC-2024-00015".into(),
+            url: "https://www.example.gov.cn/zcwj/t1.html".into(),
+            folder: "zcwj".into(),
+            title: "关于\"老年助餐\"的办法".into(),
+            kind: DocKind::Policy,
+            index_no: Some("11459901WC/2024-00015".into()),
+            category: Some("民政\\社会福利".into()),
+            publisher: "望川区民政局".into(),
+            doc_no: Some("望民发〔2024〕7号".into()),
+            written: chrono::NaiveDate::from_ymd_opt(2024, 3, 5),
+            published: chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
+            effective: None,
+            validity: Validity::Valid,
+            repealed: None,
+            area: Some("养老服务".into()),
+            keywords: vec!["老年助餐".into()],
+            summary: None,
+            attachments: vec![("补贴标准表".into(), "media/zcwj/a.pdf".into())],
+            interprets: None,
+            body: "第一条 为了……".into(),
+        };
+        write_if_changed(dir.path(), &doc_path(&m), render(&m).as_bytes()).unwrap();
+        let set = crate::content::load(dir.path()).unwrap_or_else(|e| panic!("{e}\n{}", render(&m)));
+        let d = &set.documents[0];
+        assert_eq!(d.title, m.title);
+        assert_eq!(d.category.as_deref(), Some("民政\\社会福利"));
+        assert_eq!(d.attachments[0].title, "补贴标准表");
+        assert_eq!(d.url.as_deref(), Some("https://www.example.gov.cn/zcwj/t1.html"));
+        assert!(!write_if_changed(dir.path(), &doc_path(&m), render(&m).as_bytes()).unwrap());
+    }
+
+    #[test]
+    fn file_types_by_their_bytes() {
+        assert_eq!(sniff(b"%PDF-1.7", Some("pdf")), Some("pdf"));
+        assert_eq!(sniff(b"PK\x03\x04", Some("docx")), Some("docx"));
+        assert_eq!(sniff(b"<!DOCTYPE html>", Some("pdf")), None);
+        assert_eq!(
+            asset_name("https://x/a/P020240312 补贴.pdf?x=1", "pdf").split_once('-').unwrap().1,
+            "P020240312.pdf"
+        );
+    }
+}
