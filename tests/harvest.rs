@@ -567,8 +567,8 @@ fn harvest_a_portal_re_run_conditionally_publish_and_sync() {
     assert_eq!(
         attachments,
         vec![
-            ("补贴标准表.pdf", "application/pdf"),
-            ("老年助餐补贴申请表.docx", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
+            ("补贴标准表", "application/pdf"),
+            ("老年助餐补贴申请表", "application/vnd.openxmlformats-officedocument.wordprocessingml.document")
         ]
     );
     assert_eq!(a1.images.len(), 1);
@@ -577,6 +577,8 @@ fn harvest_a_portal_re_run_conditionally_publish_and_sync() {
     assert!(a1.body.contains("| 特困老人 | 8元 |"), "{}", a1.body);
     assert!(a1.body.contains("![助餐点分布图](/media/"), "{}", a1.body);
     for chrome in [
+        "附件",
+        ".pdf",
         "扫一扫",
         "分享到",
         "打印本页",

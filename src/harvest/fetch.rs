@@ -41,22 +41,24 @@ pub enum Fetched {
 }
 
 /// Why a URL could not be read; each names the URL.
-#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, Serialize)]
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[serde(tag = "reason", rename_all = "kebab-case")]
 pub enum FetchError {
-    #[error("{url}: the server answered {status}")]
     Status { url: String, status: u16 },
-    #[error("{url}: no answer within {seconds} s (time-out)")]
     Timeout { url: String, seconds: u64 },
-    #[error("{url}: {detail}")]
     Network { url: String, detail: String },
-    #[error("{url}: larger than {limit} bytes; left out (raise the profile's size cap to take it)")]
     TooLarge { url: String, limit: u64 },
-    #[error("{url}: robots.txt asks crawlers not to fetch it")]
     Robots { url: String },
-    #[error("{url}: more than {hops} redirects")]
     TooManyRedirects { url: String, hops: usize },
 }
+
+impl std::fmt::Display for FetchError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{}: {}", self.url(), self.reason())
+    }
+}
+
+impl std::error::Error for FetchError {}
 
 impl FetchError {
     pub fn url(&self) -> &str {
@@ -67,6 +69,20 @@ impl FetchError {
             | FetchError::TooLarge { url, .. }
             | FetchError::Robots { url }
             | FetchError::TooManyRedirects { url, .. } => url,
+        }
+    }
+
+    /// What went wrong, without the URL.
+    pub fn reason(&self) -> String {
+        match self {
+            FetchError::Status { status, .. } => format!("the server answered {status}"),
+            FetchError::Timeout { seconds, .. } => format!("no answer within {seconds} s (time-out)"),
+            FetchError::Network { detail, .. } => detail.clone(),
+            FetchError::TooLarge { limit, .. } => {
+                format!("larger than {limit} bytes; left out (raise the profile's size cap to take it)")
+            }
+            FetchError::Robots { .. } => "robots.txt asks crawlers not to fetch it".to_string(),
+            FetchError::TooManyRedirects { hops, .. } => format!("more than {hops} redirects"),
         }
     }
 

@@ -150,7 +150,7 @@ impl Run<'_> {
         if matches!(e, FetchError::Robots { .. }) {
             self.report.lock().expect("report").robots_skipped += 1;
         }
-        self.fail(e.url(), what, e.to_string());
+        self.fail(e.url(), what, e.reason());
     }
 
     fn allowed(&self, u: &Url) -> bool {
@@ -332,7 +332,7 @@ impl Run<'_> {
                 self.report.lock().expect("report").files_downloaded += 1;
                 AssetState { path, validators, size: bytes.len() as u64 }
             }
-            Err(e) => return Err(e.to_string()),
+            Err(e) => return Err(e.reason()),
         };
         let path = state.path.clone();
         self.assets.lock().expect("assets").insert(u.to_string(), state);
@@ -468,7 +468,16 @@ impl Run<'_> {
             .await
     }
 
-    async fn go(self, this_run: u64, started: Instant) -> Result<Report, HarvestError> {
+    async fn go(mut self, this_run: u64, started: Instant) -> Result<Report, HarvestError> {
+        // pages read under other selectors (or by another version) are read again
+        if self.old.reading != self.profile.reading() {
+            for d in self.old.docs.values_mut() {
+                d.validators = Validators::default();
+            }
+            for l in self.old.lists.values_mut() {
+                l.validators = Validators::default();
+            }
+        }
         let profile = self.profile;
         // 1. list pages
         let mut lists = BTreeMap::new();
@@ -737,6 +746,7 @@ impl Run<'_> {
                 assets,
                 moved,
                 robots: self.new_robots.into_inner().expect("robots"),
+                reading: profile.reading(),
             };
             state.save(self.out).map_err(HarvestError::Output)?;
             let json = serde_json::to_vec_pretty(&report).unwrap_or_default();

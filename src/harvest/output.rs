@@ -111,20 +111,42 @@ pub fn remove(out: &Path, rel: &str) -> Result<(), String> {
     Ok(())
 }
 
-/// A file name for a download: the URL's last segment reduced to letters, digits, `-`, `_` and
-/// `.`, with the extension its bytes showed, prefixed by a short hash of the URL (two files of the
+/// A file name for a download: the URL's last segment (percent-decoded) reduced to letters
+/// (Chinese included), digits, `-` and `_`, with the extension its bytes showed, prefixed by a short hash of the URL (two files of the
 /// same name from different pages stay apart).
 pub fn asset_name(url: &str, ext: &str) -> String {
     use sha2::{Digest, Sha256};
     let hash = hex::encode(&Sha256::digest(url.as_bytes())[..4]);
     let last = url.split(['?', '#']).next().unwrap_or("").rsplit('/').next().unwrap_or("");
-    let stem = last.rsplit_once('.').map_or(last, |(s, _)| s);
-    let mut clean: String =
-        stem.chars().filter(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_')).take(60).collect();
+    let last = percent_decode(last);
+    let stem = last.rsplit_once('.').map_or(last.as_str(), |(s, _)| s);
+    let mut clean: String = stem.chars().filter(|c| c.is_alphanumeric() || matches!(c, '-' | '_')).take(40).collect();
     if clean.is_empty() {
         clean = "file".into();
     }
     format!("{hash}-{clean}.{ext}")
+}
+
+/// `%E8%A1%A8` → `表` (a name that does not decode to UTF-8 is kept as written).
+fn percent_decode(s: &str) -> String {
+    let b = s.as_bytes();
+    let mut out = Vec::with_capacity(b.len());
+    let mut i = 0;
+    while i < b.len() {
+        let hex =
+            b.get(i + 1..i + 3).and_then(|h| std::str::from_utf8(h).ok()).and_then(|h| u8::from_str_radix(h, 16).ok());
+        match hex {
+            Some(v) if b[i] == b'%' => {
+                out.push(v);
+                i += 3;
+            }
+            _ => {
+                out.push(b[i]);
+                i += 1;
+            }
+        }
+    }
+    String::from_utf8(out).unwrap_or_else(|_| s.to_string())
 }
 
 /// The type of a downloaded file by its first bytes, as the extension the source format uses;
@@ -216,7 +238,8 @@ mod tests {
         assert_eq!(sniff(b"<!DOCTYPE html>", Some("pdf")), None);
         assert_eq!(
             asset_name("https://x/a/P020240312 补贴.pdf?x=1", "pdf").split_once('-').unwrap().1,
-            "P020240312.pdf"
+            "P020240312补贴.pdf"
         );
+        assert_eq!(asset_name("https://x/a/%E8%A1%A8.docx", "docx").split_once('-').unwrap().1, "表.docx");
     }
 }

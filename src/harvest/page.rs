@@ -408,6 +408,16 @@ pub fn detail_page(html: &str, url: &Url, column: &Selectors, profile: &Selector
                 .is_some_and(|e| ATTACHMENT_EXTENSIONS.contains(&e.as_str()) && !PAGE_EXTENSIONS.contains(&e.as_str()))
             {
                 push_attachment(&mut out.attachments, text, u);
+                // a paragraph that only lists the attachment (附件：1.补贴标准表.pdf) leaves the body
+                if let Some(block) = a
+                    .ancestors()
+                    .filter_map(ElementRef::wrap)
+                    .take_while(|e| e.id() != body.id())
+                    .find(|e| matches!(e.value().name(), "p" | "li" | "div" | "td"))
+                    && only_links(block)
+                {
+                    skip.insert(block.id());
+                }
             }
         }
         let converted = markdown::convert(body, &skip);
@@ -419,6 +429,16 @@ pub fn detail_page(html: &str, url: &Url, column: &Selectors, profile: &Selector
         out.images = kept;
     }
     out
+}
+
+/// Whether a block holds nothing but links and the word 附件 with numbering and punctuation.
+fn only_links(block: ElementRef<'_>) -> bool {
+    let anchor = Selector::parse("a").expect("static selector");
+    let mut rest = squash(&plain_text(block));
+    for a in block.select(&anchor) {
+        rest = rest.replacen(&squash(&plain_text(a)), "", 1);
+    }
+    rest.replace("附件", "").chars().all(|c| !c.is_alphanumeric() || c.is_ascii_digit())
 }
 
 fn push_unique(list: &mut Vec<Url>, u: Url) {
@@ -435,6 +455,13 @@ fn push_attachment(list: &mut Vec<(String, Url)>, text: String, u: Url) {
         .trim_start_matches(|c: char| c == '附' || c == '件' || c.is_ascii_digit() || "：:.、 ".contains(c))
         .trim()
         .to_string();
+    // 补贴标准表.pdf → 补贴标准表 (the kiosk shows the type itself)
+    let title = match title.rsplit_once('.') {
+        Some((stem, ext)) if !stem.is_empty() && ATTACHMENT_EXTENSIONS.contains(&ext.to_ascii_lowercase().as_str()) => {
+            stem.to_string()
+        }
+        _ => title,
+    };
     let title = if title.is_empty() {
         u.path_segments().and_then(|mut s| s.next_back().map(str::to_string)).unwrap_or_else(|| "附件".to_string())
     } else {
@@ -677,7 +704,8 @@ mod tests {
         assert!(p.body.starts_with("第一条 为了"), "{}", p.body);
         assert!(!p.body.contains("索引号") && !p.body.contains("扫一扫"), "{}", p.body);
         assert_eq!(p.attachments.len(), 1);
-        assert_eq!(p.attachments[0].0, "补贴标准表.pdf");
+        assert_eq!(p.attachments[0].0, "补贴标准表");
+        assert!(!p.body.contains("附件"), "{}", p.body);
         assert_eq!(p.interpretations[0].as_str(), "https://www.example.gov.cn/zwgk/zcjd/202403/t2.html");
     }
 

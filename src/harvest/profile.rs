@@ -18,7 +18,7 @@ use crate::toml_reader::{self, Field, Origin, TableReader};
 pub const AGENT_TOKEN: &str = "gongkai-kiosk";
 
 pub fn default_user_agent() -> String {
-    format!("{AGENT_TOKEN}-harvest/{} (+https://github.com/gongkai-kiosk; docs/harvest.md)", env!("CARGO_PKG_VERSION"))
+    format!("{AGENT_TOKEN}-harvest/{} (disclosure kiosk content harvester; docs/harvest.md)", env!("CARGO_PKG_VERSION"))
 }
 
 /// A CSS selector as written, and compiled; `@attr` at the end reads an attribute instead of the
@@ -124,6 +124,31 @@ impl std::error::Error for ProfileError {}
 const KIB: u64 = 1024;
 
 impl Profile {
+    /// What decides how a page is read: the harvester's version and every selector. A page the
+    /// last run read differently is fetched whole again, not answered 304 from the old reading.
+    pub fn reading(&self) -> String {
+        fn add(out: &mut String, s: &Selectors) {
+            for (f, sel) in &s.fields {
+                out.push_str(&format!("|{}={}", f.key(), sel.text));
+            }
+            if let Some(b) = &s.body {
+                out.push_str(&format!("|body={}", b.text));
+            }
+        }
+        let mut out = format!("gongkai-kiosk {}", env!("CARGO_PKG_VERSION"));
+        add(&mut out, &self.selectors);
+        for c in &self.columns {
+            out.push_str(&format!("|column {}", c.name));
+            add(&mut out, &c.selectors);
+            for (k, v) in [("links", &c.links), ("next", &c.next)] {
+                if let Some(v) = v {
+                    out.push_str(&format!("|{k}={}", v.text));
+                }
+            }
+        }
+        out
+    }
+
     pub fn load(path: &Path) -> Result<Profile, ProfileError> {
         let file = path.display().to_string();
         let text = std::fs::read_to_string(path).map_err(|e| ProfileError {
@@ -166,7 +191,18 @@ fn read(file: &str, text: &str, base: &Path, problems: &Problems) -> Option<Prof
         }
     });
     let site_file = r.opt_str(p("site")).map(|s| base.join(s));
-    let user_agent = r.opt_str(p("user_agent")).unwrap_or_else(default_user_agent);
+    let user_agent = match r.string(p("user_agent")) {
+        Some(ua) if ua.value.chars().all(|c| c.is_ascii_graphic() || c == ' ') => ua.value,
+        Some(ua) => {
+            r.report(
+                &p("user_agent"),
+                ua.line,
+                "may hold only ASCII letters, digits, spaces and punctuation (an HTTP header)",
+            );
+            default_user_agent()
+        }
+        None => default_user_agent(),
+    };
     let rate = number(&mut r, p("rate"), 0.0, 1000.0).unwrap_or(1.0);
     let concurrency = r.int(p("concurrency"), 1, 64).unwrap_or(2) as usize;
     let timeout = Duration::from_secs(r.int(p("timeout_seconds"), 1, 600).unwrap_or(30) as u64);

@@ -89,6 +89,10 @@ pub struct State {
     pub moved: BTreeMap<String, String>,
     /// robots.txt by `host:port`.
     pub robots: BTreeMap<String, RobotsState>,
+    /// How pages were read ([`super::profile::Profile::reading`]): when it changes, every page is
+    /// read again instead of asked conditionally.
+    #[serde(default)]
+    pub reading: String,
 }
 
 impl Default for State {
@@ -101,6 +105,7 @@ impl Default for State {
             assets: BTreeMap::new(),
             moved: BTreeMap::new(),
             robots: BTreeMap::new(),
+            reading: String::new(),
         }
     }
 }
