@@ -305,7 +305,7 @@ impl Run<'_> {
         if self.dry_run {
             return Ok(old
                 .map(|a| a.path.clone())
-                .unwrap_or_else(|| format!("media/{}", output::asset_name(u.as_str(), hint.unwrap_or("bin")))));
+                .unwrap_or_else(|| output::asset_path(&output::asset_name(u.as_str(), hint.unwrap_or("bin")))));
         }
         self.robots_for(u).await;
         let cap = if image { self.profile.max_image_bytes } else { self.profile.max_attachment_bytes };
@@ -326,11 +326,14 @@ impl Run<'_> {
                 if image && !output::IMAGE_TYPES.contains(&ext) {
                     return Err(format!("is a {ext} file, not a picture"));
                 }
-                let folder = &output::asset_name(u.as_str(), ext)[..2];
-                let path = format!("media/{folder}/{}", output::asset_name(u.as_str(), ext));
+                let path = output::asset_path(&output::asset_name(u.as_str(), ext));
                 output::write_if_changed(self.out, &path, &bytes)?;
                 self.report.lock().expect("report").files_downloaded += 1;
-                AssetState { path, validators, size: bytes.len() as u64 }
+                let sha256 = {
+                    use sha2::{Digest, Sha256};
+                    hex::encode(Sha256::digest(&bytes))
+                };
+                AssetState { path, validators, size: bytes.len() as u64, sha256 }
             }
             Err(e) => return Err(e.reason()),
         };
@@ -631,13 +634,26 @@ impl Run<'_> {
 
         // 5. ids, mapping, files
         rules::assign_ids(profile, &mut docs);
-        let (mapped, notes) = rules::map_all(profile, &docs);
+        let mut assets = self.assets.into_inner().expect("assets");
+        let used: HashSet<String> = docs
+            .values()
+            .flat_map(|d| d.record.images.iter().chain(d.record.attachments.iter().map(|(_, p)| p)))
+            .cloned()
+            .collect();
+        for (u, a) in &self.old.assets {
+            if used.contains(&a.path) && !assets.contains_key(u) {
+                assets.insert(u.clone(), a.clone());
+            }
+        }
+        assets.retain(|_, a| used.contains(&a.path));
+        let by_path: HashMap<&str, &AssetState> = assets.values().map(|a| (a.path.as_str(), a)).collect();
+        let (mapped, notes) = rules::map_all(profile, &docs, &|path| by_path.get(path).copied());
         let mut new_ids = Vec::new();
         let mut changed = Vec::new();
         let mut unchanged = 0;
         let mut paths = HashSet::new();
         for m in &mapped {
-            let rel = output::doc_path(m);
+            let rel = m.source.clone();
             let text = output::render(m);
             let existing = std::fs::read(self.out.join(&rel)).ok();
             match existing {
@@ -662,19 +678,7 @@ impl Run<'_> {
                 }
             }
         }
-        // files: those of the last run that unchanged documents still use, then drop the rest
-        let mut assets = self.assets.into_inner().expect("assets");
-        let used: HashSet<&str> = docs
-            .values()
-            .flat_map(|d| d.record.images.iter().chain(d.record.attachments.iter().map(|(_, p)| p)))
-            .map(String::as_str)
-            .collect();
-        for (u, a) in &self.old.assets {
-            if used.contains(a.path.as_str()) && !assets.contains_key(u) {
-                assets.insert(u.clone(), a.clone());
-            }
-        }
-        assets.retain(|_, a| used.contains(a.path.as_str()));
+        // files of the last run no document uses any more
         if !self.dry_run {
             let keep: HashSet<&str> = assets.values().map(|a| a.path.as_str()).collect();
             for a in self.old.assets.values() {

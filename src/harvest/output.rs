@@ -7,15 +7,29 @@ use std::path::{Path, PathBuf};
 
 use toml::{Table, Value};
 
-use super::rules::Mapped;
+use super::state::AssetState;
+use crate::content::{BlobRef, Document};
 
-/// The document's file, relative to the output folder.
-pub fn doc_path(m: &Mapped) -> String {
-    format!("docs/{}/{}.md", m.folder, m.id)
+/// Where a downloaded file named `name` (from [`asset_name`]) lives in the output folder.
+pub fn asset_path(name: &str) -> String {
+    format!("media/{}/{name}", name.get(..2).unwrap_or("00"))
 }
 
-/// The document as a source file (`docs/content-format.md`).
-pub fn render(m: &Mapped) -> String {
+/// The source format's reference to a downloaded file at `path`.
+pub fn blob_ref(path: &str, asset: Option<&AssetState>) -> BlobRef {
+    let name = path.rsplit('/').next().unwrap_or(path).to_string();
+    let ext = name.rsplit_once('.').map(|(_, e)| e.to_ascii_lowercase()).unwrap_or_default();
+    BlobRef {
+        sha256: asset.map(|a| a.sha256.clone()).unwrap_or_default(),
+        size: asset.map_or(0, |a| a.size),
+        media_type: crate::content::media_type(&ext).to_string(),
+        name,
+    }
+}
+
+/// A document as a source file (`docs/content-format.md`); its attachments' files are where
+/// [`asset_path`] puts them.
+pub fn render(m: &Document) -> String {
     let mut t = Table::new();
     let s = |v: &str| Value::String(v.to_string());
     let date = |d: chrono::NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
@@ -52,7 +66,9 @@ pub fn render(m: &Mapped) -> String {
     if let Some(v) = &m.summary {
         t.insert("summary".into(), s(v));
     }
-    t.insert("url".into(), s(&m.url));
+    if let Some(v) = &m.url {
+        t.insert("url".into(), s(v));
+    }
     if let Some(v) = &m.interprets {
         t.insert("interprets".into(), s(v));
     }
@@ -60,10 +76,10 @@ pub fn render(m: &Mapped) -> String {
         let list = m
             .attachments
             .iter()
-            .map(|(title, file)| {
+            .map(|att| {
                 let mut a = Table::new();
-                a.insert("title".into(), s(title));
-                a.insert("file".into(), s(&format!("/{file}")));
+                a.insert("title".into(), s(&att.title));
+                a.insert("file".into(), s(&format!("/{}", asset_path(&att.blob.name))));
                 Value::Table(a)
             })
             .collect();
@@ -187,7 +203,7 @@ pub const IMAGE_TYPES: &[&str] = &["png", "jpg", "gif", "webp"];
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::content::{DocKind, Validity};
+    use crate::content::{Attachment, Disclosure, DocKind, Validity};
 
     #[test]
     fn rendered_document_is_read_back_by_the_source_loader() {
@@ -197,12 +213,20 @@ mod tests {
             "name = \"z\"\ngovernment = \"g\"\naddress = \"a\"\nhours = \"h\"\nphone = \"0571-1234567\"\n[request_office]\nname = \"o\"\naddress = \"a\"\nhours = \"h\"\nphone = \"0571-1234567\"\n",
         )
         .unwrap();
-        fs::create_dir_all(dir.path().join("media/zcwj")).unwrap();
-        fs::write(dir.path().join("media/zcwj/a.pdf"), b"%PDF-1.4\n").unwrap();
-        let m = Mapped {
+        let pdf = b"%PDF-1.4\n";
+        let path = asset_path(&asset_name("https://www.example.gov.cn/P0201.pdf", "pdf"));
+        write_if_changed(dir.path(), &path, pdf).unwrap();
+        let asset = AssetState {
+            path: path.clone(),
+            validators: Default::default(),
+            size: pdf.len() as u64,
+            sha256: {
+                use sha2::{Digest, Sha256};
+                hex::encode(Sha256::digest(pdf))
+            },
+        };
+        let m = Document {
             id: "11459901WC-2024-00015".into(),
-            url: "https://www.example.gov.cn/zcwj/t1.html".into(),
-            folder: "zcwj".into(),
             title: "关于\"老年助餐\"的办法".into(),
             kind: DocKind::Policy,
             index_no: Some("11459901WC/2024-00015".into()),
@@ -212,23 +236,24 @@ mod tests {
             written: chrono::NaiveDate::from_ymd_opt(2024, 3, 5),
             published: chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
             effective: None,
-            validity: Validity::Valid,
-            repealed: None,
+            validity: Validity::Repealed,
+            repealed: chrono::NaiveDate::from_ymd_opt(2024, 6, 30),
+            disclosure: Disclosure::Proactive,
             area: Some("养老服务".into()),
             keywords: vec!["老年助餐".into()],
             summary: None,
-            attachments: vec![("补贴标准表".into(), "media/zcwj/a.pdf".into())],
+            url: Some("https://www.example.gov.cn/zcwj/t1.html".into()),
+            attachments: vec![Attachment { title: "补贴标准表".into(), blob: blob_ref(&path, Some(&asset)) }],
             interprets: None,
             body: "第一条 为了……".into(),
+            images: vec![],
+            source: "docs/zcwj/11459901WC-2024-00015.md".into(),
         };
-        write_if_changed(dir.path(), &doc_path(&m), render(&m).as_bytes()).unwrap();
+        write_if_changed(dir.path(), &m.source, render(&m).as_bytes()).unwrap();
         let set = crate::content::load(dir.path()).unwrap_or_else(|e| panic!("{e}\n{}", render(&m)));
-        let d = &set.documents[0];
-        assert_eq!(d.title, m.title);
-        assert_eq!(d.category.as_deref(), Some("民政\\社会福利"));
-        assert_eq!(d.attachments[0].title, "补贴标准表");
-        assert_eq!(d.url.as_deref(), Some("https://www.example.gov.cn/zcwj/t1.html"));
-        assert!(!write_if_changed(dir.path(), &doc_path(&m), render(&m).as_bytes()).unwrap());
+        // what the loader reads is what was written, field for field
+        assert_eq!(set.documents[0], m);
+        assert!(!write_if_changed(dir.path(), &m.source, render(&m).as_bytes()).unwrap());
     }
 
     #[test]

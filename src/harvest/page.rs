@@ -727,6 +727,67 @@ mod tests {
         assert_eq!(p.body, "一、起草背景");
     }
 
+    /// Damaged and random pages: whatever comes in, reading it never panics.
+    #[test]
+    fn no_input_panics() {
+        let pieces: &[&str] = &[
+            "<table><tr><td>索 引 号：",
+            "</td><td>",
+            "发布日期：2024年13月45日",
+            "<div class=\"TRS_Editor\">",
+            "<p>",
+            "</p>",
+            "<img src=\"::\">",
+            "<a href=\"javascript:x\">附件.pdf</a>",
+            "相关解读",
+            "<ul><li>",
+            "原文链接：",
+            "<a href=\"../../../x.html\">",
+            "發布機構：",
+            "：：：",
+            "\u{3000}\u{3000}",
+            "<ruby>字<rt>",
+            "<base href=\"http://[::1\">",
+            "<meta name=PubDate content=\"2024-02-30\">",
+            "2024/1/1",
+            "<br>",
+            "<script>",
+            "</div>",
+            "</table>",
+            "𠮷",
+            "<h1>",
+            "|",
+            "**",
+            "\u{E000}3\u{E001}",
+            "<th colspan=999>",
+        ];
+        let mut seed = 0x2545_F491_4F6C_DD1Du64;
+        let url = Url::parse("https://www.example.gov.cn/a/b/c.html").unwrap();
+        let column = super::super::profile::Profile::parse(
+            "p.toml",
+            "name='x'\nportal='https://www.example.gov.cn/'\n[[columns]]\nname='a'\nstart='a/index.html'\n",
+            std::path::Path::new("."),
+        )
+        .unwrap()
+        .columns
+        .remove(0);
+        for _ in 0..300 {
+            let mut html = String::new();
+            for _ in 0..(seed % 60) {
+                seed ^= seed << 13;
+                seed ^= seed >> 7;
+                seed ^= seed << 17;
+                html.push_str(pieces[(seed % pieces.len() as u64) as usize]);
+            }
+            let _ = detail_page(&html, &url, &Selectors::default(), &Selectors::default());
+            let _ = list_page(&html, &url, &column);
+            for line in html.lines() {
+                let _ = labels::scan_running_text(line);
+                let _ = labels::parse_date(line);
+            }
+        }
+    }
+
     #[test]
     fn list_page_links_dates_and_next() {
         let column = super::super::profile::Profile::parse(

@@ -7,34 +7,10 @@ use std::collections::{BTreeMap, HashMap};
 use chrono::NaiveDate;
 
 use super::labels::{self, HeaderField};
+use super::output;
 use super::profile::{Column, Profile, Rule};
-use super::state::{DocState, Record};
-use crate::content::{DocKind, Validity, is_key_area};
-
-/// A document ready to be written as `docs/<folder>/<id>.md`.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Mapped {
-    pub id: String,
-    pub url: String,
-    pub folder: String,
-    pub title: String,
-    pub kind: DocKind,
-    pub index_no: Option<String>,
-    pub category: Option<String>,
-    pub publisher: String,
-    pub doc_no: Option<String>,
-    pub written: Option<NaiveDate>,
-    pub published: NaiveDate,
-    pub effective: Option<NaiveDate>,
-    pub validity: Validity,
-    pub repealed: Option<NaiveDate>,
-    pub area: Option<String>,
-    pub keywords: Vec<String>,
-    pub summary: Option<String>,
-    pub attachments: Vec<(String, String)>,
-    pub interprets: Option<String>,
-    pub body: String,
-}
+use super::state::{AssetState, DocState, Record};
+use crate::content::{Attachment, BodyImage, Disclosure, DocKind, Document, Validity, is_key_area};
 
 /// What a mapping left undecided or changed, for the report: (document id, what).
 #[derive(Debug, Default, Clone, serde::Serialize)]
@@ -152,8 +128,14 @@ fn matches_rule<T: Clone>(rules: &[Rule<T>], haystacks: &[&str]) -> Option<T> {
         .map(|r| r.value.clone())
 }
 
-/// Maps every live document. `docs` are by page address; the result is sorted by id.
-pub fn map_all(profile: &Profile, docs: &BTreeMap<String, DocState>) -> (Vec<Mapped>, MappingNotes) {
+/// Maps every live document to the source format's [`Document`] (its `source` is the file to
+/// write). `docs` are by page address; `asset` finds a downloaded file by its path. The result
+/// is sorted by id.
+pub fn map_all<'a>(
+    profile: &Profile,
+    docs: &BTreeMap<String, DocState>,
+    asset: &dyn Fn(&str) -> Option<&'a AssetState>,
+) -> (Vec<Document>, MappingNotes) {
     let mut notes = MappingNotes::default();
     let columns: HashMap<&str, &Column> = profile.columns.iter().map(|c| (c.name.as_str(), c)).collect();
     let id_of: HashMap<&str, &str> = docs.iter().map(|(u, d)| (u.as_str(), d.id.as_str())).collect();
@@ -263,10 +245,18 @@ pub fn map_all(profile: &Profile, docs: &BTreeMap<String, DocState>) -> (Vec<Map
         } else {
             r.body.clone()
         };
-        out.push(Mapped {
+        let attachments = r
+            .attachments
+            .iter()
+            .map(|(title, path)| Attachment { title: title.clone(), blob: output::blob_ref(path, asset(path)) })
+            .collect();
+        let images = r
+            .images
+            .iter()
+            .map(|path| BodyImage { src: format!("/{path}"), blob: output::blob_ref(path, asset(path)) })
+            .collect();
+        out.push(Document {
             id: d.id.clone(),
-            url: url.clone(),
-            folder: r.folder.clone(),
             title,
             kind,
             index_no: field(r, HeaderField::IndexNo).map(str::to_string),
@@ -278,12 +268,16 @@ pub fn map_all(profile: &Profile, docs: &BTreeMap<String, DocState>) -> (Vec<Map
             effective,
             validity,
             repealed,
+            disclosure: Disclosure::Proactive,
             area,
             keywords,
             summary: field(r, HeaderField::Summary).map(str::to_string),
-            attachments: r.attachments.clone(),
+            url: Some(url.clone()),
+            attachments,
             interprets,
             body,
+            images,
+            source: format!("docs/{}/{}.md", r.folder, d.id),
         });
     }
     out.sort_by(|a, b| a.id.cmp(&b.id));

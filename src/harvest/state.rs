@@ -61,6 +61,8 @@ pub struct AssetState {
     pub path: String,
     pub validators: Validators,
     pub size: u64,
+    #[serde(default)]
+    pub sha256: String,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
