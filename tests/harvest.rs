@@ -722,6 +722,14 @@ fn harvest_a_portal_re_run_conditionally_publish_and_sync() {
     assert!(!out.join(&c1.source).exists());
     assert_eq!(content::load(&out).unwrap().documents.len(), 9);
 
+    // a changed selector reads every page again (a 304 would keep the old reading), and the same
+    // pages give the same documents
+    edit(&prof, "body = \"div.article-body\"", "body = \".main .article-body\"");
+    let r5 = harvest(&prof, &out, &[]);
+    assert_eq!(r5["pages_read"], 9, "{r5:#}");
+    assert_eq!(r5["pages_not_modified"], 0, "{r5:#}");
+    assert!(r5["changed"].as_array().unwrap().is_empty() && r5["new"].as_array().unwrap().is_empty(), "{r5:#}");
+
     // ----- publish and sync to a kiosk -----
     let key = tmp.path().join("publisher.key");
     let o = kiosk(&["keygen", "--out", key.to_str().unwrap()]);
