@@ -98,7 +98,11 @@ pub fn is_chrome(el: ElementRef<'_>) -> bool {
     {
         return true;
     }
-    let text = plain_text(el);
+    // only short texts are chrome: stop reading past 400 bytes (a container's whole text)
+    let mut text = String::new();
+    if !collect_text_upto(el, &mut text, 400) {
+        return false;
+    }
     let squeezed: String = text.chars().filter(|c| !c.is_whitespace()).collect();
     squeezed.chars().count() <= 40 && CHROME_TEXTS.iter().any(|c| squeezed.contains(c))
 }
@@ -145,6 +149,31 @@ fn collect_text(el: ElementRef<'_>, out: &mut String) {
             _ => {}
         }
     }
+}
+
+/// Appends `el`'s text (as [`plain_text`] reads it) while it stays within `limit` bytes; false
+/// when it is longer.
+fn collect_text_upto(el: ElementRef<'_>, out: &mut String, limit: usize) -> bool {
+    for child in el.children() {
+        if out.len() > limit {
+            return false;
+        }
+        match child.value() {
+            Node::Text(t) => out.push_str(t),
+            Node::Element(e) => {
+                if matches!(e.name(), "script" | "style" | "rp" | "noscript" | "template") {
+                    continue;
+                }
+                if let Some(c) = ElementRef::wrap(child)
+                    && !collect_text_upto(c, out, limit)
+                {
+                    return false;
+                }
+            }
+            _ => {}
+        }
+    }
+    out.len() <= limit
 }
 
 /// Collapses whitespace as a browser does, and drops what a browser shows as a space but a
