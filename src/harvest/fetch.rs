@@ -143,6 +143,8 @@ impl Fetcher {
             .user_agent(user_agent)
             .redirect(reqwest::redirect::Policy::none())
             .connect_timeout(timeout.min(Duration::from_secs(15)))
+            // a server that stops sending for this long has timed out, however big the file
+            .read_timeout(timeout)
             .pool_max_idle_per_host(concurrency.max(1))
             .build()
             .map_err(|e| format!("cannot start the HTTP client: {e}"))?;
@@ -192,7 +194,9 @@ impl Fetcher {
                 return Err(FetchError::Robots { url: current.to_string() });
             }
             self.wait_turn(&current).await;
-            let mut req = self.client.get(current.clone()).timeout(self.timeout);
+            // the whole request: the time-out, plus what 100 KB/s needs for the largest body allowed
+            let total = self.timeout + Duration::from_secs(max_bytes / 100_000);
+            let mut req = self.client.get(current.clone()).timeout(total);
             if let Some(v) = validators.filter(|_| current == *url) {
                 if let Some(e) = &v.etag {
                     req = req.header(IF_NONE_MATCH, e);

@@ -488,6 +488,7 @@ impl Run<'_> {
         let mut claimed: HashSet<String> = HashSet::new();
         let mut complete_columns: HashSet<String> = HashSet::new();
         let mut duplicates = 0;
+        let mut over_limit = Vec::new();
         let mut column_reports = Vec::new();
         for (ci, col) in profile.columns.iter().enumerate() {
             let (links, rep) = self.crawl_column(col, &mut lists).await;
@@ -503,6 +504,8 @@ impl Run<'_> {
                     continue;
                 }
                 if tasks.len() >= profile.max_pages {
+                    // listed, so not missing: only not read this run
+                    over_limit.push(self.moved(&u).to_string());
                     continue;
                 }
                 tasks.push(Task { url: u, column: Some(ci), link: Some(l) });
@@ -565,7 +568,7 @@ impl Run<'_> {
         // 4. the documents after this run
         let mut docs: BTreeMap<String, DocState> = BTreeMap::new();
         let mut gone: HashSet<String> = HashSet::new();
-        let mut listed: HashSet<String> = HashSet::new();
+        let mut listed: HashSet<String> = over_limit.into_iter().collect();
         let mut by_final: HashMap<String, String> = HashMap::new();
         let mut column_of_task: HashMap<String, Option<usize>> = HashMap::new();
         for (task, o) in outcomes {
