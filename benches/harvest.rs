@@ -124,7 +124,9 @@ fn write_portal(root: &Path, docs: &[gongkai_kiosk::content::Document], changed:
             fs::write(root.join(format!("files/{i}.pdf")), format!("%PDF-1.4\n% 附件 {i}\n%%EOF\n")).unwrap();
         }
     }
-    fs::write(root.join("robots.txt"), "User-agent: *\nDisallow: /private/\n").unwrap();
+    if !root.join("robots.txt").exists() {
+        fs::write(root.join("robots.txt"), "User-agent: *\nDisallow: /private/\n").unwrap();
+    }
     paths
 }
 
@@ -235,6 +237,12 @@ fn main() {
     let log = nginx.log();
     let bodies: Vec<_> = log.iter().filter(|l| l.status == 200).collect();
     let lists200 = bodies.iter().filter(|l| l.path.contains("/index")).count();
+    let others200: Vec<&str> = bodies
+        .iter()
+        .filter(|l| !l.path.contains("/index") && !l.path.ends_with(".html"))
+        .map(|l| l.path.as_str())
+        .collect();
+    assert!(others200.is_empty(), "bodies other than pages and list pages: {others200:?}");
     let not_modified = log.iter().filter(|l| l.status == 304).count();
     let other = log.len() - bodies.len() - not_modified;
     let sent2: u64 = log.iter().map(|l| l.bytes).sum();
