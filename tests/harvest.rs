@@ -695,6 +695,8 @@ fn harvest_a_portal_re_run_conditionally_publish_and_sync() {
         };
         assert_eq!(l.status, expected, "{l:?}\n{log:#?}");
     }
+    // every request names the tool
+    assert!(log.iter().all(|l| l.rest.contains("\"gongkai-kiosk-harvest/")), "{log:#?}");
     // the redirect was remembered: the old address is not asked again
     assert!(!log.iter().any(|l| l.path.contains("/old/")), "{log:#?}");
     assert_eq!(fs::read(out.join(&a1.source)).unwrap(), unchanged_file);

@@ -58,7 +58,7 @@ events {{ worker_connections 4096; }}
 http {{
     types {{ application/json json; {types} }}
     default_type application/octet-stream;
-    log_format sync '$status $request_method $uri $body_bytes_sent $bytes_sent "$http_range" "$http_if_none_match"';
+    log_format sync '$status $request_method $uri $body_bytes_sent $bytes_sent "$http_range" "$http_if_none_match" "$http_user_agent"';
     access_log {d}/access.log sync;
     client_body_temp_path {d}/body;
     proxy_temp_path {d}/proxy;
@@ -115,7 +115,8 @@ http {{
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// The access log: (status, method, path, body bytes, bytes sent, range, if-none-match).
+    /// The access log: (status, method, path, body bytes, bytes sent, then range, if-none-match and
+    /// user agent in `rest`).
     pub fn log(&self) -> Vec<LogLine> {
         // nginx writes its log lines unbuffered; each line is whole.
         let text = fs::read_to_string(self.dir.path().join("access.log")).unwrap_or_default();
