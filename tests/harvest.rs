@@ -258,6 +258,7 @@ fn portal(root: &Path) {
                 ("202312/t20231201_404.html", "已删除的文件", "2023-12-01"),
                 ("/slow/t20231115_5.html", "响应很慢的文件", "2023-11-15"),
                 ("/private/t20231101_6.html", "内部文件", "2023-11-01"),
+                ("202312/t20231202_503.html", "服务器出错的文件", "2023-12-02"),
             ],
             None,
             None,
@@ -338,6 +339,10 @@ fn portal(root: &Path) {
     put(root, "slow/t20231115_5.html", "<html><body>迟到的页面</body></html>");
     put(root, "private/t20231101_6.html", "<html><body>内部</body></html>");
     put(root, "images/zc/chart1.png", png());
+    // a picture over the profile's size cap (max_image_kb = 100 in the test)
+    let mut big = png();
+    big.resize(300 * 1024, 0);
+    put(root, "images/big.png", big);
     put(root, "uploads/2024/P020240312_补贴标准表.pdf", pdf());
     put(root, "uploads/2024/P020240312_申请表.docx", docx("老年助餐补贴申请表"));
 
@@ -463,7 +468,7 @@ fn portal(root: &Path) {
                 validity: "有效",
                 keywords: "部门预算",
             },
-            "<p>　　按照预算法规定，现将望川区2024年部门预算公开如下。</p>",
+            "<p>　　按照预算法规定，现将望川区2024年部门预算公开如下。</p><p><img src=\"/images/big.png\" alt=\"大图\"></p>",
             "",
         )),
     );
@@ -489,6 +494,7 @@ fn serve(root: &Path, slow: &FaultServer) -> Nginx {
         &format!(
             r#"location = /zwgk/zcwj/old/a3.html {{ return 301 /zwgk/zcwj/202401/t20240110_3.html; }}
         location /czyjs/ {{ charset utf-8; }}
+        location = /zwgk/zcwj/202312/t20231202_503.html {{ return 503; }}
         location /slow/ {{ proxy_pass http://127.0.0.1:{}; proxy_read_timeout 60s; }}"#,
             slow.port
         ),
@@ -502,7 +508,7 @@ fn profile(dir: &Path, url: &str) -> PathBuf {
     let p = dir.join("portal.toml");
     edit(&p, "portal = \"https://www.wangchuan.example.gov.cn/\"", &format!("portal = \"{url}/\""));
     edit(&p, "rate = 1\n", "rate = 50\n");
-    edit(&p, "timeout_seconds = 30", "timeout_seconds = 2");
+    edit(&p, "timeout_seconds = 30", "timeout_seconds = 2\nmax_image_kb = 100");
     p
 }
 
@@ -661,7 +667,10 @@ fn harvest_a_portal_re_run_conditionally_publish_and_sync() {
     assert!(reason("t20231201_404.html").contains("404"));
     assert!(reason("t20231115_5.html").contains("time-out"));
     assert!(reason("t20231101_6.html").contains("robots.txt"));
-    assert_eq!(failures.len(), 3, "{failures:?}");
+    assert!(reason("t20231202_503.html").contains("503"));
+    assert!(reason("big.png").contains("larger than 102400 bytes"));
+    assert_eq!(failures.len(), 5, "{failures:?}");
+    assert!(!d1.body.contains("大图") && !d1.body.contains("big"), "{}", d1.body);
     assert!(r["duplicates"].as_u64().unwrap() >= 2, "the #top link and the redirect's target: {r:#}");
     assert_eq!(r["mapping"]["kind_unmapped"].as_array().unwrap().len(), 0);
     assert!(!r["mapping"]["area_unmapped"].as_array().unwrap().is_empty());
@@ -689,6 +698,7 @@ fn harvest_a_portal_re_run_conditionally_publish_and_sync() {
         let expected = match l.path.as_str() {
             "/xwzx/tzgg/202404/t20240408_2.html" => 200,
             "/zwgk/zcwj/202312/t20231201_404.html" | "/zwgk/zcjd/index_2.html" => 404,
+            "/zwgk/zcwj/202312/t20231202_503.html" => 503,
             // nginx logs 499 when the client gives up waiting
             "/slow/t20231115_5.html" => 499,
             _ => 304,
