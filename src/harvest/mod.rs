@@ -711,7 +711,7 @@ impl Run<'_> {
         }
         for rep in &mut column_reports {
             for d in docs.values().filter(|d| d.record.column == rep.name && d.last_seen == this_run) {
-                rep.pages_read += 1;
+                rep.documents += 1;
                 for f in [
                     HeaderField::Title,
                     HeaderField::IndexNo,

@@ -28,7 +28,8 @@ pub struct ColumnReport {
     pub complete: bool,
     /// Header fields not found on the page (before fallbacks), by field key → pages.
     pub missing_fields: BTreeMap<String, usize>,
-    pub pages_read: usize,
+    /// Its documents read or confirmed unchanged (304) this run.
+    pub documents: usize,
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -140,12 +141,12 @@ impl Report {
             let missing: Vec<String> = c.missing_fields.iter().map(|(k, n)| format!("{k} ×{n}")).collect();
             let _ = writeln!(
                 s,
-                "column {}: {} list page(s){}, {} links, {} pages read{}",
+                "column {}: {} list page(s){}, {} links, {} documents{}",
                 c.name,
                 c.list_pages,
                 if c.complete { "" } else { " (incomplete)" },
                 c.links,
-                c.pages_read,
+                c.documents,
                 if missing.is_empty() {
                     String::new()
                 } else {
