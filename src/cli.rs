@@ -133,6 +133,19 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
+    /// Harvest a government portal into a publisher's source folder (docs/harvest.md).
+    Harvest {
+        /// The site profile (TOML): columns, selectors, mapping rules, rate.
+        profile: PathBuf,
+        /// The source folder to write (created if missing; the crawl state is kept in OUT/.harvest/).
+        out: PathBuf,
+        /// Crawl (with conditional requests) and list what would change; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+        /// Print the report as JSON.
+        #[arg(long)]
+        json: bool,
+    },
     /// Fetch the published pack, verify it and switch the store to it in one transaction.
     Sync {
         /// Pack URL (the folder with manifest.json); default: the config's sync.source_url.
@@ -290,6 +303,7 @@ impl Command {
             self,
             Command::Keygen { .. }
                 | Command::Publish { .. }
+                | Command::Harvest { .. }
                 | Command::Report { .. }
                 | Command::CheckConfig { .. }
                 | Command::HashPin
@@ -370,6 +384,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Publish { src, out, key, version, valid_days, json }) => {
             publish(&src, &out, &key, version, valid_days, json)
         }
+        Some(Command::Harvest { profile, out, dry_run, json }) => harvest(&profile, &out, dry_run, json),
         Some(Command::Sync { source, trust, concurrency, json }) => {
             sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json)
         }
@@ -1209,6 +1224,32 @@ fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days:
         Err(crate::publish::PublishError::Source(e)) => {
             eprintln!("{e}");
             eprintln!("nothing was published; {} is unchanged", out.display());
+            Ok(ExitCode::FAILURE)
+        }
+        Err(e) => Err(e.into()),
+    }
+}
+
+fn harvest(profile: &Path, out: &Path, dry_run: bool, json: bool) -> CmdResult {
+    use crate::harvest::{HarvestError, Options, Profile};
+    let profile = match Profile::load(profile) {
+        Ok(p) => p,
+        Err(e) => {
+            eprintln!("{e}");
+            return Ok(ExitCode::from(EXIT_USAGE));
+        }
+    };
+    match crate::harvest::harvest(&profile, out, &Options { dry_run }) {
+        Ok(report) => {
+            if json {
+                println!("{}", serde_json::to_string_pretty(&report)?);
+            } else {
+                print!("{}", report.text());
+            }
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e @ HarvestError::Unreachable(_)) => {
+            eprintln!("error: {e}");
             Ok(ExitCode::FAILURE)
         }
         Err(e) => Err(e.into()),

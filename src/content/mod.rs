@@ -7,4 +7,4 @@ mod model;
 mod source;
 
 pub use model::*;
-pub use source::{MAX_BLOB_BYTES, MAX_TEXT_BYTES, SourceError, load};
+pub use source::{MAX_BLOB_BYTES, MAX_TEXT_BYTES, SourceError, load, media_type};

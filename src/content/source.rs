@@ -892,7 +892,8 @@ const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 const ATTACHMENT_TYPES: &[&str] =
     &["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "doc", "xls", "ofd", "mp3", "mp4", "zip"];
 
-fn media_type(ext: &str) -> &'static str {
+/// The media type of a file by its (lower-case) extension.
+pub fn media_type(ext: &str) -> &'static str {
     match ext {
         "png" => "image/png",
         "jpg" | "jpeg" => "image/jpeg",

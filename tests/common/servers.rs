@@ -38,6 +38,12 @@ pub struct Nginx {
 
 impl Nginx {
     pub fn start(root: &Path) -> Self {
+        Self::start_with(root, "", "")
+    }
+
+    /// nginx with more MIME types (`text/html html;`) and more directives inside the server
+    /// block (a mock portal's redirects, charsets and proxied paths).
+    pub fn start_with(root: &Path, types: &str, server: &str) -> Self {
         let dir = tempfile::tempdir().unwrap();
         let port = free_port();
         let conf = format!(
@@ -50,9 +56,9 @@ pid {d}/nginx.pid;
 error_log {d}/error.log warn;
 events {{ worker_connections 4096; }}
 http {{
-    types {{ application/json json; }}
+    types {{ application/json json; {types} }}
     default_type application/octet-stream;
-    log_format sync '$status $request_method $uri $body_bytes_sent $bytes_sent "$http_range" "$http_if_none_match"';
+    log_format sync '$status $request_method $uri $body_bytes_sent $bytes_sent "$http_range" "$http_if_none_match" "$http_user_agent"';
     access_log {d}/access.log sync;
     client_body_temp_path {d}/body;
     proxy_temp_path {d}/proxy;
@@ -76,6 +82,7 @@ http {{
             create_full_put_path on;
             dav_access user:rw group:r all:r;
         }}
+        {server}
     }}
 }}
 "#,
@@ -108,7 +115,8 @@ http {{
         format!("http://127.0.0.1:{}", self.port)
     }
 
-    /// The access log: (status, method, path, body bytes, bytes sent, range, if-none-match).
+    /// The access log: (status, method, path, body bytes, bytes sent, then range, if-none-match and
+    /// user agent in `rest`).
     pub fn log(&self) -> Vec<LogLine> {
         // nginx writes its log lines unbuffered; each line is whole.
         let text = fs::read_to_string(self.dir.path().join("access.log")).unwrap_or_default();
