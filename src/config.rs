@@ -112,6 +112,22 @@ pub struct UploadConfig {
     pub url: Option<String>,
 }
 
+/// The metrics file for node_exporter's textfile collector (`crate::metrics`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsConfig {
+    /// Off unless kiosk.toml turns it on (the Debian package's does).
+    pub enabled: bool,
+    /// `None` = `/var/lib/prometheus/node-exporter/gongkai-kiosk.prom` (Debian's collector directory).
+    pub path: Option<PathBuf>,
+}
+
+impl MetricsConfig {
+    /// The file to write.
+    pub fn file(&self) -> PathBuf {
+        self.path.clone().unwrap_or_else(crate::metrics::default_path)
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub zone_id: String,
@@ -121,6 +137,7 @@ pub struct Config {
     pub attendant: AttendantConfig,
     pub printer: PrinterConfig,
     pub upload: UploadConfig,
+    pub metrics: MetricsConfig,
     /// Size at which the log file in the data directory is rotated.
     pub log_max_bytes: u64,
     /// The file this was read from, if any.
@@ -153,6 +170,7 @@ impl Default for Config {
                 page_limit: 30,
             },
             upload: UploadConfig::default(),
+            metrics: MetricsConfig { enabled: false, path: None },
             log_max_bytes: 5 * 1024 * 1024,
             origin: None,
         }
@@ -409,6 +427,24 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             }
         }
         u.finish();
+    }
+
+    if let Some(mut m) = r.table(Field::plain("metrics")) {
+        if let Some(b) = m.bool(Field::plain("enabled")) {
+            cfg.metrics.enabled = b;
+        }
+        if let Some(p) = m.string(Field::plain("path")) {
+            if p.value.ends_with(".prom") {
+                cfg.metrics.path = Some(PathBuf::from(p.value));
+            } else {
+                m.report(
+                    &Field::plain("path"),
+                    p.line,
+                    format!("\"{}\" must end in .prom (node_exporter reads only *.prom files)", p.value),
+                );
+            }
+        }
+        m.finish();
     }
 
     if let Some(mut l) = r.table(Field::plain("log")) {

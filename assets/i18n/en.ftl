@@ -384,3 +384,20 @@ req-need-title = Please enter the title or document number of the information.
 req-need-description = Please describe briefly the information you need.
 req-need-media = Please choose at least one form.
 req-need-receive = Please choose at least one way to receive it.
+
+# Health (monitoring)
+attendant-health = Health
+attendant-disk-free = Disk free
+attendant-counters = Idle resets / watchdog restarts / failed prints
+attendant-metrics-file = Metrics file
+attendant-metrics-failed = Metrics file not written:
+health-ok = All well
+health-attention = Needs attention:
+health-never_seen = never reported its status
+health-not_seen = not heard from for over a day
+health-sync_failing = sync keeps failing
+health-content_stale = content not updated for over 3 days
+health-pack_expired = the content pack has expired
+health-pack_expiring = the content pack expires soon
+health-printer = printer fault
+health-disk_low = disk nearly full

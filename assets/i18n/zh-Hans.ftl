@@ -378,3 +378,20 @@ req-need-title = 请填写所需信息的名称或文号。
 req-need-description = 请简单描述您需要的信息。
 req-need-media = 请至少选择一种形式。
 req-need-receive = 请至少选择一种获取方式。
+
+# 运行状况（监控）
+attendant-health = 运行状况
+attendant-disk-free = 磁盘剩余
+attendant-counters = 空闲复位 / 看门狗重启 / 打印失败
+attendant-metrics-file = 监控文件
+attendant-metrics-failed = 监控文件未能写入：
+health-ok = 正常
+health-attention = 需处理：
+health-never_seen = 从未上报状态
+health-not_seen = 超过一天未上报
+health-sync_failing = 连续同步失败
+health-content_stale = 内容超过3天未更新
+health-pack_expired = 内容包已过期
+health-pack_expiring = 内容包即将过期
+health-printer = 打印机故障
+health-disk_low = 磁盘空间不足

@@ -378,3 +378,20 @@ req-need-title = 請填寫所需資訊的名稱或文號。
 req-need-description = 請簡單描述您需要的資訊。
 req-need-media = 請至少選擇一種形式。
 req-need-receive = 請至少選擇一種取得方式。
+
+# 運行狀況（監控）
+attendant-health = 運行狀況
+attendant-disk-free = 磁碟剩餘
+attendant-counters = 閒置重設 / 看門狗重啟 / 列印失敗
+attendant-metrics-file = 監控檔案
+attendant-metrics-failed = 監控檔案未能寫入：
+health-ok = 正常
+health-attention = 需處理：
+health-never_seen = 從未上報狀態
+health-not_seen = 超過一天未上報
+health-sync_failing = 連續同步失敗
+health-content_stale = 內容超過3天未更新
+health-pack_expired = 內容包已過期
+health-pack_expiring = 內容包即將過期
+health-printer = 印表機故障
+health-disk_low = 磁碟空間不足
