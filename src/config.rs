@@ -112,6 +112,10 @@ pub struct UploadConfig {
     pub url: Option<String>,
 }
 
+/// Where the metrics file goes by default: the directory Debian's `prometheus-node-exporter`
+/// reads (its `--collector.textfile.directory`), and a name of the kiosk's own.
+pub const DEFAULT_METRICS_FILE: &str = "/var/lib/prometheus/node-exporter/gongkai-kiosk.prom";
+
 /// The metrics file for node_exporter's textfile collector (`crate::metrics`).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct MetricsConfig {
@@ -124,7 +128,7 @@ pub struct MetricsConfig {
 impl MetricsConfig {
     /// The file to write.
     pub fn file(&self) -> PathBuf {
-        self.path.clone().unwrap_or_else(crate::metrics::default_path)
+        self.path.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_METRICS_FILE))
     }
 }
 

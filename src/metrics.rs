@@ -23,8 +23,6 @@ use crate::store::{Counter, Store, StoreError};
 
 /// The file name node_exporter's textfile collector reads (it reads every `*.prom`).
 pub const FILE_NAME: &str = "gongkai-kiosk.prom";
-/// Debian's `prometheus-node-exporter` reads this directory (its `--collector.textfile.directory`).
-pub const DEBIAN_TEXTFILE_DIR: &str = "/var/lib/prometheus/node-exporter";
 /// How many opening periods ahead are exported (enough to cover a long holiday and a weekend).
 pub const OPENING_WINDOWS: usize = 16;
 /// How far ahead opening periods are looked for.
@@ -277,11 +275,6 @@ fn opening_windows(h: &crate::content::hours::OpeningHours, now: DateTime<Utc>) 
         w.resize(OPENING_WINDOWS, last);
     }
     w
-}
-
-/// Where the metrics file goes: `[metrics] path`, else Debian's textfile collector directory.
-pub fn default_path() -> PathBuf {
-    Path::new(DEBIAN_TEXTFILE_DIR).join(FILE_NAME)
 }
 
 /// The Prometheus text format (version 0.0.4) writer: each family's HELP and TYPE, then its
