@@ -12,6 +12,8 @@ use crate::content::{self, Board, BoardTarget, DocKind, Document, Faq, Guide, It
 use crate::search::{self, Hit, SearchFilter, Searcher};
 use crate::store::{DocFilter, Facet, Item, Store};
 
+mod health;
+
 /// Exit code for bad configuration or usage.
 pub const EXIT_USAGE: u8 = 2;
 
@@ -226,14 +228,46 @@ pub enum Command {
     Upload {
         #[arg(long)]
         url: Option<String>,
+        /// Also send this kiosk's status object (<url>/<zone_id>/status.json, for `report
+        /// --fleet`), as the kiosk window does at each upload.
+        #[arg(long)]
+        status: bool,
+    },
+    /// This kiosk's health in the Prometheus text format (what the kiosk window writes every
+    /// minute for node_exporter's textfile collector): printed, or written atomically with
+    /// --write (to [metrics] path) or --out FILE.
+    Metrics {
+        /// Write the file the kiosk window writes ([metrics] path).
+        #[arg(long, conflicts_with = "out")]
+        write: bool,
+        /// Write to this file instead (atomically).
+        #[arg(long, value_name = "FILE")]
+        out: Option<PathBuf>,
+        /// The status object the kiosk uploads, as JSON, instead.
+        #[arg(long)]
+        json: bool,
     },
     /// Add up the batches many kiosks uploaded (every *.json under DIR) into one CSV for the
     /// office: a row per kiosk and day, and a total.
     Report {
         dir: PathBuf,
         /// The ratings' messages instead (kiosk, time, rating, message).
-        #[arg(long)]
+        #[arg(long, conflicts_with = "fleet")]
         messages: bool,
+        /// Every kiosk's health instead, from the status objects they upload: one
+        /// self-contained HTML page, the kiosks that need someone first.
+        #[arg(long)]
+        fleet: bool,
+        /// With --fleet: JSON instead of HTML.
+        #[arg(long, requires = "fleet")]
+        json: bool,
+        /// With --fleet: the kiosks the office expects (one zone id a line), so that one never
+        /// seen is listed too.
+        #[arg(long, value_name = "FILE", requires = "fleet")]
+        expect: Option<PathBuf>,
+        /// With --fleet: write the page to this file instead of standard output.
+        #[arg(long, value_name = "FILE", requires = "fleet")]
+        out: Option<PathBuf>,
     },
     /// The on-screen keyboard's candidates for typed pinyin (full, initials or mixed).
     Ime {
@@ -395,8 +429,12 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
         }
         Some(Command::Printers { json }) => printers(&config, &data_dir, json),
-        Some(Command::Upload { url }) => upload(&config, &data_dir, url.as_deref()),
-        Some(Command::Report { dir, messages }) => report(&dir, messages),
+        Some(Command::Upload { url, status }) => upload(&config, &data_dir, url.as_deref(), status),
+        Some(Command::Metrics { write, out, json }) => health::metrics(&config, &data_dir, write, out.as_deref(), json),
+        Some(Command::Report { dir, fleet: true, json, expect, out, .. }) => {
+            health::fleet_report(&dir, json, expect.as_deref(), out.as_deref())
+        }
+        Some(Command::Report { dir, messages, .. }) => report(&dir, messages),
         Some(Command::Stats { from, to, csv, json }) => stats(&data_dir, from.as_deref(), to.as_deref(), csv, json),
         Some(Command::CheckConfig { .. } | Command::HashPin) => unreachable!("handled above"),
     };
@@ -602,11 +640,14 @@ fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json:
     Ok(ExitCode::SUCCESS)
 }
 
-fn upload(config: &Config, data_dir: &Path, url: Option<&str>) -> CmdResult {
+fn upload(config: &Config, data_dir: &Path, url: Option<&str>, status: bool) -> CmdResult {
     let Some(url) = url.map(str::to_string).or_else(|| config.upload.url.clone()) else {
         return Ok(usage_error("no upload URL: set [upload] url in kiosk.toml or pass --url"));
     };
     let mut store = Store::open(data_dir)?;
+    if status {
+        health::queue_status(&store, config, data_dir)?;
+    }
     if let Some(b) = crate::upload::seal(&mut store, &config.zone_id)? {
         println!("sealed batch {b}");
     }
@@ -615,6 +656,9 @@ fn upload(config: &Config, data_dir: &Path, url: Option<&str>) -> CmdResult {
     match r {
         Ok(r) => {
             println!("uploaded {} batch(es) to {url}; {waiting} waiting", r.sent.len());
+            if r.status_sent {
+                println!("status uploaded to {}", crate::upload::batch_url(&url, &config.zone_id, "status"));
+            }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {

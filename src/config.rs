@@ -120,6 +120,26 @@ pub struct UploadConfig {
     pub url: Option<String>,
 }
 
+/// Where the metrics file goes by default: the directory Debian's `prometheus-node-exporter`
+/// reads (its `--collector.textfile.directory`), and a name of the kiosk's own.
+pub const DEFAULT_METRICS_FILE: &str = "/var/lib/prometheus/node-exporter/gongkai-kiosk.prom";
+
+/// The metrics file for node_exporter's textfile collector (`crate::metrics`).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct MetricsConfig {
+    /// Off unless kiosk.toml turns it on (the Debian package's does).
+    pub enabled: bool,
+    /// `None` = `/var/lib/prometheus/node-exporter/gongkai-kiosk.prom` (Debian's collector directory).
+    pub path: Option<PathBuf>,
+}
+
+impl MetricsConfig {
+    /// The file to write.
+    pub fn file(&self) -> PathBuf {
+        self.path.clone().unwrap_or_else(|| PathBuf::from(DEFAULT_METRICS_FILE))
+    }
+}
+
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Config {
     pub zone_id: String,
@@ -130,6 +150,7 @@ pub struct Config {
     pub printer: PrinterConfig,
     pub upload: UploadConfig,
     pub sound: SoundConfig,
+    pub metrics: MetricsConfig,
     /// Size at which the log file in the data directory is rotated.
     pub log_max_bytes: u64,
     /// The file this was read from, if any.
@@ -163,6 +184,7 @@ impl Default for Config {
             },
             upload: UploadConfig::default(),
             sound: SoundConfig { enabled: true, volume: 60 },
+            metrics: MetricsConfig { enabled: false, path: None },
             log_max_bytes: 5 * 1024 * 1024,
             origin: None,
         }
@@ -429,6 +451,24 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             cfg.sound.volume = n as u8;
         }
         s.finish();
+    }
+
+    if let Some(mut m) = r.table(Field::plain("metrics")) {
+        if let Some(b) = m.bool(Field::plain("enabled")) {
+            cfg.metrics.enabled = b;
+        }
+        if let Some(p) = m.string(Field::plain("path")) {
+            if p.value.ends_with(".prom") {
+                cfg.metrics.path = Some(PathBuf::from(p.value));
+            } else {
+                m.report(
+                    &Field::plain("path"),
+                    p.line,
+                    format!("\"{}\" must end in .prom (node_exporter reads only *.prom files)", p.value),
+                );
+            }
+        }
+        m.finish();
     }
 
     if let Some(mut l) = r.table(Field::plain("log")) {

@@ -1,11 +1,16 @@
 //! `gongkai-kiosk report DIR`: the office's view over the batches its kiosks uploaded — every
 //! `*.json` batch under DIR read once (a batch seen twice, by kiosk and batch id, counts once),
-//! the figures added up per kiosk and day, and a total, as one CSV.
+//! the figures added up per kiosk and day, and a total, as one CSV. Each kiosk's status object
+//! (`status.json`, see [`crate::metrics`]) is read too, for `report --fleet` ([`crate::fleet`]).
 
 use std::collections::{BTreeMap, HashSet};
 use std::path::{Path, PathBuf};
 
+use crate::metrics::KioskStatus;
 use crate::store::{Batch, DayStats, FeedbackEntry};
+
+/// The name a kiosk's status object has next to its batches.
+pub const STATUS_FILE: &str = "status.json";
 
 #[derive(Debug, Default)]
 pub struct Report {
@@ -17,6 +22,8 @@ pub struct Report {
     pub duplicates: usize,
     /// Files that are not batches, with the reason.
     pub skipped: Vec<(PathBuf, String)>,
+    /// The newest status of each kiosk (by its `kiosk`).
+    pub statuses: BTreeMap<String, KioskStatus>,
 }
 
 /// Reads every batch under `dir` (recursively).
@@ -36,6 +43,20 @@ pub fn read(dir: &Path) -> std::io::Result<Report> {
     }
     files.sort();
     for path in files {
+        if path.file_name().is_some_and(|n| n == STATUS_FILE) {
+            match std::fs::read(&path)
+                .map_err(|e| e.to_string())
+                .and_then(|b| serde_json::from_slice::<KioskStatus>(&b).map_err(|e| e.to_string()))
+            {
+                Ok(s) => {
+                    if report.statuses.get(&s.kiosk).is_none_or(|old| old.at < s.at) {
+                        report.statuses.insert(s.kiosk.clone(), s);
+                    }
+                }
+                Err(e) => report.skipped.push((path, e)),
+            }
+            continue;
+        }
         let batch: Batch = match std::fs::read(&path)
             .map_err(|e| e.to_string())
             .and_then(|b| serde_json::from_slice(&b).map_err(|e| e.to_string()))

@@ -2,11 +2,12 @@
 //! sends each waiting batch with an HTTP `PUT` to `<url>/<kiosk>/<batch>.json` (a WebDAV or
 //! S3-compatible endpoint). A batch leaves the outbox only once the server has answered 2xx; a
 //! retry after a crash or an outage sends the same bytes to the same name, so the server never
-//! holds a batch twice.
+//! holds a batch twice. The kiosk's status object waits in the outbox too (one, replaced by each
+//! newer one) and goes to `<url>/<kiosk>/status.json`, overwriting the last.
 
 use std::time::Duration;
 
-use crate::store::{Store, StoreError};
+use crate::store::{STATUS_ID, Store, StoreError};
 
 #[derive(Debug, thiserror::Error)]
 pub enum UploadError {
@@ -31,11 +32,19 @@ pub struct UploadReport {
     pub sent: Vec<String>,
     /// Batches still waiting.
     pub waiting: usize,
+    /// The kiosk's status object was sent (`<url>/<kiosk>/status.json`).
+    pub status_sent: bool,
 }
 
-/// Where a batch goes.
+/// Where a batch (or the status object, `status.json`) goes.
 pub fn batch_url(base: &str, kiosk: &str, batch: &str) -> String {
     format!("{}/{kiosk}/{batch}.json", base.trim_end_matches('/'))
+}
+
+/// Puts this kiosk's current status in the outbox for the next upload.
+pub fn queue_status(store: &Store, status: &crate::metrics::KioskStatus) -> Result<(), UploadError> {
+    let body = serde_json::to_string(status).expect("a status serialises");
+    Ok(store.queue_status(&body)?)
 }
 
 /// Seals what is new, then sends every waiting batch, oldest first; stops at the first failure
@@ -58,7 +67,7 @@ pub fn send(store: &mut Store, kiosk: &str, base_url: &str) -> Result<UploadRepo
     }
     let mut report = UploadReport::default();
     let waiting = store.outbox()?;
-    report.waiting = waiting.len();
+    report.waiting = waiting.iter().filter(|b| b.id != STATUS_ID).count();
     if waiting.is_empty() {
         return Ok(report);
     }
@@ -74,12 +83,17 @@ pub fn send(store: &mut Store, kiosk: &str, base_url: &str) -> Result<UploadRepo
         let url = batch_url(base_url, kiosk, &batch.id);
         let status = rt
             .block_on(async {
-                client.put(&url).header("Content-Type", "application/json").body(batch.body).send().await
+                client.put(&url).header("Content-Type", "application/json").body(batch.body.clone()).send().await
             })
             .map_err(|e| net(&url, &e))?
             .status();
         if !status.is_success() {
             return Err(UploadError::Refused { url, status: status.as_u16() });
+        }
+        if batch.id == STATUS_ID {
+            store.confirm_status(&batch.body)?;
+            report.status_sent = true;
+            continue;
         }
         store.confirm_uploaded(&batch.id)?;
         tracing::info!(batch = %batch.id, "batch uploaded");

@@ -413,3 +413,20 @@ sync-outcome-unchanged = 無變化
 sync-outcome-failed = 失敗
 attendant-unreadable = 面板數據暫時無法讀取。
 search-start-again = 重新輸入
+
+# 運行狀況（監控）
+attendant-health = 運行狀況
+attendant-disk-free = 磁盤剩餘
+attendant-counters = 空閒復位 / 看門狗重啓 / 打印失敗
+attendant-metrics-file = 監控文件
+attendant-metrics-failed = 監控文件未能寫入：
+health-ok = 正常
+health-attention = 需處理：
+health-never_seen = 從未上報狀態
+health-not_seen = 超過一天未上報
+health-sync_failing = 連續同步失敗
+health-content_stale = 內容超過3天未更新
+health-pack_expired = 內容包已過期
+health-pack_expiring = 內容包即將過期
+health-printer = 打印機故障
+health-disk_low = 磁盤空間不足

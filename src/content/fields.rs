@@ -36,6 +36,16 @@ pub const ANNOUNCEMENTS: Field = Field::new("announcements", "公告");
 pub const ANNOUNCEMENT_TEXT: Field = Field::new("text", "内容");
 pub const SHOW_FROM: Field = Field::new("from", "开始日期");
 pub const SHOW_UNTIL: Field = Field::new("until", "结束日期");
+pub const OPENING_HOURS: Field = Field::new("opening_hours", "开放时段");
+pub const MONDAY: Field = Field::new("monday", "周一");
+pub const TUESDAY: Field = Field::new("tuesday", "周二");
+pub const WEDNESDAY: Field = Field::new("wednesday", "周三");
+pub const THURSDAY: Field = Field::new("thursday", "周四");
+pub const FRIDAY: Field = Field::new("friday", "周五");
+pub const SATURDAY: Field = Field::new("saturday", "周六");
+pub const SUNDAY: Field = Field::new("sunday", "周日");
+pub const CLOSED_DATES: Field = Field::new("closed", "闭馆日期");
+pub const SPECIAL_DAYS: Field = Field::new("special", "特别开放");
 
 // docs/**/*.md front matter
 pub const KIND: Field = Field::new("kind", "类别");

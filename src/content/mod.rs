@@ -2,6 +2,7 @@
 //! and the publisher's source-folder format they are written in.
 
 mod fields;
+pub mod hours;
 pub mod markdown;
 mod model;
 mod source;

@@ -259,6 +259,10 @@ pub struct Site {
     /// Notices for Home, in the publisher's order (packs made before they existed have none).
     #[serde(default)]
     pub announcements: Vec<Announcement>,
+    /// `[opening_hours]`: the hours as the monitoring reads them (left out of the pack's JSON
+    /// when absent, so packs without it keep their hashes).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub opening_hours: Option<super::hours::OpeningHours>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]

@@ -494,6 +494,7 @@ impl<'p> Loader<'p> {
                 Some(Announcement { text: text?.value, from: from.map(|d| d.value), until: until.map(|d| d.value) })
             })
             .collect();
+        let opening_hours = super::hours::read(&mut r);
         // A pack carries the zone's information to every kiosk; the kiosk's own security and
         // machine settings are local, and a pack must not look as if it could change them.
         for key in LOCAL_ONLY {
@@ -516,6 +517,7 @@ impl<'p> Loader<'p> {
             request_office: office,
             open_day,
             announcements,
+            opening_hours,
         })
     }
 

@@ -4,6 +4,7 @@
 
 mod apply;
 mod blobs;
+mod counters;
 mod outbox;
 mod queries;
 mod schema;
@@ -19,7 +20,8 @@ use rusqlite::{Connection, OpenFlags};
 
 pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
-pub use outbox::{Batch, Outgoing};
+pub use counters::Counter;
+pub use outbox::{Batch, Outgoing, STATUS_ID};
 pub use queries::*;
 pub use search_index::{ZeroResultQuery, document_text, faq_text, guide_text};
 pub use sync_state::SyncRecord;

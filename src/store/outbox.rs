@@ -20,6 +20,9 @@ pub struct Batch {
     pub feedback: Vec<FeedbackEntry>,
 }
 
+/// The outbox id of the kiosk's status object (a batch id never looks like it).
+pub const STATUS_ID: &str = "status";
+
 /// A sealed batch waiting in the outbox.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Outgoing {
@@ -107,7 +110,26 @@ impl Store {
         Ok(Some(id))
     }
 
-    /// The batches waiting to be uploaded, oldest first.
+    /// Puts the kiosk's latest status object in the outbox, replacing one not yet sent (only the
+    /// newest matters; it is uploaded as `status.json` next to the batches, overwriting the last).
+    pub fn queue_status(&self, body: &str) -> Result<(), StoreError> {
+        let created = chrono::Local::now().format("%Y-%m-%d %H:%M:%S").to_string();
+        self.sql(self.conn.execute(
+            "INSERT INTO outbox (id, created, body) VALUES (?1, ?2, ?3)
+             ON CONFLICT (id) DO UPDATE SET created = excluded.created, body = excluded.body",
+            params![STATUS_ID, created, body],
+        ))?;
+        Ok(())
+    }
+
+    /// Removes the status the server has confirmed, unless a newer one replaced it meanwhile.
+    pub fn confirm_status(&self, body: &str) -> Result<bool, StoreError> {
+        let n = self.sql(self.conn.execute("DELETE FROM outbox WHERE id = ?1 AND body = ?2", [STATUS_ID, body]))?;
+        Ok(n > 0)
+    }
+
+    /// The batches waiting to be uploaded, oldest first (the status object, if one waits, is
+    /// among them under the id [`STATUS_ID`]).
     pub fn outbox(&self) -> Result<Vec<Outgoing>, StoreError> {
         let mut stmt = self.sql(self.conn.prepare("SELECT id, body FROM outbox ORDER BY created, id"))?;
         let rows = self.sql(stmt.query_map([], |r| Ok(Outgoing { id: r.get(0)?, body: r.get(1)? })))?;
@@ -123,7 +145,11 @@ impl Store {
     /// When the oldest waiting batch was sealed (for the attendant).
     pub fn outbox_oldest(&self) -> Result<Option<String>, StoreError> {
         self.sql(
-            self.conn.query_row("SELECT min(created) FROM outbox", [], |r| r.get::<_, Option<String>>(0)).optional(),
+            self.conn
+                .query_row("SELECT min(created) FROM outbox WHERE id <> ?1", [STATUS_ID], |r| {
+                    r.get::<_, Option<String>>(0)
+                })
+                .optional(),
         )
         .map(Option::flatten)
     }

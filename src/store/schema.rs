@@ -153,6 +153,14 @@ pub const MIGRATIONS: &[&str] = &[
         batch TEXT NOT NULL
     );
     "#,
+    // 8: counters that survive a restart, for the monitoring (idle resets, watchdog restarts,
+    //    failed print jobs): one row each, only ever added to.
+    r#"
+    CREATE TABLE counters (
+        name TEXT PRIMARY KEY,
+        value INTEGER NOT NULL
+    ) WITHOUT ROWID;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -7,6 +7,7 @@
 
 mod attendant;
 mod bars;
+mod health;
 mod message;
 mod navigation;
 mod overlay;
@@ -91,16 +92,18 @@ impl Kiosk {
         let load = Task::perform(async move { home::load(&dir).map(Box::new) }, Message::HomeLoaded);
         let dir = data_dir.clone();
         let shared = Task::perform(async move { load_shared(&dir) }, Message::SharedLoaded);
-        let sync = background_sync::BackgroundSync::first(&config, data_dir.clone(), Message::Synced);
-        let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
         let player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
+        let services = Services::new(player);
+        let sync =
+            background_sync::BackgroundSync::first(&config, data_dir.clone(), services.live.clone(), Message::Synced);
+        let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
         let kiosk = Self {
             visit: Visit::new(&config.ui),
             size: super::window_size(config.ui.orientation),
             config,
             data_dir,
             nav: Navigation::default(),
-            services: Services::new(player),
+            services,
             home: None,
             load_error: None,
             notice: None,
@@ -109,7 +112,8 @@ impl Kiosk {
             clock: chrono::Local::now().format("%H:%M").to_string(),
             view_failed: std::cell::Cell::new(false),
         };
-        (kiosk, Task::batch([load, shared, sync, printer]))
+        let watchdog = kiosk.watch_for_watchdog();
+        (kiosk, Task::batch([load, shared, sync, printer, watchdog]))
     }
 
     pub fn zone_name(&self) -> String {
@@ -224,12 +228,19 @@ impl Kiosk {
             Message::PinChecked(ok) => self.pin_checked(ok),
             Message::Synced(done) => {
                 let reload = self.after_sync(&done);
-                let next = self.services.sync.finished(done, &self.config, self.data_dir.clone(), Message::Synced);
+                let live = self.services.live.clone();
+                let next =
+                    self.services.sync.finished(done, &self.config, self.data_dir.clone(), live, Message::Synced);
                 Task::batch([reload, next])
             }
             Message::SyncedNow(done) => self.synced_now(done),
             Message::Tick(now) => self.tick(now),
             Message::ZoneReleased => self.zone_released(),
+            Message::MetricsWritten(r) => self.metrics_written(r),
+            Message::HealthChanged => {
+                self.services.metrics_changed();
+                Task::none()
+            }
             other => {
                 self.settle(other);
                 Task::none()
@@ -360,6 +371,8 @@ impl Kiosk {
 
     fn printing_message(&mut self, message: printing::Message) -> Task<Message> {
         let delivered = matches!(message, printing::Message::Delivered(_));
+        let job_failed = matches!(message, printing::Message::Delivered(Err(_)));
+        let readiness_before = self.services.printing.readiness.clone();
         let failure_before = self.services.printing.last_failure_shown.clone();
         let (task, outcome) = self.services.printing.update(message, &self.config.printer, &self.data_dir);
         let mut tasks = vec![task.map(Message::Printing)];
@@ -375,6 +388,12 @@ impl Kiosk {
         if let Some(f) = failure.filter(|f| Some(f) != failure_before.as_ref()) {
             // the attendant panel (a test print) shows what went wrong
             tasks.push(self.screen_message(screens::Message::Panel(screens::attendant::PanelMessage::PrintFailed(f))));
+        }
+        if job_failed {
+            tasks.push(self.count_up(crate::store::Counter::PrintJobFailed));
+        }
+        if delivered || self.services.printing.readiness != readiness_before {
+            self.services.metrics_changed();
         }
         // after a print (done or failed) the status bar shows the printer as it is now
         if delivered {
@@ -394,6 +413,7 @@ impl Kiosk {
     }
 
     fn after_sync(&mut self, done: &SyncDone) -> Task<Message> {
+        self.services.metrics_changed();
         match done {
             SyncDone::Updated { .. } => {
                 let dir = self.data_dir.clone();
@@ -425,7 +445,7 @@ impl Kiosk {
         tracing::info!("idle: reset for the next visitor");
         self.visit.reset(&self.config.ui);
         self.services.reset_for_next_visitor();
-        self.go_home()
+        Task::batch([self.count_up(crate::store::Counter::IdleReset), self.go_home()])
     }
 
     /// Whether anything the visitor did is still here (worth a countdown and a reset).
@@ -445,6 +465,7 @@ impl Kiosk {
         if self.services.speech_finished() {
             tasks.push(self.screen_message(screens::Message::Reader(screens::reader::Message::SpeechEnded)));
         }
+        tasks.push(self.metrics_tick(now));
         if self.services.printer_due(now) {
             tasks.push(PrintFlow::check_printer(&self.config.printer, &self.data_dir).map(Message::Printing));
         }

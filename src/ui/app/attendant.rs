@@ -26,12 +26,16 @@ impl Kiosk {
                 }
                 self.services.syncing_now = true;
                 let started = self.screen_message(screens::Message::Panel(attendant::PanelMessage::SyncStarted));
-                Task::batch([started, background_sync::now(&self.config, self.data_dir.clone(), Message::SyncedNow)])
+                let live = self.services.live.clone();
+                Task::batch([
+                    started,
+                    background_sync::now(&self.config, self.data_dir.clone(), live, Message::SyncedNow),
+                ])
             }
             Request::ExitToDesktop => {
                 tracing::info!("attendant left the kiosk to the desktop");
                 self.services.stop_speech();
-                iced::exit()
+                self.metrics_at_exit(iced::exit())
             }
             Request::Close => self.go_home(),
             Request::FillOnBehalf => self.open(Route::Request { on_behalf: true, start: None }),
@@ -48,7 +52,8 @@ impl Kiosk {
                 let failure = self.services.printing.last_failure_shown.clone();
                 let (panel, load) = attendant::Panel::open(failure, self.data_dir.clone(), self.config.clone());
                 self.nav.replace(Screen::Attendant(panel));
-                load.map(|m| Message::Screen(screens::Message::Panel(m)))
+                let health = self.tell_panel_health();
+                Task::batch([load.map(|m| Message::Screen(screens::Message::Panel(m))), health])
             }
             Err(notice) => self.screen_message(screens::Message::Pin(attendant::PinMessage::Refused(notice))),
         }

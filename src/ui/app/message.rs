@@ -48,6 +48,10 @@ pub enum Message {
     ZoneReleased,
     Resized(Size),
     DismissNotice,
+    /// The metrics file was written (what it said), or why not.
+    MetricsWritten(Result<Box<crate::metrics::KioskStatus>, String>),
+    /// A durable counter changed: the metrics are written again.
+    HealthChanged,
     /// Makes `update` panic (tests of the recovery).
     #[cfg(test)]
     Panic,
@@ -83,7 +87,9 @@ impl Message {
             | Message::Synced(_)
             | Message::SyncedNow(_)
             | Message::Tick(_)
-            | Message::Resized(_) => false,
+            | Message::Resized(_)
+            | Message::MetricsWritten(_)
+            | Message::HealthChanged => false,
             #[cfg(test)]
             Message::Panic => true,
         }

@@ -1,21 +1,28 @@
 //! The kiosk's services, the same for every visitor: search and the keyboard's dictionary, the
 //! print dialog with the printer's state, background sync, the voice, the attendant PIN's
-//! lock-out, and systemd's readiness and watchdog notifications.
+//! lock-out, systemd's readiness and watchdog notifications, and the health metrics written
+//! for the monitoring every minute and after each change (in a task, off the UI thread).
 
-use std::sync::Arc;
+use std::sync::{Arc, Mutex};
 use std::time::{Duration, Instant};
 
+use chrono::Utc;
+
+use crate::config::Config;
 use crate::ime::Lexicon;
+use crate::metrics::{KioskStatus, Live, PrinterState};
 use crate::search::Searcher;
 use crate::speech::Speaker;
 use crate::store::Store;
-use crate::ui::background_sync::BackgroundSync;
+use crate::ui::background_sync::{BackgroundSync, SharedLive};
 use crate::ui::printing::PrintFlow;
 use crate::ui::screens::attendant::PinGuard;
 use crate::watchdog::Notifier;
 
 /// How often the printer's own state is read for the status bar.
 const PRINTER_CHECK: Duration = Duration::from_secs(60);
+/// How often the metrics file is written when nothing changes.
+pub const METRICS_EVERY: Duration = Duration::from_secs(60);
 
 /// Things read once from the store for search and the keyboard (reloaded after a sync).
 #[derive(Clone)]
@@ -57,6 +64,14 @@ pub struct Services {
     pub(super) player: crate::sound::Player,
     /// Countdown chimes asked for (the tests count them; silent kiosks count them too).
     pub(super) chimes: u32,
+    /// The health the window knows (see [`SharedLive`]).
+    pub(super) live: SharedLive,
+    /// When the metrics file was last written, whether something changed since, whether a
+    /// write is under way, and what the last one gathered (the attendant panel shows it).
+    metrics_written: Option<Instant>,
+    metrics_changed: bool,
+    metrics_busy: bool,
+    pub(super) health: Option<Result<KioskStatus, String>>,
 }
 
 impl Services {
@@ -73,7 +88,56 @@ impl Services {
             told_ready: false,
             player,
             chimes: 0,
+            live: Arc::new(Mutex::new(Live { up: true, last_touch: None, printer: None })),
+            metrics_written: None,
+            metrics_changed: false,
+            metrics_busy: false,
+            health: None,
         }
+    }
+
+    /// Something the metrics show changed (a sync, the printer, a print, an idle reset): the
+    /// file is written again at the next tick.
+    pub fn metrics_changed(&mut self) {
+        self.metrics_changed = true;
+    }
+
+    /// The window's side of the health: the last touch (`idle` ago) and the printer as read.
+    pub fn note_live(&self, idle: Duration) {
+        let printer = self.printing.readiness.as_ref().map(PrinterState::from_readiness);
+        let last_touch = chrono::Duration::from_std(idle).ok().map(|d| Utc::now() - d);
+        let mut live = self.live.lock().unwrap_or_else(|p| p.into_inner());
+        live.printer = printer;
+        live.last_touch = last_touch;
+    }
+
+    /// Whether the metrics file is due (every minute, or after a change; one write at a time),
+    /// and counts it as started.
+    pub fn metrics_due(&mut self, config: &Config, now: Instant) -> bool {
+        let due = self.metrics_changed
+            || self.metrics_written.is_none_or(|t| now.saturating_duration_since(t) >= METRICS_EVERY);
+        if !config.metrics.enabled || self.metrics_busy || !due {
+            return false;
+        }
+        self.metrics_busy = true;
+        self.metrics_changed = false;
+        self.metrics_written = Some(now);
+        true
+    }
+
+    /// A metrics write ended.
+    pub fn metrics_done(&mut self, result: Result<KioskStatus, String>) {
+        self.metrics_busy = false;
+        if let (Err(e), false) = (&result, matches!(self.health, Some(Err(_)))) {
+            // said once, not every minute
+            tracing::warn!(error = %e, "metrics file not written");
+        }
+        self.health = Some(result);
+    }
+
+    /// The live state as it is now.
+    pub fn live(&self) -> Live {
+        self.live.lock().unwrap_or_else(|p| p.into_inner()).clone()
     }
 
     /// Tells systemd, once, that the kiosk is up (Home shows, or says what is wrong: a restart

@@ -702,3 +702,41 @@ fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
     pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter('a'))))]);
     assert!(k.visit.last_touch > t0, "a key on the keyboard is a touch");
 }
+
+#[test]
+fn the_services_write_the_metrics_file_and_the_panel_shows_the_same_health() {
+    let dir = demo_store();
+    let textfile = tempfile::tempdir().unwrap();
+    let file = textfile.path().join("gongkai-kiosk.prom");
+    let mut config = shipped_config();
+    config.zone_id = "hall-ui".into();
+    config.metrics.enabled = true;
+    config.metrics.path = Some(file.clone());
+    let mut k = start(config, dir.path());
+    // the first tick writes the file (in a task), up, with the zone id
+    pump(&mut k, [Message::Tick(Instant::now())]);
+    let text = std::fs::read_to_string(&file).expect("the first tick writes the metrics file");
+    assert!(text.contains("gongkai_kiosk_up{zone_id=\"hall-ui\"} 1\n"), "{text}");
+    assert!(text.contains("gongkai_kiosk_idle_resets_total{zone_id=\"hall-ui\"} 0\n"));
+    // not again within the minute, unless something changed
+    std::fs::remove_file(&file).unwrap();
+    pump(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(5))]);
+    assert!(!file.exists(), "nothing due, nothing changed");
+    // a visitor, then the idle reset: counted in the store, and written at the next tick
+    tap(&mut k, "政府信息公开目录");
+    let t = k.visit.last_touch;
+    let (timeout, countdown) = (k.config.ui.idle_timeout_seconds as u64, k.config.ui.idle_countdown_seconds as u64);
+    pump(&mut k, [Message::Tick(t + Duration::from_secs(timeout + countdown))]);
+    pump(&mut k, [Message::Tick(t + Duration::from_secs(timeout + countdown + 1))]);
+    let text = std::fs::read_to_string(&file).expect("written again after the reset");
+    assert!(text.contains("gongkai_kiosk_idle_resets_total{zone_id=\"hall-ui\"} 1\n"), "{text}");
+    assert!(text.contains("gongkai_kiosk_visitors_today{zone_id=\"hall-ui\"} 1\n"), "{text}");
+    assert!(text.contains("gongkai_kiosk_last_touch_timestamp_seconds{zone_id=\"hall-ui\"}"));
+    // the attendant panel shows the same verdict (demo content, no printer: all well)
+    open_attendant(&mut k, "2468");
+    let shown = texts(&k);
+    assert!(shown.iter().any(|t| t == "运行状况"), "{shown:?}");
+    assert!(shown.iter().any(|t| t == "正常"), "{shown:?}");
+    assert!(shown.iter().any(|t| t == &file.display().to_string()), "{shown:?}");
+    assert!(shown.iter().any(|t| t == "1 / 0 / 0"), "idle resets / watchdog restarts / failed prints: {shown:?}");
+}

@@ -1,6 +1,7 @@
 //! Attendant mode: a PIN pad (opened by a long press on the zone name) with lock-out after
 //! repeated wrong PINs, then a panel with the content version, last sync, "sync now", the
-//! printer, today's usage counts, and the only way out of the kiosk to the desktop.
+//! printer, today's usage counts, the kiosk's health as the office's monitoring sees it, and the
+//! only way out of the kiosk to the desktop.
 //!
 //! The PIN's lock-out ([`PinGuard`]) is kept by the app, because leaving the pad must not reset
 //! it; the pad and the panel ask the app through [`Request`]s and learn the outcome through
@@ -14,6 +15,8 @@ use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event};
 use crate::config::{AttendantConfig, Config, Language};
+use crate::fleet::{self, Health};
+use crate::metrics::KioskStatus;
 use crate::store::{DayStats, SnapshotInfo, Store, SyncRecord};
 use crate::ui::Element;
 use crate::ui::background_sync::SyncDone;
@@ -205,6 +208,8 @@ pub struct PanelData {
     pub printer: String,
     /// The same state in the attendant's language (a translation key).
     pub printer_key: &'static str,
+    /// Where the metrics file goes (None: switched off).
+    pub metrics_file: Option<String>,
 }
 
 pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, String> {
@@ -223,7 +228,44 @@ pub fn load_panel(dir: &std::path::Path, config: &Config) -> Result<PanelData, S
         source: config.sync.source_url.clone(),
         printer,
         printer_key,
+        metrics_file: config.metrics.enabled.then(|| config.metrics.file().display().to_string()),
     })
+}
+
+/// The health card: the verdict the office's fleet page gives this kiosk, with each problem,
+/// where the metrics file goes, free disk space and the durable counters.
+fn health_card<'a>(ctx: Ctx, h: &Result<KioskStatus, String>, file: Option<&str>) -> Element<'a, PanelMessage> {
+    let l = ctx.lang;
+    let look = ctx.look;
+    let line = |key: &str, v: String| -> Element<'a, PanelMessage> {
+        row![text(t(l, key)).size(look.body()).width(if look.large { 260 } else { 220 }), text(v).size(look.body())]
+            .spacing(12)
+            .into()
+    };
+    let mut col = Column::new().spacing(6).push(widgets::heading(ctx, t(l, "attendant-health")));
+    match h {
+        Ok(s) => {
+            let (health, problems) = fleet::assess(Some(s), s.at);
+            let verdict = if health == Health::Ok {
+                t(l, "health-ok")
+            } else {
+                let names: Vec<String> = problems.iter().map(|p| t(l, &format!("health-{}", p.code()))).collect();
+                format!("{} {}", t(l, "health-attention"), names.join("；"))
+            };
+            col = col.push(widgets::body(ctx, verdict));
+            let share = (s.disk_free_bytes * 100).checked_div(s.disk_size_bytes).unwrap_or(0);
+            col = col.push(line("attendant-disk-free", format!("{:.1} GB ({share}%)", s.disk_free_bytes as f64 / 1e9)));
+            col = col.push(line(
+                "attendant-counters",
+                format!("{} / {} / {}", s.idle_resets, s.watchdog_restarts, s.print_jobs_failed),
+            ));
+            if let Some(f) = file {
+                col = col.push(line("attendant-metrics-file", f.to_string()));
+            }
+        }
+        Err(e) => col = col.push(widgets::muted(ctx, format!("{} {e}", t(l, "attendant-metrics-failed")))),
+    }
+    col.into()
 }
 
 /// How "sync now" stands.
@@ -244,6 +286,8 @@ pub struct Panel {
     /// The last failed print (the print dialog's, told by the app).
     print_failure: Option<PrintFailure>,
     scroll: scroll::Scroll,
+    /// The health summary the app last gathered for the metrics file (or why it could not).
+    health: Option<Result<KioskStatus, String>>,
 }
 
 #[derive(Debug, Clone)]
@@ -262,6 +306,8 @@ pub enum PanelMessage {
     /// A print failed (the test print, say), with the detail for the attendant.
     PrintFailed(PrintFailure),
     Scroll(scroll::Message),
+    /// The kiosk's health, as its metrics file and status upload say it.
+    Health(Box<Result<KioskStatus, String>>),
 }
 
 impl PanelMessage {
@@ -276,7 +322,8 @@ impl PanelMessage {
             PanelMessage::Loaded(_)
             | PanelMessage::SyncStarted
             | PanelMessage::SyncFinished(_)
-            | PanelMessage::PrintFailed(_) => false,
+            | PanelMessage::PrintFailed(_)
+            | PanelMessage::Health(_) => false,
             PanelMessage::Scroll(m) => m.is_touch(),
         }
     }
@@ -307,6 +354,7 @@ impl Panel {
             }
             PanelMessage::PrintFailed(failure) => self.print_failure = Some(failure),
             PanelMessage::Scroll(m) => self.scroll.update(m),
+            PanelMessage::Health(h) => self.health = Some(*h),
             PanelMessage::Exit => return (Task::none(), Some(Event::Attendant(Request::ExitToDesktop))),
             PanelMessage::Close => return (Task::none(), Some(Event::Attendant(Request::Close))),
             PanelMessage::FillOnBehalf => return (Task::none(), Some(Event::Attendant(Request::FillOnBehalf))),
@@ -408,11 +456,14 @@ impl Panel {
             .push(widgets::action(ctx, t(l, "attendant-exit"), Some(PanelMessage::Exit), false))
             .push(widgets::action(ctx, t(l, "attendant-close"), Some(PanelMessage::Close), false))
             .wrap();
+        let mut cards = column![widgets::card(ctx, content)].spacing(look.gap());
+        if let Some(h) = &self.health {
+            cards = cards.push(widgets::card(ctx, health_card(ctx, h, d.metrics_file.as_deref())));
+        }
         scroll::area(
             ctx,
             &self.scroll,
-            column![widgets::card(ctx, content), widgets::card(ctx, printer), widgets::card(ctx, usage), actions]
-                .spacing(look.gap()),
+            cards.push(widgets::card(ctx, printer)).push(widgets::card(ctx, usage)).push(actions),
             PanelMessage::Scroll,
             true,
         )
