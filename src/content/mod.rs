@@ -5,6 +5,7 @@ mod fields;
 pub mod markdown;
 mod model;
 mod source;
+pub mod tree;
 
 pub use model::*;
-pub use source::{MAX_BLOB_BYTES, MAX_TEXT_BYTES, SourceError, load};
+pub use source::{MAX_BLOB_BYTES, MAX_FOLDER_DEPTH, MAX_TEXT_BYTES, SourceError, load, load_tree};

@@ -181,6 +181,7 @@ impl Search {
         match self.keyboard.update(k, env.lexicon) {
             Some(Edit::Insert(s)) => {
                 self.query.push_str(&s);
+                cap_query(&mut self.query);
                 self.instant_task(env)
             }
             Some(Edit::Backspace) => {
@@ -196,6 +197,7 @@ impl Search {
             Some(Edit::Composing) => self.instant_task(env),
             Some(Edit::Done { rest }) => {
                 self.query.push_str(&rest);
+                cap_query(&mut self.query);
                 self.page = 0;
                 self.run(env)
             }
@@ -324,6 +326,9 @@ impl Search {
 
         let mut list = Column::new().spacing(10);
         list = list.push(widgets::muted(ctx, ta(l, "count-results", &[("count", res.total.into())])));
+        if res.shortened {
+            list = list.push(widgets::muted(ctx, t(l, "search-shortened")));
+        }
         for h in &res.hits {
             list = list.push(self.hit_row(ctx, h, true));
         }
@@ -376,4 +381,12 @@ fn full(
         tracing::warn!(error = %e, "the search was not counted");
     }
     Ok(res)
+}
+
+/// Keeps a typed query within what search reads ([`search::MAX_QUERY_CHARS`]): keys past it
+/// add nothing.
+fn cap_query(query: &mut String) {
+    if let Some((at, _)) = query.char_indices().nth(crate::search::MAX_QUERY_CHARS) {
+        query.truncate(at);
+    }
 }
