@@ -148,6 +148,11 @@ impl MemTree {
         }
     }
 
+    /// The bytes of a file, if the tree has it.
+    pub fn file(&self, path: &str) -> Option<Vec<u8>> {
+        self.files.get(Path::new(path)).cloned()
+    }
+
     fn is_dir(&self, rel: &Path) -> bool {
         rel.as_os_str().is_empty() || self.files.keys().any(|p| p.starts_with(rel) && p != rel)
     }

@@ -48,6 +48,12 @@ impl SecretKey {
         }
     }
 
+    /// The key of a given 32-byte seed (for tests and the fuzz targets, which need the same
+    /// key in every run; publishers use [`SecretKey::generate`]).
+    pub fn from_seed(seed: [u8; 32]) -> Self {
+        SecretKey(ed25519_dalek::SigningKey::from_bytes(&seed))
+    }
+
     pub fn public(&self) -> PublicKey {
         PublicKey(self.0.verifying_key())
     }

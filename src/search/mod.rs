@@ -16,4 +16,4 @@ pub use query::{
     Highlighted, Hit, MAX_QUERY_CHARS, MAX_QUERY_TERMS, PinyinIndex, SearchResults, Searcher, Suggestion, bound_query,
     highlight, snippet,
 };
-pub use usage::{ZERO_RESULT_DAYS, expire_zero_results, record_search};
+pub use usage::{ZERO_RESULT_DAYS, expire_zero_results, record_search, zero_result_words};

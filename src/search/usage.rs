@@ -98,6 +98,12 @@ fn loggable_words(query: &str) -> Option<String> {
     Some(q)
 }
 
+/// What the zero-result log would keep of `query` (`None`: nothing, it might identify a
+/// person). The rule is [`loggable_words`]'s.
+pub fn zero_result_words(query: &str) -> Option<String> {
+    loggable_words(query)
+}
+
 /// Removes from the zero-result log every day older than [`ZERO_RESULT_DAYS`] and every line
 /// the rule above would not keep now (lines an older version of the kiosk kept). Run before each
 /// write and by `gongkai-kiosk zero-results`.

@@ -258,30 +258,8 @@ fn run(
     for &i in &changed_shards {
         let f = &body.shards[i];
         let bytes = read_staged(&staging, f)?;
-        let shard: Shard = serde_json::from_slice(&bytes).map_err(|e| SyncError::BadFile {
-            url: object_url(opts, &f.sha256).unwrap_or_default(),
-            detail: format!("shard: {e}"),
-        })?;
-        for item in &shard.items {
-            // The id becomes a row, a message and a screen's route: checked as the source
-            // loader checks it, whoever signed the pack.
-            if !crate::content::is_valid_id(&item.id) {
-                return Err(SyncError::BadFile {
-                    url: object_url(opts, &f.sha256)?,
-                    detail: format!(
-                        "item id \"{}\" is not a usable id (1 to {} letters, digits, '-', '_' or '.')",
-                        crate::diagnostics::printable(&item.id, 120),
-                        crate::content::MAX_ID_LEN
-                    ),
-                });
-            }
-            if pack::shard_of(&item.id, body.shard_bits) != i || !pack::is_sha256(&item.sha256) {
-                return Err(SyncError::BadFile {
-                    url: object_url(opts, &f.sha256)?,
-                    detail: format!("item {} does not belong in shard {i}", item.id),
-                });
-            }
-        }
+        let shard = check_shard(&bytes, i, body.shard_bits)
+            .map_err(|detail| SyncError::BadFile { url: object_url(opts, &f.sha256).unwrap_or_default(), detail })?;
         shards.insert(i, shard);
     }
 
@@ -429,6 +407,26 @@ fn object_url(opts: &SyncOptions, sha: &str) -> Result<String, SyncError> {
         url: opts.source.clone(),
         detail: format!("`{sha}` is not a sha256 file name"),
     })
+}
+
+/// Parses shard `index` of a pack with `bits` shard bits and checks each item in it: its id is
+/// a usable id (it becomes a row, a message and a screen's route, whoever signed the pack),
+/// it belongs in this shard, and its file is named by a sha256.
+pub fn check_shard(bytes: &[u8], index: usize, bits: u8) -> Result<Shard, String> {
+    let shard: Shard = serde_json::from_slice(bytes).map_err(|e| format!("shard: {e}"))?;
+    for item in &shard.items {
+        if !crate::content::is_valid_id(&item.id) {
+            return Err(format!(
+                "item id \"{}\" is not a usable id (1 to {} letters, digits, '-', '_' or '.')",
+                crate::diagnostics::printable(&item.id, 120),
+                crate::content::MAX_ID_LEN
+            ));
+        }
+        if pack::shard_of(&item.id, bits) != index || !pack::is_sha256(&item.sha256) {
+            return Err(format!("item {} does not belong in shard {index}", item.id));
+        }
+    }
+    Ok(shard)
 }
 
 fn check_id<T>(item: T, id: impl Fn(&T) -> &String, r: &ItemRef, opts: &SyncOptions) -> Result<T, SyncError> {
