@@ -15,7 +15,6 @@
 
 mod common;
 #[path = "../benches/common/corpus.rs"]
-#[allow(dead_code)]
 mod corpus;
 
 use std::fs;
