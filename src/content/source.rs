@@ -212,20 +212,13 @@ impl<'p> Loader<'p> {
                     ),
                     Entry::Dir => stack.push((child, depth + 1)),
                     Entry::File { .. } if wanted => out.push(child),
-                    Entry::LinkOutside => self.problems.report(
-                        &Self::display(&child),
-                        0,
-                        None,
-                        "is a link to something outside the source folder; copy the file into the folder instead",
-                    ),
-                    Entry::Special if wanted => self.problems.report(
-                        &Self::display(&child),
-                        0,
-                        None,
-                        "is not a regular file (a FIFO, socket or device); it was not read",
-                    ),
-                    Entry::BrokenLink if wanted => {
-                        self.problems.report(&Self::display(&child), 0, None, "is a broken link")
+                    // a link out is reported whatever its name (it may be a folder)
+                    Entry::LinkOutside | Entry::Special | Entry::BrokenLink
+                        if wanted || kind == Entry::LinkOutside =>
+                    {
+                        if let Some(why) = not_readable(kind) {
+                            self.problems.report(&Self::display(&child), 0, None, why);
+                        }
                     }
                     _ => {}
                 }
@@ -244,30 +237,10 @@ impl<'p> Loader<'p> {
         let name = Self::display(rel);
         let len = match self.tree.entry(rel) {
             Ok(Entry::File { len }) => len,
-            Ok(Entry::LinkOutside) => {
-                self.problems.report(
-                    &name,
-                    0,
-                    None,
-                    "is a link to something outside the source folder; copy the file into the folder instead",
-                );
-                return None;
-            }
-            Ok(Entry::Dir) => {
-                self.problems.report(&name, 0, None, "is a folder, not a file");
-                return None;
-            }
-            Ok(Entry::Special) => {
-                self.problems.report(
-                    &name,
-                    0,
-                    None,
-                    "is not a regular file (a FIFO, socket or device); it was not read",
-                );
-                return None;
-            }
-            Ok(Entry::BrokenLink) => {
-                self.problems.report(&name, 0, None, "is a broken link");
+            Ok(other) => {
+                if let Some(why) = not_readable(other) {
+                    self.problems.report(&name, 0, None, why);
+                }
                 return None;
             }
             Err(_) => return None,
@@ -971,6 +944,19 @@ impl<'p> Loader<'p> {
 const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 const ATTACHMENT_TYPES: &[&str] =
     &["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "doc", "xls", "ofd", "mp3", "mp4", "zip"];
+
+/// Why a name in the source folder is not read as a file (`None` for a regular file).
+fn not_readable(entry: Entry) -> Option<&'static str> {
+    match entry {
+        Entry::File { .. } => None,
+        Entry::Dir => Some("is a folder, not a file"),
+        Entry::LinkOutside => {
+            Some("is a link to something outside the source folder; copy the file into the folder instead")
+        }
+        Entry::Special => Some("is not a regular file (a FIFO, socket or device); it was not read"),
+        Entry::BrokenLink => Some("is a broken link"),
+    }
+}
 
 fn media_type(ext: &str) -> &'static str {
     match ext {

@@ -390,3 +390,20 @@ fn cap_query(query: &mut String) {
         query.truncate(at);
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_stops_at_what_search_reads() {
+        let mut q = "养".repeat(search::MAX_QUERY_CHARS - 1);
+        q.push_str("老服务");
+        cap_query(&mut q);
+        assert_eq!(q.chars().count(), search::MAX_QUERY_CHARS);
+        assert!(q.ends_with("养老"));
+        let mut short = "zfxxgk".to_string();
+        cap_query(&mut short);
+        assert_eq!(short, "zfxxgk");
+    }
+}
