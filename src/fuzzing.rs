@@ -136,7 +136,17 @@ thread_local! {
 }
 
 fn demo_search() -> Option<(crate::store::Store, crate::search::Searcher)> {
-    let dir = std::env::temp_dir().join(format!("gongkai-fuzz-search-{}", std::process::id()));
+    const PREFIX: &str = "gongkai-fuzz-search-";
+    // the stores of earlier runs whose process is gone
+    for e in std::fs::read_dir(std::env::temp_dir()).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix(PREFIX)
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("{PREFIX}{}", std::process::id()));
     let _ = std::fs::remove_dir_all(&dir);
     let mut store = crate::store::Store::open(&dir).ok()?;
     store.import_folder(&crate::assets::demo_content_dir()?).ok()?;
