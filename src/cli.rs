@@ -1,7 +1,7 @@
 //! The command line: every core capability, for operators' scripts and for tests.
 //! With no subcommand, the kiosk window starts.
 
-use std::io::{self, BufRead, Write};
+use std::io::{self, BufRead, Read, Write};
 use std::path::{Path, PathBuf};
 use std::process::ExitCode;
 
@@ -129,8 +129,8 @@ pub enum Command {
         /// Pack version (default: one above the version already in OUT).
         #[arg(long = "pack-version", value_name = "N")]
         version: Option<u64>,
-        /// Days the kiosks accept this pack before they need a newer one.
-        #[arg(long, default_value_t = 30)]
+        /// Days the kiosks accept this pack before they need a newer one (1 to 3660).
+        #[arg(long, default_value_t = 30, value_parser = clap::value_parser!(u32).range(1..=i64::from(crate::pack::MAX_VALID_DAYS)))]
         valid_days: u32,
         #[arg(long)]
         json: bool,
@@ -440,10 +440,55 @@ pub fn run(cli: Cli) -> ExitCode {
     };
     match result {
         Ok(code) => code,
+        // `list | head`: the reader has gone, which is no error of ours.
+        Err(e) if e.downcast_ref::<io::Error>().is_some_and(|e| e.kind() == io::ErrorKind::BrokenPipe) => {
+            ExitCode::SUCCESS
+        }
         Err(e) => {
             eprintln!("error: {e}");
             ExitCode::FAILURE
         }
+    }
+}
+
+/// Standard output for text that comes from content (titles, bodies, ids): control characters
+/// other than line breaks and tabs are written as `\u{1b}`, so nothing in a pack or a source
+/// folder can send escape sequences to the operator's terminal.
+fn terminal_out() -> EscapedOut<io::StdoutLock<'static>> {
+    EscapedOut(io::stdout().lock())
+}
+
+struct EscapedOut<W: Write>(W);
+
+impl<W: Write> Write for EscapedOut<W> {
+    fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
+        let mut start = 0;
+        let mut i = 0;
+        while i < buf.len() {
+            let b = buf[i];
+            // C0 controls and DEL, and the C1 controls U+0080–U+009F (0xC2 0x80–0x9F in UTF-8)
+            let len = match b {
+                b'\n' | b'\t' => 0,
+                0x00..=0x1f | 0x7f => 1,
+                0xc2 if buf.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => 2,
+                _ => 0,
+            };
+            if len == 0 {
+                i += 1;
+                continue;
+            }
+            self.0.write_all(&buf[start..i])?;
+            let c = if len == 1 { u32::from(b) } else { u32::from(buf[i + 1]) };
+            write!(self.0, "\\u{{{c:x}}}")?;
+            i += len;
+            start = i;
+        }
+        self.0.write_all(&buf[start..])?;
+        Ok(buf.len())
+    }
+
+    fn flush(&mut self) -> io::Result<()> {
+        self.0.flush()
     }
 }
 
@@ -725,7 +770,8 @@ fn hash_pin() -> ExitCode {
     eprint!("PIN (4 to 12 digits): ");
     let _ = io::stderr().flush();
     let mut line = String::new();
-    if io::stdin().lock().read_line(&mut line).is_err() {
+    // A PIN is a short line: at most 256 bytes are read (`hash-pin < /dev/zero` ends at once).
+    if io::stdin().lock().take(256).read_line(&mut line).is_err() {
         eprintln!("could not read a PIN from standard input");
         return ExitCode::from(EXIT_USAGE);
     }
@@ -878,7 +924,7 @@ fn open_existing(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
 
 fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, limit: usize, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
-    let mut out = io::stdout().lock();
+    let mut out = terminal_out();
     if let Some(by) = by {
         let facet = Facet::parse(by)
             .ok_or_else(|| format!("--by \"{by}\" is not one of: category, area, publisher, year, kind, validity"))?;
@@ -959,7 +1005,7 @@ fn show(data_dir: &Path, id: &str, json: bool) -> CmdResult {
         eprintln!("no document, guide, board or FAQ entry has the id \"{id}\"; `gongkai-kiosk list` shows the ids");
         return Ok(ExitCode::FAILURE);
     };
-    let mut out = io::stdout().lock();
+    let mut out = terminal_out();
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&item)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -1100,7 +1146,7 @@ fn print_hit(out: &mut impl Write, n: usize, h: &Hit) -> io::Result<()> {
 fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, instant: bool, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
     let searcher = Searcher::new(&store)?;
-    let mut out = io::stdout().lock();
+    let mut out = terminal_out();
     if instant {
         let hits = searcher.instant(&store, query, limit)?;
         if json {
@@ -1120,7 +1166,15 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
         writeln!(out, "{}", serde_json::to_string_pretty(&results)?)?;
         return Ok(ExitCode::SUCCESS);
     }
-    writeln!(out, "{} result(s) for \"{query}\"", results.total)?;
+    writeln!(out, "{} result(s) for \"{}\"", results.total, results.query)?;
+    if results.shortened {
+        writeln!(
+            out,
+            "(the query was shortened: only its first {} characters and {} words are searched)",
+            search::MAX_QUERY_CHARS,
+            search::MAX_QUERY_TERMS
+        )?;
+    }
     for (i, h) in results.hits.iter().enumerate() {
         print_hit(&mut out, i + 1, h)?;
     }
@@ -1166,6 +1220,7 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
 
 fn zero_results(data_dir: &Path, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
+    search::expire_zero_results(&store)?;
     let rows = store.zero_result_queries()?;
     if json {
         println!("{}", serde_json::to_string_pretty(&rows)?);
@@ -1243,8 +1298,7 @@ fn keygen(out: &Path) -> CmdResult {
 
 fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days: u32, json: bool) -> CmdResult {
     let key = crate::pack::SecretKey::read(key)?;
-    let opts =
-        crate::publish::PublishOptions { version, valid_for: chrono::Duration::days(i64::from(valid_days.max(1))) };
+    let opts = crate::publish::PublishOptions { version, valid_for: chrono::Duration::days(i64::from(valid_days)) };
     match crate::publish::publish(src, out, &key, &opts) {
         Ok(r) => {
             if json {

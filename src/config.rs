@@ -10,7 +10,7 @@ use std::path::{Path, PathBuf};
 use argon2::Argon2;
 use argon2::password_hash::{PasswordHash, PasswordHasher, PasswordVerifier, SaltString};
 
-use crate::diagnostics::{Problem, Problems};
+use crate::diagnostics::{LineIndex, Problem, Problems};
 use crate::toml_reader::{self, Field, Origin, TableReader};
 
 /// Where the kiosk looks for its configuration when `--config` is not given, in order.
@@ -272,9 +272,28 @@ impl Config {
     }
 }
 
+/// The interface languages there are; `ui.languages` may list at most this many.
+const MAX_LANGUAGES: usize = 3;
+
+/// `s` as an http or https URL with a host (the scheme in any case, written back in lower
+/// case), or `None`: `ftp://…`, `file://…`, a bare word or text with spaces is refused.
+pub fn http_url(s: &str) -> Option<String> {
+    let s = s.trim();
+    let (scheme, rest) = s.split_once("://")?;
+    let scheme = scheme.to_ascii_lowercase();
+    if scheme != "http" && scheme != "https" {
+        return None;
+    }
+    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
+    let host_ok = !host.is_empty() && !host.starts_with(':') && !host.contains('@');
+    let chars_ok = rest.chars().all(|c| c.is_ascii_graphic() || !c.is_ascii() && !c.is_control());
+    (host_ok && chars_ok && s.len() <= 2048).then(|| format!("{scheme}://{rest}"))
+}
+
 fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
     let mut cfg = Config::default();
-    let origin = Origin { file, text, lines_before: 0 };
+    let lines = LineIndex::new(text);
+    let origin = Origin { file, text, lines_before: 0, lines: &lines };
     let Some(table) = toml_reader::parse(origin, problems) else { return cfg };
     let mut r = TableReader::new(origin, &table, problems);
 
@@ -295,8 +314,8 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
 
     if let Some(mut s) = r.table(Field::plain("sync")) {
         if let Some(u) = s.string(Field::plain("source_url")) {
-            if u.value.starts_with("https://") || u.value.starts_with("http://") {
-                cfg.sync.source_url = Some(u.value.trim_end_matches('/').to_string());
+            if let Some(url) = http_url(&u.value) {
+                cfg.sync.source_url = Some(url.trim_end_matches('/').to_string());
             } else {
                 s.report(
                     &Field::plain("source_url"),
@@ -307,17 +326,19 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         }
         for k in s.strings(Field::plain("trusted_keys")) {
             let hex_part = k.value.strip_prefix("ed25519:").unwrap_or(&k.value);
-            if crate::pack::PublicKey::parse(hex_part).is_ok() {
-                cfg.sync.trusted_keys.push(hex_part.to_ascii_lowercase());
-            } else {
-                s.report(
+            match crate::pack::PublicKey::parse(hex_part) {
+                Ok(_) => cfg.sync.trusted_keys.push(hex_part.to_ascii_lowercase()),
+                Err(e @ crate::pack::KeyError::WeakPublic(_)) => {
+                    s.report(&Field::plain("trusted_keys"), k.line, e.to_string())
+                }
+                Err(_) => s.report(
                     &Field::plain("trusted_keys"),
                     k.line,
                     format!(
                         "\"{}\" is not an ed25519 public key (64 hex digits, as printed by `gongkai-kiosk keygen`)",
-                        k.value
+                        k.value.chars().take(80).collect::<String>()
                     ),
-                );
+                ),
             }
         }
         if let Some(n) = s.int(Field::plain("interval_minutes"), 1, 7 * 24 * 60) {
@@ -336,8 +357,17 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         if let Some(n) = u.int(Field::plain("idle_countdown_seconds"), 10, 120) {
             cfg.ui.idle_countdown_seconds = n as u32;
         }
-        let langs = u.strings(Field::plain("languages"));
-        if u.has(Field::plain("languages")) {
+        // Three languages exist; a longer list is a mistake, refused before its items are read.
+        let too_long = u.raw_array_len(Field::plain("languages")).filter(|n| n.value > MAX_LANGUAGES);
+        if let Some(n) = &too_long {
+            u.report(
+                &Field::plain("languages"),
+                n.line,
+                format!("lists {} entries; at most {MAX_LANGUAGES} (zh-Hans, zh-Hant, en)", n.value),
+            );
+        }
+        let langs = if too_long.is_some() { Vec::new() } else { u.strings(Field::plain("languages")) };
+        if u.has(Field::plain("languages")) && too_long.is_none() {
             let mut list = Vec::new();
             for l in &langs {
                 match Language::parse(&l.value) {
@@ -420,7 +450,19 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
             cfg.printer.backend = b.value;
         }
         cfg.printer.name = p.opt_str(Field::plain("name"));
-        cfg.printer.server = p.opt_str(Field::plain("server"));
+        if let Some(url) = p.string(Field::plain("server")) {
+            match http_url(&url.value) {
+                Some(u) => cfg.printer.server = Some(u),
+                None => p.report(
+                    &Field::plain("server"),
+                    url.line,
+                    format!(
+                        "\"{}\" is not an http:// or https:// URL (for example http://localhost:631)",
+                        crate::diagnostics::printable(&url.value, 100)
+                    ),
+                ),
+            }
+        }
         cfg.printer.directory = p.opt_str(Field::plain("directory")).map(PathBuf::from);
         if let Some(n) = p.int(Field::plain("page_limit"), 1, 1000) {
             cfg.printer.page_limit = n as u32;
@@ -430,8 +472,8 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
 
     if let Some(mut u) = r.table(Field::plain("upload")) {
         if let Some(url) = u.string(Field::plain("url")) {
-            if url.value.starts_with("http://") || url.value.starts_with("https://") {
-                cfg.upload.url = Some(url.value);
+            if let Some(v) = http_url(&url.value) {
+                cfg.upload.url = Some(v);
             } else {
                 u.report(
                     &Field::plain("url"),

@@ -18,15 +18,16 @@ pub struct Problem {
 
 impl fmt::Display for Problem {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
-        write!(f, "{}", self.file)?;
+        // Names and values come from the file: shown without terminal escapes, and cut short.
+        write!(f, "{}", printable(&self.file, 300))?;
         if self.line > 0 {
             write!(f, ":{}", self.line)?;
         }
         write!(f, ": ")?;
         if let Some(field) = &self.field {
-            write!(f, "{field} ")?;
+            write!(f, "{} ", printable(field, 100))?;
         }
-        write!(f, "{}", self.message)
+        write!(f, "{}", printable(&self.message, 1000))
     }
 }
 
@@ -64,6 +65,48 @@ impl Problems {
         list.sort_by(|a, b| (a.file.as_str(), a.line).cmp(&(b.file.as_str(), b.line)));
         list.dedup();
         list
+    }
+}
+
+/// `s` as it may be shown on a terminal or in a message: control characters (terminal escapes
+/// among them) written as `\u{1b}`, and cut after `max_chars` characters with `…`.
+pub fn printable(s: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    let clean = s.chars().take(max_chars).all(|c| !c.is_control() || c == '\n' || c == '\t');
+    if clean && s.chars().nth(max_chars).is_none() {
+        return std::borrow::Cow::Borrowed(s);
+    }
+    let mut out = String::new();
+    for (i, c) in s.chars().enumerate() {
+        if i == max_chars {
+            out.push('…');
+            break;
+        }
+        if c.is_control() && c != '\n' && c != '\t' {
+            out.push_str(&c.escape_unicode().to_string());
+        } else {
+            out.push(c);
+        }
+    }
+    std::borrow::Cow::Owned(out)
+}
+
+/// Where each line of a text starts, for line numbers of many byte offsets in one text (each
+/// lookup a binary search: a file with 60,000 fields costs no more than one with a few).
+#[derive(Debug, Clone)]
+pub struct LineIndex {
+    starts: Vec<usize>,
+}
+
+impl LineIndex {
+    pub fn new(text: &str) -> Self {
+        let mut starts = vec![0];
+        starts.extend(text.bytes().enumerate().filter(|(_, b)| *b == b'\n').map(|(i, _)| i + 1));
+        LineIndex { starts }
+    }
+
+    /// 1-based line number of a byte offset (past the end: the last line).
+    pub fn line(&self, offset: usize) -> usize {
+        self.starts.partition_point(|&s| s <= offset)
     }
 }
 
@@ -141,5 +184,21 @@ mod tests {
             message: "\"2023-13-01\" is not a date".into(),
         };
         assert_eq!(p.to_string(), "docs/2023/tax.md:4: 发布日期 \"2023-13-01\" is not a date");
+    }
+
+    #[test]
+    fn line_index_agrees_with_line_of() {
+        let text = "a\nbb\n\nccc\n";
+        let idx = LineIndex::new(text);
+        for off in 0..text.len() + 3 {
+            assert_eq!(idx.line(off), line_of(text, off), "{off}");
+        }
+    }
+
+    #[test]
+    fn printable_escapes_control_characters_and_cuts() {
+        assert_eq!(printable("标题", 10), "标题");
+        assert_eq!(printable("a\u{1b}[2Jb", 10), "a\\u{1b}[2Jb");
+        assert_eq!(printable("abcdef", 3), "abc…");
     }
 }

@@ -8,6 +8,7 @@ pub mod config;
 pub mod content;
 pub mod diagnostics;
 pub mod fleet;
+pub mod fuzzing;
 pub mod harvest;
 pub mod ime;
 pub mod logging;

@@ -23,9 +23,16 @@ pub enum PublishError {
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
     #[error(
-        "--version {asked} is not above the version already published in {out} ({found}); kiosks refuse to go back"
+        "--pack-version {asked} is not above the version already published in {out} ({found}); kiosks refuse to go back"
     )]
     VersionNotAbove { asked: u64, found: u64, out: PathBuf },
+    #[error(
+        "pack version {version} is above the highest a pack may have ({max}); kiosks would refuse it. {hint}",
+        max = pack::MAX_PACK_VERSION
+    )]
+    VersionTooHigh { version: u128, hint: &'static str },
+    #[error("--valid-days {days}: a pack is valid for 1 to {max} days", max = pack::MAX_VALID_DAYS)]
+    Validity { days: i64 },
     #[error("{path} changed while it was being published (sha256 {found}, expected {expected}); publish again")]
     Changed { path: PathBuf, expected: String, found: String },
 }
@@ -164,16 +171,30 @@ pub fn publish_set(
     key: &SecretKey,
     opts: &PublishOptions,
 ) -> Result<PublishReport, PublishError> {
-    fs::create_dir_all(out).map_err(io(out))?;
+    // Everything that could refuse the publication is checked before the first file is written.
+    let days = opts.valid_for.num_days();
+    if opts.valid_for <= chrono::Duration::zero() || days > i64::from(pack::MAX_VALID_DAYS) {
+        return Err(PublishError::Validity { days });
+    }
     let previous = published_version(out);
     let version = match (opts.version, previous) {
         (Some(v), Some(p)) if v <= p => {
             return Err(PublishError::VersionNotAbove { asked: v, found: p, out: out.to_path_buf() });
         }
+        (Some(0), None) => return Err(PublishError::VersionNotAbove { asked: 0, found: 0, out: out.to_path_buf() }),
         (Some(v), _) => v,
-        (None, Some(p)) => p + 1,
+        (None, Some(p)) => p.saturating_add(1),
         (None, None) => 1,
     };
+    if version > pack::MAX_PACK_VERSION {
+        let hint = if opts.version.is_some() {
+            "Choose a lower --pack-version."
+        } else {
+            "The pack folder holds the highest version already; publish into a new folder and point the kiosks at it."
+        };
+        return Err(PublishError::VersionTooHigh { version: u128::from(version), hint });
+    }
+    fs::create_dir_all(out).map_err(io(out))?;
     let mut w = Writer { out, report: PublishReport { version, ..Default::default() } };
 
     for (sha, path) in &set.blobs {

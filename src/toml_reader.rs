@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{Problems, line_of, suggest};
+use crate::diagnostics::{LineIndex, Problems, suggest};
 
 /// A field as written in a file: its key, the Chinese label used in messages, and alias keys a
 /// publisher may write instead (the Chinese label quoted, e.g. `"发布日期" = "2024-01-02"`).
@@ -40,12 +40,25 @@ pub struct Origin<'a> {
     pub text: &'a str,
     /// Lines before the TOML text in the file (the `+++` line of front matter, for example).
     pub lines_before: usize,
+    /// Where the lines of `text` start (so that finding a line costs a binary search).
+    pub lines: &'a LineIndex,
 }
 
 impl Origin<'_> {
     pub fn line(&self, offset: usize) -> usize {
-        self.lines_before + line_of(self.text, offset)
+        self.lines_before + self.lines.line(offset)
     }
+}
+
+/// Whether a string holds a control character other than a line break or a tab (a terminal
+/// escape, for instance), which no field of a person's file needs.
+fn has_control(s: &str) -> bool {
+    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+}
+
+fn control_message(s: &str) -> String {
+    let c = s.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t').unwrap_or('\0');
+    format!("contains the control character U+{:04X}; remove it (write plain text)", c as u32)
 }
 
 /// Parses `origin.text`; on syntax errors reports each of them and returns `None`.
@@ -172,6 +185,10 @@ impl<'r, 'i> TableReader<'r, 'i> {
                 self.report(&field, line, "is empty; write a value or leave the field out");
                 None
             }
+            DeValue::String(s) if has_control(s) => {
+                self.report(&field, line, control_message(s));
+                None
+            }
             DeValue::String(s) => Some(Located { value: s.trim().to_string(), line }),
             other => {
                 self.report(&field, line, format!("must be a string, found {}", type_name(other)));
@@ -264,6 +281,16 @@ impl<'r, 'i> TableReader<'r, 'i> {
         }
     }
 
+    /// How many items a field's array holds (`None` when it is absent or not an array), without
+    /// reading them.
+    pub fn raw_array_len(&mut self, field: Field) -> Option<Located<usize>> {
+        let v = self.raw(field)?;
+        match v.get_ref() {
+            DeValue::Array(items) => Some(Located { value: items.len(), line: self.value_line(v) }),
+            _ => None,
+        }
+    }
+
     /// A list of strings; a single string is accepted as a list of one.
     pub fn strings(&mut self, field: Field) -> Vec<Located<String>> {
         let Some(v) = self.raw(field) else { return Vec::new() };
@@ -278,6 +305,9 @@ impl<'r, 'i> TableReader<'r, 'i> {
                     match item.get_ref() {
                         DeValue::String(s) if s.trim().is_empty() => {
                             self.report(&field, line, format!("item {} is empty", i + 1))
+                        }
+                        DeValue::String(s) if has_control(s) => {
+                            self.report(&field, line, format!("item {}: {}", i + 1, control_message(s)))
                         }
                         DeValue::String(s) => out.push(Located { value: s.trim().to_string(), line }),
                         other => self.report(
@@ -419,7 +449,8 @@ mod tests {
 
     fn read(text: &str, f: impl FnOnce(&mut TableReader<'_, '_>)) -> Vec<String> {
         let problems = Problems::new();
-        let origin = Origin { file: "t.toml", text, lines_before: 0 };
+        let lines = LineIndex::new(text);
+        let origin = Origin { file: "t.toml", text, lines_before: 0, lines: &lines };
         if let Some(table) = parse(origin, &problems) {
             let mut r = TableReader::new(origin, &table, &problems);
             f(&mut r);

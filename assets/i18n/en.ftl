@@ -110,6 +110,7 @@ search-run = Search
 search-instant = Results as you type
 search-help = Type Chinese, traditional characters or pinyin initials, e.g. zfxxgk.
 search-nothing = Nothing found.
+search-shortened = Only the first part of a long search is used.
 search-try = Try:
 search-related = Related guides and Q&A:
 search-ask-staff = Still not found? Please ask the staff.

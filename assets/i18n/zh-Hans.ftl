@@ -110,6 +110,7 @@ search-run = 搜索
 search-instant = 输入中的结果
 search-help = 可以输入汉字、繁体字或拼音首字母，例如 zfxxgk。
 search-nothing = 没有找到相关内容。
+search-shortened = 搜索内容较长，只按前面一部分查找。
 search-try = 可以试试：
 search-related = 相关的办事指南和问答：
 search-ask-staff = 仍未找到？请咨询现场工作人员。

@@ -113,6 +113,7 @@ search-run = 搜尋
 search-instant = 輸入中的結果
 search-help = 可以輸入漢字、繁體字或拼音首字母，例如 zfxxgk。
 search-nothing = 沒有找到相關內容。
+search-shortened = 搜尋內容較長，只按前面一部分查找。
 search-try = 可以試試：
 search-related = 相關的辦事指南和問答：
 search-ask-staff = 仍未找到？請諮詢現場工作人員。

@@ -24,6 +24,27 @@ pub enum Block {
     Rule,
 }
 
+/// Block quotes and lists nest at most this deep. Import refuses a deeper body (see
+/// [`nesting`]); [`blocks`] never builds a deeper tree, so everything that walks blocks (the
+/// reader, the PDF layouts) recurses at most this deep whatever it is given.
+pub const MAX_NESTING: usize = 16;
+
+/// How deep block quotes and lists nest in `body` (0 for none), counted without recursion.
+pub fn nesting(body: &str) -> usize {
+    let (mut depth, mut max) = (0usize, 0usize);
+    for ev in Parser::new_ext(body, options()) {
+        match ev {
+            Event::Start(Tag::BlockQuote(_) | Tag::List(_)) => {
+                depth += 1;
+                max = max.max(depth);
+            }
+            Event::End(TagEnd::BlockQuote(_) | TagEnd::List(_)) => depth = depth.saturating_sub(1),
+            _ => {}
+        }
+    }
+    max
+}
+
 fn options() -> Options {
     Options::ENABLE_TABLES | Options::ENABLE_STRIKETHROUGH
 }
@@ -66,7 +87,9 @@ pub fn plain_text(body: &str) -> String {
 
 /// Parses a body into blocks.
 pub fn blocks(body: &str) -> Vec<Block> {
-    let mut b = Builder::default();
+    // the root frame exists from the start: a body that opens with a list gives its first item
+    // a frame of its own
+    let mut b = Builder { frames: vec![Frame::default()], ..Builder::default() };
     for ev in Parser::new_ext(body, options()) {
         b.event(ev);
     }
@@ -95,6 +118,11 @@ struct Builder {
     image: Option<(String, String)>,
     table: Option<OpenTable>,
     row: Vec<Vec<Inline>>,
+    /// Open quotes, lists and items, each with whether it was built as a block of its own
+    /// (false beyond [`MAX_NESTING`]: its content goes into the enclosing block).
+    open: Vec<bool>,
+    /// Quotes and lists built around the current position.
+    nested: usize,
 }
 
 impl Builder {
@@ -144,13 +172,30 @@ impl Builder {
                 }
                 Tag::BlockQuote(_) => {
                     self.flush_loose();
-                    self.frames.push(Frame::default());
+                    let built = self.nested < MAX_NESTING;
+                    if built {
+                        self.nested += 1;
+                        self.frames.push(Frame::default());
+                    }
+                    self.open.push(built);
                 }
                 Tag::List(start) => {
                     self.flush_loose();
-                    self.lists.push((start.is_some(), Vec::new()));
+                    let built = self.nested < MAX_NESTING;
+                    if built {
+                        self.nested += 1;
+                        self.lists.push((start.is_some(), Vec::new()));
+                    }
+                    self.open.push(built);
                 }
-                Tag::Item => self.frames.push(Frame::default()),
+                Tag::Item => {
+                    // an item is built when its list is
+                    let built = self.open.last().copied().unwrap_or(true);
+                    if built {
+                        self.frames.push(Frame::default());
+                    }
+                    self.open.push(built);
+                }
                 Tag::Table(_) => {
                     self.flush_loose();
                     self.table = Some((Vec::new(), Vec::new(), false));
@@ -186,11 +231,17 @@ impl Builder {
                 }
                 TagEnd::BlockQuote(_) => {
                     self.flush_loose();
-                    let frame = self.frames.pop().unwrap_or_default();
-                    self.current().push(Block::Quote(frame.blocks));
+                    if self.open.pop().unwrap_or(true) {
+                        self.nested = self.nested.saturating_sub(1);
+                        let frame = self.frames.pop().unwrap_or_default();
+                        self.current().push(Block::Quote(frame.blocks));
+                    }
                 }
                 TagEnd::Item => {
                     self.flush_loose();
+                    if !self.open.pop().unwrap_or(true) {
+                        return;
+                    }
                     let frame =
                         if self.frames.len() > 1 { self.frames.pop().unwrap_or_default() } else { Frame::default() };
                     if let Some(list) = self.lists.last_mut() {
@@ -198,6 +249,10 @@ impl Builder {
                     }
                 }
                 TagEnd::List(_) => {
+                    if !self.open.pop().unwrap_or(true) {
+                        return;
+                    }
+                    self.nested = self.nested.saturating_sub(1);
                     if let Some((ordered, items)) = self.lists.pop() {
                         self.current().push(Block::List { ordered, items });
                     }
@@ -304,5 +359,35 @@ mod tests {
         let refs = image_refs(BODY);
         assert_eq!(refs.len(), 1);
         assert_eq!(&BODY[refs[0].offset..refs[0].offset + 2], "![");
+    }
+
+    /// Issue 16, finding 4: 10,000 nested quotes made a tree 10,000 deep, and the PDF layout's
+    /// recursion over it overflowed the stack. The tree now stops at MAX_NESTING.
+    #[test]
+    fn deep_nesting_is_measured_and_never_built() {
+        let body = format!("{}深\n", "> ".repeat(10_000));
+        assert_eq!(nesting(&body), 10_000);
+        let mut depth = 0;
+        let mut level = blocks(&body);
+        while let Some(Block::Quote(inner)) = level.first() {
+            depth += 1;
+            level = inner.clone();
+        }
+        assert_eq!(depth, MAX_NESTING);
+        assert_eq!(plain_text(&body), "深");
+        let lists = format!("{}- 深\n", (0..40).map(|i| format!("{}- 层\n", "  ".repeat(i))).collect::<String>());
+        assert!(nesting(&lists) > MAX_NESTING);
+        fn list_depth(b: &[Block]) -> usize {
+            b.iter()
+                .map(|x| match x {
+                    Block::List { items, .. } => 1 + items.iter().map(|i| list_depth(i)).max().unwrap_or(0),
+                    Block::Quote(i) => 1 + list_depth(i),
+                    _ => 0,
+                })
+                .max()
+                .unwrap_or(0)
+        }
+        assert_eq!(list_depth(&blocks(&lists)), MAX_NESTING);
+        assert_eq!(nesting("> a\n\n- b\n"), 1);
     }
 }

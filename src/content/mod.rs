@@ -6,6 +6,7 @@ pub mod hours;
 pub mod markdown;
 mod model;
 mod source;
+pub mod tree;
 
 pub use model::*;
-pub use source::{MAX_BLOB_BYTES, MAX_TEXT_BYTES, SourceError, load, media_type};
+pub use source::{MAX_BLOB_BYTES, MAX_FOLDER_DEPTH, MAX_TEXT_BYTES, SourceError, load, load_tree, media_type};

@@ -53,6 +53,20 @@ impl ItemKind {
     }
 }
 
+/// The longest id an item may have.
+pub const MAX_ID_LEN: usize = 100;
+
+/// Whether `id` is a usable item id: 1 to [`MAX_ID_LEN`] ASCII letters, digits, `-`, `_` or `.`
+/// (never `..` alone or a path). The source loader checks every id with it, and so does sync
+/// for every id a pack names, signed or not.
+pub fn is_valid_id(id: &str) -> bool {
+    !id.is_empty()
+        && id.len() <= MAX_ID_LEN
+        && id != "."
+        && id != ".."
+        && id.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'))
+}
+
 /// The 26 key areas of basic-level government disclosure (基层政务公开标准化规范化 领域).
 pub const KEY_AREAS: [&str; 26] = [
     "城乡规划",

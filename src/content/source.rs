@@ -3,7 +3,6 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::fmt;
-use std::fs;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
 
@@ -12,7 +11,8 @@ use sha2::{Digest, Sha256};
 use super::fields as f;
 use super::markdown;
 use super::model::*;
-use crate::diagnostics::{Problem, Problems, line_of};
+use super::tree::{DiskTree, Entry, Tree};
+use crate::diagnostics::{LineIndex, Problem, Problems};
 use crate::toml_reader::{self, Field, Located, Origin, TableReader};
 
 /// Largest text file (front matter and body, TOML) read from a source folder.
@@ -54,10 +54,25 @@ impl fmt::Display for SourceError {
 
 impl std::error::Error for SourceError {}
 
+/// Folders nest at most this deep under `docs/`, `guides/`, `boards/` and `faq/`; a deeper one
+/// is reported, never skipped in silence.
+pub const MAX_FOLDER_DEPTH: usize = 16;
+
 /// Loads and checks a whole source folder.
 pub fn load(root: &Path) -> Result<ContentSet, SourceError> {
+    if !root.is_dir() {
+        let message = "is not a folder; give the path of a content source folder (it holds site.toml)";
+        let problem = Problem { file: root.display().to_string(), line: 0, field: None, message: message.into() };
+        return Err(SourceError { problems: vec![problem] });
+    }
+    load_tree(&DiskTree::new(root))
+}
+
+/// Loads and checks a source folder seen through `tree` (on disk, or in memory for the fuzz
+/// targets and tests).
+pub fn load_tree(tree: &dyn Tree) -> Result<ContentSet, SourceError> {
     let problems = Problems::new();
-    let set = Loader::new(root, &problems).run();
+    let set = Loader::new(tree, &problems).run();
     if problems.is_empty() { Ok(set) } else { Err(SourceError { problems: problems.into_sorted() }) }
 }
 
@@ -78,7 +93,7 @@ struct Reference {
 }
 
 struct Loader<'p> {
-    root: PathBuf,
+    tree: &'p dyn Tree,
     problems: &'p Problems,
     blobs: BTreeMap<String, PathBuf>,
     blob_cache: HashMap<PathBuf, Result<BlobRef, String>>,
@@ -91,9 +106,9 @@ struct Loader<'p> {
 }
 
 impl<'p> Loader<'p> {
-    fn new(root: &Path, problems: &'p Problems) -> Self {
+    fn new(tree: &'p dyn Tree, problems: &'p Problems) -> Self {
         Self {
-            root: root.to_path_buf(),
+            tree,
             problems,
             blobs: BTreeMap::new(),
             blob_cache: HashMap::new(),
@@ -105,9 +120,9 @@ impl<'p> Loader<'p> {
 
     fn run(mut self) -> ContentSet {
         let mut set = ContentSet::default();
-        if !self.root.is_dir() {
+        if self.tree.entry(Path::new("")).ok() != Some(Entry::Dir) {
             self.problems.report(
-                &self.root.display().to_string(),
+                &self.tree.name(),
                 0,
                 None,
                 "is not a folder; give the path of a content source folder (it holds site.toml)",
@@ -120,7 +135,7 @@ impl<'p> Loader<'p> {
                     set.site = site;
                 }
             }
-            None if !self.root.join("site.toml").exists() => self.problems.report(
+            None if self.tree.entry(Path::new("site.toml")).is_err() => self.problems.report(
                 "site.toml",
                 0,
                 None,
@@ -164,23 +179,48 @@ impl<'p> Loader<'p> {
     // ----- files -----
 
     /// Files under `dir` with extension `ext`, relative to the root, sorted; hidden files skipped.
+    /// A folder that cannot be read, one nested deeper than [`MAX_FOLDER_DEPTH`], a link out of
+    /// the source folder and a FIFO or device named like a content file are reported.
     fn files(&self, dir: &str, ext: &str) -> Vec<PathBuf> {
         let mut out = Vec::new();
-        let mut stack = vec![PathBuf::from(dir)];
-        while let Some(rel) = stack.pop() {
-            let Ok(entries) = fs::read_dir(self.root.join(&rel)) else { continue };
-            for entry in entries.flatten() {
-                let name = entry.file_name();
-                let name = name.to_string_lossy();
+        if self.tree.entry(Path::new(dir)).is_err() {
+            return out;
+        }
+        let mut stack = vec![(PathBuf::from(dir), 0usize)];
+        while let Some((rel, depth)) = stack.pop() {
+            let entries = match self.tree.list(&rel) {
+                Ok(e) => e,
+                Err(e) => {
+                    self.problems.report(&Self::display(&rel), 0, None, format!("cannot be read: {e}"));
+                    continue;
+                }
+            };
+            for (name, kind) in entries {
                 if name.starts_with('.') {
                     continue;
                 }
-                let child = rel.join(&*name);
-                let Ok(kind) = entry.file_type() else { continue };
-                if kind.is_dir() {
-                    stack.push(child);
-                } else if child.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext)) {
-                    out.push(child);
+                let child = rel.join(&name);
+                let wanted = child.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
+                match kind {
+                    Entry::Dir if depth + 1 > MAX_FOLDER_DEPTH => self.problems.report(
+                        &Self::display(&child),
+                        0,
+                        None,
+                        format!(
+                            "is nested more than {MAX_FOLDER_DEPTH} folders deep under {dir}/; move its files up (nothing in it was read)"
+                        ),
+                    ),
+                    Entry::Dir => stack.push((child, depth + 1)),
+                    Entry::File { .. } if wanted => out.push(child),
+                    // a link out is reported whatever its name (it may be a folder)
+                    Entry::LinkOutside | Entry::Special | Entry::BrokenLink
+                        if wanted || kind == Entry::LinkOutside =>
+                    {
+                        if let Some(why) = not_readable(kind) {
+                            self.problems.report(&Self::display(&child), 0, None, why);
+                        }
+                    }
+                    _ => {}
                 }
             }
         }
@@ -195,21 +235,26 @@ impl<'p> Loader<'p> {
     /// Reads a text file, reporting unreadable, oversized or non-UTF-8 files.
     fn read_text(&self, rel: &Path) -> Option<String> {
         let name = Self::display(rel);
-        let path = self.root.join(rel);
-        let meta = match fs::metadata(&path) {
-            Ok(m) => m,
+        let len = match self.tree.entry(rel) {
+            Ok(Entry::File { len }) => len,
+            Ok(other) => {
+                if let Some(why) = not_readable(other) {
+                    self.problems.report(&name, 0, None, why);
+                }
+                return None;
+            }
             Err(_) => return None,
         };
-        if meta.len() > MAX_TEXT_BYTES {
+        if len > MAX_TEXT_BYTES {
             self.problems.report(
                 &name,
                 0,
                 None,
-                format!("is {} bytes; a text file may be at most {MAX_TEXT_BYTES}", meta.len()),
+                format!("is {len} bytes; a text file may be at most {MAX_TEXT_BYTES}"),
             );
             return None;
         }
-        let bytes = match fs::read(&path) {
+        let bytes = match self.tree.read(rel, MAX_TEXT_BYTES) {
             Ok(b) => b,
             Err(e) => {
                 self.problems.report(&name, 0, None, format!("cannot be read: {e}"));
@@ -266,28 +311,21 @@ impl<'p> Loader<'p> {
         }
         let result = self.hash_file(&rel, src, &ext);
         if let Ok(b) = &result {
-            self.blobs.entry(b.sha256.clone()).or_insert_with(|| self.root.join(&rel));
+            self.blobs.entry(b.sha256.clone()).or_insert_with(|| self.tree.location(&rel));
         }
         self.blob_cache.insert(rel, result.clone());
         result
     }
 
     fn hash_file(&self, rel: &Path, src: &str, ext: &str) -> Result<BlobRef, String> {
-        let path = self.root.join(rel);
-        let meta =
-            fs::symlink_metadata(&path).map_err(|_| format!("\"{src}\" does not exist ({})", Self::display(rel)))?;
-        if meta.file_type().is_symlink() {
-            let (Ok(target), Ok(root)) = (fs::canonicalize(&path), fs::canonicalize(&self.root)) else {
-                return Err(format!("\"{src}\" is a broken link"));
-            };
-            if !target.starts_with(&root) {
-                return Err(format!("\"{src}\" links outside the source folder"));
-            }
+        let entry = self.tree.entry(rel).map_err(|_| format!("\"{src}\" does not exist ({})", Self::display(rel)))?;
+        match entry {
+            Entry::File { .. } => {}
+            Entry::BrokenLink => return Err(format!("\"{src}\" is a broken link")),
+            Entry::LinkOutside => return Err(format!("\"{src}\" links outside the source folder")),
+            Entry::Dir | Entry::Special => return Err(format!("\"{src}\" is not a file")),
         }
-        if !path.is_file() {
-            return Err(format!("\"{src}\" is not a file"));
-        }
-        let mut file = fs::File::open(&path).map_err(|e| format!("\"{src}\" cannot be read: {e}"))?;
+        let mut file = self.tree.open(rel).map_err(|e| format!("\"{src}\" cannot be read: {e}"))?;
         let mut hasher = Sha256::new();
         let mut head = Vec::new();
         let mut buf = vec![0u8; 64 * 1024];
@@ -320,7 +358,7 @@ impl<'p> Loader<'p> {
     /// Recovers the `id` of a file that failed to load (reading past syntax errors and invalid
     /// UTF-8), so that references to it are not reported as dangling on top of its own problem.
     fn remember_failed_id(&mut self, rel: &Path, front_matter: bool) {
-        let Ok(bytes) = fs::read(self.root.join(rel)) else { return };
+        let Ok(bytes) = self.tree.read(rel, MAX_TEXT_BYTES) else { return };
         let text = String::from_utf8_lossy(&bytes).replace("\r\n", "\n");
         let toml_text = if front_matter {
             match split_front_matter(text.trim_start_matches('\u{feff}')) {
@@ -342,15 +380,15 @@ impl<'p> Loader<'p> {
 
     fn claim_id(&mut self, id: &Located<String>, file: &str, field: &str) -> bool {
         let value = &id.value;
-        let valid = !value.is_empty()
-            && value.len() <= 100
-            && value.chars().all(|c| c.is_ascii_alphanumeric() || matches!(c, '-' | '_' | '.'));
-        if !valid {
+        if !super::model::is_valid_id(value) {
             self.problems.report(
                 file,
                 id.line,
                 Some(field),
-                format!("\"{value}\" is not a usable id: use 1 to 100 letters, digits, '-', '_' or '.'"),
+                format!(
+                    "\"{}\" is not a usable id: use 1 to 100 letters, digits, '-', '_' or '.'",
+                    crate::diagnostics::printable(value, 120)
+                ),
             );
             return false;
         }
@@ -403,7 +441,8 @@ impl<'p> Loader<'p> {
     // ----- site.toml -----
 
     fn site(&mut self, file: &str, text: &str) -> Option<Site> {
-        let origin = Origin { file, text, lines_before: 0 };
+        let lines = LineIndex::new(text);
+        let origin = Origin { file, text, lines_before: 0, lines: &lines };
         let table = toml_reader::parse(origin, self.problems)?;
         let mut r = TableReader::new(origin, &table, self.problems);
         let name = r.req_string(f::SITE_NAME);
@@ -529,7 +568,8 @@ impl<'p> Loader<'p> {
             self.problems.report(&file, 1, None, "must begin with TOML front matter between two `+++` lines");
             return None;
         };
-        let origin = Origin { file: &file, text: front, lines_before: 1 };
+        let lines = LineIndex::new(front);
+        let origin = Origin { file: &file, text: front, lines_before: 1, lines: &lines };
         let table = toml_reader::parse(origin, self.problems)?;
         let mut r = TableReader::new(origin, &table, self.problems);
         let id = r.req_string(f::ID);
@@ -620,9 +660,22 @@ impl<'p> Loader<'p> {
             _ => {}
         }
 
+        let nesting = markdown::nesting(body);
+        if nesting > markdown::MAX_NESTING {
+            self.problems.report(
+                &file,
+                body_line,
+                Some("正文"),
+                format!(
+                    "nests block quotes and lists {nesting} deep; at most {} levels are allowed (remove some `>` or list indentation)",
+                    markdown::MAX_NESTING
+                ),
+            );
+        }
+        let body_lines = LineIndex::new(body);
         let mut images = Vec::new();
         for img in markdown::image_refs(body) {
-            let line = body_line + line_of(body, img.offset) - 1;
+            let line = body_line + body_lines.line(img.offset) - 1;
             match self.blob(rel, &img.src, IMAGE_TYPES) {
                 Ok(blob) => {
                     if !images.iter().any(|i: &BodyImage| i.src == img.src) {
@@ -678,7 +731,8 @@ impl<'p> Loader<'p> {
 
     fn guide(&mut self, rel: &Path, text: &str) -> Option<Guide> {
         let file = Self::display(rel);
-        let origin = Origin { file: &file, text, lines_before: 0 };
+        let lines = LineIndex::new(text);
+        let origin = Origin { file: &file, text, lines_before: 0, lines: &lines };
         let table = toml_reader::parse(origin, self.problems)?;
         let mut r = TableReader::new(origin, &table, self.problems);
         let id = r.req_string(f::ID);
@@ -788,7 +842,8 @@ impl<'p> Loader<'p> {
 
     fn board(&mut self, rel: &Path, text: &str) -> Option<Board> {
         let file = Self::display(rel);
-        let origin = Origin { file: &file, text, lines_before: 0 };
+        let lines = LineIndex::new(text);
+        let origin = Origin { file: &file, text, lines_before: 0, lines: &lines };
         let table = toml_reader::parse(origin, self.problems)?;
         let mut r = TableReader::new(origin, &table, self.problems);
         let id = r.req_string(f::ID);
@@ -849,7 +904,8 @@ impl<'p> Loader<'p> {
 
     fn faqs(&mut self, rel: &Path, text: &str) -> Vec<Faq> {
         let file = Self::display(rel);
-        let origin = Origin { file: &file, text, lines_before: 0 };
+        let lines = LineIndex::new(text);
+        let origin = Origin { file: &file, text, lines_before: 0, lines: &lines };
         let Some(table) = toml_reader::parse(origin, self.problems) else { return Vec::new() };
         let mut r = TableReader::new(origin, &table, self.problems);
         let entries = r.tables(f::FAQ_ENTRIES);
@@ -893,6 +949,19 @@ impl<'p> Loader<'p> {
 const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 const ATTACHMENT_TYPES: &[&str] =
     &["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "doc", "xls", "ofd", "mp3", "mp4", "zip"];
+
+/// Why a name in the source folder is not read as a file (`None` for a regular file).
+fn not_readable(entry: Entry) -> Option<&'static str> {
+    match entry {
+        Entry::File { .. } => None,
+        Entry::Dir => Some("is a folder, not a file"),
+        Entry::LinkOutside => {
+            Some("is a link to something outside the source folder; copy the file into the folder instead")
+        }
+        Entry::Special => Some("is not a regular file (a FIFO, socket or device); it was not read"),
+        Entry::BrokenLink => Some("is a broken link"),
+    }
+}
 
 /// The media type of a file by its (lower-case) extension.
 pub fn media_type(ext: &str) -> &'static str {

@@ -11,6 +11,7 @@ use toml::de::DeValue;
 
 use super::labels::HeaderField;
 use crate::content::{DocKind, KEY_AREAS, is_key_area};
+use crate::diagnostics::LineIndex;
 use crate::diagnostics::{Problem, Problems};
 use crate::toml_reader::{self, Field, Origin, TableReader};
 
@@ -179,7 +180,8 @@ fn p(key: &'static str) -> Field {
 }
 
 fn read(file: &str, text: &str, base: &Path, problems: &Problems) -> Option<Profile> {
-    let origin = Origin { file, text, lines_before: 0 };
+    let lines = LineIndex::new(text);
+    let origin = Origin { file, text, lines_before: 0, lines: &lines };
     let table = toml_reader::parse(origin, problems)?;
     let mut r = TableReader::new(origin, &table, problems);
     let name = r.req_string(p("name"));

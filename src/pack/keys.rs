@@ -6,7 +6,7 @@ use std::fs;
 use std::io::Write;
 use std::path::Path;
 
-use ed25519_dalek::{Signer, Verifier};
+use ed25519_dalek::Signer;
 use sha2::{Digest, Sha256};
 
 #[derive(Debug, thiserror::Error)]
@@ -17,6 +17,10 @@ pub enum KeyError {
     BadSecret { path: String },
     #[error("`{0}` is not an ed25519 public key (expected 64 hex digits, as printed by `gongkai-kiosk keygen`)")]
     BadPublic(String),
+    #[error(
+        "`{0}` is a weak ed25519 public key (a point of small order, for which anyone can forge signatures); use the key printed by `gongkai-kiosk keygen`"
+    )]
+    WeakPublic(String),
     #[error("{path} exists already; keygen never overwrites a key")]
     Exists { path: String },
 }
@@ -33,8 +37,20 @@ pub fn key_id(public: &[u8; 32]) -> String {
 
 impl SecretKey {
     pub fn generate() -> Self {
-        let mut seed = [0u8; 32];
-        getrandom::fill(&mut seed).expect("the operating system provides random bytes");
+        loop {
+            let mut seed = [0u8; 32];
+            getrandom::fill(&mut seed).expect("the operating system provides random bytes");
+            let key = ed25519_dalek::SigningKey::from_bytes(&seed);
+            // A clamped seed never gives a weak key; checked all the same, as every parsed key is.
+            if !key.verifying_key().is_weak() {
+                return SecretKey(key);
+            }
+        }
+    }
+
+    /// The key of a given 32-byte seed (for tests and the fuzz targets, which need the same
+    /// key in every run; publishers use [`SecretKey::generate`]).
+    pub fn from_seed(seed: [u8; 32]) -> Self {
         SecretKey(ed25519_dalek::SigningKey::from_bytes(&seed))
     }
 
@@ -87,13 +103,19 @@ impl SecretKey {
 }
 
 impl PublicKey {
+    /// Parses 64 hex digits. Refuses a weak key (a point of small order, such as all zeros or
+    /// the identity `0100…00`): signatures for it can be forged without any secret.
     pub fn parse(s: &str) -> Result<Self, KeyError> {
         let s = s.trim();
+        let shown = || s.chars().take(80).collect::<String>();
         let bytes = hex::decode(s).ok().and_then(|b| <[u8; 32]>::try_from(b).ok());
-        bytes
+        let key = bytes
             .and_then(|b| ed25519_dalek::VerifyingKey::from_bytes(&b).ok())
-            .map(PublicKey)
-            .ok_or_else(|| KeyError::BadPublic(s.to_string()))
+            .ok_or_else(|| KeyError::BadPublic(shown()))?;
+        if key.is_weak() {
+            return Err(KeyError::WeakPublic(shown()));
+        }
+        Ok(PublicKey(key))
     }
 
     pub fn to_hex(&self) -> String {
@@ -104,10 +126,11 @@ impl PublicKey {
         key_id(&self.0.to_bytes())
     }
 
-    /// Whether `sig_hex` is this key's signature of `bytes`.
+    /// Whether `sig_hex` is this key's signature of `bytes`, checked strictly (no small-order
+    /// key or `R`, canonical `s`), so no signature verifies for more than one key or message.
     pub fn verify(&self, bytes: &[u8], sig_hex: &str) -> bool {
         let Some(sig) = hex::decode(sig_hex).ok().and_then(|b| <[u8; 64]>::try_from(b).ok()) else { return false };
-        self.0.verify(bytes, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
+        self.0.verify_strict(bytes, &ed25519_dalek::Signature::from_bytes(&sig)).is_ok()
     }
 }
 
@@ -131,5 +154,24 @@ mod tests {
         assert!(!public.verify(b"abd", &hex::encode(key.sign(b"abc"))));
         assert!(matches!(key.write_new(&path), Err(KeyError::Exists { .. })));
         assert!(PublicKey::parse("zz").is_err());
+    }
+
+    /// Issue 16, finding 1: with a small-order key trusted, a "signature" made of the identity
+    /// point and s = 0 verified for any message. Such keys are refused when parsed, and the
+    /// signature is checked strictly.
+    #[test]
+    fn weak_keys_are_refused_and_forged_signatures_fail() {
+        let identity = format!("01{}", "0".repeat(62));
+        let zero = "0".repeat(64);
+        for weak in [&identity, &zero] {
+            assert!(matches!(PublicKey::parse(weak), Err(KeyError::WeakPublic(_))), "{weak}");
+        }
+        // Even a weak key that got in some other way verifies no forged signature.
+        let raw =
+            ed25519_dalek::VerifyingKey::from_bytes(&hex::decode(&identity).unwrap().try_into().unwrap()).unwrap();
+        let forged = format!("{identity}{}", "0".repeat(64));
+        assert!(!PublicKey(raw).verify(b"any manifest", &forged));
+        let key = SecretKey::generate();
+        assert!(PublicKey::parse(&key.public().to_hex()).is_ok());
     }
 }

@@ -31,6 +31,13 @@ pub const OBJECTS_DIR: &str = "objects";
 pub const MAX_MANIFEST_BYTES: u64 = 4 * 1024 * 1024;
 /// A shard larger than this is refused.
 pub const MAX_SHARD_BYTES: u64 = 32 * 1024 * 1024;
+/// The highest pack version (2^53 − 1, exact in every JSON reader). A manifest above it is
+/// refused, so no pack, signed by mistake with 2^64 − 1, can leave kiosks nowhere to go.
+pub const MAX_PACK_VERSION: u64 = (1 << 53) - 1;
+/// The longest a manifest may stay valid, in days (ten years). Publish refuses more, and sync
+/// refuses a manifest that expires later than this from now (an expiry in year 262000 would
+/// make freezing a kiosk on old content possible for ever).
+pub const MAX_VALID_DAYS: u32 = 3660;
 /// About this many items per shard; the number of shards is a power of two.
 pub const ITEMS_PER_SHARD: usize = 256;
 
@@ -187,9 +194,14 @@ pub fn content_hash<'a>(site_hash: &str, items: impl IntoIterator<Item = (&'a st
 pub fn sign_manifest(body: &ManifestBody, key: &SecretKey) -> Vec<u8> {
     let signed = serde_json::to_string(body).expect("manifest serializes");
     let raw = RawValue::from_string(signed).expect("serde_json output is valid JSON");
+    sign_raw_manifest(&raw, key)
+}
+
+/// A manifest file whose `signed` part is exactly `raw`, signed with `key` (what
+/// [`sign_manifest`] writes; the fuzz target signs arbitrary bodies with it).
+pub fn sign_raw_manifest(raw: &RawValue, key: &SecretKey) -> Vec<u8> {
     let signatures = [Signature { keyid: key.public().id(), sig: hex::encode(key.sign(raw.get().as_bytes())) }];
-    let mut out =
-        serde_json::to_vec_pretty(&ManifestOut { signed: &raw, signatures: &signatures }).expect("serializes");
+    let mut out = serde_json::to_vec_pretty(&ManifestOut { signed: raw, signatures: &signatures }).expect("serializes");
     out.push(b'\n');
     out
 }
@@ -232,6 +244,15 @@ pub fn verify_manifest(bytes: &[u8], trusted: &[PublicKey]) -> Result<VerifiedMa
         return Err(PackError::Spec { found });
     }
     let body: ManifestBody = serde_json::from_slice(signed).map_err(|e| PackError::Malformed(e.to_string()))?;
+    if body.version > MAX_PACK_VERSION {
+        return Err(PackError::Malformed(format!(
+            "version {} is above the highest a pack may have ({MAX_PACK_VERSION})",
+            body.version
+        )));
+    }
+    if body.version == 0 {
+        return Err(PackError::Malformed("version 0; packs start at version 1".into()));
+    }
     if body.shards.len() != 1usize << body.shard_bits.min(16) || body.shard_bits > 16 {
         return Err(PackError::Malformed(format!("{} shards for shard_bits {}", body.shards.len(), body.shard_bits)));
     }

@@ -62,7 +62,11 @@ pub struct Suggestion {
 
 #[derive(Debug, Clone, Default, PartialEq, Serialize)]
 pub struct SearchResults {
+    /// What was searched: the query, shortened to [`MAX_QUERY_CHARS`] characters and
+    /// [`MAX_QUERY_TERMS`] terms.
     pub query: String,
+    /// The query was longer than that and only its start was searched (said on screen).
+    pub shortened: bool,
     pub total: u64,
     pub hits: Vec<Hit>,
     pub counts: FacetCounts,
@@ -70,6 +74,34 @@ pub struct SearchResults {
     pub suggestions: Vec<Suggestion>,
     /// When nothing was found: FAQ entries and guides sharing words with the query.
     pub related: Vec<Hit>,
+}
+
+/// A query is searched up to this many characters (a long title fits; a pasted page does not).
+pub const MAX_QUERY_CHARS: usize = 64;
+/// …and up to this many terms (words and CJK runs), each one FTS5 lookup, and each a suggestion
+/// to try without it when nothing is found.
+pub const MAX_QUERY_TERMS: usize = 8;
+
+/// The start of `query` that is searched, and whether anything was cut: at most
+/// [`MAX_QUERY_CHARS`] characters, then as many as hold at most [`MAX_QUERY_TERMS`] terms.
+/// Every later step's cost (terms, FTS5 expressions, pinyin matching, suggestions) follows
+/// from these two bounds.
+pub fn bound_query(query: &str) -> (String, bool) {
+    let chars: Vec<char> = query.chars().take(MAX_QUERY_CHARS + 1).collect();
+    let mut n = chars.len().min(MAX_QUERY_CHARS);
+    let term_count = |n: usize| terms(&fold(&chars[..n].iter().collect::<String>()).chars).len();
+    if term_count(n) > MAX_QUERY_TERMS {
+        // the longest prefix with at most MAX_QUERY_TERMS terms (the count grows with the prefix)
+        let (mut lo, mut hi) = (0, n);
+        while lo < hi {
+            let mid = (lo + hi).div_ceil(2);
+            if term_count(mid) <= MAX_QUERY_TERMS { lo = mid } else { hi = mid - 1 }
+        }
+        n = lo;
+    }
+    let kept: String = chars[..n].iter().collect();
+    let shortened = n < chars.len() && !chars[n..].iter().all(|c| c.is_whitespace());
+    (kept.trim().to_string(), shortened || query.chars().nth(MAX_QUERY_CHARS + 1).is_some())
 }
 
 /// One match before ranking and paging.
@@ -364,6 +396,8 @@ impl Searcher {
     /// Results while typing: titles (folded, bigram), titles by pinyin, guide names. Most
     /// relevant first; guides and documents in force before the rest.
     pub fn instant(&self, store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
+        let (query, _) = bound_query(query);
+        let query = query.as_str();
         let folded = fold(query);
         let ts = terms(&folded.chars);
         let mut cands: Vec<Candidate> = Vec::new();
@@ -395,9 +429,11 @@ impl Searcher {
         limit: usize,
         offset: usize,
     ) -> Result<SearchResults, StoreError> {
+        let (query, shortened) = bound_query(query);
+        let query = query.as_str();
         let folded = fold(query);
         let mut ts = terms(&folded.chars);
-        let mut results = SearchResults { query: query.to_string(), ..Default::default() };
+        let mut results = SearchResults { query: query.to_string(), shortened, ..Default::default() };
         // Terms of two or more characters (and words) are looked up in the bigram index; single
         // characters in the character index.
         let (singles, multi): (Vec<Term>, Vec<Term>) =
@@ -708,11 +744,24 @@ pub fn snippet(body: &str, ts: &[Term], width: usize) -> Highlighted {
     let f = fold(body);
     let spans = term_spans(&f.chars, ts);
     let n = f.chars.len();
-    // the window start that covers the most matched characters
+    // the window start that covers the most matched characters: the spans are sorted and do
+    // not overlap, so one pass with two ends finds it (linear in the number of matches)
     let mut best = (0usize, 0usize);
+    let (mut lo, mut hi, mut covered) = (0usize, 0usize, 0usize);
     for &(a, _) in &spans {
         let start = a.saturating_sub(width / 4);
-        let covered: usize = spans.iter().filter(|(x, y)| *x >= start && *y <= start + width).map(|(x, y)| y - x).sum();
+        while lo < spans.len() && spans[lo].0 < start {
+            if lo < hi {
+                covered -= spans[lo].1 - spans[lo].0;
+            }
+            lo += 1;
+        }
+        hi = hi.max(lo);
+        while hi < spans.len() && spans[hi].1 <= start + width {
+            covered += spans[hi].1 - spans[hi].0;
+            hi += 1;
+        }
+        // spans starting inside the window but ending past it are not counted, as before
         if covered > best.1 {
             best = (start, covered);
         }
@@ -766,5 +815,32 @@ mod tests {
     fn word_prefix_highlight() {
         let h = highlight("PM2.5浓度", &ts("pm"));
         assert_eq!(h.marked(), "【PM2】.5浓度");
+    }
+
+    /// Issue 16, finding 2: `search "OR OR …"` (30,000 words) grew to 24 GB, 2,000 words took
+    /// 20 s. The searched query is bounded, and says when it was cut.
+    #[test]
+    fn long_queries_are_cut_to_bounded_terms_and_characters() {
+        let (q, cut) = bound_query(&"OR ".repeat(30_000));
+        assert!(cut);
+        assert_eq!(terms(&fold(&q).chars).len(), MAX_QUERY_TERMS, "{q}");
+        let (q, cut) = bound_query(&"长".repeat(32_000));
+        assert!(cut);
+        assert_eq!(q.chars().count(), MAX_QUERY_CHARS);
+        assert_eq!(bound_query("依申请公开 低保"), ("依申请公开 低保".to_string(), false));
+        let (q, cut) = bound_query("a,b,c,d,e,f,g,h,i,j");
+        assert_eq!((q.as_str(), cut), ("a,b,c,d,e,f,g,h,", true));
+    }
+
+    #[test]
+    fn snippet_window_is_the_densest_and_linear() {
+        // the same window as the quadratic search chose: the one covering the most matches
+        let body = format!("{}税{}税税税{}", "甲".repeat(200), "乙".repeat(300), "丙".repeat(200));
+        let s = snippet(&body, &ts("税"), 30);
+        assert!(s.marked().contains("【税税税】") && !s.marked().contains("【税】"), "{}", s.marked());
+        // many matches: one pass
+        let many = "的".repeat(200_000);
+        let s = snippet(&many, &ts("的"), 60);
+        assert!(s.text.chars().count() <= 62);
     }
 }

@@ -282,6 +282,18 @@ impl Store {
         self.sql(n).map(|_| ())
     }
 
+    /// Deletes the zero-result log's days before `day` (`YYYY-MM-DD`).
+    pub fn forget_zero_results_before(&self, day: &str) -> Result<(), StoreError> {
+        let n = self.connection().execute("DELETE FROM zero_result_queries WHERE day < ?1", params![day]);
+        self.sql(n).map(|_| ())
+    }
+
+    /// Deletes every line of the zero-result log with these words.
+    pub fn forget_zero_result(&self, query: &str) -> Result<(), StoreError> {
+        let n = self.connection().execute("DELETE FROM zero_result_queries WHERE query = ?1", params![query]);
+        self.sql(n).map(|_| ())
+    }
+
     /// The zero-result log, newest day first, most frequent first within a day.
     pub fn zero_result_queries(&self) -> Result<Vec<ZeroResultQuery>, StoreError> {
         let read = || -> rusqlite::Result<Vec<ZeroResultQuery>> {

@@ -96,6 +96,29 @@ fn network_attempt(url: &str, e: &dyn std::fmt::Display) -> Attempt {
     Attempt::Retry { detail: format!("{url}: {e}"), after: None }
 }
 
+/// Where in a request a failure happened, for naming a time-out.
+#[derive(Debug, Clone, Copy)]
+enum Phase {
+    /// Connecting and waiting for the response headers.
+    Headers,
+    /// Reading the body.
+    Body,
+}
+
+/// A failed request: a time-out ends this sync at once (a server that stopped answering is not
+/// asked five more times; the next sync resumes what was staged), anything else is retried.
+fn request_attempt(url: &str, e: &reqwest::Error, opts: &SyncOptions, phase: Phase) -> Attempt {
+    if !e.is_timeout() {
+        return network_attempt(url, e);
+    }
+    let detail = match phase {
+        _ if e.is_connect() => format!("could not connect within {} s", opts.connect_timeout.as_secs()),
+        Phase::Headers => format!("the server sent no response headers within {} s", opts.stall_timeout.as_secs()),
+        Phase::Body => format!("the server stopped sending the body for {} s", opts.stall_timeout.as_secs()),
+    };
+    Attempt::Fatal(SyncError::TimedOut { url: url.to_string(), detail })
+}
+
 /// Runs `attempt` until it succeeds, fails fatally, or the attempts run out.
 pub(crate) async fn with_retries<T, F: Future<Output = Result<T, Attempt>>>(
     opts: &SyncOptions,
@@ -154,7 +177,7 @@ pub(crate) async fn manifest(
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
-        let mut resp = req.send().await.map_err(|e| network_attempt(url, &e))?;
+        let mut resp = req.send().await.map_err(|e| request_attempt(url, &e, opts, Phase::Headers))?;
         if resp.status().as_u16() == 304 {
             return Ok(None);
         }
@@ -168,7 +191,7 @@ pub(crate) async fn manifest(
         }
         let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
         let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| network_attempt(url, &e))? {
+        while let Some(chunk) = resp.chunk().await.map_err(|e| request_attempt(url, &e, opts, Phase::Body))? {
             bytes.extend_from_slice(&chunk);
             transferred.fetch_add(chunk.len() as u64, Ordering::Relaxed);
             if bytes.len() as u64 > max {
@@ -275,7 +298,7 @@ pub(crate) async fn file(
         if have > 0 && have < want.size {
             req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
         }
-        let resp = req.send().await.map_err(|e| network_attempt(url, &e))?;
+        let resp = req.send().await.map_err(|e| request_attempt(url, &e, opts, Phase::Headers))?;
         let status = resp.status().as_u16();
         let mut out =
             fs::OpenOptions::new().create(true).write(true).truncate(have == 0).open(part).map_err(io(part))?;
@@ -347,7 +370,7 @@ pub(crate) async fn file(
             let buf = match body.chunk().await {
                 Ok(None) => break,
                 Ok(Some(b)) => b,
-                Err(e) => return Err(network_attempt(url, &e)),
+                Err(e) => return Err(request_attempt(url, &e, opts, Phase::Body)),
             };
             let n = buf.len();
             if have + n as u64 > want.size {

@@ -39,6 +39,8 @@ pub enum SyncError {
     Network { url: String, detail: String },
     #[error("{url}: the server answered HTTP {status}")]
     Http { url: String, status: u16 },
+    #[error("{url}: timed out: {detail}; the kiosk keeps its content and tries again at the next sync")]
+    TimedOut { url: String, detail: String },
     #[error("manifest refused: {0}")]
     Manifest(#[from] PackError),
     #[error(
@@ -70,7 +72,13 @@ pub enum SyncError {
 impl SyncError {
     /// Whether the next scheduled sync may succeed without anyone changing anything.
     pub fn is_transient(&self) -> bool {
-        matches!(self, SyncError::Network { .. } | SyncError::Http { .. } | SyncError::DiskFull { .. })
+        matches!(
+            self,
+            SyncError::Network { .. }
+                | SyncError::Http { .. }
+                | SyncError::TimedOut { .. }
+                | SyncError::DiskFull { .. }
+        )
     }
 }
 
@@ -164,6 +172,13 @@ fn run(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<SyncSummary, SyncError> {
     let started = Instant::now();
+    // A source that is no http(s) URL can never work: refused before any request or retry.
+    if crate::config::http_url(&opts.source).is_none() {
+        return Err(SyncError::Config(format!(
+            "the pack source `{}` is not an http:// or https:// URL",
+            crate::diagnostics::printable(&opts.source, 200)
+        )));
+    }
     let staging = data_dir.join(STAGING_DIR);
     fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
     // Media no snapshot refers to any more: collected now, never during an apply.
@@ -207,8 +222,17 @@ fn run(
             return Err(SyncError::VersionReused { version: body.version });
         }
     }
-    if body.expires < chrono::Utc::now() {
+    let now = chrono::Utc::now();
+    if body.expires < now {
         return Err(SyncError::Expired { version: body.version, expires: body.expires.to_rfc3339() });
+    }
+    // One day more than publish allows, for clocks that differ.
+    if body.expires > now + chrono::Duration::days(i64::from(pack::MAX_VALID_DAYS) + 1) {
+        return Err(SyncError::Manifest(PackError::Malformed(format!(
+            "it stays valid until {}, more than {} days from now",
+            body.expires.to_rfc3339(),
+            pack::MAX_VALID_DAYS
+        ))));
     }
     if consistent && live.as_ref().is_some_and(|p| p.manifest_sha256 == manifest.sha256) {
         store.set_pack_etag(resp.etag.as_deref())?;
@@ -234,18 +258,8 @@ fn run(
     for &i in &changed_shards {
         let f = &body.shards[i];
         let bytes = read_staged(&staging, f)?;
-        let shard: Shard = serde_json::from_slice(&bytes).map_err(|e| SyncError::BadFile {
-            url: object_url(opts, &f.sha256).unwrap_or_default(),
-            detail: format!("shard: {e}"),
-        })?;
-        for item in &shard.items {
-            if pack::shard_of(&item.id, body.shard_bits) != i || !pack::is_sha256(&item.sha256) {
-                return Err(SyncError::BadFile {
-                    url: object_url(opts, &f.sha256)?,
-                    detail: format!("item {} does not belong in shard {i}", item.id),
-                });
-            }
-        }
+        let shard = check_shard(&bytes, i, body.shard_bits)
+            .map_err(|detail| SyncError::BadFile { url: object_url(opts, &f.sha256).unwrap_or_default(), detail })?;
         shards.insert(i, shard);
     }
 
@@ -393,6 +407,26 @@ fn object_url(opts: &SyncOptions, sha: &str) -> Result<String, SyncError> {
         url: opts.source.clone(),
         detail: format!("`{sha}` is not a sha256 file name"),
     })
+}
+
+/// Parses shard `index` of a pack with `bits` shard bits and checks each item in it: its id is
+/// a usable id (it becomes a row, a message and a screen's route, whoever signed the pack),
+/// it belongs in this shard, and its file is named by a sha256.
+pub fn check_shard(bytes: &[u8], index: usize, bits: u8) -> Result<Shard, String> {
+    let shard: Shard = serde_json::from_slice(bytes).map_err(|e| format!("shard: {e}"))?;
+    for item in &shard.items {
+        if !crate::content::is_valid_id(&item.id) {
+            return Err(format!(
+                "item id \"{}\" is not a usable id (1 to {} letters, digits, '-', '_' or '.')",
+                crate::diagnostics::printable(&item.id, 120),
+                crate::content::MAX_ID_LEN
+            ));
+        }
+        if pack::shard_of(&item.id, bits) != index || !pack::is_sha256(&item.sha256) {
+            return Err(format!("item {} does not belong in shard {index}", item.id));
+        }
+    }
+    Ok(shard)
 }
 
 fn check_id<T>(item: T, id: impl Fn(&T) -> &String, r: &ItemRef, opts: &SyncOptions) -> Result<T, SyncError> {

@@ -96,22 +96,28 @@ impl Groups for Vec<Readings> {
     }
 }
 
+/// Steps one match may take. Each character offers up to three ways to read on (its full
+/// reading, its initial, zh/ch/sh), so a long run of polyphones could branch exponentially;
+/// real titles need a few dozen steps.
+const MATCH_BUDGET: u32 = 4096;
+
 /// Does `q` match the readings starting at group `start`? Returns the number of groups used.
 fn match_from<G: Groups + ?Sized>(q: &[u8], groups: &G, start: usize) -> Option<usize> {
-    fn go<G: Groups + ?Sized>(q: &[u8], groups: &G, g: usize) -> Option<usize> {
+    fn go<G: Groups + ?Sized>(q: &[u8], groups: &G, g: usize, budget: &mut u32) -> Option<usize> {
         if q.is_empty() {
             return Some(g);
         }
-        if g >= groups.len() {
+        if g >= groups.len() || *budget == 0 {
             return None;
         }
+        *budget -= 1;
         let mut k = 0;
         while let Some(r) = groups.reading(g, k) {
             k += 1;
             let rb = r.as_bytes();
             // full reading
             if q.starts_with(rb)
-                && let Some(end) = go(&q[rb.len()..], groups, g + 1)
+                && let Some(end) = go(&q[rb.len()..], groups, g + 1, budget)
             {
                 return Some(end);
             }
@@ -120,7 +126,7 @@ fn match_from<G: Groups + ?Sized>(q: &[u8], groups: &G, start: usize) -> Option<
                 let ib = ini.as_bytes();
                 if ib.len() < rb.len()
                     && q.starts_with(ib)
-                    && let Some(end) = go(&q[ib.len()..], groups, g + 1)
+                    && let Some(end) = go(&q[ib.len()..], groups, g + 1, budget)
                 {
                     return Some(end);
                 }
@@ -132,7 +138,8 @@ fn match_from<G: Groups + ?Sized>(q: &[u8], groups: &G, start: usize) -> Option<
         }
         None
     }
-    go(q, groups, start).map(|end| end - start)
+    let mut budget = MATCH_BUDGET;
+    go(q, groups, start, &mut budget).map(|end| end - start)
 }
 
 /// Whether `q` matches starting exactly at group `start`: the number of groups it used.

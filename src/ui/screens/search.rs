@@ -204,6 +204,7 @@ impl Search {
         match self.keyboard.update(k, env.lexicon) {
             Some(Edit::Insert(s)) => {
                 self.query.push_str(&s);
+                cap_query(&mut self.query);
                 self.instant_task(env)
             }
             Some(Edit::Backspace) => {
@@ -220,6 +221,7 @@ impl Search {
             Some(Edit::Composing) => self.instant_task(env),
             Some(Edit::Done { rest }) => {
                 self.query.push_str(&rest);
+                cap_query(&mut self.query);
                 self.page = 0;
                 self.run(env)
             }
@@ -371,6 +373,9 @@ impl Search {
 
         let mut list = Column::new().spacing(10);
         list = list.push(widgets::muted(ctx, ta(l, "count-results", &[("count", res.total.into())])));
+        if res.shortened {
+            list = list.push(widgets::muted(ctx, t(l, "search-shortened")));
+        }
         for h in &res.hits {
             list = list.push(self.hit_row(ctx, h, true));
         }
@@ -426,4 +431,29 @@ fn full(
         tracing::warn!(error = %e, "the search was not counted");
     }
     Ok(res)
+}
+
+/// Keeps a typed query within what search reads ([`search::MAX_QUERY_CHARS`]): keys past it
+/// add nothing.
+fn cap_query(query: &mut String) {
+    if let Some((at, _)) = query.char_indices().nth(crate::search::MAX_QUERY_CHARS) {
+        query.truncate(at);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn typing_stops_at_what_search_reads() {
+        let mut q = "养".repeat(search::MAX_QUERY_CHARS - 1);
+        q.push_str("老服务");
+        cap_query(&mut q);
+        assert_eq!(q.chars().count(), search::MAX_QUERY_CHARS);
+        assert!(q.ends_with("养老"));
+        let mut short = "zfxxgk".to_string();
+        cap_query(&mut short);
+        assert_eq!(short, "zfxxgk");
+    }
 }

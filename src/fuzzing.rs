@@ -1,0 +1,245 @@
+//! Entry points for the fuzz targets in `fuzz/` (cargo-fuzz, nightly) and for the test that
+//! replays their corpora on the stable toolchain (`tests/fuzz_corpora.rs`). Each takes
+//! arbitrary bytes, runs one of the paths hostile input reaches, and returns normally: a panic,
+//! an abort or a hang here is a finding. They assert what must hold for any input.
+//!
+//! | target | what it reaches |
+//! |---|---|
+//! | `manifest` | `pack::verify_manifest` on the bytes as a manifest file, and on the bytes as a manifest body signed by a test key (so the body parser is reached); the sync path's shard check on the bytes as a shard |
+//! | `toml` | the TOML reader through `site.toml`, a guide, a board and a FAQ file of a source folder, and `config::Config::parse` |
+//! | `markdown` | `content::markdown`: blocks, plain text, nesting, image references |
+//! | `search` | `search::bound_query`, full and instant search over the demo content, the zero-result log's rule |
+//! | `source_tree` | `content::load_tree` over an in-memory folder: the demo content with files from the bytes added or replaced |
+//! | `pdf` | a document's PDF layout (`print::layouts::document`) with a title and body from the bytes |
+
+use std::path::Path;
+use std::sync::OnceLock;
+
+use crate::content::tree::MemTree;
+use crate::content::{self, markdown};
+use crate::pack;
+
+/// The secret key the manifest target signs bodies with (a fixed seed: runs reproduce).
+fn test_key() -> &'static pack::SecretKey {
+    static KEY: OnceLock<pack::SecretKey> = OnceLock::new();
+    KEY.get_or_init(|| pack::SecretKey::from_seed([7u8; 32]))
+}
+
+/// Manifest and shard: parse and verify.
+pub fn manifest(data: &[u8]) {
+    let key = test_key();
+    let trusted = [key.public()];
+    // as a whole manifest file: the signature stops almost everything, which must not panic
+    let _ = pack::verify_manifest(data, &trusted);
+    // as the signed body: signed for real, so the body parser and its checks are reached
+    if let Ok(text) = std::str::from_utf8(data)
+        && let Ok(raw) = serde_json::value::RawValue::from_string(text.to_string())
+    {
+        let file = pack::sign_raw_manifest(&raw, key);
+        if let Ok(v) = pack::verify_manifest(&file, &trusted) {
+            assert!(v.body.version >= 1 && v.body.version <= pack::MAX_PACK_VERSION);
+            assert_eq!(v.body.shards.len(), 1 << v.body.shard_bits);
+        }
+    }
+    // as a shard, checked as sync checks it
+    for bits in [0u8, 4] {
+        if let Ok(shard) = crate::sync::check_shard(data, 0, bits) {
+            for item in &shard.items {
+                assert!(content::is_valid_id(&item.id) && pack::is_sha256(&item.sha256));
+            }
+        }
+    }
+}
+
+/// The TOML reader, through every kind of source file and the kiosk's configuration.
+pub fn toml(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    let _ = crate::config::Config::parse("kiosk.toml", text);
+    // a folder of the demo's site.toml and the file (small, so that a run stays quick)
+    let site = demo_tree().file("site.toml").unwrap_or_default();
+    for path in ["site.toml", "guides/fuzz.toml", "boards/fuzz.toml", "faq/fuzz.toml", "docs/fuzz.md"] {
+        let mut tree = MemTree::new();
+        tree.insert("site.toml", site.clone());
+        tree.insert(path, data.to_vec());
+        let _ = content::load_tree(&tree);
+    }
+}
+
+/// Markdown → the document model, plain text, nesting and images.
+pub fn markdown(data: &[u8]) {
+    let Ok(body) = std::str::from_utf8(data) else { return };
+    let blocks = markdown::blocks(body);
+    assert!(depth(&blocks) <= markdown::MAX_NESTING, "the block tree is deeper than MAX_NESTING");
+    let _ = markdown::plain_text(body);
+    let _ = markdown::nesting(body);
+    let _ = markdown::image_refs(body);
+}
+
+fn depth(blocks: &[markdown::Block]) -> usize {
+    blocks
+        .iter()
+        .map(|b| match b {
+            markdown::Block::Quote(inner) => 1 + depth(inner),
+            markdown::Block::List { items, .. } => 1 + items.iter().map(|i| depth(i)).max().unwrap_or(0),
+            _ => 0,
+        })
+        .max()
+        .unwrap_or(0)
+}
+
+/// The demo content as an in-memory tree (read once).
+fn demo_tree() -> &'static MemTree {
+    static TREE: OnceLock<MemTree> = OnceLock::new();
+    TREE.get_or_init(|| {
+        let mut tree = MemTree::new();
+        let Some(root) = crate::assets::demo_content_dir() else { return tree };
+        let mut stack = vec![root.clone()];
+        while let Some(dir) = stack.pop() {
+            let Ok(entries) = std::fs::read_dir(&dir) else { continue };
+            for e in entries.flatten() {
+                let p = e.path();
+                if p.is_dir() {
+                    stack.push(p);
+                } else if let (Ok(rel), Ok(bytes)) = (p.strip_prefix(&root), std::fs::read(&p)) {
+                    tree.insert(&rel.to_string_lossy(), bytes);
+                }
+            }
+        }
+        tree
+    })
+}
+
+/// The search path over the demo content, as the touch screen and the command line run it.
+pub fn search(data: &[u8]) {
+    let Ok(query) = std::str::from_utf8(data) else { return };
+    let (bounded, _) = crate::search::bound_query(query);
+    assert!(bounded.chars().count() <= crate::search::MAX_QUERY_CHARS);
+    let _ = crate::search::zero_result_words(query);
+    DEMO_SEARCH.with(|demo| {
+        let Some((store, searcher)) = demo else { return };
+        let filter = crate::search::SearchFilter::default();
+        let results = searcher.search(store, query, &filter, 10, 0).expect("search runs on any query");
+        assert!(results.query.chars().count() <= crate::search::MAX_QUERY_CHARS);
+        for h in &results.hits {
+            for r in &h.title.highlights {
+                assert!(h.title.text.is_char_boundary(r.start) && h.title.text.is_char_boundary(r.end));
+            }
+        }
+        let _ = searcher.instant(store, query, 8).expect("instant search runs on any query");
+    });
+}
+
+thread_local! {
+    /// A store of the demo content in a temporary folder, and its searcher (made once per thread:
+    /// the store's connection stays on its thread).
+    static DEMO_SEARCH: Option<(crate::store::Store, crate::search::Searcher)> = demo_search();
+}
+
+fn demo_search() -> Option<(crate::store::Store, crate::search::Searcher)> {
+    const PREFIX: &str = "gongkai-fuzz-search-";
+    // the stores of earlier runs whose process is gone
+    for e in std::fs::read_dir(std::env::temp_dir()).into_iter().flatten().flatten() {
+        let name = e.file_name().to_string_lossy().into_owned();
+        if let Some(pid) = name.strip_prefix(PREFIX)
+            && !Path::new("/proc").join(pid).exists()
+        {
+            let _ = std::fs::remove_dir_all(e.path());
+        }
+    }
+    let dir = std::env::temp_dir().join(format!("{PREFIX}{}", std::process::id()));
+    let _ = std::fs::remove_dir_all(&dir);
+    let mut store = crate::store::Store::open(&dir).ok()?;
+    store.import_folder(&crate::assets::demo_content_dir()?).ok()?;
+    let searcher = crate::search::Searcher::new(&store).ok()?;
+    Some((store, searcher))
+}
+
+/// The source loader over an in-memory folder. The bytes are a list of files, each
+/// `path \0 contents \0\0` (the last one may end without the two NULs); they are added to the
+/// demo content (replacing files of the same name), or make a folder of their own when the
+/// bytes start with `!`.
+pub fn source_tree(data: &[u8]) {
+    let (mut tree, rest) = match data.strip_prefix(b"!") {
+        Some(rest) => (MemTree::new(), rest),
+        None => (demo_tree().clone(), data),
+    };
+    for (path, bytes) in split_files(rest) {
+        tree.insert(&String::from_utf8_lossy(path), bytes.to_vec());
+    }
+    if let Ok(set) = content::load_tree(&tree) {
+        for d in &set.documents {
+            assert!(content::is_valid_id(&d.id));
+            assert!(markdown::nesting(&d.body) <= markdown::MAX_NESTING);
+        }
+    }
+}
+
+fn split_files(data: &[u8]) -> Vec<(&[u8], &[u8])> {
+    let mut out = Vec::new();
+    let mut rest = data;
+    while !rest.is_empty() {
+        let Some(p) = rest.iter().position(|&b| b == 0) else { break };
+        let path = &rest[..p];
+        let body = &rest[p + 1..];
+        let end = body.windows(2).position(|w| w == [0, 0]).unwrap_or(body.len());
+        out.push((path, &body[..end]));
+        rest = if end + 2 <= body.len() { &body[end + 2..] } else { &[] };
+    }
+    out
+}
+
+/// A document's PDF layout: the first line is the title, the rest the Markdown body.
+pub fn pdf(data: &[u8]) {
+    let Ok(text) = std::str::from_utf8(data) else { return };
+    // the layout pages through the text: bounded so that one run stays short
+    if text.len() > 16 * 1024 {
+        return;
+    }
+    let Some((site, template)) = demo_document() else { return };
+    let (title, body) = text.split_once('\n').unwrap_or((text, ""));
+    let mut d = template.clone();
+    d.title = title.to_string();
+    d.body = body.to_string();
+    match crate::print::layouts::document(site, &d, &Default::default(), "2026-01-01 09:00") {
+        Ok(r) => assert!(r.pdf.starts_with(b"%PDF") && r.pages >= 1),
+        // a character no installed font has is refused by name: a clear error, not a finding
+        Err(e) => assert!(!e.to_string().is_empty()),
+    }
+}
+
+fn demo_document() -> Option<&'static (content::Site, content::Document)> {
+    static DOC: OnceLock<Option<(content::Site, content::Document)>> = OnceLock::new();
+    DOC.get_or_init(|| {
+        let set = content::load_tree(demo_tree()).ok()?;
+        let d = set.documents.into_iter().next()?;
+        Some((set.site, d))
+    })
+    .as_ref()
+}
+
+/// Runs `target` on every file of a corpus folder (for the stable test of the corpora).
+pub fn replay(target: Target, dir: &Path) -> usize {
+    let mut files: Vec<_> = std::fs::read_dir(dir).map(|r| r.flatten().map(|e| e.path()).collect()).unwrap_or_default();
+    files.sort();
+    let mut n = 0;
+    for f in files {
+        if let Ok(bytes) = std::fs::read(&f) {
+            target(&bytes);
+            n += 1;
+        }
+    }
+    n
+}
+
+/// A fuzz target's entry point.
+pub type Target = fn(&[u8]);
+
+/// The targets by name, as `fuzz/fuzz_targets/` names them.
+pub const TARGETS: &[(&str, Target)] = &[
+    ("manifest", manifest),
+    ("toml", toml),
+    ("markdown", markdown),
+    ("search", search),
+    ("source_tree", source_tree),
+    ("pdf", pdf),
+];

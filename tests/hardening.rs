@@ -1,0 +1,499 @@
+//! Issue 16: a public terminal that no input can crash, exhaust, fool or make remember a
+//! visitor. One test per finding of the attack run, each through the real binary or the library
+//! as the kiosk uses it, with real files, SQLite, nginx and sockets.
+
+mod common;
+
+use std::fs;
+use std::io::{BufRead, BufReader, Read, Write};
+use std::net::TcpListener;
+use std::path::{Path, PathBuf};
+use std::process::{Command, Output, Stdio};
+use std::sync::Arc;
+use std::sync::atomic::{AtomicUsize, Ordering};
+use std::time::{Duration, Instant};
+
+use common::servers::Nginx;
+use common::{copy_dir, demo, demo_copy, edit};
+use gongkai_kiosk::pack::{self, PublicKey, SecretKey};
+use gongkai_kiosk::publish::{PublishOptions, publish, publish_set};
+use gongkai_kiosk::store::Store;
+use gongkai_kiosk::sync::{SyncError, SyncOptions, sync};
+
+fn kiosk_cmd(args: &[&str]) -> Command {
+    let mut c = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+    c.args(args)
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .env_remove("RUST_LOG");
+    c
+}
+
+fn kiosk(args: &[&str]) -> Output {
+    kiosk_cmd(args).output().expect("the binary runs")
+}
+
+/// Runs the binary, killing it after `limit` (a hang is a failure, not a stuck test).
+fn kiosk_within(args: &[&str], stdin: Stdio, limit: Duration) -> Output {
+    let mut child = kiosk_cmd(args).stdin(stdin).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    let started = Instant::now();
+    while child.try_wait().unwrap().is_none() {
+        if started.elapsed() > limit {
+            let _ = child.kill();
+            let out = child.wait_with_output().unwrap();
+            panic!("`gongkai-kiosk {}` still ran after {limit:?}: {}", args.join(" "), text(&out));
+        }
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    child.wait_with_output().unwrap()
+}
+
+fn text(o: &Output) -> String {
+    format!("{}{}", String::from_utf8_lossy(&o.stdout), String::from_utf8_lossy(&o.stderr))
+}
+
+fn s(p: &Path) -> &str {
+    p.to_str().unwrap()
+}
+
+fn imported_demo() -> (tempfile::TempDir, PathBuf) {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let o = kiosk(&["import", s(&demo()), "--data-dir", s(&data)]);
+    assert!(o.status.success(), "{}", text(&o));
+    (tmp, data)
+}
+
+fn sync_options(url: &str, key: &PublicKey) -> SyncOptions {
+    let mut o = SyncOptions::new(url, vec![key.clone()]);
+    o.backoff_base = Duration::from_millis(20);
+    o.backoff_max = Duration::from_secs(2);
+    o.stall_timeout = Duration::from_secs(2);
+    o.reserve_bytes = 0;
+    o
+}
+
+fn run_sync(data: &Path, o: &SyncOptions) -> Result<(), SyncError> {
+    let mut store = Store::open(data).unwrap();
+    sync(&mut store, data, o, &|_| {}).map(|_| ())
+}
+
+fn content_hash(data: &Path) -> Option<String> {
+    Store::open_read_only(data).unwrap().snapshot().unwrap().map(|s| s.content_hash)
+}
+
+/// A manifest's signed body as JSON, re-signed by `key` after `change`.
+fn resign(manifest: &Path, key: &SecretKey, change: impl FnOnce(&mut serde_json::Value)) {
+    let file: serde_json::Value = serde_json::from_slice(&fs::read(manifest).unwrap()).unwrap();
+    let mut body = file["signed"].clone();
+    change(&mut body);
+    let body: pack::ManifestBody = serde_json::from_value(body).unwrap();
+    fs::write(manifest, pack::sign_manifest(&body, key)).unwrap();
+}
+
+// ----- 1. weak trusted keys -----
+
+/// A "signature" anyone can make for a small-order public key: R = the identity point, s = 0.
+fn forged_manifest(body: &pack::ManifestBody, keyid: &str) -> Vec<u8> {
+    let signed = serde_json::to_string(body).unwrap();
+    let sig = format!("01{}{}", "0".repeat(62), "0".repeat(64));
+    format!("{{\"signed\":{signed},\"signatures\":[{{\"keyid\":\"{keyid}\",\"sig\":\"{sig}\"}}]}}").into_bytes()
+}
+
+#[test]
+fn weak_trusted_keys_are_refused_and_forged_manifests_never_verify() {
+    let identity = format!("01{}", "0".repeat(62));
+    let zero = "0".repeat(64);
+    // check-config names the weak key at its line
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = tmp.path().join("kiosk.toml");
+    fs::write(&cfg, format!("[sync]\nsource_url = \"https://example.org/p\"\ntrusted_keys = [\"{zero}\"]\n")).unwrap();
+    let o = kiosk(&["check-config", s(&cfg)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("kiosk.toml:3") && text(&o).contains("weak"), "{}", text(&o));
+
+    // a manifest "signed" for the identity key verifies for no trusted key
+    let p = tmp.path().join("pack");
+    let key = SecretKey::generate();
+    publish(&demo(), &p, &key, &PublishOptions::default()).unwrap();
+    let real = pack::verify_manifest(&fs::read(p.join("manifest.json")).unwrap(), &[key.public()]).unwrap();
+    for weak in [&identity, &zero] {
+        match PublicKey::parse(weak) {
+            Err(_) => {}
+            Ok(k) => {
+                let forged = forged_manifest(&real.body, &k.id());
+                assert!(pack::verify_manifest(&forged, &[k]).is_err(), "a forged manifest verified for key {weak}");
+            }
+        }
+    }
+    // nor through the command line's --trust
+    let data = tmp.path().join("data");
+    let o = kiosk(&["sync", "--source", "http://127.0.0.1:9/p", "--trust", &identity, "--data-dir", s(&data)]);
+    assert!(!o.status.success());
+    assert!(text(&o).contains("weak"), "{}", text(&o));
+}
+
+// ----- 2. one query exhausting the machine -----
+
+#[test]
+fn a_huge_query_is_cut_short_and_says_so() {
+    let (_tmp, data) = imported_demo();
+    for query in ["OR ".repeat(2_000), "长".repeat(32_000)] {
+        let o = kiosk_within(&["search", &query, "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("the query was shortened"), "{}", text(&o));
+        let o =
+            kiosk_within(&["search", &query, "--json", "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert!(v["query"].as_str().unwrap().chars().count() <= 64, "{}", v["query"]);
+        assert_eq!(v["shortened"], true);
+    }
+}
+
+// ----- 3. personal data in the zero-result log -----
+
+#[test]
+fn the_zero_result_log_keeps_nothing_that_identifies_a_visitor_and_forgets_old_days() {
+    let (_tmp, data) = imported_demo();
+    let personal = [
+        "138 1234 5678",
+        "138-1234-5678",
+        "+86 138 1234 5678",
+        "1101 0519 4912 3100 29",
+        "6222 0212 3456 7890",
+        "一三八一二三四五六七八",
+        "王五 138 0013 8000",
+        "我叫李小明住在望川路12号",
+        "zhangsan at qq dot com",
+    ];
+    for q in personal.iter().chain(["火星基地"].iter()) {
+        let o = kiosk(&["search", q, "--data-dir", s(&data)]);
+        assert!(text(&o).starts_with("0 result(s)"), "{q}: {}", text(&o));
+    }
+    // a line an earlier version kept, and one from 40 days ago
+    {
+        let db = rusqlite::Connection::open(data.join("kiosk.sqlite")).unwrap();
+        let old = (chrono::Local::now() - chrono::Duration::days(40)).format("%Y-%m-%d").to_string();
+        db.execute("INSERT INTO zero_result_queries (query, day, count) VALUES ('水星基地', ?1, 3)", [old]).unwrap();
+        let today = chrono::Local::now().format("%Y-%m-%d").to_string();
+        db.execute(
+            "INSERT INTO zero_result_queries (query, day, count) VALUES ('王五 一三八一二三四', ?1, 1)",
+            [today],
+        )
+        .unwrap();
+    }
+    let o = kiosk(&["zero-results", "--data-dir", s(&data)]);
+    let log = text(&o);
+    assert!(log.contains("火星基地"), "{log}");
+    for q in personal {
+        for word in q.split_whitespace() {
+            assert!(!log.contains(word), "{word} (from {q}) kept:\n{log}");
+        }
+    }
+    assert!(!log.contains("李小明") && !log.contains("zhangsan") && !log.contains("王五"), "{log}");
+    assert!(!log.contains("水星基地"), "a day older than the log keeps was not forgotten:\n{log}");
+    // and nothing of it is left in the database file either
+    let db = rusqlite::Connection::open(data.join("kiosk.sqlite")).unwrap();
+    let n: i64 =
+        db.query_row("SELECT count(*) FROM zero_result_queries WHERE query <> '火星基地'", [], |r| r.get(0)).unwrap();
+    assert_eq!(n, 0);
+}
+
+// ----- 4. stack overflow on deep nesting -----
+
+#[test]
+fn deep_nesting_is_refused_at_import_and_never_overflows_a_renderer() {
+    let (tmp, src) = demo_copy();
+    let doc = src.join("docs/elderly/meal-policy.md");
+    let original = fs::read_to_string(&doc).unwrap();
+    let (front, _) = original.rsplit_once("+++").unwrap();
+    fs::write(&doc, format!("{front}+++\n{}深\n", "> ".repeat(10_000))).unwrap();
+    let data = tmp.path().join("data");
+    let o =
+        kiosk_within(&["import", s(&src), "--dry-run", "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("docs/elderly/meal-policy.md") && text(&o).contains("nests"), "{}", text(&o));
+
+    // Content that did not pass the loader (a signed pack carries bodies as they are): the
+    // reader's blocks and the PDF layout stay within their depth.
+    let mut set = gongkai_kiosk::content::load(&demo()).unwrap();
+    let id = set.documents[0].id.clone();
+    set.documents[0].body = format!("{}深\n\n{}- 列表\n", "> ".repeat(10_000), "  - ".repeat(2_000));
+    let mut store = Store::open(&data).unwrap();
+    store.apply(&set, "test").unwrap();
+    drop(store);
+    let pdf = tmp.path().join("deep.pdf");
+    let o = kiosk_within(
+        &["print", "doc", &id, "--out", s(&pdf), "--data-dir", s(&data)],
+        Stdio::null(),
+        Duration::from_secs(120),
+    );
+    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), text(&o));
+    assert!(fs::read(&pdf).unwrap().starts_with(b"%PDF"));
+    let o = kiosk(&["show", &id, "--data-dir", s(&data)]);
+    assert!(o.status.success(), "exit {:?}: {}", o.status.code(), text(&o));
+}
+
+// ----- 5. source folders -----
+
+#[test]
+fn links_out_fifos_deep_folders_and_control_characters_in_a_source_folder_are_reported() {
+    let (tmp, src) = demo_copy();
+    let secret = tmp.path().join("secret.md");
+    fs::copy(src.join("docs/elderly/meal-policy.md"), &secret).unwrap();
+    edit(&secret, "wc-zc-2024-lnzc", "secret-doc");
+    std::os::unix::fs::symlink(&secret, src.join("docs/secret.md")).unwrap();
+    std::os::unix::fs::symlink(tmp.path(), src.join("docs/outside")).unwrap();
+    let fifo = src.join("docs/pipe.md");
+    assert!(Command::new("mkfifo").arg(&fifo).status().unwrap().success());
+    let mut deep = src.join("docs");
+    for _ in 0..40 {
+        deep.push("d");
+    }
+    fs::create_dir_all(&deep).unwrap();
+    fs::copy(src.join("docs/elderly/meal-policy.md"), deep.join("deep.md")).unwrap();
+    edit(&deep.join("deep.md"), "wc-zc-2024-lnzc", "deep-doc");
+    edit(&src.join("docs/elderly/meal-policy.md"), "title = \"", "title = \"\\u001b[2J");
+
+    let data = tmp.path().join("data");
+    let o = kiosk_within(&["import", s(&src), "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("docs/secret.md: is a link to something outside the source folder"), "{out}");
+    assert!(out.contains("docs/outside: is a link to something outside the source folder"), "{out}");
+    assert!(out.contains("docs/pipe.md: is not a regular file"), "{out}");
+    assert!(out.contains("folders deep"), "{out}");
+    assert!(out.contains("docs/elderly/meal-policy.md:") && out.contains("control character U+001B"), "{out}");
+    assert!(!out.contains('\u{1b}'), "a raw escape reached the terminal: {out:?}");
+    assert!(Store::open_read_only(&data).map(|s| s.snapshot().unwrap().is_none()).unwrap_or(true));
+}
+
+#[test]
+fn control_characters_in_stored_content_never_reach_the_terminal_raw() {
+    // A signed pack is not checked by the loader: its titles reach `list` and `show` as stored.
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let mut set = gongkai_kiosk::content::load(&demo()).unwrap();
+    set.documents[0].title = "标题\u{1b}]0;owned\u{7}\u{1b}[2J\u{9b}31m".into();
+    let id = set.documents[0].id.clone();
+    Store::open(&data).unwrap().apply(&set, "test").unwrap();
+    for args in [vec!["list", "--limit", "1000"], vec!["show", &id]] {
+        let mut a = args.clone();
+        a.extend(["--data-dir", s(&data)]);
+        let o = kiosk(&a);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("标题"), "{out}");
+        assert!(!out.contains('\u{1b}') && !out.contains('\u{7}') && !out.contains('\u{9b}'), "{args:?}: {out:?}");
+    }
+}
+
+// ----- 6. sync edges -----
+
+struct Served {
+    _tmp: tempfile::TempDir,
+    key: SecretKey,
+    pack: PathBuf,
+    data: PathBuf,
+}
+
+/// A kiosk synced to the demo pack, and the pack folder (served by nginx as it changes).
+fn synced_kiosk() -> (Served, Nginx) {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = SecretKey::generate();
+    let pack = tmp.path().join("pack");
+    publish(&demo(), &pack, &key, &PublishOptions::default()).unwrap();
+    let nginx = Nginx::start(&pack);
+    let data = tmp.path().join("data");
+    run_sync(&data, &sync_options(&nginx.url(), &key.public())).unwrap();
+    (Served { _tmp: tmp, key, pack, data }, nginx)
+}
+
+#[test]
+fn hostile_ids_the_last_version_and_far_expiry_in_a_signed_pack_are_refused() {
+    let (k, nginx) = synced_kiosk();
+    let o = sync_options(&nginx.url(), &k.key.public());
+    let before = content_hash(&k.data);
+    let published = pack::verify_manifest(&fs::read(k.pack.join("manifest.json")).unwrap(), &[k.key.public()])
+        .unwrap()
+        .body
+        .version;
+
+    // ids a publisher's tools could sign without the loader: a path, nothing, escapes, 100 KB
+    let set = gongkai_kiosk::content::load(&demo()).unwrap();
+    for bad in ["../../etc/x".to_string(), String::new(), "a\u{1b}[2Jb".into(), "x".repeat(100_000)] {
+        let mut hostile = set.clone();
+        hostile.documents[0].id = bad.clone();
+        let opts = PublishOptions { version: None, ..Default::default() };
+        publish_set(&hostile, &k.pack, &k.key, &opts).unwrap();
+        let err = run_sync(&k.data, &o).expect_err("a hostile id must be refused");
+        assert!(err.to_string().contains("id"), "{err}");
+        assert_eq!(content_hash(&k.data), before, "{}", &bad[..bad.len().min(20)]);
+    }
+
+    // version 2^64 − 1 would leave no version above it: refused by publish and by sync
+    let opts = PublishOptions { version: Some(u64::MAX), ..Default::default() };
+    assert!(publish(&demo(), &k.pack, &k.key, &opts).is_err());
+    let manifest = k.pack.join("manifest.json");
+    let honest = fs::read(&manifest).unwrap();
+    resign(&manifest, &k.key, |b| b["version"] = serde_json::json!(u64::MAX));
+    let err = run_sync(&k.data, &o).expect_err("version 2^64-1 must be refused");
+    assert!(err.to_string().contains("version"), "{err}");
+    assert_eq!(content_hash(&k.data), before);
+
+    // valid until the year 262000
+    let far = chrono::NaiveDate::from_ymd_opt(262_000, 1, 1).unwrap().and_hms_opt(0, 0, 0).unwrap().and_utc();
+    fs::write(&manifest, &honest).unwrap();
+    resign(&manifest, &k.key, |b| {
+        b["version"] = serde_json::json!(published + 50);
+        b["expires"] = serde_json::to_value(far).unwrap();
+    });
+    let err = run_sync(&k.data, &o).expect_err("an expiry 260,000 years away must be refused");
+    assert!(err.to_string().contains("valid until"), "{err}");
+    assert_eq!(content_hash(&k.data), before);
+    fs::write(&manifest, &honest).unwrap();
+    // the kiosk still takes the next honest pack
+    publish(&demo(), &k.pack, &k.key, &PublishOptions { version: Some(published + 100), ..Default::default() })
+        .unwrap();
+    run_sync(&k.data, &o).unwrap();
+}
+
+/// A server that answers each connection with `reply` (maybe nothing) and then holds it open.
+fn hanging_server(reply: &'static [u8]) -> (String, Arc<AtomicUsize>) {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    let connections = Arc::new(AtomicUsize::new(0));
+    let count = connections.clone();
+    std::thread::spawn(move || {
+        for conn in listener.incoming() {
+            let Ok(mut conn) = conn else { continue };
+            count.fetch_add(1, Ordering::Relaxed);
+            std::thread::spawn(move || {
+                let mut reader = BufReader::new(conn.try_clone().unwrap());
+                let mut line = String::new();
+                while reader.read_line(&mut line).unwrap_or(0) > 2 {
+                    line.clear();
+                }
+                let _ = conn.write_all(reply);
+                let _ = conn.flush();
+                // hold the connection until the client gives up
+                let mut buf = [0u8; 64];
+                let _ = conn.set_read_timeout(Some(Duration::from_secs(60)));
+                let _ = conn.read(&mut buf);
+            });
+        }
+    });
+    (url, connections)
+}
+
+#[test]
+fn a_server_that_goes_silent_fails_the_sync_at_once_with_a_time_out() {
+    let key = SecretKey::generate();
+    let tmp = tempfile::tempdir().unwrap();
+    for (i, reply) in [
+        &b""[..],
+        &b"HTTP/1.1 200 OK\r\nContent-Length: 5000\r\nContent-Type: application/json\r\n\r\n{\"signed\":"[..],
+    ]
+    .into_iter()
+    .enumerate()
+    {
+        let (url, connections) = hanging_server(reply);
+        let mut o = sync_options(&url, &key.public());
+        o.attempts = 5;
+        let err = run_sync(&tmp.path().join(format!("k{i}")), &o).expect_err("a silent server fails the sync");
+        assert!(err.to_string().contains("timed out"), "{err}");
+        assert!(err.is_transient(), "the next sync tries again: {err}");
+        assert_eq!(connections.load(Ordering::Relaxed), 1, "a silent server is not asked again: {err}");
+    }
+}
+
+#[test]
+fn a_source_that_is_not_http_is_refused_before_any_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let key = SecretKey::generate().public().to_hex();
+    for source in ["file:///etc", "ftp://example.org/p", "garbage", "http://"] {
+        let o = kiosk_within(
+            &["sync", "--source", source, "--trust", &key, "--data-dir", s(&data)],
+            Stdio::null(),
+            Duration::from_secs(20),
+        );
+        assert!(!o.status.success());
+        assert!(text(&o).contains("not an http:// or https:// URL"), "{source}: {}", text(&o));
+        assert!(!text(&o).contains("attempts"), "{source}: {}", text(&o));
+    }
+}
+
+// ----- 7. command-line edges -----
+
+#[test]
+fn publish_refuses_validity_and_versions_it_cannot_keep() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("k.key");
+    assert!(kiosk(&["keygen", "--out", s(&key)]).status.success());
+    let out = tmp.path().join("pack");
+    for days in ["2147483647", "0"] {
+        let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key), "--valid-days", days]);
+        assert_eq!(o.status.code(), Some(2), "--valid-days {days}: {}", text(&o));
+        assert!(text(&o).contains("--valid-days"), "{}", text(&o));
+        assert!(!out.join("objects").exists(), "--valid-days {days} left objects without a manifest");
+    }
+    let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key), "--pack-version", "18446744073709551615"]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("--pack-version"), "{}", text(&o));
+    let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key), "--pack-version", "9007199254740991"]);
+    assert!(o.status.success(), "{}", text(&o));
+    // the next plain publish cannot go above it (it wrapped to version 0)
+    let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(!text(&o).contains("version 0"), "{}", text(&o));
+    let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key), "--pack-version", "5"]);
+    assert!(text(&o).contains("--pack-version 5 is not above"), "{}", text(&o));
+}
+
+#[test]
+fn hash_pin_config_lists_urls_and_a_closed_pipe_are_handled() {
+    let tmp = tempfile::tempdir().unwrap();
+    // hash-pin on endless input ends at once
+    let zero = fs::File::open("/dev/zero").unwrap();
+    let o = kiosk_within(&["hash-pin"], Stdio::from(zero), Duration::from_secs(30));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+
+    // a 1 MB languages list: refused at its line, at once
+    let cfg = tmp.path().join("langs.toml");
+    fs::write(&cfg, format!("[ui]\nlanguages = [{}]\n", vec!["\"en\""; 200_000].join(","))).unwrap();
+    let o = kiosk_within(&["check-config", s(&cfg)], Stdio::null(), Duration::from_secs(30));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("langs.toml:2") && text(&o).contains("at most 3"), "{}", text(&o));
+
+    // HTTP:// in capitals is a URL; printer.server is checked
+    let cfg = tmp.path().join("urls.toml");
+    fs::write(&cfg, "[sync]\nsource_url = \"HTTP://example.org/p/\"\n[upload]\nurl = \"HTTPS://example.org/up/\"\n")
+        .unwrap();
+    let o = kiosk(&["check-config", s(&cfg)]);
+    assert!(o.status.success(), "{}", text(&o));
+    fs::write(&cfg, "[printer]\nbackend = \"cups\"\nserver = \"not a url; rm -rf\"\n").unwrap();
+    let o = kiosk(&["check-config", s(&cfg)]);
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    assert!(text(&o).contains("urls.toml:3") && text(&o).contains("server"), "{}", text(&o));
+
+    // `list | head -1`: the reader goes away before the list is written
+    let (_t, data) = imported_demo();
+    let mut child =
+        kiosk_cmd(&["list", "--data-dir", s(&data)]).stdout(Stdio::piped()).stderr(Stdio::piped()).spawn().unwrap();
+    drop(child.stdout.take());
+    let out = child.wait_with_output().unwrap();
+    assert!(!text(&out).contains("Broken pipe"), "{}", text(&out));
+    assert!(out.status.success(), "{:?}: {}", out.status, text(&out));
+}
+
+#[test]
+fn the_demo_pack_still_publishes_and_syncs_end_to_end() {
+    // the checks above refuse nothing an honest publisher makes
+    let (k, nginx) = synced_kiosk();
+    let src = k.pack.parent().unwrap().join("src");
+    copy_dir(&demo(), &src);
+    edit(&src.join("docs/elderly/meal-policy.md"), "为解决老年人", "为切实解决老年人");
+    publish(&src, &k.pack, &k.key, &PublishOptions::default()).unwrap();
+    run_sync(&k.data, &sync_options(&nginx.url(), &k.key.public())).unwrap();
+    assert_ne!(content_hash(&k.data), None);
+}
