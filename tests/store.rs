@@ -240,3 +240,20 @@ fn blob_names_cannot_escape_the_blob_directory() {
     assert!(store.blobs().path(&"A".repeat(64)).is_none());
     assert!(store.blobs().path(&"a".repeat(64)).is_some());
 }
+
+#[test]
+fn a_store_from_before_the_folding_fix_gets_its_search_index_rebuilt() {
+    let (dir, store) = imported();
+    let count = |s: &Store, sql: &str| -> i64 { s.connection().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let items = count(
+        &store,
+        "SELECT (SELECT count(*) FROM documents) + (SELECT count(*) FROM guides) + (SELECT count(*) FROM faqs)",
+    );
+    assert_eq!(count(&store, "SELECT count(*) FROM search_items"), items);
+    // an index written by schema version 9's folding: here, stale and partial
+    store.connection().execute_batch("DELETE FROM search_items WHERE rowid % 2 = 0; PRAGMA user_version = 9;").unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.schema_version().unwrap() >= 10);
+    assert_eq!(count(&store, "SELECT count(*) FROM search_items"), items, "the whole index is written again");
+}

@@ -168,6 +168,14 @@ pub const MIGRATIONS: &[&str] = &[
     CREATE INDEX zero_result_queries_day ON zero_result_queries (day);
     DELETE FROM zero_result_queries WHERE query GLOB '*[0-9@]*';
     "#,
+    // 10: text folding no longer turns some simplified phrases traditional (朝阳社区 → 社區):
+    //    the search index is emptied, and `Store::open` rebuilds it with today's folding.
+    r#"
+    DELETE FROM search_fts;
+    DELETE FROM search_titles;
+    DELETE FROM search_chars;
+    DELETE FROM search_items;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -67,7 +67,9 @@ fn tables() -> &'static Tables {
         let mut phrases: HashMap<char, Vec<Phrase>> = HashMap::new();
         for (tw, cn) in hanconv::Dictionary::TWPhrasesRev.iter() {
             let from = fold_chars(tw);
-            let to: Vec<char> = cn.chars().collect();
+            // the phrase table's mainland side may still hold traditional characters (社區):
+            // what folding gives out is always folded
+            let to = fold_chars(cn);
             if from.len() == to.len() && from.len() >= 2 && from != to {
                 phrases.entry(from[0]).or_default().push((from, to));
             }
@@ -180,6 +182,9 @@ mod tests {
         assert_eq!(fold_str("依申請公開"), "依申请公开");
         assert_eq!(fold_str("港澳臺居民居住證申領須知"), "港澳台居民居住证申领须知");
         assert_eq!(fold_str("政府資訊公開"), "政府信息公开");
+        // simplified text stays simplified, inside vocabulary fixes too
+        assert_eq!(fold_str("朝阳社区"), "朝阳社区");
+        assert_eq!(fold_str("朝陽社區"), "朝阳社区");
     }
 
     #[test]
