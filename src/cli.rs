@@ -156,10 +156,18 @@ pub enum Command {
     HashPin,
     /// Read a document aloud with espeak-ng's Mandarin voice (what the reader's voice button does).
     Speak {
+        /// A document, guide or FAQ entry.
         id: String,
         /// Write the sound to this WAV file instead of the speakers.
         #[arg(long)]
         wav: Option<PathBuf>,
+        /// Print each sentence and the tone-numbered pinyin the voice is given, instead of
+        /// reading aloud.
+        #[arg(long)]
+        pinyin: bool,
+        /// Syllables per minute (90–220).
+        #[arg(long, default_value_t = crate::speech::RATE)]
+        rate: u32,
     },
     /// Play the kiosk's tap click or idle chime as kiosk.toml's [sound] sets them (or write it
     /// to a WAV file): checks the hall PC's sound.
@@ -373,7 +381,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Sync { source, trust, concurrency, json }) => {
             sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json)
         }
-        Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
+        Some(Command::Speak { id, wav, pinyin, rate }) => speak(&data_dir, &id, wav.as_deref(), pinyin, rate),
         Some(Command::Sound { which, wav }) => sound(&config, &which, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
         Some(Command::Print { what, out, printer }) => {
@@ -396,14 +404,30 @@ pub fn run(cli: Cli) -> ExitCode {
 
 type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
-fn speak(data_dir: &Path, id: &str, wav: Option<&Path>) -> CmdResult {
+fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate: u32) -> CmdResult {
+    use crate::speech;
     let store = Store::open_read_only(data_dir)?;
-    let Some(doc) = store.document(id)? else {
-        eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
-        return Ok(ExitCode::FAILURE);
+    let text = match store.item(id)? {
+        Some(Item::Document(d)) => speech::document_text(&d),
+        Some(Item::Guide(g)) => speech::guide_text(&g),
+        Some(Item::Faq(q)) => format!("{}\n{}", q.question, q.answer),
+        Some(Item::Board(_)) | None => {
+            eprintln!("no document, guide or FAQ entry with id `{id}`; `gongkai-kiosk list` shows the ids");
+            return Ok(ExitCode::FAILURE);
+        }
     };
-    let status = crate::speech::Speaker::start(&crate::speech::document_text(&doc), wav)?.wait()?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    if show_pinyin {
+        let mut out = io::stdout().lock();
+        for s in speech::sentences(&text) {
+            writeln!(out, "{}\n\t{}", s.text, s.pinyin)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    match wav {
+        Some(w) => speech::to_wav(&text, rate, w)?,
+        None => speech::Speaker::start(speech::sentences(&text), 0, rate, |_| {})?.wait(),
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sound(config: &Config, which: &str, wav: Option<&Path>) -> CmdResult {

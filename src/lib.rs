@@ -7,6 +7,7 @@ pub mod cli;
 pub mod config;
 pub mod content;
 pub mod diagnostics;
+pub mod handwriting;
 pub mod ime;
 pub mod logging;
 pub mod pack;

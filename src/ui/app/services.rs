@@ -105,7 +105,8 @@ impl Services {
     /// Reads `text` aloud, stopping what was being read.
     pub fn speak(&mut self, text: &str) -> Result<(), String> {
         self.stop_speech();
-        let speaker = Speaker::start(text, None).map_err(|e| e.to_string())?;
+        let sentences = crate::speech::sentences(text);
+        let speaker = Speaker::start(sentences, 0, crate::speech::RATE, |_| {}).map_err(|e| e.to_string())?;
         self.speaker = Some(speaker);
         Ok(())
     }
