@@ -112,8 +112,7 @@ fn taps(bar: &dyn Bar, target: &str, name_field: bool) -> Option<usize> {
         for k in 1..=n - pos {
             let want: String = chars[pos..pos + k].iter().collect();
             // each character in full or by its initial, with its most common reading
-            let styles: [Box<dyn Fn(&str) -> String>; 2] =
-                [Box::new(|r: &str| r.to_string()), Box::new(|r: &str| r[..1].to_string())];
+            let styles: [fn(&str) -> String; 2] = [|r| r.to_string(), |r| r[..1].to_string()];
             for spell in &styles {
                 let input: String = rs[pos..pos + k].iter().map(|r| spell(&r[0])).collect();
                 if let Some(i) = rank(bar, &input, field, &want).filter(|i| i / PAGE < MAX_PAGES) {

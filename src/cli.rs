@@ -425,7 +425,21 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate:
     }
     match wav {
         Some(w) => speech::to_wav(&text, rate, w)?,
-        None => speech::Speaker::start(speech::sentences(&text), 0, rate, |_| {})?.wait(),
+        None => {
+            // espeak-ng missing or failing is reported by the reading thread
+            let failed = std::sync::Arc::new(std::sync::Mutex::new(None));
+            let seen = failed.clone();
+            speech::Speaker::start(speech::cut(&text), 0, rate, move |p| {
+                if let speech::Progress::Failed(e) = p {
+                    *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                }
+            })?
+            .wait();
+            if let Some(e) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                eprintln!("{e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -29,6 +29,56 @@ pub enum HandwritingError {
 /// A stroke: the points the finger went through, in pad coordinates.
 pub type Stroke = Vec<(f32, f32)>;
 
+/// Candidates asked of zinnia for each stroke update.
+pub const GUESSES: usize = 10;
+
+/// Strokes drawn anywhere on a pad `height` high (and as wide as it likes) as zinnia sees them:
+/// a square `height` × `height` centred on what was drawn, so a character written at the left
+/// or right end of a wide pad is recognised as well as one in its middle, and its size relative
+/// to the pad is kept (口 stays smaller than 囗). A drawing wider than the square is scaled down
+/// to fit it.
+pub fn fit(strokes: &[Stroke], height: f32) -> Vec<Stroke> {
+    let side = height.max(1.0);
+    let xs = || strokes.iter().flatten().map(|p| p.0);
+    let (Some(left), Some(right)) = (xs().reduce(f32::min), xs().reduce(f32::max)) else { return Vec::new() };
+    let scale = (side * 0.95 / (right - left).max(1.0)).min(1.0);
+    let centre = (left + right) / 2.0;
+    strokes
+        .iter()
+        .map(|s| {
+            s.iter().map(|&(x, y)| (side / 2.0 + (x - centre) * scale, side / 2.0 + (y - side / 2.0) * scale)).collect()
+        })
+        .collect()
+}
+
+/// Reads test and benchmark samples: one character a line, `字: x,y x,y | x,y …` (strokes
+/// separated by `|`, points on a 100 × 100 square); `#` starts a comment line.
+pub fn parse_samples(text: &str) -> Result<Vec<(char, Vec<Stroke>)>, String> {
+    let mut out = Vec::new();
+    for (n, line) in text.lines().enumerate().map(|(n, l)| (n + 1, l.trim())) {
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let (ch, rest) = line.split_once(':').ok_or(format!("line {n}: no `:` after the character"))?;
+        let ch = ch.trim().chars().next().ok_or(format!("line {n}: no character"))?;
+        let mut strokes = Vec::new();
+        for stroke in rest.split('|') {
+            let mut points = Vec::new();
+            for p in stroke.split_whitespace() {
+                let (x, y) = p.split_once(',').ok_or(format!("line {n}: `{p}` is not x,y"))?;
+                let num = |v: &str| v.parse::<f32>().map_err(|_| format!("line {n}: `{p}` is not x,y"));
+                points.push((num(x)?, num(y)?));
+            }
+            if points.is_empty() {
+                return Err(format!("line {n}: an empty stroke"));
+            }
+            strokes.push(points);
+        }
+        out.push((ch, strokes));
+    }
+    Ok(out)
+}
+
 type NewFn = unsafe extern "C" fn() -> *mut c_void;
 type DestroyFn = unsafe extern "C" fn(*mut c_void);
 type OpenFn = unsafe extern "C" fn(*mut c_void, *const c_char) -> c_int;
@@ -152,6 +202,13 @@ impl Recognizer {
         Ok(Recognizer { api, recognizer: Mutex::new(Handle(handle)) })
     }
 
+    /// The `n` likeliest characters for strokes drawn anywhere on a pad `height` high (see
+    /// [`fit`]), best first.
+    pub fn recognize_drawing(&self, strokes: &[Stroke], height: f32, n: usize) -> Vec<Guess> {
+        let side = height.max(1.0);
+        self.recognize(&fit(strokes, side), side, side, n)
+    }
+
     /// The `n` likeliest characters for the strokes drawn on a pad `width` × `height`, best
     /// first. Nothing for no strokes.
     pub fn recognize(&self, strokes: &[Stroke], width: f32, height: f32, n: usize) -> Vec<Guess> {
@@ -230,6 +287,40 @@ mod tests {
         assert_eq!(top(&lines(&[(15.0, 30.0, 85.0, 30.0), (10.0, 70.0, 90.0, 70.0)])), Some('二'));
         assert_eq!(top(&lines(&[(10.0, 45.0, 90.0, 45.0), (50.0, 10.0, 50.0, 90.0)])), Some('十'));
         assert!(r.recognize(&[], 100.0, 100.0, 5).is_empty());
+    }
+
+    /// The samples in tests/data/handwriting-strokes.txt, which the UI test draws on the pad.
+    pub(crate) fn samples() -> Vec<(char, Vec<Stroke>)> {
+        parse_samples(include_str!("../tests/data/handwriting-strokes.txt")).unwrap()
+    }
+
+    #[test]
+    fn every_sample_character_is_the_first_guess_wherever_it_is_drawn() {
+        let r =
+            Recognizer::open_default().expect("scripts/test installs libzinnia0 and tegaki-zinnia-simplified-chinese");
+        let samples = samples();
+        assert!(samples.len() >= 20, "{} samples", samples.len());
+        for (ch, strokes) in samples {
+            // as written on the 100 × 100 square
+            let top = r.recognize(&strokes, 100.0, 100.0, GUESSES);
+            assert_eq!(top.first().map(|g| g.character), Some(ch), "{ch}: {top:?}");
+            // 2.8 times as large, at the right end of a wide pad
+            let moved: Vec<Stroke> =
+                strokes.iter().map(|s| s.iter().map(|&(x, y)| (1200.0 + x * 2.8, y * 2.8)).collect()).collect();
+            let top = r.recognize_drawing(&moved, 280.0, GUESSES);
+            assert_eq!(top.first().map(|g| g.character), Some(ch), "{ch} on a wide pad: {top:?}");
+        }
+    }
+
+    #[test]
+    fn samples_that_do_not_parse_say_where() {
+        assert_eq!(
+            parse_samples("# c\n王: 1,2 3,4 | 5,6").unwrap(),
+            vec![('王', vec![vec![(1.0, 2.0), (3.0, 4.0)], vec![(5.0, 6.0)]])]
+        );
+        assert_eq!(parse_samples("\n王 1,2").unwrap_err(), "line 2: no `:` after the character");
+        assert_eq!(parse_samples("王: 1;2").unwrap_err(), "line 1: `1;2` is not x,y");
+        assert_eq!(parse_samples("王: 1,2 ||").unwrap_err(), "line 1: an empty stroke");
     }
 
     #[test]

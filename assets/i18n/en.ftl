@@ -126,6 +126,13 @@ kb-backspace = Delete
 kb-clear = Clear
 kb-done = Done
 kb-more = More
+kb-fewer = Back
+kb-write = Write
+hw-undo = Undo stroke
+hw-clear = Rewrite
+hw-keys = Keys
+hw-hint = Write one character here with one finger
+hw-guess-hint = After each stroke the characters it may be show here: tap one
 kb-hint = Type pinyin, then tap a character
 
 ## Service guides

@@ -126,6 +126,13 @@ kb-backspace = 删除
 kb-clear = 清空
 kb-done = 完成
 kb-more = 更多
+kb-fewer = 上一页
+kb-write = 手写
+hw-undo = 撤销一笔
+hw-clear = 重写
+hw-keys = 键盘
+hw-hint = 用一个手指在这里写一个字
+hw-guess-hint = 写完一笔，这里会出现候选字，点选即可
 kb-hint = 输入拼音，点选汉字
 
 ## 办事指南

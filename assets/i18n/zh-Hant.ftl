@@ -129,6 +129,13 @@ kb-backspace = 刪除
 kb-clear = 清空
 kb-done = 完成
 kb-more = 更多
+kb-fewer = 上一頁
+kb-write = 手寫
+hw-undo = 撤銷一筆
+hw-clear = 重寫
+hw-keys = 鍵盤
+hw-hint = 用一個手指在這裡寫一個字
+hw-guess-hint = 寫完一筆，這裡會出現候選字，點選即可
 kb-hint = 輸入拼音，點選漢字
 
 ## 辦事指南

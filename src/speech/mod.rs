@@ -3,8 +3,10 @@
 //! first sentence sounds at once, the screen can highlight the one being read, and the reading
 //! can be paused, resumed, made slower or faster, and stopped at once.
 //!
-//! Each sentence is its own espeak-ng child process, run from a thread of the [`Speaker`]; the
-//! caller learns which sentence is being read through a callback.
+//! Each sentence is its own espeak-ng child process, run from a thread of the [`Speaker`], which
+//! also makes each sentence's pinyin just before reading it (so a long document starts as soon
+//! as its first sentence is ready); the caller learns which sentence is being read, that the
+//! voice has paused, ended or failed through a callback.
 
 pub mod numbers;
 pub mod reading;
@@ -15,7 +17,7 @@ use std::process::{Child, Command, Stdio};
 use std::sync::{Arc, Condvar, Mutex};
 use std::time::Duration;
 
-pub use reading::{Sentence, sentences};
+pub use reading::{Sentence, cut, sentences};
 
 /// espeak-ng's Mandarin voice that reads pinyin with tone numbers.
 pub const VOICE: &str = "cmn-latn-pinyin";
@@ -23,6 +25,8 @@ pub const VOICE: &str = "cmn-latn-pinyin";
 pub const RATE: u32 = 140;
 /// The slowest and fastest rates the 慢一点 / 快一点 buttons reach.
 pub const RATES: std::ops::RangeInclusive<u32> = 90..=220;
+/// How much one tap on 慢一点 or 快一点 changes the rate.
+pub const RATE_STEP: u32 = 20;
 
 #[derive(Debug, thiserror::Error)]
 pub enum SpeechError {
@@ -34,9 +38,16 @@ pub enum SpeechError {
     Failed(String),
 }
 
-fn espeak(pinyin: &str, rate: u32, wav: Option<&Path>) -> Result<Child, SpeechError> {
+/// The espeak-ng command the kiosk reads with: its voice, `rate`, the text on standard input
+/// (the benchmark adds `--stdout` to see the first sound it makes).
+pub fn voice_command(rate: u32) -> Command {
     let mut cmd = Command::new("espeak-ng");
     cmd.args(["-v", VOICE, "-s", &rate.to_string(), "--stdin"]);
+    cmd
+}
+
+fn espeak(pinyin: &str, rate: u32, wav: Option<&Path>) -> Result<Child, SpeechError> {
+    let mut cmd = voice_command(rate);
     if let Some(w) = wav {
         cmd.arg("-w").arg(w);
     }
@@ -70,6 +81,8 @@ pub fn to_wav(text: &str, rate: u32, wav: &Path) -> Result<(), SpeechError> {
 pub enum Progress {
     /// Sentence `n` (counting from 0) is being read.
     Sentence(usize),
+    /// The voice is paused and will start again at sentence `n`.
+    Paused(usize),
     /// The last sentence was read.
     Finished,
     /// espeak-ng could not be run.
@@ -92,17 +105,24 @@ pub struct Speaker {
     thread: Option<std::thread::JoinHandle<()>>,
 }
 
+impl std::fmt::Debug for Speaker {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str("Speaker")
+    }
+}
+
 impl Speaker {
-    /// Starts reading `sentences` from sentence `from` at `rate`; `progress` is called from the
-    /// reading thread as each sentence starts and when the reading ends.
+    /// Starts reading `sentences` (as [`cut`] makes them) from sentence `from` at `rate`;
+    /// `progress` is called from the reading thread as each sentence starts, when the voice
+    /// pauses, and when the reading ends or fails (espeak-ng missing: [`Progress::Failed`]).
+    /// Nothing slow happens in the caller's thread: each sentence's pinyin is made by the
+    /// reading thread just before it is read.
     pub fn start(
-        sentences: Vec<Sentence>,
+        sentences: Vec<String>,
         from: usize,
         rate: u32,
         progress: impl Fn(Progress) + Send + 'static,
     ) -> Result<Speaker, SpeechError> {
-        // fail here, not in the thread, when espeak-ng is missing
-        which_espeak()?;
         let control = Arc::new((
             Mutex::new(Control {
                 paused: false,
@@ -187,35 +207,69 @@ impl Drop for Speaker {
     }
 }
 
-fn which_espeak() -> Result<(), SpeechError> {
-    Command::new("espeak-ng").arg("--version").stdout(Stdio::null()).stderr(Stdio::null()).status().map(|_| ()).map_err(
-        |e| match e.kind() {
-            std::io::ErrorKind::NotFound => SpeechError::NotInstalled(e),
-            _ => SpeechError::Start(e),
-        },
-    )
+/// The slower and faster rates next to `rate` (None at the ends of [`RATES`]).
+pub fn slower(rate: u32) -> Option<u32> {
+    (rate > *RATES.start()).then(|| rate.saturating_sub(RATE_STEP).max(*RATES.start()))
+}
+
+pub fn faster(rate: u32) -> Option<u32> {
+    (rate < *RATES.end()).then(|| (rate + RATE_STEP).min(*RATES.end()))
+}
+
+/// What the reading thread does next, decided under the lock.
+enum Next {
+    Read(u32),
+    Pause,
+    Stop,
 }
 
 /// The reading thread: one espeak-ng per sentence, watched every 20 ms for a pause, a change of
-/// rate or a stop.
-fn read_aloud(sentences: &[Sentence], from: usize, control: &(Mutex<Control>, Condvar), progress: &dyn Fn(Progress)) {
+/// rate or a stop. The callback is never called with the lock held, so a caller that waits in
+/// it cannot block [`Speaker::pause`] or [`Speaker::stop`].
+fn read_aloud(sentences: &[String], from: usize, control: &(Mutex<Control>, Condvar), progress: &dyn Fn(Progress)) {
     let (lock, wake) = control;
+    let next = || {
+        let mut c = lock.lock().unwrap_or_else(|e| e.into_inner());
+        if c.stopped {
+            return Next::Stop;
+        }
+        if c.paused {
+            return Next::Pause;
+        }
+        c.restart = false;
+        Next::Read(c.rate)
+    };
     let mut i = from;
     while i < sentences.len() {
-        // wait while paused; leave when stopped
-        let rate = {
-            let mut c = lock.lock().unwrap_or_else(|e| e.into_inner());
-            while c.paused && !c.stopped {
-                c = wake.wait(c).unwrap_or_else(|e| e.into_inner());
+        let pinyin = reading::to_pinyin(&sentences[i]);
+        if pinyin.trim_matches([' ', ',', '.']).is_empty() {
+            i += 1;
+            continue;
+        }
+        let rate = match next() {
+            Next::Stop => return,
+            Next::Read(rate) => rate,
+            Next::Pause => {
+                progress(Progress::Paused(i));
+                let mut c = lock.lock().unwrap_or_else(|e| e.into_inner());
+                while c.paused && !c.stopped {
+                    c = wake.wait(c).unwrap_or_else(|e| e.into_inner());
+                }
+                continue;
             }
+        };
+        progress(Progress::Sentence(i));
+        // a pause, a new rate or a stop while the screen was being told: before any sound
+        {
+            let c = lock.lock().unwrap_or_else(|e| e.into_inner());
             if c.stopped {
                 return;
             }
-            c.restart = false;
-            c.rate
-        };
-        progress(Progress::Sentence(i));
-        let mut child = match espeak(&sentences[i].pinyin, rate, None) {
+            if c.restart {
+                continue;
+            }
+        }
+        let mut child = match espeak(&pinyin, rate, None) {
             Ok(c) => c,
             Err(e) => {
                 progress(Progress::Failed(e.to_string()));
@@ -276,10 +330,12 @@ pub fn guide_text(g: &crate::content::Guide) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use std::sync::mpsc;
 
     fn have_espeak() -> bool {
         // The README's test command installs espeak-ng; say so loudly if it is missing.
-        assert!(which_espeak().is_ok(), "espeak-ng is not installed (apt-get install espeak-ng)");
+        let found = Command::new("espeak-ng").arg("--version").stdout(Stdio::null()).status().is_ok();
+        assert!(found, "espeak-ng is not installed (apt-get install espeak-ng)");
         true
     }
 
@@ -294,25 +350,66 @@ mod tests {
         assert!(bytes.len() > 20_000, "about a second of speech, got {} bytes", bytes.len());
     }
 
+    /// A speaker whose thread waits, after each report, until the test says go: every step of
+    /// the reading happens when the test allows it, whether a sentence lasts seconds (a sound
+    /// card) or no time at all (none: espeak-ng gives up at once).
+    fn stepped(text: &str) -> (Speaker, mpsc::Receiver<Progress>, mpsc::Sender<()>) {
+        let (tx, rx) = mpsc::channel();
+        let (go, wait) = mpsc::channel::<()>();
+        let wait = Mutex::new(wait);
+        let s = Speaker::start(cut(text), 0, RATE, move |p| {
+            let _ = tx.send(p);
+            let _ = wait.lock().unwrap().recv();
+        })
+        .unwrap();
+        (s, rx, go)
+    }
+
+    const SECOND: Duration = Duration::from_secs(5);
+
     #[test]
     fn reads_sentence_by_sentence_pauses_resumes_and_stops_at_once() {
         have_espeak();
         let text = "第一条 为了保障公民依法获取政府信息。".repeat(30);
-        let (tx, rx) = std::sync::mpsc::channel();
-        let s = Speaker::start(sentences(&text), 0, RATE, move |p| {
-            let _ = tx.send(p);
-        })
-        .unwrap();
-        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(Progress::Sentence(0)));
+        let (s, rx, go) = stepped(&text);
+        assert_eq!(rx.recv_timeout(SECOND), Ok(Progress::Sentence(0)));
         assert!(s.is_speaking());
         s.pause();
         assert!(s.is_paused());
-        std::thread::sleep(Duration::from_millis(300));
-        assert!(rx.try_recv().is_err(), "nothing moves while paused");
+        go.send(()).unwrap();
+        assert_eq!(rx.recv_timeout(SECOND), Ok(Progress::Paused(0)), "paused before the sentence sounds");
+        go.send(()).unwrap();
+        assert!(rx.recv_timeout(Duration::from_millis(300)).is_err(), "nothing moves while paused");
         s.resume();
-        assert_eq!(rx.recv_timeout(Duration::from_secs(5)), Ok(Progress::Sentence(0)), "the sentence starts again");
+        assert_eq!(rx.recv_timeout(SECOND), Ok(Progress::Sentence(0)), "the sentence starts again");
+        // a new rate: the sentence is read again at it
+        s.set_rate(RATE + RATE_STEP);
+        go.send(()).unwrap();
+        assert_eq!(rx.recv_timeout(SECOND), Ok(Progress::Sentence(0)), "read again at the new rate");
+        assert_eq!(s.rate(), RATE + RATE_STEP);
+        drop(go);
         let started = std::time::Instant::now();
         s.stop();
         assert!(started.elapsed() < Duration::from_secs(2), "stopping is immediate");
+    }
+
+    #[test]
+    fn every_sentence_is_reported_in_order_then_the_end() {
+        have_espeak();
+        let (s, rx, go) = stepped("第一句。第二句！\n（）\n第三句");
+        for want in [Progress::Sentence(0), Progress::Sentence(1), Progress::Sentence(2), Progress::Finished] {
+            assert_eq!(rx.recv_timeout(SECOND), Ok(want));
+            go.send(()).unwrap();
+        }
+        s.wait();
+    }
+
+    #[test]
+    fn rates_step_within_their_range() {
+        assert_eq!(slower(RATE), Some(RATE - RATE_STEP));
+        assert_eq!(faster(RATE), Some(RATE + RATE_STEP));
+        assert_eq!(slower(*RATES.start()), None);
+        assert_eq!(faster(*RATES.end()), None);
+        assert_eq!(slower(*RATES.start() + 5), Some(*RATES.start()));
     }
 }

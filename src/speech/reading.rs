@@ -31,15 +31,28 @@ const LONG_SENTENCE: usize = 60;
 /// Cuts a text into sentences and prepares each for the voice. Sentences with nothing to read
 /// (only punctuation) are left out.
 pub fn sentences(text: &str) -> Vec<Sentence> {
+    cut(text)
+        .into_iter()
+        .filter_map(|text| {
+            let pinyin = to_pinyin(&text);
+            (!pinyin.trim_matches([' ', ',', '.']).is_empty()).then_some(Sentence { text, pinyin })
+        })
+        .collect()
+}
+
+/// Cuts a text into the sentences the voice reads one at a time and the screen highlights: at
+/// the end of a sentence, at a line break, and — past [`LONG_SENTENCE`] characters — at a comma.
+/// Cheap (no pinyin is made), so the screen can show them at once; pieces without a letter,
+/// digit or character (only punctuation) are left out.
+pub fn cut(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut current = String::new();
     let mut chars_in = 0;
-    let push = |s: &mut String, out: &mut Vec<Sentence>| {
+    let push = |s: &mut String, out: &mut Vec<String>| {
         let text = s.trim().to_string();
         s.clear();
-        let pinyin = to_pinyin(&text);
-        if !pinyin.trim_matches([' ', ',', '.']).is_empty() {
-            out.push(Sentence { text, pinyin });
+        if text.chars().any(char::is_alphanumeric) {
+            out.push(text);
         }
     };
     for c in text.chars() {

@@ -68,13 +68,15 @@ pub struct Kiosk {
 
 /// What screens' `update` may use: the data directory and configuration, the view's context,
 /// and search and the keyboard once ready.
-fn env<'a>(data_dir: &'a Path, config: &'a Config, shared: &'a Option<Shared>, ctx: Ctx) -> Env<'a> {
+fn env<'a>(data_dir: &'a Path, config: &'a Config, services: &'a Services, ctx: Ctx) -> Env<'a> {
+    let shared = &services.shared;
     Env {
         data_dir,
         config,
         ctx,
         lexicon: shared.as_ref().map(|s| s.lexicon.as_ref()),
         searcher: shared.as_ref().map(|s| s.searcher.clone()),
+        recognizer: services.recognizer.as_ref(),
     }
 }
 
@@ -93,6 +95,13 @@ impl Kiosk {
         let shared = Task::perform(async move { load_shared(&dir) }, Message::SharedLoaded);
         let sync = background_sync::BackgroundSync::first(&config, data_dir.clone(), Message::Synced);
         let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
+        // the handwriting model is read once, off the UI thread
+        let handwriting = Task::perform(
+            async {
+                crate::handwriting::Recognizer::open_default().map(std::sync::Arc::new).map_err(|e| e.to_string())
+            },
+            Message::HandwritingLoaded,
+        );
         let player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
         let kiosk = Self {
             visit: Visit::new(&config.ui),
@@ -109,7 +118,7 @@ impl Kiosk {
             clock: chrono::Local::now().format("%H:%M").to_string(),
             view_failed: std::cell::Cell::new(false),
         };
-        (kiosk, Task::batch([load, shared, sync, printer]))
+        (kiosk, Task::batch([load, shared, sync, printer, handwriting]))
     }
 
     pub fn zone_name(&self) -> String {
@@ -151,6 +160,7 @@ impl Kiosk {
             portrait,
             width: self.size.width - 2.0 * pad,
             height: self.size.height - bars - 2.0 * pad,
+            handwriting: self.services.recognizer.is_some(),
         }
     }
 
@@ -204,6 +214,14 @@ impl Kiosk {
             Message::SharedLoaded(Ok(shared)) => self.shared_loaded(shared),
             Message::SharedLoaded(Err(e)) => {
                 tracing::error!(error = %e, "search could not be prepared");
+                Task::none()
+            }
+            Message::HandwritingLoaded(Ok(recognizer)) => {
+                self.services.recognizer = Some(recognizer);
+                Task::none()
+            }
+            Message::HandwritingLoaded(Err(e)) => {
+                tracing::warn!(error = %e, "the handwriting pad is not offered");
                 Task::none()
             }
             Message::Open(route) | Message::OpenAtStart(route) => self.open(route),
@@ -276,7 +294,7 @@ impl Kiosk {
 
     fn shared_loaded(&mut self, shared: Shared) -> Task<Message> {
         self.services.shared = Some(shared);
-        let env = env(&self.data_dir, &self.config, &self.services.shared, self.ctx());
+        let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         match self.nav.current_mut() {
             Some(screen) => screen.on_enter(&env).map(Message::Screen),
             None => Task::none(),
@@ -307,7 +325,7 @@ impl Kiosk {
     fn opened(&mut self, route: &Route, mut screen: Screen) -> Task<Message> {
         self.services.stop_speech();
         let usage = [Some(UsageEvent::Screen(route.screen_name())), screen.usage_item()];
-        let env = env(&self.data_dir, &self.config, &self.services.shared, self.ctx());
+        let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         let enter = screen.on_enter(&env).map(Message::Screen);
         self.nav.open(screen);
         let mut tasks: Vec<Task<Message>> = usage.into_iter().flatten().map(|e| self.count(e)).collect();
@@ -328,7 +346,7 @@ impl Kiosk {
     /// Runs a message on the screen on show (from the visitor, a screen's task, or the app
     /// telling the screen how something it asked for went) and acts on its event.
     fn screen_message(&mut self, message: screens::Message) -> Task<Message> {
-        let env = env(&self.data_dir, &self.config, &self.services.shared, self.ctx());
+        let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         let Some(screen) = self.nav.current_mut() else { return Task::none() };
         let (task, event) = screen.update(message, &env);
         Task::batch([task.map(Message::Screen), self.on_event(event)])

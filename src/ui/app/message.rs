@@ -15,6 +15,8 @@ use crate::ui::screens::{self, Route, Screen};
 pub enum Message {
     HomeLoaded(Result<Box<HomeData>, String>),
     SharedLoaded(Result<Shared, String>),
+    /// zinnia and its model, read at start (an error names the Debian packages to install).
+    HandwritingLoaded(Result<std::sync::Arc<crate::handwriting::Recognizer>, String>),
     Open(Route),
     /// `kiosk --open`: a screen opened at start, not by a visitor (no session, the first-visit
     /// hint stays).
@@ -78,6 +80,7 @@ impl Message {
             Message::HomeLoaded(_)
             | Message::OpenAtStart(_)
             | Message::SharedLoaded(_)
+            | Message::HandwritingLoaded(_)
             | Message::Opened(..)
             | Message::PinChecked(_)
             | Message::Synced(_)

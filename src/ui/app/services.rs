@@ -48,6 +48,8 @@ pub struct Services {
     /// "Sync now" from the attendant panel is running.
     pub(super) syncing_now: bool,
     pub(super) speaker: Option<Speaker>,
+    /// zinnia with its model, once read (None: no handwriting pad is offered).
+    pub(super) recognizer: Option<Arc<crate::handwriting::Recognizer>>,
     /// Wrong attendant PINs and the lock they lead to (not reset by leaving the PIN pad).
     pub(super) pin_guard: PinGuard,
     /// systemd's notification socket: ready once Home shows, then a watchdog ping each tick.
@@ -68,6 +70,7 @@ impl Services {
             sync: BackgroundSync::default(),
             syncing_now: false,
             speaker: None,
+            recognizer: None,
             pin_guard: PinGuard::default(),
             notifier: Notifier::from_env(),
             told_ready: false,
@@ -105,7 +108,7 @@ impl Services {
     /// Reads `text` aloud, stopping what was being read.
     pub fn speak(&mut self, text: &str) -> Result<(), String> {
         self.stop_speech();
-        let sentences = crate::speech::sentences(text);
+        let sentences = crate::speech::cut(text);
         let speaker = Speaker::start(sentences, 0, crate::speech::RATE, |_| {}).map_err(|e| e.to_string())?;
         self.speaker = Some(speaker);
         Ok(())

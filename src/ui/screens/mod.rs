@@ -38,6 +38,20 @@ pub struct Env<'a> {
     /// The keyboard's dictionary and search, once they are ready.
     pub lexicon: Option<&'a crate::ime::Lexicon>,
     pub searcher: Option<std::sync::Arc<crate::search::Searcher>>,
+    /// The handwriting recognizer, where zinnia and its model are installed.
+    pub recognizer: Option<&'a std::sync::Arc<crate::handwriting::Recognizer>>,
+}
+
+impl<'a> Env<'a> {
+    /// What the on-screen keyboard needs for one key or stroke, for a text that is `field`.
+    pub fn keyboard(&self, field: crate::ime::Field) -> crate::ui::widgets::keyboard::Context<'a> {
+        crate::ui::widgets::keyboard::Context {
+            lexicon: self.lexicon,
+            recognizer: self.recognizer,
+            field,
+            ctx: self.ctx,
+        }
+    }
 }
 
 /// Where a tap can lead.

@@ -11,6 +11,7 @@ use iced::widget::{Column, Row, column, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event, Route};
+use crate::ime::Field;
 use crate::print::request::{Applicant, MEDIA, RECEIVE};
 use crate::print::{FormKind, Printable, RequestForm};
 use crate::store::Store;
@@ -148,6 +149,11 @@ impl Question {
         )
     }
 
+    /// Whether the answer is a person's name (the keyboard offers surnames first).
+    pub fn is_name(self) -> bool {
+        matches!(self, Question::Name | Question::ContactName | Question::LegalRep)
+    }
+
     /// The keyboard layout a typed answer starts in (None: not typed).
     pub fn layout(self) -> Option<Layout> {
         use Question::*;
@@ -272,8 +278,8 @@ pub enum Message {
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
+            Message::Key(k) => k.is_touch(),
             Message::Applicant(_)
-            | Message::Key(_)
             | Message::IdKind(_)
             | Message::Media(_)
             | Message::Receive(_)
@@ -408,12 +414,21 @@ impl RequestWizard {
     /// A key of the keyboard: into the answer on screen, or into the catalogue finder.
     fn key(&mut self, k: keyboard::Message, env: &Env) -> Task<Message> {
         let q = self.question();
-        let edit = self.keyboard.update(k, env.lexicon);
+        // a name's first syllable is its surname while nothing is written yet
+        let field = match (&self.finder, q.is_name()) {
+            (None, true) => {
+                let mut form = self.form.clone();
+                Field::Name { first: field_mut(&mut form, q).is_none_or(|s| s.is_empty()) }
+            }
+            _ => Field::Text,
+        };
+        let (edit, recognizing) = self.keyboard.update(k, &env.keyboard(field));
+        let recognizing = recognizing.map(Message::Key);
         if let Some(finder) = &mut self.finder {
             apply(&mut finder.query, edit, 60);
             // pinyin still being typed searches too (initials such as "lnzc" find titles)
             let query = format!("{}{}", finder.query, self.keyboard.composing());
-            return find(env, query);
+            return Task::batch([find(env, query), recognizing]);
         }
         if let Some(s) = field_mut(&mut self.form, q) {
             apply(s, edit, q.max_len());
@@ -423,7 +438,7 @@ impl RequestWizard {
             }
             self.problem = None;
         }
-        Task::none()
+        recognizing
     }
 
     /// "Find it in the catalogue": opening and closing it, its results, and picking one.
@@ -716,7 +731,7 @@ impl RequestWizard {
                 }
             }
         };
-        let panel = self.keyboard.view(look, l, ctx.width).map(Message::Key);
+        let panel = self.keyboard.view(ctx).map(Message::Key);
         column![self.progress(ctx), keyboard::place(ctx, above, panel)].spacing(look.gap()).height(Length::Fill).into()
     }
 

@@ -1,6 +1,7 @@
 //! Pieces every screen uses: labelled buttons sized for touch, document rows, highlighted text,
 //! QR codes and the Markdown body renderer.
 
+pub mod handwriting;
 pub mod icon;
 pub mod keyboard;
 mod no_cursor;
