@@ -172,6 +172,118 @@ fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
 }
 
 #[test]
+fn in_traditional_the_candidates_are_traditional_and_search_still_finds() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Language(Language::ZhHant)]);
+    tap(&mut k, "搜尋");
+    for key in ["z", "f", "x", "x", "g", "k"] {
+        tap(&mut k, key);
+    }
+    assert!(!texts(&k).iter().any(|t| t == "政府信息公开"), "no simplified candidate on show");
+    tap(&mut k, "政府信息公開");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert_eq!(s.query, "政府信息公開", "typed as shown");
+    assert!(s.instant.iter().any(|h| h.title.text.contains("政府信息公开")), "{:?}", s.instant);
+    tap(&mut k, "完成");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert!(s.results.as_ref().is_some_and(|r| r.total >= 5), "the folding finds the simplified documents");
+}
+
+/// The pad's bounds on the kiosk's current view.
+fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    let id = iced::widget::Id::from(crate::ui::widgets::handwriting::PAD_ID);
+    sim.find(id).expect("the handwriting pad is on screen").bounds()
+}
+
+/// Writes a character on the pad on screen with one finger, as the visitor would: each stroke
+/// (points on a 100 × 100 square, drawn on a square as high as the pad in its middle) a press,
+/// moves a few pixels apart, and a lift, through iced_test's simulator and the real pad widget.
+/// Each stroke is applied in turn (with its recognition); returns the guesses after each.
+pub(super) fn write(k: &mut Kiosk, strokes: &[crate::handwriting::Stroke]) -> Vec<Vec<char>> {
+    use iced::touch::{Event as Touch, Finger};
+    let pad = pad_bounds(k);
+    let side = pad.height;
+    let at = |(x, y): (f32, f32)| {
+        iced::Point::new(pad.x + (pad.width - side) / 2.0 + x / 100.0 * side, pad.y + y / 100.0 * side)
+    };
+    let finger = Finger(7);
+    let mut events = Vec::new();
+    for stroke in strokes {
+        events.push(iced::Event::Touch(Touch::FingerPressed { id: finger, position: at(stroke[0]) }));
+        for pair in stroke.windows(2) {
+            let (a, b) = (at(pair[0]), at(pair[1]));
+            let steps = (a.distance(b) / 6.0).ceil().max(1.0) as usize;
+            for i in 1..=steps {
+                let t = i as f32 / steps as f32;
+                let position = iced::Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+                events.push(iced::Event::Touch(Touch::FingerMoved { id: finger, position }));
+            }
+        }
+        let last = at(*stroke.last().unwrap());
+        events.push(iced::Event::Touch(Touch::FingerLifted { id: finger, position: last }));
+    }
+    let messages: Vec<Message> = {
+        let mut sim = Simulator::with_size(settings(), k.size, k.view());
+        sim.simulate(events);
+        sim.into_messages().collect()
+    };
+    assert_eq!(messages.len(), strokes.len(), "one message a stroke");
+    let mut guesses = Vec::new();
+    for m in messages {
+        pump(k, [m]);
+        let pad = match &k.nav.screen {
+            Some(Screen::Search(s)) => &s.keyboard.pad,
+            Some(Screen::Request(w)) => &w.keyboard.pad,
+            Some(Screen::Feedback(f)) => &f.keyboard.pad,
+            _ => panic!("no keyboard on screen"),
+        };
+        guesses.push(pad.as_ref().expect("the pad is open").guesses.clone());
+    }
+    guesses
+}
+
+#[test]
+fn characters_written_on_the_pad_are_offered_first_and_typed() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    assert!(k.services.recognizer.is_some(), "scripts/test installs libzinnia0 and tegaki-zinnia-simplified-chinese");
+    tap(&mut k, "搜索");
+    tap(&mut k, "手写");
+    assert!(texts(&k).iter().any(|t| t == "用一个手指在这里写一个字"), "the pad says what to do");
+    let samples =
+        crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt")).unwrap();
+    assert!(samples.len() >= 20);
+    let mut written = String::new();
+    for (ch, strokes) in &samples {
+        let after_each = write(&mut k, strokes);
+        assert!(after_each.iter().all(|g| !g.is_empty()), "{ch}: candidates after each stroke: {after_each:?}");
+        assert_eq!(after_each.last().unwrap()[0], *ch, "{ch}: {after_each:?}");
+        tap(&mut k, &ch.to_string());
+        written.push(*ch);
+        let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+        assert!(s.keyboard.pad.as_ref().is_some_and(|p| p.strokes.is_empty()), "the pad is clear for the next one");
+    }
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert_eq!(s.query, written);
+
+    // undo a stroke, rewrite, back to the keys
+    let (_, wang) = &samples[0];
+    let after_each = write(&mut k, &wang[..2]);
+    tap(&mut k, "撤销一笔");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    let pad = s.keyboard.pad.as_ref().unwrap();
+    assert_eq!(pad.strokes.len(), 1);
+    assert_eq!(pad.guesses, after_each[0], "the guesses for the first stroke again");
+    tap(&mut k, "重写");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert!(s.keyboard.pad.as_ref().is_some_and(|p| p.strokes.is_empty() && p.guesses.is_empty()));
+    tap(&mut k, "键盘");
+    assert!(texts(&k).iter().any(|t| t == "q"), "the keys are back");
+}
+
+#[test]
 fn idle_reset_counts_down_then_wipes_a_typed_query_and_every_choice() {
     let dir = demo_store();
     let config = Config::default();
@@ -463,15 +575,28 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     found
 }
 
-/// Fills in the whole wizard as a citizen, by tapping; returns (name, id number, phone).
-fn fill_in_request(k: &mut Kiosk) -> (String, &'static str, &'static str) {
+/// Fills in the whole wizard as a citizen, by tapping; returns (name, id number, phone). The
+/// name is typed in pinyin — the surname written on the handwriting pad when `by_hand`.
+fn fill_in_request(k: &mut Kiosk, by_hand: bool) -> (String, &'static str, &'static str) {
     use request::Question as Q;
     tap(k, "公民");
     assert_eq!(question(k), Q::Name);
     tap(k, "下一步");
     assert!(texts(k).iter().any(|s| s == "请填写姓名。"), "a required answer is asked for: {:?}", texts(k));
-    let name = ["zhao", "xiu", "ying"].iter().map(|p| type_pinyin(k, p)).collect::<String>();
-    assert_eq!(name.chars().count(), 3);
+    let surname = if by_hand {
+        tap(k, "手写");
+        let samples = crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt"));
+        let (wang, strokes) = samples.unwrap().into_iter().next().unwrap();
+        assert_eq!(write(k, &strokes).last().unwrap()[0], wang);
+        tap(k, "王");
+        tap(k, "键盘");
+        wang.to_string()
+    } else {
+        type_pinyin(k, "zhao")
+    };
+    // after the surname, the given name's characters come first (秀 for xiu, 英 for ying)
+    let name = format!("{surname}{}", ["xiu", "ying"].iter().map(|p| type_pinyin(k, p)).collect::<String>());
+    assert!(name == "王秀英" || name == "赵秀英", "{name}");
     tap(k, "下一步");
     assert_eq!(question(k), Q::IdKind);
     tap(k, "下一步");
@@ -525,7 +650,7 @@ fn a_filled_request_is_not_saved_where_no_printer_is_attached() {
     let mut k = start(Config::default(), dir.path());
     pump(&mut k, [Message::Open(Route::DisclosureGuide)]);
     tap(&mut k, "在屏幕上填写申请表");
-    let (name, id, phone) = fill_in_request(&mut k);
+    let (name, id, phone) = fill_in_request(&mut k, false);
     tap(&mut k, "打印申请表");
     tap(&mut k, "开始打印");
     assert_eq!(k.services.printing.stage, Some(printing::Stage::Failed { key: "print-failed-no-printer" }));
@@ -575,7 +700,7 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert!(matches!(k.nav.screen, Some(Screen::Attendant(_))));
     tap(&mut k, "代为填写申请");
     assert!(texts(&k).iter().any(|s| s.starts_with("代为填写")));
-    let (name, id, phone) = fill_in_request(&mut k);
+    let (name, id, phone) = fill_in_request(&mut k, true);
     tap(&mut k, "打印申请表");
     let Some(printing::Stage::Confirm { pages }) = k.services.printing.stage.clone() else {
         panic!("asks first: {:?}", k.services.printing.stage)
@@ -601,6 +726,10 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     );
     for needle in [name.as_str(), id, phone] {
         assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
+    }
+    // nor what was drawn on the pad: no stroke, no guess
+    for needle in ["Stroke(", "Guesses(", "PickGuess("] {
+        assert!(files_holding(dir.path(), needle).is_empty(), "the pad's {needle} reached the disk");
     }
     let jobs = std::process::Command::new("lpstat").args(["-W", "completed", "-o", &queue]).output().unwrap();
     let jobs = String::from_utf8_lossy(&jobs.stdout);

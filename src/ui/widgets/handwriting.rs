@@ -12,6 +12,9 @@ use crate::handwriting::Stroke;
 use crate::ui::Element;
 use crate::ui::theme::{self, Palette};
 
+/// The pad's id (tests find it by it).
+pub const PAD_ID: &str = "handwriting-pad";
+
 /// Width of a drawn line, in pixels.
 const INK: f32 = 7.0;
 
@@ -30,7 +33,12 @@ pub fn pad<'a, M: Clone + 'a>(
         iced::widget::space().into()
     };
     let canvas = Canvas::new(Drawing { strokes, ink: palette.ink, on_stroke }).width(Length::Fill).height(Length::Fill);
-    container(stack![hint, canvas]).width(Length::Fill).height(Length::Fill).style(theme::card(palette)).into()
+    container(stack![hint, canvas])
+        .id(iced::widget::Id::from(PAD_ID))
+        .width(Length::Fill)
+        .height(Length::Fill)
+        .style(theme::card(palette))
+        .into()
 }
 
 struct Drawing<'a, M> {
