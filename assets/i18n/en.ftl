@@ -102,6 +102,13 @@ reader-page-down = Page down
 reader-top = Back to top
 reader-voice = Read aloud
 reader-voice-stop = Stop reading
+voice-pause = Pause
+voice-resume = Resume
+voice-slower = Slower
+voice-faster = Faster
+voice-reading = Reading sentence { $n } of { $total }
+voice-paused = Paused at sentence { $n } of { $total }
+voice-stopped = Reading stopped
 reader-print = Print
 
 ## Search and keyboard

@@ -102,6 +102,13 @@ reader-page-down = 下一屏
 reader-top = 回到顶部
 reader-voice = 语音朗读
 reader-voice-stop = 停止朗读
+voice-pause = 暂停
+voice-resume = 继续朗读
+voice-slower = 慢一点
+voice-faster = 快一点
+voice-reading = 正在朗读：第 { $n } 句，共 { $total } 句
+voice-paused = 朗读已暂停：第 { $n } 句，共 { $total } 句
+voice-stopped = 朗读已停止
 reader-print = 打印
 
 ## 搜索与键盘

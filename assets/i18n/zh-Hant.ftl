@@ -105,6 +105,13 @@ reader-page-down = 下一屏
 reader-top = 回到頂部
 reader-voice = 語音朗讀
 reader-voice-stop = 停止朗讀
+voice-pause = 暫停
+voice-resume = 繼續朗讀
+voice-slower = 慢一點
+voice-faster = 快一點
+voice-reading = 正在朗讀：第 { $n } 句，共 { $total } 句
+voice-paused = 朗讀已暫停：第 { $n } 句，共 { $total } 句
+voice-stopped = 朗讀已停止
 reader-print = 打印
 
 ## 搜尋與鍵盤

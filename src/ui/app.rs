@@ -27,6 +27,7 @@ use super::screens::home::{self, Home, HomeData};
 use super::screens::{self, Ctx, Env, Event, Route, Screen};
 use crate::config::{Config, Orientation};
 use crate::store::{Store, UsageEvent};
+use crate::ui::widgets::voice::Command as VoiceCommand;
 use navigation::Navigation;
 use services::{Services, Shared, load_shared};
 use visit::{IdleStep, Visit};
@@ -239,6 +240,7 @@ impl Kiosk {
             },
             Message::Screen(m) => self.screen_message(m),
             Message::Printing(m) => self.printing_message(m),
+            Message::Voice(reading, p) => self.voice_progress(reading, p),
             Message::PinChecked(ok) => self.pin_checked(ok),
             Message::Synced(done) => {
                 let reload = self.after_sync(&done);
@@ -356,24 +358,67 @@ impl Kiosk {
         match event {
             None => Task::none(),
             Some(Event::Open(route)) => self.open(route),
-            Some(Event::Speak(Some(text))) => match self.services.speak(&text) {
-                Ok(()) => self.count(UsageEvent::Speech),
-                Err(e) => {
-                    tracing::error!(error = %e, "voice reading could not start");
-                    self.notice = Some("notice-voice-failed".into());
-                    self.screen_message(screens::Message::Reader(screens::reader::Message::SpeechEnded))
-                }
-            },
-            Some(Event::Speak(None)) => {
-                self.services.stop_speech();
-                Task::none()
-            }
+            Some(Event::Voice(command)) => self.voice(command),
             Some(Event::Print(_)) if self.services.printing.stage.is_some() => Task::none(),
             Some(Event::Print(what)) => {
                 self.services.printing.start(what, self.data_dir.clone()).map(Message::Printing)
             }
             Some(Event::Attendant(request)) => self.attendant_request(request),
         }
+    }
+
+    /// Carries out a tap on the voice's buttons. The speaker's reports come back through a
+    /// task that reads them as its thread sends them.
+    fn voice(&mut self, command: VoiceCommand) -> Task<Message> {
+        match command {
+            VoiceCommand::Start(sentences) => match self.services.speak(sentences) {
+                Ok((reading, reports)) => {
+                    let rate = self.services.voice_rate;
+                    if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+                        v.rate = rate;
+                    }
+                    Task::batch([
+                        self.count(UsageEvent::Speech),
+                        Task::run(reports, move |p| Message::Voice(reading, p)),
+                    ])
+                }
+                Err(e) => self.voice_failed(&e),
+            },
+            VoiceCommand::Stop => {
+                self.services.stop_speech();
+                Task::none()
+            }
+            other => {
+                let rate = self.services.voice_control(&other);
+                if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+                    v.rate = rate;
+                }
+                Task::none()
+            }
+        }
+    }
+
+    fn voice_failed(&mut self, error: &str) -> Task<Message> {
+        tracing::error!(error = %error, "voice reading could not start");
+        self.notice = Some("notice-voice-failed".into());
+        if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+            v.progress(&crate::speech::Progress::Failed(error.to_string()));
+        }
+        Task::none()
+    }
+
+    /// The speaker's report: the screen shows the sentence being read, paused or stopped.
+    fn voice_progress(&mut self, reading: u64, p: crate::speech::Progress) -> Task<Message> {
+        if !self.services.voice_progress(reading, &p) {
+            return Task::none();
+        }
+        if let crate::speech::Progress::Failed(e) = &p {
+            return self.voice_failed(e);
+        }
+        if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+            v.progress(&p);
+        }
+        Task::none()
     }
 
     fn printing_message(&mut self, message: printing::Message) -> Task<Message> {
@@ -460,9 +505,6 @@ impl Kiosk {
         self.services.alive();
         self.clock = chrono::Local::now().format("%H:%M").to_string();
         let mut tasks = Vec::new();
-        if self.services.speech_finished() {
-            tasks.push(self.screen_message(screens::Message::Reader(screens::reader::Message::SpeechEnded)));
-        }
         if self.services.printer_due(now) {
             tasks.push(PrintFlow::check_printer(&self.config.printer, &self.data_dir).map(Message::Printing));
         }

@@ -26,6 +26,8 @@ pub enum Message {
     /// For the screen on show.
     Screen(screens::Message),
     Printing(printing::Message),
+    /// The speaker's report on reading number `.0` (from its thread, through a task).
+    Voice(u64, crate::speech::Progress),
     PinChecked(bool),
     /// A background sync finished.
     Synced(SyncDone),
@@ -86,6 +88,7 @@ impl Message {
             | Message::Synced(_)
             | Message::SyncedNow(_)
             | Message::Tick(_)
+            | Message::Voice(..)
             | Message::Resized(_) => false,
             #[cfg(test)]
             Message::Panic => true,

@@ -82,6 +82,21 @@ pub(super) fn tap(k: &mut Kiosk, label: &str) {
     pump(k, messages);
 }
 
+/// Clicks the button labelled `label` and applies what it sends, returning the tasks that
+/// brings unrun (the voice's reports, which a test reads one at a time).
+#[track_caller]
+pub(super) fn tap_keeping_task(k: &mut Kiosk, label: &str) -> Task<Message> {
+    let messages: Vec<Message> = {
+        let mut sim = Simulator::with_size(settings(), k.size, k.view());
+        if let Err(e) = sim.click(label) {
+            panic!("no `{label}` on screen: {e:?}");
+        }
+        sim.into_messages().collect()
+    };
+    assert!(!messages.is_empty(), "tapping `{label}` did nothing");
+    Task::batch(messages.into_iter().map(|m| k.update(m)))
+}
+
 /// Every text on screen.
 pub(super) fn texts(k: &Kiosk) -> Vec<String> {
     let mut sim = Simulator::with_size(settings(), k.size, k.view());
@@ -475,7 +490,8 @@ fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
-    tap(&mut k, "语音朗读");
+    // (the speaker's reports are left unread: without a sound card espeak-ng ends at once)
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
     assert!(k.services.speaker.is_some(), "espeak-ng is reading");
     assert!(matches!(&k.nav.screen, Some(Screen::Reader(r)) if r.is_speaking()));
     tap(&mut k, "返回");
@@ -815,7 +831,7 @@ fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
     let late: Vec<Message> = vec![
         Message::Screen(screens::Message::Search(search::Message::Instant("养老".into(), Ok(Vec::new())))),
         Message::Screen(screens::Message::Search(search::Message::Full("养老".into(), Err("gone".into())))),
-        Message::Screen(screens::Message::Reader(screens::reader::Message::SpeechEnded)),
+        Message::Voice(0, crate::speech::Progress::Finished),
         Message::Screen(screens::Message::Pin(screens::attendant::PinMessage::Refused("locked".into()))),
         Message::Screen(screens::Message::Request(request::Message::Printed)),
         Message::Screen(screens::Message::Feedback(feedback::Message::Sent(Ok(())))),
@@ -830,4 +846,113 @@ fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
     );
     pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter('a'))))]);
     assert!(k.visit.last_touch > t0, "a key on the keyboard is a touch");
+}
+
+/// The next message a task brings (blocking until the speaker's thread sends it).
+fn next_message(stream: &mut (impl iced::futures::Stream<Item = iced_runtime::Action<Message>> + Unpin)) -> Message {
+    loop {
+        match futures_executor::block_on(stream.next()) {
+            Some(iced_runtime::Action::Output(m)) => return m,
+            Some(_) => continue,
+            None => panic!("the task ended without a message"),
+        }
+    }
+}
+
+fn voice_state(k: &mut Kiosk) -> crate::ui::widgets::voice::State {
+    k.nav.current_mut().and_then(Screen::voice_mut).expect("a screen that reads aloud").state
+}
+
+#[test]
+fn the_voice_shows_the_sentence_read_pauses_changes_rate_and_stops_on_leaving_and_on_idle_reset() {
+    use crate::speech::{Progress, RATE, RATE_STEP};
+    use crate::ui::widgets::voice::State;
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    let task = tap_keeping_task(&mut k, "语音朗读");
+    let mut reports = iced_runtime::task::into_stream(task).expect("the speaker reports through a task");
+    assert!(k.services.speaker.is_some());
+    assert_eq!(voice_state(&mut k), State::Reading(0));
+    let shown = texts(&k);
+    for label in ["停止朗读", "暂停", "慢一点", "快一点"] {
+        assert!(shown.iter().any(|s| s == label), "`{label}` on screen: {shown:?}");
+    }
+    // the speaker's reports, in order, move the highlighted sentence
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    let second = r.voice.sentences[1].clone();
+    let total = r.voice.sentences.len();
+    for n in 0..2 {
+        let m = next_message(&mut reports);
+        assert!(matches!(&m, Message::Voice(_, Progress::Sentence(i)) if *i == n), "{m:?}");
+        pump(&mut k, [m]);
+    }
+    assert_eq!(voice_state(&mut k), State::Reading(1));
+    let shown = texts(&k);
+    assert!(shown.contains(&second), "the sentence being read is shown: {second}");
+    assert!(shown.contains(&format!("正在朗读：第 2 句，共 {total} 句")), "{shown:?}");
+    // slower: the speaker's rate and the screen's
+    tap(&mut k, "慢一点");
+    assert_eq!(k.services.voice_rate, RATE - RATE_STEP);
+    assert!(k.services.speaker.as_ref().is_some_and(|s| s.rate() == RATE - RATE_STEP));
+    tap(&mut k, "快一点");
+    tap(&mut k, "快一点");
+    assert_eq!(k.services.voice_rate, RATE + RATE_STEP);
+    // pause and resume
+    tap(&mut k, "暂停");
+    assert_eq!(voice_state(&mut k), State::Paused(1));
+    assert!(k.services.speaker.as_ref().is_some_and(|s| s.is_paused()));
+    assert!(texts(&k).contains(&format!("朗读已暂停：第 2 句，共 {total} 句")));
+    tap(&mut k, "继续朗读");
+    assert_eq!(voice_state(&mut k), State::Reading(1));
+    assert!(k.services.speaker.as_ref().is_some_and(|s| !s.is_paused()));
+    // leaving the screen stops the voice; what the speaker still had to say changes nothing
+    tap(&mut k, "返回");
+    assert!(k.services.speaker.is_none(), "leaving the document stops the voice");
+    let late: Vec<Message> = futures_executor::block_on(reports.collect::<Vec<_>>())
+        .into_iter()
+        .filter_map(|a| match a {
+            iced_runtime::Action::Output(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    pump(&mut k, late);
+    assert!(k.services.speaker.is_none());
+
+    // a guide read to its end: stopped, the speaker let go
+    pump(&mut k, [Message::Open(Route::Guide("guide-jzz".into()))]);
+    let task = tap_keeping_task(&mut k, "语音朗读");
+    assert!(k.services.speaker.is_some());
+    let Some(Screen::Guide(g)) = &k.nav.screen else { panic!() };
+    assert!(g.voice.sentences[0].contains(&g.guide.name), "the guide's name is read first");
+    pump(&mut k, run(task));
+    assert_eq!(voice_state(&mut k), State::Stopped, "read to the end");
+    assert!(k.services.speaker.is_none());
+    assert!(texts(&k).iter().any(|s| s == "朗读已停止"));
+    assert!(texts(&k).iter().any(|s| s == "语音朗读"), "and it can be read again");
+
+    // an FAQ answer, then the idle reset stops it and the rate goes back
+    pump(&mut k, [Message::Open(Route::Faq { area: None, open: Some("faq-sh-01".into()) })]);
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
+    let Some(Screen::Faq(f)) = &k.nav.screen else { panic!() };
+    assert!(f.voice.sentences[0].starts_with("问："), "the question is read, then its answer");
+    assert!(k.services.speaker.is_some());
+    assert_eq!(f.voice.rate, RATE + RATE_STEP, "the visitor's rate carries over to the next screen");
+    tap(&mut k, "慢一点");
+    tap(&mut k, "慢一点");
+    assert_eq!(k.services.voice_rate, RATE - RATE_STEP);
+    let reset = k.reset_for_next_visitor();
+    pump(&mut k, run(reset));
+    assert!(k.services.speaker.is_none(), "the idle reset stops the voice");
+    assert_eq!(k.services.voice_rate, RATE, "the next visitor hears the usual rate");
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
+
+    // the request wizard's question; answering it moves on and the voice stops
+    pump(&mut k, [Message::Open(Route::Request { on_behalf: false, start: None })]);
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!() };
+    assert_eq!(w.voice.sentences[0], "您以什么身份申请？");
+    tap(&mut k, "公民");
+    assert!(k.services.speaker.is_none(), "the next question stops the voice reading this one");
+    assert_eq!(voice_state(&mut k), State::Stopped);
 }

@@ -117,8 +117,8 @@ impl Route {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Open(Route),
-    /// Start reading a text aloud (None: stop).
-    Speak(Option<String>),
+    /// Read aloud, pause, resume, slower, faster, stop.
+    Voice(crate::ui::widgets::voice::Command),
     /// The visitor asked to print something (the app asks for confirmation first).
     Print(crate::print::Printable),
     /// Something the attendant panel asks for.
@@ -268,8 +268,30 @@ impl Screen {
     /// The screen leaves the screen (another opens over it, or the visitor goes back or home):
     /// it drops what must not outlive its time on show (the voice stops with it).
     pub fn on_leave(&mut self) {
-        if let Screen::Reader(s) = self {
-            s.on_leave();
+        if let Some(v) = self.voice_mut() {
+            v.stop();
+        }
+    }
+
+    /// A tap on the voice's buttons, as this screen's message (None: it does not read aloud).
+    pub fn voice_message(&self, m: crate::ui::widgets::voice::Message) -> Option<Message> {
+        match self {
+            Screen::Reader(_) => Some(Message::Reader(reader::Message::Voice(m))),
+            Screen::Guide(_) => Some(Message::Guides(guides::Message::Voice(m))),
+            Screen::Faq(_) => Some(Message::Faq(faq::Message::Voice(m))),
+            Screen::Request(_) => Some(Message::Request(request::Message::Voice(m))),
+            _ => None,
+        }
+    }
+
+    /// The voice of a screen that reads aloud (a document, a guide, the Q&A, the request wizard).
+    pub fn voice_mut(&mut self) -> Option<&mut crate::ui::widgets::voice::Voice> {
+        match self {
+            Screen::Reader(s) => Some(&mut s.voice),
+            Screen::Guide(s) => Some(&mut s.voice),
+            Screen::Faq(s) => Some(&mut s.voice),
+            Screen::Request(s) => Some(&mut s.voice),
+            _ => None,
         }
     }
 

@@ -19,7 +19,7 @@ use crate::ui::Element;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
 use crate::ui::widgets::keyboard::{self, Edit, Keyboard, Layout};
-use crate::ui::widgets::{self, Icon, scroll};
+use crate::ui::widgets::{self, Icon, scroll, voice};
 
 /// The ID documents offered (printed as written).
 pub const ID_KINDS: [&str; 4] = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照"];
@@ -248,6 +248,8 @@ pub struct RequestWizard {
     /// The page's scroll position (each question opens at its top), and the finder's list's.
     pub scroll: scroll::Scroll,
     pub finder_scroll: scroll::Scroll,
+    /// Reading the question on screen aloud (never the visitor's answers).
+    pub voice: voice::Voice,
 }
 
 #[derive(Debug, Clone)]
@@ -273,6 +275,7 @@ pub enum Message {
     Home,
     Scroll(scroll::Message),
     FinderScroll(scroll::Message),
+    Voice(voice::Message),
 }
 
 impl Message {
@@ -291,6 +294,7 @@ impl Message {
             | Message::CloseFinder
             | Message::Pick(_)
             | Message::Print
+            | Message::Voice(_)
             | Message::Again
             | Message::Home => true,
             Message::Found(..) | Message::Picked(_) | Message::Printed => false,
@@ -358,9 +362,54 @@ impl RequestWizard {
         self.form.problems().into_iter().find(|p| p.field == q.field() && p.key != "req-need-contact").map(|p| p.key)
     }
 
+    /// What is read aloud for the question on screen: the question, its hint or its choices
+    /// (in 简体: the voice reads Chinese whatever the screen's language).
+    fn read_aloud(&self) -> String {
+        let l = crate::config::Language::ZhHans;
+        let q = self.question();
+        let mut parts = vec![match q {
+            Question::ApplicantType => t(l, "req-q-applicant"),
+            _ => t(l, &q.key()),
+        }];
+        match q {
+            Question::ApplicantType => {
+                for (key, hint) in [("req-citizen", "req-citizen-hint"), ("req-organisation", "req-organisation-hint")]
+                {
+                    parts.push(format!("{}：{}", t(l, key), t(l, hint)));
+                }
+            }
+            Question::IdKind => parts.extend((0..ID_KINDS.len()).map(|i| t(l, &format!("req-id-kind-{i}")))),
+            Question::Media => parts.extend((0..MEDIA.len()).map(|i| t(l, &format!("req-media-{i}")))),
+            Question::Receive => parts.extend((0..RECEIVE.len()).map(|i| t(l, &format!("req-receive-{i}")))),
+            Question::Review => {}
+            _ => parts.push(t(l, &format!("{}-hint", q.key()))),
+        }
+        // each part a sentence of its own
+        let end = |p: &str| if p.ends_with(['。', '？', '！']) { p.to_string() } else { format!("{p}。") };
+        parts.iter().map(|p| end(p.trim_end_matches(['：', ':']))).collect::<Vec<_>>().join("\n")
+    }
+
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
         let q = self.question();
+        let was_reading = self.voice.is_on();
+        let (task, event) = self.answer(message, env);
+        // another question on screen (or the form wiped): the voice reading this one stops
+        if was_reading && event.is_none() && (self.question() != q || !self.voice.is_on()) {
+            self.voice.stop();
+            return (task, Some(Event::Voice(voice::Command::Stop)));
+        }
+        (task, event)
+    }
+
+    fn answer(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
+        let q = self.question();
         match message {
+            Message::Voice(m) => {
+                // (the text is made only when a reading starts)
+                let text = if m == voice::Message::Read { self.read_aloud() } else { String::new() };
+                let command = self.voice.update(m, || text);
+                return (Task::none(), command.map(Event::Voice));
+            }
             Message::Applicant(a) => {
                 self.form.applicant = a;
                 self.at = 0;
@@ -572,7 +621,10 @@ impl RequestWizard {
             progress =
                 progress.push(container(text(label).size(look.small())).padding([6, 12]).style(theme::step(p, on)));
         }
-        let mut head = Column::new().spacing(8).push(progress.wrap());
+        let mut head = Column::new()
+            .spacing(8)
+            .push(progress.extend(self.voice.buttons(ctx, Message::Voice)).wrap().vertical_spacing(8))
+            .extend(self.voice.strip(ctx));
         if self.form.on_behalf {
             head = head.push(text(t(l, "req-on-behalf")).size(look.body()).color(p.accent));
         }

@@ -7,6 +7,7 @@ pub mod keyboard;
 mod no_cursor;
 pub mod scroll;
 pub mod tap;
+pub mod voice;
 
 pub use icon::{Icon, icon};
 pub use no_cursor::no_cursor;
