@@ -236,6 +236,15 @@ pub enum Command {
         #[arg(long, default_value_t = 10)]
         limit: usize,
     },
+    /// Recognise hand-written characters as the keyboard's handwriting pad does (zinnia with
+    /// its simplified-Chinese model): strokes from a file in the format of
+    /// tests/data/handwriting-strokes.txt (`字: x,y x,y | x,y …` on a 100 × 100 square, one
+    /// character a line); prints zinnia's guesses for each.
+    Write {
+        file: PathBuf,
+        #[arg(long, default_value_t = 5)]
+        limit: usize,
+    },
 }
 
 #[derive(Debug, Subcommand)]
@@ -384,6 +393,7 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Speak { id, wav, pinyin, rate }) => speak(&data_dir, &id, wav.as_deref(), pinyin, rate),
         Some(Command::Sound { which, wav }) => sound(&config, &which, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
+        Some(Command::Write { file, limit }) => write(&file, limit),
         Some(Command::Print { what, out, printer }) => {
             print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
         }
@@ -412,7 +422,7 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate:
         Some(Item::Guide(g)) => speech::guide_text(&g),
         Some(Item::Faq(q)) => format!("{}\n{}", q.question, q.answer),
         Some(Item::Board(_)) | None => {
-            eprintln!("no document, guide or FAQ entry with id `{id}`; `gongkai-kiosk list` shows the ids");
+            eprintln!("no document with id `{id}`, nor a guide or FAQ entry; `gongkai-kiosk list` shows the ids");
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -667,6 +677,21 @@ fn ime(data_dir: &Path, pinyin: &str, limit: usize) -> CmdResult {
     for c in lexicon.candidates(pinyin, limit) {
         println!("{}\t{}", c.text, &pinyin[..c.consumed.min(pinyin.len())]);
     }
+    Ok(ExitCode::SUCCESS)
+}
+
+fn write(file: &Path, limit: usize) -> CmdResult {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let samples = crate::handwriting::parse_samples(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let recognizer = crate::handwriting::Recognizer::open_default()?;
+    let mut right = 0;
+    for (written, strokes) in &samples {
+        let guesses = recognizer.recognize_drawing(strokes, 100.0, limit);
+        let shown: Vec<String> = guesses.iter().map(|g| format!("{} {:.2}", g.character, g.score)).collect();
+        right += usize::from(guesses.first().map(|g| g.character) == Some(*written));
+        println!("{written}\t{} strokes\t{}", strokes.len(), shown.join("  "));
+    }
+    println!("{right} of {} recognised first", samples.len());
     Ok(ExitCode::SUCCESS)
 }
 
