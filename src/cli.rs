@@ -50,6 +50,9 @@ pub enum Command {
         /// feedback, about, attendant.
         #[arg(long, value_name = "SCREEN")]
         open: Option<String>,
+        /// Then tap, on that screen: read-aloud (语音朗读) or handwriting (手写).
+        #[arg(long, value_name = "TAP", requires = "open")]
+        then: Option<String>,
     },
     /// Load a publisher's source folder into the store, in one transaction.
     Import {
@@ -367,8 +370,8 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
     let result = match cli.command {
-        None => run_kiosk(config, &data_dir, None),
-        Some(Command::Kiosk { open }) => run_kiosk(config, &data_dir, open),
+        None => run_kiosk(config, &data_dir, None, None),
+        Some(Command::Kiosk { open, then }) => run_kiosk(config, &data_dir, open, then),
         Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
         Some(Command::List { what, filter, category, by, limit, json }) => match build_filter(filter, category) {
             Ok(f) => list(&data_dir, what, &f, by.as_deref(), limit, json),
@@ -763,8 +766,13 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
     Ok(store)
 }
 
-fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult {
-    let open = match open.as_deref().map(crate::ui::parse_screen).transpose() {
+fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>, then: Option<String>) -> CmdResult {
+    let parsed = open
+        .as_deref()
+        .map(crate::ui::parse_screen)
+        .transpose()
+        .and_then(|o| Ok((o, then.as_deref().map(crate::ui::parse_start_tap).transpose()?)));
+    let (open, then) = match parsed {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
@@ -780,7 +788,7 @@ fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult
         }
     }
     let font = crate::assets::cjk_font()?;
-    crate::ui::run(config, data_dir.to_path_buf(), open, font)?;
+    crate::ui::run(config, data_dir.to_path_buf(), open, then, font)?;
     Ok(ExitCode::SUCCESS)
 }
 

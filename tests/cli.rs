@@ -242,6 +242,9 @@ fn ime_offers_words_from_the_content_and_speak_writes_mandarin_speech() {
     let out = kiosk(&data, &["kiosk", "--open", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown screen `nowhere`"));
+    let out = kiosk(&data, &["kiosk", "--open", "document:x", "--then", "dance"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown tap `dance`; use read-aloud"), "{}", stderr(&out));
 }
 
 #[test]

@@ -65,6 +65,8 @@ pub struct Kiosk {
     clock: String,
     /// A screen's view panicked: go Home at the next tick.
     view_failed: std::cell::Cell<bool>,
+    /// `kiosk --then`: tapped once the first screen opened is on show.
+    then: Option<screens::StartTap>,
 }
 
 /// What screens' `update` may use: the data directory and configuration, the view's context,
@@ -118,8 +120,14 @@ impl Kiosk {
             leaving: None,
             clock: chrono::Local::now().format("%H:%M").to_string(),
             view_failed: std::cell::Cell::new(false),
+            then: None,
         };
         (kiosk, Task::batch([load, shared, sync, printer, handwriting]))
+    }
+
+    /// Has `tap` made once the next screen opened is on show (`kiosk --open … --then …`).
+    pub fn then_at_start(&mut self, tap: Option<screens::StartTap>) {
+        self.then = tap;
     }
 
     pub fn zone_name(&self) -> String {
@@ -329,9 +337,17 @@ impl Kiosk {
         let usage = [Some(UsageEvent::Screen(route.screen_name())), screen.usage_item()];
         let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         let enter = screen.on_enter(&env).map(Message::Screen);
+        let then = self.then.take().map(|tap| match screen.start_tap(tap) {
+            Some(m) => Task::done(Message::Screen(m)),
+            None => {
+                tracing::warn!(?tap, screen = route.screen_name(), "this screen has no such button");
+                Task::none()
+            }
+        });
         self.nav.open(screen);
         let mut tasks: Vec<Task<Message>> = usage.into_iter().flatten().map(|e| self.count(e)).collect();
         tasks.push(enter);
+        tasks.extend(then);
         Task::batch(tasks)
     }
 

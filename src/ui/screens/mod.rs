@@ -351,6 +351,43 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
     r.map_err(|e| e.to_string())
 }
 
+/// A tap made for the visitor once the screen `kiosk --open` names is on show (`kiosk --then`:
+/// screenshots and checks of a screen's states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartTap {
+    /// 语音朗读 on a screen that reads aloud.
+    ReadAloud,
+    /// 手写 on a screen with the keyboard (where zinnia is installed).
+    Handwriting,
+}
+
+/// Reads `kiosk --then`'s value.
+pub fn parse_start_tap(s: &str) -> Result<StartTap, String> {
+    match s {
+        "read-aloud" => Ok(StartTap::ReadAloud),
+        "handwriting" => Ok(StartTap::Handwriting),
+        _ => Err(format!(
+            "unknown tap `{s}`; use read-aloud (document, guide, faq:ID, request-form) or handwriting (search, request-form:name, feedback)"
+        )),
+    }
+}
+
+impl Screen {
+    /// The screen's message for a [`StartTap`] (None: the screen has no such button).
+    pub fn start_tap(&self, tap: StartTap) -> Option<Message> {
+        use crate::ui::widgets::{keyboard, voice};
+        match tap {
+            StartTap::ReadAloud => self.voice_message(voice::Message::Read),
+            StartTap::Handwriting => match self {
+                Screen::Search(_) => Some(Message::Search(search::Message::Key(keyboard::Message::Write))),
+                Screen::Request(_) => Some(Message::Request(request::Message::Key(keyboard::Message::Write))),
+                Screen::Feedback(_) => Some(Message::Feedback(feedback::Message::Key(keyboard::Message::Write))),
+                _ => None,
+            },
+        }
+    }
+}
+
 /// Reads a screen name as the CLI's `kiosk --open` takes it.
 pub fn parse_screen(s: &str) -> Result<Route, String> {
     let (name, arg) = match s.split_once(':') {
