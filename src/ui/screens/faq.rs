@@ -168,7 +168,7 @@ impl FaqScreen {
             chips.wrap().vertical_spacing(10),
         ]
         .push(Row::with_children(voice).spacing(10).wrap().vertical_spacing(10))
-        .extend(self.voice.strip(ctx))
+        .extend(self.open_faq().and_then(|_| self.voice.strip(ctx)))
         .push(scroll::area(ctx, &self.scroll, list, Message::Scroll, true))
         .spacing(look.gap())
         .height(Length::Fill)
