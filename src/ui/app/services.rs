@@ -141,7 +141,7 @@ impl Services {
     /// A report of reading `reading`: whether it is the one being read now. The end of the
     /// reading lets the speaker go.
     pub fn voice_progress(&mut self, reading: u64, p: &Progress) -> bool {
-        if reading != self.reading {
+        if reading != self.reading || self.speaker.is_none() {
             return false;
         }
         if matches!(p, Progress::Finished | Progress::Failed(_)) {
