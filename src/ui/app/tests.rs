@@ -71,6 +71,13 @@ pub(super) fn settings() -> iced::Settings {
 /// Clicks the button labelled `label` on the kiosk's current view and applies what it sends.
 #[track_caller]
 pub(super) fn tap(k: &mut Kiosk, label: &str) {
+    let messages = tapped(k, label);
+    pump(k, messages);
+}
+
+/// What clicking the button labelled `label` on the kiosk's current view sends.
+#[track_caller]
+fn tapped(k: &Kiosk, label: &str) -> Vec<Message> {
     let messages: Vec<Message> = {
         let mut sim = Simulator::with_size(settings(), k.size, k.view());
         if let Err(e) = sim.click(label) {
@@ -79,21 +86,14 @@ pub(super) fn tap(k: &mut Kiosk, label: &str) {
         sim.into_messages().collect()
     };
     assert!(!messages.is_empty(), "tapping `{label}` did nothing");
-    pump(k, messages);
+    messages
 }
 
 /// Clicks the button labelled `label` and applies what it sends, returning the tasks that
 /// brings unrun (the voice's reports, which a test reads one at a time).
 #[track_caller]
 pub(super) fn tap_keeping_task(k: &mut Kiosk, label: &str) -> Task<Message> {
-    let messages: Vec<Message> = {
-        let mut sim = Simulator::with_size(settings(), k.size, k.view());
-        if let Err(e) = sim.click(label) {
-            panic!("no `{label}` on screen: {e:?}");
-        }
-        sim.into_messages().collect()
-    };
-    assert!(!messages.is_empty(), "tapping `{label}` did nothing");
+    let messages = tapped(k, label);
     Task::batch(messages.into_iter().map(|m| k.update(m)))
 }
 
