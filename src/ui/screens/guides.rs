@@ -197,6 +197,9 @@ impl GuideView {
         if g.disclosure_request {
             page = page.push(request_card(ctx));
         }
+        // (the key facts' borders kept off the scroll area's top edge: when the voice's strip moves
+        // the area down, the software renderer repaints a border lying on that edge only in part)
+        let body = iced::widget::container(body).padding(iced::Padding { top: 2.0, ..iced::Padding::ZERO });
         page.push(scroll::area(ctx, &self.scroll, body, Message::Scroll, true)).height(Length::Fill).into()
     }
 
