@@ -52,6 +52,9 @@ pub enum Command {
         /// feedback, about, attendant.
         #[arg(long, value_name = "SCREEN")]
         open: Option<String>,
+        /// Then tap, on that screen: read-aloud (语音朗读) or handwriting (手写).
+        #[arg(long, value_name = "TAP", requires = "open")]
+        then: Option<String>,
     },
     /// Load a publisher's source folder into the store, in one transaction.
     Import {
@@ -171,10 +174,18 @@ pub enum Command {
     HashPin,
     /// Read a document aloud with espeak-ng's Mandarin voice (what the reader's voice button does).
     Speak {
+        /// A document, guide or FAQ entry.
         id: String,
         /// Write the sound to this WAV file instead of the speakers.
         #[arg(long)]
         wav: Option<PathBuf>,
+        /// Print each sentence and the tone-numbered pinyin the voice is given, instead of
+        /// reading aloud.
+        #[arg(long)]
+        pinyin: bool,
+        /// Syllables per minute (90–220).
+        #[arg(long, default_value_t = crate::speech::RATE)]
+        rate: u32,
     },
     /// Play the kiosk's tap click or idle chime as kiosk.toml's [sound] sets them (or write it
     /// to a WAV file): checks the hall PC's sound.
@@ -273,6 +284,15 @@ pub enum Command {
     Ime {
         pinyin: String,
         #[arg(long, default_value_t = 10)]
+        limit: usize,
+    },
+    /// Recognise hand-written characters as the keyboard's handwriting pad does (zinnia with
+    /// its simplified-Chinese model): strokes from a file in the format of
+    /// tests/data/handwriting-strokes.txt (`字: x,y x,y | x,y …` on a 100 × 100 square, one
+    /// character a line); prints zinnia's guesses for each.
+    Write {
+        file: PathBuf,
+        #[arg(long, default_value_t = 5)]
         limit: usize,
     },
 }
@@ -398,8 +418,8 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
     let result = match cli.command {
-        None => run_kiosk(config, &data_dir, None),
-        Some(Command::Kiosk { open }) => run_kiosk(config, &data_dir, open),
+        None => run_kiosk(config, &data_dir, None, None),
+        Some(Command::Kiosk { open, then }) => run_kiosk(config, &data_dir, open, then),
         Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
         Some(Command::List { what, filter, category, by, limit, json }) => match build_filter(filter, category) {
             Ok(f) => list(&data_dir, what, &f, by.as_deref(), limit, json),
@@ -422,9 +442,10 @@ pub fn run(cli: Cli) -> ExitCode {
         Some(Command::Sync { source, trust, concurrency, json }) => {
             sync(&config, &data_dir, source.as_deref(), &trust, concurrency, json)
         }
-        Some(Command::Speak { id, wav }) => speak(&data_dir, &id, wav.as_deref()),
+        Some(Command::Speak { id, wav, pinyin, rate }) => speak(&data_dir, &id, wav.as_deref(), pinyin, rate),
         Some(Command::Sound { which, wav }) => sound(&config, &which, wav.as_deref()),
         Some(Command::Ime { pinyin, limit }) => ime(&data_dir, &pinyin, limit),
+        Some(Command::Write { file, limit }) => write(&file, limit),
         Some(Command::Print { what, out, printer }) => {
             print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
         }
@@ -494,14 +515,44 @@ impl<W: Write> Write for EscapedOut<W> {
 
 type CmdResult = Result<ExitCode, Box<dyn std::error::Error>>;
 
-fn speak(data_dir: &Path, id: &str, wav: Option<&Path>) -> CmdResult {
+fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate: u32) -> CmdResult {
+    use crate::speech;
     let store = Store::open_read_only(data_dir)?;
-    let Some(doc) = store.document(id)? else {
-        eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
-        return Ok(ExitCode::FAILURE);
+    let text = match store.item(id)? {
+        Some(Item::Document(d)) => speech::document_text(&d),
+        Some(Item::Guide(g)) => speech::guide_text(&g),
+        Some(Item::Faq(q)) => format!("{}\n{}", q.question, q.answer),
+        Some(Item::Board(_)) | None => {
+            eprintln!("no document with id `{id}`, nor a guide or FAQ entry; `gongkai-kiosk list` shows the ids");
+            return Ok(ExitCode::FAILURE);
+        }
     };
-    let status = crate::speech::Speaker::start(&crate::speech::document_text(&doc), wav)?.wait()?;
-    Ok(if status.success() { ExitCode::SUCCESS } else { ExitCode::FAILURE })
+    if show_pinyin {
+        let mut out = io::stdout().lock();
+        for s in speech::sentences(&text) {
+            writeln!(out, "{}\n\t{}", s.text, s.pinyin)?;
+        }
+        return Ok(ExitCode::SUCCESS);
+    }
+    match wav {
+        Some(w) => speech::to_wav(&text, rate, w)?,
+        None => {
+            // espeak-ng missing or failing is reported by the reading thread
+            let failed = std::sync::Arc::new(std::sync::Mutex::new(None));
+            let seen = failed.clone();
+            speech::Speaker::start(speech::cut(&text), 0, rate, move |p| {
+                if let speech::Progress::Failed(e) = p {
+                    *seen.lock().unwrap_or_else(|e| e.into_inner()) = Some(e);
+                }
+            })?
+            .wait();
+            if let Some(e) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
+                eprintln!("{e}");
+                return Ok(ExitCode::FAILURE);
+            }
+        }
+    }
+    Ok(ExitCode::SUCCESS)
 }
 
 fn sound(config: &Config, which: &str, wav: Option<&Path>) -> CmdResult {
@@ -736,6 +787,21 @@ fn ime(data_dir: &Path, pinyin: &str, limit: usize) -> CmdResult {
     Ok(ExitCode::SUCCESS)
 }
 
+fn write(file: &Path, limit: usize) -> CmdResult {
+    let text = std::fs::read_to_string(file).map_err(|e| format!("{}: {e}", file.display()))?;
+    let samples = crate::handwriting::parse_samples(&text).map_err(|e| format!("{}: {e}", file.display()))?;
+    let recognizer = crate::handwriting::Recognizer::open_default()?;
+    let mut right = 0;
+    for (written, strokes) in &samples {
+        let guesses = recognizer.recognize_drawing(strokes, 100.0, limit);
+        let shown: Vec<String> = guesses.iter().map(|g| format!("{} {:.2}", g.character, g.score)).collect();
+        right += usize::from(guesses.first().map(|g| g.character) == Some(*written));
+        println!("{written}\t{} strokes\t{}", strokes.len(), shown.join("  "));
+    }
+    println!("{right} of {} recognised first", samples.len());
+    Ok(ExitCode::SUCCESS)
+}
+
 fn load_config(explicit: Option<&Path>) -> Result<Config, ConfigError> {
     match Config::locate(explicit) {
         Some(p) => Config::load(&p),
@@ -805,8 +871,13 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
     Ok(store)
 }
 
-fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult {
-    let open = match open.as_deref().map(crate::ui::parse_screen).transpose() {
+fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>, then: Option<String>) -> CmdResult {
+    let parsed = open
+        .as_deref()
+        .map(crate::ui::parse_screen)
+        .transpose()
+        .and_then(|o| Ok((o, then.as_deref().map(crate::ui::parse_start_tap).transpose()?)));
+    let (open, then) = match parsed {
         Ok(o) => o,
         Err(e) => {
             eprintln!("{e}");
@@ -822,7 +893,7 @@ fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>) -> CmdResult
         }
     }
     let font = crate::assets::cjk_font()?;
-    crate::ui::run(config, data_dir.to_path_buf(), open, font)?;
+    crate::ui::run(config, data_dir.to_path_buf(), open, then, font)?;
     Ok(ExitCode::SUCCESS)
 }
 

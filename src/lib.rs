@@ -9,6 +9,7 @@ pub mod content;
 pub mod diagnostics;
 pub mod fleet;
 pub mod fuzzing;
+pub mod handwriting;
 pub mod harvest;
 pub mod ime;
 pub mod logging;

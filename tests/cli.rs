@@ -242,6 +242,28 @@ fn ime_offers_words_from_the_content_and_speak_writes_mandarin_speech() {
     let out = kiosk(&data, &["kiosk", "--open", "nowhere"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown screen `nowhere`"));
+    let out = kiosk(&data, &["kiosk", "--open", "document:x", "--then", "dance"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("unknown tap `dance`; use read-aloud"), "{}", stderr(&out));
+}
+
+#[test]
+fn write_recognises_hand_written_strokes_and_names_the_bad_line() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let strokes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwriting-strokes.txt");
+    let out = kiosk(&data, &["write", strokes.to_str().unwrap(), "--limit", "3"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    let text = stdout(&out);
+    let last = text.lines().last().unwrap();
+    let (right, total) = last.split_once(" of ").unwrap();
+    assert!(total.starts_with(right), "every test character first: {text}");
+    assert!(text.lines().any(|l| l.starts_with("王\t4 strokes\t王 ")), "{text}");
+    let bad = tmp.path().join("bad.txt");
+    fs::write(&bad, "# a comment\n王: 10,10 90,10 | 10,x\n").unwrap();
+    let out = kiosk(&data, &["write", bad.to_str().unwrap()]);
+    assert!(!out.status.success());
+    assert!(stderr(&out).contains("bad.txt: line 2: `10,x` is not x,y"), "{}", stderr(&out));
 }
 
 #[test]

@@ -450,12 +450,16 @@ fn the_fleet_page_lists_200_kiosks_the_ones_that_need_someone_first() {
     let not_seen: Vec<String> = (1..=20).rev().map(|i| format!("kiosk-{i:03}")).collect();
     assert_eq!(ids[5..25], not_seen.iter().map(String::as_str).collect::<Vec<_>>()[..]);
     assert!(health[5..25].iter().all(|h| *h == "not_seen"));
-    // then the 25 with something to mend, then the 155 that are fine
-    assert!(health[25..50].iter().all(|h| *h == "attention"), "{:?}", &health[25..50]);
-    let printers = rows[25..50].iter().filter(|r| r["problems"][0] == "printer").count();
+    // then the 25 with something to mend, then the 155 that are fine — the real kiosk among
+    // them, unless the machine running the test is itself short of disk space (its status says
+    // so, and it joins the ones to mend)
+    let (free, size) = gongkai_kiosk::metrics::disk_space(&data).unwrap();
+    let fine = 50 + usize::from((free as f64) < size as f64 * gongkai_kiosk::fleet::DISK_LOW_SHARE);
+    assert!(health[25..fine].iter().all(|h| *h == "attention"), "{:?}", &health[25..fine]);
+    let printers = rows[25..fine].iter().filter(|r| r["problems"][0] == "printer").count();
     assert_eq!(printers, 15);
-    assert!(health[50..].iter().all(|h| *h == "ok"));
-    assert!(ids[50..].contains(&"real-000"));
+    assert!(health[fine..].iter().all(|h| *h == "ok"));
+    assert!(if fine == 50 { ids[50..].contains(&"real-000") } else { ids[25..fine].contains(&"real-000") });
 
     // the page: the same order, flagged rows first
     let page = tmp.path().join("fleet.html");

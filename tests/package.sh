@@ -50,7 +50,9 @@ check_installed() {
     for f in /usr/bin/gongkai-kiosk /usr/lib/gongkai-kiosk/kiosk-session /etc/gongkai-kiosk/kiosk.toml \
         /usr/lib/systemd/system/gongkai-kiosk.service /usr/share/gongkai-kiosk/demo-content/site.toml \
         /usr/share/gongkai-kiosk/fonts/NotoSansCJKsc-Regular.otf /usr/share/doc/gongkai-kiosk/deployment.md \
-        /usr/share/doc/gongkai-kiosk/kiosk.toml.example /usr/share/doc/gongkai-kiosk/copyright; do
+        /usr/share/doc/gongkai-kiosk/kiosk.toml.example /usr/share/doc/gongkai-kiosk/copyright \
+        /usr/share/doc/gongkai-kiosk/NOTICE-rime-pinyin-simp \
+        /usr/share/doc/gongkai-kiosk/LICENSE-Apache-2.0-rime-pinyin-simp.txt; do
         [ -f "$f" ] || fail "$f is not installed"
     done
     [ -x /usr/bin/gongkai-kiosk ] && [ -x /usr/lib/gongkai-kiosk/kiosk-session ] || fail "binary or session script not executable"

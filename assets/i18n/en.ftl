@@ -102,6 +102,13 @@ reader-page-down = Page down
 reader-top = Back to top
 reader-voice = Read aloud
 reader-voice-stop = Stop reading
+voice-pause = Pause
+voice-resume = Resume
+voice-slower = Slower
+voice-faster = Faster
+voice-reading = Reading sentence { $n } of { $total }
+voice-paused = Paused at sentence { $n } of { $total }
+voice-stopped = Reading stopped
 reader-print = Print
 
 ## Search and keyboard
@@ -127,6 +134,13 @@ kb-backspace = Delete
 kb-clear = Clear
 kb-done = Done
 kb-more = More
+kb-fewer = Back
+kb-write = Write
+hw-undo = Undo stroke
+hw-clear = Rewrite
+hw-keys = Keys
+hw-hint = Write one character here with one finger
+hw-guess-hint = After each stroke the characters it may be show here: tap one
 kb-hint = Type pinyin, then tap a character
 
 ## Service guides

@@ -102,6 +102,13 @@ reader-page-down = 下一屏
 reader-top = 回到顶部
 reader-voice = 语音朗读
 reader-voice-stop = 停止朗读
+voice-pause = 暂停
+voice-resume = 继续朗读
+voice-slower = 慢一点
+voice-faster = 快一点
+voice-reading = 正在朗读：第 { $n } 句，共 { $total } 句
+voice-paused = 朗读已暂停：第 { $n } 句，共 { $total } 句
+voice-stopped = 朗读已停止
 reader-print = 打印
 
 ## 搜索与键盘
@@ -127,6 +134,13 @@ kb-backspace = 删除
 kb-clear = 清空
 kb-done = 完成
 kb-more = 更多
+kb-fewer = 上一页
+kb-write = 手写
+hw-undo = 撤销一笔
+hw-clear = 重写
+hw-keys = 键盘
+hw-hint = 用一个手指在这里写一个字
+hw-guess-hint = 写完一笔，这里会出现候选字，点选即可
 kb-hint = 输入拼音，点选汉字
 
 ## 办事指南

@@ -105,6 +105,13 @@ reader-page-down = 下一屏
 reader-top = 回到頂部
 reader-voice = 語音朗讀
 reader-voice-stop = 停止朗讀
+voice-pause = 暫停
+voice-resume = 繼續朗讀
+voice-slower = 慢一點
+voice-faster = 快一點
+voice-reading = 正在朗讀：第 { $n } 句，共 { $total } 句
+voice-paused = 朗讀已暫停：第 { $n } 句，共 { $total } 句
+voice-stopped = 朗讀已停止
 reader-print = 打印
 
 ## 搜尋與鍵盤
@@ -130,6 +137,13 @@ kb-backspace = 刪除
 kb-clear = 清空
 kb-done = 完成
 kb-more = 更多
+kb-fewer = 上一頁
+kb-write = 手寫
+hw-undo = 撤銷一筆
+hw-clear = 重寫
+hw-keys = 鍵盤
+hw-hint = 用一個手指在這裡寫一個字
+hw-guess-hint = 寫完一筆，這裡會出現候選字，點選即可
 kb-hint = 輸入拼音，點選漢字
 
 ## 辦事指南

@@ -323,6 +323,18 @@ impl Store {
         Ok(out)
     }
 
+    /// The publishers' own terms for the keyboard: the keywords (主题词) of the newest documents,
+    /// at most `max`, most used first.
+    pub fn lexicon_terms(&self, max: usize) -> Result<Vec<(String, u32)>, StoreError> {
+        let mut stmt = self.sql(self.conn.prepare(
+            "SELECT k.value, count(*) FROM
+                 (SELECT data FROM documents ORDER BY published DESC LIMIT 20000) d, json_each(d.data, '$.keywords') k
+             WHERE k.type = 'text' GROUP BY k.value ORDER BY count(*) DESC, k.value LIMIT ?1",
+        ))?;
+        let rows = self.sql(stmt.query_map([max as i64], |r| Ok((r.get::<_, String>(0)?, r.get::<_, u32>(1)?))))?;
+        rows.map(|r| self.sql(r)).collect()
+    }
+
     fn corrupt_row(&self, table: &str, reason: impl std::fmt::Display) -> StoreError {
         StoreError::Corrupt { path: self.path.clone(), id: table.to_string(), reason: reason.to_string() }
     }

@@ -28,6 +28,7 @@ use super::screens::home::{self, Home, HomeData};
 use super::screens::{self, Ctx, Env, Event, Route, Screen};
 use crate::config::{Config, Orientation};
 use crate::store::{Store, UsageEvent};
+use crate::ui::widgets::voice::Command as VoiceCommand;
 use navigation::Navigation;
 use services::{Services, Shared, load_shared};
 use visit::{IdleStep, Visit};
@@ -65,17 +66,21 @@ pub struct Kiosk {
     clock: String,
     /// A screen's view panicked: go Home at the next tick.
     view_failed: std::cell::Cell<bool>,
+    /// `kiosk --then`: tapped once the first screen opened is on show.
+    then: Option<screens::StartTap>,
 }
 
 /// What screens' `update` may use: the data directory and configuration, the view's context,
 /// and search and the keyboard once ready.
-fn env<'a>(data_dir: &'a Path, config: &'a Config, shared: &'a Option<Shared>, ctx: Ctx) -> Env<'a> {
+fn env<'a>(data_dir: &'a Path, config: &'a Config, services: &'a Services, ctx: Ctx) -> Env<'a> {
+    let shared = &services.shared;
     Env {
         data_dir,
         config,
         ctx,
         lexicon: shared.as_ref().map(|s| s.lexicon.as_ref()),
         searcher: shared.as_ref().map(|s| s.searcher.clone()),
+        recognizer: services.recognizer.as_ref(),
     }
 }
 
@@ -92,6 +97,13 @@ impl Kiosk {
         let load = Task::perform(async move { home::load(&dir).map(Box::new) }, Message::HomeLoaded);
         let dir = data_dir.clone();
         let shared = Task::perform(async move { load_shared(&dir) }, Message::SharedLoaded);
+        // the handwriting model is read once, off the UI thread
+        let handwriting = Task::perform(
+            async {
+                crate::handwriting::Recognizer::open_default().map(std::sync::Arc::new).map_err(|e| e.to_string())
+            },
+            Message::HandwritingLoaded,
+        );
         let player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
         let services = Services::new(player);
         let sync =
@@ -111,9 +123,15 @@ impl Kiosk {
             leaving: None,
             clock: chrono::Local::now().format("%H:%M").to_string(),
             view_failed: std::cell::Cell::new(false),
+            then: None,
         };
         let watchdog = kiosk.watch_for_watchdog();
-        (kiosk, Task::batch([load, shared, sync, printer, watchdog]))
+        (kiosk, Task::batch([load, shared, sync, printer, watchdog, handwriting]))
+    }
+
+    /// Has `tap` made once the next screen opened is on show (`kiosk --open … --then …`).
+    pub fn then_at_start(&mut self, tap: Option<screens::StartTap>) {
+        self.then = tap;
     }
 
     pub fn zone_name(&self) -> String {
@@ -155,6 +173,7 @@ impl Kiosk {
             portrait,
             width: self.size.width - 2.0 * pad,
             height: self.size.height - bars - 2.0 * pad,
+            handwriting: self.services.recognizer.is_some(),
         }
     }
 
@@ -210,6 +229,14 @@ impl Kiosk {
                 tracing::error!(error = %e, "search could not be prepared");
                 Task::none()
             }
+            Message::HandwritingLoaded(Ok(recognizer)) => {
+                self.services.recognizer = Some(recognizer);
+                Task::none()
+            }
+            Message::HandwritingLoaded(Err(e)) => {
+                tracing::warn!(error = %e, "the handwriting pad is not offered");
+                Task::none()
+            }
             Message::Open(route) | Message::OpenAtStart(route) => self.open(route),
             Message::Opened(route, Ok(screen)) => self.opened(&route, *screen),
             Message::Opened(_, Err(e)) => {
@@ -225,6 +252,7 @@ impl Kiosk {
             },
             Message::Screen(m) => self.screen_message(m),
             Message::Printing(m) => self.printing_message(m),
+            Message::Voice(reading, p) => self.voice_progress(reading, p),
             Message::PinChecked(ok) => self.pin_checked(ok),
             Message::Synced(done) => {
                 let reload = self.after_sync(&done);
@@ -287,7 +315,7 @@ impl Kiosk {
 
     fn shared_loaded(&mut self, shared: Shared) -> Task<Message> {
         self.services.shared = Some(shared);
-        let env = env(&self.data_dir, &self.config, &self.services.shared, self.ctx());
+        let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         match self.nav.current_mut() {
             Some(screen) => screen.on_enter(&env).map(Message::Screen),
             None => Task::none(),
@@ -318,11 +346,19 @@ impl Kiosk {
     fn opened(&mut self, route: &Route, mut screen: Screen) -> Task<Message> {
         self.services.stop_speech();
         let usage = [Some(UsageEvent::Screen(route.screen_name())), screen.usage_item()];
-        let env = env(&self.data_dir, &self.config, &self.services.shared, self.ctx());
+        let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         let enter = screen.on_enter(&env).map(Message::Screen);
+        let then = self.then.take().map(|tap| match screen.start_tap(tap) {
+            Some(m) => Task::done(Message::Screen(m)),
+            None => {
+                tracing::warn!(?tap, screen = route.screen_name(), "this screen has no such button");
+                Task::none()
+            }
+        });
         self.nav.open(screen);
         let mut tasks: Vec<Task<Message>> = usage.into_iter().flatten().map(|e| self.count(e)).collect();
         tasks.push(enter);
+        tasks.extend(then);
         Task::batch(tasks)
     }
 
@@ -339,7 +375,7 @@ impl Kiosk {
     /// Runs a message on the screen on show (from the visitor, a screen's task, or the app
     /// telling the screen how something it asked for went) and acts on its event.
     fn screen_message(&mut self, message: screens::Message) -> Task<Message> {
-        let env = env(&self.data_dir, &self.config, &self.services.shared, self.ctx());
+        let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         let Some(screen) = self.nav.current_mut() else { return Task::none() };
         let (task, event) = screen.update(message, &env);
         Task::batch([task.map(Message::Screen), self.on_event(event)])
@@ -349,24 +385,67 @@ impl Kiosk {
         match event {
             None => Task::none(),
             Some(Event::Open(route)) => self.open(route),
-            Some(Event::Speak(Some(text))) => match self.services.speak(&text) {
-                Ok(()) => self.count(UsageEvent::Speech),
-                Err(e) => {
-                    tracing::error!(error = %e, "voice reading could not start");
-                    self.notice = Some("notice-voice-failed".into());
-                    self.screen_message(screens::Message::Reader(screens::reader::Message::SpeechEnded))
-                }
-            },
-            Some(Event::Speak(None)) => {
-                self.services.stop_speech();
-                Task::none()
-            }
+            Some(Event::Voice(command)) => self.voice(command),
             Some(Event::Print(_)) if self.services.printing.stage.is_some() => Task::none(),
             Some(Event::Print(what)) => {
                 self.services.printing.start(what, self.data_dir.clone()).map(Message::Printing)
             }
             Some(Event::Attendant(request)) => self.attendant_request(request),
         }
+    }
+
+    /// Carries out a tap on the voice's buttons. The speaker's reports come back through a
+    /// task that reads them as its thread sends them.
+    fn voice(&mut self, command: VoiceCommand) -> Task<Message> {
+        match command {
+            VoiceCommand::Start(sentences) => match self.services.speak(sentences) {
+                Ok((reading, reports)) => {
+                    let rate = self.services.voice_rate;
+                    if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+                        v.rate = rate;
+                    }
+                    Task::batch([
+                        self.count(UsageEvent::Speech),
+                        Task::run(reports, move |p| Message::Voice(reading, p)),
+                    ])
+                }
+                Err(e) => self.voice_failed(&e),
+            },
+            VoiceCommand::Stop => {
+                self.services.stop_speech();
+                Task::none()
+            }
+            other => {
+                let rate = self.services.voice_control(&other);
+                if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+                    v.rate = rate;
+                }
+                Task::none()
+            }
+        }
+    }
+
+    fn voice_failed(&mut self, error: &str) -> Task<Message> {
+        tracing::error!(error = %error, "voice reading could not start");
+        self.notice = Some("notice-voice-failed".into());
+        if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+            v.progress(&crate::speech::Progress::Failed(error.to_string()));
+        }
+        Task::none()
+    }
+
+    /// The speaker's report: the screen shows the sentence being read, paused or stopped.
+    fn voice_progress(&mut self, reading: u64, p: crate::speech::Progress) -> Task<Message> {
+        if !self.services.voice_progress(reading, &p) {
+            return Task::none();
+        }
+        if let crate::speech::Progress::Failed(e) = &p {
+            return self.voice_failed(e);
+        }
+        if let Some(v) = self.nav.current_mut().and_then(Screen::voice_mut) {
+            v.progress(&p);
+        }
+        Task::none()
     }
 
     fn printing_message(&mut self, message: printing::Message) -> Task<Message> {
@@ -462,9 +541,6 @@ impl Kiosk {
         self.services.alive();
         self.clock = chrono::Local::now().format("%H:%M").to_string();
         let mut tasks = Vec::new();
-        if self.services.speech_finished() {
-            tasks.push(self.screen_message(screens::Message::Reader(screens::reader::Message::SpeechEnded)));
-        }
         tasks.push(self.metrics_tick(now));
         if self.services.printer_due(now) {
             tasks.push(PrintFlow::check_printer(&self.config.printer, &self.data_dir).map(Message::Printing));

@@ -13,4 +13,6 @@ pub struct Ctx {
     /// Size of the content area in pixels.
     pub width: f32,
     pub height: f32,
+    /// The handwriting pad can be offered (zinnia and its model loaded).
+    pub handwriting: bool,
 }

@@ -16,7 +16,7 @@ use crate::assets::CJK_FONT_FAMILY;
 use crate::config::{Config, Orientation};
 
 pub use app::{IdleState, Kiosk, Message};
-pub use screens::{Route, parse_screen};
+pub use screens::{Route, StartTap, parse_screen, parse_start_tap};
 
 pub type Element<'a, M> = iced::Element<'a, M>;
 
@@ -30,7 +30,13 @@ pub fn window_size(orientation: Orientation) -> iced::Size {
 
 /// Opens the kiosk window and runs until it is closed. `font` is the CJK font's bytes
 /// ([`crate::assets::cjk_font`]).
-pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>, font: &'static [u8]) -> iced::Result {
+pub fn run(
+    config: Config,
+    data_dir: PathBuf,
+    open: Option<Route>,
+    then: Option<StartTap>,
+    font: &'static [u8],
+) -> iced::Result {
     let window = iced::window::Settings {
         size: window_size(config.ui.orientation),
         fullscreen: config.ui.fullscreen,
@@ -39,7 +45,8 @@ pub fn run(config: Config, data_dir: PathBuf, open: Option<Route>, font: &'stati
         ..iced::window::Settings::default()
     };
     let boot = move || {
-        let (kiosk, task) = Kiosk::new(config.clone(), data_dir.clone());
+        let (mut kiosk, task) = Kiosk::new(config.clone(), data_dir.clone());
+        kiosk.then_at_start(then);
         match open.clone() {
             Some(route) => (kiosk, task.chain(iced::Task::done(Message::OpenAtStart(route)))),
             None => (kiosk, task),

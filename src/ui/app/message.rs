@@ -15,6 +15,8 @@ use crate::ui::screens::{self, Route, Screen};
 pub enum Message {
     HomeLoaded(Result<Box<HomeData>, String>),
     SharedLoaded(Result<Shared, String>),
+    /// zinnia and its model, read at start (an error names the Debian packages to install).
+    HandwritingLoaded(Result<std::sync::Arc<crate::handwriting::Recognizer>, String>),
     Open(Route),
     /// `kiosk --open`: a screen opened at start, not by a visitor (no session, the first-visit
     /// hint stays).
@@ -24,6 +26,8 @@ pub enum Message {
     /// For the screen on show.
     Screen(screens::Message),
     Printing(printing::Message),
+    /// The speaker's report on reading number `.0` (from its thread, through a task).
+    Voice(u64, crate::speech::Progress),
     PinChecked(bool),
     /// A background sync finished.
     Synced(SyncDone),
@@ -82,11 +86,13 @@ impl Message {
             Message::HomeLoaded(_)
             | Message::OpenAtStart(_)
             | Message::SharedLoaded(_)
+            | Message::HandwritingLoaded(_)
             | Message::Opened(..)
             | Message::PinChecked(_)
             | Message::Synced(_)
             | Message::SyncedNow(_)
             | Message::Tick(_)
+            | Message::Voice(..)
             | Message::Resized(_)
             | Message::MetricsWritten(_)
             | Message::HealthChanged => false,

@@ -12,11 +12,14 @@ use crate::config::Config;
 use crate::ime::Lexicon;
 use crate::metrics::{KioskStatus, Live, PrinterState};
 use crate::search::Searcher;
-use crate::speech::Speaker;
+use iced::futures::channel::mpsc::UnboundedReceiver;
+
+use crate::speech::{Progress, Speaker};
 use crate::store::Store;
 use crate::ui::background_sync::{BackgroundSync, SharedLive};
 use crate::ui::printing::PrintFlow;
 use crate::ui::screens::attendant::PinGuard;
+use crate::ui::widgets::voice::Command;
 use crate::watchdog::Notifier;
 
 /// How often the printer's own state is read for the status bar.
@@ -55,6 +58,13 @@ pub struct Services {
     /// "Sync now" from the attendant panel is running.
     pub(super) syncing_now: bool,
     pub(super) speaker: Option<Speaker>,
+    /// Which reading the speaker's progress belongs to: a report from an earlier reading
+    /// (stopped, or replaced by another) arrives late and is dropped.
+    pub(super) reading: u64,
+    /// The voice's rate for this visitor (慢一点 / 快一点 carry over from screen to screen).
+    pub(super) voice_rate: u32,
+    /// zinnia with its model, once read (None: no handwriting pad is offered).
+    pub(super) recognizer: Option<Arc<crate::handwriting::Recognizer>>,
     /// Wrong attendant PINs and the lock they lead to (not reset by leaving the PIN pad).
     pub(super) pin_guard: PinGuard,
     /// systemd's notification socket: ready once Home shows, then a watchdog ping each tick.
@@ -83,6 +93,9 @@ impl Services {
             sync: BackgroundSync::default(),
             syncing_now: false,
             speaker: None,
+            reading: 0,
+            voice_rate: crate::speech::RATE,
+            recognizer: None,
             pin_guard: PinGuard::default(),
             notifier: Notifier::from_env(),
             told_ready: false,
@@ -166,27 +179,57 @@ impl Services {
         true
     }
 
-    /// Reads `text` aloud, stopping what was being read.
-    pub fn speak(&mut self, text: &str) -> Result<(), String> {
+    /// Reads `sentences` aloud, stopping what was being read. Returns the reading's number and
+    /// the speaker's reports, which the app turns into a task (its thread sends them; nothing
+    /// here waits for espeak-ng).
+    pub fn speak(&mut self, sentences: Vec<String>) -> Result<(u64, UnboundedReceiver<Progress>), String> {
         self.stop_speech();
-        let speaker = Speaker::start(text, None).map_err(|e| e.to_string())?;
+        let (tx, rx) = iced::futures::channel::mpsc::unbounded();
+        let speaker = Speaker::start(sentences, 0, self.voice_rate, move |p| {
+            // the receiver is gone when the app has dropped the task: nothing left to tell
+            let _ = tx.unbounded_send(p);
+        })
+        .map_err(|e| e.to_string())?;
         self.speaker = Some(speaker);
-        Ok(())
+        Ok((self.reading, rx))
     }
 
+    /// Stops the voice; its reports still on the way are dropped.
     pub fn stop_speech(&mut self) {
+        self.reading += 1;
         if let Some(s) = self.speaker.take() {
             s.stop();
         }
     }
 
-    /// Whether the voice came to the end of its text since the last look.
-    pub fn speech_finished(&mut self) -> bool {
-        if self.speaker.as_mut().is_some_and(|s| !s.is_speaking()) {
-            self.speaker = None;
-            return true;
+    /// A report of reading `reading`: whether it is the one being read now. The end of the
+    /// reading lets the speaker go.
+    pub fn voice_progress(&mut self, reading: u64, p: &Progress) -> bool {
+        if reading != self.reading || self.speaker.is_none() {
+            return false;
         }
-        false
+        if matches!(p, Progress::Finished | Progress::Failed(_)) {
+            self.speaker = None;
+        }
+        true
+    }
+
+    /// 暂停, 继续, 慢一点, 快一点 for the reading in progress; returns the rate now.
+    pub fn voice_control(&mut self, command: &Command) -> u32 {
+        match command {
+            Command::Slower => self.voice_rate = crate::speech::slower(self.voice_rate).unwrap_or(self.voice_rate),
+            Command::Faster => self.voice_rate = crate::speech::faster(self.voice_rate).unwrap_or(self.voice_rate),
+            _ => {}
+        }
+        if let Some(s) = &self.speaker {
+            match command {
+                Command::Pause => s.pause(),
+                Command::Resume => s.resume(),
+                Command::Slower | Command::Faster => s.set_rate(self.voice_rate),
+                Command::Start(_) | Command::Stop => {}
+            }
+        }
+        self.voice_rate
     }
 
     /// Whether anything of the visitor's is still here: a print under way or pages counted,
@@ -199,6 +242,7 @@ impl Services {
     /// limit.
     pub fn reset_for_next_visitor(&mut self) {
         self.stop_speech();
+        self.voice_rate = crate::speech::RATE;
         self.printing.reset_for_next_visitor();
     }
 }

@@ -71,6 +71,13 @@ pub(super) fn settings() -> iced::Settings {
 /// Clicks the button labelled `label` on the kiosk's current view and applies what it sends.
 #[track_caller]
 pub(super) fn tap(k: &mut Kiosk, label: &str) {
+    let messages = tapped(k, label);
+    pump(k, messages);
+}
+
+/// What clicking the button labelled `label` on the kiosk's current view sends.
+#[track_caller]
+fn tapped(k: &Kiosk, label: &str) -> Vec<Message> {
     let messages: Vec<Message> = {
         let mut sim = Simulator::with_size(settings(), k.size, k.view());
         if let Err(e) = sim.click(label) {
@@ -79,7 +86,15 @@ pub(super) fn tap(k: &mut Kiosk, label: &str) {
         sim.into_messages().collect()
     };
     assert!(!messages.is_empty(), "tapping `{label}` did nothing");
-    pump(k, messages);
+    messages
+}
+
+/// Clicks the button labelled `label` and applies what it sends, returning the tasks that
+/// brings unrun (the voice's reports, which a test reads one at a time).
+#[track_caller]
+pub(super) fn tap_keeping_task(k: &mut Kiosk, label: &str) -> Task<Message> {
+    let messages = tapped(k, label);
+    Task::batch(messages.into_iter().map(|m| k.update(m)))
 }
 
 /// Every text on screen.
@@ -169,6 +184,118 @@ fn typing_zfxxgk_on_the_keyboard_offers_the_word_and_finds_the_results() {
     );
     let shown = texts(&k);
     assert!(shown.iter().any(|t| t.starts_with("共 ")), "the result count is shown: {shown:?}");
+}
+
+#[test]
+fn in_traditional_the_candidates_are_traditional_and_search_still_finds() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Language(Language::ZhHant)]);
+    tap(&mut k, "搜尋");
+    for key in ["z", "f", "x", "x", "g", "k"] {
+        tap(&mut k, key);
+    }
+    assert!(!texts(&k).iter().any(|t| t == "政府信息公开"), "no simplified candidate on show");
+    tap(&mut k, "政府信息公開");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert_eq!(s.query, "政府信息公開", "typed as shown");
+    assert!(s.instant.iter().any(|h| h.title.text.contains("政府信息公开")), "{:?}", s.instant);
+    tap(&mut k, "完成");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert!(s.results.as_ref().is_some_and(|r| r.total >= 5), "the folding finds the simplified documents");
+}
+
+/// The pad's bounds on the kiosk's current view.
+fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    let id = iced::widget::Id::from(crate::ui::widgets::handwriting::PAD_ID);
+    sim.find(id).expect("the handwriting pad is on screen").bounds()
+}
+
+/// Writes a character on the pad on screen with one finger, as the visitor would: each stroke
+/// (points on a 100 × 100 square, drawn on a square as high as the pad in its middle) a press,
+/// moves a few pixels apart, and a lift, through iced_test's simulator and the real pad widget.
+/// Each stroke is applied in turn (with its recognition); returns the guesses after each.
+pub(super) fn write(k: &mut Kiosk, strokes: &[crate::handwriting::Stroke]) -> Vec<Vec<char>> {
+    use iced::touch::{Event as Touch, Finger};
+    let pad = pad_bounds(k);
+    let side = pad.height;
+    let at = |(x, y): (f32, f32)| {
+        iced::Point::new(pad.x + (pad.width - side) / 2.0 + x / 100.0 * side, pad.y + y / 100.0 * side)
+    };
+    let finger = Finger(7);
+    let mut events = Vec::new();
+    for stroke in strokes {
+        events.push(iced::Event::Touch(Touch::FingerPressed { id: finger, position: at(stroke[0]) }));
+        for pair in stroke.windows(2) {
+            let (a, b) = (at(pair[0]), at(pair[1]));
+            let steps = (a.distance(b) / 6.0).ceil().max(1.0) as usize;
+            for i in 1..=steps {
+                let t = i as f32 / steps as f32;
+                let position = iced::Point::new(a.x + (b.x - a.x) * t, a.y + (b.y - a.y) * t);
+                events.push(iced::Event::Touch(Touch::FingerMoved { id: finger, position }));
+            }
+        }
+        let last = at(*stroke.last().unwrap());
+        events.push(iced::Event::Touch(Touch::FingerLifted { id: finger, position: last }));
+    }
+    let messages: Vec<Message> = {
+        let mut sim = Simulator::with_size(settings(), k.size, k.view());
+        sim.simulate(events);
+        sim.into_messages().collect()
+    };
+    assert_eq!(messages.len(), strokes.len(), "one message a stroke");
+    let mut guesses = Vec::new();
+    for m in messages {
+        pump(k, [m]);
+        let pad = match &k.nav.screen {
+            Some(Screen::Search(s)) => &s.keyboard.pad,
+            Some(Screen::Request(w)) => &w.keyboard.pad,
+            Some(Screen::Feedback(f)) => &f.keyboard.pad,
+            _ => panic!("no keyboard on screen"),
+        };
+        guesses.push(pad.as_ref().expect("the pad is open").guesses.clone());
+    }
+    guesses
+}
+
+#[test]
+fn characters_written_on_the_pad_are_offered_first_and_typed() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    assert!(k.services.recognizer.is_some(), "scripts/test installs libzinnia0 and tegaki-zinnia-simplified-chinese");
+    tap(&mut k, "搜索");
+    tap(&mut k, "手写");
+    assert!(texts(&k).iter().any(|t| t == "用一个手指在这里写一个字"), "the pad says what to do");
+    let samples =
+        crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt")).unwrap();
+    assert!(samples.len() >= 20);
+    let mut written = String::new();
+    for (ch, strokes) in &samples {
+        let after_each = write(&mut k, strokes);
+        assert!(after_each.iter().all(|g| !g.is_empty()), "{ch}: candidates after each stroke: {after_each:?}");
+        assert_eq!(after_each.last().unwrap()[0], *ch, "{ch}: {after_each:?}");
+        tap(&mut k, &ch.to_string());
+        written.push(*ch);
+        let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+        assert!(s.keyboard.pad.as_ref().is_some_and(|p| p.strokes.is_empty()), "the pad is clear for the next one");
+    }
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert_eq!(s.query, written);
+
+    // undo a stroke, rewrite, back to the keys
+    let (_, wang) = &samples[0];
+    let after_each = write(&mut k, &wang[..2]);
+    tap(&mut k, "撤销一笔");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    let pad = s.keyboard.pad.as_ref().unwrap();
+    assert_eq!(pad.strokes.len(), 1);
+    assert_eq!(pad.guesses, after_each[0], "the guesses for the first stroke again");
+    tap(&mut k, "重写");
+    let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+    assert!(s.keyboard.pad.as_ref().is_some_and(|p| p.strokes.is_empty() && p.guesses.is_empty()));
+    tap(&mut k, "键盘");
+    assert!(texts(&k).iter().any(|t| t == "q"), "the keys are back");
 }
 
 #[test]
@@ -363,7 +490,8 @@ fn print_and_voice_buttons_answer_and_leaving_the_reader_stops_the_voice() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());
     pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
-    tap(&mut k, "语音朗读");
+    // (the speaker's reports are left unread: without a sound card espeak-ng ends at once)
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
     assert!(k.services.speaker.is_some(), "espeak-ng is reading");
     assert!(matches!(&k.nav.screen, Some(Screen::Reader(r)) if r.is_speaking()));
     tap(&mut k, "返回");
@@ -463,15 +591,28 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     found
 }
 
-/// Fills in the whole wizard as a citizen, by tapping; returns (name, id number, phone).
-fn fill_in_request(k: &mut Kiosk) -> (String, &'static str, &'static str) {
+/// Fills in the whole wizard as a citizen, by tapping; returns (name, id number, phone). The
+/// name is typed in pinyin — the surname written on the handwriting pad when `by_hand`.
+fn fill_in_request(k: &mut Kiosk, by_hand: bool) -> (String, &'static str, &'static str) {
     use request::Question as Q;
     tap(k, "公民");
     assert_eq!(question(k), Q::Name);
     tap(k, "下一步");
     assert!(texts(k).iter().any(|s| s == "请填写姓名。"), "a required answer is asked for: {:?}", texts(k));
-    let name = ["zhao", "xiu", "ying"].iter().map(|p| type_pinyin(k, p)).collect::<String>();
-    assert_eq!(name.chars().count(), 3);
+    let surname = if by_hand {
+        tap(k, "手写");
+        let samples = crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt"));
+        let (wang, strokes) = samples.unwrap().into_iter().next().unwrap();
+        assert_eq!(write(k, &strokes).last().unwrap()[0], wang);
+        tap(k, "王");
+        tap(k, "键盘");
+        wang.to_string()
+    } else {
+        type_pinyin(k, "zhao")
+    };
+    // after the surname, the given name's characters come first (秀 for xiu, 英 for ying)
+    let name = format!("{surname}{}", ["xiu", "ying"].iter().map(|p| type_pinyin(k, p)).collect::<String>());
+    assert!(name == "王秀英" || name == "赵秀英", "{name}");
     tap(k, "下一步");
     assert_eq!(question(k), Q::IdKind);
     tap(k, "下一步");
@@ -525,7 +666,7 @@ fn a_filled_request_is_not_saved_where_no_printer_is_attached() {
     let mut k = start(Config::default(), dir.path());
     pump(&mut k, [Message::Open(Route::DisclosureGuide)]);
     tap(&mut k, "在屏幕上填写申请表");
-    let (name, id, phone) = fill_in_request(&mut k);
+    let (name, id, phone) = fill_in_request(&mut k, false);
     tap(&mut k, "打印申请表");
     tap(&mut k, "开始打印");
     assert_eq!(k.services.printing.stage, Some(printing::Stage::Failed { key: "print-failed-no-printer" }));
@@ -575,7 +716,7 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert!(matches!(k.nav.screen, Some(Screen::Attendant(_))));
     tap(&mut k, "代为填写申请");
     assert!(texts(&k).iter().any(|s| s.starts_with("代为填写")));
-    let (name, id, phone) = fill_in_request(&mut k);
+    let (name, id, phone) = fill_in_request(&mut k, true);
     tap(&mut k, "打印申请表");
     let Some(printing::Stage::Confirm { pages }) = k.services.printing.stage.clone() else {
         panic!("asks first: {:?}", k.services.printing.stage)
@@ -601,6 +742,10 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     );
     for needle in [name.as_str(), id, phone] {
         assert!(files_holding(dir.path(), needle).is_empty(), "{needle} reached the disk");
+    }
+    // nor what was drawn on the pad: no stroke, no guess
+    for needle in ["Stroke(", "Guesses(", "PickGuess("] {
+        assert!(files_holding(dir.path(), needle).is_empty(), "the pad's {needle} reached the disk");
     }
     let jobs = std::process::Command::new("lpstat").args(["-W", "completed", "-o", &queue]).output().unwrap();
     let jobs = String::from_utf8_lossy(&jobs.stdout);
@@ -686,7 +831,7 @@ fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
     let late: Vec<Message> = vec![
         Message::Screen(screens::Message::Search(search::Message::Instant("养老".into(), Ok(Vec::new())))),
         Message::Screen(screens::Message::Search(search::Message::Full("养老".into(), Err("gone".into())))),
-        Message::Screen(screens::Message::Reader(screens::reader::Message::SpeechEnded)),
+        Message::Voice(0, crate::speech::Progress::Finished),
         Message::Screen(screens::Message::Pin(screens::attendant::PinMessage::Refused("locked".into()))),
         Message::Screen(screens::Message::Request(request::Message::Printed)),
         Message::Screen(screens::Message::Feedback(feedback::Message::Sent(Ok(())))),
@@ -732,11 +877,127 @@ fn the_services_write_the_metrics_file_and_the_panel_shows_the_same_health() {
     assert!(text.contains("gongkai_kiosk_idle_resets_total{zone_id=\"hall-ui\"} 1\n"), "{text}");
     assert!(text.contains("gongkai_kiosk_visitors_today{zone_id=\"hall-ui\"} 1\n"), "{text}");
     assert!(text.contains("gongkai_kiosk_last_touch_timestamp_seconds{zone_id=\"hall-ui\"}"));
-    // the attendant panel shows the same verdict (demo content, no printer: all well)
+    // the attendant panel shows the same verdict (demo content, no printer: all well, unless
+    // the machine running the test is itself short of disk space, which the panel must then say)
     open_attendant(&mut k, "2468");
     let shown = texts(&k);
     assert!(shown.iter().any(|t| t == "运行状况"), "{shown:?}");
-    assert!(shown.iter().any(|t| t == "正常"), "{shown:?}");
+    let (free, size) = crate::metrics::disk_space(dir.path()).unwrap();
+    let verdict = if (free as f64) < size as f64 * crate::fleet::DISK_LOW_SHARE {
+        "需处理： 磁盘空间不足"
+    } else {
+        "正常"
+    };
+    assert!(shown.iter().any(|t| t == verdict), "{verdict}: {shown:?}");
     assert!(shown.iter().any(|t| t == &file.display().to_string()), "{shown:?}");
     assert!(shown.iter().any(|t| t == "1 / 0 / 0"), "idle resets / watchdog restarts / failed prints: {shown:?}");
+}
+
+/// The next message a task brings (blocking until the speaker's thread sends it).
+fn next_message(stream: &mut (impl iced::futures::Stream<Item = iced_runtime::Action<Message>> + Unpin)) -> Message {
+    loop {
+        match futures_executor::block_on(stream.next()) {
+            Some(iced_runtime::Action::Output(m)) => return m,
+            Some(_) => continue,
+            None => panic!("the task ended without a message"),
+        }
+    }
+}
+
+fn voice_state(k: &mut Kiosk) -> crate::ui::widgets::voice::State {
+    k.nav.current_mut().and_then(Screen::voice_mut).expect("a screen that reads aloud").state
+}
+
+#[test]
+fn the_voice_shows_the_sentence_read_pauses_changes_rate_and_stops_on_leaving_and_on_idle_reset() {
+    use crate::speech::{Progress, RATE, RATE_STEP};
+    use crate::ui::widgets::voice::State;
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-zc-2024-lnzc".into()))]);
+    let task = tap_keeping_task(&mut k, "语音朗读");
+    let mut reports = iced_runtime::task::into_stream(task).expect("the speaker reports through a task");
+    assert!(k.services.speaker.is_some());
+    assert_eq!(voice_state(&mut k), State::Reading(0));
+    let shown = texts(&k);
+    for label in ["停止朗读", "暂停", "慢一点", "快一点"] {
+        assert!(shown.iter().any(|s| s == label), "`{label}` on screen: {shown:?}");
+    }
+    // the speaker's reports, in order, move the highlighted sentence
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    let second = r.voice.sentences[1].clone();
+    let total = r.voice.sentences.len();
+    for n in 0..2 {
+        let m = next_message(&mut reports);
+        assert!(matches!(&m, Message::Voice(_, Progress::Sentence(i)) if *i == n), "{m:?}");
+        pump(&mut k, [m]);
+    }
+    assert_eq!(voice_state(&mut k), State::Reading(1));
+    let shown = texts(&k);
+    assert!(shown.contains(&second), "the sentence being read is shown: {second}");
+    assert!(shown.contains(&format!("正在朗读：第 2 句，共 {total} 句")), "{shown:?}");
+    // slower: the speaker's rate and the screen's
+    tap(&mut k, "慢一点");
+    assert_eq!(k.services.voice_rate, RATE - RATE_STEP);
+    assert!(k.services.speaker.as_ref().is_some_and(|s| s.rate() == RATE - RATE_STEP));
+    tap(&mut k, "快一点");
+    tap(&mut k, "快一点");
+    assert_eq!(k.services.voice_rate, RATE + RATE_STEP);
+    // pause and resume
+    tap(&mut k, "暂停");
+    assert_eq!(voice_state(&mut k), State::Paused(1));
+    assert!(k.services.speaker.as_ref().is_some_and(|s| s.is_paused()));
+    assert!(texts(&k).contains(&format!("朗读已暂停：第 2 句，共 {total} 句")));
+    tap(&mut k, "继续朗读");
+    assert_eq!(voice_state(&mut k), State::Reading(1));
+    assert!(k.services.speaker.as_ref().is_some_and(|s| !s.is_paused()));
+    // leaving the screen stops the voice; what the speaker still had to say changes nothing
+    tap(&mut k, "返回");
+    assert!(k.services.speaker.is_none(), "leaving the document stops the voice");
+    let late: Vec<Message> = futures_executor::block_on(reports.collect::<Vec<_>>())
+        .into_iter()
+        .filter_map(|a| match a {
+            iced_runtime::Action::Output(m) => Some(m),
+            _ => None,
+        })
+        .collect();
+    pump(&mut k, late);
+    assert!(k.services.speaker.is_none());
+
+    // a guide read to its end: stopped, the speaker let go
+    pump(&mut k, [Message::Open(Route::Guide("guide-jzz".into()))]);
+    let task = tap_keeping_task(&mut k, "语音朗读");
+    assert!(k.services.speaker.is_some());
+    let Some(Screen::Guide(g)) = &k.nav.screen else { panic!() };
+    assert!(g.voice.sentences[0].contains(&g.guide.name), "the guide's name is read first");
+    pump(&mut k, run(task));
+    assert_eq!(voice_state(&mut k), State::Stopped, "read to the end");
+    assert!(k.services.speaker.is_none());
+    assert!(texts(&k).iter().any(|s| s == "朗读已停止"));
+    assert!(texts(&k).iter().any(|s| s == "语音朗读"), "and it can be read again");
+
+    // an FAQ answer, then the idle reset stops it and the rate goes back
+    pump(&mut k, [Message::Open(Route::Faq { area: None, open: Some("faq-sh-01".into()) })]);
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
+    let Some(Screen::Faq(f)) = &k.nav.screen else { panic!() };
+    assert!(f.voice.sentences[0].starts_with("问："), "the question is read, then its answer");
+    assert!(k.services.speaker.is_some());
+    assert_eq!(f.voice.rate, RATE + RATE_STEP, "the visitor's rate carries over to the next screen");
+    tap(&mut k, "慢一点");
+    tap(&mut k, "慢一点");
+    assert_eq!(k.services.voice_rate, RATE - RATE_STEP);
+    let reset = k.reset_for_next_visitor();
+    pump(&mut k, run(reset));
+    assert!(k.services.speaker.is_none(), "the idle reset stops the voice");
+    assert_eq!(k.services.voice_rate, RATE, "the next visitor hears the usual rate");
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
+
+    // the request wizard's question; answering it moves on and the voice stops
+    pump(&mut k, [Message::Open(Route::Request { on_behalf: false, start: None })]);
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!() };
+    assert_eq!(w.voice.sentences[0], "您以什么身份申请？");
+    tap(&mut k, "公民");
+    assert!(k.services.speaker.is_none(), "the next question stops the voice reading this one");
+    assert_eq!(voice_state(&mut k), State::Stopped);
 }

@@ -583,6 +583,18 @@ fn every_state(k: &mut Kiosk) -> Vec<(String, Go)> {
             }),
         ),
     ];
+    // the voice reading (or paused at) a sentence, its buttons and the sentence shown
+    let doc = Route::Document("wc-zc-2024-lnzc".into());
+    let faq = Route::Faq { area: None, open: Some("faq-sh-01".into()) };
+    let name = Route::Request { on_behalf: false, start: Some(request::Question::Name) };
+    for (label, route, at, paused) in [
+        ("document reading", doc, 3, false),
+        ("guide paused", Route::Guide("guide-jzz".into()), 2, true),
+        ("faq reading", faq, 1, false),
+        ("request question reading", name, 0, false),
+    ] {
+        states.push((label.into(), Box::new(move |k: &mut Kiosk| reading(k, route.clone(), at, paused))));
+    }
     for a in [crate::print::request::Applicant::Citizen, crate::print::request::Applicant::Organisation] {
         for q in request::Question::all(a) {
             if a == crate::print::request::Applicant::Organisation
@@ -594,6 +606,18 @@ fn every_state(k: &mut Kiosk) -> Vec<(String, Go)> {
         }
     }
     states
+}
+
+/// Opens `route` and has its voice read (or pause at) sentence `at`. The speaker's reports are
+/// left unread: the screen is put at the sentence, as they would put it.
+fn reading(k: &mut Kiosk, route: Route, at: usize, paused: bool) {
+    use crate::ui::widgets::voice;
+    pump(k, [Message::Open(route)]);
+    let read = k.nav.current().and_then(|s| s.voice_message(voice::Message::Read)).expect("reads aloud");
+    drop(k.update(Message::Screen(read)));
+    let v = k.nav.current_mut().and_then(Screen::voice_mut).unwrap();
+    assert!(v.sentences.len() > at, "{} sentences", v.sentences.len());
+    v.progress(&if paused { crate::speech::Progress::Paused(at) } else { crate::speech::Progress::Sentence(at) });
 }
 
 /// Closes what a state left open (a dialog, a form's question) so the next starts clean.
@@ -774,10 +798,14 @@ fn every_string_of_every_screen_is_in_traditional_and_english_and_no_english_sho
             }
             seen.push(shown);
         }
+        // the sentence the voice is reading is shown as the voice reads it: in Chinese
+        let read: Option<String> =
+            k.nav.current_mut().and_then(Screen::voice_mut).and_then(|v| v.current().map(String::from));
         // an interface string in 简体 shows changed in 繁體 (unless it has no simplified character)
         // and in English (unless it is content)
         let (hans, hant, en) = (&seen[0], &seen[1], &seen[2]);
-        for s in hans.iter().filter(|s| !["简体", "繁體", "English"].contains(&s.as_str())) {
+        for s in hans.iter().filter(|s| !["简体", "繁體", "English"].contains(&s.as_str()) && Some(*s) != read.as_ref())
+        {
             let has_simplified = crate::ui::i18n::to_traditional(s) != *s;
             if has_simplified && hant.contains(s) && !is_content(&k, s) {
                 untranslated.push(format!("{name}: `{s}` in 繁體"));

@@ -11,7 +11,7 @@ use crate::store::{Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
-use crate::ui::widgets::{self, Icon, scroll};
+use crate::ui::widgets::{self, Icon, scroll, voice};
 
 #[derive(Debug, Clone)]
 pub struct FaqScreen {
@@ -20,6 +20,8 @@ pub struct FaqScreen {
     pub all: Vec<Faq>,
     pub open: Option<String>,
     pub scroll: scroll::Scroll,
+    /// Reading the open question and its answer aloud.
+    pub voice: voice::Voice,
 }
 
 #[derive(Debug, Clone)]
@@ -28,13 +30,14 @@ pub enum Message {
     Toggle(String),
     Open(Route),
     Search,
+    Voice(voice::Message),
     Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Area(_) | Message::Toggle(_) | Message::Open(_) | Message::Search => true,
+            Message::Area(_) | Message::Toggle(_) | Message::Open(_) | Message::Search | Message::Voice(_) => true,
             Message::Scroll(m) => m.is_touch(),
         }
     }
@@ -52,10 +55,20 @@ pub fn load(store: &Store, area: Option<String>, open: Option<String>) -> Result
         }
     }
     areas.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    Ok(FaqScreen { area, areas, all, open, scroll: scroll::Scroll::default() })
+    Ok(FaqScreen { area, areas, all, open, scroll: scroll::Scroll::default(), voice: voice::Voice::default() })
 }
 
 impl FaqScreen {
+    /// The question open, if any.
+    fn open_faq(&self) -> Option<&Faq> {
+        self.open.as_deref().and_then(|id| self.all.iter().find(|f| f.id == id))
+    }
+
+    /// What is read for the open question: the question, then its answer.
+    fn read_aloud(&self) -> String {
+        self.open_faq().map(|f| format!("问：{}\n答：{}", f.question, f.answer)).unwrap_or_default()
+    }
+
     pub fn update(&mut self, message: Message) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Area(a) => {
@@ -63,7 +76,19 @@ impl FaqScreen {
                 self.scroll = scroll::Scroll::default();
             }
             Message::Scroll(m) => self.scroll.update(m),
-            Message::Toggle(id) => self.open = if self.open.as_deref() == Some(&id) { None } else { Some(id) },
+            Message::Toggle(id) => {
+                self.open = if self.open.as_deref() == Some(&id) { None } else { Some(id) };
+                // another question (or none) is open: the voice reading the last one stops
+                if self.voice.is_on() {
+                    return (Task::none(), self.voice.update(voice::Message::Stop, String::new).map(Event::Voice));
+                }
+            }
+            Message::Voice(m) => {
+                // (the text is made only when a reading starts)
+                let text = if m == voice::Message::Read { self.read_aloud() } else { String::new() };
+                let command = self.voice.update(m, || text);
+                return (Task::none(), command.map(Event::Voice));
+            }
             Message::Open(r) => return (Task::none(), Some(Event::Open(r))),
             Message::Search => {
                 let filter = SearchFilter { item: Some(ItemKind::Faq), ..SearchFilter::default() };
@@ -131,6 +156,8 @@ impl FaqScreen {
                 list = list.push(links.wrap());
             }
         }
+        // the voice reads the open answer
+        let voice = if self.open_faq().is_some() { self.voice.buttons(ctx, Message::Voice) } else { Vec::new() };
         column![
             iced::widget::row![
                 widgets::heading(ctx, t(l, "tile-faq")),
@@ -139,8 +166,10 @@ impl FaqScreen {
             ]
             .align_y(iced::Alignment::Center),
             chips.wrap().vertical_spacing(10),
-            scroll::area(ctx, &self.scroll, list, Message::Scroll, true),
         ]
+        .push(Row::with_children(voice).spacing(10).wrap().vertical_spacing(10))
+        .extend(self.open_faq().and_then(|_| self.voice.strip(ctx)))
+        .push(scroll::area(ctx, &self.scroll, list, Message::Scroll, true))
         .spacing(look.gap())
         .height(Length::Fill)
         .into()

@@ -38,7 +38,8 @@ pub enum Message {
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Rate(_) | Message::Key(_) | Message::Send | Message::Home => true,
+            Message::Key(k) => k.is_touch(),
+            Message::Rate(_) | Message::Send | Message::Home => true,
             Message::Sent(_) => false,
         }
     }
@@ -72,22 +73,31 @@ impl Feedback {
         !self.sent && typed
     }
 
+    /// A keyboard edit of the message.
+    fn edit(&mut self, edit: Option<Edit>) {
+        match edit {
+            Some(Edit::Insert(s)) => {
+                if self.message.chars().count() + s.chars().count() <= MAX_MESSAGE {
+                    self.message.push_str(&s);
+                }
+            }
+            Some(Edit::Backspace) => {
+                self.message.pop();
+            }
+            Some(Edit::Clear) => self.message.clear(),
+            Some(Edit::Done { rest }) => self.message.push_str(&rest),
+            Some(Edit::Composing) | None => {}
+        }
+    }
+
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
         match message {
             Message::Rate(r) => self.rating = Some(r),
-            Message::Key(k) => match self.keyboard.update(k, env.lexicon) {
-                Some(Edit::Insert(s)) => {
-                    if self.message.chars().count() + s.chars().count() <= MAX_MESSAGE {
-                        self.message.push_str(&s);
-                    }
-                }
-                Some(Edit::Backspace) => {
-                    self.message.pop();
-                }
-                Some(Edit::Clear) => self.message.clear(),
-                Some(Edit::Done { rest }) => self.message.push_str(&rest),
-                Some(Edit::Composing) | None => {}
-            },
+            Message::Key(k) => {
+                let (edit, recognizing) = self.keyboard.update(k, &env.keyboard(crate::ime::Field::Text));
+                self.edit(edit);
+                return (recognizing.map(Message::Key), None);
+            }
             Message::Send => {
                 let Some(rating) = self.rating else { return (Task::none(), None) };
                 let dir: PathBuf = env.data_dir.to_path_buf();
@@ -184,6 +194,6 @@ impl Feedback {
             .push(widgets::heading(ctx, t(l, "feedback-question")))
             .push(ratings)
             .push(iced::widget::row![message, send].spacing(look.gap()));
-        keyboard::place(ctx, above, self.keyboard.view(look, l, ctx.width).map(Message::Key))
+        keyboard::place(ctx, above, self.keyboard.view(ctx).map(Message::Key))
     }
 }

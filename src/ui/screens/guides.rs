@@ -13,7 +13,7 @@ use crate::store::{GuideSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
 use crate::ui::theme;
-use crate::ui::widgets::{self, Icon, scroll};
+use crate::ui::widgets::{self, Icon, scroll, voice};
 
 #[derive(Debug, Clone)]
 pub struct GuideList {
@@ -28,6 +28,8 @@ pub struct GuideView {
     /// The materials the visitor ticked off (they have them with them).
     pub ticked: BTreeSet<usize>,
     pub scroll: scroll::Scroll,
+    /// Reading the guide aloud.
+    pub voice: voice::Voice,
 }
 
 #[derive(Debug, Clone)]
@@ -39,13 +41,19 @@ pub enum Message {
     PrintForm(FormKind),
     /// Tick (or untick) a material of the checklist.
     Tick(usize),
+    Voice(voice::Message),
     Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Open(_) | Message::Print | Message::FillIn | Message::PrintForm(_) | Message::Tick(_) => true,
+            Message::Open(_)
+            | Message::Print
+            | Message::FillIn
+            | Message::PrintForm(_)
+            | Message::Tick(_)
+            | Message::Voice(_) => true,
             Message::Scroll(m) => m.is_touch(),
         }
     }
@@ -67,7 +75,13 @@ pub fn load(store: &Store, id: Option<&str>) -> Result<GuideView, StoreError> {
         reason: "no such guide".into(),
     })?;
     let qr = guide.online_url.as_deref().and_then(widgets::qr_data);
-    Ok(GuideView { guide, qr, ticked: BTreeSet::new(), scroll: scroll::Scroll::default() })
+    Ok(GuideView {
+        guide,
+        qr,
+        ticked: BTreeSet::new(),
+        scroll: scroll::Scroll::default(),
+        voice: voice::Voice::default(),
+    })
 }
 
 impl GuideList {
@@ -78,7 +92,9 @@ impl GuideList {
                 self.scroll.update(m);
                 (Task::none(), None)
             }
-            Message::Print | Message::FillIn | Message::PrintForm(_) | Message::Tick(_) => (Task::none(), None),
+            Message::Print | Message::FillIn | Message::PrintForm(_) | Message::Tick(_) | Message::Voice(_) => {
+                (Task::none(), None)
+            }
         }
     }
 
@@ -112,6 +128,10 @@ impl GuideView {
             Message::Print => (Task::none(), Some(Event::Print(Printable::Guide(self.guide.id.clone())))),
             Message::FillIn => (Task::none(), Some(Event::Open(Route::Request { on_behalf: false, start: None }))),
             Message::PrintForm(kind) => (Task::none(), Some(Event::Print(Printable::Form(kind)))),
+            Message::Voice(m) => {
+                let command = self.voice.update(m, || crate::speech::guide_text(&self.guide));
+                (Task::none(), command.map(Event::Voice))
+            }
             Message::Tick(i) => {
                 if !self.ticked.remove(&i) {
                     self.ticked.insert(i);
@@ -141,8 +161,11 @@ impl GuideView {
             ),
         ]
         .spacing(6);
-        let tools = row![widgets::icon_action(ctx, Icon::Printer, t(l, "reader-print"), Some(Message::Print), false)]
-            .spacing(10);
+        let tools = Row::with_children(self.voice.buttons(ctx, Message::Voice))
+            .push(widgets::icon_action(ctx, Icon::Printer, t(l, "reader-print"), Some(Message::Print), false))
+            .spacing(10)
+            .wrap()
+            .vertical_spacing(10);
         let (materials, steps, place) = (
             widgets::card(ctx, self.materials(ctx)),
             widgets::card(ctx, self.steps(ctx)),
@@ -163,12 +186,20 @@ impl GuideView {
             .spacing(look.gap())
             .into()
         };
-        let mut page =
-            Column::new().spacing(look.gap()).push(row![title.width(Length::Fill), tools].align_y(Alignment::Center));
+        // while the voice reads, its buttons take a line of their own under the title
+        let head: Element<'_, Message> = if self.voice.is_on() {
+            column![title, tools].spacing(look.gap()).into()
+        } else {
+            row![title.width(Length::Fill), tools].align_y(Alignment::Center).into()
+        };
+        let mut page = Column::new().spacing(look.gap()).push(head).extend(self.voice.strip(ctx));
         // the request guide leads to the request itself: on the screen, or on paper
         if g.disclosure_request {
             page = page.push(request_card(ctx));
         }
+        // (the key facts' borders kept off the scroll area's top edge: when the voice's strip moves
+        // the area down, the software renderer repaints a border lying on that edge only in part)
+        let body = iced::widget::container(body).padding(iced::Padding { top: 2.0, ..iced::Padding::ZERO });
         page.push(scroll::area(ctx, &self.scroll, body, Message::Scroll, true)).height(Length::Fill).into()
     }
 

@@ -38,6 +38,20 @@ pub struct Env<'a> {
     /// The keyboard's dictionary and search, once they are ready.
     pub lexicon: Option<&'a crate::ime::Lexicon>,
     pub searcher: Option<std::sync::Arc<crate::search::Searcher>>,
+    /// The handwriting recognizer, where zinnia and its model are installed.
+    pub recognizer: Option<&'a std::sync::Arc<crate::handwriting::Recognizer>>,
+}
+
+impl<'a> Env<'a> {
+    /// What the on-screen keyboard needs for one key or stroke, for a text that is `field`.
+    pub fn keyboard(&self, field: crate::ime::Field) -> crate::ui::widgets::keyboard::Context<'a> {
+        crate::ui::widgets::keyboard::Context {
+            lexicon: self.lexicon,
+            recognizer: self.recognizer,
+            field,
+            ctx: self.ctx,
+        }
+    }
 }
 
 /// Where a tap can lead.
@@ -103,8 +117,8 @@ impl Route {
 #[derive(Debug, Clone, PartialEq)]
 pub enum Event {
     Open(Route),
-    /// Start reading a text aloud (None: stop).
-    Speak(Option<String>),
+    /// Read aloud, pause, resume, slower, faster, stop.
+    Voice(crate::ui::widgets::voice::Command),
     /// The visitor asked to print something (the app asks for confirmation first).
     Print(crate::print::Printable),
     /// Something the attendant panel asks for.
@@ -254,8 +268,30 @@ impl Screen {
     /// The screen leaves the screen (another opens over it, or the visitor goes back or home):
     /// it drops what must not outlive its time on show (the voice stops with it).
     pub fn on_leave(&mut self) {
-        if let Screen::Reader(s) = self {
-            s.on_leave();
+        if let Some(v) = self.voice_mut() {
+            v.stop();
+        }
+    }
+
+    /// A tap on the voice's buttons, as this screen's message (None: it does not read aloud).
+    pub fn voice_message(&self, m: crate::ui::widgets::voice::Message) -> Option<Message> {
+        match self {
+            Screen::Reader(_) => Some(Message::Reader(reader::Message::Voice(m))),
+            Screen::Guide(_) => Some(Message::Guides(guides::Message::Voice(m))),
+            Screen::Faq(_) => Some(Message::Faq(faq::Message::Voice(m))),
+            Screen::Request(_) => Some(Message::Request(request::Message::Voice(m))),
+            _ => None,
+        }
+    }
+
+    /// The voice of a screen that reads aloud (a document, a guide, the Q&A, the request wizard).
+    pub fn voice_mut(&mut self) -> Option<&mut crate::ui::widgets::voice::Voice> {
+        match self {
+            Screen::Reader(s) => Some(&mut s.voice),
+            Screen::Guide(s) => Some(&mut s.voice),
+            Screen::Faq(s) => Some(&mut s.voice),
+            Screen::Request(s) => Some(&mut s.voice),
+            _ => None,
         }
     }
 
@@ -313,6 +349,43 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
         }
     };
     r.map_err(|e| e.to_string())
+}
+
+/// A tap made for the visitor once the screen `kiosk --open` names is on show (`kiosk --then`:
+/// screenshots and checks of a screen's states).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum StartTap {
+    /// 语音朗读 on a screen that reads aloud.
+    ReadAloud,
+    /// 手写 on a screen with the keyboard (where zinnia is installed).
+    Handwriting,
+}
+
+/// Reads `kiosk --then`'s value.
+pub fn parse_start_tap(s: &str) -> Result<StartTap, String> {
+    match s {
+        "read-aloud" => Ok(StartTap::ReadAloud),
+        "handwriting" => Ok(StartTap::Handwriting),
+        _ => Err(format!(
+            "unknown tap `{s}`; use read-aloud (document, guide, faq:ID, request-form) or handwriting (search, request-form:name, feedback)"
+        )),
+    }
+}
+
+impl Screen {
+    /// The screen's message for a [`StartTap`] (None: the screen has no such button).
+    pub fn start_tap(&self, tap: StartTap) -> Option<Message> {
+        use crate::ui::widgets::{keyboard, voice};
+        match tap {
+            StartTap::ReadAloud => self.voice_message(voice::Message::Read),
+            StartTap::Handwriting => match self {
+                Screen::Search(_) => Some(Message::Search(search::Message::Key(keyboard::Message::Write))),
+                Screen::Request(_) => Some(Message::Request(request::Message::Key(keyboard::Message::Write))),
+                Screen::Feedback(_) => Some(Message::Feedback(feedback::Message::Key(keyboard::Message::Write))),
+                _ => None,
+            },
+        }
+    }
 }
 
 /// Reads a screen name as the CLI's `kiosk --open` takes it.

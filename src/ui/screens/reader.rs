@@ -16,7 +16,7 @@ use crate::print::Printable;
 use crate::store::{DocSummary, Store, StoreError};
 use crate::ui::Element;
 use crate::ui::i18n::{content, t};
-use crate::ui::widgets::{self, Icon, scroll};
+use crate::ui::widgets::{self, Icon, scroll, voice};
 
 /// Text sizes the A− / A+ buttons step through, as multiples of the body size.
 pub const SCALES: [f32; 5] = [0.9, 1.0, 1.2, 1.45, 1.75];
@@ -32,8 +32,8 @@ pub struct Reader {
     pub images: HashMap<String, image::Handle>,
     pub qr: Option<iced::widget::image::Handle>,
     pub scale: usize,
-    /// The voice is reading this document (the app stops it when the screen is left).
-    speaking: bool,
+    /// Reading this document aloud (the app stops the speaker when the screen is left).
+    pub voice: voice::Voice,
     pub scroll: scroll::Scroll,
 }
 
@@ -45,10 +45,8 @@ pub enum Message {
     PageUp,
     Top,
     Open(String),
-    Voice,
+    Voice(voice::Message),
     Print,
-    /// The voice stopped by itself (the end of the text) or could not start.
-    SpeechEnded,
     Scroll(scroll::Message),
 }
 
@@ -61,9 +59,8 @@ impl Message {
             | Message::PageUp
             | Message::Top
             | Message::Open(_)
-            | Message::Voice
+            | Message::Voice(_)
             | Message::Print => true,
-            Message::SpeechEnded => false,
             Message::Scroll(m) => m.is_touch(),
         }
     }
@@ -100,7 +97,7 @@ pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
         images,
         qr,
         scale: 1,
-        speaking: false,
+        voice: voice::Voice::default(),
         scroll: scroll::Scroll::default(),
     })
 }
@@ -130,14 +127,9 @@ fn to_traditional(blocks: &[Block]) -> Vec<Block> {
 }
 
 impl Reader {
-    /// Whether the voice is reading this document.
+    /// Whether the voice is reading this document (or paused in it).
     pub fn is_speaking(&self) -> bool {
-        self.speaking
-    }
-
-    /// Leaving the reader stops the voice (the app stops the speaker itself).
-    pub fn on_leave(&mut self) {
-        self.speaking = false;
+        self.voice.is_on()
     }
 
     pub fn update(&mut self, message: Message, _ctx: Ctx) -> (Task<Message>, Option<Event>) {
@@ -149,13 +141,11 @@ impl Reader {
             Message::Top => self.scroll.update(scroll::Message::Top),
             Message::Scroll(m) => self.scroll.update(m),
             Message::Open(id) => return (Task::none(), Some(Event::Open(Route::Document(id)))),
-            Message::Voice => {
-                self.speaking = !self.speaking;
-                let text = self.speaking.then(|| crate::speech::document_text(&self.doc));
-                return (Task::none(), Some(Event::Speak(text)));
+            Message::Voice(m) => {
+                let command = self.voice.update(m, || crate::speech::document_text(&self.doc));
+                return (Task::none(), command.map(Event::Voice));
             }
             Message::Print => return (Task::none(), Some(Event::Print(Printable::Document(self.doc.id.clone())))),
-            Message::SpeechEnded => self.speaking = false,
         }
         (Task::none(), None)
     }
@@ -245,17 +235,12 @@ impl Reader {
             ),
             widgets::icon_action(ctx, Icon::Up, t(l, "reader-page-up"), Some(Message::PageUp), false),
             widgets::icon_action(ctx, Icon::Down, t(l, "reader-page-down"), Some(Message::PageDown), true),
-            widgets::icon_action(
-                ctx,
-                if self.speaking { Icon::VoiceStop } else { Icon::Voice },
-                t(l, if self.speaking { "reader-voice-stop" } else { "reader-voice" }),
-                Some(Message::Voice),
-                self.speaking,
-            ),
-            widgets::icon_action(ctx, Icon::Printer, t(l, "reader-print"), Some(Message::Print), false),
-        ];
+        ]
+        .into_iter()
+        .chain(self.voice.buttons(ctx, Message::Voice))
+        .chain([widgets::icon_action(ctx, Icon::Printer, t(l, "reader-print"), Some(Message::Print), false)]);
         let toolbar: Element<'_, Message> =
             iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
-        column![toolbar, scroll].spacing(look.gap()).height(Length::Fill).into()
+        column![toolbar].extend(self.voice.strip(ctx)).push(scroll).spacing(look.gap()).height(Length::Fill).into()
     }
 }

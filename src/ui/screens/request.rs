@@ -11,6 +11,7 @@ use iced::widget::{Column, Row, column, container, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Env, Event, Route};
+use crate::ime::Field;
 use crate::print::request::{Applicant, MEDIA, RECEIVE};
 use crate::print::{FormKind, Printable, RequestForm};
 use crate::store::Store;
@@ -18,7 +19,7 @@ use crate::ui::Element;
 use crate::ui::i18n::{content, t};
 use crate::ui::theme;
 use crate::ui::widgets::keyboard::{self, Edit, Keyboard, Layout};
-use crate::ui::widgets::{self, Icon, scroll};
+use crate::ui::widgets::{self, Icon, scroll, voice};
 
 /// The ID documents offered (printed as written).
 pub const ID_KINDS: [&str; 4] = ["居民身份证", "港澳居民来往内地通行证", "台湾居民来往大陆通行证", "护照"];
@@ -148,6 +149,11 @@ impl Question {
         )
     }
 
+    /// Whether the answer is a person's name (the keyboard offers surnames first).
+    pub fn is_name(self) -> bool {
+        matches!(self, Question::Name | Question::ContactName | Question::LegalRep)
+    }
+
     /// The keyboard layout a typed answer starts in (None: not typed).
     pub fn layout(self) -> Option<Layout> {
         use Question::*;
@@ -242,6 +248,8 @@ pub struct RequestWizard {
     /// The page's scroll position (each question opens at its top), and the finder's list's.
     pub scroll: scroll::Scroll,
     pub finder_scroll: scroll::Scroll,
+    /// Reading the question on screen aloud (never the visitor's answers).
+    pub voice: voice::Voice,
 }
 
 #[derive(Debug, Clone)]
@@ -267,13 +275,14 @@ pub enum Message {
     Home,
     Scroll(scroll::Message),
     FinderScroll(scroll::Message),
+    Voice(voice::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
+            Message::Key(k) => k.is_touch(),
             Message::Applicant(_)
-            | Message::Key(_)
             | Message::IdKind(_)
             | Message::Media(_)
             | Message::Receive(_)
@@ -285,6 +294,7 @@ impl Message {
             | Message::CloseFinder
             | Message::Pick(_)
             | Message::Print
+            | Message::Voice(_)
             | Message::Again
             | Message::Home => true,
             Message::Found(..) | Message::Picked(_) | Message::Printed => false,
@@ -352,9 +362,54 @@ impl RequestWizard {
         self.form.problems().into_iter().find(|p| p.field == q.field() && p.key != "req-need-contact").map(|p| p.key)
     }
 
+    /// What is read aloud for the question on screen: the question, its hint or its choices
+    /// (in 简体: the voice reads Chinese whatever the screen's language).
+    fn read_aloud(&self) -> String {
+        let l = crate::config::Language::ZhHans;
+        let q = self.question();
+        let mut parts = vec![match q {
+            Question::ApplicantType => t(l, "req-q-applicant"),
+            _ => t(l, &q.key()),
+        }];
+        match q {
+            Question::ApplicantType => {
+                for (key, hint) in [("req-citizen", "req-citizen-hint"), ("req-organisation", "req-organisation-hint")]
+                {
+                    parts.push(format!("{}：{}", t(l, key), t(l, hint)));
+                }
+            }
+            Question::IdKind => parts.extend((0..ID_KINDS.len()).map(|i| t(l, &format!("req-id-kind-{i}")))),
+            Question::Media => parts.extend((0..MEDIA.len()).map(|i| t(l, &format!("req-media-{i}")))),
+            Question::Receive => parts.extend((0..RECEIVE.len()).map(|i| t(l, &format!("req-receive-{i}")))),
+            Question::Review => {}
+            _ => parts.push(t(l, &format!("{}-hint", q.key()))),
+        }
+        // each part a sentence of its own
+        let end = |p: &str| if p.ends_with(['。', '？', '！']) { p.to_string() } else { format!("{p}。") };
+        parts.iter().map(|p| end(p.trim_end_matches(['：', ':']))).collect::<Vec<_>>().join("\n")
+    }
+
     pub fn update(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
         let q = self.question();
+        let was_reading = self.voice.is_on();
+        let (task, event) = self.answer(message, env);
+        // another question on screen (or the form wiped): the voice reading this one stops
+        if was_reading && event.is_none() && (self.question() != q || !self.voice.is_on()) {
+            self.voice.stop();
+            return (task, Some(Event::Voice(voice::Command::Stop)));
+        }
+        (task, event)
+    }
+
+    fn answer(&mut self, message: Message, env: &Env) -> (Task<Message>, Option<Event>) {
+        let q = self.question();
         match message {
+            Message::Voice(m) => {
+                // (the text is made only when a reading starts)
+                let text = if m == voice::Message::Read { self.read_aloud() } else { String::new() };
+                let command = self.voice.update(m, || text);
+                return (Task::none(), command.map(Event::Voice));
+            }
             Message::Applicant(a) => {
                 self.form.applicant = a;
                 self.at = 0;
@@ -408,12 +463,21 @@ impl RequestWizard {
     /// A key of the keyboard: into the answer on screen, or into the catalogue finder.
     fn key(&mut self, k: keyboard::Message, env: &Env) -> Task<Message> {
         let q = self.question();
-        let edit = self.keyboard.update(k, env.lexicon);
+        // a name's first syllable is its surname while nothing is written yet
+        let field = match (&self.finder, q.is_name()) {
+            (None, true) => {
+                let mut form = self.form.clone();
+                Field::Name { first: field_mut(&mut form, q).is_none_or(|s| s.is_empty()) }
+            }
+            _ => Field::Text,
+        };
+        let (edit, recognizing) = self.keyboard.update(k, &env.keyboard(field));
+        let recognizing = recognizing.map(Message::Key);
         if let Some(finder) = &mut self.finder {
             apply(&mut finder.query, edit, 60);
             // pinyin still being typed searches too (initials such as "lnzc" find titles)
             let query = format!("{}{}", finder.query, self.keyboard.composing());
-            return find(env, query);
+            return Task::batch([find(env, query), recognizing]);
         }
         if let Some(s) = field_mut(&mut self.form, q) {
             apply(s, edit, q.max_len());
@@ -423,7 +487,7 @@ impl RequestWizard {
             }
             self.problem = None;
         }
-        Task::none()
+        recognizing
     }
 
     /// "Find it in the catalogue": opening and closing it, its results, and picking one.
@@ -557,7 +621,10 @@ impl RequestWizard {
             progress =
                 progress.push(container(text(label).size(look.small())).padding([6, 12]).style(theme::step(p, on)));
         }
-        let mut head = Column::new().spacing(8).push(progress.wrap());
+        let mut head = Column::new()
+            .spacing(8)
+            .push(progress.extend(self.voice.buttons(ctx, Message::Voice)).wrap().vertical_spacing(8))
+            .extend(self.voice.strip(ctx));
         if self.form.on_behalf {
             head = head.push(text(t(l, "req-on-behalf")).size(look.body()).color(p.accent));
         }
@@ -716,7 +783,7 @@ impl RequestWizard {
                 }
             }
         };
-        let panel = self.keyboard.view(look, l, ctx.width).map(Message::Key);
+        let panel = self.keyboard.view(ctx).map(Message::Key);
         column![self.progress(ctx), keyboard::place(ctx, above, panel)].spacing(look.gap()).height(Length::Fill).into()
     }
 

@@ -55,8 +55,8 @@ pub enum Message {
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::Key(_)
-            | Message::Run
+            Message::Key(k) => k.is_touch(),
+            Message::Run
             | Message::Type
             | Message::Suggest(_)
             | Message::Item(_)
@@ -201,7 +201,9 @@ impl Search {
     /// A key of the keyboard: every change of the text searches titles at once; "完成" runs
     /// the full search.
     fn key(&mut self, k: keyboard::Message, env: &Env) -> Task<Message> {
-        match self.keyboard.update(k, env.lexicon) {
+        let (edit, recognizing) = self.keyboard.update(k, &env.keyboard(crate::ime::Field::Text));
+        let recognizing = recognizing.map(Message::Key);
+        let task = match edit {
             Some(Edit::Insert(s)) => {
                 self.query.push_str(&s);
                 cap_query(&mut self.query);
@@ -226,7 +228,8 @@ impl Search {
                 self.run(env)
             }
             None => Task::none(),
-        }
+        };
+        Task::batch([task, recognizing])
     }
 
     fn hit_row<'a>(&'a self, ctx: Ctx, h: &'a Hit, snippet: bool) -> Element<'a, Message> {
@@ -322,7 +325,7 @@ impl Search {
                 }
                 let above = column![top, scroll::area(ctx, &self.instant_scroll, list, Message::InstantScroll, true)]
                     .spacing(look.gap());
-                keyboard::place(ctx, above, self.keyboard.view(look, l, ctx.width).map(Message::Key))
+                keyboard::place(ctx, above, self.keyboard.view(ctx).map(Message::Key))
             }
         }
     }

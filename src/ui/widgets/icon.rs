@@ -26,6 +26,10 @@ pub enum Icon {
     Printer,
     Voice,
     VoiceStop,
+    Pause,
+    Play,
+    Slower,
+    Faster,
     VeryHappy,
     Happy,
     Neutral,
@@ -52,7 +56,7 @@ pub enum Icon {
 }
 
 impl Icon {
-    pub const ALL: [Icon; 40] = [
+    pub const ALL: [Icon; 44] = [
         Icon::Catalogue,
         Icon::Policy,
         Icon::Guide,
@@ -70,6 +74,10 @@ impl Icon {
         Icon::Printer,
         Icon::Voice,
         Icon::VoiceStop,
+        Icon::Pause,
+        Icon::Play,
+        Icon::Slower,
+        Icon::Faster,
         Icon::VeryHappy,
         Icon::Happy,
         Icon::Neutral,
@@ -120,6 +128,10 @@ impl Icon {
             Icon::Printer => file!("printer"),
             Icon::Voice => file!("volume"),
             Icon::VoiceStop => file!("player-stop"),
+            Icon::Pause => file!("player-pause"),
+            Icon::Play => file!("player-play"),
+            Icon::Slower => file!("minus"),
+            Icon::Faster => file!("plus"),
             Icon::VeryHappy => file!("mood-happy"),
             Icon::Happy => file!("mood-smile"),
             Icon::Neutral => file!("mood-empty"),

@@ -1,11 +1,13 @@
 //! Pieces every screen uses: labelled buttons sized for touch, document rows, highlighted text,
 //! QR codes and the Markdown body renderer.
 
+pub mod handwriting;
 pub mod icon;
 pub mod keyboard;
 mod no_cursor;
 pub mod scroll;
 pub mod tap;
+pub mod voice;
 
 pub use icon::{Icon, icon};
 pub use no_cursor::no_cursor;

@@ -1,0 +1,211 @@
+//! The word list behind the keyboard and the voice: Rime's `pinyin_simp` dictionary
+//! (`assets/ime/pinyin_simp.dict.yaml`, Apache-2.0, derived from Android's Pinyin IME; the licence
+//! is beside it), about 17,000 characters and 48,000 words, each with its toneless pinyin and a
+//! frequency count. Compiled into the binary (1.3 MB) and read once, on first use.
+//!
+//! It gives the keyboard real words instead of runs cut out of the content (动不, 少钱), the
+//! voice the reading a polyphone has inside a word (银行 yin hang, 重庆 chong qing), and both a
+//! way to cut a run of characters into words ([`Dictionary::segment`]).
+
+use std::collections::HashMap;
+use std::sync::OnceLock;
+
+/// The dictionary file as shipped.
+const SOURCE: &str = include_str!("../../assets/ime/pinyin_simp.dict.yaml");
+
+/// One word (or character) with one of its readings.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Entry {
+    pub text: Box<str>,
+    /// One syllable per character, as ids into [`Dictionary::syllable`].
+    pub syllables: Box<[u16]>,
+    /// How often it occurs (the source's count).
+    pub count: u32,
+}
+
+impl Entry {
+    pub fn chars(&self) -> usize {
+        self.text.chars().count()
+    }
+}
+
+pub struct Dictionary {
+    /// Every entry, most frequent first.
+    entries: Vec<Entry>,
+    /// Entries by text (a word may have more than one reading).
+    by_text: HashMap<Box<str>, Vec<u32>>,
+    /// Syllables by id (toneless, `ü` written `v`).
+    syllables: Vec<Box<str>>,
+    syllable_ids: HashMap<Box<str>, u16>,
+    /// Longest entry, in characters.
+    longest: usize,
+    /// The sum of all counts (for word probabilities).
+    total: u64,
+}
+
+/// The dictionary, parsed on first use.
+pub fn dictionary() -> &'static Dictionary {
+    static DICTIONARY: OnceLock<Dictionary> = OnceLock::new();
+    DICTIONARY.get_or_init(|| Dictionary::parse(SOURCE))
+}
+
+impl Dictionary {
+    /// Reads Rime's format: a YAML header ending with `...`, then `word⇥pinyin⇥count` lines.
+    /// Lines that do not fit (comments, a reading with other than letters) are skipped.
+    pub fn parse(source: &str) -> Dictionary {
+        let mut d = Dictionary {
+            entries: Vec::new(),
+            by_text: HashMap::new(),
+            syllables: Vec::new(),
+            syllable_ids: HashMap::new(),
+            longest: 1,
+            total: 0,
+        };
+        let body = source.split_once("\n...\n").map_or(source, |(_, b)| b);
+        for line in body.lines() {
+            let mut parts = line.split('\t');
+            let (Some(text), Some(reading)) = (parts.next(), parts.next()) else { continue };
+            let count: u32 = parts.next().and_then(|c| c.trim().parse().ok()).unwrap_or(0);
+            let syllables: Vec<&str> = reading.split(' ').collect();
+            if text.is_empty()
+                || line.starts_with('#')
+                || syllables.len() != text.chars().count()
+                || !syllables.iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()))
+            {
+                continue;
+            }
+            let ids: Box<[u16]> = syllables.iter().map(|s| d.intern(s)).collect();
+            d.longest = d.longest.max(ids.len());
+            d.total += u64::from(count);
+            d.entries.push(Entry { text: text.into(), syllables: ids, count });
+        }
+        d.entries.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
+        for (i, e) in d.entries.iter().enumerate() {
+            d.by_text.entry(e.text.clone()).or_default().push(i as u32);
+        }
+        d
+    }
+
+    /// The id of a syllable, added if new.
+    fn intern(&mut self, s: &str) -> u16 {
+        if let Some(&id) = self.syllable_ids.get(s) {
+            return id;
+        }
+        let id = self.syllables.len() as u16;
+        self.syllables.push(s.into());
+        self.syllable_ids.insert(s.into(), id);
+        id
+    }
+
+    /// Every entry, most frequent first.
+    pub fn entries(&self) -> &[Entry] {
+        &self.entries
+    }
+
+    /// The syllable with this id.
+    pub fn syllable(&self, id: u16) -> &str {
+        self.syllables.get(usize::from(id)).map_or("", |s| s)
+    }
+
+    /// The id of a syllable the dictionary knows.
+    pub fn syllable_id(&self, s: &str) -> Option<u16> {
+        self.syllable_ids.get(s).copied()
+    }
+
+    /// The readings of a word (or character), most frequent first.
+    pub fn lookup(&self, text: &str) -> impl Iterator<Item = &Entry> {
+        self.by_text.get(text).into_iter().flatten().map(|&i| &self.entries[i as usize])
+    }
+
+    pub fn contains(&self, text: &str) -> bool {
+        self.by_text.contains_key(text)
+    }
+
+    /// How often a word occurs (its most frequent reading), 0 if unknown.
+    pub fn count(&self, text: &str) -> u32 {
+        self.lookup(text).map(|e| e.count).max().unwrap_or(0)
+    }
+
+    /// Cuts a run of characters into the likeliest sequence of dictionary words (each word's
+    /// cost is its negative log probability; a character the dictionary lacks stands alone at a
+    /// high cost). Returns the lengths of the pieces, in characters.
+    pub fn segment(&self, run: &[char]) -> Vec<usize> {
+        let n = run.len();
+        let total = (self.total.max(1) + 1) as f64;
+        let unknown = (total * 10.0).ln();
+        // best[i]: the cost of the best cut of run[..i], and the length of its last piece
+        let mut best: Vec<(f64, usize)> = vec![(f64::INFINITY, 0); n + 1];
+        best[0] = (0.0, 0);
+        let mut word = String::new();
+        for i in 0..n {
+            if !best[i].0.is_finite() {
+                continue;
+            }
+            word.clear();
+            for len in 1..=self.longest.min(n - i) {
+                word.push(run[i + len - 1]);
+                let cost = match self.count(&word) {
+                    0 if len == 1 => unknown,
+                    0 => continue,
+                    c => (total / (f64::from(c) + 1.0)).ln(),
+                };
+                let c = best[i].0 + cost;
+                if c < best[i + len].0 {
+                    best[i + len] = (c, len);
+                }
+            }
+        }
+        let mut pieces = Vec::new();
+        let mut at = n;
+        while at > 0 {
+            let len = best[at].1.max(1);
+            pieces.push(len);
+            at -= len;
+        }
+        pieces.reverse();
+        pieces
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_shipped_dictionary_has_words_and_characters_with_their_readings() {
+        let d = dictionary();
+        let chars = d.entries().iter().filter(|e| e.chars() == 1).count();
+        let words = d.entries().len() - chars;
+        assert!(chars > 16_000 && words > 45_000, "{chars} characters, {words} words");
+        let reading = |w: &str| {
+            d.lookup(w).next().map(|e| e.syllables.iter().map(|&s| d.syllable(s)).collect::<Vec<_>>().join(" "))
+        };
+        assert_eq!(reading("银行").as_deref(), Some("yin hang"));
+        assert_eq!(reading("重庆").as_deref(), Some("chong qing"));
+        assert_eq!(reading("行长").as_deref(), Some("hang zhang"));
+        assert_eq!(reading("女").as_deref(), Some("nv"));
+        assert!(d.count("王") > d.count("汪"));
+    }
+
+    #[test]
+    fn a_run_is_cut_into_words() {
+        let d = dictionary();
+        let cut = |s: &str| {
+            let chars: Vec<char> = s.chars().collect();
+            let mut at = 0;
+            d.segment(&chars)
+                .into_iter()
+                .map(|n| {
+                    let w: String = chars[at..at + n].iter().collect();
+                    at += n;
+                    w
+                })
+                .collect::<Vec<_>>()
+        };
+        assert_eq!(cut("政府信息公开"), ["政府", "信息", "公开"]);
+        assert_eq!(cut("中国银行行长"), ["中国银行", "行长"]);
+        // a character the dictionary lacks stands alone
+        assert_eq!(cut("𠮷祥"), ["𠮷", "祥"]);
+        assert!(cut("").is_empty());
+    }
+}
