@@ -46,7 +46,7 @@ pub enum Command {
     /// Start the kiosk window (the default).
     Kiosk {
         /// Open this screen first (for screenshots and checks): home, catalogue, policies,
-        /// document:ID, search:QUERY, guides, guide:ID, request, faq, boards, board:ID,
+        /// document:ID, attachment:ID/N, search:QUERY, guides, guide:ID, request, faq, boards, board:ID,
         /// feedback, about, attendant.
         #[arg(long, value_name = "SCREEN")]
         open: Option<String>,
@@ -268,6 +268,9 @@ pub enum PrintWhat {
     },
     /// A small QR card for one document.
     Card { id: String },
+    /// A document's attachment (its number in `show ID`, from 1) as its original PDF, or an
+    /// office file's PDF conversion.
+    Attachment { id: String, number: usize },
 }
 
 /// Document filters shared by `list` and `search`.
@@ -453,6 +456,25 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
         PrintWhat::Doc { id, with_interpretations: true } => Printable::DocumentWithInterpretations(id),
         PrintWhat::Board { id, a3 } => Printable::Board { id, paper: if a3 { Paper::A3 } else { Paper::A4 } },
         PrintWhat::Card { id } => Printable::Card(id),
+        PrintWhat::Attachment { id, number } => {
+            let store = Store::open_read_only(data_dir)?;
+            let Some(doc) = store.document(&id)? else {
+                eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+                return Ok(ExitCode::FAILURE);
+            };
+            let Some(a) = number.checked_sub(1).and_then(|i| doc.attachments.get(i)) else {
+                eprintln!(
+                    "document `{id}` has {} attachment(s); number {number} is not one of them",
+                    doc.attachments.len()
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            let Some(pdf) = a.view_pdf() else {
+                eprintln!("attachment {number} of `{id}` ({}) has no PDF to print", a.title);
+                return Ok(ExitCode::FAILURE);
+            };
+            Printable::Attachment { doc: id, pdf: pdf.sha256.clone() }
+        }
     };
     let store = Store::open_read_only(data_dir)?;
     let doc = match crate::print::render(&store, &what) {
@@ -1218,6 +1240,14 @@ fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days:
                     human_bytes(r.pack_bytes),
                     r.expires
                 );
+                let a = &r.attachments;
+                println!(
+                    "attachments: {} PDFs read, {} office files converted, {} video/audio files",
+                    a.pdfs, a.converted, a.media
+                );
+                for p in &a.problems {
+                    eprintln!("attachment shown as a QR card only: {p}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

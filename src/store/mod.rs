@@ -186,9 +186,12 @@ impl Store {
         &self.blobs
     }
 
-    /// Loads a source folder and applies it. On any problem nothing changes.
+    /// Loads a source folder, derives what the kiosk needs from its attachments
+    /// ([`crate::attachments::derive`]: page counts, text, office conversions) and applies it.
+    /// On any problem nothing changes.
     pub fn import_folder(&mut self, src: &Path) -> Result<ApplyReport, ImportError> {
-        let set = content::load(src)?;
+        let mut set = content::load(src)?;
+        crate::attachments::derive(&mut set, src);
         let source = fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
         Ok(self.apply(&set, &format!("folder {}", source.display()))?)
     }
