@@ -702,3 +702,104 @@ fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
     pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter('a'))))]);
     assert!(k.visit.last_touch > t0, "a key on the keyboard is a touch");
 }
+
+/// The share of dark pixels in the page on show (text drawn, not blank paper), and its width.
+fn page_ink(k: &Kiosk) -> (f64, u32) {
+    use crate::ui::screens::attachment::Body;
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment is on show") };
+    let Body::Pages(p) = &a.body else { panic!("shown as pages") };
+    let Some((w, _, iced::widget::image::Handle::Rgba { pixels, .. })) = &p.image else {
+        panic!("a page is drawn: {:?}", p.error)
+    };
+    let dark = pixels.chunks_exact(4).filter(|px| px[0] < 100 && px[1] < 100 && px[2] < 100).count();
+    (dark as f64 / (pixels.len() / 4) as f64, *w)
+}
+
+#[test]
+fn an_attachment_opens_from_the_reader_page_by_page_and_prints_the_original_pdf_within_the_limit() {
+    let dir = demo_store();
+    let mut config = Config::default();
+    config.printer.page_limit = 5;
+    let mut k = start(config, dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
+    let shown = texts(&k);
+    // the list under the header: title, kind, pages, size
+    assert!(shown.iter().any(|s| s.starts_with("PDF 文档　共 3 页　") && s.ends_with("千字节")), "{shown:?}");
+    assert!(shown.iter().any(|s| s.starts_with("电子表格　共 1 页")), "{shown:?}");
+    assert!(shown.iter().any(|s| s.starts_with("视频解读　0:17")), "{shown:?}");
+
+    tap(&mut k, "望川区2024年区级财政预算表（示例）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment opens") };
+    assert_eq!(a.position(), Some((1, 3)));
+    assert!(texts(&k).iter().any(|s| s == "第 1 / 3 页"), "{:?}", texts(&k));
+    // the Chinese text in fonts the PDF does not embed is drawn (by the bundled font), not blank
+    let (ink, width) = page_ink(&k);
+    assert!(ink > 0.01, "the page shows text and rules: {ink}");
+
+    tap(&mut k, "下一页");
+    assert!(texts(&k).iter().any(|s| s == "第 2 / 3 页"));
+    tap(&mut k, "放大");
+    assert!(page_ink(&k).1 > width, "zoomed in");
+    tap(&mut k, "下一页");
+    assert!(texts(&k).iter().any(|s| s == "第 3 / 3 页"));
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    assert_eq!(a.position(), Some((3, 3)));
+
+    // print: the original PDF, asked with its page count, byte for byte
+    tap(&mut k, "打印附件");
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Confirm { pages: 3 }));
+    tap(&mut k, "开始打印");
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Done { pages: 3, saved: true }));
+    let printed = saved(dir.path());
+    assert_eq!(printed.len(), 1);
+    let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content/media/budget-2024-tables.pdf");
+    assert_eq!(std::fs::read(&printed[0]).unwrap(), std::fs::read(original).unwrap());
+    tap(&mut k, "知道了");
+    // 3 of 5 pages used: printing it again is refused
+    tap(&mut k, "打印附件");
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::OverLimit { pages: 3, left: 2 }));
+    tap(&mut k, "知道了");
+
+    // back to the document, and the Excel sheet shown through its PDF conversion
+    tap(&mut k, "返回");
+    assert!(matches!(&k.nav.screen, Some(Screen::Reader(_))));
+    tap(&mut k, "区级部门“三公”经费预算表（示例）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the sheet opens") };
+    assert_eq!(a.position(), Some((1, 1)));
+    assert!(page_ink(&k).0 > 0.005);
+}
+
+#[test]
+fn a_damaged_pdf_and_an_archive_get_a_card_with_the_qr_code_of_the_original() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    let copy = std::process::Command::new("cp").arg("-r").arg(&demo).arg(&src).status().unwrap();
+    assert!(copy.success());
+    std::fs::write(src.join("media/budget-2024-tables.pdf"), b"%PDF-1.4\nnot really").unwrap();
+    std::fs::write(src.join("media/tables.zip"), b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").unwrap();
+    let md = src.join("docs/finance/budget-2024.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "attachments = [\n",
+        "attachments = [\n  { title = \"预算表格压缩包\", file = \"../../media/tables.zip\" },\n",
+    );
+    std::fs::write(&md, text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap().import_folder(&src).unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
+    assert!(texts(&k).iter().any(|s| s.starts_with("ZIP 文件　")), "{:?}", texts(&k));
+
+    tap(&mut k, "预算表格压缩包");
+    let shown = texts(&k);
+    assert!(
+        shown.iter().any(|s| s == "本机无法显示这种文件（ZIP）。请扫描下面的二维码在手机上查看原文。"),
+        "{shown:?}"
+    );
+    assert!(shown.iter().any(|s| s == "扫码查看原文"));
+    tap(&mut k, "返回");
+    tap(&mut k, "望川区2024年区级财政预算表（示例）");
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s.starts_with("这个附件已损坏，本机无法显示。")), "{shown:?}");
+    assert!(!shown.iter().any(|s| s.contains("打印附件")), "nothing to page through or print");
+}

@@ -49,10 +49,20 @@ pub enum Icon {
     Checked,
     Backspace,
     Keyboard,
+    PdfFile,
+    Sheet,
+    Video,
+    Audio,
+    Play,
+    Pause,
+    Restart,
+    Archive,
+    Quieter,
+    Louder,
 }
 
 impl Icon {
-    pub const ALL: [Icon; 40] = [
+    pub const ALL: [Icon; 50] = [
         Icon::Catalogue,
         Icon::Policy,
         Icon::Guide,
@@ -93,6 +103,16 @@ impl Icon {
         Icon::Checked,
         Icon::Backspace,
         Icon::Keyboard,
+        Icon::PdfFile,
+        Icon::Sheet,
+        Icon::Video,
+        Icon::Audio,
+        Icon::Play,
+        Icon::Pause,
+        Icon::Restart,
+        Icon::Archive,
+        Icon::Quieter,
+        Icon::Louder,
     ];
 
     /// The SVG file's bytes.
@@ -143,6 +163,16 @@ impl Icon {
             Icon::Checked => file!("square-check"),
             Icon::Backspace => file!("backspace"),
             Icon::Keyboard => file!("keyboard"),
+            Icon::PdfFile => file!("file-type-pdf"),
+            Icon::Sheet => file!("file-spreadsheet"),
+            Icon::Video => file!("movie"),
+            Icon::Audio => file!("headphones"),
+            Icon::Play => file!("player-play"),
+            Icon::Pause => file!("player-pause"),
+            Icon::Restart => file!("rotate"),
+            Icon::Archive => file!("file-zip"),
+            Icon::Quieter => file!("volume-2"),
+            Icon::Louder => file!("volume"),
         }
     }
 
