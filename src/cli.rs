@@ -1069,6 +1069,10 @@ fn print_hit(out: &mut impl Write, n: usize, h: &Hit) -> io::Result<()> {
     };
     writeln!(out, "{n:>2}. {}  [{}]{}", h.title.marked(), h.id, if h.by_pinyin { "  (拼音)" } else { "" })?;
     writeln!(out, "    {meta}")?;
+    if let Some(a) = &h.attachment {
+        let page = a.page.map(|p| format!("（第 {p} 页）")).unwrap_or_default();
+        writeln!(out, "    附件：{}{page}", a.title)?;
+    }
     if let Some(s) = &h.snippet {
         writeln!(out, "    {}", s.marked())?;
     }

@@ -7,6 +7,7 @@
 mod common;
 
 use std::fs;
+use std::path::Path;
 use std::time::Duration;
 
 use common::servers::Nginx;
@@ -143,4 +144,80 @@ fn packs_carry_derived_files_and_a_changed_attachment_moves_only_its_own_objects
         nginx.log().into_iter().filter(|l| l.status == 200 && l.path.contains("/objects/")).map(|l| l.path).collect();
     assert_eq!(fetched.len(), 3, "{fetched:?}");
     assert!(!fetched.iter().any(|p| p.contains(&converted.sha256) || p.contains(&captions.sha256)), "{fetched:?}");
+}
+
+/// A one-page PDF whose page holds only a drawn rectangle (as a scan holds only a picture).
+fn pdf_without_text() -> Vec<u8> {
+    let content = b"0.2 0.2 0.2 rg 72 72 300 500 re f";
+    let objects = [
+        "<< /Type /Catalog /Pages 2 0 R >>".to_string(),
+        "<< /Type /Pages /Kids [3 0 R] /Count 1 >>".to_string(),
+        "<< /Type /Page /Parent 2 0 R /MediaBox [0 0 595 842] /Contents 4 0 R >>".to_string(),
+        format!("<< /Length {} >>\nstream\n{}\nendstream", content.len(), std::str::from_utf8(content).unwrap()),
+    ];
+    let mut out = b"%PDF-1.4\n".to_vec();
+    let mut offsets = Vec::new();
+    for (i, o) in objects.iter().enumerate() {
+        offsets.push(out.len());
+        out.extend_from_slice(format!("{} 0 obj\n{o}\nendobj\n", i + 1).as_bytes());
+    }
+    let xref = out.len();
+    out.extend_from_slice(format!("xref\n0 {}\n0000000000 65535 f \n", objects.len() + 1).as_bytes());
+    for o in offsets {
+        out.extend_from_slice(format!("{o:010} 00000 n \n").as_bytes());
+    }
+    out.extend_from_slice(
+        format!("trailer\n<< /Size {} /Root 1 0 R >>\nstartxref\n{xref}\n%%EOF\n", objects.len() + 1).as_bytes(),
+    );
+    out
+}
+
+#[test]
+fn words_only_an_attachment_holds_find_the_document_at_the_page_and_a_scan_is_listed_as_such() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_dir(&demo(), &src);
+    fs::write(src.join("media/scan.pdf"), pdf_without_text()).unwrap();
+    common::edit(
+        &src.join("docs/finance/budget-2024.md"),
+        "attachments = [\n",
+        "attachments = [\n  { title = \"预算批复扫描件\", file = \"../../media/scan.pdf\" },\n",
+    );
+    let data = tmp.path().join("data");
+    let mut store = Store::open(&data).unwrap();
+    store.import_folder(&src).unwrap();
+    let searcher = gongkai_kiosk::search::Searcher::new(&store).unwrap();
+    let find = |q: &str| {
+        let r = searcher.search(&store, q, &Default::default(), 20, 0).unwrap();
+        r.hits.into_iter().find(|h| h.id == BUDGET).unwrap_or_else(|| panic!("`{q}` finds the budget document"))
+    };
+
+    // page 3 of the budget table (the scan is attachment 1, the table 2)
+    let h = find("债务付息");
+    let a = h.attachment.clone().expect("found in an attachment");
+    assert_eq!((a.index, a.page, a.title.as_str()), (1, Some(3), "望川区2024年区级财政预算表（示例）"));
+    let s = h.snippet.expect("a snippet from the page");
+    assert!(s.marked().contains("【债务付息】"), "{}", s.marked());
+    // the Excel sheet's conversion, and the audio interpretation's transcript
+    let a = find("综合执法局").attachment.expect("found in the sheet");
+    assert_eq!((a.index, a.page), (2, Some(1)));
+    let a = find("民生支出占八成").attachment.expect("found in the transcript");
+    assert_eq!((a.index, a.page), (4, None));
+    // words of the document's own text: no attachment named
+    assert_eq!(find("一般公共预算收入").attachment, None);
+
+    // the scan: its page counted, no text, listed as scanned
+    let scan = &budget_attachments(&store)[0];
+    assert_eq!(scan.derived.as_ref().unwrap().pages, Some(1));
+    assert!(attachments::is_scanned(scan));
+    assert!(!attachments::is_scanned(&budget_attachments(&store)[1]));
+
+    // the command line says where
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["search", "债务付息", "--data-dir", data.to_str().unwrap()])
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("附件：望川区2024年区级财政预算表（示例）（第 3 页）"), "{text}");
 }

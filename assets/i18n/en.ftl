@@ -128,6 +128,8 @@ attachment-broken = This attachment is damaged and cannot be shown here. Scan th
 attachment-cannot-show = This kiosk cannot show this kind of file ({ $type }). Scan the QR code below to see the original on your phone.
 attachment-media-on-phone = Scan the QR code below to watch or listen on your phone.
 attachment-no-url = This document has no online original; please ask the staff.
+search-in-attachment = Attachment: { $title }
+search-in-attachment-page = Attachment: { $title } (page { $page })
 
 ## Search and keyboard
 search-placeholder = Type what you are looking for

@@ -128,6 +128,8 @@ attachment-broken = 这个附件已损坏，本机无法显示。请扫描下面
 attachment-cannot-show = 本机无法显示这种文件（{ $type }）。请扫描下面的二维码在手机上查看原文。
 attachment-media-on-phone = 请扫描下面的二维码在手机上观看或收听。
 attachment-no-url = 本文件暂无网上原文地址，请到工作人员处咨询。
+search-in-attachment = 附件：{ $title }
+search-in-attachment-page = 附件：{ $title }（第 { $page } 页）
 
 ## 搜索与键盘
 search-placeholder = 请输入要查找的内容

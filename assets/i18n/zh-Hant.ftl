@@ -131,6 +131,8 @@ attachment-broken = 這個附件已損壞，本機無法顯示。請掃描下面
 attachment-cannot-show = 本機無法顯示這種文件（{ $type }）。請掃描下面的二維碼在手機上查看原文。
 attachment-media-on-phone = 請掃描下面的二維碼在手機上觀看或收聽。
 attachment-no-url = 本文件暫無網上原文地址，請到工作人員處諮詢。
+search-in-attachment = 附件：{ $title }
+search-in-attachment-page = 附件：{ $title }（第 { $page } 頁）
 
 ## 搜尋與鍵盤
 search-placeholder = 請輸入要查找的內容

@@ -12,5 +12,7 @@ mod query;
 mod usage;
 
 pub use facets::{FacetCounts, SearchFilter};
-pub use query::{Highlighted, Hit, PinyinIndex, SearchResults, Searcher, Suggestion, highlight, snippet};
+pub use query::{
+    AttachmentHit, Highlighted, Hit, PinyinIndex, SearchResults, Searcher, Suggestion, highlight, snippet,
+};
 pub use usage::record_search;

@@ -21,7 +21,7 @@ pub use apply::{ApplyReport, Changes, Delta, PackState};
 pub use blobs::BlobDir;
 pub use outbox::{Batch, Outgoing};
 pub use queries::*;
-pub use search_index::{ZeroResultQuery, document_text, faq_text, guide_text};
+pub use search_index::{ZeroResultQuery, attachment_texts, document_own_text, document_text, faq_text, guide_text};
 pub use sync_state::SyncRecord;
 pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
 

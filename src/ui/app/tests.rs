@@ -803,3 +803,17 @@ fn a_damaged_pdf_and_an_archive_get_a_card_with_the_qr_code_of_the_original() {
     assert!(shown.iter().any(|s| s.starts_with("这个附件已损坏，本机无法显示。")), "{shown:?}");
     assert!(!shown.iter().any(|s| s.contains("打印附件")), "nothing to page through or print");
 }
+
+#[test]
+fn a_search_hit_inside_an_attachment_says_so_and_opens_it_at_the_page() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Search { query: "债务付息".into(), filter: Default::default() })]);
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s == "附件：望川区2024年区级财政预算表（示例）（第 3 页）"), "{shown:?}");
+    tap(&mut k, "附件：望川区2024年区级财政预算表（示例）（第 3 页）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment opens") };
+    assert_eq!(a.position(), Some((3, 3)), "at the page the words are on");
+    assert!(texts(&k).iter().any(|s| s == "第 3 / 3 页"));
+    assert!(page_ink(&k).0 > 0.01);
+}
