@@ -126,8 +126,16 @@ attachment-opening = Opening, please wait…
 attachment-page-broken = This page cannot be shown. The file may be damaged; scan the QR code on the document's page to read the original on your phone, or ask the staff.
 attachment-broken = This attachment is damaged and cannot be shown here. Scan the QR code below to read the original on your phone, or ask the staff.
 attachment-cannot-show = This kiosk cannot show this kind of file ({ $type }). Scan the QR code below to see the original on your phone.
-attachment-media-on-phone = Scan the QR code below to watch or listen on your phone.
 attachment-no-url = This document has no online original; please ask the staff.
+attachment-no-player = This kiosk cannot play it (the player is missing). Scan the QR code on the document's page to watch on your phone, or ask the staff.
+attachment-media-broken = This video or audio file is incomplete or damaged and cannot be played. Scan the QR code on the document's page to watch on your phone, or ask the staff.
+media-play = Play
+media-pause = Pause
+media-restart = Play from the start
+media-quieter = Quieter
+media-louder = Louder
+media-volume = Volume { $volume }
+media-transcript = Transcript
 search-in-attachment = Attachment: { $title }
 search-in-attachment-page = Attachment: { $title } (page { $page })
 

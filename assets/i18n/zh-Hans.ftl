@@ -126,8 +126,16 @@ attachment-opening = 正在打开，请稍候……
 attachment-page-broken = 这一页无法显示。文件可能已损坏，请扫描文件页面上的二维码在手机上查看原文，或请工作人员帮助。
 attachment-broken = 这个附件已损坏，本机无法显示。请扫描下面的二维码在手机上查看原文，或请工作人员帮助。
 attachment-cannot-show = 本机无法显示这种文件（{ $type }）。请扫描下面的二维码在手机上查看原文。
-attachment-media-on-phone = 请扫描下面的二维码在手机上观看或收听。
 attachment-no-url = 本文件暂无网上原文地址，请到工作人员处咨询。
+attachment-no-player = 本机缺少播放组件，无法播放。请扫描文件页面上的二维码在手机上观看，或请工作人员帮助。
+attachment-media-broken = 这个视频或音频文件不完整或已损坏，无法播放。请扫描文件页面上的二维码在手机上观看，或请工作人员帮助。
+media-play = 播放
+media-pause = 暂停
+media-restart = 从头播放
+media-quieter = 小声一点
+media-louder = 大声一点
+media-volume = 音量 { $volume }
+media-transcript = 文字稿
 search-in-attachment = 附件：{ $title }
 search-in-attachment-page = 附件：{ $title }（第 { $page } 页）
 

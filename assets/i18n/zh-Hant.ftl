@@ -129,8 +129,16 @@ attachment-opening = 正在打開，請稍候……
 attachment-page-broken = 這一頁無法顯示。文件可能已損壞，請掃描文件頁面上的二維碼在手機上查看原文，或請工作人員幫助。
 attachment-broken = 這個附件已損壞，本機無法顯示。請掃描下面的二維碼在手機上查看原文，或請工作人員幫助。
 attachment-cannot-show = 本機無法顯示這種文件（{ $type }）。請掃描下面的二維碼在手機上查看原文。
-attachment-media-on-phone = 請掃描下面的二維碼在手機上觀看或收聽。
 attachment-no-url = 本文件暫無網上原文地址，請到工作人員處諮詢。
+attachment-no-player = 本機缺少播放組件，無法播放。請掃描文件頁面上的二維碼在手機上觀看，或請工作人員幫助。
+attachment-media-broken = 這個視頻或音頻文件不完整或已損壞，無法播放。請掃描文件頁面上的二維碼在手機上觀看，或請工作人員幫助。
+media-play = 播放
+media-pause = 暫停
+media-restart = 從頭播放
+media-quieter = 小聲一點
+media-louder = 大聲一點
+media-volume = 音量 { $volume }
+media-transcript = 文字稿
 search-in-attachment = 附件：{ $title }
 search-in-attachment-page = 附件：{ $title }（第 { $page } 頁）
 

@@ -171,12 +171,18 @@ impl Player {
                 .spawn()
                 .map_err(spawn_err("ffmpeg"))?;
             let out = child.stdout.take().expect("piped");
+            let errors = stderr_reader(&mut child, file);
             children.lock().unwrap_or_else(|e| e.into_inner()).push(child);
             let (s, c, f) = (shared.clone(), children.clone(), file.to_path_buf());
             threads.push(
                 std::thread::Builder::new()
                     .name("video-frames".into())
-                    .spawn(move || video_thread(out, w, h, fps, from_ms, &s, &c, &f))
+                    .spawn(move || {
+                        video_thread(out, w, h, fps, from_ms, &s, &c, &f);
+                        report_errors(errors, &s, &f);
+                        // done only once its errors are known, so the end is never taken for success
+                        s.video_done.store(true, Ordering::SeqCst);
+                    })
                     .map_err(|e| MediaError::Io(e.to_string()))?,
             );
         }
@@ -196,12 +202,17 @@ impl Player {
                 .spawn()
                 .map_err(spawn_err("ffmpeg"))?;
             let out = child.stdout.take().expect("piped");
+            let errors = stderr_reader(&mut child, file);
             children.lock().unwrap_or_else(|e| e.into_inner()).push(child);
             let (s, c, f) = (shared.clone(), children.clone(), file.to_path_buf());
             threads.push(
                 std::thread::Builder::new()
                     .name("audio-samples".into())
-                    .spawn(move || audio_thread(out, sink, started, from_ms, &s, &c, &f))
+                    .spawn(move || {
+                        audio_thread(out, sink, started, from_ms, &s, &c, &f);
+                        report_errors(errors, &s, &f);
+                        s.audio_done.store(true, Ordering::SeqCst);
+                    })
                     .map_err(|e| MediaError::Io(e.to_string()))?,
             );
         }
@@ -284,6 +295,41 @@ fn default_sink() -> Option<Vec<String>> {
     }
 }
 
+/// Reads an FFmpeg process's messages in a thread of its own (so a full pipe never stalls the
+/// decoding); with `-v error` every line is an error, such as "partial file" for a truncated
+/// MP4, which FFmpeg reports and then ends as if the file had ended. The thread returns the last
+/// error line, without the file's path.
+fn stderr_reader(child: &mut Child, file: &Path) -> Option<JoinHandle<Option<String>>> {
+    let err = child.stderr.take()?;
+    let file = file.to_path_buf();
+    std::thread::Builder::new()
+        .name("ffmpeg-messages".into())
+        .spawn(move || {
+            use std::io::BufRead;
+            let mut last = None;
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                if !line.trim().is_empty() {
+                    last = Some(super::strip_path(line.trim(), &file));
+                }
+            }
+            last
+        })
+        .ok()
+}
+
+/// After a decoding thread ended by itself: an error FFmpeg reported makes the playback fail
+/// with it (a truncated or damaged file), unless the player was stopped.
+fn report_errors(errors: Option<JoinHandle<Option<String>>>, shared: &Shared, file: &Path) {
+    let Some(detail) = errors.and_then(|h| h.join().ok()).flatten() else { return };
+    if shared.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    let mut st = shared.status();
+    if st.error.is_none() {
+        st.error = Some(MediaError::Broken { file: file.display().to_string(), detail });
+    }
+}
+
 /// Waits while paused and until the clock reaches `ms`; false when the player stops.
 fn wait_for(shared: &Shared, ms: u64) -> bool {
     loop {
@@ -359,7 +405,6 @@ fn video_thread(
         shared.status().error =
             Some(MediaError::Broken { file: file.display().to_string(), detail: "no picture could be decoded".into() });
     }
-    shared.video_done.store(true, Ordering::SeqCst);
 }
 
 fn audio_thread(
@@ -438,5 +483,4 @@ fn audio_thread(
     if !any && let Some(detail) = ended_badly(children, index, file) {
         shared.status().error = Some(MediaError::Broken { file: file.display().to_string(), detail });
     }
-    shared.audio_done.store(true, Ordering::SeqCst);
 }

@@ -817,3 +817,87 @@ fn a_search_hit_inside_an_attachment_says_so_and_opens_it_at_the_page() {
     assert!(texts(&k).iter().any(|s| s == "第 3 / 3 页"));
     assert!(page_ink(&k).0 > 0.01);
 }
+
+/// Like `pump`, but leaves out the player's frame messages (which keep coming while it plays).
+pub(super) fn pump_without_frames(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
+    use crate::ui::screens::{Message as S, attachment};
+    let mut queue: VecDeque<Message> = first.into_iter().collect();
+    while let Some(m) = queue.pop_front() {
+        if matches!(m, Message::Screen(S::Attachment(attachment::Message::Frame))) {
+            continue;
+        }
+        let task = k.update(m);
+        queue.extend(run(task));
+    }
+}
+
+fn media_status(k: &mut Kiosk) -> (Option<crate::media::PlayerStatus>, String) {
+    use crate::ui::screens::{Message as S, attachment};
+    pump_without_frames(k, []);
+    let _ = k.update(Message::Screen(S::Attachment(attachment::Message::Frame)));
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment is on show") };
+    let attachment::Body::Media(m) = &a.body else { panic!("played: {:?}", a.body) };
+    (m.status(), texts(k).join("|"))
+}
+
+#[test]
+fn the_video_plays_with_captions_pauses_and_stops_on_leaving_and_on_the_idle_reset() {
+    use crate::ui::screens::attachment::Body;
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 2, page: None })]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, shown) = media_status(&mut k);
+    let status = status.expect("playing");
+    assert!(status.frames_decoded >= 10, "{status:?}");
+    assert_eq!(status.error, None);
+    assert!(shown.contains("望川区2024年区级财政预算解读"), "the first caption shows: {shown}");
+    assert!(shown.contains("暂停") && shown.contains("从头播放") && shown.contains("大声一点"), "{shown}");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    let Body::Media(m) = &a.body else { panic!() };
+    assert!(m.frame.is_some(), "a decoded picture is on screen");
+    let copy = a.clone();
+
+    tap(&mut k, "暂停");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    assert!(!a.is_playing());
+    tap(&mut k, "播放");
+    tap(&mut k, "返回");
+    let Body::Media(m) = &copy.body else { panic!() };
+    assert_eq!(m.status(), None, "leaving the screen stopped the playback");
+
+    // the idle reset stops it too
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 3, page: None })]);
+    let Some(Screen::Attachment(a)) = k.nav.screen.clone() else { panic!() };
+    assert!(texts(&k).iter().any(|s| s.contains("民生支出占八成")), "the audio's transcript shows");
+    let Body::Media(m) = &a.body else { panic!() };
+    assert!(m.status().is_some(), "the audio plays");
+    pump_without_frames(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
+    assert_eq!(m.status(), None, "the idle reset stopped the playback");
+}
+
+#[test]
+fn a_truncated_mp4_says_it_cannot_be_played() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    assert!(std::process::Command::new("cp").arg("-r").arg(&demo).arg(&src).status().unwrap().success());
+    let video = src.join("media/budget-2024-video.mp4");
+    let bytes = std::fs::read(&video).unwrap();
+    // the index (moov) is at the front: the first second or so plays, then the data ends
+    std::fs::write(&video, &bytes[..bytes.len() / 10]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap().import_folder(&src).unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 2, page: None })]);
+    // the screen polls the player until the playback fails (never frozen)
+    let started = Instant::now();
+    loop {
+        let (status, shown) = media_status(&mut k);
+        if shown.contains("这个视频或音频文件不完整或已损坏，无法播放。") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no message: {status:?} {shown}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}

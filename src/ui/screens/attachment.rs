@@ -4,18 +4,26 @@
 //!   "第 3 / 12 页", and print (the original PDF through the app's print dialog, which asks with
 //!   the page count and keeps the per-visitor page limit);
 //! - a picture, shown as large as the screen allows;
+//! - a video or audio interpretation played here ([`crate::media::Player`]: FFmpeg processes):
+//!   large play/pause and restart buttons, a progress bar, volume, the captions under the
+//!   picture (audio: the progress bar and the transcript); it starts when the screen opens and
+//!   stops when the visitor leaves it or the kiosk resets for the next visitor;
 //! - anything the kiosk cannot show (OFD, zip, a damaged file): a card that says so, with the QR
 //!   code of the online original.
 
 use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
 
 use iced::widget::{Column, column, container, image, row, text};
 use iced::{Alignment, Length, Task};
 
 use super::{Ctx, Event};
+use crate::attachments::captions::{self, Cue};
 use crate::attachments::pdf::{self, PageImage};
 use crate::attachments::{self, AttachmentKind};
 use crate::content::Attachment;
+use crate::media::{MediaError, MediaInfo, PlayOptions, Player, Sink};
 use crate::print::Printable;
 use crate::store::{Store, StoreError};
 use crate::ui::Element;
@@ -43,6 +51,7 @@ pub struct AttachmentView {
 pub enum Body {
     Pages(Pages),
     Picture(image::Handle),
+    Media(Box<MediaView>),
     /// The kiosk cannot show it: why, and the QR code of the online original.
     Card {
         reason: CardReason,
@@ -56,8 +65,138 @@ pub enum CardReason {
     Unshowable(String),
     /// A damaged file (the detail is in the log).
     Broken,
-    /// Video or audio (played on the phone through the QR code).
-    Media,
+    /// Video or audio that cannot be played here: FFmpeg missing (it plays on the phone).
+    NoPlayer,
+    /// A damaged or incomplete video or audio file.
+    BrokenMedia,
+}
+
+/// How often the screen takes the newest picture from the player (25 a second).
+const FRAME_EVERY: Duration = Duration::from_millis(40);
+/// Volume steps of the louder / quieter buttons.
+const VOLUME_STEP: u8 = 20;
+
+/// A video or audio file and its playback.
+#[derive(Debug, Clone)]
+pub struct MediaView {
+    pub file: PathBuf,
+    pub info: MediaInfo,
+    pub cues: Vec<Cue>,
+    pub transcript: Option<String>,
+    pub volume: u8,
+    /// The playback, shared by the screen's copies so that leaving stops it wherever it is.
+    player: Arc<Mutex<Option<Player>>>,
+    pub frame: Option<image::Handle>,
+    pub position_ms: u64,
+    pub playing: bool,
+    pub finished: bool,
+    /// What went wrong while playing (the visitor sees a plain message).
+    pub error: Option<MediaError>,
+}
+
+impl MediaView {
+    fn player(&self) -> std::sync::MutexGuard<'_, Option<Player>> {
+        self.player.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Frames decoded, shown and dropped so far (for the tests and the log).
+    pub fn status(&self) -> Option<crate::media::PlayerStatus> {
+        self.player().as_ref().map(Player::status)
+    }
+
+    fn start(&mut self, from_ms: u64, ctx: Ctx) -> Task<Message> {
+        let (w, h) = video_size(ctx, &self.info);
+        let opts = PlayOptions { width: w, height: h, volume: self.volume, sink: Sink::Default };
+        let started = Player::start(&self.file, &self.info, from_ms, &opts);
+        let mut slot = self.player();
+        *slot = None; // the old playback stops first
+        match started {
+            Ok(p) => {
+                *slot = Some(p);
+                drop(slot);
+                self.playing = true;
+                self.finished = false;
+                self.error = None;
+                self.position_ms = from_ms;
+                next_frame()
+            }
+            Err(e) => {
+                drop(slot);
+                tracing::warn!(file = %self.file.display(), error = %e, "cannot play");
+                self.playing = false;
+                self.error = Some(e);
+                Task::none()
+            }
+        }
+    }
+
+    /// Stops the playback (leaving the screen, the idle reset), logging what it did.
+    pub fn stop(&mut self) {
+        if let Some(mut p) = self.player().take() {
+            let s = p.status();
+            tracing::info!(
+                file = %self.file.display(),
+                frames_decoded = s.frames_decoded,
+                frames_shown = s.frames_shown,
+                frames_dropped = s.frames_dropped,
+                "playback stopped"
+            );
+            p.stop();
+        }
+        self.playing = false;
+    }
+
+    /// Takes the newest picture and the clock; whether to keep polling.
+    fn poll(&mut self) -> bool {
+        let slot = self.player();
+        let Some(p) = slot.as_ref() else { return false };
+        let frame = p.take_frame();
+        let position = p.position_ms();
+        let status = p.status();
+        drop(slot);
+        if let Some(f) = frame {
+            self.frame = Some(image::Handle::from_rgba(f.width, f.height, f.rgba));
+        }
+        self.position_ms = position;
+        if status.finished {
+            if let Some(e) = status.error {
+                tracing::warn!(file = %self.file.display(), error = %e, "playback failed");
+                self.error = Some(e);
+            } else {
+                tracing::info!(
+                    file = %self.file.display(),
+                    frames_decoded = status.frames_decoded,
+                    frames_shown = status.frames_shown,
+                    frames_dropped = status.frames_dropped,
+                    "playback finished"
+                );
+            }
+            self.player().take();
+            self.playing = false;
+            self.finished = true;
+            return false;
+        }
+        self.playing
+    }
+}
+
+/// The size the pictures are decoded at: as wide as the content area allows, at most the
+/// video's own size, keeping its shape; room below for captions and buttons.
+fn video_size(ctx: Ctx, info: &MediaInfo) -> (u32, u32) {
+    let Some((w, h, _)) = info.video else { return (2, 2) };
+    let max_w = if ctx.width > 0.0 { ctx.width - 40.0 } else { 1280.0 };
+    let max_h = if ctx.height > 0.0 { ctx.height * 0.55 } else { 720.0 };
+    let scale = (max_w / w as f32).min(max_h / h as f32).min(1.0);
+    (((w as f32 * scale) as u32).max(2) & !1, ((h as f32 * scale) as u32).max(2) & !1)
+}
+
+fn next_frame() -> Task<Message> {
+    Task::perform(async { std::thread::sleep(FRAME_EVERY) }, |_| Message::Frame)
+}
+
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
 }
 
 /// A PDF shown page by page.
@@ -86,14 +225,28 @@ pub enum Message {
     Print,
     /// A page drawn by its task: page, zoom, the picture or what went wrong.
     Drawn(u32, usize, Result<PageImage, String>),
+    PlayPause,
+    Restart,
+    Louder,
+    Quieter,
+    /// Time to take the newest picture from the player.
+    Frame,
     Scroll(scroll::Message),
 }
 
 impl Message {
     pub fn is_touch(&self) -> bool {
         match self {
-            Message::NextPage | Message::PreviousPage | Message::ZoomIn | Message::ZoomOut | Message::Print => true,
-            Message::Drawn(..) => false,
+            Message::NextPage
+            | Message::PreviousPage
+            | Message::ZoomIn
+            | Message::ZoomOut
+            | Message::Print
+            | Message::PlayPause
+            | Message::Restart
+            | Message::Louder
+            | Message::Quieter => true,
+            Message::Drawn(..) | Message::Frame => false,
             Message::Scroll(m) => m.is_touch(),
         }
     }
@@ -146,7 +299,39 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
                 card(CardReason::Broken)
             }
         },
-        AttachmentKind::Video | AttachmentKind::Audio => card(CardReason::Media),
+        AttachmentKind::Video | AttachmentKind::Audio => match store.blobs().path(&attachment.blob.sha256) {
+            None => card(CardReason::BrokenMedia),
+            Some(file) => match crate::media::probe(&file) {
+                Ok(info) => {
+                    let derived = attachment.derived.clone().unwrap_or_default();
+                    let cues = derived
+                        .captions
+                        .as_ref()
+                        .and_then(|c| store.blobs().path(&c.sha256))
+                        .and_then(|p| std::fs::read_to_string(p).ok())
+                        .and_then(|t| captions::parse(&t).ok())
+                        .unwrap_or_default();
+                    Body::Media(Box::new(MediaView {
+                        file,
+                        info,
+                        cues,
+                        transcript: derived.transcript,
+                        volume: 80,
+                        player: Arc::new(Mutex::new(None)),
+                        frame: None,
+                        position_ms: 0,
+                        playing: false,
+                        finished: false,
+                        error: None,
+                    }))
+                }
+                Err(MediaError::ToolMissing { .. }) => card(CardReason::NoPlayer),
+                Err(e) => {
+                    tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play");
+                    card(CardReason::BrokenMedia)
+                }
+            },
+        },
         AttachmentKind::Other => {
             let ext = std::path::Path::new(&attachment.blob.name)
                 .extension()
@@ -179,11 +364,19 @@ fn draw(file: PathBuf, page: u32, zoom: usize, width: u32) -> Task<Message> {
 }
 
 impl AttachmentView {
-    /// The screen came on show: the first page is drawn.
+    /// The screen came on show: the first page is drawn, a video or audio starts.
     pub fn on_enter(&mut self, ctx: Ctx) -> Task<Message> {
         match &mut self.body {
             Body::Pages(p) if p.image.is_none() && p.pending.is_none() => Self::show(p, ctx),
+            Body::Media(m) if !m.playing && !m.finished => m.start(0, ctx),
             _ => Task::none(),
+        }
+    }
+
+    /// Leaving the screen stops the playback.
+    pub fn on_leave(&mut self) {
+        if let Body::Media(m) = &mut self.body {
+            m.stop();
         }
     }
 
@@ -196,6 +389,9 @@ impl AttachmentView {
         if let Message::Scroll(m) = message {
             self.scroll.update(m);
             return (Task::none(), None);
+        }
+        if matches!(self.body, Body::Media(_)) {
+            return (self.update_media(message, ctx), None);
         }
         let Body::Pages(p) = &mut self.body else { return (Task::none(), None) };
         match message {
@@ -244,6 +440,47 @@ impl AttachmentView {
                 (Task::none(), None)
             }
             _ => (Task::none(), None),
+        }
+    }
+
+    fn update_media(&mut self, message: Message, ctx: Ctx) -> Task<Message> {
+        let Body::Media(m) = &mut self.body else { return Task::none() };
+        match message {
+            Message::Frame if m.poll() => return next_frame(),
+            Message::PlayPause if m.playing => {
+                if let Some(p) = m.player().as_ref() {
+                    if p.is_paused() {
+                        p.resume();
+                    } else {
+                        p.pause();
+                    }
+                }
+            }
+            Message::PlayPause => {
+                let from = if m.finished { 0 } else { m.position_ms };
+                return m.start(from, ctx);
+            }
+            Message::Restart => return m.start(0, ctx),
+            Message::Louder | Message::Quieter => {
+                m.volume = if matches!(message, Message::Louder) {
+                    m.volume.saturating_add(VOLUME_STEP).min(100)
+                } else {
+                    m.volume.saturating_sub(VOLUME_STEP)
+                };
+                if let Some(p) = m.player().as_ref() {
+                    p.set_volume(m.volume);
+                }
+            }
+            _ => {}
+        }
+        Task::none()
+    }
+
+    /// Whether a playback is running and not paused.
+    pub fn is_playing(&self) -> bool {
+        match &self.body {
+            Body::Media(m) => m.playing && m.player().as_ref().is_some_and(|p| !p.is_paused()),
+            _ => false,
         }
     }
 
@@ -328,11 +565,17 @@ impl AttachmentView {
                 let area = scroll::area(ctx, &self.scroll, pic, Message::Scroll, true);
                 column![title, area].spacing(look.gap()).padding([0.0, look.gap()]).height(Length::Fill).into()
             }
+            Body::Media(m) => column![title, self.media_view(ctx, m)]
+                .spacing(look.gap())
+                .padding([0.0, look.gap()])
+                .height(Length::Fill)
+                .into(),
             Body::Card { reason, qr } => {
                 let say = match reason {
                     CardReason::Unshowable(ext) => ta(l, "attachment-cannot-show", &[("type", ext.clone().into())]),
                     CardReason::Broken => t(l, "attachment-broken"),
-                    CardReason::Media => t(l, "attachment-media-on-phone"),
+                    CardReason::NoPlayer => t(l, "attachment-no-player"),
+                    CardReason::BrokenMedia => t(l, "attachment-media-broken"),
                 };
                 let mut inner =
                     Column::new().spacing(look.gap()).align_x(Alignment::Center).push(widgets::body(ctx, say));
@@ -348,6 +591,88 @@ impl AttachmentView {
                     .into()
             }
         }
+    }
+}
+
+impl AttachmentView {
+    fn media_view<'a>(&'a self, ctx: Ctx, m: &'a MediaView) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let mut col = Column::new().spacing(look.gap()).align_x(Alignment::Center).width(Length::Fill);
+        if let Some(e) = &m.error {
+            let key = match e {
+                MediaError::ToolMissing { .. } => "attachment-no-player",
+                _ => "attachment-media-broken",
+            };
+            return widgets::card(ctx, widgets::body(ctx, t(l, key)));
+        }
+        if m.info.video.is_some() {
+            let (w, h) = video_size(ctx, &m.info);
+            let picture: Element<'a, Message> = match &m.frame {
+                Some(f) => image(f.clone()).width(w as f32).height(h as f32).into(),
+                None => container(widgets::muted(ctx, t(l, "attachment-opening")))
+                    .center(Length::Fill)
+                    .width(w as f32)
+                    .height(h as f32)
+                    .into(),
+            };
+            col = col.push(
+                container(picture)
+                    .style(|_| container::Style { background: Some(iced::Color::BLACK.into()), ..Default::default() }),
+            );
+            let caption = captions::at(&m.cues, m.position_ms).map(|c| c.text.clone()).unwrap_or_default();
+            col = col.push(
+                container(text(content(l, &caption)).size(look.body() * 1.3).align_x(Alignment::Center))
+                    .height(look.body() * 3.4)
+                    .center_x(Length::Fill),
+            );
+        }
+        let total = m.info.duration_ms.unwrap_or(0).max(1);
+        let progress = iced::widget::progress_bar(0.0..=total as f32, m.position_ms.min(total) as f32)
+            .length(Length::Fill)
+            .girth(if m.info.video.is_some() { 18.0 } else { 36.0 });
+        col = col.push(
+            row![progress, text(format!("{} / {}", clock(m.position_ms), clock(total))).size(look.body())]
+                .spacing(look.gap())
+                .align_y(Alignment::Center),
+        );
+        let paused = !self.is_playing();
+        let tools = [
+            widgets::icon_action(
+                ctx,
+                if paused { Icon::Play } else { Icon::Pause },
+                t(l, if paused { "media-play" } else { "media-pause" }),
+                Some(Message::PlayPause),
+                true,
+            ),
+            widgets::icon_action(ctx, Icon::Restart, t(l, "media-restart"), Some(Message::Restart), false),
+            widgets::icon_action(
+                ctx,
+                Icon::Quieter,
+                t(l, "media-quieter"),
+                (m.volume > 0).then_some(Message::Quieter),
+                false,
+            ),
+            container(text(ta(l, "media-volume", &[("volume", m.volume.into())])).size(look.body()))
+                .center_y(look.target())
+                .into(),
+            widgets::icon_action(
+                ctx,
+                Icon::Louder,
+                t(l, "media-louder"),
+                (m.volume < 100).then_some(Message::Louder),
+                false,
+            ),
+        ];
+        col = col.push(iced::widget::Row::with_children(tools).spacing(12).wrap().vertical_spacing(10));
+        if m.info.video.is_none()
+            && let Some(tr) = &m.transcript
+        {
+            col = col.push(widgets::muted(ctx, t(l, "media-transcript")));
+            col = col.push(widgets::card(ctx, text(content(l, tr)).size(look.body()).color(p.ink)));
+        }
+        scroll::area(ctx, &self.scroll, col, Message::Scroll, true)
     }
 }
 

@@ -268,8 +268,10 @@ impl Screen {
     /// The screen leaves the screen (another opens over it, or the visitor goes back or home):
     /// it drops what must not outlive its time on show (the voice stops with it).
     pub fn on_leave(&mut self) {
-        if let Screen::Reader(s) = self {
-            s.on_leave();
+        match self {
+            Screen::Reader(s) => s.on_leave(),
+            Screen::Attachment(s) => s.on_leave(),
+            _ => {}
         }
     }
 
