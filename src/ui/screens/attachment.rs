@@ -32,8 +32,8 @@ use crate::ui::widgets::{self, Icon, scroll};
 
 /// Page widths the zoom buttons step through, as shares of the content area's width.
 pub const ZOOMS: [f32; 4] = [0.62, 0.8, 1.0, 1.4];
-/// The zoom a document opens at: the whole page width on screen in portrait, a readable width
-/// in landscape.
+/// The zoom a document opens at in landscape (a readable width); portrait opens one step
+/// larger (the page as wide as the screen).
 const START_ZOOM: usize = 1;
 
 #[derive(Debug, Clone)]
@@ -214,6 +214,8 @@ pub struct Pages {
     pub pending: Option<(u32, usize)>,
     /// Why the page could not be drawn (for the log; the visitor sees a plain message).
     pub error: Option<String>,
+    /// The next page, drawn ahead while the visitor reads this one: (page, zoom, picture).
+    pub ahead: Option<(u32, usize, (u32, u32, image::Handle))>,
 }
 
 #[derive(Debug, Clone)]
@@ -279,6 +281,7 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
                         image: None,
                         pending: None,
                         error: None,
+                        ahead: None,
                     })
                 }
                 (_, Some(p)) => {
@@ -367,7 +370,11 @@ impl AttachmentView {
     /// The screen came on show: the first page is drawn, a video or audio starts.
     pub fn on_enter(&mut self, ctx: Ctx) -> Task<Message> {
         match &mut self.body {
-            Body::Pages(p) if p.image.is_none() && p.pending.is_none() => Self::show(p, ctx),
+            Body::Pages(p) if p.image.is_none() && p.pending.is_none() => {
+                // portrait: the page as wide as the screen; landscape: a readable width
+                p.zoom = if ctx.portrait { START_ZOOM + 1 } else { START_ZOOM };
+                Self::show(p, ctx)
+            }
             Body::Media(m) if !m.playing && !m.finished => m.start(0, ctx),
             _ => Task::none(),
         }
@@ -380,9 +387,23 @@ impl AttachmentView {
         }
     }
 
+    /// Shows the page asked for: at once when it was drawn ahead, else drawn in a task.
     fn show(p: &mut Pages, ctx: Ctx) -> Task<Message> {
+        if let Some((page, zoom, img)) = p.ahead.take()
+            && (page, zoom) == (p.page, p.zoom)
+        {
+            p.image = Some(img);
+            p.error = None;
+            p.pending = None;
+            return Self::draw_ahead(p, ctx);
+        }
         p.pending = Some((p.page, p.zoom));
         draw(p.file.clone(), p.page, p.zoom, page_width(ctx, p.zoom))
+    }
+
+    /// Draws the next page in the background, so that "下一页" shows it at once.
+    fn draw_ahead(p: &mut Pages, ctx: Ctx) -> Task<Message> {
+        if p.page < p.count { draw(p.file.clone(), p.page + 1, p.zoom, page_width(ctx, p.zoom)) } else { Task::none() }
     }
 
     pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
@@ -419,7 +440,16 @@ impl AttachmentView {
             ),
             Message::Drawn(page, zoom, result) => {
                 // only the page and zoom asked for last (a quick visitor taps faster than pages draw)
-                if p.pending == Some((page, zoom)) {
+                if p.pending != Some((page, zoom)) {
+                    // a page drawn ahead is kept if it is still the next one
+                    if let Ok(img) = result
+                        && page == p.page + 1
+                        && zoom == p.zoom
+                    {
+                        let handle = image::Handle::from_rgba(img.width, img.height, img.rgba);
+                        p.ahead = Some((page, zoom, (img.width, img.height, handle)));
+                    }
+                } else {
                     p.pending = None;
                     match result {
                         Ok(img) => {
@@ -429,6 +459,7 @@ impl AttachmentView {
                                 img.height,
                                 image::Handle::from_rgba(img.width, img.height, img.rgba),
                             ));
+                            return (Self::draw_ahead(p, ctx), None);
                         }
                         Err(e) => {
                             tracing::warn!(document = %self.doc_id, attachment = %self.attachment.title, page, error = %e, "page not drawn");
