@@ -160,19 +160,9 @@ impl Player {
         let seek = format!("{:.3}", from_ms as f64 / 1000.0);
         if let Some((_, _, fps)) = info.video {
             let (w, h) = (opts.width.max(2) & !1, opts.height.max(2) & !1);
-            let mut child = Command::new("ffmpeg")
-                .args(["-nostdin", "-v", "error", "-ss", &seek, "-i"])
-                .arg(file)
-                .args(["-an", "-sn", "-vf", &format!("scale={w}:{h}:flags=fast_bilinear"), "-pix_fmt", "rgba"])
-                .args(["-f", "rawvideo", "-"])
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .map_err(spawn_err("ffmpeg"))?;
-            let out = child.stdout.take().expect("piped");
-            let errors = stderr_reader(&mut child, file);
-            children.lock().unwrap_or_else(|e| e.into_inner()).push(child);
+            let scale = format!("scale={w}:{h}:flags=fast_bilinear");
+            let (out, errors) =
+                decoder(file, &seek, &["-an", "-sn", "-vf", &scale, "-pix_fmt", "rgba", "-f", "rawvideo"], &children)?;
             let (s, c, f) = (shared.clone(), children.clone(), file.to_path_buf());
             threads.push(
                 std::thread::Builder::new()
@@ -192,18 +182,8 @@ impl Player {
                 Sink::Command(c) => Some(c.clone()),
                 Sink::None => None,
             };
-            let mut child = Command::new("ffmpeg")
-                .args(["-nostdin", "-v", "error", "-ss", &seek, "-i"])
-                .arg(file)
-                .args(["-vn", "-sn", "-f", "s16le", "-ac", "2", "-ar", "48000", "-"])
-                .stdin(Stdio::null())
-                .stdout(Stdio::piped())
-                .stderr(Stdio::piped())
-                .spawn()
-                .map_err(spawn_err("ffmpeg"))?;
-            let out = child.stdout.take().expect("piped");
-            let errors = stderr_reader(&mut child, file);
-            children.lock().unwrap_or_else(|e| e.into_inner()).push(child);
+            let (out, errors) =
+                decoder(file, &seek, &["-vn", "-sn", "-f", "s16le", "-ac", "2", "-ar", "48000"], &children)?;
             let (s, c, f) = (shared.clone(), children.clone(), file.to_path_buf());
             threads.push(
                 std::thread::Builder::new()
@@ -293,6 +273,34 @@ fn default_sink() -> Option<Vec<String>> {
     } else {
         None
     }
+}
+
+/// The thread reading an FFmpeg process's messages (its last error line, if any).
+type Messages = Option<JoinHandle<Option<String>>>;
+
+/// Starts an `ffmpeg` decoding `file` from `seek` seconds with `output` options into its stdout;
+/// the process joins `children` (killed when the player stops). Its stdout, and the thread
+/// reading its messages.
+fn decoder(
+    file: &Path,
+    seek: &str,
+    output: &[&str],
+    children: &Mutex<Vec<Child>>,
+) -> Result<(ChildStdout, Messages), MediaError> {
+    let mut child = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-ss", seek, "-i"])
+        .arg(file)
+        .args(output)
+        .arg("-")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_err("ffmpeg"))?;
+    let out = child.stdout.take().ok_or_else(|| MediaError::Io("ffmpeg: no output pipe".into()))?;
+    let errors = stderr_reader(&mut child, file);
+    children.lock().unwrap_or_else(|e| e.into_inner()).push(child);
+    Ok((out, errors))
 }
 
 /// Reads an FFmpeg process's messages in a thread of its own (so a full pipe never stalls the
