@@ -198,6 +198,20 @@ pub enum Command {
         #[arg(long, global = true)]
         printer: Option<String>,
     },
+    /// Draw one page of a document's attachment (its number in `show ID`) as the kiosk shows it,
+    /// into a PNG file (pdftoppm with the bundled CJK font in place of fonts the PDF does not embed).
+    Page {
+        id: String,
+        number: usize,
+        /// The page, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// Width in pixels.
+        #[arg(long, default_value_t = 1150)]
+        width: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The CUPS queues and their state (paused, paper out, offline, not accepting ...), and which
     /// one the kiosk prints on.
     Printers {
@@ -398,6 +412,9 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
         }
         Some(Command::Printers { json }) => printers(&config, &data_dir, json),
+        Some(Command::Page { id, number, page, width, out }) => {
+            attachment_page(&data_dir, &id, number, page, width, &out)
+        }
         Some(Command::Upload { url }) => upload(&config, &data_dir, url.as_deref()),
         Some(Command::Report { dir, messages }) => report(&dir, messages),
         Some(Command::Stats { from, to, csv, json }) => stats(&data_dir, from.as_deref(), to.as_deref(), csv, json),
@@ -501,6 +518,37 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
     let done = crate::print::deliver(&dest, &what, &doc, crate::print::FollowLimits::default())?;
     println!("{done} ({size})");
     Ok(ExitCode::SUCCESS)
+}
+
+fn attachment_page(data_dir: &Path, id: &str, number: usize, page: u32, width: u32, out: &Path) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let Some(doc) = store.document(id)? else {
+        eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+        return Ok(ExitCode::FAILURE);
+    };
+    let Some(a) = number.checked_sub(1).and_then(|i| doc.attachments.get(i)) else {
+        eprintln!("document `{id}` has {} attachment(s); number {number} is not one of them", doc.attachments.len());
+        return Ok(ExitCode::FAILURE);
+    };
+    let Some(file) = a.view_pdf().and_then(|b| store.blobs().path(&b.sha256)) else {
+        eprintln!("attachment {number} of `{id}` ({}) has no pages to draw", a.title);
+        return Ok(ExitCode::FAILURE);
+    };
+    match crate::attachments::pdf::render_page(&file, page, width) {
+        Ok(img) => {
+            let (w, h) = (img.width, img.height);
+            image::RgbaImage::from_raw(w, h, img.rgba)
+                .ok_or("the page's picture has the wrong size")?
+                .save(out)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("{} ({w}×{h}, page {page} of {})", out.display(), a.title);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
@@ -975,8 +1023,21 @@ fn print_document(out: &mut impl Write, store: &Store, d: &Document) -> Result<(
     field(out, "重点领域", d.area.as_deref())?;
     field(out, "主题词", (!d.keywords.is_empty()).then(|| d.keywords.join("；")))?;
     field(out, "原文链接", d.url.as_deref())?;
-    for a in &d.attachments {
-        writeln!(out, "附件：{} ({}, {} 字节)", a.title, a.blob.name, a.blob.size)?;
+    for (n, a) in d.attachments.iter().enumerate() {
+        // what derivation found: pages (or a scan), playing time, or why it cannot be shown
+        let mut about = vec![a.blob.name.clone(), format!("{} 字节", a.blob.size)];
+        if crate::attachments::is_scanned(a) {
+            about.push("扫描件，无文字".into());
+        } else if let Some(p) = a.derived.as_ref().and_then(|x| x.pages) {
+            about.push(format!("{p} 页"));
+        }
+        if let Some(ms) = a.derived.as_ref().and_then(|x| x.duration_ms) {
+            about.push(format!("{:.1} 秒", ms as f64 / 1000.0));
+        }
+        if let Some(p) = a.derived.as_ref().and_then(|x| x.problem.as_deref()) {
+            about.push(format!("无法在本机显示：{p}"));
+        }
+        writeln!(out, "附件 {}：{} ({})", n + 1, a.title, about.join(", "))?;
     }
     if let Some(p) = store.policy_of(&d.id)? {
         writeln!(out, "解读的政策：{} ({})", p.title, p.id)?;

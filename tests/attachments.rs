@@ -220,4 +220,28 @@ fn words_only_an_attachment_holds_find_the_document_at_the_page_and_a_scan_is_li
         .unwrap();
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("附件：望川区2024年区级财政预算表（示例）（第 3 页）"), "{text}");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["show", BUDGET, "--data-dir", data.to_str().unwrap()])
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .output()
+        .unwrap();
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("附件 1：预算批复扫描件 (scan.pdf, ") && text.contains("扫描件，无文字"), "{text}");
+    assert!(
+        text.contains("附件 2：望川区2024年区级财政预算表（示例） (budget-2024-tables.pdf, 26341 字节, 3 页)"),
+        "{text}"
+    );
+    // a page drawn as the kiosk shows it, from the command line: text, not blank paper
+    let png = tmp.path().join("page3.png");
+    let out = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["page", BUDGET, "2", "--page", "3", "--width", "600", "--out", png.to_str().unwrap()])
+        .args(["--data-dir", data.to_str().unwrap()])
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .output()
+        .unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let img = image::open(&png).unwrap().to_luma8();
+    assert_eq!(img.width(), 600);
+    let dark = img.pixels().filter(|p| p.0[0] < 100).count();
+    assert!(dark * 100 > img.pixels().len(), "the page shows text and rules ({dark} dark pixels)");
 }
