@@ -901,3 +901,23 @@ fn a_truncated_mp4_says_it_cannot_be_played() {
         std::thread::sleep(Duration::from_millis(200));
     }
 }
+
+#[test]
+fn a_pack_without_derived_data_still_shows_its_pdf_and_names_its_office_file() {
+    // content applied as a pack made before derivation existed carries: no pages, no conversion
+    let dir = tempfile::tempdir().unwrap();
+    let set = crate::content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
+    assert!(set.documents.iter().flat_map(|d| &d.attachments).all(|a| a.derived.is_none()));
+    Store::open(dir.path()).unwrap().apply(&set, "an old pack").unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 0, page: None })]);
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment opens") };
+    assert_eq!(a.position(), Some((1, 3)), "the page count asked of poppler");
+    assert!(page_ink(&k).0 > 0.01);
+    pump(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 1, page: None })]);
+    assert!(
+        texts(&k).iter().any(|s| s == "本机无法显示这种文件（XLSX）。请扫描下面的二维码在手机上查看原文。"),
+        "{:?}",
+        texts(&k)
+    );
+}

@@ -271,23 +271,36 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
         AttachmentKind::Pdf | AttachmentKind::Office => {
             match (attachment.view_pdf().and_then(|b| store.blobs().path(&b.sha256).map(|p| (b, p))), &problem) {
                 (Some((blob, file)), None) => {
-                    let count = attachment.derived.as_ref().and_then(|d| d.pages).unwrap_or(0);
-                    Body::Pages(Pages {
-                        file,
-                        pdf: blob.sha256.clone(),
-                        count,
-                        page: page.unwrap_or(1).clamp(1, count.max(1)),
-                        zoom: START_ZOOM,
-                        image: None,
-                        pending: None,
-                        error: None,
-                        ahead: None,
-                    })
+                    // a pack made before derivation existed carries no page count: ask poppler
+                    let count = match attachment.derived.as_ref().and_then(|d| d.pages) {
+                        Some(n) => n,
+                        None => pdf::page_count(&file).unwrap_or_else(|e| {
+                            tracing::warn!(document = doc_id, error = %e, "no page count");
+                            0
+                        }),
+                    };
+                    if count == 0 {
+                        card(CardReason::Broken)
+                    } else {
+                        Body::Pages(Pages {
+                            file,
+                            pdf: blob.sha256.clone(),
+                            count,
+                            page: page.unwrap_or(1).clamp(1, count),
+                            zoom: START_ZOOM,
+                            image: None,
+                            pending: None,
+                            error: None,
+                            ahead: None,
+                        })
+                    }
                 }
                 (_, Some(p)) => {
                     tracing::warn!(document = doc_id, attachment = %attachment.title, problem = %p, "attachment not shown");
                     card(CardReason::Broken)
                 }
+                // an office file without its conversion (a pack from before derivation existed)
+                (None, None) if kind == AttachmentKind::Office => card(CardReason::Unshowable(extension(&attachment))),
                 (None, None) => card(CardReason::Broken),
             }
         }
@@ -335,13 +348,7 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
                 }
             },
         },
-        AttachmentKind::Other => {
-            let ext = std::path::Path::new(&attachment.blob.name)
-                .extension()
-                .map(|e| e.to_string_lossy().to_uppercase())
-                .unwrap_or_default();
-            card(CardReason::Unshowable(ext))
-        }
+        AttachmentKind::Other => card(CardReason::Unshowable(extension(&attachment))),
     };
     Ok(AttachmentView {
         doc_id: doc_id.to_string(),
@@ -351,6 +358,11 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
         body,
         scroll: scroll::Scroll::default(),
     })
+}
+
+/// A file's extension in capitals ("ZIP", "OFD"), for the card that says it cannot be shown.
+fn extension(a: &Attachment) -> String {
+    std::path::Path::new(&a.blob.name).extension().map(|e| e.to_string_lossy().to_uppercase()).unwrap_or_default()
 }
 
 /// The width a page is drawn at for the content area `ctx` and a zoom step.
