@@ -48,7 +48,7 @@ pub enum Command {
     /// Start the kiosk window (the default).
     Kiosk {
         /// Open this screen first (for screenshots and checks): home, catalogue, policies,
-        /// document:ID, search:QUERY, guides, guide:ID, request, faq, boards, board:ID,
+        /// document:ID, attachment:ID/N, search:QUERY, guides, guide:ID, request, faq, boards, board:ID,
         /// feedback, about, attendant.
         #[arg(long, value_name = "SCREEN")]
         open: Option<String>,
@@ -211,6 +211,20 @@ pub enum Command {
         #[arg(long, global = true)]
         printer: Option<String>,
     },
+    /// Draw one page of a document's attachment (its number in `show ID`) as the kiosk shows it,
+    /// into a PNG file (pdftoppm with the bundled CJK font in place of fonts the PDF does not embed).
+    Page {
+        id: String,
+        number: usize,
+        /// The page, from 1.
+        #[arg(long, default_value_t = 1)]
+        page: u32,
+        /// Width in pixels.
+        #[arg(long, default_value_t = 1150)]
+        width: u32,
+        #[arg(long)]
+        out: PathBuf,
+    },
     /// The CUPS queues and their state (paused, paper out, offline, not accepting ...), and which
     /// one the kiosk prints on.
     Printers {
@@ -322,6 +336,9 @@ pub enum PrintWhat {
     },
     /// A small QR card for one document.
     Card { id: String },
+    /// A document's attachment (its number in `show ID`, from 1) as its original PDF, or an
+    /// office file's PDF conversion.
+    Attachment { id: String, number: usize },
 }
 
 /// Document filters shared by `list` and `search`.
@@ -450,6 +467,9 @@ pub fn run(cli: Cli) -> ExitCode {
             print(&config, &data_dir, what, out.as_deref(), printer.as_deref())
         }
         Some(Command::Printers { json }) => printers(&config, &data_dir, json),
+        Some(Command::Page { id, number, page, width, out }) => {
+            attachment_page(&data_dir, &id, number, page, width, &out)
+        }
         Some(Command::Upload { url, status }) => upload(&config, &data_dir, url.as_deref(), status),
         Some(Command::Metrics { write, out, json }) => health::metrics(&config, &data_dir, write, out.as_deref(), json),
         Some(Command::Report { dir, fleet: true, json, expect, out, .. }) => {
@@ -587,6 +607,25 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
         PrintWhat::Doc { id, with_interpretations: true } => Printable::DocumentWithInterpretations(id),
         PrintWhat::Board { id, a3 } => Printable::Board { id, paper: if a3 { Paper::A3 } else { Paper::A4 } },
         PrintWhat::Card { id } => Printable::Card(id),
+        PrintWhat::Attachment { id, number } => {
+            let store = Store::open_read_only(data_dir)?;
+            let Some(doc) = store.document(&id)? else {
+                eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+                return Ok(ExitCode::FAILURE);
+            };
+            let Some(a) = number.checked_sub(1).and_then(|i| doc.attachments.get(i)) else {
+                eprintln!(
+                    "document `{id}` has {} attachment(s); number {number} is not one of them",
+                    doc.attachments.len()
+                );
+                return Ok(ExitCode::FAILURE);
+            };
+            let Some(pdf) = a.view_pdf() else {
+                eprintln!("attachment {number} of `{id}` ({}) has no PDF to print", a.title);
+                return Ok(ExitCode::FAILURE);
+            };
+            Printable::Attachment { doc: id, pdf: pdf.sha256.clone() }
+        }
     };
     let store = Store::open_read_only(data_dir)?;
     let doc = match crate::print::render(&store, &what) {
@@ -613,6 +652,37 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
     let done = crate::print::deliver(&dest, &what, &doc, crate::print::FollowLimits::default())?;
     println!("{done} ({size})");
     Ok(ExitCode::SUCCESS)
+}
+
+fn attachment_page(data_dir: &Path, id: &str, number: usize, page: u32, width: u32, out: &Path) -> CmdResult {
+    let store = open_existing(data_dir)?;
+    let Some(doc) = store.document(id)? else {
+        eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+        return Ok(ExitCode::FAILURE);
+    };
+    let Some(a) = number.checked_sub(1).and_then(|i| doc.attachments.get(i)) else {
+        eprintln!("document `{id}` has {} attachment(s); number {number} is not one of them", doc.attachments.len());
+        return Ok(ExitCode::FAILURE);
+    };
+    let Some(file) = a.view_pdf().and_then(|b| store.blobs().path(&b.sha256)) else {
+        eprintln!("attachment {number} of `{id}` ({}) has no pages to draw", a.title);
+        return Ok(ExitCode::FAILURE);
+    };
+    match crate::attachments::pdf::render_page(&file, page, width) {
+        Ok(img) => {
+            let (w, h) = (img.width, img.height);
+            image::RgbaImage::from_raw(w, h, img.rgba)
+                .ok_or("the page's picture has the wrong size")?
+                .save(out)
+                .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
+            println!("{} ({w}×{h}, page {page} of {})", out.display(), a.title);
+            Ok(ExitCode::SUCCESS)
+        }
+        Err(e) => {
+            eprintln!("{e}");
+            Ok(ExitCode::FAILURE)
+        }
+    }
 }
 
 fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
@@ -1114,8 +1184,21 @@ fn print_document(out: &mut impl Write, store: &Store, d: &Document) -> Result<(
     field(out, "重点领域", d.area.as_deref())?;
     field(out, "主题词", (!d.keywords.is_empty()).then(|| d.keywords.join("；")))?;
     field(out, "原文链接", d.url.as_deref())?;
-    for a in &d.attachments {
-        writeln!(out, "附件：{} ({}, {} 字节)", a.title, a.blob.name, a.blob.size)?;
+    for (n, a) in d.attachments.iter().enumerate() {
+        // what derivation found: pages (or a scan), playing time, or why it cannot be shown
+        let mut about = vec![a.blob.name.clone(), format!("{} 字节", a.blob.size)];
+        if crate::attachments::is_scanned(a) {
+            about.push("扫描件，无文字".into());
+        } else if let Some(p) = a.derived.as_ref().and_then(|x| x.pages) {
+            about.push(format!("{p} 页"));
+        }
+        if let Some(ms) = a.derived.as_ref().and_then(|x| x.duration_ms) {
+            about.push(format!("{:.1} 秒", ms as f64 / 1000.0));
+        }
+        if let Some(p) = a.derived.as_ref().and_then(|x| x.problem.as_deref()) {
+            about.push(format!("无法在本机显示：{p}"));
+        }
+        writeln!(out, "附件 {}：{} ({})", n + 1, a.title, about.join(", "))?;
     }
     if let Some(p) = store.policy_of(&d.id)? {
         writeln!(out, "解读的政策：{} ({})", p.title, p.id)?;
@@ -1208,6 +1291,10 @@ fn print_hit(out: &mut impl Write, n: usize, h: &Hit) -> io::Result<()> {
     };
     writeln!(out, "{n:>2}. {}  [{}]{}", h.title.marked(), h.id, if h.by_pinyin { "  (拼音)" } else { "" })?;
     writeln!(out, "    {meta}")?;
+    if let Some(a) = &h.attachment {
+        let page = a.page.map(|p| format!("（第 {p} 页）")).unwrap_or_default();
+        writeln!(out, "    附件：{}{page}", a.title)?;
+    }
     if let Some(s) = &h.snippet {
         writeln!(out, "    {}", s.marked())?;
     }
@@ -1387,6 +1474,14 @@ fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days:
                     human_bytes(r.pack_bytes),
                     r.expires
                 );
+                let a = &r.attachments;
+                println!(
+                    "attachments: {} PDFs read, {} office files converted, {} video/audio files",
+                    a.pdfs, a.converted, a.media
+                );
+                for p in &a.problems {
+                    eprintln!("attachment shown as a QR card only: {p}");
+                }
             }
             Ok(ExitCode::SUCCESS)
         }

@@ -3,6 +3,7 @@
 //! The core (`content`, `store`, `config`, …) knows nothing of the UI; only [`ui`] uses iced.
 
 pub mod assets;
+pub mod attachments;
 pub mod cli;
 pub mod config;
 pub mod content;
@@ -13,6 +14,7 @@ pub mod handwriting;
 pub mod harvest;
 pub mod ime;
 pub mod logging;
+pub mod media;
 pub mod metrics;
 pub mod pack;
 pub mod print;

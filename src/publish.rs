@@ -68,6 +68,8 @@ pub struct PublishReport {
     pub pack_bytes: u64,
     pub expires: String,
     pub manifest: PathBuf,
+    /// What was derived from the attachments (conversions, page texts) and which cannot be shown.
+    pub attachments: crate::attachments::DeriveReport,
 }
 
 /// The version in an existing manifest (its signed body; the signature is not checked here,
@@ -160,8 +162,11 @@ fn media_of(blobs: Vec<&BlobRef>) -> Vec<FileRef> {
 
 /// Loads `src` (reporting every problem as `import` does) and writes the pack to `out`.
 pub fn publish(src: &Path, out: &Path, key: &SecretKey, opts: &PublishOptions) -> Result<PublishReport, PublishError> {
-    let set = content::load(src)?;
-    publish_set(&set, out, key, opts)
+    let mut set = content::load(src)?;
+    let attachments = crate::attachments::derive(&mut set, src);
+    let mut report = publish_set(&set, out, key, opts)?;
+    report.attachments = attachments;
+    Ok(report)
 }
 
 /// Writes the pack of an already loaded content set.

@@ -85,12 +85,12 @@ pub struct Player {
     playing: Option<Child>,
 }
 
-fn on_path(program: &str) -> bool {
+pub(crate) fn on_path(program: &str) -> bool {
     std::env::var_os("PATH").is_some_and(|p| std::env::split_paths(&p).any(|d| d.join(program).is_file()))
 }
 
 /// Whether a PulseAudio (or PipeWire-Pulse) server is there to play through.
-fn pulse_running() -> bool {
+pub(crate) fn pulse_running() -> bool {
     if std::env::var_os("PULSE_SERVER").is_some() {
         return true;
     }

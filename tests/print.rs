@@ -183,6 +183,22 @@ fn every_layout_reads_back_with_its_chinese_text_and_qr_codes() {
     let card = make(&["card", "wc-zc-2024-lnzc"], "card.pdf");
     assert_eq!(qr_codes(&card), vec!["https://www.example.gov.cn/wangchuan/zc/2024/lnzc/".to_string()]);
 
+    // an attachment: its original PDF, byte for byte, its Chinese text (fonts not embedded) read back
+    // (not through `make`: the original's fonts are not embedded, which is the point)
+    let attachment = tmp.path().join("attachment.pdf");
+    let out = kiosk(&data, &["print", "attachment", "wc-ys-2024", "1", "--out", attachment.to_str().unwrap()]);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert!(String::from_utf8_lossy(&out.stdout).contains("3 page(s)"));
+    assert_eq!(
+        std::fs::read(&attachment).unwrap(),
+        std::fs::read(demo().join("media/budget-2024-tables.pdf")).unwrap()
+    );
+    let t = squash(&text_of(&attachment));
+    assert!(t.contains("一般公共服务支出") && t.contains("债务付息支出"), "{t}");
+    let out = kiosk(&data, &["print", "attachment", "wc-ys-2024", "9"]);
+    assert!(!out.status.success());
+    assert!(String::from_utf8_lossy(&out.stderr).contains("number 9 is not one of them"));
+
     // the directory backend, and clear errors
     let out = kiosk(&data, &["print", "form", "--sample"]);
     assert!(out.status.success());
@@ -288,6 +304,7 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
         &["board", "board-zcwj"],
         &["board", "board-zcwj", "--a3"],
         &["card", "wc-zc-2024-lnzc"],
+        &["attachment", "wc-ys-2024", "1"],
     ] {
         let mut all = vec!["print"];
         all.extend_from_slice(args);
@@ -305,6 +322,10 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
         }
         if args[0] == "card" {
             assert_eq!(qr_codes(&file), vec!["https://www.example.gov.cn/wangchuan/zc/2024/lnzc/".to_string()]);
+        }
+        if args[0] == "attachment" {
+            let info = Command::new("pdfinfo").arg(&file).output().unwrap();
+            assert!(String::from_utf8_lossy(&info.stdout).contains("Pages:           3"), "the 3-page budget table");
         }
         let _ = std::fs::remove_file(file);
     }

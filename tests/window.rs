@@ -176,6 +176,11 @@ fn every_screen_screenshots() {
         ("policies", "policies"),
         ("document", "document:wc-zc-2024-lnzc"),
         ("infographic", "document:wc-tj-2024-lnzc"),
+        ("budget", "document:wc-ys-2024"),
+        ("attachment-pdf", "attachment:wc-ys-2024/1"),
+        ("attachment-sheet", "attachment:wc-ys-2024/2"),
+        ("attachment-video", "attachment:wc-ys-2024/3"),
+        ("attachment-audio", "attachment:wc-ys-2024/4"),
         ("search", "search"),
         ("search-results", "search:zfxxgk"),
         ("guides", "guides"),
@@ -311,4 +316,74 @@ fn every_screen_screenshots() {
             }
         }
     }
+}
+
+/// The demo's 视频解读 opened in the real window under Xvfb: a decoded frame is on screen (not a
+/// blank), and when it has played to the end the kiosk logs how many frames it decoded.
+#[test]
+fn the_demo_video_plays_in_the_window_and_its_frames_are_counted() {
+    need("ffmpeg");
+    need("import");
+    let tmp = tempfile::tempdir().unwrap();
+    let (_x, display) = xvfb(1920, 1080);
+    let config = tmp.path().join("kiosk.toml");
+    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
+    let data = tmp.path().join("data");
+    let log_path = tmp.path().join("kiosk.log");
+    let _kiosk = Killed(
+        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
+            .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
+            .env("DISPLAY", &display)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
+            .spawn()
+            .expect("kiosk starts"),
+    );
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let start = Instant::now();
+    loop {
+        let tree = Command::new("xwininfo").args(["-root", "-tree"]).env("DISPLAY", &display).output().unwrap();
+        if String::from_utf8_lossy(&tree.stdout).contains("\"望川区政务公开专区\"") {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(90), "no kiosk window; log:\n{}", log());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    // a few seconds in: the picture area shows a slide (coloured background, white text)
+    std::thread::sleep(Duration::from_secs(4));
+    let shot = tmp.path().join("video.png");
+    assert!(
+        Command::new("import")
+            .args(["-window", "root", shot.to_str().unwrap()])
+            .env("DISPLAY", &display)
+            .status()
+            .unwrap()
+            .success()
+    );
+    let img = image::open(&shot).unwrap().to_rgb8();
+    let (w, h) = img.dimensions();
+    let middle = colours(&img, w / 4, h / 4, w / 2, h / 4);
+    assert!(middle > 8, "a decoded frame is drawn in the middle of the screen ({middle} colours)");
+    if let Some(dir) = std::env::var_os("GONGKAI_KIOSK_SCREENSHOTS") {
+        std::fs::create_dir_all(&dir).unwrap();
+        std::fs::copy(&shot, Path::new(&dir).join("video-playing.png")).unwrap();
+    }
+    // the 16-second video plays to its end; the kiosk logs the frames decoded, shown and dropped
+    let line = loop {
+        if let Some(l) = log().lines().find(|l| l.contains("playback finished")) {
+            break l.to_string();
+        }
+        assert!(start.elapsed() < Duration::from_secs(150), "the video did not finish; log:\n{}", log());
+        std::thread::sleep(Duration::from_millis(500));
+    };
+    let field = |name: &str| -> u64 {
+        let at = line.find(&format!("{name}=")).unwrap_or_else(|| panic!("{name} in {line}"));
+        line[at + name.len() + 1..].chars().take_while(char::is_ascii_digit).collect::<String>().parse().unwrap()
+    };
+    let decoded = field("frames_decoded");
+    // 16 s at 25 frames per second
+    assert!(decoded >= 390, "{decoded} frames decoded: {line}");
+    assert!(field("frames_shown") > 0, "{line}");
 }

@@ -200,6 +200,56 @@ pub struct BlobRef {
 pub struct Attachment {
     pub title: String,
     pub blob: BlobRef,
+    /// What publishing prepared so the kiosk can show, play and search it (`crate::attachments`);
+    /// none straight from a source folder (and in packs made before it existed).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub derived: Option<Derived>,
+}
+
+/// What publishing (or an import) derives from an attachment: the PDF the kiosk shows and
+/// prints, its page count and text, captions and transcript. It travels inside the document's
+/// item; the files it names are content-addressed blobs like the attachment itself.
+#[derive(Debug, Clone, Default, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Derived {
+    /// The version of the derivation rules (`attachments::DERIVE_VERSION`).
+    pub version: u32,
+    /// The PDF shown and printed when it is not the attachment itself (an office file's
+    /// conversion).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pdf: Option<BlobRef>,
+    /// Pages of the PDF shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub pages: Option<u32>,
+    /// The text of each page (empty for a page without text: a scan).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub page_text: Vec<String>,
+    /// Captions (`.vtt` or `.srt` beside a video or audio file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub captions: Option<BlobRef>,
+    /// A transcript (`.txt` beside an audio or video file).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub transcript: Option<String>,
+    /// Playing time of audio and video, in milliseconds.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub duration_ms: Option<u64>,
+    /// Why the kiosk cannot show it (for the log and the attendant; visitors get the QR card).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub problem: Option<String>,
+}
+
+impl Attachment {
+    /// The derived files this attachment refers to besides itself.
+    pub fn derived_blobs(&self) -> impl Iterator<Item = &BlobRef> {
+        self.derived.iter().flat_map(|d| d.pdf.iter().chain(d.captions.iter()))
+    }
+
+    /// The PDF shown and printed: the attachment itself, or its conversion.
+    pub fn view_pdf(&self) -> Option<&BlobRef> {
+        match self.derived.as_ref().and_then(|d| d.pdf.as_ref()) {
+            Some(p) => Some(p),
+            None => (self.blob.media_type == "application/pdf").then_some(&self.blob),
+        }
+    }
 }
 
 /// An image used in a Markdown body: the `src` as written, and the file it resolved to.
@@ -323,7 +373,11 @@ pub struct Document {
 impl Document {
     /// The media files this document refers to: attachments, then body images.
     pub fn blobs(&self) -> Vec<&BlobRef> {
-        self.attachments.iter().map(|a| &a.blob).chain(self.images.iter().map(|i| &i.blob)).collect()
+        self.attachments
+            .iter()
+            .flat_map(|a| std::iter::once(&a.blob).chain(a.derived_blobs()))
+            .chain(self.images.iter().map(|i| &i.blob))
+            .collect()
     }
 
     pub fn year(&self) -> i32 {

@@ -602,7 +602,7 @@ impl<'p> Loader<'p> {
             let file_field = a.req_string(f::ATTACHMENT_FILE);
             if let (Some(title), Some(src)) = (title, file_field) {
                 match self.blob(rel, &src.value, ATTACHMENT_TYPES) {
-                    Ok(blob) => attachments.push(Attachment { title: title.value, blob }),
+                    Ok(blob) => attachments.push(Attachment { title: title.value, blob, derived: None }),
                     Err(message) => a.report(&f::ATTACHMENT_FILE, src.line, message),
                 }
             }

@@ -243,7 +243,11 @@ mod tests {
             keywords: vec!["老年助餐".into()],
             summary: None,
             url: Some("https://www.example.gov.cn/zcwj/t1.html".into()),
-            attachments: vec![Attachment { title: "补贴标准表".into(), blob: blob_ref(&path, Some(&asset)) }],
+            attachments: vec![Attachment {
+                title: "补贴标准表".into(),
+                blob: blob_ref(&path, Some(&asset)),
+                derived: None,
+            }],
             interprets: None,
             body: "第一条 为了……".into(),
             images: vec![],

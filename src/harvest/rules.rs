@@ -248,7 +248,11 @@ pub fn map_all<'a>(
         let attachments = r
             .attachments
             .iter()
-            .map(|(title, path)| Attachment { title: title.clone(), blob: output::blob_ref(path, asset(path)) })
+            .map(|(title, path)| Attachment {
+                title: title.clone(),
+                blob: output::blob_ref(path, asset(path)),
+                derived: None,
+            })
             .collect();
         let images = r
             .images

@@ -32,6 +32,12 @@ pub enum Printable {
         paper: Paper,
     },
     Card(String),
+    /// An attachment's PDF as it was published (an office file: its PDF conversion), unchanged.
+    Attachment {
+        doc: String,
+        /// The sha256 of the PDF printed (`Attachment::view_pdf`).
+        pdf: String,
+    },
 }
 
 #[derive(Debug, thiserror::Error)]
@@ -42,6 +48,8 @@ pub enum PrintError {
     Pdf(#[from] PdfError),
     #[error("no {0} with id `{1}`; `gongkai-kiosk list` shows the ids")]
     NotFound(&'static str, String),
+    #[error("{0}")]
+    Attachment(String),
     #[error("the store holds no content yet (no zone information to print on the page)")]
     NoContent,
     #[error("cannot write {path}: {source}")]
@@ -174,6 +182,7 @@ impl Printable {
             Printable::Board { paper: Paper::A3, .. } => "poster-a3",
             Printable::Board { .. } => "poster-a4",
             Printable::Card(_) => "card",
+            Printable::Attachment { .. } => "attachment",
         }
     }
 }
@@ -189,6 +198,7 @@ fn file_stem(p: &Printable) -> String {
         Printable::DocumentWithInterpretations(id) => format!("document-{id}-with-interpretations"),
         Printable::Board { id, paper } => format!("poster-{id}-{}", if *paper == Paper::A3 { "a3" } else { "a4" }),
         Printable::Card(id) => format!("card-{id}"),
+        Printable::Attachment { doc, pdf } => format!("attachment-{doc}-{}", pdf.get(..12).unwrap_or(pdf)),
     }
     .chars()
     .map(|c| if c.is_ascii_alphanumeric() || c == '-' || c == '_' { c } else { '_' })
@@ -235,7 +245,27 @@ pub fn render(store: &Store, what: &Printable) -> Result<Rendered, PrintError> {
             }
             layouts::poster(&site, &b, &codes, *paper, &now)?
         }
+        Printable::Attachment { doc, pdf } => attachment_pdf(store, doc, pdf)?,
     })
+}
+
+/// An attachment's PDF, byte for byte as published, with its page count.
+fn attachment_pdf(store: &Store, doc: &str, sha: &str) -> Result<Rendered, PrintError> {
+    let d = store.document(doc)?.ok_or_else(|| PrintError::NotFound("document", doc.to_string()))?;
+    let a = d
+        .attachments
+        .iter()
+        .find(|a| a.view_pdf().is_some_and(|b| b.sha256 == sha))
+        .ok_or_else(|| PrintError::NotFound("attachment PDF", sha.to_string()))?;
+    let path = store.blobs().path(sha).ok_or_else(|| PrintError::NotFound("attachment file", sha.to_string()))?;
+    let pdf = std::fs::read(&path).map_err(|e| {
+        PrintError::Attachment(format!("cannot read {}: {e}; sync again to restore it", path.display()))
+    })?;
+    let pages = match a.derived.as_ref().and_then(|d| d.pages) {
+        Some(n) => n,
+        None => crate::attachments::pdf::page_count(&path).map_err(|e| PrintError::Attachment(e.to_string()))?,
+    };
+    Ok(Rendered { pdf, pages: pages as usize })
 }
 
 /// A document's pictures, decoded for print (one that cannot be decoded is left out, logged).

@@ -13,7 +13,7 @@ mod usage;
 
 pub use facets::{FacetCounts, SearchFilter};
 pub use query::{
-    Highlighted, Hit, MAX_QUERY_CHARS, MAX_QUERY_TERMS, PinyinIndex, SearchResults, Searcher, Suggestion, bound_query,
-    highlight, snippet,
+    AttachmentHit, Highlighted, Hit, MAX_QUERY_CHARS, MAX_QUERY_TERMS, PinyinIndex, SearchResults, Searcher,
+    Suggestion, bound_query, highlight, snippet,
 };
 pub use usage::{ZERO_RESULT_DAYS, expire_zero_results, record_search, zero_result_words};

@@ -9,7 +9,7 @@ use serde::Serialize;
 
 use super::facets::{FacetCounts, FacetIndex, SearchFilter};
 use crate::content::{DocKind, ItemKind, Validity};
-use crate::store::{DocFilter, Store, StoreError, document_text, faq_text, guide_text};
+use crate::store::{DocFilter, Store, StoreError, attachment_texts, document_own_text, faq_text, guide_text};
 use crate::text::fold::{fold, fold_str, is_cjk};
 use crate::text::pinyin::{self, pinyin_query};
 use crate::text::tokens::{Term, fts_query, term_query, terms};
@@ -52,6 +52,20 @@ pub struct Hit {
     pub score: f64,
     /// Found by its title's pinyin.
     pub by_pinyin: bool,
+    /// The words were found in one of the document's attachments, not in its own text: the
+    /// snippet comes from there, and the hit opens it at the page.
+    #[serde(skip_serializing_if = "Option::is_none")]
+    pub attachment: Option<AttachmentHit>,
+}
+
+/// Where in a document's attachments a search found its words.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AttachmentHit {
+    /// The attachment's place in the document's list.
+    pub index: usize,
+    pub title: String,
+    /// The page of its PDF (None: found in its title or transcript).
+    pub page: Option<u32>,
 }
 
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
@@ -668,7 +682,7 @@ impl Searcher {
                 }
             }
         }
-        let snippet = if with_snippet { self.snippet(store, &c, ts)? } else { None };
+        let (snippet, attachment) = if with_snippet { self.snippet(store, &c, ts)? } else { (None, None) };
         let score = c.bm25;
         Ok(Hit {
             id: c.id,
@@ -681,17 +695,38 @@ impl Searcher {
             doc_no: c.doc.as_ref().and_then(|d| d.doc_no.clone()),
             score,
             by_pinyin: c.by_pinyin,
+            attachment,
         })
     }
 
-    fn snippet(&self, store: &Store, c: &Candidate, ts: &[Term]) -> Result<Option<Highlighted>, StoreError> {
+    /// The snippet of a hit; for a document whose words are only in an attachment, the snippet
+    /// from the attachment's page and where it is.
+    fn snippet(
+        &self,
+        store: &Store,
+        c: &Candidate,
+        ts: &[Term],
+    ) -> Result<(Option<Highlighted>, Option<AttachmentHit>), StoreError> {
         let body = match c.item {
-            ItemKind::Document => store.document(&c.id)?.map(|d| document_text(&d).1),
+            ItemKind::Document => {
+                let Some(d) = store.document(&c.id)? else { return Ok((None, None)) };
+                let own = snippet(&document_own_text(&d).1, ts, 60);
+                if own.highlights.is_empty() && highlight(&c.title, ts).highlights.is_empty() {
+                    for (index, page, text) in attachment_texts(&d) {
+                        let s = snippet(text, ts, 50);
+                        if !s.highlights.is_empty() {
+                            let title = d.attachments[index].title.clone();
+                            return Ok((Some(s), Some(AttachmentHit { index, title, page })));
+                        }
+                    }
+                }
+                return Ok((Some(own), None));
+            }
             ItemKind::Guide => store.guide(&c.id)?.map(|g| guide_text(&g).1),
             ItemKind::Faq => store.faq(&c.id)?.map(|q| faq_text(&q).1),
             ItemKind::Board => None,
         };
-        Ok(body.map(|b| snippet(&b, ts, 60)))
+        Ok((body.map(|b| snippet(&b, ts, 60)), None))
     }
 }
 

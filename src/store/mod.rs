@@ -23,7 +23,7 @@ pub use blobs::BlobDir;
 pub use counters::Counter;
 pub use outbox::{Batch, Outgoing, STATUS_ID};
 pub use queries::*;
-pub use search_index::{ZeroResultQuery, document_text, faq_text, guide_text};
+pub use search_index::{ZeroResultQuery, attachment_texts, document_own_text, document_text, faq_text, guide_text};
 pub use sync_state::SyncRecord;
 pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
 
@@ -188,9 +188,12 @@ impl Store {
         &self.blobs
     }
 
-    /// Loads a source folder and applies it. On any problem nothing changes.
+    /// Loads a source folder, derives what the kiosk needs from its attachments
+    /// ([`crate::attachments::derive`]: page counts, text, office conversions) and applies it.
+    /// On any problem nothing changes.
     pub fn import_folder(&mut self, src: &Path) -> Result<ApplyReport, ImportError> {
-        let set = content::load(src)?;
+        let mut set = content::load(src)?;
+        crate::attachments::derive(&mut set, src);
         let source = fs::canonicalize(src).unwrap_or_else(|_| src.to_path_buf());
         Ok(self.apply(&set, &format!("folder {}", source.display()))?)
     }

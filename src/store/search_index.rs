@@ -71,8 +71,41 @@ pub(super) const CHARS_SCHEMA: &str = r#"
     );
 "#;
 
-/// The text of a document as the index and the snippets see it: (title, body).
+/// The text of a document as the index sees it: (title, body), the body followed by the text of
+/// its attachments ([`attachment_texts`]), so a word that only an attachment holds finds the
+/// document.
 pub fn document_text(d: &Document) -> (String, String) {
+    let (title, mut body) = document_own_text(d);
+    for (_, _, text) in attachment_texts(d) {
+        body.push('\n');
+        body.push_str(text);
+    }
+    (title, body)
+}
+
+/// The searchable text of every attachment, piece by piece: its title, the text of each page of
+/// its PDF (a scan has none), the transcript of an audio or video interpretation; each with the
+/// attachment's place in the list and the page (None: the title, a transcript).
+pub fn attachment_texts(d: &Document) -> Vec<(usize, Option<u32>, &str)> {
+    let mut out = Vec::new();
+    for (i, a) in d.attachments.iter().enumerate() {
+        out.push((i, None, a.title.as_str()));
+        if let Some(derived) = &a.derived {
+            for (p, text) in derived.page_text.iter().enumerate() {
+                if !text.trim().is_empty() {
+                    out.push((i, Some(p as u32 + 1), text.as_str()));
+                }
+            }
+            if let Some(t) = &derived.transcript {
+                out.push((i, None, t.as_str()));
+            }
+        }
+    }
+    out
+}
+
+/// The text of a document without its attachments, as its snippets show it: (title, body).
+pub fn document_own_text(d: &Document) -> (String, String) {
     let mut title = d.title.clone();
     for extra in d.doc_no.iter().chain(d.keywords.iter()) {
         title.push('\n');

@@ -1001,3 +1001,222 @@ fn the_voice_shows_the_sentence_read_pauses_changes_rate_and_stops_on_leaving_an
     assert!(k.services.speaker.is_none(), "the next question stops the voice reading this one");
     assert_eq!(voice_state(&mut k), State::Stopped);
 }
+
+/// The share of dark pixels in the page on show (text drawn, not blank paper), and its width.
+fn page_ink(k: &Kiosk) -> (f64, u32) {
+    use crate::ui::screens::attachment::Body;
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment is on show") };
+    let Body::Pages(p) = &a.body else { panic!("shown as pages") };
+    let Some((w, _, iced::widget::image::Handle::Rgba { pixels, .. })) = &p.image else {
+        panic!("a page is drawn: {:?}", p.error)
+    };
+    let dark = pixels.chunks_exact(4).filter(|px| px[0] < 100 && px[1] < 100 && px[2] < 100).count();
+    (dark as f64 / (pixels.len() / 4) as f64, *w)
+}
+
+#[test]
+fn an_attachment_opens_from_the_reader_page_by_page_and_prints_the_original_pdf_within_the_limit() {
+    let dir = demo_store();
+    let mut config = Config::default();
+    config.printer.page_limit = 5;
+    let mut k = start(config, dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
+    let shown = texts(&k);
+    // the list under the header: title, kind, pages, size
+    assert!(shown.iter().any(|s| s.starts_with("PDF 文档　共 3 页　") && s.ends_with("千字节")), "{shown:?}");
+    assert!(shown.iter().any(|s| s.starts_with("电子表格　共 1 页")), "{shown:?}");
+    assert!(shown.iter().any(|s| s.starts_with("视频解读　0:17")), "{shown:?}");
+
+    tap(&mut k, "望川区2024年区级财政预算表（示例）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment opens") };
+    assert_eq!(a.position(), Some((1, 3)));
+    assert!(texts(&k).iter().any(|s| s == "第 1 / 3 页"), "{:?}", texts(&k));
+    // the Chinese text in fonts the PDF does not embed is drawn (by the bundled font), not blank
+    let (ink, width) = page_ink(&k);
+    assert!(ink > 0.01, "the page shows text and rules: {ink}");
+
+    tap(&mut k, "下一页");
+    assert!(texts(&k).iter().any(|s| s == "第 2 / 3 页"));
+    tap(&mut k, "放大");
+    assert!(page_ink(&k).1 > width, "zoomed in");
+    tap(&mut k, "下一页");
+    assert!(texts(&k).iter().any(|s| s == "第 3 / 3 页"));
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    assert_eq!(a.position(), Some((3, 3)));
+
+    // print: the original PDF, asked with its page count, byte for byte
+    tap(&mut k, "打印附件");
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Confirm { pages: 3 }));
+    tap(&mut k, "开始打印");
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::Done { pages: 3, saved: true }));
+    let printed = saved(dir.path());
+    assert_eq!(printed.len(), 1);
+    let original = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content/media/budget-2024-tables.pdf");
+    assert_eq!(std::fs::read(&printed[0]).unwrap(), std::fs::read(original).unwrap());
+    tap(&mut k, "知道了");
+    // 3 of 5 pages used: printing it again is refused
+    tap(&mut k, "打印附件");
+    assert_eq!(k.services.printing.stage, Some(printing::Stage::OverLimit { pages: 3, left: 2 }));
+    tap(&mut k, "知道了");
+
+    // back to the document, and the Excel sheet shown through its PDF conversion
+    tap(&mut k, "返回");
+    assert!(matches!(&k.nav.screen, Some(Screen::Reader(_))));
+    tap(&mut k, "区级部门“三公”经费预算表（示例）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the sheet opens") };
+    assert_eq!(a.position(), Some((1, 1)));
+    assert!(page_ink(&k).0 > 0.005);
+}
+
+#[test]
+fn a_damaged_pdf_and_an_archive_get_a_card_with_the_qr_code_of_the_original() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    let copy = std::process::Command::new("cp").arg("-r").arg(&demo).arg(&src).status().unwrap();
+    assert!(copy.success());
+    std::fs::write(src.join("media/budget-2024-tables.pdf"), b"%PDF-1.4\nnot really").unwrap();
+    std::fs::write(src.join("media/tables.zip"), b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0").unwrap();
+    let md = src.join("docs/finance/budget-2024.md");
+    let text = std::fs::read_to_string(&md).unwrap().replace(
+        "attachments = [\n",
+        "attachments = [\n  { title = \"预算表格压缩包\", file = \"../../media/tables.zip\" },\n",
+    );
+    std::fs::write(&md, text).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap().import_folder(&src).unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
+    assert!(texts(&k).iter().any(|s| s.starts_with("ZIP 文件　")), "{:?}", texts(&k));
+
+    tap(&mut k, "预算表格压缩包");
+    let shown = texts(&k);
+    assert!(
+        shown.iter().any(|s| s == "本机无法显示这种文件（ZIP）。请扫描下面的二维码在手机上查看原文。"),
+        "{shown:?}"
+    );
+    assert!(shown.iter().any(|s| s == "扫码查看原文"));
+    tap(&mut k, "返回");
+    tap(&mut k, "望川区2024年区级财政预算表（示例）");
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s.starts_with("这个附件已损坏，本机无法显示。")), "{shown:?}");
+    assert!(!shown.iter().any(|s| s.contains("打印附件")), "nothing to page through or print");
+}
+
+#[test]
+fn a_search_hit_inside_an_attachment_says_so_and_opens_it_at_the_page() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Search { query: "债务付息".into(), filter: Default::default() })]);
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s == "附件：望川区2024年区级财政预算表（示例）（第 3 页）"), "{shown:?}");
+    tap(&mut k, "附件：望川区2024年区级财政预算表（示例）（第 3 页）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment opens") };
+    assert_eq!(a.position(), Some((3, 3)), "at the page the words are on");
+    assert!(texts(&k).iter().any(|s| s == "第 3 / 3 页"));
+    assert!(page_ink(&k).0 > 0.01);
+}
+
+/// Like `pump`, but leaves out the player's frame messages (which keep coming while it plays).
+pub(super) fn pump_without_frames(k: &mut Kiosk, first: impl IntoIterator<Item = Message>) {
+    use crate::ui::screens::{Message as S, attachment};
+    let mut queue: VecDeque<Message> = first.into_iter().collect();
+    while let Some(m) = queue.pop_front() {
+        if matches!(m, Message::Screen(S::Attachment(attachment::Message::Frame))) {
+            continue;
+        }
+        let task = k.update(m);
+        queue.extend(run(task));
+    }
+}
+
+fn media_status(k: &mut Kiosk) -> (Option<crate::media::PlayerStatus>, String) {
+    use crate::ui::screens::{Message as S, attachment};
+    pump_without_frames(k, []);
+    let _ = k.update(Message::Screen(S::Attachment(attachment::Message::Frame)));
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment is on show") };
+    let attachment::Body::Media(m) = &a.body else { panic!("played: {:?}", a.body) };
+    (m.status(), texts(k).join("|"))
+}
+
+#[test]
+fn the_video_plays_with_captions_pauses_and_stops_on_leaving_and_on_the_idle_reset() {
+    use crate::ui::screens::attachment::Body;
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 2, page: None })]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, shown) = media_status(&mut k);
+    let status = status.expect("playing");
+    assert!(status.frames_decoded >= 10, "{status:?}");
+    assert_eq!(status.error, None);
+    assert!(shown.contains("望川区2024年区级财政预算解读"), "the first caption shows: {shown}");
+    assert!(shown.contains("暂停") && shown.contains("从头播放") && shown.contains("大声一点"), "{shown}");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    let Body::Media(m) = &a.body else { panic!() };
+    assert!(m.frame.is_some(), "a decoded picture is on screen");
+    let copy = a.clone();
+
+    tap(&mut k, "暂停");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    assert!(!a.is_playing());
+    tap(&mut k, "播放");
+    tap(&mut k, "返回");
+    let Body::Media(m) = &copy.body else { panic!() };
+    assert_eq!(m.status(), None, "leaving the screen stopped the playback");
+
+    // the idle reset stops it too
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 3, page: None })]);
+    let Some(Screen::Attachment(a)) = k.nav.screen.clone() else { panic!() };
+    assert!(texts(&k).iter().any(|s| s.contains("民生支出占八成")), "the audio's transcript shows");
+    let Body::Media(m) = &a.body else { panic!() };
+    assert!(m.status().is_some(), "the audio plays");
+    pump_without_frames(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
+    assert_eq!(m.status(), None, "the idle reset stopped the playback");
+}
+
+#[test]
+fn a_truncated_mp4_says_it_cannot_be_played() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    assert!(std::process::Command::new("cp").arg("-r").arg(&demo).arg(&src).status().unwrap().success());
+    let video = src.join("media/budget-2024-video.mp4");
+    let bytes = std::fs::read(&video).unwrap();
+    // the index (moov) is at the front: the first second or so plays, then the data ends
+    std::fs::write(&video, &bytes[..bytes.len() / 10]).unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap().import_folder(&src).unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 2, page: None })]);
+    // the screen polls the player until the playback fails (never frozen)
+    let started = Instant::now();
+    loop {
+        let (status, shown) = media_status(&mut k);
+        if shown.contains("这个视频或音频文件不完整或已损坏，无法播放。") {
+            break;
+        }
+        assert!(started.elapsed() < Duration::from_secs(20), "no message: {status:?} {shown}");
+        std::thread::sleep(Duration::from_millis(200));
+    }
+}
+
+#[test]
+fn a_pack_without_derived_data_still_shows_its_pdf_and_names_its_office_file() {
+    // content applied as a pack made before derivation existed carries: no pages, no conversion
+    let dir = tempfile::tempdir().unwrap();
+    let set = crate::content::load(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
+    assert!(set.documents.iter().flat_map(|d| &d.attachments).all(|a| a.derived.is_none()));
+    Store::open(dir.path()).unwrap().apply(&set, "an old pack").unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 0, page: None })]);
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the attachment opens") };
+    assert_eq!(a.position(), Some((1, 3)), "the page count asked of poppler");
+    assert!(page_ink(&k).0 > 0.01);
+    pump(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 1, page: None })]);
+    assert!(
+        texts(&k).iter().any(|s| s == "本机无法显示这种文件（XLSX）。请扫描下面的二维码在手机上查看原文。"),
+        "{:?}",
+        texts(&k)
+    );
+}

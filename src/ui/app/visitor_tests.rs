@@ -527,12 +527,21 @@ fn every_state(k: &mut Kiosk) -> Vec<(String, Go)> {
     let _ = k;
     let open =
         |r: Route| -> Box<dyn Fn(&mut Kiosk)> { Box::new(move |k: &mut Kiosk| pump(k, [Message::Open(r.clone())])) };
+    // a player keeps sending frame messages while it plays: those are left out
+    let play = |r: Route| -> Box<dyn Fn(&mut Kiosk)> {
+        Box::new(move |k: &mut Kiosk| super::tests::pump_without_frames(k, [Message::Open(r.clone())]))
+    };
     let mut states: Vec<(String, Go)> = vec![
         ("home".into(), open(Route::Home)),
         ("catalogue".into(), open(home::tiles()[0].1.clone())),
         ("policies".into(), open(home::tiles()[1].1.clone())),
         ("document".into(), open(Route::Document("wc-zc-2024-lnzc".into()))),
         ("infographic".into(), open(Route::Document("wc-tj-2024-lnzc".into()))),
+        ("document with attachments".into(), open(Route::Document("wc-ys-2024".into()))),
+        ("attachment pdf".into(), open(Route::Attachment { doc: "wc-ys-2024".into(), index: 0, page: None })),
+        ("attachment sheet".into(), open(Route::Attachment { doc: "wc-ys-2024".into(), index: 1, page: Some(1) })),
+        ("attachment video".into(), play(Route::Attachment { doc: "wc-ys-2024".into(), index: 2, page: None })),
+        ("attachment audio".into(), play(Route::Attachment { doc: "wc-ys-2024".into(), index: 3, page: None })),
         ("search".into(), open(Route::Search { query: String::new(), filter: Default::default() })),
         ("search results".into(), open(Route::Search { query: "养老".into(), filter: Default::default() })),
         ("search nothing".into(), open(Route::Search { query: "量子纠缠".into(), filter: Default::default() })),
@@ -831,6 +840,7 @@ fn is_content(k: &Kiosk, s: &str) -> bool {
         Some(Screen::Guide(g)) => dump.push_str(&serde_json::to_string(&g.guide).unwrap()),
         Some(Screen::Reader(r)) => dump.push_str(&serde_json::to_string(&r.doc).unwrap()),
         Some(Screen::Board(b)) => dump.push_str(&serde_json::to_string(&b.board).unwrap()),
+        Some(Screen::Attachment(a)) => dump.push_str(&serde_json::to_string(&a.attachment).unwrap()),
         _ => {}
     }
     for d in store.documents(&Default::default(), 10_000, 0).unwrap() {

@@ -8,6 +8,7 @@
 //! start and stop what a screen does by itself while it is on show.
 
 pub mod about;
+pub mod attachment;
 pub mod attendant;
 pub mod boards;
 pub mod catalogue;
@@ -63,6 +64,12 @@ pub enum Route {
         filter: DocFilter,
     },
     Document(String),
+    /// Attachment `index` of a document, at `page` (a search hit inside it) or its first page.
+    Attachment {
+        doc: String,
+        index: usize,
+        page: Option<u32>,
+    },
     Search {
         query: String,
         filter: SearchFilter,
@@ -97,6 +104,7 @@ impl Route {
             Route::Home => "home",
             Route::Catalogue { .. } => "catalogue",
             Route::Document(_) => "document",
+            Route::Attachment { .. } => "attachment",
             Route::Search { .. } => "search",
             Route::Guides => "guides",
             Route::Guide(_) => "guide",
@@ -131,6 +139,7 @@ pub enum Screen {
     Home(home::Home),
     Catalogue(catalogue::Catalogue),
     Reader(reader::Reader),
+    Attachment(attachment::AttachmentView),
     Search(search::Search),
     Guides(guides::GuideList),
     Guide(guides::GuideView),
@@ -150,6 +159,7 @@ pub enum Message {
     Home(home::Message),
     Catalogue(catalogue::Message),
     Reader(reader::Message),
+    Attachment(attachment::Message),
     Search(search::Message),
     /// The guide list and one guide.
     Guides(guides::Message),
@@ -171,6 +181,7 @@ impl Message {
             Message::Home(m) => m.is_touch(),
             Message::Catalogue(m) => m.is_touch(),
             Message::Reader(m) => m.is_touch(),
+            Message::Attachment(m) => m.is_touch(),
             Message::Search(m) => m.is_touch(),
             Message::Guides(m) => m.is_touch(),
             Message::Faq(m) => m.is_touch(),
@@ -203,6 +214,7 @@ impl Screen {
             (Screen::Home(s), Message::Home(m)) => wrap(s.update(m), Message::Home),
             (Screen::Catalogue(s), Message::Catalogue(m)) => wrap(s.update(m, env), Message::Catalogue),
             (Screen::Reader(s), Message::Reader(m)) => wrap(s.update(m, env.ctx), Message::Reader),
+            (Screen::Attachment(s), Message::Attachment(m)) => wrap(s.update(m, env.ctx), Message::Attachment),
             (Screen::Search(s), Message::Search(m)) => wrap(s.update(m, env), Message::Search),
             (Screen::Guides(s), Message::Guides(m)) => wrap(s.update(m), Message::Guides),
             (Screen::Guide(s), Message::Guides(m)) => wrap(s.update(m), Message::Guides),
@@ -227,6 +239,7 @@ impl Screen {
             Screen::Home(s) => s.view(ctx).map(Message::Home),
             Screen::Catalogue(s) => s.view(ctx).map(Message::Catalogue),
             Screen::Reader(s) => s.view(ctx).map(Message::Reader),
+            Screen::Attachment(s) => s.view(ctx).map(Message::Attachment),
             Screen::Search(s) => s.view(ctx).map(Message::Search),
             Screen::Guides(s) => s.view(ctx).map(Message::Guides),
             Screen::Guide(s) => s.view(ctx).map(Message::Guides),
@@ -247,6 +260,7 @@ impl Screen {
     pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
         match self {
             Screen::Search(s) => s.on_enter(env).map(Message::Search),
+            Screen::Attachment(s) => s.on_enter(env.ctx).map(Message::Attachment),
             Screen::Request(w) => {
                 w.on_enter(env);
                 Task::none()
@@ -270,6 +284,9 @@ impl Screen {
     pub fn on_leave(&mut self) {
         if let Some(v) = self.voice_mut() {
             v.stop();
+        }
+        if let Screen::Attachment(s) = self {
+            s.on_leave();
         }
     }
 
@@ -311,6 +328,7 @@ impl Screen {
             Screen::Home(_) => "home",
             Screen::Catalogue(_) => "catalogue",
             Screen::Reader(_) => "document",
+            Screen::Attachment(_) => "attachment",
             Screen::Search(_) => "search",
             Screen::Guides(_) => "guides",
             Screen::Guide(_) => "guide",
@@ -334,6 +352,7 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
         Route::Home | Route::Help => home::load_from(s).map(|d| Screen::Home(home::Home::new(d))),
         Route::Catalogue { facet, filter } => catalogue::load(s, facet, filter, 0).map(Screen::Catalogue),
         Route::Document(id) => reader::load(s, &id).map(Screen::Reader),
+        Route::Attachment { doc, index, page } => attachment::load(s, &doc, index, page).map(Screen::Attachment),
         Route::Search { query, filter } => Ok(Screen::Search(search::Search::new(query, filter))),
         Route::Guides => guides::load_list(s).map(Screen::Guides),
         Route::Guide(id) => guides::load(s, Some(&id)).map(Screen::Guide),
@@ -401,6 +420,12 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "catalogue" => home::tiles()[0].1.clone(),
         "policies" => home::tiles()[1].1.clone(),
         "document" => Route::Document(need(arg)?),
+        "attachment" => {
+            let a = need(arg)?;
+            let (doc, n) = a.rsplit_once('/').ok_or_else(|| format!("`attachment` needs a document id and a number: attachment:ID/1 (got `{a}`)"))?;
+            let index = n.parse::<usize>().ok().and_then(|n| n.checked_sub(1)).ok_or_else(|| format!("`{n}` is not an attachment number (1, 2, …)"))?;
+            Route::Attachment { doc: doc.to_string(), index, page: None }
+        }
         "search" => Route::Search { query: arg.unwrap_or_default(), filter: SearchFilter::default() },
         "guides" => Route::Guides,
         "guide" => Route::Guide(need(arg)?),
@@ -421,7 +446,7 @@ pub fn parse_screen(s: &str) -> Result<Route, String> {
         "help" => Route::Help,
         _ => {
             return Err(format!(
-                "unknown screen `{s}`; use home, catalogue, policies, document:ID, search:QUERY, guides, guide:ID, request, request-form[:QUESTION], faq, boards, board:ID, feedback, about, attendant or help"
+                "unknown screen `{s}`; use home, catalogue, policies, document:ID, attachment:ID/N, search:QUERY, guides, guide:ID, request, request-form[:QUESTION], faq, boards, board:ID, feedback, about, attendant or help"
             ));
         }
     })

@@ -1,4 +1,5 @@
-//! The reader: a document's metadata header, its body (headings, tables, images), text size and
+//! The reader: a document's metadata header, its attachments (kind, title, size, pages; one tap
+//! opens one), its body (headings, tables, images), text size and
 //! page buttons, the linked interpretation or policy, a QR code of the online original, voice
 //! reading and a print button.
 
@@ -46,6 +47,8 @@ pub enum Message {
     Top,
     Open(String),
     Voice(voice::Message),
+    /// Attachment `n` of the document (its place in the list).
+    OpenAttachment(usize),
     Print,
     Scroll(scroll::Message),
 }
@@ -60,6 +63,7 @@ impl Message {
             | Message::Top
             | Message::Open(_)
             | Message::Voice(_)
+            | Message::OpenAttachment(_)
             | Message::Print => true,
             Message::Scroll(m) => m.is_touch(),
         }
@@ -141,6 +145,10 @@ impl Reader {
             Message::Top => self.scroll.update(scroll::Message::Top),
             Message::Scroll(m) => self.scroll.update(m),
             Message::Open(id) => return (Task::none(), Some(Event::Open(Route::Document(id)))),
+            Message::OpenAttachment(index) => {
+                let route = Route::Attachment { doc: self.doc.id.clone(), index, page: None };
+                return (Task::none(), Some(Event::Open(route)));
+            }
             Message::Voice(m) => {
                 let command = self.voice.update(m, || crate::speech::document_text(&self.doc));
                 return (Task::none(), command.map(Event::Voice));
@@ -195,6 +203,14 @@ impl Reader {
             }
         }
 
+        let mut files = Column::new().spacing(8);
+        if !d.attachments.is_empty() {
+            files = files.push(widgets::muted(ctx, t(l, "attachments-heading")));
+            for (i, a) in d.attachments.iter().enumerate() {
+                files = files.push(attachment_row(ctx, a, Message::OpenAttachment(i)));
+            }
+        }
+
         let size = look.body() * SCALES[self.scale];
         let (blocks, body_ctx) = if l == Language::ZhHant {
             (
@@ -209,6 +225,7 @@ impl Reader {
         let doc = column![
             text(content(l, &d.title)).size(look.title()),
             header,
+            files,
             links,
             container(body).padding([look.gap(), 0.0]),
             widgets::icon_action(ctx, Icon::Top, t(l, "reader-top"), Some(Message::Top), false),
@@ -243,4 +260,28 @@ impl Reader {
             iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
         column![toolbar].extend(self.voice.strip(ctx)).push(scroll).spacing(look.gap()).height(Length::Fill).into()
     }
+}
+
+/// An attachment as a list row: its kind's picture, title, and kind, pages and size; tap to open.
+fn attachment_row<'a>(ctx: Ctx, a: &crate::content::Attachment, msg: Message) -> Element<'a, Message> {
+    use crate::ui::screens::attachment;
+    let p = ctx.look.palette();
+    crate::ui::widgets::tap(
+        row![
+            widgets::icon(attachment::kind_icon(a), ctx.look.body() * 1.6, p.ink),
+            column![
+                text(content(ctx.lang, &a.title)).size(ctx.look.body()),
+                text(attachment::summary(ctx, a)).size(ctx.look.small()).color(p.muted)
+            ]
+            .spacing(6)
+            .width(Length::Fill),
+        ]
+        .spacing(16)
+        .align_y(Alignment::Center),
+        Some(msg),
+    )
+    .width(Length::Fill)
+    .padding([12, 18])
+    .style(crate::ui::theme::button_style(p, crate::ui::theme::Button::Row))
+    .into()
 }

@@ -48,6 +48,8 @@ pub enum Message {
     Year(Option<i32>),
     Page(i64),
     Open(ItemKind, String),
+    /// A document's attachment where the words were found: document, attachment, page.
+    OpenAttachment(String, usize, Option<u32>),
     InstantScroll(scroll::Message),
     ResultsScroll(scroll::Message),
 }
@@ -63,7 +65,8 @@ impl Message {
             | Message::Kind(_)
             | Message::Year(_)
             | Message::Page(_)
-            | Message::Open(..) => true,
+            | Message::Open(..)
+            | Message::OpenAttachment(..) => true,
             Message::Instant(..) | Message::Full(..) => false,
             Message::InstantScroll(m) | Message::ResultsScroll(m) => m.is_touch(),
         }
@@ -185,6 +188,9 @@ impl Search {
                 self.results_scroll.update(m);
                 Task::none()
             }
+            Message::OpenAttachment(doc, index, page) => {
+                return (Task::none(), Some(Event::Open(Route::Attachment { doc, index, page })));
+            }
             Message::Open(kind, id) => {
                 let route = match kind {
                     ItemKind::Document => Route::Document(id),
@@ -249,11 +255,24 @@ impl Search {
             meta.push(widgets::validity_label(ctx, v));
         }
         let mut col = column![widgets::highlighted(ctx, &h.title, ctx.look.body())].spacing(6);
+        if snippet && let Some(a) = &h.attachment {
+            let place = match a.page {
+                Some(page) => {
+                    ta(l, "search-in-attachment-page", &[("title", content(l, &a.title).into()), ("page", page.into())])
+                }
+                None => ta(l, "search-in-attachment", &[("title", content(l, &a.title).into())]),
+            };
+            col = col.push(text(place).size(ctx.look.small()).color(p.accent));
+        }
         if snippet && let Some(s) = &h.snippet {
             col = col.push(widgets::highlighted(ctx, s, ctx.look.small()));
         }
         col = col.push(text(meta.join("　")).size(ctx.look.small()).color(p.muted));
-        widgets::tap(col, Some(Message::Open(h.item, h.id.clone())))
+        let open = match &h.attachment {
+            Some(a) if snippet => Message::OpenAttachment(h.id.clone(), a.index, a.page),
+            _ => Message::Open(h.item, h.id.clone()),
+        };
+        widgets::tap(col, Some(open))
             .width(Length::Fill)
             .padding([12, 18])
             .style(theme::button_style(p, theme::Button::Row))

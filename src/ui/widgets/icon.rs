@@ -53,10 +53,18 @@ pub enum Icon {
     Checked,
     Backspace,
     Keyboard,
+    PdfFile,
+    Sheet,
+    Video,
+    Audio,
+    Restart,
+    Archive,
+    Quieter,
+    Louder,
 }
 
 impl Icon {
-    pub const ALL: [Icon; 44] = [
+    pub const ALL: [Icon; 52] = [
         Icon::Catalogue,
         Icon::Policy,
         Icon::Guide,
@@ -101,6 +109,14 @@ impl Icon {
         Icon::Checked,
         Icon::Backspace,
         Icon::Keyboard,
+        Icon::PdfFile,
+        Icon::Sheet,
+        Icon::Video,
+        Icon::Audio,
+        Icon::Restart,
+        Icon::Archive,
+        Icon::Quieter,
+        Icon::Louder,
     ];
 
     /// The SVG file's bytes.
@@ -155,6 +171,14 @@ impl Icon {
             Icon::Checked => file!("square-check"),
             Icon::Backspace => file!("backspace"),
             Icon::Keyboard => file!("keyboard"),
+            Icon::PdfFile => file!("file-type-pdf"),
+            Icon::Sheet => file!("file-spreadsheet"),
+            Icon::Video => file!("movie"),
+            Icon::Audio => file!("headphones"),
+            Icon::Restart => file!("rotate"),
+            Icon::Archive => file!("file-zip"),
+            Icon::Quieter => file!("volume-2"),
+            Icon::Louder => file!("volume"),
         }
     }
 

@@ -1,0 +1,494 @@
+//! One playback: an `ffmpeg` process for the pictures, one for the sound and the sound sink,
+//! each read or fed by a thread of its own, and a clock they all follow. Dropping the player
+//! (leaving the screen, the idle reset) kills every process at once.
+
+use std::io::{Read, Write};
+use std::path::Path;
+use std::process::{Child, ChildStdout, Command, Stdio};
+use std::sync::atomic::{AtomicBool, AtomicU32, AtomicU64, Ordering};
+use std::sync::{Arc, Mutex};
+use std::thread::JoinHandle;
+use std::time::{Duration, Instant};
+
+use super::{MediaError, MediaInfo};
+
+/// Where the sound goes.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum Sink {
+    /// `paplay` where PulseAudio runs, else `aplay` (as the tap click).
+    Default,
+    /// A program reading raw 16-bit stereo PCM at 48 kHz on stdin (tests and benchmarks:
+    /// `aplay -D null …`).
+    Command(Vec<String>),
+    /// No sound (a video shown silently).
+    None,
+}
+
+#[derive(Debug, Clone)]
+pub struct PlayOptions {
+    /// The size the pictures are scaled to (the player's place on screen).
+    pub width: u32,
+    pub height: u32,
+    /// 0–100.
+    pub volume: u8,
+    pub sink: Sink,
+}
+
+/// How a playback is going, for the screen and for the tests.
+#[derive(Debug, Clone, Default, PartialEq)]
+pub struct PlayerStatus {
+    pub frames_decoded: u64,
+    pub frames_shown: u64,
+    /// Frames decoded too late for their time, or replaced before the screen took them.
+    pub frames_dropped: u64,
+    pub finished: bool,
+    /// What went wrong, in words for the log (the screen says it in the visitor's language).
+    pub error: Option<MediaError>,
+    /// The sound could not be played (no device); the pictures go on.
+    pub no_sound: Option<String>,
+    /// Time from `start` to the first sound handed to the sink.
+    pub sound_started_after: Option<Duration>,
+}
+
+/// A decoded picture, RGBA.
+#[derive(Clone)]
+pub struct Frame {
+    pub width: u32,
+    pub height: u32,
+    pub rgba: Vec<u8>,
+    pub number: u64,
+}
+
+impl std::fmt::Debug for Frame {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "Frame({} {}×{})", self.number, self.width, self.height)
+    }
+}
+
+/// The clock every thread follows: milliseconds of media played, standing still while paused.
+struct Clock {
+    started: Mutex<(Instant, u64)>,
+    paused: AtomicBool,
+}
+
+impl Clock {
+    fn new(at_ms: u64) -> Self {
+        Self { started: Mutex::new((Instant::now(), at_ms)), paused: AtomicBool::new(false) }
+    }
+    fn now_ms(&self) -> u64 {
+        let (since, base) = *self.started.lock().unwrap_or_else(|e| e.into_inner());
+        if self.paused.load(Ordering::SeqCst) { base } else { base + since.elapsed().as_millis() as u64 }
+    }
+    fn pause(&self) {
+        let mut g = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        if !self.paused.swap(true, Ordering::SeqCst) {
+            *g = (Instant::now(), g.1 + g.0.elapsed().as_millis() as u64);
+        }
+    }
+    fn resume(&self) {
+        let mut g = self.started.lock().unwrap_or_else(|e| e.into_inner());
+        if self.paused.swap(false, Ordering::SeqCst) {
+            g.0 = Instant::now();
+        }
+    }
+}
+
+struct Shared {
+    clock: Clock,
+    stop: AtomicBool,
+    volume: AtomicU32,
+    frame: Mutex<Option<Frame>>,
+    status: Mutex<PlayerStatus>,
+    video_done: AtomicBool,
+    audio_done: AtomicBool,
+    shown: AtomicU64,
+}
+
+impl Shared {
+    fn status(&self) -> std::sync::MutexGuard<'_, PlayerStatus> {
+        self.status.lock().unwrap_or_else(|e| e.into_inner())
+    }
+}
+
+/// A playback in progress.
+pub struct Player {
+    shared: Arc<Shared>,
+    info: MediaInfo,
+    children: Arc<Mutex<Vec<Child>>>,
+    threads: Vec<JoinHandle<()>>,
+}
+
+impl std::fmt::Debug for Player {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Player").field("info", &self.info).finish_non_exhaustive()
+    }
+}
+
+fn spawn_err(tool: &'static str) -> impl Fn(std::io::Error) -> MediaError {
+    move |e| match e.kind() {
+        std::io::ErrorKind::NotFound => MediaError::ToolMissing { tool },
+        _ => MediaError::Io(format!("{tool}: {e}")),
+    }
+}
+
+/// The last line FFmpeg wrote on stderr (its error), without the file's path.
+fn last_error(child: &mut Child, file: &Path) -> String {
+    let mut s = String::new();
+    if let Some(mut e) = child.stderr.take() {
+        let _ = e.read_to_string(&mut s);
+    }
+    let line = s.lines().rev().find(|l| !l.trim().is_empty()).unwrap_or("").trim().to_string();
+    super::strip_path(&line, file)
+}
+
+impl Player {
+    /// Starts playing `file` (described by `info`, from [`super::probe`]) from `from_ms`.
+    pub fn start(file: &Path, info: &MediaInfo, from_ms: u64, opts: &PlayOptions) -> Result<Player, MediaError> {
+        let shared = Arc::new(Shared {
+            clock: Clock::new(from_ms),
+            stop: AtomicBool::new(false),
+            volume: AtomicU32::new(u32::from(opts.volume.min(100))),
+            frame: Mutex::new(None),
+            status: Mutex::new(PlayerStatus::default()),
+            video_done: AtomicBool::new(info.video.is_none()),
+            audio_done: AtomicBool::new(!info.audio),
+            shown: AtomicU64::new(0),
+        });
+        let started = Instant::now();
+        let children = Arc::new(Mutex::new(Vec::new()));
+        let mut threads = Vec::new();
+        let seek = format!("{:.3}", from_ms as f64 / 1000.0);
+        if let Some((_, _, fps)) = info.video {
+            let (w, h) = (opts.width.max(2) & !1, opts.height.max(2) & !1);
+            let scale = format!("scale={w}:{h}:flags=fast_bilinear");
+            let (out, errors) =
+                decoder(file, &seek, &["-an", "-sn", "-vf", &scale, "-pix_fmt", "rgba", "-f", "rawvideo"], &children)?;
+            let (s, c, f) = (shared.clone(), children.clone(), file.to_path_buf());
+            threads.push(
+                std::thread::Builder::new()
+                    .name("video-frames".into())
+                    .spawn(move || {
+                        video_thread(out, w, h, fps, from_ms, &s, &c, &f);
+                        report_errors(errors, &s, &f);
+                        // done only once its errors are known, so the end is never taken for success
+                        s.video_done.store(true, Ordering::SeqCst);
+                    })
+                    .map_err(|e| MediaError::Io(e.to_string()))?,
+            );
+        }
+        if info.audio {
+            let sink = match &opts.sink {
+                Sink::Default => default_sink(),
+                Sink::Command(c) => Some(c.clone()),
+                Sink::None => None,
+            };
+            let (out, errors) =
+                decoder(file, &seek, &["-vn", "-sn", "-f", "s16le", "-ac", "2", "-ar", "48000"], &children)?;
+            let (s, c, f) = (shared.clone(), children.clone(), file.to_path_buf());
+            threads.push(
+                std::thread::Builder::new()
+                    .name("audio-samples".into())
+                    .spawn(move || {
+                        audio_thread(out, sink, started, from_ms, &s, &c, &f);
+                        report_errors(errors, &s, &f);
+                        s.audio_done.store(true, Ordering::SeqCst);
+                    })
+                    .map_err(|e| MediaError::Io(e.to_string()))?,
+            );
+        }
+        Ok(Player { shared, info: info.clone(), children, threads })
+    }
+
+    pub fn info(&self) -> &MediaInfo {
+        &self.info
+    }
+
+    /// Milliseconds played.
+    pub fn position_ms(&self) -> u64 {
+        let p = self.shared.clock.now_ms();
+        self.info.duration_ms.map_or(p, |d| p.min(d))
+    }
+
+    pub fn pause(&self) {
+        self.shared.clock.pause();
+    }
+
+    pub fn resume(&self) {
+        self.shared.clock.resume();
+    }
+
+    pub fn is_paused(&self) -> bool {
+        self.shared.clock.paused.load(Ordering::SeqCst)
+    }
+
+    /// 0–100, from the next sound on.
+    pub fn set_volume(&self, volume: u8) {
+        self.shared.volume.store(u32::from(volume.min(100)), Ordering::SeqCst);
+    }
+
+    /// The newest picture, if there is one the screen has not taken yet.
+    pub fn take_frame(&self) -> Option<Frame> {
+        let f = self.shared.frame.lock().unwrap_or_else(|e| e.into_inner()).take();
+        if f.is_some() {
+            self.shared.shown.fetch_add(1, Ordering::SeqCst);
+        }
+        f
+    }
+
+    pub fn status(&self) -> PlayerStatus {
+        let mut s = self.shared.status().clone();
+        s.frames_shown = self.shared.shown.load(Ordering::SeqCst);
+        let ended = self.shared.video_done.load(Ordering::SeqCst) && self.shared.audio_done.load(Ordering::SeqCst);
+        let past_end = self.info.duration_ms.is_some_and(|d| self.shared.clock.now_ms() >= d + 500);
+        s.finished = s.error.is_some() || ended || (past_end && self.info.video.is_none() && s.no_sound.is_some());
+        s
+    }
+
+    /// Stops everything now (also done by dropping the player).
+    pub fn stop(&mut self) {
+        self.shared.stop.store(true, Ordering::SeqCst);
+        self.shared.clock.resume();
+        for c in self.children.lock().unwrap_or_else(|e| e.into_inner()).iter_mut() {
+            let _ = c.kill();
+            let _ = c.wait();
+        }
+        for t in self.threads.drain(..) {
+            let _ = t.join();
+        }
+    }
+}
+
+impl Drop for Player {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+fn default_sink() -> Option<Vec<String>> {
+    let args = |v: &[&str]| Some(v.iter().map(|s| s.to_string()).collect());
+    if crate::sound::pulse_running() && crate::sound::on_path("paplay") {
+        args(&["paplay", "--raw", "--format=s16le", "--rate=48000", "--channels=2", "--latency-msec=100"])
+    } else if crate::sound::on_path("aplay") {
+        args(&["aplay", "-q", "-t", "raw", "-f", "S16_LE", "-r", "48000", "-c", "2", "-B", "100000", "-"])
+    } else {
+        None
+    }
+}
+
+/// The thread reading an FFmpeg process's messages (its last error line, if any).
+type Messages = Option<JoinHandle<Option<String>>>;
+
+/// Starts an `ffmpeg` decoding `file` from `seek` seconds with `output` options into its stdout;
+/// the process joins `children` (killed when the player stops). Its stdout, and the thread
+/// reading its messages.
+fn decoder(
+    file: &Path,
+    seek: &str,
+    output: &[&str],
+    children: &Mutex<Vec<Child>>,
+) -> Result<(ChildStdout, Messages), MediaError> {
+    let mut child = Command::new("ffmpeg")
+        .args(["-nostdin", "-v", "error", "-ss", seek, "-i"])
+        .arg(file)
+        .args(output)
+        .arg("-")
+        .stdin(Stdio::null())
+        .stdout(Stdio::piped())
+        .stderr(Stdio::piped())
+        .spawn()
+        .map_err(spawn_err("ffmpeg"))?;
+    let out = child.stdout.take().ok_or_else(|| MediaError::Io("ffmpeg: no output pipe".into()))?;
+    let errors = stderr_reader(&mut child, file);
+    children.lock().unwrap_or_else(|e| e.into_inner()).push(child);
+    Ok((out, errors))
+}
+
+/// Reads an FFmpeg process's messages in a thread of its own (so a full pipe never stalls the
+/// decoding); with `-v error` every line is an error, such as "partial file" for a truncated
+/// MP4, which FFmpeg reports and then ends as if the file had ended. The thread returns the last
+/// error line, without the file's path.
+fn stderr_reader(child: &mut Child, file: &Path) -> Option<JoinHandle<Option<String>>> {
+    let err = child.stderr.take()?;
+    let file = file.to_path_buf();
+    std::thread::Builder::new()
+        .name("ffmpeg-messages".into())
+        .spawn(move || {
+            use std::io::BufRead;
+            let mut last = None;
+            for line in std::io::BufReader::new(err).lines().map_while(Result::ok) {
+                if !line.trim().is_empty() {
+                    last = Some(super::strip_path(line.trim(), &file));
+                }
+            }
+            last
+        })
+        .ok()
+}
+
+/// After a decoding thread ended by itself: an error FFmpeg reported makes the playback fail
+/// with it (a truncated or damaged file), unless the player was stopped.
+fn report_errors(errors: Option<JoinHandle<Option<String>>>, shared: &Shared, file: &Path) {
+    let Some(detail) = errors.and_then(|h| h.join().ok()).flatten() else { return };
+    if shared.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    let mut st = shared.status();
+    if st.error.is_none() {
+        st.error = Some(MediaError::Broken { file: file.display().to_string(), detail });
+    }
+}
+
+/// Waits while paused and until the clock reaches `ms`; false when the player stops.
+fn wait_for(shared: &Shared, ms: u64) -> bool {
+    loop {
+        if shared.stop.load(Ordering::SeqCst) {
+            return false;
+        }
+        let now = shared.clock.now_ms();
+        if !shared.clock.paused.load(Ordering::SeqCst) && now >= ms {
+            return true;
+        }
+        let wait = if shared.clock.paused.load(Ordering::SeqCst) { 10 } else { (ms - now).min(10) };
+        std::thread::sleep(Duration::from_millis(wait.max(1)));
+    }
+}
+
+/// The error of the process at `index` once it has ended badly (None if it ended well).
+fn ended_badly(children: &Mutex<Vec<Child>>, index: usize, file: &Path) -> Option<String> {
+    let mut g = children.lock().unwrap_or_else(|e| e.into_inner());
+    let c = g.get_mut(index)?;
+    let status = c.wait().ok()?;
+    (!status.success()).then(|| last_error(c, file))
+}
+
+#[allow(clippy::too_many_arguments)] // one thread's whole context, passed once
+fn video_thread(
+    mut out: ChildStdout,
+    w: u32,
+    h: u32,
+    fps: f64,
+    from_ms: u64,
+    shared: &Shared,
+    children: &Mutex<Vec<Child>>,
+    file: &Path,
+) {
+    let size = w as usize * h as usize * 4;
+    let frame_ms = 1000.0 / fps;
+    let mut n: u64 = 0;
+    loop {
+        let mut buf = vec![0u8; size];
+        if out.read_exact(&mut buf).is_err() {
+            break;
+        }
+        if shared.stop.load(Ordering::SeqCst) {
+            return;
+        }
+        shared.status().frames_decoded += 1;
+        let due = from_ms + (n as f64 * frame_ms) as u64;
+        n += 1;
+        if !wait_for(shared, due) {
+            return;
+        }
+        if shared.clock.now_ms() > due + frame_ms as u64 * 2 {
+            // too late for its time: the next one is due already
+            shared.status().frames_dropped += 1;
+            continue;
+        }
+        let replaced = shared.frame.lock().unwrap_or_else(|e| e.into_inner()).replace(Frame {
+            width: w,
+            height: h,
+            rgba: buf,
+            number: n,
+        });
+        if replaced.is_some() {
+            shared.status().frames_dropped += 1;
+        }
+    }
+    if shared.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    if let Some(detail) = ended_badly(children, 0, file).filter(|_| n == 0) {
+        shared.status().error = Some(MediaError::Broken { file: file.display().to_string(), detail });
+    } else if n == 0 {
+        shared.status().error =
+            Some(MediaError::Broken { file: file.display().to_string(), detail: "no picture could be decoded".into() });
+    }
+}
+
+fn audio_thread(
+    mut out: ChildStdout,
+    sink: Option<Vec<String>>,
+    started: Instant,
+    from_ms: u64,
+    shared: &Shared,
+    children: &Mutex<Vec<Child>>,
+    file: &Path,
+) {
+    let index = children.lock().unwrap_or_else(|e| e.into_inner()).len() - 1;
+    let mut sink_child = match &sink {
+        Some(cmd) => match Command::new(&cmd[0])
+            .args(&cmd[1..])
+            .stdin(Stdio::piped())
+            .stdout(Stdio::null())
+            .stderr(Stdio::piped())
+            .spawn()
+        {
+            Ok(c) => Some(c),
+            Err(e) => {
+                shared.status().no_sound = Some(format!("{}: {e}", cmd[0]));
+                None
+            }
+        },
+        None => {
+            shared.status().no_sound = Some("no sound player (paplay or aplay) on this machine".into());
+            None
+        }
+    };
+    let mut input = sink_child.as_mut().and_then(|c| c.stdin.take());
+    // 1/20 s of 16-bit stereo at 48 kHz
+    let mut buf = vec![0u8; 48_000 / 20 * 4];
+    let mut samples: u64 = 0;
+    let mut any = false;
+    loop {
+        if out.read_exact(&mut buf).is_err() {
+            break;
+        }
+        any = true;
+        let due = from_ms + samples * 1000 / 48_000;
+        // without a sink (or while paused) the clock sets the pace; a sink sets its own
+        let ahead_ms = if input.is_some() { 150 } else { 0 };
+        if !wait_for(shared, due.saturating_sub(ahead_ms)) {
+            break;
+        }
+        samples += (buf.len() / 4) as u64;
+        let Some(w) = input.as_mut() else { continue };
+        let volume = shared.volume.load(Ordering::SeqCst) as i32;
+        for s in buf.chunks_exact_mut(2) {
+            let v = i32::from(i16::from_le_bytes([s[0], s[1]])) * volume / 100;
+            s.copy_from_slice(&(v as i16).to_le_bytes());
+        }
+        if let Err(e) = w.write_all(&buf) {
+            let detail = sink_child.as_mut().map(|c| last_error(c, Path::new(""))).unwrap_or_default();
+            shared.status().no_sound = Some(format!("{e} {detail}").trim().to_string());
+            input = None;
+            continue;
+        }
+        let mut st = shared.status();
+        if st.sound_started_after.is_none() {
+            st.sound_started_after = Some(started.elapsed());
+        }
+    }
+    drop(input);
+    if let Some(mut c) = sink_child {
+        if shared.stop.load(Ordering::SeqCst) {
+            let _ = c.kill();
+        }
+        let _ = c.wait();
+    }
+    if shared.stop.load(Ordering::SeqCst) {
+        return;
+    }
+    if !any && let Some(detail) = ended_badly(children, index, file) {
+        shared.status().error = Some(MediaError::Broken { file: file.display().to_string(), detail });
+    }
+}

@@ -1,0 +1,769 @@
+//! One attachment of a document, opened from the reader's attachment list:
+//! - a PDF, or an office file through its PDF conversion, page by page: the page drawn large
+//!   ([`crate::attachments::pdf::render_page`], in a task), zoom buttons, previous / next page,
+//!   "第 3 / 12 页", and print (the original PDF through the app's print dialog, which asks with
+//!   the page count and keeps the per-visitor page limit);
+//! - a picture, shown as large as the screen allows;
+//! - a video or audio interpretation played here ([`crate::media::Player`]: FFmpeg processes):
+//!   large play/pause and restart buttons, a progress bar, volume, the captions under the
+//!   picture (audio: the progress bar and the transcript); it starts when the screen opens and
+//!   stops when the visitor leaves it or the kiosk resets for the next visitor;
+//! - anything the kiosk cannot show (OFD, zip, a damaged file): a card that says so, with the QR
+//!   code of the online original.
+
+use std::path::PathBuf;
+use std::sync::{Arc, Mutex};
+use std::time::Duration;
+
+use iced::widget::{Column, column, container, image, row, text};
+use iced::{Alignment, Length, Task};
+
+use super::{Ctx, Event};
+use crate::attachments::captions::{self, Cue};
+use crate::attachments::pdf::{self, PageImage};
+use crate::attachments::{self, AttachmentKind};
+use crate::content::Attachment;
+use crate::media::{MediaError, MediaInfo, PlayOptions, Player, Sink};
+use crate::print::Printable;
+use crate::store::{Store, StoreError};
+use crate::ui::Element;
+use crate::ui::i18n::{content, t, ta};
+use crate::ui::widgets::{self, Icon, scroll};
+
+/// Page widths the zoom buttons step through, as shares of the content area's width.
+pub const ZOOMS: [f32; 4] = [0.62, 0.8, 1.0, 1.4];
+/// The zoom a document opens at in landscape (a readable width); portrait opens one step
+/// larger (the page as wide as the screen).
+const START_ZOOM: usize = 1;
+
+#[derive(Debug, Clone)]
+pub struct AttachmentView {
+    pub doc_id: String,
+    pub doc_title: String,
+    pub attachment: Attachment,
+    pub kind: AttachmentKind,
+    pub body: Body,
+    pub scroll: scroll::Scroll,
+}
+
+/// What the screen shows.
+#[derive(Debug, Clone)]
+pub enum Body {
+    Pages(Pages),
+    Picture(image::Handle),
+    Media(Box<MediaView>),
+    /// The kiosk cannot show it: why, and the QR code of the online original.
+    Card {
+        reason: CardReason,
+        qr: Option<image::Handle>,
+    },
+}
+
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum CardReason {
+    /// A kind of file the kiosk does not show (OFD, zip, …): its extension.
+    Unshowable(String),
+    /// A damaged file (the detail is in the log).
+    Broken,
+    /// Video or audio that cannot be played here: FFmpeg missing (it plays on the phone).
+    NoPlayer,
+    /// A damaged or incomplete video or audio file.
+    BrokenMedia,
+}
+
+/// How often the screen takes the newest picture from the player (25 a second).
+const FRAME_EVERY: Duration = Duration::from_millis(40);
+/// Volume steps of the louder / quieter buttons.
+const VOLUME_STEP: u8 = 20;
+
+/// A video or audio file and its playback.
+#[derive(Debug, Clone)]
+pub struct MediaView {
+    pub file: PathBuf,
+    pub info: MediaInfo,
+    pub cues: Vec<Cue>,
+    pub transcript: Option<String>,
+    pub volume: u8,
+    /// The playback, shared by the screen's copies so that leaving stops it wherever it is.
+    player: Arc<Mutex<Option<Player>>>,
+    pub frame: Option<image::Handle>,
+    pub position_ms: u64,
+    pub playing: bool,
+    pub finished: bool,
+    /// What went wrong while playing (the visitor sees a plain message).
+    pub error: Option<MediaError>,
+}
+
+impl MediaView {
+    fn player(&self) -> std::sync::MutexGuard<'_, Option<Player>> {
+        self.player.lock().unwrap_or_else(|e| e.into_inner())
+    }
+
+    /// Frames decoded, shown and dropped so far (for the tests and the log).
+    pub fn status(&self) -> Option<crate::media::PlayerStatus> {
+        self.player().as_ref().map(Player::status)
+    }
+
+    fn start(&mut self, from_ms: u64, ctx: Ctx) -> Task<Message> {
+        let (w, h) = video_size(ctx, &self.info);
+        let opts = PlayOptions { width: w, height: h, volume: self.volume, sink: Sink::Default };
+        let started = Player::start(&self.file, &self.info, from_ms, &opts);
+        let mut slot = self.player();
+        *slot = None; // the old playback stops first
+        match started {
+            Ok(p) => {
+                *slot = Some(p);
+                drop(slot);
+                self.playing = true;
+                self.finished = false;
+                self.error = None;
+                self.position_ms = from_ms;
+                next_frame()
+            }
+            Err(e) => {
+                drop(slot);
+                tracing::warn!(file = %self.file.display(), error = %e, "cannot play");
+                self.playing = false;
+                self.error = Some(e);
+                Task::none()
+            }
+        }
+    }
+
+    /// Stops the playback (leaving the screen, the idle reset), logging what it did.
+    pub fn stop(&mut self) {
+        if let Some(mut p) = self.player().take() {
+            let s = p.status();
+            tracing::info!(
+                file = %self.file.display(),
+                frames_decoded = s.frames_decoded,
+                frames_shown = s.frames_shown,
+                frames_dropped = s.frames_dropped,
+                "playback stopped"
+            );
+            p.stop();
+        }
+        self.playing = false;
+    }
+
+    /// Takes the newest picture and the clock; whether to keep polling.
+    fn poll(&mut self) -> bool {
+        let slot = self.player();
+        let Some(p) = slot.as_ref() else { return false };
+        let frame = p.take_frame();
+        let position = p.position_ms();
+        let status = p.status();
+        drop(slot);
+        if let Some(f) = frame {
+            self.frame = Some(image::Handle::from_rgba(f.width, f.height, f.rgba));
+        }
+        self.position_ms = position;
+        if status.finished {
+            if let Some(e) = status.error {
+                tracing::warn!(file = %self.file.display(), error = %e, "playback failed");
+                self.error = Some(e);
+            } else {
+                tracing::info!(
+                    file = %self.file.display(),
+                    frames_decoded = status.frames_decoded,
+                    frames_shown = status.frames_shown,
+                    frames_dropped = status.frames_dropped,
+                    "playback finished"
+                );
+            }
+            self.player().take();
+            self.playing = false;
+            self.finished = true;
+            return false;
+        }
+        self.playing
+    }
+}
+
+/// The size the pictures are decoded at: as wide as the content area allows, at most the
+/// video's own size, keeping its shape; room below for captions and buttons.
+fn video_size(ctx: Ctx, info: &MediaInfo) -> (u32, u32) {
+    let Some((w, h, _)) = info.video else { return (2, 2) };
+    let max_w = if ctx.width > 0.0 { ctx.width - 40.0 } else { 1280.0 };
+    let max_h = if ctx.height > 0.0 { ctx.height * 0.55 } else { 720.0 };
+    let scale = (max_w / w as f32).min(max_h / h as f32).min(1.0);
+    (((w as f32 * scale) as u32).max(2) & !1, ((h as f32 * scale) as u32).max(2) & !1)
+}
+
+fn next_frame() -> Task<Message> {
+    Task::perform(async { std::thread::sleep(FRAME_EVERY) }, |_| Message::Frame)
+}
+
+fn clock(ms: u64) -> String {
+    let s = ms / 1000;
+    format!("{}:{:02}", s / 60, s % 60)
+}
+
+/// A PDF shown page by page.
+#[derive(Debug, Clone)]
+pub struct Pages {
+    pub file: PathBuf,
+    /// The sha256 of the PDF (what printing sends).
+    pub pdf: String,
+    pub count: u32,
+    /// The page on show, from 1.
+    pub page: u32,
+    pub zoom: usize,
+    pub image: Option<(u32, u32, image::Handle)>,
+    /// The page being drawn (its number and zoom), while a task draws it.
+    pub pending: Option<(u32, usize)>,
+    /// Why the page could not be drawn (for the log; the visitor sees a plain message).
+    pub error: Option<String>,
+    /// The next page, drawn ahead while the visitor reads this one: (page, zoom, picture).
+    pub ahead: Option<(u32, usize, (u32, u32, image::Handle))>,
+}
+
+#[derive(Debug, Clone)]
+pub enum Message {
+    NextPage,
+    PreviousPage,
+    ZoomIn,
+    ZoomOut,
+    Print,
+    /// A page drawn by its task: page, zoom, the picture or what went wrong.
+    Drawn(u32, usize, Result<PageImage, String>),
+    PlayPause,
+    Restart,
+    Louder,
+    Quieter,
+    /// Time to take the newest picture from the player.
+    Frame,
+    Scroll(scroll::Message),
+}
+
+impl Message {
+    pub fn is_touch(&self) -> bool {
+        match self {
+            Message::NextPage
+            | Message::PreviousPage
+            | Message::ZoomIn
+            | Message::ZoomOut
+            | Message::Print
+            | Message::PlayPause
+            | Message::Restart
+            | Message::Louder
+            | Message::Quieter => true,
+            Message::Drawn(..) | Message::Frame => false,
+            Message::Scroll(m) => m.is_touch(),
+        }
+    }
+}
+
+/// Reads attachment `index` of document `doc_id` (runs in a task): which file it shows and how.
+pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Result<AttachmentView, StoreError> {
+    let not_found = |reason: &str| StoreError::Corrupt {
+        path: store.path().to_path_buf(),
+        id: doc_id.to_string(),
+        reason: reason.to_string(),
+    };
+    let doc = store.document(doc_id)?.ok_or_else(|| not_found("no such document"))?;
+    let attachment = doc.attachments.get(index).cloned().ok_or_else(|| not_found("no such attachment"))?;
+    let kind = AttachmentKind::of(&attachment.blob);
+    let qr = || doc.url.as_deref().and_then(widgets::qr_data);
+    let card = |reason| Body::Card { reason, qr: qr() };
+    let problem = attachment.derived.as_ref().and_then(|d| d.problem.clone());
+    let body = match kind {
+        AttachmentKind::Pdf | AttachmentKind::Office => {
+            match (attachment.view_pdf().and_then(|b| store.blobs().path(&b.sha256).map(|p| (b, p))), &problem) {
+                (Some((blob, file)), None) => {
+                    // a pack made before derivation existed carries no page count: ask poppler
+                    let count = match attachment.derived.as_ref().and_then(|d| d.pages) {
+                        Some(n) => n,
+                        None => pdf::page_count(&file).unwrap_or_else(|e| {
+                            tracing::warn!(document = doc_id, error = %e, "no page count");
+                            0
+                        }),
+                    };
+                    if count == 0 {
+                        card(CardReason::Broken)
+                    } else {
+                        Body::Pages(Pages {
+                            file,
+                            pdf: blob.sha256.clone(),
+                            count,
+                            page: page.unwrap_or(1).clamp(1, count),
+                            zoom: START_ZOOM,
+                            image: None,
+                            pending: None,
+                            error: None,
+                            ahead: None,
+                        })
+                    }
+                }
+                (_, Some(p)) => {
+                    tracing::warn!(document = doc_id, attachment = %attachment.title, problem = %p, "attachment not shown");
+                    card(CardReason::Broken)
+                }
+                // an office file without its conversion (a pack from before derivation existed)
+                (None, None) if kind == AttachmentKind::Office => card(CardReason::Unshowable(extension(&attachment))),
+                (None, None) => card(CardReason::Broken),
+            }
+        }
+        AttachmentKind::Image => match store.blobs().image(&attachment.blob.sha256) {
+            Ok(img) => {
+                let rgba = img.to_rgba8();
+                let (w, h) = rgba.dimensions();
+                Body::Picture(image::Handle::from_rgba(w, h, rgba.into_raw()))
+            }
+            Err(e) => {
+                tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "picture not shown");
+                card(CardReason::Broken)
+            }
+        },
+        AttachmentKind::Video | AttachmentKind::Audio => match store.blobs().path(&attachment.blob.sha256) {
+            None => card(CardReason::BrokenMedia),
+            Some(file) => match crate::media::probe(&file) {
+                Ok(info) => {
+                    let derived = attachment.derived.clone().unwrap_or_default();
+                    let cues = derived
+                        .captions
+                        .as_ref()
+                        .and_then(|c| store.blobs().path(&c.sha256))
+                        .and_then(|p| std::fs::read_to_string(p).ok())
+                        .and_then(|t| captions::parse(&t).ok())
+                        .unwrap_or_default();
+                    Body::Media(Box::new(MediaView {
+                        file,
+                        info,
+                        cues,
+                        transcript: derived.transcript,
+                        volume: 80,
+                        player: Arc::new(Mutex::new(None)),
+                        frame: None,
+                        position_ms: 0,
+                        playing: false,
+                        finished: false,
+                        error: None,
+                    }))
+                }
+                Err(MediaError::ToolMissing { .. }) => card(CardReason::NoPlayer),
+                Err(e) => {
+                    tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play");
+                    card(CardReason::BrokenMedia)
+                }
+            },
+        },
+        AttachmentKind::Other => card(CardReason::Unshowable(extension(&attachment))),
+    };
+    Ok(AttachmentView {
+        doc_id: doc_id.to_string(),
+        doc_title: doc.title.clone(),
+        attachment,
+        kind,
+        body,
+        scroll: scroll::Scroll::default(),
+    })
+}
+
+/// A file's extension in capitals ("ZIP", "OFD"), for the card that says it cannot be shown.
+fn extension(a: &Attachment) -> String {
+    std::path::Path::new(&a.blob.name).extension().map(|e| e.to_string_lossy().to_uppercase()).unwrap_or_default()
+}
+
+/// The width a page is drawn at for the content area `ctx` and a zoom step.
+pub fn page_width(ctx: Ctx, zoom: usize) -> u32 {
+    let area = if ctx.width > 0.0 { ctx.width } else { 1800.0 };
+    ((area - 40.0).max(300.0) * ZOOMS[zoom.min(ZOOMS.len() - 1)]) as u32
+}
+
+/// Draws a page off the UI thread.
+fn draw(file: PathBuf, page: u32, zoom: usize, width: u32) -> Task<Message> {
+    Task::perform(async move { pdf::render_page(&file, page, width).map_err(|e| e.to_string()) }, move |r| {
+        Message::Drawn(page, zoom, r)
+    })
+}
+
+impl AttachmentView {
+    /// The screen came on show: the first page is drawn, a video or audio starts.
+    pub fn on_enter(&mut self, ctx: Ctx) -> Task<Message> {
+        match &mut self.body {
+            Body::Pages(p) if p.image.is_none() && p.pending.is_none() => {
+                // portrait: the page as wide as the screen; landscape: a readable width
+                p.zoom = if ctx.portrait { START_ZOOM + 1 } else { START_ZOOM };
+                Self::show(p, ctx)
+            }
+            Body::Media(m) if !m.playing && !m.finished => m.start(0, ctx),
+            _ => Task::none(),
+        }
+    }
+
+    /// Leaving the screen stops the playback.
+    pub fn on_leave(&mut self) {
+        if let Body::Media(m) = &mut self.body {
+            m.stop();
+        }
+    }
+
+    /// Shows the page asked for: at once when it was drawn ahead, else drawn in a task.
+    fn show(p: &mut Pages, ctx: Ctx) -> Task<Message> {
+        if let Some((page, zoom, img)) = p.ahead.take()
+            && (page, zoom) == (p.page, p.zoom)
+        {
+            p.image = Some(img);
+            p.error = None;
+            p.pending = None;
+            return Self::draw_ahead(p, ctx);
+        }
+        p.pending = Some((p.page, p.zoom));
+        draw(p.file.clone(), p.page, p.zoom, page_width(ctx, p.zoom))
+    }
+
+    /// Draws the next page in the background, so that "下一页" shows it at once.
+    fn draw_ahead(p: &mut Pages, ctx: Ctx) -> Task<Message> {
+        if p.page < p.count { draw(p.file.clone(), p.page + 1, p.zoom, page_width(ctx, p.zoom)) } else { Task::none() }
+    }
+
+    pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
+        if let Message::Scroll(m) = message {
+            self.scroll.update(m);
+            return (Task::none(), None);
+        }
+        if matches!(self.body, Body::Media(_)) {
+            return (self.update_media(message, ctx), None);
+        }
+        let Body::Pages(p) = &mut self.body else { return (Task::none(), None) };
+        match message {
+            Message::NextPage if p.page < p.count => {
+                p.page += 1;
+                self.scroll.update(scroll::Message::Top);
+                (Self::show(p, ctx), None)
+            }
+            Message::PreviousPage if p.page > 1 => {
+                p.page -= 1;
+                self.scroll.update(scroll::Message::Top);
+                (Self::show(p, ctx), None)
+            }
+            Message::ZoomIn if p.zoom + 1 < ZOOMS.len() => {
+                p.zoom += 1;
+                (Self::show(p, ctx), None)
+            }
+            Message::ZoomOut if p.zoom > 0 => {
+                p.zoom -= 1;
+                (Self::show(p, ctx), None)
+            }
+            Message::Print => (
+                Task::none(),
+                Some(Event::Print(Printable::Attachment { doc: self.doc_id.clone(), pdf: p.pdf.clone() })),
+            ),
+            Message::Drawn(page, zoom, result) => {
+                // only the page and zoom asked for last (a quick visitor taps faster than pages draw)
+                if p.pending != Some((page, zoom)) {
+                    // a page drawn ahead is kept if it is still the next one
+                    if let Ok(img) = result
+                        && page == p.page + 1
+                        && zoom == p.zoom
+                    {
+                        let handle = image::Handle::from_rgba(img.width, img.height, img.rgba);
+                        p.ahead = Some((page, zoom, (img.width, img.height, handle)));
+                    }
+                } else {
+                    p.pending = None;
+                    match result {
+                        Ok(img) => {
+                            p.error = None;
+                            p.image = Some((
+                                img.width,
+                                img.height,
+                                image::Handle::from_rgba(img.width, img.height, img.rgba),
+                            ));
+                            return (Self::draw_ahead(p, ctx), None);
+                        }
+                        Err(e) => {
+                            tracing::warn!(document = %self.doc_id, attachment = %self.attachment.title, page, error = %e, "page not drawn");
+                            p.image = None;
+                            p.error = Some(e);
+                        }
+                    }
+                }
+                (Task::none(), None)
+            }
+            _ => (Task::none(), None),
+        }
+    }
+
+    fn update_media(&mut self, message: Message, ctx: Ctx) -> Task<Message> {
+        let Body::Media(m) = &mut self.body else { return Task::none() };
+        match message {
+            Message::Frame if m.poll() => return next_frame(),
+            Message::PlayPause if m.playing => {
+                if let Some(p) = m.player().as_ref() {
+                    if p.is_paused() {
+                        p.resume();
+                    } else {
+                        p.pause();
+                    }
+                }
+            }
+            Message::PlayPause => {
+                let from = if m.finished { 0 } else { m.position_ms };
+                return m.start(from, ctx);
+            }
+            Message::Restart => return m.start(0, ctx),
+            Message::Louder | Message::Quieter => {
+                m.volume = if matches!(message, Message::Louder) {
+                    m.volume.saturating_add(VOLUME_STEP).min(100)
+                } else {
+                    m.volume.saturating_sub(VOLUME_STEP)
+                };
+                if let Some(p) = m.player().as_ref() {
+                    p.set_volume(m.volume);
+                }
+            }
+            _ => {}
+        }
+        Task::none()
+    }
+
+    /// Whether a playback is running and not paused.
+    pub fn is_playing(&self) -> bool {
+        match &self.body {
+            Body::Media(m) => m.playing && m.player().as_ref().is_some_and(|p| !p.is_paused()),
+            _ => false,
+        }
+    }
+
+    /// The page on show and the number of pages ("第 3 / 12 页"), for the tests.
+    pub fn position(&self) -> Option<(u32, u32)> {
+        match &self.body {
+            Body::Pages(p) => Some((p.page, p.count)),
+            _ => None,
+        }
+    }
+
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let title = column![
+            text(content(l, &self.attachment.title)).size(look.title()),
+            text(format!("{}　{}", t(l, "attachment-of"), content(l, &self.doc_title)))
+                .size(look.small())
+                .color(p.muted),
+        ]
+        .spacing(6);
+        match &self.body {
+            Body::Pages(pages) => {
+                let page_label =
+                    ta(l, "attachment-page-of", &[("page", pages.page.into()), ("pages", pages.count.into())]);
+                let tools = [
+                    widgets::icon_action(
+                        ctx,
+                        Icon::Up,
+                        t(l, "attachment-previous-page"),
+                        (pages.page > 1).then_some(Message::PreviousPage),
+                        false,
+                    ),
+                    container(text(page_label).size(look.body())).center_y(look.target()).padding([0, 8]).into(),
+                    widgets::icon_action(
+                        ctx,
+                        Icon::Down,
+                        t(l, "attachment-next-page"),
+                        (pages.page < pages.count).then_some(Message::NextPage),
+                        true,
+                    ),
+                    widgets::icon_action(
+                        ctx,
+                        Icon::Smaller,
+                        t(l, "attachment-zoom-out"),
+                        (pages.zoom > 0).then_some(Message::ZoomOut),
+                        false,
+                    ),
+                    widgets::icon_action(
+                        ctx,
+                        Icon::Bigger,
+                        t(l, "attachment-zoom-in"),
+                        (pages.zoom + 1 < ZOOMS.len()).then_some(Message::ZoomIn),
+                        false,
+                    ),
+                    widgets::icon_action(ctx, Icon::Printer, t(l, "attachment-print"), Some(Message::Print), false),
+                ];
+                let toolbar: Element<'_, Message> =
+                    iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
+                let page: Element<'_, Message> = match (&pages.image, &pages.error) {
+                    (_, Some(_)) => widgets::card(ctx, widgets::body(ctx, t(l, "attachment-page-broken"))),
+                    (Some((w, h, handle)), None) => container(
+                        image(handle.clone())
+                            .width(*w as f32)
+                            .height(*h as f32)
+                            .filter_method(image::FilterMethod::Linear),
+                    )
+                    .style(move |_| container::Style {
+                        border: iced::Border { color: p.muted, width: 1.0, radius: 0.0.into() },
+                        ..Default::default()
+                    })
+                    .into(),
+                    (None, None) => widgets::muted(ctx, t(l, "attachment-opening")),
+                };
+                let sheet = container(page).center_x(Length::Fill);
+                let area = scroll::area(ctx, &self.scroll, sheet, Message::Scroll, true);
+                column![title, toolbar, area].spacing(look.gap()).padding([0.0, look.gap()]).height(Length::Fill).into()
+            }
+            Body::Picture(handle) => {
+                let pic = container(image(handle.clone()).width(Length::Fill)).center_x(Length::Fill);
+                let area = scroll::area(ctx, &self.scroll, pic, Message::Scroll, true);
+                column![title, area].spacing(look.gap()).padding([0.0, look.gap()]).height(Length::Fill).into()
+            }
+            Body::Media(m) => column![title, self.media_view(ctx, m)]
+                .spacing(look.gap())
+                .padding([0.0, look.gap()])
+                .height(Length::Fill)
+                .into(),
+            Body::Card { reason, qr } => {
+                let say = match reason {
+                    CardReason::Unshowable(ext) => ta(l, "attachment-cannot-show", &[("type", ext.clone().into())]),
+                    CardReason::Broken => t(l, "attachment-broken"),
+                    CardReason::NoPlayer => t(l, "attachment-no-player"),
+                    CardReason::BrokenMedia => t(l, "attachment-media-broken"),
+                };
+                let mut inner =
+                    Column::new().spacing(look.gap()).align_x(Alignment::Center).push(widgets::body(ctx, say));
+                inner = match qr {
+                    Some(data) => inner.push(widgets::qr(ctx, data, t(l, "reader-qr"), 260.0)),
+                    None => inner.push(widgets::muted(ctx, t(l, "attachment-no-url"))),
+                };
+                let card = widgets::card(ctx, inner);
+                column![title, row![container(card).center_x(Length::Fill)]]
+                    .spacing(look.gap())
+                    .padding([0.0, look.gap()])
+                    .height(Length::Fill)
+                    .into()
+            }
+        }
+    }
+}
+
+impl AttachmentView {
+    fn media_view<'a>(&'a self, ctx: Ctx, m: &'a MediaView) -> Element<'a, Message> {
+        let l = ctx.lang;
+        let look = ctx.look;
+        let p = look.palette();
+        let mut col = Column::new().spacing(look.gap()).align_x(Alignment::Center).width(Length::Fill);
+        if let Some(e) = &m.error {
+            let key = match e {
+                MediaError::ToolMissing { .. } => "attachment-no-player",
+                _ => "attachment-media-broken",
+            };
+            return widgets::card(ctx, widgets::body(ctx, t(l, key)));
+        }
+        if m.info.video.is_some() {
+            let (w, h) = video_size(ctx, &m.info);
+            let picture: Element<'a, Message> = match &m.frame {
+                Some(f) => image(f.clone()).width(w as f32).height(h as f32).into(),
+                None => container(widgets::muted(ctx, t(l, "attachment-opening")))
+                    .center(Length::Fill)
+                    .width(w as f32)
+                    .height(h as f32)
+                    .into(),
+            };
+            col = col.push(
+                container(picture)
+                    .style(|_| container::Style { background: Some(iced::Color::BLACK.into()), ..Default::default() }),
+            );
+            let caption = captions::at(&m.cues, m.position_ms).map(|c| c.text.clone()).unwrap_or_default();
+            col = col.push(
+                container(text(content(l, &caption)).size(look.body() * 1.3).align_x(Alignment::Center))
+                    .height(look.body() * 3.4)
+                    .center_x(Length::Fill),
+            );
+        }
+        let total = m.info.duration_ms.unwrap_or(0).max(1);
+        let progress = iced::widget::progress_bar(0.0..=total as f32, m.position_ms.min(total) as f32)
+            .length(Length::Fill)
+            .girth(if m.info.video.is_some() { 18.0 } else { 36.0 });
+        col = col.push(
+            row![progress, text(format!("{} / {}", clock(m.position_ms), clock(total))).size(look.body())]
+                .spacing(look.gap())
+                .align_y(Alignment::Center),
+        );
+        let paused = !self.is_playing();
+        let tools = [
+            widgets::icon_action(
+                ctx,
+                if paused { Icon::Play } else { Icon::Pause },
+                t(l, if paused { "media-play" } else { "media-pause" }),
+                Some(Message::PlayPause),
+                true,
+            ),
+            widgets::icon_action(ctx, Icon::Restart, t(l, "media-restart"), Some(Message::Restart), false),
+            widgets::icon_action(
+                ctx,
+                Icon::Quieter,
+                t(l, "media-quieter"),
+                (m.volume > 0).then_some(Message::Quieter),
+                false,
+            ),
+            container(text(ta(l, "media-volume", &[("volume", m.volume.into())])).size(look.body()))
+                .center_y(look.target())
+                .into(),
+            widgets::icon_action(
+                ctx,
+                Icon::Louder,
+                t(l, "media-louder"),
+                (m.volume < 100).then_some(Message::Louder),
+                false,
+            ),
+        ];
+        col = col.push(iced::widget::Row::with_children(tools).spacing(12).wrap().vertical_spacing(10));
+        if m.info.video.is_none()
+            && let Some(tr) = &m.transcript
+        {
+            col = col.push(widgets::muted(ctx, t(l, "media-transcript")));
+            col = col.push(widgets::card(ctx, text(content(l, tr)).size(look.body()).color(p.ink)));
+        }
+        scroll::area(ctx, &self.scroll, col, Message::Scroll, true)
+    }
+}
+
+/// An attachment's kind in words and picture, for the reader's list.
+pub fn kind_icon(a: &Attachment) -> Icon {
+    match AttachmentKind::of(&a.blob) {
+        AttachmentKind::Pdf => Icon::PdfFile,
+        AttachmentKind::Office => Icon::Sheet,
+        AttachmentKind::Image => Icon::Policy,
+        AttachmentKind::Video => Icon::Video,
+        AttachmentKind::Audio => Icon::Audio,
+        AttachmentKind::Other => Icon::Archive,
+    }
+}
+
+/// The line under an attachment's title in the reader: kind, pages (or "scanned"), size.
+pub fn summary(ctx: Ctx, a: &Attachment) -> String {
+    let l = ctx.lang;
+    let ext = std::path::Path::new(&a.blob.name).extension().map(|e| e.to_string_lossy().to_lowercase());
+    let kind = match (AttachmentKind::of(&a.blob), ext.as_deref()) {
+        (AttachmentKind::Pdf, _) => t(l, "attachment-kind-pdf"),
+        (AttachmentKind::Office, Some("xlsx" | "xls")) => t(l, "attachment-kind-sheet"),
+        (AttachmentKind::Office, _) => t(l, "attachment-kind-text"),
+        (AttachmentKind::Image, _) => t(l, "attachment-kind-image"),
+        (AttachmentKind::Video, _) => t(l, "attachment-kind-video"),
+        (AttachmentKind::Audio, _) => t(l, "attachment-kind-audio"),
+        (AttachmentKind::Other, e) => {
+            ta(l, "attachment-kind-other", &[("type", e.unwrap_or("?").to_uppercase().into())])
+        }
+    };
+    let mut parts = vec![kind];
+    if attachments::is_scanned(a) {
+        parts.push(t(l, "attachment-scanned"));
+    } else if let Some(n) = a.derived.as_ref().and_then(|d| d.pages) {
+        parts.push(ta(l, "attachment-pages", &[("pages", n.into())]));
+    }
+    if let Some(ms) = a.derived.as_ref().and_then(|d| d.duration_ms) {
+        let s = ms.div_ceil(1000);
+        parts.push(format!("{}:{:02}", s / 60, s % 60));
+    }
+    parts.push(size_label(ctx, a.blob.size));
+    parts.join("　")
+}
+
+fn size_label(ctx: Ctx, bytes: u64) -> String {
+    if bytes >= 1024 * 1024 {
+        ta(ctx.lang, "attachment-size-mb", &[("n", format!("{:.1}", bytes as f64 / 1048576.0).into())])
+    } else {
+        ta(ctx.lang, "attachment-size-kb", &[("n", bytes.div_ceil(1024).max(1).into())])
+    }
+}
