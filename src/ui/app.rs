@@ -154,6 +154,21 @@ impl Kiosk {
         if self.visit.look.contrast { Theme::Dark } else { Theme::Light }
     }
 
+    /// The window's own background, under every screen (each paints its page colour over it).
+    /// It alternates between the page colour and one a step of 1/255 bluer each time the screen
+    /// changes: iced's software renderer redraws only the rectangles it finds changed, and a
+    /// border drawn between two pixel rows spills one row outside its widget's rectangle, so a
+    /// line of the screen that left could stay on the next one (a 1-px dash between buttons);
+    /// a new background colour makes it redraw the whole window once.
+    pub fn window_style(&self, _theme: &Theme) -> iced::theme::Style {
+        let p = self.visit.look.palette();
+        let mut background = p.page;
+        if self.nav.switches() % 2 == 1 {
+            background.b = if background.b >= 1.0 { background.b - 1.0 / 255.0 } else { background.b + 1.0 / 255.0 };
+        }
+        iced::theme::Style { background_color: background, text_color: p.ink }
+    }
+
     pub fn portrait(&self) -> bool {
         match self.config.ui.orientation {
             Orientation::Portrait => true,

@@ -58,6 +58,7 @@ pub fn run(
         .default_font(iced::Font::with_name(CJK_FONT_FAMILY))
         .window(window)
         .theme(Kiosk::theme)
+        .style(Kiosk::window_style)
         .subscription(Kiosk::subscription)
         .run()
 }

@@ -8,6 +8,8 @@ pub struct Navigation {
     /// None until Home's data is first read.
     pub(super) screen: Option<Screen>,
     pub(super) history: Vec<Screen>,
+    /// How many times the screen on show has changed (see `Kiosk::window_style`).
+    switches: u64,
 }
 
 impl Navigation {
@@ -24,6 +26,7 @@ impl Navigation {
     /// Shows `screen`; the one on show leaves and goes into the history (the PIN pad never
     /// does: "back" does not return to it).
     pub fn open(&mut self, screen: Screen) {
+        self.switches += 1;
         if let Some(mut prev) = self.screen.replace(screen) {
             prev.on_leave();
             if !matches!(prev, Screen::AttendantPin(_)) {
@@ -35,6 +38,7 @@ impl Navigation {
     /// Shows `screen` in place of the one on show, which is not kept (the attendant panel
     /// replaces the PIN pad).
     pub fn replace(&mut self, screen: Screen) {
+        self.switches += 1;
         if let Some(mut prev) = self.screen.replace(screen) {
             prev.on_leave();
         }
@@ -43,6 +47,7 @@ impl Navigation {
     /// Back to the previous screen; false when there is none.
     pub fn back(&mut self) -> bool {
         let Some(prev) = self.history.pop() else { return false };
+        self.switches += 1;
         if let Some(mut left) = self.screen.replace(prev) {
             left.on_leave();
         }
@@ -51,11 +56,17 @@ impl Navigation {
 
     /// Home (or nothing, before Home's data is read), with the history emptied.
     pub fn home(&mut self, home: Option<Screen>) {
+        self.switches += 1;
         if let Some(mut left) = self.screen.take() {
             left.on_leave();
         }
         self.history.clear();
         self.screen = home;
+    }
+
+    /// How many times the screen on show has changed since the kiosk started.
+    pub fn switches(&self) -> u64 {
+        self.switches
     }
 
     pub fn current(&self) -> Option<&Screen> {

@@ -1220,3 +1220,24 @@ fn a_pack_without_derived_data_still_shows_its_pdf_and_names_its_office_file() {
         texts(&k)
     );
 }
+
+#[test]
+fn each_change_of_screen_redraws_the_whole_window() {
+    // the window's background steps by 1/255 on each change of screen, which makes iced's
+    // software renderer redraw everything (no 1-px line of the screen that left stays behind)
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    let page = k.visit.look.palette().page;
+    let mut seen = Vec::new();
+    for step in 0..4 {
+        let bg = k.window_style(&k.theme()).background_color;
+        assert!((bg.r - page.r).abs() < 0.01 && (bg.g - page.g).abs() < 0.01 && (bg.b - page.b).abs() < 0.01);
+        seen.push(bg);
+        if step % 2 == 0 {
+            tap(&mut k, "政府信息公开目录");
+        } else {
+            tap(&mut k, "返回");
+        }
+    }
+    assert!(seen.windows(2).all(|w| w[0] != w[1]), "{seen:?}");
+}
