@@ -544,7 +544,10 @@ impl Kiosk {
 
     /// Whether anything the visitor did is still here (worth a countdown and a reset).
     fn holds_visit(&self) -> bool {
-        self.nav.holds_visit()
+        // a visitor who only touched Home (scrolled it, tapped beside the tiles) still leaves
+        // it scrolled and the first-visit hint gone: the next visitor gets a fresh Home too
+        self.visit.session_open
+            || self.nav.holds_visit()
             || self.notice.is_some()
             || self.help
             || self.leaving.is_some()

@@ -339,10 +339,21 @@ fn idle_reset_counts_down_then_wipes_a_typed_query_and_every_choice() {
     let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
     assert!(s.query.is_empty() && s.keyboard.composing().is_empty());
 
-    // nobody there for long: the attract screen, which a tap dismisses
+    // a visitor who only touched Home gets the countdown too, and the next one a fresh Home
+    // (at its top, the first-visit hint back)
     pump(&mut k, [Message::Open(Route::Home)]);
+    let scrolled = crate::ui::widgets::scroll::Message::Scrolled(400.0);
+    pump(&mut k, [Message::Screen(screens::Message::Home(screens::home::Message::Scroll(scrolled)))]);
+    assert!(matches!(&k.nav.screen, Some(Screen::Home(h)) if h.scroll.offset() > 0.0));
     let t2 = k.visit.last_touch;
-    pump(&mut k, [Message::Tick(t2 + Duration::from_secs(timeout * 2))]);
+    pump(&mut k, [Message::Tick(t2 + Duration::from_secs(timeout))]);
+    assert_eq!(k.visit.idle, IdleState::Countdown(countdown));
+    pump(&mut k, [Message::Tick(t2 + Duration::from_secs(timeout + countdown))]);
+    assert!(matches!(&k.nav.screen, Some(Screen::Home(h)) if h.scroll.offset() == 0.0));
+    assert!(!k.visit.session_open, "the hint shows again");
+    // nobody there for long: the attract screen, which a tap dismisses
+    let t3 = k.visit.last_touch;
+    pump(&mut k, [Message::Tick(t3 + Duration::from_secs(timeout * 2))]);
     assert_eq!(k.visit.idle, IdleState::Attract);
     tap(&mut k, "请触摸屏幕开始");
     assert_eq!(k.visit.idle, IdleState::Active);
