@@ -192,6 +192,16 @@ pub fn document(site: &Site, d: &Document, pictures: &Pictures, printed_at: &str
 
 /// Several documents in one print (a policy and its interpretations), each from a new page.
 pub fn documents(site: &Site, docs: &[(&Document, &Pictures)], printed_at: &str) -> Result<Rendered, PdfError> {
+    let (p, footer) = documents_laid_out(site, docs, printed_at)?;
+    p.finish(&footer)
+}
+
+/// [`documents`] laid out on pages, not yet written as a PDF, with the footer's left part.
+pub fn documents_laid_out(
+    site: &Site,
+    docs: &[(&Document, &Pictures)],
+    printed_at: &str,
+) -> Result<(Pages, String), PdfError> {
     let title = docs.first().map(|(d, _)| d.title.as_str()).unwrap_or_default();
     let mut p = Pages::new(title, Paper::A4)?;
     for (n, (d, pictures)) in docs.iter().enumerate() {
@@ -201,7 +211,7 @@ pub fn documents(site: &Site, docs: &[(&Document, &Pictures)], printed_at: &str)
         }
         document_into(&mut p, d, pictures);
     }
-    p.finish(&format!("{} · 打印时间 {printed_at}", site.name))
+    Ok((p, format!("{} · 打印时间 {printed_at}", site.name)))
 }
 
 fn document_into(p: &mut Pages, d: &Document, pictures: &Pictures) {

@@ -432,7 +432,23 @@ impl Pages {
     }
 
     /// Adds "footer_left · 第 n / m 页" to every page and returns the PDF.
-    pub fn finish(mut self, footer_left: &str) -> Result<Rendered, PdfError> {
+    pub fn finish(self, footer_left: &str) -> Result<Rendered, PdfError> {
+        let (paper, pages, mut doc) = self.close(footer_left)?;
+        let (w, h) = paper.size();
+        let count = pages.len();
+        let pages = pages.into_iter().map(|ops| PdfPage::new(Mm(w), Mm(h), ops)).collect();
+        let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
+        Ok(Rendered { pdf: doc.with_pages(pages).save(&options, &mut Vec::new()), pages: count })
+    }
+
+    /// The layout completed as [`Pages::finish`] completes it (footers drawn, every character
+    /// found in a font) without writing the PDF; returns the page count. Writing (font subsetting) costs
+    /// some thirty times the layout; the fuzz target checks the layout this way.
+    pub fn finish_layout(self, footer_left: &str) -> Result<usize, PdfError> {
+        Ok(self.close(footer_left)?.1.len())
+    }
+
+    fn close(mut self, footer_left: &str) -> Result<(Paper, Vec<Vec<Op>>, PdfDocument), PdfError> {
         let m = self.pages.len();
         for n in 0..m {
             let y = self.height() - self.margin + 2.0;
@@ -447,11 +463,7 @@ impl Pages {
         if !self.missing.is_empty() {
             return Err(PdfError::MissingGlyphs(self.missing.into_iter().collect()));
         }
-        let (w, h) = self.paper.size();
-        let count = self.pages.len();
-        let pages = self.pages.into_iter().map(|ops| PdfPage::new(Mm(w), Mm(h), ops)).collect();
-        let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
-        Ok(Rendered { pdf: self.doc.with_pages(pages).save(&options, &mut Vec::new()), pages: count })
+        Ok((self.paper, self.pages, self.doc))
     }
 }
 
