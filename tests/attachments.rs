@@ -381,4 +381,24 @@ fn without_the_converter_an_ofd_gets_the_card_and_the_log_names_the_install_step
     let text = String::from_utf8_lossy(&out.stdout);
     assert!(text.contains("附件 1：望川区2024年防汛避险安置点名单（OFD版式文件）"), "{text}");
     assert!(text.contains("not installed"), "show says why it is a card: {text}");
+
+    // easyofd there, but no font it can embed (the bundled font is OpenType/CFF, which reportlab
+    // refuses): the package to install is named
+    let data = tmp.path().join("data2");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+    cmd.args(["import", src.to_str().unwrap(), "--data-dir", data.to_str().unwrap()])
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .env(
+            "GONGKAI_KIOSK_OFD_FONT",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/NotoSansCJKsc-Regular.otf"),
+        );
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("no Chinese font to embed")
+            && log.contains("install fonts-wqy-microhei")
+            && log.contains("postscript outlines"),
+        "{log}"
+    );
 }

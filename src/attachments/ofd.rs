@@ -9,7 +9,9 @@
 //! Which Python runs it: `GONGKAI_KIOSK_OFD_PYTHON` when set; else the converter's own
 //! environment made by `scripts/install-ofd-converter` (`~/.local/share/gongkai-kiosk/
 //! ofd-converter/bin/python3`, under `$XDG_DATA_HOME` when that is set) when it exists; else
-//! `python3`. The versions are pinned in `packaging/ofd-converter-requirements.txt`.
+//! `python3`. The versions are pinned in `packaging/ofd-converter-requirements.txt`. The PDF
+//! embeds a subset of a TrueType Chinese font found on the publishing machine (Debian's
+//! fonts-wqy-microhei, or `GONGKAI_KIOSK_OFD_FONT`), so it prints as it shows.
 
 use std::path::{Path, PathBuf};
 use std::process::Command;
@@ -33,6 +35,10 @@ pub enum OfdError {
         pins = pins().join(" ")
     )]
     ConverterMissing { file: String, detail: String },
+    #[error(
+        "{file}: the OFD converter has no Chinese font to embed in the PDF ({detail}); install fonts-wqy-microhei (Debian), or set GONGKAI_KIOSK_OFD_FONT to a TrueType .ttf/.ttc with Chinese and Latin letters, then publish again"
+    )]
+    FontMissing { file: String, detail: String },
     #[error(
         "{file}: cannot be read as an OFD file ({detail}); the file is damaged or not an OFD: export it again, or attach a PDF"
     )]
@@ -107,6 +113,7 @@ fn convert_in(work: &Path, file: &Path, name: &str) -> Result<PathBuf, OfdError>
         Some(0) => Err(failed("no PDF was written".into())),
         Some(2) => Err(OfdError::Broken { file: name.to_string(), detail }),
         Some(3) => Err(OfdError::ConverterMissing { file: name.to_string(), detail }),
+        Some(4) => Err(OfdError::FontMissing { file: name.to_string(), detail }),
         _ => Err(failed(format!("{} ended with {} ({detail})", python.display(), ran.status))),
     }
 }

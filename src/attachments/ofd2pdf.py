@@ -6,17 +6,21 @@ limit, so nothing of easyofd or PyMuPDF (AGPL) is ever linked into the kiosk.
     python3 -I ofd2pdf.py IN.ofd OUT.pdf
 
 Exit status: 0 the PDF is written; 2 the OFD cannot be read (one line on stderr says why);
-3 easyofd is not installed for this Python (stderr names the missing module).
+3 easyofd is not installed for this Python (stderr names the missing module); 4 no font to
+embed (see below).
 
 What it sets around easyofd, and why:
 - easyofd draws every character in the font registered as "宋体", which it looks for as
   Windows' simsun.ttc and otherwise replaces with Helvetica: Chinese text would be lost. Here
-  "宋体" is reportlab's CID font STSong-Light (Adobe-GB1, UniGB-UCS2-H, not embedded): the text
-  stays Unicode (pdftotext reads it, the search index gets it), and poppler draws it with the
-  kiosk's own CJK font, as it does for government PDFs that do not embed their fonts.
+  "宋体" is a TrueType font with Chinese and Latin letters (WenQuanYi Micro Hei from Debian's
+  fonts-wqy-microhei, Apache-2.0, or GONGKAI_KIOSK_OFD_FONT), embedded as a subset with its
+  Unicode map: pdftotext reads the text, and every printer prints it as on screen. (A font
+  named but not embedded, reportlab's STSong-Light, was tried first: Ghostscript, which CUPS
+  runs, drew it with Droid Sans Fallback, which has no digits, so every number was missing
+  from the printed page.) Exit status 4 when no such font is found.
 - easyofd scales millimetres by 200/25.4, which makes an A4 page 583 mm wide; 72/25.4 gives
   PDF points, so the PDF has the OFD's paper size and prints at it.
-- reportlab's invariant mode: the same OFD always gives the same bytes, so a second publisher
+- reportlab's invariant mode (and binary streams, a fifth smaller than its ASCII85): the same OFD always gives the same bytes, so a second publisher
   makes the same content-addressed object and a kiosk fetches nothing new.
 - easyofd strokes a path in its fill colour and never fills it; a rule that has only a stroke
   colour (the red line under a 红头文件's heading) would come out black, so the stroke colour is
@@ -32,6 +36,8 @@ import sys
 import zipfile
 
 MAX_UNPACKED = 512 * 1024 * 1024
+# TrueType (not CFF) fonts with Chinese and Latin letters, which reportlab can embed
+FONTS = ["/usr/share/fonts/truetype/wqy/wqy-microhei.ttc", "/usr/share/fonts/truetype/wqy/wqy-zenhei.ttc"]
 MAX_ENTRIES = 20000
 
 
@@ -76,15 +82,20 @@ def main():
         logger.remove()
         from reportlab import rl_config
         from reportlab.pdfbase import pdfmetrics
-        from reportlab.pdfbase.cidfonts import UnicodeCIDFont
+        from reportlab.pdfbase.ttfonts import TTFont
         from easyofd.parser_ofd import OFDParser
         from easyofd.draw import DrawPDF
     except ImportError as e:
         fail(3, "easyofd is not installed for %s (%s)" % (sys.executable, e))
     rl_config.invariant = 1
-    song = UnicodeCIDFont("STSong-Light")
-    song.fontName = song.name = "宋体"
-    pdfmetrics.registerFont(song)
+    rl_config.useA85 = 0  # compressed streams as bytes, not ASCII85 text (a fifth smaller)
+    font = os.environ.get("GONGKAI_KIOSK_OFD_FONT") or next((f for f in FONTS if os.path.isfile(f)), None)
+    if not font:
+        fail(4, "no TrueType font with Chinese and Latin letters to embed (looked for %s)" % ", ".join(FONTS))
+    try:
+        pdfmetrics.registerFont(TTFont("宋体", font, subfontIndex=0))
+    except Exception as e:  # reportlab refuses CFF (OpenType/PostScript) outlines and damaged files
+        fail(4, "%s cannot be embedded (%s)" % (font, e))
 
     with open(src, "rb") as f:
         data = base64.b64encode(f.read()).decode("ascii")
