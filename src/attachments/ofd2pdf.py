@@ -94,6 +94,8 @@ def main():
         fail(4, "no TrueType font with Chinese and Latin letters to embed (looked for %s)" % ", ".join(FONTS))
     try:
         pdfmetrics.registerFont(TTFont("宋体", font, subfontIndex=0))
+        # reportlab starts every page in Helvetica, which would be listed as a font not embedded
+        rl_config.canvas_basefontname = "宋体"
     except Exception as e:  # reportlab refuses CFF (OpenType/PostScript) outlines and damaged files
         fail(4, "%s cannot be embedded (%s)" % (font, e))
 

@@ -87,6 +87,156 @@ pub fn page_texts(file: &Path) -> Result<Vec<String>, PdfError> {
     Ok(pages)
 }
 
+/// The fonts a PDF uses without embedding them (`pdffonts`: the rows whose `emb` column says
+/// `no`), by name. Such a PDF prints only as well as the printer's own font substitution, which
+/// on this kind of machine draws GBK-EUC-H text without its digits or not at all.
+pub fn unembedded_fonts(file: &Path) -> Result<Vec<String>, PdfError> {
+    let out = run("pdffonts", &[file.as_os_str()], file)?;
+    Ok(parse_pdffonts(&String::from_utf8_lossy(&out)))
+}
+
+/// The names in `pdffonts` output whose `emb` column is `no`. The columns are found from the
+/// header's dashes (a name may hold spaces).
+fn parse_pdffonts(text: &str) -> Vec<String> {
+    let mut lines = text.lines();
+    let Some(header) = lines.next() else { return Vec::new() };
+    let Some(dashes) = lines.next() else { return Vec::new() };
+    let Some(emb_start) = header.find(" emb ").map(|i| i + 1) else { return Vec::new() };
+    let name_end = dashes.find(' ').unwrap_or(dashes.len());
+    let mut names = Vec::new();
+    for line in lines {
+        let (Some(name), Some(emb)) = (line.get(..name_end), line.get(emb_start..emb_start + 3)) else { continue };
+        if emb.trim() == "no" {
+            names.push(name.trim().to_string());
+        }
+    }
+    names
+}
+
+/// The PDF written again with every font embedded (`pdftocairo -pdf`, under the kiosk's font
+/// configuration): a font the original names but does not embed is replaced by the substitute the
+/// screen shows (the kiosk's CJK font), as a subset. Text stays text and vector stays vector;
+/// `pdftotext` reads the same words back (up to compatibility forms: full-width digits come back
+/// as ASCII digits, 一 may come back as the radical ⼀).
+pub fn with_fonts_embedded(file: &Path) -> Result<Vec<u8>, PdfError> {
+    let out = run("pdftocairo", &["-pdf".as_ref(), file.as_os_str(), "-".as_ref()], file)?;
+    if !out.starts_with(b"%PDF") {
+        return Err(PdfError::Failed {
+            tool: "pdftocairo",
+            file: file.display().to_string(),
+            detail: "it wrote no PDF".into(),
+        });
+    }
+    Ok(mend_text_layer(&out).unwrap_or(out))
+}
+
+/// cairo names each embedded glyph by the lowest code point the font maps to it, and the CJK font
+/// draws radicals (⺠ U+2EA0, ⼀ U+2F00) with the same glyphs as the characters (民, 一): the
+/// text layer of the written PDF would read 人⺠政府. This maps every radical in the PDF's
+/// ToUnicode tables back to the character the font draws with the same glyph. None when nothing
+/// was changed or the PDF cannot be read (the unmended PDF is printed then: the paper is the same).
+fn mend_text_layer(pdf: &[u8]) -> Option<Vec<u8>> {
+    let radicals = radical_characters();
+    let mut doc = lopdf::Document::load_mem(pdf).ok()?;
+    let maps: Vec<lopdf::ObjectId> = doc
+        .objects
+        .values()
+        .filter_map(|o| o.as_dict().ok())
+        .filter_map(|d| d.get(b"ToUnicode").ok()?.as_reference().ok())
+        .collect();
+    let mut changed = false;
+    for id in maps {
+        let Ok(stream) = doc.get_object_mut(id).and_then(lopdf::Object::as_stream_mut) else { continue };
+        let Ok(cmap) = stream.decompressed_content() else { continue };
+        let Ok(text) = String::from_utf8(cmap) else { continue };
+        if let Some(mended) = mend_to_unicode(&text, radicals) {
+            stream.set_plain_content(mended.into_bytes());
+            let _ = stream.compress();
+            changed = true;
+        }
+    }
+    if !changed {
+        return None;
+    }
+    let mut out = Vec::new();
+    doc.save_to(&mut out).ok()?;
+    Some(out)
+}
+
+/// In a ToUnicode CMap's text, every destination that is one radical of `radicals` replaced by its
+/// character (`bfchar` lines `<src> <dst>`; `bfrange` lines of one code `<lo> <lo> <dst>`, and
+/// array entries). None when nothing changed.
+fn mend_to_unicode(cmap: &str, radicals: &std::collections::HashMap<u16, char>) -> Option<String> {
+    let mend = |token: &str| -> Option<String> {
+        let hex = token.strip_prefix('<')?.strip_suffix('>')?;
+        let code = u16::from_str_radix(hex, 16).ok().filter(|_| hex.len() == 4)?;
+        let c = radicals.get(&code)?;
+        Some(format!("<{:04X}>", *c as u32))
+    };
+    let mut out = String::with_capacity(cmap.len());
+    let mut section = "";
+    let mut changed = false;
+    for line in cmap.lines() {
+        let trimmed = line.trim();
+        if trimmed.ends_with("beginbfchar") {
+            section = "char";
+        } else if trimmed.ends_with("beginbfrange") {
+            section = "range";
+        } else if trimmed == "endbfchar" || trimmed == "endbfrange" {
+            section = "";
+        }
+        let tokens: Vec<&str> = trimmed.split_whitespace().collect();
+        let mended = match (section, tokens.as_slice()) {
+            ("char", [src, dst]) => mend(dst).map(|d| format!("{src} {d}")),
+            ("range", [lo, hi, dst]) if lo == hi => mend(dst).map(|d| format!("{lo} {hi} {d}")),
+            ("range", [lo, hi, rest @ ..]) if rest.first().is_some_and(|t| t.starts_with('[')) => {
+                let inner = rest.join(" ");
+                let inner = inner.trim_start_matches('[').trim_end_matches(']');
+                let entries: Vec<String> =
+                    inner.split_whitespace().map(|t| mend(t).unwrap_or_else(|| t.to_string())).collect();
+                let joined = format!("{lo} {hi} [{}]", entries.join(" "));
+                (joined != trimmed).then_some(joined)
+            }
+            _ => None,
+        };
+        match mended {
+            Some(m) => {
+                out.push_str(&m);
+                changed = true;
+            }
+            None => out.push_str(line),
+        }
+        out.push('\n');
+    }
+    changed.then_some(out)
+}
+
+/// Each CJK radical (U+2E80–U+2FDF) the kiosk's font draws with the same glyph as a unified
+/// ideograph, mapped to that ideograph (built once from the font's character map).
+fn radical_characters() -> &'static std::collections::HashMap<u16, char> {
+    static MAP: OnceLock<std::collections::HashMap<u16, char>> = OnceLock::new();
+    MAP.get_or_init(|| {
+        let mut map = std::collections::HashMap::new();
+        let Ok(bytes) = crate::assets::cjk_font() else { return map };
+        let Ok(face) = ttf_parser::Face::parse(bytes, 0) else { return map };
+        let mut by_glyph = std::collections::HashMap::new();
+        for c in ('\u{4E00}'..='\u{9FFF}').chain('\u{3400}'..='\u{4DBF}') {
+            if let Some(g) = face.glyph_index(c) {
+                by_glyph.entry(g).or_insert(c);
+            }
+        }
+        for code in 0x2E80u16..=0x2FDF {
+            if let Some(c) = char::from_u32(code.into())
+                && let Some(g) = face.glyph_index(c)
+                && let Some(&unified) = by_glyph.get(&g)
+            {
+                map.insert(code, unified);
+            }
+        }
+        map
+    })
+}
+
 /// Draws page `page` (from 1) `width` pixels wide (`pdftoppm`, anti-aliased, white paper).
 pub fn render_page(file: &Path, page: u32, width: u32) -> Result<PageImage, PdfError> {
     let width = width.clamp(64, MAX_WIDTH).to_string();
@@ -236,6 +386,35 @@ pub fn read_all(file: &Path) -> std::io::Result<Vec<u8>> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn radicals_in_a_to_unicode_table_become_the_characters_the_font_draws() {
+        let radicals = radical_characters();
+        assert_eq!(radicals.get(&0x2EA0), Some(&'民'), "⺠ and 民 share a glyph in Noto Sans CJK SC");
+        assert_eq!(radicals.get(&0x2F00), Some(&'一'));
+        let cmap = "2 beginbfchar\n<0001> <2EA0>\n<2EA0> <4E00>\nendbfchar\n2 beginbfrange\n<0003> <0003> <2F00>\n<0004> <0005> [<2EA0> <0041>]\nendbfrange\n";
+        let mended = mend_to_unicode(cmap, radicals).expect("radicals mended");
+        assert!(mended.contains("<0001> <6C11>"), "{mended}");
+        assert!(mended.contains("<2EA0> <4E00>"), "a source code is never changed: {mended}");
+        assert!(
+            mended.contains("<0003> <0003> <4E00>") && mended.contains("<0004> <0005> [<6C11> <0041>]"),
+            "{mended}"
+        );
+        assert_eq!(mend_to_unicode("1 beginbfchar\n<0001> <6C11>\nendbfchar\n", radicals), None);
+    }
+
+    #[test]
+    fn pdffonts_rows_without_embedding_are_named() {
+        let out = "name                                 type              encoding         emb sub uni object ID
+------------------------------------ ----------------- ---------------- --- --- --- ---------
+FangSong_GB2312                      CID Type 0        GBK-EUC-H        no  no  no       6  0
+SJIEGT+Noto Sans CJK SC              CID Type 0C       Identity-H       yes yes yes      9  0
+Times New Roman                      TrueType          WinAnsi          no  no  no      11  0
+";
+        assert_eq!(parse_pdffonts(out), vec!["FangSong_GB2312".to_string(), "Times New Roman".to_string()]);
+        assert!(parse_pdffonts("").is_empty());
+        assert!(parse_pdffonts("garbage\n---\nrow").is_empty());
+    }
 
     #[test]
     fn ppm_with_comment() {

@@ -32,7 +32,9 @@ pub enum Printable {
         paper: Paper,
     },
     Card(String),
-    /// An attachment's PDF as it was published (an office file: its PDF conversion), unchanged.
+    /// An attachment's PDF as it was published (an office file: its PDF conversion): unchanged
+    /// when it embeds its fonts, else with the kiosk's substitutes embedded
+    /// ([`attachment_pdf`]).
     Attachment {
         doc: String,
         /// The sha256 of the PDF printed (`Attachment::view_pdf`).
@@ -249,7 +251,13 @@ pub fn render(store: &Store, what: &Printable) -> Result<Rendered, PrintError> {
     })
 }
 
-/// An attachment's PDF, byte for byte as published, with its page count.
+/// An attachment's PDF with its page count: byte for byte as published when it embeds every font
+/// it uses. Chinese government PDFs often do not (仿宋_GB2312, 方正小标宋 in GBK-EUC-H), and the
+/// printer's substitution then drops text: Ghostscript, which CUPS and cups-pdf render through,
+/// draws such a table's Chinese with its fallback font but leaves out every digit. Such a PDF is
+/// printed as written again with the substitutes the screen shows embedded
+/// ([`crate::attachments::pdf::with_fonts_embedded`]): the same pages, text and layout; if that
+/// fails the original goes, with a warning in the log.
 fn attachment_pdf(store: &Store, doc: &str, sha: &str) -> Result<Rendered, PrintError> {
     let d = store.document(doc)?.ok_or_else(|| PrintError::NotFound("document", doc.to_string()))?;
     let a = d
@@ -258,12 +266,29 @@ fn attachment_pdf(store: &Store, doc: &str, sha: &str) -> Result<Rendered, Print
         .find(|a| a.view_pdf().is_some_and(|b| b.sha256 == sha))
         .ok_or_else(|| PrintError::NotFound("attachment PDF", sha.to_string()))?;
     let path = store.blobs().path(sha).ok_or_else(|| PrintError::NotFound("attachment file", sha.to_string()))?;
-    let pdf = std::fs::read(&path).map_err(|e| {
+    let original = std::fs::read(&path).map_err(|e| {
         PrintError::Attachment(format!("cannot read {}: {e}; sync again to restore it", path.display()))
     })?;
     let pages = match a.derived.as_ref().and_then(|d| d.pages) {
         Some(n) => n,
         None => crate::attachments::pdf::page_count(&path).map_err(|e| PrintError::Attachment(e.to_string()))?,
+    };
+    let pdf = match crate::attachments::pdf::unembedded_fonts(&path) {
+        Ok(missing) if missing.is_empty() => original,
+        Ok(missing) => match crate::attachments::pdf::with_fonts_embedded(&path) {
+            Ok(pdf) => {
+                tracing::info!(document = doc, attachment = %a.title, fonts = ?missing, "fonts the attachment does not embed are printed with the kiosk's substitutes");
+                pdf
+            }
+            Err(e) => {
+                tracing::warn!(document = doc, attachment = %a.title, fonts = ?missing, error = %e, "the attachment goes to the printer without those fonts; its text may print incomplete");
+                original
+            }
+        },
+        Err(e) => {
+            tracing::warn!(document = doc, attachment = %a.title, error = %e, "fonts of the attachment not checked; printing the original");
+            original
+        }
     };
     Ok(Rendered { pdf, pages: pages as usize })
 }
