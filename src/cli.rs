@@ -1476,7 +1476,7 @@ fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days:
                 );
                 let a = &r.attachments;
                 println!(
-                    "attachments: {} PDFs read, {} office files converted, {} video/audio files",
+                    "attachments: {} PDFs read, {} office and OFD files converted, {} video/audio files",
                     a.pdfs, a.converted, a.media
                 );
                 for p in &a.problems {

@@ -105,7 +105,8 @@ fn packs_carry_derived_files_and_a_changed_attachment_moves_only_its_own_objects
     let key = SecretKey::generate();
     let r = publish(&src, &out, &key, &PublishOptions::default()).unwrap();
     assert_eq!(r.attachments.pdfs, 1);
-    assert_eq!(r.attachments.converted, 1);
+    // the Excel sheet and the flood plan's OFD notice (both conversions shipped in .derived/)
+    assert_eq!(r.attachments.converted, 2);
     assert_eq!(r.attachments.media, 2);
     assert!(r.attachments.problems.is_empty(), "{:?}", r.attachments.problems);
 
@@ -244,4 +245,160 @@ fn words_only_an_attachment_holds_find_the_document_at_the_page_and_a_scan_is_li
     assert_eq!(img.width(), 600);
     let dark = img.pixels().filter(|p| p.0[0] < 100).count();
     assert!(dark * 100 > img.pixels().len(), "the page shows text and rules ({dark} dark pixels)");
+}
+
+const FLOOD_PLAN: &str = "wc-ya-2023-fx";
+const OFD: &str = "media/flood-shelters-2024.ofd";
+
+fn sha256_of(path: &Path) -> String {
+    use sha2::{Digest, Sha256};
+    hex::encode(Sha256::digest(fs::read(path).unwrap()))
+}
+
+fn kiosk_cli(data: &Path, args: &[&str], ofd_python: Option<&str>) -> std::process::Output {
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+    cmd.args(args)
+        .arg("--data-dir")
+        .arg(data)
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"));
+    if let Some(p) = ofd_python {
+        cmd.env("GONGKAI_KIOSK_OFD_PYTHON", p);
+    }
+    cmd.output().unwrap()
+}
+
+/// The converter itself runs here (scripts/test installs it and sets GONGKAI_KIOSK_OFD_PYTHON):
+/// the demo's shipped conversion is removed first, so the OFD goes through easyofd.
+#[test]
+fn an_ofd_attachment_is_converted_by_easyofd_searched_drawn_and_printed_as_its_pdf() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_dir(&demo(), &src);
+    let shipped = src.join(".derived").join(format!("{}.pdf", sha256_of(&src.join(OFD))));
+    let shipped_bytes = fs::read(&shipped).expect("the demo ships the OFD's conversion");
+    fs::remove_file(&shipped).unwrap();
+
+    let data = tmp.path().join("data");
+    let mut store = Store::open(&data).unwrap();
+    store.import_folder(&src).unwrap();
+    let atts = store.document(FLOOD_PLAN).unwrap().expect("the flood plan").attachments;
+    let ofd = by_kind(&atts, AttachmentKind::Ofd);
+    let d = ofd.derived.as_ref().expect("derived");
+    assert_eq!(d.problem, None, "the converter ran (scripts/test installs it)");
+    assert_eq!(d.pages, Some(2));
+    assert!(d.page_text[0].contains("望川区2024年防汛避险安置点名单"), "{}", d.page_text[0]);
+    assert!(d.page_text[1].contains("沙洲社区服务站"), "{}", d.page_text[1]);
+    let converted = d.pdf.clone().expect("a converted PDF");
+    assert_eq!(converted.media_type, "application/pdf");
+    assert_eq!(ofd.view_pdf(), Some(&converted));
+    // the same OFD always gives the same PDF: what the demo ships is what the converter makes
+    assert_eq!(fs::read(&shipped).expect("the conversion is cached in .derived/"), shipped_bytes);
+
+    // a word only the OFD holds finds the document, at the page
+    let searcher = gongkai_kiosk::search::Searcher::new(&store).unwrap();
+    let find = |q: &str| {
+        let r = searcher.search(&store, q, &Default::default(), 20, 0).unwrap();
+        r.hits.into_iter().find(|h| h.id == FLOOD_PLAN).unwrap_or_else(|| panic!("`{q}` finds the flood plan"))
+    };
+    let a = find("青禾小学").attachment.expect("found in the OFD");
+    assert_eq!((a.index, a.page), (0, Some(1)));
+    assert_eq!(find("沙洲社区服务站").attachment.expect("found in the OFD").page, Some(2));
+    drop(searcher);
+    drop(store);
+
+    // page 1 drawn as the kiosk shows it: text, and the red heading
+    let png = tmp.path().join("ofd-page1.png");
+    let out = kiosk_cli(
+        &data,
+        &["page", FLOOD_PLAN, "1", "--page", "1", "--width", "600", "--out", png.to_str().unwrap()],
+        None,
+    );
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let img = image::open(&png).unwrap().to_rgb8();
+    let dark = img.pixels().filter(|p| p.0.iter().all(|&c| c < 100)).count();
+    let red = img.pixels().filter(|p| p.0[0] > 150 && p.0[1] < 90 && p.0[2] < 90).count();
+    assert!(dark * 100 > img.pixels().len(), "the page shows text ({dark} dark pixels)");
+    assert!(red > 200, "the heading is red ({red} red pixels)");
+
+    // 打印附件 prints the conversion (a printer cannot take OFD)
+    let printed = tmp.path().join("printed.pdf");
+    let out = kiosk_cli(&data, &["print", "attachment", FLOOD_PLAN, "1", "--out", printed.to_str().unwrap()], None);
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    assert_eq!(fs::read(&printed).unwrap(), shipped_bytes);
+}
+
+#[test]
+fn a_corrupt_ofd_is_reported_by_name_and_the_import_still_serves_everything_else() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_dir(&demo(), &src);
+    // a ZIP that is not an OFD package, then one cut short
+    for (i, bytes) in [b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0".to_vec(), {
+        let mut b = fs::read(demo().join(OFD)).unwrap();
+        b.truncate(b.len() / 2);
+        b
+    }]
+    .into_iter()
+    .enumerate()
+    {
+        fs::write(src.join(OFD), bytes).unwrap();
+        let data = tmp.path().join(format!("data{i}"));
+        let mut store = Store::open(&data).unwrap();
+        store.import_folder(&src).unwrap();
+        let atts = store.document(FLOOD_PLAN).unwrap().unwrap().attachments;
+        let d = by_kind(&atts, AttachmentKind::Ofd).derived.clone().unwrap();
+        let problem = d.problem.expect("a problem is recorded");
+        assert!(
+            problem.contains("flood-shelters-2024.ofd") && problem.contains("cannot be read as an OFD file"),
+            "{problem}"
+        );
+        assert!(problem.contains("not an OFD package"), "the reason is named: {problem}");
+        assert_eq!((d.pdf, d.pages), (None, None));
+        // everything else was imported and derived as before
+        assert_eq!(by_kind(&budget_attachments(&store), AttachmentKind::Pdf).derived.as_ref().unwrap().pages, Some(3));
+    }
+}
+
+#[test]
+fn without_the_converter_an_ofd_gets_the_card_and_the_log_names_the_install_step() {
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    copy_dir(&demo(), &src);
+    fs::remove_file(src.join(".derived").join(format!("{}.pdf", sha256_of(&src.join(OFD))))).unwrap();
+    let data = tmp.path().join("data");
+    let missing = tmp.path().join("no-such-venv/bin/python3");
+    let out = kiosk_cli(&data, &["import", src.to_str().unwrap()], Some(missing.to_str().unwrap()));
+    assert!(out.status.success(), "the import goes on: {}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("flood-shelters-2024.ofd")
+            && log.contains("the OFD converter (easyofd) is not installed")
+            && log.contains("scripts/install-ofd-converter")
+            && log.contains("easyofd==20260427"),
+        "{log}"
+    );
+    let out = kiosk_cli(&data, &["show", FLOOD_PLAN], None);
+    let text = String::from_utf8_lossy(&out.stdout);
+    assert!(text.contains("附件 1：望川区2024年防汛避险安置点名单（OFD版式文件）"), "{text}");
+    assert!(text.contains("not installed"), "show says why it is a card: {text}");
+
+    // easyofd there, but no font it can embed (the bundled font is OpenType/CFF, which reportlab
+    // refuses): the package to install is named
+    let data = tmp.path().join("data2");
+    let mut cmd = std::process::Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+    cmd.args(["import", src.to_str().unwrap(), "--data-dir", data.to_str().unwrap()])
+        .env("GONGKAI_KIOSK_CONFIG", Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml"))
+        .env(
+            "GONGKAI_KIOSK_OFD_FONT",
+            Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/fonts/NotoSansCJKsc-Regular.otf"),
+        );
+    let out = cmd.output().unwrap();
+    assert!(out.status.success(), "{}", String::from_utf8_lossy(&out.stderr));
+    let log = String::from_utf8_lossy(&out.stderr);
+    assert!(
+        log.contains("no Chinese font to embed")
+            && log.contains("install fonts-wqy-microhei")
+            && log.contains("postscript outlines"),
+        "{log}"
+    );
 }

@@ -181,6 +181,7 @@ fn every_screen_screenshots() {
         ("attachment-sheet", "attachment:wc-ys-2024/2"),
         ("attachment-video", "attachment:wc-ys-2024/3"),
         ("attachment-audio", "attachment:wc-ys-2024/4"),
+        ("attachment-ofd", "attachment:wc-ya-2023-fx/1"),
         ("search", "search"),
         ("search-results", "search:zfxxgk"),
         ("guides", "guides"),

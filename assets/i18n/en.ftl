@@ -115,6 +115,7 @@ attachment-of = Attached to:
 attachment-kind-pdf = PDF document
 attachment-kind-sheet = Spreadsheet
 attachment-kind-text = Word document
+attachment-kind-ofd = OFD document
 attachment-kind-image = Picture
 attachment-kind-video = Video interpretation
 attachment-kind-audio = Audio interpretation

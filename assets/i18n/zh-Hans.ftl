@@ -115,6 +115,7 @@ attachment-of = 所属文件：
 attachment-kind-pdf = PDF 文档
 attachment-kind-sheet = 电子表格
 attachment-kind-text = 文字文档
+attachment-kind-ofd = OFD 版式文件
 attachment-kind-image = 图片
 attachment-kind-video = 视频解读
 attachment-kind-audio = 音频解读

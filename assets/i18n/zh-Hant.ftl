@@ -118,6 +118,7 @@ attachment-of = 所屬文件：
 attachment-kind-pdf = PDF 文檔
 attachment-kind-sheet = 電子表格
 attachment-kind-text = 文字文檔
+attachment-kind-ofd = OFD 版式文件
 attachment-kind-image = 圖片
 attachment-kind-video = 視頻解讀
 attachment-kind-audio = 音頻解讀

@@ -1,11 +1,12 @@
 //! Attachments made ready for the kiosk: what each kind is ([`AttachmentKind`]), what publishing
-//! derives from it ([`derive`]: the PDF to show — an office file converted by LibreOffice —,
+//! derives from it ([`derive`]: the PDF to show — an office file converted by LibreOffice, an
+//! OFD file by easyofd —,
 //! its page count and the text of each page, captions and a transcript found beside a video or
 //! audio file), and the pages drawn for the screen ([`pdf::render_page`]).
 //!
 //! Where the work happens, and why (docs/architecture.md, "Attachments"): poppler
-//! (`pdfinfo`, `pdftotext`, `pdftoppm`) and LibreOffice are GPL programs, so they only ever run
-//! as separate processes, never linked. Conversion and text extraction run where content is
+//! (`pdfinfo`, `pdftotext`, `pdftoppm`) and LibreOffice are GPL programs, and the OFD
+//! converter imports the AGPL PyMuPDF, so they only ever run as separate processes, never linked. Conversion and text extraction run where content is
 //! prepared — `publish` on the publisher's machine, or `import` —, and what they make travels
 //! in the pack: the text inside the document's item (the search index is built from it in the
 //! same transaction), a converted PDF as a content-addressed object like the attachment itself.
@@ -14,6 +15,8 @@
 //! bundled CJK font in place of the fonts government PDFs name without embedding them.
 
 pub mod captions;
+pub mod convert;
+pub mod ofd;
 pub mod office;
 pub mod pdf;
 
@@ -34,10 +37,12 @@ pub enum AttachmentKind {
     Pdf,
     /// docx, xlsx, doc, xls: shown as their PDF conversion.
     Office,
+    /// OFD (GB/T 33190): shown as its PDF conversion.
+    Ofd,
     Image,
     Video,
     Audio,
-    /// OFD, zip and anything else: a card with the QR code of the online original.
+    /// zip and anything else: a card with the QR code of the online original.
     Other,
 }
 
@@ -46,6 +51,7 @@ impl AttachmentKind {
         let mt = blob.media_type.as_str();
         match mt {
             "application/pdf" => AttachmentKind::Pdf,
+            "application/ofd" => AttachmentKind::Ofd,
             "application/msword" | "application/vnd.ms-excel" => AttachmentKind::Office,
             _ if mt.starts_with("application/vnd.openxmlformats-officedocument.") => AttachmentKind::Office,
             _ if mt.starts_with("image/") => AttachmentKind::Image,
@@ -57,7 +63,12 @@ impl AttachmentKind {
 
     /// Whether the kiosk shows it as pages.
     pub fn is_paged(self) -> bool {
-        matches!(self, AttachmentKind::Pdf | AttachmentKind::Office)
+        matches!(self, AttachmentKind::Pdf | AttachmentKind::Office | AttachmentKind::Ofd)
+    }
+
+    /// Whether the kiosk shows it as a PDF made at publishing time.
+    pub fn is_converted(self) -> bool {
+        matches!(self, AttachmentKind::Office | AttachmentKind::Ofd)
     }
 
     /// Whether the kiosk plays it.
@@ -76,6 +87,7 @@ pub fn is_scanned(a: &Attachment) -> bool {
 #[derive(Debug, Clone, Default, serde::Serialize)]
 pub struct DeriveReport {
     pub pdfs: usize,
+    /// Office and OFD files shown as their PDF conversion.
     pub converted: usize,
     pub media: usize,
     /// Attachments that cannot be shown, each with its document, title and reason.
@@ -84,9 +96,10 @@ pub struct DeriveReport {
 
 /// Derives what the kiosk needs from every attachment of `set` (read from the source folder
 /// `root`): fills each attachment's [`Derived`] and adds the files it made (a conversion,
-/// captions) to `set.blobs`. Office conversions are cached in `<root>/.derived/<sha256>.pdf`
-/// when the folder is writable (and read from there: the demo content ships its conversion, so
-/// neither a build nor the tests need LibreOffice). A missing tool or a broken file is recorded
+/// captions) to `set.blobs`. Office and OFD conversions are cached in
+/// `<root>/.derived/<sha256>.pdf` when the folder is writable (and read from there: the demo
+/// content ships its conversions, so neither a build nor the kiosk needs LibreOffice or the OFD
+/// converter). A missing tool or a broken file is recorded
 /// in the attachment's `problem` and reported; it never fails the whole set.
 pub fn derive(set: &mut ContentSet, root: &Path) -> DeriveReport {
     let mut report = DeriveReport::default();
@@ -122,18 +135,21 @@ fn derive_one(
             report.pdfs += 1;
             fill_pdf(&mut d, source);
         }
-        AttachmentKind::Office => match office::converted(source, &a.blob.sha256, cache) {
-            Ok(pdf_path) => match blob_of(&pdf_path, &a.blob.name, "pdf") {
-                Ok(blob) => {
+        kind @ (AttachmentKind::Office | AttachmentKind::Ofd) => {
+            let conversion = match kind {
+                AttachmentKind::Office => office::converted(source, &a.blob.sha256, cache).map_err(|e| e.to_string()),
+                _ => ofd::converted(source, &a.blob.sha256, cache).map_err(|e| e.to_string()),
+            };
+            match conversion.and_then(|pdf_path| blob_of(&pdf_path, &a.blob.name, "pdf").map(|b| (pdf_path, b))) {
+                Ok((pdf_path, blob)) => {
                     report.converted += 1;
                     fill_pdf(&mut d, &pdf_path);
                     new_blobs.push((blob.sha256.clone(), pdf_path));
                     d.pdf = Some(blob);
                 }
                 Err(e) => d.problem = Some(e),
-            },
-            Err(e) => d.problem = Some(e.to_string()),
-        },
+            }
+        }
         AttachmentKind::Video | AttachmentKind::Audio => {
             report.media += 1;
             for ext in ["vtt", "srt"] {
@@ -228,7 +244,7 @@ mod tests {
         assert_eq!(AttachmentKind::of(&blob(crate::content::media_type("doc"))), AttachmentKind::Office);
         assert_eq!(AttachmentKind::of(&blob("video/mp4")), AttachmentKind::Video);
         assert_eq!(AttachmentKind::of(&blob("audio/mpeg")), AttachmentKind::Audio);
-        assert_eq!(AttachmentKind::of(&blob("application/ofd")), AttachmentKind::Other);
+        assert_eq!(AttachmentKind::of(&blob(crate::content::media_type("ofd"))), AttachmentKind::Ofd);
         assert_eq!(AttachmentKind::of(&blob("application/zip")), AttachmentKind::Other);
     }
 

@@ -5,8 +5,10 @@
 //! (the demo content) needs no LibreOffice.
 
 use std::path::{Path, PathBuf};
-use std::process::{Command, Stdio};
+use std::process::Command;
 use std::time::Duration;
+
+use super::convert::{self, RunError};
 
 #[derive(Debug, Clone, thiserror::Error)]
 pub enum OfficeError {
@@ -29,57 +31,31 @@ pub fn converted(file: &Path, sha: &str, cache: &Path) -> Result<PathBuf, Office
         return Ok(cached);
     }
     let name = file.display().to_string();
-    let work = tempfile_dir().map_err(|e| OfficeError::Failed { file: name.clone(), detail: e.to_string() })?;
+    let failed = |detail: String| OfficeError::Failed { file: name.clone(), detail };
+    let work = convert::work_dir("gongkai-kiosk-office").map_err(|e| failed(e.to_string()))?;
     let profile = work.join("profile");
-    let mut child = Command::new("soffice")
-        .arg(format!("-env:UserInstallation=file://{}", profile.display()))
+    let mut cmd = Command::new("soffice");
+    cmd.arg(format!("-env:UserInstallation=file://{}", profile.display()))
         .args(["--headless", "--norestore", "--convert-to", "pdf", "--outdir"])
         .arg(&work)
-        .arg(file)
-        .stdin(Stdio::null())
-        .stdout(Stdio::null())
-        .stderr(Stdio::piped())
-        .spawn()
-        .map_err(|e| match e.kind() {
-            std::io::ErrorKind::NotFound => OfficeError::ConverterMissing { file: name.clone() },
-            _ => OfficeError::Failed { file: name.clone(), detail: e.to_string() },
-        })?;
-    let started = std::time::Instant::now();
-    let status = loop {
-        match child.try_wait() {
-            Ok(Some(s)) => break s,
-            Ok(None) if started.elapsed() > TIME_LIMIT => {
-                let _ = child.kill();
-                let _ = child.wait();
-                return Err(OfficeError::Failed { file: name, detail: format!("took over {TIME_LIMIT:?}") });
-            }
-            Ok(None) => std::thread::sleep(Duration::from_millis(100)),
-            Err(e) => return Err(OfficeError::Failed { file: name, detail: e.to_string() }),
+        .arg(file);
+    let ran = match convert::run_limited(&mut cmd, &work, TIME_LIMIT) {
+        Ok(ran) => ran,
+        Err(e) => {
+            let _ = std::fs::remove_dir_all(&work);
+            return Err(match e {
+                RunError::NotFound => OfficeError::ConverterMissing { file: name.clone() },
+                RunError::TimedOut(limit) => failed(format!("took over {limit:?}")),
+                RunError::Io(e) => failed(e.to_string()),
+            });
         }
     };
     let stem = file.file_stem().map(|s| s.to_string_lossy().into_owned()).unwrap_or_default();
     let out = work.join(format!("{stem}.pdf"));
-    if !status.success() || !out.is_file() {
-        let mut detail = String::new();
-        if let Some(mut e) = child.stderr.take() {
-            use std::io::Read;
-            let _ = e.read_to_string(&mut detail);
-        }
-        let detail = detail.lines().last().unwrap_or("no PDF was written").trim().to_string();
-        return Err(OfficeError::Failed { file: name, detail });
-    }
-    if std::fs::create_dir_all(cache).is_ok() && std::fs::copy(&out, &cached).is_ok() {
+    if !ran.status.success() || !out.is_file() {
         let _ = std::fs::remove_dir_all(&work);
-        return Ok(cached);
+        let detail = if ran.last_error_line.is_empty() { "no PDF was written".into() } else { ran.last_error_line };
+        return Err(failed(detail));
     }
-    Ok(out)
-}
-
-/// A new folder under the temporary directory for one conversion.
-fn tempfile_dir() -> std::io::Result<PathBuf> {
-    let mut bytes = [0u8; 8];
-    getrandom::fill(&mut bytes).map_err(|e| std::io::Error::other(e.to_string()))?;
-    let dir = std::env::temp_dir().join(format!("gongkai-kiosk-office-{}", hex::encode(bytes)));
-    std::fs::create_dir_all(&dir)?;
-    Ok(dir)
+    Ok(convert::keep(out, &work, cache, sha))
 }

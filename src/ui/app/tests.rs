@@ -1124,6 +1124,42 @@ fn a_damaged_pdf_and_an_archive_get_a_card_with_the_qr_code_of_the_original() {
 }
 
 #[test]
+fn an_ofd_attachment_shows_its_converted_pages_and_a_damaged_one_gets_the_card() {
+    // the demo's OFD notice, shown as its conversion (shipped in .derived/): pages and print
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-ya-2023-fx".into()))]);
+    assert!(texts(&k).iter().any(|s| s.starts_with("OFD 版式文件　共 2 页　")), "{:?}", texts(&k));
+    tap(&mut k, "望川区2024年防汛避险安置点名单（OFD版式文件）");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!("the OFD opens") };
+    assert_eq!(a.position(), Some((1, 2)));
+    assert!(page_ink(&k).0 > 0.005, "the page is drawn, not blank");
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s == "第 1 / 2 页") && shown.iter().any(|s| s.contains("打印附件")), "{shown:?}");
+
+    // an OFD that could not be converted (here: not an OFD package; the same card when the
+    // publisher had no converter): the card of a kind the kiosk cannot show, with the QR code
+    let tmp = tempfile::tempdir().unwrap();
+    let src = tmp.path().join("src");
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    let copy = std::process::Command::new("cp").arg("-r").arg(&demo).arg(&src).status().unwrap();
+    assert!(copy.success());
+    std::fs::write(src.join("media/flood-shelters-2024.ofd"), b"PK\x05\x06\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0\0")
+        .unwrap();
+    let dir = tempfile::tempdir().unwrap();
+    Store::open(dir.path()).unwrap().import_folder(&src).unwrap();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Document("wc-ya-2023-fx".into()))]);
+    tap(&mut k, "望川区2024年防汛避险安置点名单（OFD版式文件）");
+    let shown = texts(&k);
+    assert!(
+        shown.iter().any(|s| s == "本机无法显示这种文件（OFD）。请扫描下面的二维码在手机上查看原文。"),
+        "{shown:?}"
+    );
+    assert!(!shown.iter().any(|s| s.contains("打印附件")), "nothing to page through or print");
+}
+
+#[test]
 fn a_search_hit_inside_an_attachment_says_so_and_opens_it_at_the_page() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());

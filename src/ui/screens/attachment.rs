@@ -268,7 +268,7 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
     let card = |reason| Body::Card { reason, qr: qr() };
     let problem = attachment.derived.as_ref().and_then(|d| d.problem.clone());
     let body = match kind {
-        AttachmentKind::Pdf | AttachmentKind::Office => {
+        AttachmentKind::Pdf | AttachmentKind::Office | AttachmentKind::Ofd => {
             match (attachment.view_pdf().and_then(|b| store.blobs().path(&b.sha256).map(|p| (b, p))), &problem) {
                 (Some((blob, file)), None) => {
                     // a pack made before derivation existed carries no page count: ask poppler
@@ -295,12 +295,19 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
                         })
                     }
                 }
+                // an OFD file that was not converted (no converter where it was published, or a
+                // file the converter cannot read): the card for a kind the kiosk cannot show
+                (None, Some(p)) if kind == AttachmentKind::Ofd => {
+                    tracing::warn!(document = doc_id, attachment = %attachment.title, problem = %p, "attachment not shown");
+                    card(CardReason::Unshowable(extension(&attachment)))
+                }
                 (_, Some(p)) => {
                     tracing::warn!(document = doc_id, attachment = %attachment.title, problem = %p, "attachment not shown");
                     card(CardReason::Broken)
                 }
-                // an office file without its conversion (a pack from before derivation existed)
-                (None, None) if kind == AttachmentKind::Office => card(CardReason::Unshowable(extension(&attachment))),
+                // an office or OFD file without its conversion (a pack from before derivation
+                // existed)
+                (None, None) if kind.is_converted() => card(CardReason::Unshowable(extension(&attachment))),
                 (None, None) => card(CardReason::Broken),
             }
         }
@@ -724,6 +731,7 @@ pub fn kind_icon(a: &Attachment) -> Icon {
     match AttachmentKind::of(&a.blob) {
         AttachmentKind::Pdf => Icon::PdfFile,
         AttachmentKind::Office => Icon::Sheet,
+        AttachmentKind::Ofd => Icon::PdfFile,
         AttachmentKind::Image => Icon::Policy,
         AttachmentKind::Video => Icon::Video,
         AttachmentKind::Audio => Icon::Audio,
@@ -739,6 +747,7 @@ pub fn summary(ctx: Ctx, a: &Attachment) -> String {
         (AttachmentKind::Pdf, _) => t(l, "attachment-kind-pdf"),
         (AttachmentKind::Office, Some("xlsx" | "xls")) => t(l, "attachment-kind-sheet"),
         (AttachmentKind::Office, _) => t(l, "attachment-kind-text"),
+        (AttachmentKind::Ofd, _) => t(l, "attachment-kind-ofd"),
         (AttachmentKind::Image, _) => t(l, "attachment-kind-image"),
         (AttachmentKind::Video, _) => t(l, "attachment-kind-video"),
         (AttachmentKind::Audio, _) => t(l, "attachment-kind-audio"),
