@@ -56,6 +56,10 @@ check_installed() {
         [ -f "$f" ] || fail "$f is not installed"
     done
     [ -x /usr/bin/gongkai-kiosk ] && [ -x /usr/lib/gongkai-kiosk/kiosk-session ] || fail "binary or session script not executable"
+    # the demo's office and OFD conversions travel with it (a kiosk has no LibreOffice or easyofd)
+    shipped=$(find assets/demo-content/.derived -name '*.pdf' | wc -l)
+    installed=$(find /usr/share/gongkai-kiosk/demo-content/.derived -name '*.pdf' 2>/dev/null | wc -l)
+    [ "$installed" = "$shipped" ] || fail "the demo's converted attachments (.derived/): $installed of $shipped installed"
     grep -qx /etc/gongkai-kiosk/kiosk.toml "/var/lib/dpkg/info/$PKG.conffiles" || fail "kiosk.toml is not a conffile"
     getent passwd gongkai-kiosk >/dev/null || fail "no user gongkai-kiosk"
     [ "$(getent passwd gongkai-kiosk | cut -d: -f6)" = /var/lib/gongkai-kiosk ] || fail "the user's home is not /var/lib/gongkai-kiosk"
