@@ -14,6 +14,8 @@ use std::path::{Path, PathBuf};
 use std::process::{Command, Stdio};
 use std::sync::OnceLock;
 
+use sha2::Digest;
+
 /// A page drawn for the screen: 8-bit RGBA, row by row.
 #[derive(Clone)]
 pub struct PageImage {
@@ -331,7 +333,6 @@ fn write_font_config() -> std::io::Result<PathBuf> {
             dir.clone()
         }
     };
-    let conf = dir.join("fonts.conf");
     let xml = format!(
         r#"<?xml version="1.0"?>
 <!DOCTYPE fontconfig SYSTEM "urn:fontconfig:fonts.dtd">
@@ -349,6 +350,10 @@ fn write_font_config() -> std::io::Result<PathBuf> {
         xml_escape(&dir.join("cache").display().to_string()),
         crate::assets::CJK_FONT_FAMILY
     );
+    // named by its content: kiosks run from different folders (an installed one, a source tree)
+    // each keep their own file instead of rewriting one under each other's poppler calls
+    let digest = sha2::Sha256::digest(xml.as_bytes());
+    let conf = dir.join(format!("fonts-{}.conf", hex::encode(&digest[..8])));
     if std::fs::read_to_string(&conf).ok().as_deref() != Some(xml.as_str()) {
         write_replacing(&conf, xml.as_bytes())?;
     }
