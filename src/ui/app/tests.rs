@@ -214,19 +214,21 @@ fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
 
 /// Writes a character on the pad on screen with one finger, as the visitor would: each stroke
 /// (points on a 100 × 100 square, drawn on a square as high as the pad in its middle) a press,
-/// moves a few pixels apart, and a lift, through iced_test's simulator and the real pad widget.
-/// Each stroke is applied in turn (with its recognition); returns the guesses after each.
+/// moves a few pixels apart, and a lift, through iced_test's simulator and the real pad widget,
+/// each on the screen as the strokes before it left it (a pad that shrank or moved after a
+/// stroke would show). Each stroke is applied in turn (with its recognition); returns the
+/// guesses after each.
 pub(super) fn write(k: &mut Kiosk, strokes: &[crate::handwriting::Stroke]) -> Vec<Vec<char>> {
     use iced::touch::{Event as Touch, Finger};
-    let pad = pad_bounds(k);
-    let side = pad.height;
-    let at = |(x, y): (f32, f32)| {
-        iced::Point::new(pad.x + (pad.width - side) / 2.0 + x / 100.0 * side, pad.y + y / 100.0 * side)
-    };
     let finger = Finger(7);
-    let mut events = Vec::new();
-    for stroke in strokes {
-        events.push(iced::Event::Touch(Touch::FingerPressed { id: finger, position: at(stroke[0]) }));
+    let mut guesses = Vec::new();
+    for (n, stroke) in strokes.iter().enumerate() {
+        let pad = pad_bounds(k);
+        let side = pad.height;
+        let at = |(x, y): (f32, f32)| {
+            iced::Point::new(pad.x + (pad.width - side) / 2.0 + x / 100.0 * side, pad.y + y / 100.0 * side)
+        };
+        let mut events = vec![iced::Event::Touch(Touch::FingerPressed { id: finger, position: at(stroke[0]) })];
         for pair in stroke.windows(2) {
             let (a, b) = (at(pair[0]), at(pair[1]));
             let steps = (a.distance(b) / 6.0).ceil().max(1.0) as usize;
@@ -238,16 +240,13 @@ pub(super) fn write(k: &mut Kiosk, strokes: &[crate::handwriting::Stroke]) -> Ve
         }
         let last = at(*stroke.last().unwrap());
         events.push(iced::Event::Touch(Touch::FingerLifted { id: finger, position: last }));
-    }
-    let messages: Vec<Message> = {
-        let mut sim = Simulator::with_size(settings(), k.size, k.view());
-        sim.simulate(events);
-        sim.into_messages().collect()
-    };
-    assert_eq!(messages.len(), strokes.len(), "one message a stroke");
-    let mut guesses = Vec::new();
-    for m in messages {
-        pump(k, [m]);
+        let messages: Vec<Message> = {
+            let mut sim = Simulator::with_size(settings(), k.size, k.view());
+            sim.simulate(events);
+            sim.into_messages().collect()
+        };
+        assert_eq!(messages.len(), 1, "stroke {} of {} drawn on the pad ({pad:?})", n + 1, strokes.len());
+        pump(k, messages);
         let pad = match &k.nav.screen {
             Some(Screen::Search(s)) => &s.keyboard.pad,
             Some(Screen::Request(w)) => &w.keyboard.pad,
