@@ -206,7 +206,7 @@ fn in_traditional_the_candidates_are_traditional_and_search_still_finds() {
 }
 
 /// The pad's bounds on the kiosk's current view.
-fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
+pub(super) fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
     let mut sim = Simulator::with_size(settings(), k.size, k.view());
     let id = iced::widget::Id::from(crate::ui::widgets::handwriting::PAD_ID);
     sim.find(id).expect("the handwriting pad is on screen").bounds()
