@@ -1260,3 +1260,49 @@ fn each_change_of_screen_redraws_the_whole_window() {
     }
     assert!(seen.windows(2).all(|w| w[0] != w[1]), "{seen:?}");
 }
+
+/// `kiosk --then write:文 --strokes FILE` (the screenshots' way to show ink on the pad): the pad
+/// opens and the recorded strokes arrive as the pad's own stroke messages, inside the pad as it
+/// is laid out in each orientation, and zinnia's first guess is the character.
+#[test]
+fn a_start_tap_writes_a_recorded_character_with_the_pads_messages() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    assert!(k.services.recognizer.is_some(), "scripts/test installs libzinnia0 and tegaki-zinnia-simplified-chinese");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwriting-strokes.txt");
+    let tap = screens::parse_start_tap("write:文", Some(&file)).unwrap();
+    for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
+        for large in [false, true] {
+            k.size = size;
+            k.visit.look.large = large;
+            for route in [
+                Route::Search { query: String::new(), filter: Default::default() },
+                Route::Request { on_behalf: false, start: Some(request::Question::Name) },
+            ] {
+                k.then_at_start(Some(tap.clone()));
+                pump(&mut k, [Message::Open(route.clone())]);
+                let pad = match &k.nav.screen {
+                    Some(Screen::Search(s)) => s.keyboard.pad.clone(),
+                    Some(Screen::Request(w)) => w.keyboard.pad.clone(),
+                    _ => panic!("{route:?} opens"),
+                };
+                let pad = pad.unwrap_or_else(|| panic!("the pad opens on {route:?}"));
+                assert_eq!(pad.strokes.len(), 4, "文 in four strokes");
+                assert_eq!(pad.guesses.first(), Some(&'文'), "{size:?} large={large}: {:?}", pad.guesses);
+                let b = pad_bounds(&k);
+                assert!(
+                    pad.strokes
+                        .iter()
+                        .flatten()
+                        .all(|&(x, y)| (0.0..=b.width).contains(&x) && (0.0..=b.height).contains(&y)),
+                    "{size:?} large={large}: the strokes are inside the pad ({b:?})"
+                );
+            }
+        }
+    }
+    // a character with no recording, or no recordings: said plainly
+    let none = screens::parse_start_tap("write:龘", Some(&file)).unwrap_err();
+    assert!(none.contains("no line for 龘"), "{none}");
+    assert!(screens::parse_start_tap("write:文", None).unwrap_err().contains("--strokes FILE"));
+    assert!(screens::parse_start_tap("write:文字", Some(&file)).unwrap_err().contains("one character"));
+}

@@ -60,6 +60,28 @@ pub fn pad_height(ctx: Ctx) -> f32 {
     if ctx.portrait { (0.45 * ctx.height).min(ctx.width - 2.0 * PADDING).max(keys) } else { keys }
 }
 
+/// The writing area's size as the panel lays it out: as wide as the panel inside its padding,
+/// less (in landscape) the buttons at its right.
+pub fn pad_size(ctx: Ctx) -> iced::Size {
+    let inner = ctx.width - 2.0 * PADDING;
+    let width = if ctx.portrait {
+        inner
+    } else {
+        let key_w = ((inner - 9.0 * GAP) / 10.0).clamp(ctx.look.target(), 120.0);
+        inner - 2.0 * GAP - (2.0 * key_w * 1.6 + GAP)
+    };
+    iced::Size::new(width.max(1.0), pad_height(ctx))
+}
+
+/// Strokes recorded on a 100 × 100 square placed where a finger would write them: a square 80 %
+/// as high as the pad, in its middle, in the pad's own coordinates (what the pad sends).
+pub fn drawn_on_pad(strokes: &[Stroke], ctx: Ctx) -> Vec<Stroke> {
+    let pad = pad_size(ctx);
+    let side = 0.8 * pad.height.min(pad.width);
+    let (x0, y0) = ((pad.width - side) / 2.0, (pad.height - side) / 2.0);
+    strokes.iter().map(|s| s.iter().map(|&(x, y)| (x0 + x / 100.0 * side, y0 + y / 100.0 * side)).collect()).collect()
+}
+
 /// `above` fills the content area down to the input panel's fixed place, which holds the
 /// `keyboard` (its messages wrapped by `to`). Whatever `above` shows (results, candidates, a
 /// message) never moves the panel.
