@@ -52,9 +52,13 @@ pub enum Command {
         /// feedback, about, attendant.
         #[arg(long, value_name = "SCREEN")]
         open: Option<String>,
-        /// Then tap, on that screen: read-aloud (语音朗读) or handwriting (手写).
+        /// Then tap, on that screen: read-aloud (语音朗读) or handwriting (手写); or write:字 — 手写,
+        /// then that character drawn on the pad from the strokes recorded in --strokes.
         #[arg(long, value_name = "TAP", requires = "open")]
         then: Option<String>,
+        /// Recorded strokes for `--then write:字` (as tests/data/handwriting-strokes.txt).
+        #[arg(long, value_name = "FILE", requires = "then")]
+        strokes: Option<PathBuf>,
     },
     /// Load a publisher's source folder into the store, in one transaction.
     Import {
@@ -435,8 +439,8 @@ pub fn run(cli: Cli) -> ExitCode {
     }
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
     let result = match cli.command {
-        None => run_kiosk(config, &data_dir, None, None),
-        Some(Command::Kiosk { open, then }) => run_kiosk(config, &data_dir, open, then),
+        None => run_kiosk(config, &data_dir, None, None, None),
+        Some(Command::Kiosk { open, then, strokes }) => run_kiosk(config, &data_dir, open, then, strokes),
         Some(Command::Import { src, dry_run }) => import(&data_dir, &src, dry_run),
         Some(Command::List { what, filter, category, by, limit, json }) => match build_filter(filter, category) {
             Ok(f) => list(&data_dir, what, &f, by.as_deref(), limit, json),
@@ -941,12 +945,17 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
     Ok(store)
 }
 
-fn run_kiosk(config: Config, data_dir: &Path, open: Option<String>, then: Option<String>) -> CmdResult {
-    let parsed = open
-        .as_deref()
-        .map(crate::ui::parse_screen)
-        .transpose()
-        .and_then(|o| Ok((o, then.as_deref().map(crate::ui::parse_start_tap).transpose()?)));
+fn run_kiosk(
+    config: Config,
+    data_dir: &Path,
+    open: Option<String>,
+    then: Option<String>,
+    strokes: Option<PathBuf>,
+) -> CmdResult {
+    let parsed =
+        open.as_deref().map(crate::ui::parse_screen).transpose().and_then(|o| {
+            Ok((o, then.as_deref().map(|t| crate::ui::parse_start_tap(t, strokes.as_deref())).transpose()?))
+        });
     let (open, then) = match parsed {
         Ok(o) => o,
         Err(e) => {

@@ -245,6 +245,15 @@ fn ime_offers_words_from_the_content_and_speak_writes_mandarin_speech() {
     let out = kiosk(&data, &["kiosk", "--open", "document:x", "--then", "dance"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("unknown tap `dance`; use read-aloud"), "{}", stderr(&out));
+    // writing a character needs its recorded strokes, and says where they are missing
+    let out = kiosk(&data, &["kiosk", "--open", "search", "--then", "write:文"]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("`write:文` needs --strokes FILE"), "{}", stderr(&out));
+    let strokes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwriting-strokes.txt");
+    let out =
+        kiosk(&data, &["kiosk", "--open", "search", "--then", "write:龘", "--strokes", strokes.to_str().unwrap()]);
+    assert_eq!(out.status.code(), Some(2));
+    assert!(stderr(&out).contains("handwriting-strokes.txt: no line for 龘"), "{}", stderr(&out));
 }
 
 #[test]

@@ -201,15 +201,17 @@ fn every_screen_screenshots() {
         ("help", "help"),
         // the idle countdown over a search with words in it (20 s timeout, the shortest allowed)
         ("idle-countdown", "search:养老"),
-        // states reached by a tap on the screen opened (`kiosk --then`): the handwriting pad,
-        // the voice reading
+        // states reached by taps on the screen opened (`kiosk --then`): the handwriting pad with
+        // a character written on it from the tests' recorded strokes, the voice reading
         ("handwriting", "request-form:name"),
         ("handwriting-search", "search"),
         ("reading", "document:wc-zc-2024-lnzc"),
         ("reading-guide", "guide:guide-jzz"),
     ];
+    let strokes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwriting-strokes.txt");
     let then = |name: &str| match name {
-        "handwriting" | "handwriting-search" => Some("handwriting"),
+        "handwriting" => Some("write:王"),
+        "handwriting-search" => Some("write:文"),
         "reading" | "reading-guide" => Some("read-aloud"),
         _ => None,
     };
@@ -285,6 +287,9 @@ fn every_screen_screenshots() {
                 command.args(["kiosk", "--open", open]);
                 if let Some(tap) = then(name) {
                     command.args(["--then", tap]).env("HOME", sound_home.path());
+                    if tap.starts_with("write:") {
+                        command.arg("--strokes").arg(&strokes);
+                    }
                 }
                 let _kiosk =
                     Killed(command.env("DISPLAY", &display).stdout(Stdio::null()).stderr(log).spawn().unwrap());

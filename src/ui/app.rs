@@ -363,12 +363,14 @@ impl Kiosk {
         let usage = [Some(UsageEvent::Screen(route.screen_name())), screen.usage_item()];
         let env = env(&self.data_dir, &self.config, &self.services, self.ctx());
         let enter = screen.on_enter(&env).map(Message::Screen);
-        let then = self.then.take().map(|tap| match screen.start_tap(tap) {
-            Some(m) => Task::done(Message::Screen(m)),
-            None => {
-                tracing::warn!(?tap, screen = route.screen_name(), "this screen has no such button");
-                Task::none()
+        let ctx = self.ctx();
+        let then = self.then.take().map(|tap| {
+            let taps = screen.start_tap(&tap, ctx);
+            if taps.is_empty() {
+                tracing::warn!(tap = tap.name(), screen = route.screen_name(), "this screen has no such button");
             }
+            // one after the other, as a visitor's hand would send them
+            taps.into_iter().fold(Task::none(), |t, m| t.chain(Task::done(Message::Screen(m))))
         });
         self.nav.open(screen);
         let mut tasks: Vec<Task<Message>> = usage.into_iter().flatten().map(|e| self.count(e)).collect();

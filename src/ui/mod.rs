@@ -46,7 +46,7 @@ pub fn run(
     };
     let boot = move || {
         let (mut kiosk, task) = Kiosk::new(config.clone(), data_dir.clone());
-        kiosk.then_at_start(then);
+        kiosk.then_at_start(then.clone());
         match open.clone() {
             Some(route) => (kiosk, task.chain(iced::Task::done(Message::OpenAtStart(route)))),
             None => (kiosk, task),

@@ -206,7 +206,7 @@ fn in_traditional_the_candidates_are_traditional_and_search_still_finds() {
 }
 
 /// The pad's bounds on the kiosk's current view.
-fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
+pub(super) fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
     let mut sim = Simulator::with_size(settings(), k.size, k.view());
     let id = iced::widget::Id::from(crate::ui::widgets::handwriting::PAD_ID);
     sim.find(id).expect("the handwriting pad is on screen").bounds()
@@ -214,19 +214,21 @@ fn pad_bounds(k: &Kiosk) -> iced::Rectangle {
 
 /// Writes a character on the pad on screen with one finger, as the visitor would: each stroke
 /// (points on a 100 × 100 square, drawn on a square as high as the pad in its middle) a press,
-/// moves a few pixels apart, and a lift, through iced_test's simulator and the real pad widget.
-/// Each stroke is applied in turn (with its recognition); returns the guesses after each.
+/// moves a few pixels apart, and a lift, through iced_test's simulator and the real pad widget,
+/// each on the screen as the strokes before it left it (a pad that shrank or moved after a
+/// stroke would show). Each stroke is applied in turn (with its recognition); returns the
+/// guesses after each.
 pub(super) fn write(k: &mut Kiosk, strokes: &[crate::handwriting::Stroke]) -> Vec<Vec<char>> {
     use iced::touch::{Event as Touch, Finger};
-    let pad = pad_bounds(k);
-    let side = pad.height;
-    let at = |(x, y): (f32, f32)| {
-        iced::Point::new(pad.x + (pad.width - side) / 2.0 + x / 100.0 * side, pad.y + y / 100.0 * side)
-    };
     let finger = Finger(7);
-    let mut events = Vec::new();
-    for stroke in strokes {
-        events.push(iced::Event::Touch(Touch::FingerPressed { id: finger, position: at(stroke[0]) }));
+    let mut guesses = Vec::new();
+    for (n, stroke) in strokes.iter().enumerate() {
+        let pad = pad_bounds(k);
+        let side = pad.height;
+        let at = |(x, y): (f32, f32)| {
+            iced::Point::new(pad.x + (pad.width - side) / 2.0 + x / 100.0 * side, pad.y + y / 100.0 * side)
+        };
+        let mut events = vec![iced::Event::Touch(Touch::FingerPressed { id: finger, position: at(stroke[0]) })];
         for pair in stroke.windows(2) {
             let (a, b) = (at(pair[0]), at(pair[1]));
             let steps = (a.distance(b) / 6.0).ceil().max(1.0) as usize;
@@ -238,16 +240,13 @@ pub(super) fn write(k: &mut Kiosk, strokes: &[crate::handwriting::Stroke]) -> Ve
         }
         let last = at(*stroke.last().unwrap());
         events.push(iced::Event::Touch(Touch::FingerLifted { id: finger, position: last }));
-    }
-    let messages: Vec<Message> = {
-        let mut sim = Simulator::with_size(settings(), k.size, k.view());
-        sim.simulate(events);
-        sim.into_messages().collect()
-    };
-    assert_eq!(messages.len(), strokes.len(), "one message a stroke");
-    let mut guesses = Vec::new();
-    for m in messages {
-        pump(k, [m]);
+        let messages: Vec<Message> = {
+            let mut sim = Simulator::with_size(settings(), k.size, k.view());
+            sim.simulate(events);
+            sim.into_messages().collect()
+        };
+        assert_eq!(messages.len(), 1, "stroke {} of {} drawn on the pad ({pad:?})", n + 1, strokes.len());
+        pump(k, messages);
         let pad = match &k.nav.screen {
             Some(Screen::Search(s)) => &s.keyboard.pad,
             Some(Screen::Request(w)) => &w.keyboard.pad,
@@ -1296,4 +1295,50 @@ fn each_change_of_screen_redraws_the_whole_window() {
         }
     }
     assert!(seen.windows(2).all(|w| w[0] != w[1]), "{seen:?}");
+}
+
+/// `kiosk --then write:文 --strokes FILE` (the screenshots' way to show ink on the pad): the pad
+/// opens and the recorded strokes arrive as the pad's own stroke messages, inside the pad as it
+/// is laid out in each orientation, and zinnia's first guess is the character.
+#[test]
+fn a_start_tap_writes_a_recorded_character_with_the_pads_messages() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    assert!(k.services.recognizer.is_some(), "scripts/test installs libzinnia0 and tegaki-zinnia-simplified-chinese");
+    let file = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwriting-strokes.txt");
+    let tap = screens::parse_start_tap("write:文", Some(&file)).unwrap();
+    for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
+        for large in [false, true] {
+            k.size = size;
+            k.visit.look.large = large;
+            for route in [
+                Route::Search { query: String::new(), filter: Default::default() },
+                Route::Request { on_behalf: false, start: Some(request::Question::Name) },
+            ] {
+                k.then_at_start(Some(tap.clone()));
+                pump(&mut k, [Message::Open(route.clone())]);
+                let pad = match &k.nav.screen {
+                    Some(Screen::Search(s)) => s.keyboard.pad.clone(),
+                    Some(Screen::Request(w)) => w.keyboard.pad.clone(),
+                    _ => panic!("{route:?} opens"),
+                };
+                let pad = pad.unwrap_or_else(|| panic!("the pad opens on {route:?}"));
+                assert_eq!(pad.strokes.len(), 4, "文 in four strokes");
+                assert_eq!(pad.guesses.first(), Some(&'文'), "{size:?} large={large}: {:?}", pad.guesses);
+                let b = pad_bounds(&k);
+                assert!(
+                    pad.strokes
+                        .iter()
+                        .flatten()
+                        .all(|&(x, y)| (0.0..=b.width).contains(&x) && (0.0..=b.height).contains(&y)),
+                    "{size:?} large={large}: the strokes are inside the pad ({b:?})"
+                );
+            }
+        }
+    }
+    // a character with no recording, or no recordings: said plainly
+    let none = screens::parse_start_tap("write:龘", Some(&file)).unwrap_err();
+    assert!(none.contains("no line for 龘"), "{none}");
+    assert!(screens::parse_start_tap("write:文", None).unwrap_err().contains("--strokes FILE"));
+    assert!(screens::parse_start_tap("write:文字", Some(&file)).unwrap_err().contains("one character"));
 }

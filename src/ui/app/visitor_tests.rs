@@ -12,7 +12,7 @@ use iced::{Rectangle, Size};
 use iced_test::Simulator;
 use iced_test::selector::Candidate;
 
-use super::tests::{demo_store, open_attendant, pump, settings, shipped_config, start, tap, texts};
+use super::tests::{demo_store, open_attendant, pad_bounds, pump, settings, shipped_config, start, tap, texts, write};
 use super::*;
 use crate::config::{Config, Language};
 use crate::store::Store;
@@ -592,6 +592,29 @@ fn every_state(k: &mut Kiosk) -> Vec<(String, Go)> {
             }),
         ),
     ];
+    // the handwriting pad with a character written on it (its guesses shown), on search, on the
+    // request form's name and on feedback
+    let wang = || {
+        let samples = crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt"));
+        samples.unwrap().into_iter().next().unwrap().1
+    };
+    let search = Route::Search { query: String::new(), filter: Default::default() };
+    let name = Route::Request { on_behalf: false, start: Some(request::Question::Name) };
+    let pads = [
+        ("handwriting on search", search),
+        ("handwriting on the request's name", name),
+        ("handwriting on feedback", Route::Feedback),
+    ];
+    for (label, route) in pads {
+        states.push((
+            label.into(),
+            Box::new(move |k: &mut Kiosk| {
+                pump(k, [Message::Open(route.clone())]);
+                tap(k, &t(k.visit.lang, "kb-write"));
+                write(k, &wang());
+            }),
+        ));
+    }
     // the voice reading (or paused at) a sentence, its buttons and the sentence shown
     let doc = Route::Document("wc-zc-2024-lnzc".into());
     let faq = Route::Faq { area: None, open: Some("faq-sh-01".into()) };
@@ -638,6 +661,71 @@ fn settle(k: &mut Kiosk) {
     k.visit.last_touch = std::time::Instant::now();
     pump(k, [Message::Printing(crate::ui::printing::Message::Cancel)]);
     k.nav.home(k.home.clone().map(|d| Screen::Home(home::Home::new(d))));
+}
+
+/// In portrait the pad is large — higher than the whole keyboard's panel and as wide as the
+/// screen — and what is above it still works: the search field with the live results for what
+/// was written, the request form's question and its answer.
+#[test]
+fn in_portrait_the_pad_is_large_and_the_field_and_results_above_it_stay_in_view() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    assert!(k.services.recognizer.is_some(), "scripts/test installs libzinnia0 and tegaki-zinnia-simplified-chinese");
+    let samples =
+        crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt")).unwrap();
+    let sample = |c: char| samples.iter().find(|(s, _)| *s == c).unwrap().1.clone();
+    let (wang, strokes) = ('王', sample('王'));
+    // a character the demo content has documents for
+    let (wen, wen_strokes) = ('文', sample('文'));
+    for large in [false, true] {
+        set(&mut k, PORTRAIT, large);
+        let keys = keyboard::panel_height(k.visit.look);
+        pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
+        tap(&mut k, "手写");
+        let pad = pad_bounds(&k);
+        assert!(pad.height > keys, "large={large}: the pad ({pad:?}) is higher than the keyboard's panel ({keys})");
+        assert!(pad.width > 0.9 * k.ctx().width, "large={large}: the pad is as wide as the screen: {pad:?}");
+        assert!(pad.y + pad.height < k.size.height, "the pad is inside the window");
+        assert_eq!(write(&mut k, &wen_strokes).last().unwrap()[0], wen, "large={large}");
+        tap(&mut k, &wen.to_string());
+        let Some(Screen::Search(s)) = &k.nav.screen else { panic!() };
+        assert_eq!(s.query, wen.to_string());
+        assert!(!s.instant.is_empty(), "live results for 文");
+        let shown = scan(&k);
+        // each live result's line under its (highlighted) title: 公开文件　通知公告　2024-05-30…
+        let in_view: Vec<&Shown> = shown
+            .texts
+            .iter()
+            .filter(|t| t.text.starts_with("公开文件") && t.visible.is_some_and(|v| v.y + v.height <= pad.y))
+            .collect();
+        assert!(
+            in_view.len() >= 2,
+            "large={large}: live results are in view above the pad (at {}): {in_view:?}",
+            pad.y
+        );
+        // the pad's buttons stay labelled, large and below the writing area
+        let floor = if large { 60.0 } else { 44.0 };
+        for label in ["撤销一笔", "重写", "删除", "空格", "键盘", "完成"] {
+            let at = shown.texts.iter().find(|t| t.text == label).unwrap_or_else(|| panic!("{label} on screen"));
+            let target = shown.targets.iter().find(|g| g.bounds.contains(at.bounds.center())).expect("a button");
+            assert!(target.bounds.height >= floor && target.bounds.width >= floor, "{label}: {:?}", target.bounds);
+            assert!(target.bounds.y >= pad.y + pad.height, "{label} is below the pad");
+        }
+        // the request form: the question and the answer written stay above the pad
+        pump(&mut k, [Message::Open(Route::Request { on_behalf: false, start: Some(request::Question::Name) })]);
+        tap(&mut k, "手写");
+        let pad = pad_bounds(&k);
+        assert!(pad.height > keys, "large={large}: on the request form too");
+        write(&mut k, &strokes);
+        tap(&mut k, &wang.to_string());
+        let shown = scan(&k);
+        let question = shown.texts.iter().find(|t| t.text == "姓名").expect("the question is on screen");
+        let answer = shown.texts.iter().find(|t| t.text == wang.to_string()).expect("the answer is on screen");
+        for (what, t) in [("question", question), ("answer", answer)] {
+            assert!(t.visible.is_some_and(|v| v.y + v.height <= pad.y), "large={large}: the {what} is above the pad");
+        }
+        home(&mut k);
+    }
 }
 
 #[test]
@@ -866,6 +954,14 @@ fn is_content(k: &Kiosk, s: &str) -> bool {
     if let Some(Screen::Search(q)) = &k.nav.screen {
         dump.push_str(&q.query);
     }
+    // and so is what the pad read from their strokes
+    let pad = match &k.nav.screen {
+        Some(Screen::Search(s)) => s.keyboard.pad.as_ref(),
+        Some(Screen::Request(w)) => w.keyboard.pad.as_ref(),
+        Some(Screen::Feedback(f)) => f.keyboard.pad.as_ref(),
+        _ => None,
+    };
+    dump.extend(pad.iter().flat_map(|p| p.guesses.iter()));
     s.split(['　', ' ', '：', '·', '（', '）', '›', '▸', '▾', '\n'])
         .filter(|p| !p.is_empty())
         .all(|p| dump.contains(p) || !p.chars().any(crate::text::fold::is_cjk))

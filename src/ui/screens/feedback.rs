@@ -194,6 +194,6 @@ impl Feedback {
             .push(widgets::heading(ctx, t(l, "feedback-question")))
             .push(ratings)
             .push(iced::widget::row![message, send].spacing(look.gap()));
-        keyboard::place(ctx, above, self.keyboard.view(ctx).map(Message::Key))
+        keyboard::place(ctx, above, &self.keyboard, Message::Key)
     }
 }

@@ -25,6 +25,7 @@ use std::path::Path;
 use iced::Task;
 
 use crate::config::Config;
+use crate::handwriting::Stroke;
 use crate::search::SearchFilter;
 use crate::store::{DocFilter, Facet, Store, UsageEvent};
 use crate::ui::Element;
@@ -372,37 +373,81 @@ pub fn load(route: Route, data_dir: &Path) -> Result<Screen, String> {
 
 /// A tap made for the visitor once the screen `kiosk --open` names is on show (`kiosk --then`:
 /// screenshots and checks of a screen's states).
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Clone, PartialEq)]
 pub enum StartTap {
     /// 语音朗读 on a screen that reads aloud.
     ReadAloud,
     /// 手写 on a screen with the keyboard (where zinnia is installed).
     Handwriting,
+    /// 手写, then `character` written on the pad with recorded `strokes` (points on a 100 × 100
+    /// square, as in tests/data/handwriting-strokes.txt), one stroke message each, as the pad
+    /// sends them when a finger draws.
+    Write { character: char, strokes: Vec<Stroke> },
 }
 
-/// Reads `kiosk --then`'s value.
-pub fn parse_start_tap(s: &str) -> Result<StartTap, String> {
+impl StartTap {
+    /// What the tap is called on the command line (the strokes are not told).
+    pub fn name(&self) -> String {
+        match self {
+            StartTap::ReadAloud => "read-aloud".into(),
+            StartTap::Handwriting => "handwriting".into(),
+            StartTap::Write { character, .. } => format!("write:{character}"),
+        }
+    }
+}
+
+impl std::fmt::Debug for StartTap {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(&self.name())
+    }
+}
+
+/// Reads `kiosk --then`'s value; `write:字` takes the character's strokes from the samples file
+/// `strokes` (`kiosk --strokes`).
+pub fn parse_start_tap(s: &str, strokes: Option<&Path>) -> Result<StartTap, String> {
     match s {
         "read-aloud" => Ok(StartTap::ReadAloud),
         "handwriting" => Ok(StartTap::Handwriting),
+        _ if s.starts_with("write:") => {
+            let mut chars = s["write:".len()..].chars();
+            let (Some(character), None) = (chars.next(), chars.next()) else {
+                return Err(format!("`{s}`: write one character, as in write:王"));
+            };
+            let Some(path) = strokes else {
+                return Err(format!("`{s}` needs --strokes FILE (as tests/data/handwriting-strokes.txt)"));
+            };
+            let text = std::fs::read_to_string(path).map_err(|e| format!("{}: cannot be read: {e}", path.display()))?;
+            let samples = crate::handwriting::parse_samples(&text).map_err(|e| format!("{}: {e}", path.display()))?;
+            let strokes = samples.into_iter().find(|(c, _)| *c == character).map(|(_, s)| s).ok_or_else(|| {
+                format!("{}: no line for {character}; add `{character}: x,y x,y | …` or write another", path.display())
+            })?;
+            Ok(StartTap::Write { character, strokes })
+        }
         _ => Err(format!(
-            "unknown tap `{s}`; use read-aloud (document, guide, faq:ID, request-form) or handwriting (search, request-form:name, feedback)"
+            "unknown tap `{s}`; use read-aloud (document, guide, faq:ID, request-form), handwriting or write:字 with --strokes FILE (search, request-form:name, feedback)"
         )),
     }
 }
 
 impl Screen {
-    /// The screen's message for a [`StartTap`] (None: the screen has no such button).
-    pub fn start_tap(&self, tap: StartTap) -> Option<Message> {
+    /// The screen's messages for a [`StartTap`], in order (none: the screen has no such button).
+    /// A written character's strokes are drawn across the middle of the pad as `ctx` lays it out.
+    pub fn start_tap(&self, tap: &StartTap, ctx: crate::ui::context::Ctx) -> Vec<Message> {
         use crate::ui::widgets::{keyboard, voice};
-        match tap {
-            StartTap::ReadAloud => self.voice_message(voice::Message::Read),
-            StartTap::Handwriting => match self {
-                Screen::Search(_) => Some(Message::Search(search::Message::Key(keyboard::Message::Write))),
-                Screen::Request(_) => Some(Message::Request(request::Message::Key(keyboard::Message::Write))),
-                Screen::Feedback(_) => Some(Message::Feedback(feedback::Message::Key(keyboard::Message::Write))),
-                _ => None,
-            },
+        let key: Option<fn(keyboard::Message) -> Message> = match self {
+            Screen::Search(_) => Some(|m| Message::Search(search::Message::Key(m))),
+            Screen::Request(_) => Some(|m| Message::Request(request::Message::Key(m))),
+            Screen::Feedback(_) => Some(|m| Message::Feedback(feedback::Message::Key(m))),
+            _ => None,
+        };
+        match (tap, key) {
+            (StartTap::ReadAloud, _) => self.voice_message(voice::Message::Read).into_iter().collect(),
+            (StartTap::Handwriting, Some(key)) => vec![key(keyboard::Message::Write)],
+            (StartTap::Write { strokes, .. }, Some(key)) => std::iter::once(keyboard::Message::Write)
+                .chain(keyboard::drawn_on_pad(strokes, ctx).into_iter().map(keyboard::Message::Stroke))
+                .map(key)
+                .collect(),
+            (StartTap::Handwriting | StartTap::Write { .. }, None) => Vec::new(),
         }
     }
 }

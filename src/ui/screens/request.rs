@@ -783,8 +783,10 @@ impl RequestWizard {
                 }
             }
         };
-        let panel = self.keyboard.view(ctx).map(Message::Key);
-        column![self.progress(ctx), keyboard::place(ctx, above, panel)].spacing(look.gap()).height(Length::Fill).into()
+        column![self.progress(ctx), keyboard::place(ctx, above, &self.keyboard, Message::Key)]
+            .spacing(look.gap())
+            .height(Length::Fill)
+            .into()
     }
 
     /// Every answer with a button to change it; what must still be fixed; print.

@@ -344,7 +344,7 @@ impl Search {
                 }
                 let above = column![top, scroll::area(ctx, &self.instant_scroll, list, Message::InstantScroll, true)]
                     .spacing(look.gap());
-                keyboard::place(ctx, above, self.keyboard.view(ctx).map(Message::Key))
+                keyboard::place(ctx, above, &self.keyboard, Message::Key)
             }
         }
     }

@@ -33,7 +33,11 @@ pub fn pad<'a, M: Clone + 'a>(
         iced::widget::space().into()
     };
     let canvas = Canvas::new(Drawing { strokes, ink: palette.ink, on_stroke }).width(Length::Fill).height(Length::Fill);
-    container(stack![hint, canvas])
+    // a stack takes its size from its first layer, and the canvas is laid out within it: once
+    // the hint gives way to an empty space, only the stack's own size keeps the canvas as large
+    // as the pad (without it the canvas shrank to nothing after the first stroke: no ink shown,
+    // no second stroke taken)
+    container(stack![hint, canvas].width(Length::Fill).height(Length::Fill))
         .id(iced::widget::Id::from(PAD_ID))
         .width(Length::Fill)
         .height(Length::Fill)

@@ -9,7 +9,9 @@
 //! what the panel shows — the keys, or the pad ([`Pad`]: the strokes drawn and zinnia's guesses).
 //! Every input panel sits in one fixed place, [`place`]: the bottom of the content area, full
 //! width, [`panel_height`] high, on every screen and in both orientations, whatever the layout,
-//! the candidates or anything shown above it; the pad has the same footprint.
+//! the candidates or anything shown above it. In landscape the pad has the same footprint; in
+//! portrait, where the screen is tall, the pad rises higher ([`Keyboard::height`]): an elderly
+//! visitor writes big with one finger, and its buttons go in two rows under it.
 
 use std::sync::Arc;
 
@@ -51,13 +53,48 @@ pub fn panel_height(look: Look) -> f32 {
     ROWS * look.target() + (ROWS - 1.0) * GAP + 2.0 * PADDING
 }
 
-/// `above` fills the content area down to the input panel's fixed place, which holds `panel`.
-/// Whatever `above` shows (results, candidates, a message) never moves the panel.
-pub fn place<'a, M: 'a>(ctx: Ctx, above: impl Into<Element<'a, M>>, panel: Element<'a, M>) -> Element<'a, M> {
-    let h = panel_height(ctx.look);
+/// The writing area's height: in landscape as high as the keys it replaces; in portrait 45 % of
+/// the content area, at most as high as the panel is wide.
+pub fn pad_height(ctx: Ctx) -> f32 {
+    let keys = 4.0 * ctx.look.target() + 3.0 * GAP;
+    if ctx.portrait { (0.45 * ctx.height).min(ctx.width - 2.0 * PADDING).max(keys) } else { keys }
+}
+
+/// The writing area's size as the panel lays it out: as wide as the panel inside its padding,
+/// less (in landscape) the buttons at its right.
+pub fn pad_size(ctx: Ctx) -> iced::Size {
+    let inner = ctx.width - 2.0 * PADDING;
+    let width = if ctx.portrait {
+        inner
+    } else {
+        let key_w = ((inner - 9.0 * GAP) / 10.0).clamp(ctx.look.target(), 120.0);
+        inner - 2.0 * GAP - (2.0 * key_w * 1.6 + GAP)
+    };
+    iced::Size::new(width.max(1.0), pad_height(ctx))
+}
+
+/// Strokes recorded on a 100 × 100 square placed where a finger would write them: a square 80 %
+/// as high as the pad, in its middle, in the pad's own coordinates (what the pad sends).
+pub fn drawn_on_pad(strokes: &[Stroke], ctx: Ctx) -> Vec<Stroke> {
+    let pad = pad_size(ctx);
+    let side = 0.8 * pad.height.min(pad.width);
+    let (x0, y0) = ((pad.width - side) / 2.0, (pad.height - side) / 2.0);
+    strokes.iter().map(|s| s.iter().map(|&(x, y)| (x0 + x / 100.0 * side, y0 + y / 100.0 * side)).collect()).collect()
+}
+
+/// `above` fills the content area down to the input panel's fixed place, which holds the
+/// `keyboard` (its messages wrapped by `to`). Whatever `above` shows (results, candidates, a
+/// message) never moves the panel.
+pub fn place<'a, M: 'a>(
+    ctx: Ctx,
+    above: impl Into<Element<'a, M>>,
+    keyboard: &'a Keyboard,
+    to: fn(Message) -> M,
+) -> Element<'a, M> {
+    let h = keyboard.height(ctx);
     column![
         container(above).width(Length::Fill).height(Length::Fill).clip(true),
-        container(panel).width(Length::Fill).height(h).align_bottom(h),
+        container(keyboard.view(ctx).map(to)).width(Length::Fill).height(h).align_bottom(h),
     ]
     .spacing(ctx.look.gap())
     .height(Length::Fill)
@@ -376,7 +413,18 @@ impl Keyboard {
         self.pad = None;
     }
 
-    /// The keyboard (or the pad), as wide as the content area and [`panel_height`] high,
+    /// The panel's height: [`panel_height`] for the keys in every layout and for the pad in
+    /// landscape; in portrait the pad's taller panel (its guesses, [`pad_height`], two rows of
+    /// buttons).
+    pub fn height(&self, ctx: Ctx) -> f32 {
+        let h = ctx.look.target();
+        match &self.pad {
+            Some(_) if ctx.portrait => 2.0 * PADDING + 3.0 * h + pad_height(ctx) + 3.0 * GAP,
+            _ => panel_height(ctx.look),
+        }
+    }
+
+    /// The keyboard (or the pad), as wide as the content area and [`Keyboard::height`] high,
     /// whatever its layout.
     pub fn view<'a>(&'a self, ctx: Ctx) -> Element<'a, Message> {
         let look = ctx.look;
@@ -401,16 +449,40 @@ impl Keyboard {
             container(rows)
                 .padding(PADDING)
                 .width(width)
-                .height(panel_height(look))
+                .height(self.height(ctx))
                 .align_x(Alignment::Center)
                 .style(theme::card(p))
                 .into()
         };
 
         if let Some(pad) = &self.pad {
-            // the pad: its guesses where the candidates are, the writing area where the keys
+            let pad_h = pad_height(ctx);
+            let area = pad_widget::pad(&pad.strokes, p, t(lang, "hw-hint"), look.heading(), Message::Stroke);
+            if ctx.portrait {
+                // a tall screen: the guesses, the writing area across the whole width, and its
+                // buttons in two rows of three under it
+                let button_w = (inner - 2.0 * GAP) / 3.0;
+                let rows = column![
+                    self.guess_bar(ctx, pad, inner),
+                    container(area).width(Length::Fill).height(pad_h),
+                    row![
+                        wide(t(lang, "hw-undo"), Message::UndoStroke, button_w),
+                        wide(t(lang, "hw-clear"), Message::ClearPad, button_w),
+                        wide(t(lang, "kb-backspace"), Message::Backspace, button_w),
+                    ]
+                    .spacing(GAP),
+                    row![
+                        wide(t(lang, "kb-space"), Message::Space, button_w),
+                        wide(t(lang, "hw-keys"), Message::Keys, button_w),
+                        done(button_w),
+                    ]
+                    .spacing(GAP),
+                ]
+                .spacing(GAP);
+                return panel(rows.into());
+            }
+            // landscape: its guesses where the candidates are, the writing area where the keys
             // are, and its buttons at the right in three rows
-            let pad_h = 4.0 * h + 3.0 * GAP;
             let button_w = key_w * 1.6;
             let buttons = column![
                 row![
@@ -426,7 +498,6 @@ impl Keyboard {
                 row![wide(t(lang, "hw-keys"), Message::Keys, button_w), done(button_w)].spacing(GAP),
             ]
             .spacing(GAP);
-            let area = pad_widget::pad(&pad.strokes, p, t(lang, "hw-hint"), look.heading(), Message::Stroke);
             let rows = column![
                 self.guess_bar(ctx, pad, inner),
                 row![container(area).width(Length::Fill).height(pad_h), container(buttons).align_bottom(pad_h)]
@@ -566,7 +637,7 @@ impl Pad {
             return Task::none();
         }
         let strokes = self.strokes.clone();
-        let height = 4.0 * cx.ctx.look.target() + 3.0 * GAP;
+        let height = pad_height(cx.ctx);
         Task::perform(
             async move {
                 recognizer
