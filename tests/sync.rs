@@ -110,7 +110,7 @@ fn publish_serve_with_nginx_sync_and_see_only_the_change_move() {
     };
     let o = sync_cli(&data);
     assert!(o.status.success(), "{}", text(&o));
-    assert!(text(&o).contains("updated to pack version 1: 75 added"), "{}", text(&o));
+    assert!(text(&o).contains("updated to pack version 1: 76 added"), "{}", text(&o));
     let o = kiosk(&["status", "--data-dir", data.to_str().unwrap()]);
     assert!(text(&o).contains("47 documents"), "{}", text(&o));
     assert!(text(&o).contains("pack version 1"), "{}", text(&o));

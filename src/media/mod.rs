@@ -9,7 +9,7 @@
 
 mod player;
 
-pub use player::{PlayOptions, Player, PlayerStatus, Sink};
+pub use player::{News, PlayOptions, Player, PlayerStatus, Sink};
 
 use std::path::Path;
 use std::process::{Command, Stdio};

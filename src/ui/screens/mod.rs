@@ -260,7 +260,8 @@ impl Screen {
     pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
         match self {
             Screen::Search(s) => s.on_enter(env).map(Message::Search),
-            Screen::Attachment(s) => s.on_enter(env.ctx).map(Message::Attachment),
+            Screen::Attachment(s) => s.on_enter(env).map(Message::Attachment),
+            Screen::Reader(s) => s.on_enter(env).map(Message::Reader),
             Screen::Request(w) => {
                 w.on_enter(env);
                 Task::none()
@@ -285,8 +286,10 @@ impl Screen {
         if let Some(v) = self.voice_mut() {
             v.stop();
         }
-        if let Screen::Attachment(s) = self {
-            s.on_leave();
+        match self {
+            Screen::Attachment(s) => s.on_leave(),
+            Screen::Reader(s) => s.on_leave(),
+            _ => {}
         }
     }
 
