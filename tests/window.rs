@@ -387,3 +387,89 @@ fn the_demo_video_plays_in_the_window_and_its_frames_are_counted() {
     assert!(decoded >= 390, "{decoded} frames decoded: {line}");
     assert!(field("frames_shown") > 0, "{line}");
 }
+
+/// FFmpeg missing (the kiosk runs with a PATH that has no `ffmpeg` or `ffprobe`): the video's
+/// screen shows the card that says the player is missing, with the QR code, and the kiosk goes on
+/// answering taps (a tap on 首页 brings Home).
+#[test]
+fn without_ffmpeg_the_video_shows_the_card_and_the_kiosk_answers() {
+    need("import");
+    need("xdotool");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // the store made with FFmpeg present (as a publisher's pack would be): the video's playing time is known
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    let ok = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["--data-dir", data.to_str().unwrap(), "import", demo.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let (_x, display) = xvfb(1920, 1080);
+    let config = tmp.path().join("kiosk.toml");
+    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
+    // a PATH without FFmpeg's programs (nothing else the kiosk runs is needed for this screen)
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log_path = tmp.path().join("kiosk.log");
+    let _kiosk = Killed(
+        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
+            .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
+            .env("DISPLAY", &display)
+            .env("PATH", &bin)
+            .env("RUST_LOG", "info")
+            .stdout(Stdio::null())
+            .stderr(std::fs::File::create(&log_path).unwrap())
+            .spawn()
+            .expect("kiosk starts"),
+    );
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let start = Instant::now();
+    while !log().contains("ffprobe is not installed") {
+        assert!(start.elapsed() < Duration::from_secs(90), "no word of the missing FFmpeg; log:\n{}", log());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let shot = |name: &str| {
+        let file = tmp.path().join(name);
+        let ok =
+            Command::new("import").args(["-window", "root", file.to_str().unwrap()]).env("DISPLAY", &display).status();
+        assert!(ok.unwrap().success());
+        if let Some(dir) = std::env::var_os("GONGKAI_KIOSK_SCREENSHOTS") {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::copy(&file, Path::new(&dir).join(name)).unwrap();
+        }
+        image::open(&file).unwrap().to_rgb8()
+    };
+    let card = shot("video-no-ffmpeg.png");
+    // the card's QR code: black modules in the middle of the screen
+    let (w, h) = card.dimensions();
+    let dark = (h / 4..h * 3 / 4)
+        .flat_map(|y| (w / 4..w * 3 / 4).map(move |x| (x, y)))
+        .filter(|&(x, y)| card.get_pixel(x, y).0.iter().all(|c| *c < 40))
+        .count();
+    assert!(dark > 8_000, "the QR code on the card ({dark} dark pixels)");
+    // 首页 at the left end of the bottom bar: Home comes on show (the middle of the screen changes)
+    let ok = Command::new("xdotool")
+        .args(["mousemove", "83", &(h - 48).to_string(), "click", "1"])
+        .env("DISPLAY", &display)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let start = Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = shot("after-home.png");
+        let changed = (h / 4..h * 3 / 4)
+            .flat_map(|y| (w / 4..w * 3 / 4).map(move |x| (x, y)))
+            .filter(|&(x, y)| card.get_pixel(x, y) != now.get_pixel(x, y))
+            .count();
+        if changed as f64 > f64::from(w / 2 * (h / 2)) * 0.2 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the kiosk did not answer the tap on 首页; log:\n{}", log());
+    }
+    assert!(!log().contains("panicked"), "{}", log());
+}

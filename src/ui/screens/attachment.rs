@@ -294,7 +294,10 @@ pub fn media_view(store: &Store, doc_id: &str, attachment: &Attachment) -> Resul
                 sound: true,
             })
         }
-        Err(MediaError::ToolMissing { .. }) => Err(CardReason::NoPlayer),
+        Err(e @ MediaError::ToolMissing { .. }) => {
+            tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play here");
+            Err(CardReason::NoPlayer)
+        }
         Err(e) => {
             tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play");
             Err(CardReason::BrokenMedia)
