@@ -73,6 +73,20 @@ fn proc_cpu(pid: u32) -> f64 {
     f.get(11..15).map(|v| v.iter().sum::<f64>() / tick).unwrap_or(0.0)
 }
 
+/// The kiosk and its X server run at the normal priority, as on a kiosk PC, even when the
+/// benchmark itself runs under `nice` (as builds on this shared machine do); where lowering the
+/// niceness is not allowed (not root), they keep the benchmark's, and the output says which.
+fn normal_priority(cmd: &mut Command) {
+    use std::os::unix::process::CommandExt;
+    // SAFETY: setpriority is async-signal-safe; it only changes the new process's niceness.
+    unsafe {
+        cmd.pre_exec(|| {
+            let _ = libc::setpriority(libc::PRIO_PROCESS, 0, 0);
+            Ok(())
+        });
+    }
+}
+
 struct Killed(std::process::Child);
 
 impl Drop for Killed {
@@ -103,7 +117,9 @@ fn kiosk_plays(demo: &Path, video: &Path, tmp: &Path, w: u32, h: u32, orientatio
     assert!(ok.success(), "import");
     let config = dir.join("kiosk.toml");
     std::fs::write(&config, format!("[ui]\norientation = \"{orientation}\"\n")).unwrap();
-    let mut x = Command::new("Xvfb")
+    let mut x = Command::new("Xvfb");
+    normal_priority(&mut x);
+    let mut x = x
         .args(["-displayfd", "1", "-screen", "0", &format!("{w}x{h}x24"), "-nolisten", "tcp"])
         .stdout(std::process::Stdio::piped())
         .stderr(std::process::Stdio::null())
@@ -114,9 +130,10 @@ fn kiosk_plays(demo: &Path, video: &Path, tmp: &Path, w: u32, h: u32, orientatio
     let xvfb = Killed(x);
     let display = format!(":{}", line.trim());
     let log_path = dir.join("kiosk.log");
+    let mut cmd = Command::new(kiosk);
+    normal_priority(&mut cmd);
     let child = Killed(
-        Command::new(kiosk)
-            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
+        cmd.args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
             .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
             .env("DISPLAY", &display)
             .env("RUST_LOG", "info")
@@ -138,6 +155,10 @@ fn kiosk_plays(demo: &Path, video: &Path, tmp: &Path, w: u32, h: u32, orientatio
         std::thread::sleep(Duration::from_millis(20));
     }
     let (k0, x0, started) = (proc_cpu(child.0.id()), proc_cpu(xvfb.0.id()), Instant::now());
+    let nice = std::fs::read_to_string(format!("/proc/{}/stat", child.0.id()))
+        .ok()
+        .and_then(|s| s.rsplit_once(')').and_then(|(_, r)| r.split_whitespace().nth(16).map(str::to_string)))
+        .unwrap_or_else(|| "?".into());
     let line = loop {
         if let Some(l) = log().lines().find(|l| l.contains("playback finished")) {
             break l.to_string();
@@ -154,12 +175,13 @@ fn kiosk_plays(demo: &Path, video: &Path, tmp: &Path, w: u32, h: u32, orientatio
     };
     let (decoded, shown, dropped) = (field("frames_decoded"), field("frames_shown"), field("frames_dropped"));
     let played = field("wall_ms") as f64 / 1000.0;
+    let span = field("shown_span_ms") as f64 / 1000.0;
     let wall = wall.as_secs_f64();
     println!(
-        "kiosk under Xvfb {w}×{h} ({orientation}): {decoded} frames decoded, {shown} shown, {dropped} dropped ({} late, {} replaced) in {played:.2} s = {:.1} frames/s shown; CPU over {wall:.1} s: kiosk with its FFmpeg processes {:.2} s = {:.0} % of one core, X server {:.2} s = {:.0} %; together {:.0} % of the two cores",
+        "kiosk under Xvfb {w}×{h} ({orientation}, nice {nice}): {decoded} frames decoded, {shown} shown, {dropped} dropped ({} late, {} replaced); {:.1} frames/s shown (first to last picture {span:.2} s; the whole playback {played:.2} s); CPU over {wall:.1} s: kiosk with its FFmpeg processes {:.2} s = {:.0} % of one core, X server {:.2} s = {:.0} %; together {:.0} % of the two cores",
         field("frames_late"),
         field("frames_replaced"),
-        shown as f64 / played,
+        (shown.max(1) - 1) as f64 / span.max(1e-3),
         k1 - k0,
         (k1 - k0) / wall * 100.0,
         x1 - x0,
@@ -256,13 +278,14 @@ fn main() {
     let (self1, child1) = cpu_seconds();
     let cpu = (self1 - self0) + (child1 - child0);
     println!(
-        "player alone at 1280×720: {} frames decoded, {taken} shown, {} dropped ({} late, {} replaced) in {:.2} s = {:.1} frames/s shown; CPU {:.2} s = {:.0} % of one core ({:.0} % of the two) for this process and its FFmpeg processes",
+        "player alone at 1280×720: {} frames decoded, {taken} shown, {} dropped ({} late, {} replaced); {:.1} frames/s shown (from the first picture to the last, {:.2} s; the whole playback with FFmpeg's start {:.2} s); CPU {:.2} s = {:.0} % of one core ({:.0} % of the two) for this process and its FFmpeg processes",
         status.frames_decoded,
         status.frames_dropped,
         status.frames_late,
         status.frames_replaced,
+        (taken.max(1) - 1) as f64 / status.shown_span.as_secs_f64().max(1e-3),
+        status.shown_span.as_secs_f64(),
         wall.as_secs_f64(),
-        taken as f64 / wall.as_secs_f64(),
         cpu,
         cpu / wall.as_secs_f64() * 100.0,
         cpu / wall.as_secs_f64() * 50.0,
@@ -313,7 +336,10 @@ fn main() {
     let key = SecretKey::generate();
     let a = publish_set(&plain, &tmp.path().join("plain"), &key, &PublishOptions::default()).unwrap();
     let b = publish_set(&derived, &tmp.path().join("derived"), &key, &PublishOptions::default()).unwrap();
-    let own: u64 = plain.documents.iter().flat_map(|d| d.attachments.iter()).map(|a| a.blob.size).sum();
+    // each file once (the 视频解读 document and the budget share the demo's video)
+    let files: std::collections::HashMap<_, _> =
+        plain.documents.iter().flat_map(|d| d.attachments.iter()).map(|a| (&a.blob.sha256, a.blob.size)).collect();
+    let own: u64 = files.values().sum();
     println!(
         "pack: {} bytes without derived files, {} with (+{}); attachments' own size {} bytes → growth {:.2}× their size",
         a.pack_bytes,

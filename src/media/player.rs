@@ -54,8 +54,11 @@ pub struct PlayerStatus {
     pub no_sound: Option<String>,
     /// Time from `start` to the first sound handed to the sink.
     pub sound_started_after: Option<Duration>,
-    /// Wall-clock time since `start` (pauses included): frames shown ÷ this = frames per second.
+    /// Wall-clock time since `start` (pauses included).
     pub wall: Duration,
+    /// From the first picture the screen took to the last: (frames shown − 1) ÷ this = the
+    /// frames per second the visitor saw.
+    pub shown_span: Duration,
 }
 
 /// A decoded picture, RGBA.
@@ -129,6 +132,8 @@ struct Shared {
     video_done: AtomicBool,
     audio_done: AtomicBool,
     shown: AtomicU64,
+    /// When the screen took its first and its last picture.
+    taken: Mutex<Option<(Instant, Instant)>>,
     /// Something for the screen happened (a new picture, the end, an error) since it last looked.
     news: AtomicBool,
     /// The screen's task waiting for news.
@@ -239,6 +244,7 @@ impl Player {
             video_done: AtomicBool::new(info.video.is_none()),
             audio_done: AtomicBool::new(!info.audio),
             shown: AtomicU64::new(0),
+            taken: Mutex::new(None),
             news: AtomicBool::new(false),
             waker: Mutex::new(None),
             notified: AtomicU64::new(0),
@@ -345,6 +351,9 @@ impl Player {
         let f = self.shared.frame.lock().unwrap_or_else(|e| e.into_inner()).take();
         if f.is_some() {
             self.shared.shown.fetch_add(1, Ordering::SeqCst);
+            let now = Instant::now();
+            let mut t = self.shared.taken.lock().unwrap_or_else(|e| e.into_inner());
+            *t = Some((t.map_or(now, |(first, _)| first), now));
         }
         f
     }
@@ -354,6 +363,8 @@ impl Player {
         s.frames_shown = self.shared.shown.load(Ordering::SeqCst);
         s.frames_dropped = s.frames_late + s.frames_replaced;
         s.wall = self.started.elapsed();
+        s.shown_span =
+            self.shared.taken.lock().unwrap_or_else(|e| e.into_inner()).map_or(Duration::ZERO, |(a, b)| b - a);
         let ended = self.shared.video_done.load(Ordering::SeqCst) && self.shared.audio_done.load(Ordering::SeqCst);
         let past_end = self.info.duration_ms.is_some_and(|d| self.shared.clock.now_ms() >= d + 500);
         s.finished = s.error.is_some() || ended || (past_end && self.info.video.is_none() && s.no_sound.is_some());
@@ -395,6 +406,9 @@ fn default_sink() -> Option<Vec<String>> {
     }
 }
 
+/// How much lower than the kiosk's the decoders' priority is.
+const DECODER_NICENESS: libc::c_int = 5;
+
 /// The thread reading an FFmpeg process's messages (its last error line, if any).
 type Messages = Option<JoinHandle<Option<String>>>;
 
@@ -407,7 +421,21 @@ fn decoder(
     output: &[&str],
     children: &Mutex<Vec<Child>>,
 ) -> Result<(ChildStdout, Messages), MediaError> {
-    let mut child = Command::new("ffmpeg")
+    let mut cmd = Command::new("ffmpeg");
+    {
+        use std::os::unix::process::CommandExt;
+        // The decoder runs a few pictures ahead (`FRAMES_AHEAD`) and decodes several times
+        // faster than real time, so it can wait: a lower priority (nice +5) lets the screen's
+        // thread, which must draw each picture within its 40 ms, go first when both want the CPU.
+        // SAFETY: nice is async-signal-safe and only changes the new process's own priority.
+        unsafe {
+            cmd.pre_exec(|| {
+                let _ = libc::nice(DECODER_NICENESS);
+                Ok(())
+            });
+        }
+    }
+    let mut child = cmd
         .args(["-nostdin", "-v", "error", "-ss", seek, "-i"])
         .arg(file)
         .args(output)

@@ -152,6 +152,7 @@ impl MediaView {
                 frames_late = s.frames_late,
                 frames_replaced = s.frames_replaced,
                 wall_ms = s.wall.as_millis() as u64,
+                shown_span_ms = s.shown_span.as_millis() as u64,
                 "playback stopped"
             );
             p.stop();
@@ -184,6 +185,7 @@ impl MediaView {
                     frames_late = status.frames_late,
                     frames_replaced = status.frames_replaced,
                     wall_ms = status.wall.as_millis() as u64,
+                    shown_span_ms = status.shown_span.as_millis() as u64,
                     "playback finished"
                 );
             }
@@ -717,10 +719,13 @@ impl MediaView {
                     .height(h as f32)
                     .into(),
             };
-            col = col.push(
-                container(picture)
-                    .style(|_| container::Style { background: Some(iced::Color::BLACK.into()), ..Default::default() }),
-            );
+            // black behind the picture only until the first one comes: under a picture it would be
+            // one more layer for the software renderer to fill on every picture, never seen
+            let black = m.frame.is_none();
+            col = col.push(container(picture).style(move |_| container::Style {
+                background: black.then_some(iced::Color::BLACK.into()),
+                ..Default::default()
+            }));
             let caption = captions::at(&m.cues, m.position_ms).map(|c| c.text.clone()).unwrap_or_default();
             col = col.push(
                 container(text(content(l, &caption)).size(look.body() * 1.3).align_x(Alignment::Center))

@@ -270,6 +270,20 @@ impl Screen {
         }
     }
 
+    /// Whether a video's picture is on show (the shell then leaves the page colour to the
+    /// window's background, so that each picture costs the software renderer less).
+    pub fn shows_video(&self) -> bool {
+        let media = match self {
+            Screen::Attachment(s) => match &s.body {
+                attachment::Body::Media(m) => Some(m.as_ref()),
+                _ => None,
+            },
+            Screen::Reader(r) => r.media.as_deref(),
+            _ => None,
+        };
+        media.is_some_and(|m| m.info.video.is_some() && m.frame.is_some())
+    }
+
     /// Whether leaving now would throw away what the visitor typed or chose in a form (the app
     /// asks first).
     pub fn holds_answers(&self) -> bool {
