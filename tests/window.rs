@@ -181,6 +181,10 @@ fn every_screen_screenshots() {
         ("attachment-sheet", "attachment:wc-ys-2024/2"),
         ("attachment-video", "attachment:wc-ys-2024/3"),
         ("attachment-audio", "attachment:wc-ys-2024/4"),
+        // the recording on a kiosk whose sound is off: its transcript instead
+        ("attachment-audio-sound-off", "attachment:wc-ys-2024/4"),
+        // a 视频解读 document: its player at the top of the reader
+        ("video-interpretation", "document:wc-jd-2024-ys"),
         ("search", "search"),
         ("search-results", "search:zfxxgk"),
         ("guides", "guides"),
@@ -266,22 +270,32 @@ fn every_screen_screenshots() {
             runs.push((format!("-large-{suffix}"), format!("large_text_default = true\n{line}"), names.to_vec()));
         }
         for (suffix, extra, names) in runs {
+            // sound off (no tap clicks), except for the players, whose sound goes into the pipe
+            // of `sound_home`
             let config = tmp.path().join("kiosk.toml");
-            std::fs::write(
-                &config,
-                format!(
-                    "[ui]\norientation = \"{orientation}\"\n{extra}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n[sound]\nenabled = false\n"
-                ),
-            )
-            .unwrap();
+            let config_sound = tmp.path().join("kiosk-sound.toml");
+            for (file, sound) in [(&config, false), (&config_sound, true)] {
+                std::fs::write(
+                    file,
+                    format!(
+                        "[ui]\norientation = \"{orientation}\"\n{extra}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n[sound]\nenabled = {sound}\n"
+                    ),
+                )
+                .unwrap();
+            }
+            let with_sound = |n: &str| matches!(n, "attachment-video" | "attachment-audio" | "video-interpretation");
             let only = std::env::var("GONGKAI_KIOSK_ONLY").ok();
             let wanted = |n: &str| only.as_deref().is_none_or(|o| o.split(',').any(|x| x == n));
             for (name, open) in screens.iter().filter(|(n, _)| names.contains(n) && wanted(n)) {
                 let file = out.join(format!("{name}-{orientation}{suffix}.png"));
                 let log = std::fs::File::create(tmp.path().join("kiosk.log")).unwrap();
                 let mut command = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+                let config = if with_sound(name) { &config_sound } else { &config };
                 command.args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()]);
                 command.args(["kiosk", "--open", open]);
+                if with_sound(name) {
+                    command.env("HOME", sound_home.path());
+                }
                 if let Some(tap) = then(name) {
                     command.args(["--then", tap]).env("HOME", sound_home.path());
                 }
