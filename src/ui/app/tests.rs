@@ -126,7 +126,7 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
 
     tap(&mut k, "政府信息公开目录");
     let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!("catalogue opens") };
-    assert_eq!(c.total, 47);
+    assert_eq!(c.total, 48);
     assert!(!c.values.is_empty(), "主题分类 with counts");
 
     tap(&mut k, "重点领域");
