@@ -332,6 +332,25 @@ fn every_screen_screenshots() {
     }
 }
 
+/// The real kiosk (landscape, sound off) on `display` with the demo's 视频解读 attachment open,
+/// logging into `log` (with `path` as its PATH, if given).
+fn demo_video(tmp: &Path, display: &str, data: &Path, log: &Path, path: Option<&Path>) -> Killed {
+    let config = tmp.join("kiosk.toml");
+    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+    command
+        .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
+        .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
+        .env("DISPLAY", display)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap());
+    if let Some(p) = path {
+        command.env("PATH", p);
+    }
+    Killed(command.spawn().expect("kiosk starts"))
+}
+
 /// The demo's 视频解读 opened in the real window under Xvfb: a decoded frame is on screen (not a
 /// blank), and when it has played to the end the kiosk logs how many frames it decoded.
 #[test]
@@ -340,21 +359,9 @@ fn the_demo_video_plays_in_the_window_and_its_frames_are_counted() {
     need("import");
     let tmp = tempfile::tempdir().unwrap();
     let (_x, display) = xvfb(1920, 1080);
-    let config = tmp.path().join("kiosk.toml");
-    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
     let data = tmp.path().join("data");
     let log_path = tmp.path().join("kiosk.log");
-    let _kiosk = Killed(
-        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
-            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
-            .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
-            .env("DISPLAY", &display)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log_path).unwrap())
-            .spawn()
-            .expect("kiosk starts"),
-    );
+    let _kiosk = demo_video(tmp.path(), &display, &data, &log_path, None);
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
     let start = Instant::now();
     loop {
@@ -421,24 +428,11 @@ fn without_ffmpeg_the_video_shows_the_card_and_the_kiosk_answers() {
         .unwrap();
     assert!(ok.success());
     let (_x, display) = xvfb(1920, 1080);
-    let config = tmp.path().join("kiosk.toml");
-    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
     // a PATH without FFmpeg's programs (nothing else the kiosk runs is needed for this screen)
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
     let log_path = tmp.path().join("kiosk.log");
-    let _kiosk = Killed(
-        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
-            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
-            .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
-            .env("DISPLAY", &display)
-            .env("PATH", &bin)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log_path).unwrap())
-            .spawn()
-            .expect("kiosk starts"),
-    );
+    let _kiosk = demo_video(tmp.path(), &display, &data, &log_path, Some(&bin));
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
     let start = Instant::now();
     while !log().contains("ffprobe is not installed") {
