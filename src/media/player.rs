@@ -134,11 +134,9 @@ struct Shared {
     shown: AtomicU64,
     /// When the screen took its first and its last picture.
     taken: Mutex<Option<(Instant, Instant)>>,
-    /// Something for the screen happened (a new picture, the end, an error) since it last looked.
-    news: AtomicBool,
-    /// The screen's task waiting for news.
-    waker: Mutex<Option<std::task::Waker>>,
-    /// How many times the screen was told to look (the clock thread looks at it).
+    /// The screen's tasks waiting for news (all are woken: none is left waiting for ever).
+    wakers: Mutex<Vec<std::task::Waker>>,
+    /// How many times there was news (a new picture, the end, an error, the clock).
     notified: AtomicU64,
 }
 
@@ -150,8 +148,8 @@ impl Shared {
     /// Tells the screen's waiting task (if any) to look.
     fn notify(&self) {
         self.notified.fetch_add(1, Ordering::SeqCst);
-        self.news.store(true, Ordering::SeqCst);
-        if let Some(w) = self.waker.lock().unwrap_or_else(|e| e.into_inner()).take() {
+        let wakers = std::mem::take(&mut *self.wakers.lock().unwrap_or_else(|e| e.into_inner()));
+        for w in wakers {
             w.wake();
         }
     }
@@ -163,6 +161,8 @@ impl Shared {
 /// at the picture's own time, and no polling timer that could run slower than the video.
 pub struct News {
     shared: Arc<Shared>,
+    /// The news counted when the screen looked last.
+    seen: u64,
 }
 
 /// How long the screen waits at most for news (the clock under the progress bar moves).
@@ -173,15 +173,24 @@ impl std::future::Future for News {
 
     fn poll(self: std::pin::Pin<&mut Self>, cx: &mut std::task::Context<'_>) -> std::task::Poll<()> {
         let s = &self.shared;
-        if s.news.swap(false, Ordering::SeqCst) || s.stop.load(Ordering::SeqCst) {
+        // a picture waiting in its place counts as news too (it may have come just before the
+        // screen started waiting)
+        let ready = || {
+            s.stop.load(Ordering::SeqCst)
+                || s.notified.load(Ordering::SeqCst) > self.seen
+                || s.frame.lock().unwrap_or_else(|e| e.into_inner()).is_some()
+        };
+        if ready() {
             return std::task::Poll::Ready(());
         }
-        *s.waker.lock().unwrap_or_else(|e| e.into_inner()) = Some(cx.waker().clone());
+        {
+            let mut wakers = s.wakers.lock().unwrap_or_else(|e| e.into_inner());
+            if !wakers.iter().any(|w| w.will_wake(cx.waker())) {
+                wakers.push(cx.waker().clone());
+            }
+        }
         // news that came between the check and the waker being stored
-        if s.news.swap(false, Ordering::SeqCst) {
-            return std::task::Poll::Ready(());
-        }
-        std::task::Poll::Pending
+        if ready() { std::task::Poll::Ready(()) } else { std::task::Poll::Pending }
     }
 }
 
@@ -245,8 +254,7 @@ impl Player {
             audio_done: AtomicBool::new(!info.audio),
             shown: AtomicU64::new(0),
             taken: Mutex::new(None),
-            news: AtomicBool::new(false),
-            waker: Mutex::new(None),
+            wakers: Mutex::new(Vec::new()),
             notified: AtomicU64::new(0),
         });
         let silent_video = info.video.is_some() && opts.sink == Sink::None;
@@ -343,7 +351,7 @@ impl Player {
 
     /// Ends when there is news for the screen (see [`News`]).
     pub fn news(&self) -> News {
-        News { shared: self.shared.clone() }
+        News { shared: self.shared.clone(), seen: self.shared.notified.load(Ordering::SeqCst) }
     }
 
     /// The newest picture, if there is one the screen has not taken yet.

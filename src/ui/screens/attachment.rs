@@ -93,6 +93,8 @@ pub struct MediaView {
     /// even decoded) and an audio interpretation is not played (the screen says so and shows the
     /// transcript).
     pub sound: bool,
+    /// A task awaits the player's news (one at a time: a restart hands it to the new player).
+    watching: bool,
 }
 
 impl MediaView {
@@ -128,7 +130,8 @@ impl MediaView {
                 self.finished = false;
                 self.error = None;
                 self.position_ms = from_ms;
-                self.watch()
+                // the old player's waiting task, woken by its stop, goes on with the new one
+                if self.watching { Task::none() } else { self.watch() }
             }
             Err(e) => {
                 drop(slot);
@@ -158,6 +161,7 @@ impl MediaView {
             p.stop();
         }
         self.playing = false;
+        self.watching = false;
     }
 
     /// Takes the newest picture and the clock; whether to keep polling.
@@ -216,9 +220,11 @@ impl MediaView {
 
     /// A task that brings [`Message::Frame`] when the player has news (a new picture, the end,
     /// the clock): one screen update per picture, when the picture is due.
-    fn watch(&self) -> Task<Message> {
-        match self.player().as_ref() {
-            Some(p) => Task::perform(p.news(), |_| Message::Frame),
+    fn watch(&mut self) -> Task<Message> {
+        let news = self.player().as_ref().map(Player::news);
+        self.watching = news.is_some();
+        match news {
+            Some(n) => Task::perform(n, |_| Message::Frame),
             None => Task::none(),
         }
     }
@@ -236,7 +242,14 @@ impl MediaView {
 
     pub fn update(&mut self, message: Message, ctx: Ctx) -> Task<Message> {
         match message {
-            Message::Frame if self.poll() => return self.watch(),
+            Message::Frame => {
+                return if self.poll() {
+                    self.watch()
+                } else {
+                    self.watching = false;
+                    Task::none()
+                };
+            }
             Message::PlayPause if self.playing => {
                 if let Some(p) = self.player().as_ref() {
                     if p.is_paused() {
@@ -294,6 +307,7 @@ pub fn media_view(store: &Store, doc_id: &str, attachment: &Attachment) -> Resul
                 finished: false,
                 error: None,
                 sound: true,
+                watching: false,
             })
         }
         Err(e @ MediaError::ToolMissing { .. }) => {
