@@ -107,7 +107,8 @@ fn packs_carry_derived_files_and_a_changed_attachment_moves_only_its_own_objects
     assert_eq!(r.attachments.pdfs, 1);
     // the Excel sheet and the flood plan's OFD notice (both conversions shipped in .derived/)
     assert_eq!(r.attachments.converted, 2);
-    assert_eq!(r.attachments.media, 2);
+    // the budget's video and recording, and the 视频解读 document's video (the same file)
+    assert_eq!(r.attachments.media, 3);
     assert!(r.attachments.problems.is_empty(), "{:?}", r.attachments.problems);
 
     let nginx = Nginx::start(&out);

@@ -115,7 +115,7 @@ fn dry_run_checks_without_touching_the_store() {
     let demo = demo();
     let out = kiosk(&data, &["import", "--dry-run", demo.to_str().unwrap()]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("OK — 47 documents"), "{}", stdout(&out));
+    assert!(stdout(&out).contains("OK — 48 documents"), "{}", stdout(&out));
     let out = kiosk(&data, &["list"]);
     assert_eq!(out.status.code(), Some(1));
     assert!(stderr(&out).contains("has no content yet"), "{}", stderr(&out));

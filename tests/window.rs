@@ -182,6 +182,10 @@ fn every_screen_screenshots() {
         ("attachment-video", "attachment:wc-ys-2024/3"),
         ("attachment-audio", "attachment:wc-ys-2024/4"),
         ("attachment-ofd", "attachment:wc-ya-2023-fx/1"),
+        // the recording on a kiosk whose sound is off: its transcript instead
+        ("attachment-audio-sound-off", "attachment:wc-ys-2024/4"),
+        // a 视频解读 document: its player at the top of the reader
+        ("video-interpretation", "document:wc-jd-2024-ys"),
         ("search", "search"),
         ("search-results", "search:zfxxgk"),
         ("guides", "guides"),
@@ -269,22 +273,32 @@ fn every_screen_screenshots() {
             runs.push((format!("-large-{suffix}"), format!("large_text_default = true\n{line}"), names.to_vec()));
         }
         for (suffix, extra, names) in runs {
+            // sound off (no tap clicks), except for the players, whose sound goes into the pipe
+            // of `sound_home`
             let config = tmp.path().join("kiosk.toml");
-            std::fs::write(
-                &config,
-                format!(
-                    "[ui]\norientation = \"{orientation}\"\n{extra}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n[sound]\nenabled = false\n"
-                ),
-            )
-            .unwrap();
+            let config_sound = tmp.path().join("kiosk-sound.toml");
+            for (file, sound) in [(&config, false), (&config_sound, true)] {
+                std::fs::write(
+                    file,
+                    format!(
+                        "[ui]\norientation = \"{orientation}\"\n{extra}\nfullscreen = true\nhide_cursor = true\nidle_timeout_seconds = 20\n[sound]\nenabled = {sound}\n"
+                    ),
+                )
+                .unwrap();
+            }
+            let with_sound = |n: &str| matches!(n, "attachment-video" | "attachment-audio" | "video-interpretation");
             let only = std::env::var("GONGKAI_KIOSK_ONLY").ok();
             let wanted = |n: &str| only.as_deref().is_none_or(|o| o.split(',').any(|x| x == n));
             for (name, open) in screens.iter().filter(|(n, _)| names.contains(n) && wanted(n)) {
                 let file = out.join(format!("{name}-{orientation}{suffix}.png"));
                 let log = std::fs::File::create(tmp.path().join("kiosk.log")).unwrap();
                 let mut command = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+                let config = if with_sound(name) { &config_sound } else { &config };
                 command.args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()]);
                 command.args(["kiosk", "--open", open]);
+                if with_sound(name) {
+                    command.env("HOME", sound_home.path());
+                }
                 if let Some(tap) = then(name) {
                     command.args(["--then", tap]).env("HOME", sound_home.path());
                     if tap.starts_with("write:") {
@@ -324,6 +338,25 @@ fn every_screen_screenshots() {
     }
 }
 
+/// The real kiosk (landscape, sound off) on `display` with the demo's 视频解读 attachment open,
+/// logging into `log` (with `path` as its PATH, if given).
+fn demo_video(tmp: &Path, display: &str, data: &Path, log: &Path, path: Option<&Path>) -> Killed {
+    let config = tmp.join("kiosk.toml");
+    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
+    let mut command = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"));
+    command
+        .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
+        .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
+        .env("DISPLAY", display)
+        .env("RUST_LOG", "info")
+        .stdout(Stdio::null())
+        .stderr(std::fs::File::create(log).unwrap());
+    if let Some(p) = path {
+        command.env("PATH", p);
+    }
+    Killed(command.spawn().expect("kiosk starts"))
+}
+
 /// The demo's 视频解读 opened in the real window under Xvfb: a decoded frame is on screen (not a
 /// blank), and when it has played to the end the kiosk logs how many frames it decoded.
 #[test]
@@ -332,21 +365,9 @@ fn the_demo_video_plays_in_the_window_and_its_frames_are_counted() {
     need("import");
     let tmp = tempfile::tempdir().unwrap();
     let (_x, display) = xvfb(1920, 1080);
-    let config = tmp.path().join("kiosk.toml");
-    std::fs::write(&config, "[ui]\norientation = \"landscape\"\n[sound]\nenabled = false\n").unwrap();
     let data = tmp.path().join("data");
     let log_path = tmp.path().join("kiosk.log");
-    let _kiosk = Killed(
-        Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
-            .args(["--data-dir", data.to_str().unwrap(), "--config", config.to_str().unwrap()])
-            .args(["kiosk", "--open", "attachment:wc-ys-2024/3"])
-            .env("DISPLAY", &display)
-            .env("RUST_LOG", "info")
-            .stdout(Stdio::null())
-            .stderr(std::fs::File::create(&log_path).unwrap())
-            .spawn()
-            .expect("kiosk starts"),
-    );
+    let _kiosk = demo_video(tmp.path(), &display, &data, &log_path, None);
     let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
     let start = Instant::now();
     loop {
@@ -392,4 +413,77 @@ fn the_demo_video_plays_in_the_window_and_its_frames_are_counted() {
     // 16 s at 25 frames per second
     assert!(decoded >= 390, "{decoded} frames decoded: {line}");
     assert!(field("frames_shown") > 0, "{line}");
+}
+
+/// FFmpeg missing (the kiosk runs with a PATH that has no `ffmpeg` or `ffprobe`): the video's
+/// screen shows the card that says the player is missing, with the QR code, and the kiosk goes on
+/// answering taps (a tap on 首页 brings Home).
+#[test]
+fn without_ffmpeg_the_video_shows_the_card_and_the_kiosk_answers() {
+    need("import");
+    need("xdotool");
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    // the store made with FFmpeg present (as a publisher's pack would be): the video's playing time is known
+    let demo = Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+    let ok = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["--data-dir", data.to_str().unwrap(), "import", demo.to_str().unwrap()])
+        .stdout(Stdio::null())
+        .stderr(Stdio::null())
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let (_x, display) = xvfb(1920, 1080);
+    // a PATH without FFmpeg's programs (nothing else the kiosk runs is needed for this screen)
+    let bin = tmp.path().join("bin");
+    std::fs::create_dir(&bin).unwrap();
+    let log_path = tmp.path().join("kiosk.log");
+    let _kiosk = demo_video(tmp.path(), &display, &data, &log_path, Some(&bin));
+    let log = || std::fs::read_to_string(&log_path).unwrap_or_default();
+    let start = Instant::now();
+    while !log().contains("ffprobe is not installed") {
+        assert!(start.elapsed() < Duration::from_secs(90), "no word of the missing FFmpeg; log:\n{}", log());
+        std::thread::sleep(Duration::from_millis(300));
+    }
+    std::thread::sleep(Duration::from_secs(2));
+    let shot = |name: &str| {
+        let file = tmp.path().join(name);
+        let ok =
+            Command::new("import").args(["-window", "root", file.to_str().unwrap()]).env("DISPLAY", &display).status();
+        assert!(ok.unwrap().success());
+        if let Some(dir) = std::env::var_os("GONGKAI_KIOSK_SCREENSHOTS") {
+            std::fs::create_dir_all(&dir).unwrap();
+            std::fs::copy(&file, Path::new(&dir).join(name)).unwrap();
+        }
+        image::open(&file).unwrap().to_rgb8()
+    };
+    let card = shot("video-no-ffmpeg.png");
+    // the card's QR code: black modules in the middle of the screen
+    let (w, h) = card.dimensions();
+    let dark = (h / 4..h * 3 / 4)
+        .flat_map(|y| (w / 4..w * 3 / 4).map(move |x| (x, y)))
+        .filter(|&(x, y)| card.get_pixel(x, y).0.iter().all(|c| *c < 40))
+        .count();
+    assert!(dark > 8_000, "the QR code on the card ({dark} dark pixels)");
+    // 首页 at the left end of the bottom bar: Home comes on show (the middle of the screen changes)
+    let ok = Command::new("xdotool")
+        .args(["mousemove", "83", &(h - 48).to_string(), "click", "1"])
+        .env("DISPLAY", &display)
+        .status()
+        .unwrap();
+    assert!(ok.success());
+    let start = Instant::now();
+    loop {
+        std::thread::sleep(Duration::from_millis(700));
+        let now = shot("after-home.png");
+        let changed = (h / 4..h * 3 / 4)
+            .flat_map(|y| (w / 4..w * 3 / 4).map(move |x| (x, y)))
+            .filter(|&(x, y)| card.get_pixel(x, y) != now.get_pixel(x, y))
+            .count();
+        if changed as f64 > f64::from(w / 2 * (h / 2)) * 0.2 {
+            break;
+        }
+        assert!(start.elapsed() < Duration::from_secs(20), "the kiosk did not answer the tap on 首页; log:\n{}", log());
+    }
+    assert!(!log().contains("panicked"), "{}", log());
 }

@@ -144,6 +144,9 @@ media-quieter = Quieter
 media-louder = Louder
 media-volume = Volume { $volume }
 media-transcript = Transcript
+media-sound-off-video = Sound is off on this kiosk: the video plays silently, with captions.
+media-sound-off-audio = Sound is off on this kiosk, so this recording is not played. Read the transcript below.
+media-sound-off-no-transcript = Sound is off on this kiosk, and this recording has no transcript. Scan the QR code on the document's page to listen on your phone.
 search-in-attachment = Attachment: { $title }
 search-in-attachment-page = Attachment: { $title } (page { $page })
 

@@ -144,6 +144,9 @@ media-quieter = 小声一点
 media-louder = 大声一点
 media-volume = 音量 { $volume }
 media-transcript = 文字稿
+media-sound-off-video = 本机已关闭声音，视频无声播放，请看字幕。
+media-sound-off-audio = 本机已关闭声音，这段音频不播放。请阅读下面的文字稿。
+media-sound-off-no-transcript = 本机已关闭声音，这段音频不播放，也没有文字稿。请扫描文件页面上的二维码在手机上收听。
 search-in-attachment = 附件：{ $title }
 search-in-attachment-page = 附件：{ $title }（第 { $page } 页）
 

@@ -147,6 +147,9 @@ media-quieter = 小聲一點
 media-louder = 大聲一點
 media-volume = 音量 { $volume }
 media-transcript = 文字稿
+media-sound-off-video = 本機已關閉聲音，視頻無聲播放，請看字幕。
+media-sound-off-audio = 本機已關閉聲音，這段音頻不播放。請閱讀下面的文字稿。
+media-sound-off-no-transcript = 本機已關閉聲音，這段音頻不播放，也沒有文字稿。請掃描文件頁面上的二維碼在手機上收聽。
 search-in-attachment = 附件：{ $title }
 search-in-attachment-page = 附件：{ $title }（第 { $page } 頁）
 

@@ -9,7 +9,7 @@
 
 mod player;
 
-pub use player::{PlayOptions, Player, PlayerStatus, Sink};
+pub use player::{News, PlayOptions, Player, PlayerStatus, Sink};
 
 use std::path::Path;
 use std::process::{Command, Stdio};
@@ -104,6 +104,36 @@ fn strip_path(detail: &str, file: &Path) -> String {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    /// Two tasks waiting for the same player's news (a restart hands the old one to the new
+    /// player while the screen starts another): both hear the next picture, and both hear the
+    /// stop; neither is left waiting for ever (holding the player's last picture).
+    #[test]
+    fn every_waiting_task_hears_the_news_and_the_stop() {
+        let video =
+            std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content/media/budget-2024-video.mp4");
+        let info = probe(&video).expect("ffprobe (scripts/test installs ffmpeg)");
+        let opts = PlayOptions { width: 64, height: 36, volume: 0, sink: Sink::None };
+        let mut player = Player::start(&video, &info, 0, &opts).unwrap();
+        let wait = |news: News| {
+            let (tx, rx) = std::sync::mpsc::channel();
+            std::thread::spawn(move || {
+                futures_executor::block_on(news);
+                let _ = tx.send(());
+            });
+            rx
+        };
+        let (a, b) = (wait(player.news()), wait(player.news()));
+        let limit = std::time::Duration::from_secs(10);
+        assert!(a.recv_timeout(limit).is_ok() && b.recv_timeout(limit).is_ok(), "both tasks woke");
+        while player.take_frame().is_none() {
+            std::thread::sleep(std::time::Duration::from_millis(5));
+        }
+        player.pause();
+        let (a, b) = (wait(player.news()), wait(player.news()));
+        player.stop();
+        assert!(a.recv_timeout(limit).is_ok() && b.recv_timeout(limit).is_ok(), "the stop woke both");
+    }
 
     #[test]
     fn frame_rates() {

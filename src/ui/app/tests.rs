@@ -126,7 +126,7 @@ fn home_catalogue_document_and_its_interpretation_by_tapping() {
 
     tap(&mut k, "政府信息公开目录");
     let Some(Screen::Catalogue(c)) = &k.nav.screen else { panic!("catalogue opens") };
-    assert_eq!(c.total, 47);
+    assert_eq!(c.total, 48);
     assert!(!c.values.is_empty(), "主题分类 with counts");
 
     tap(&mut k, "重点领域");
@@ -1177,7 +1177,11 @@ pub(super) fn pump_without_frames(k: &mut Kiosk, first: impl IntoIterator<Item =
     use crate::ui::screens::{Message as S, attachment};
     let mut queue: VecDeque<Message> = first.into_iter().collect();
     while let Some(m) = queue.pop_front() {
-        if matches!(m, Message::Screen(S::Attachment(attachment::Message::Frame))) {
+        if matches!(
+            m,
+            Message::Screen(S::Attachment(attachment::Message::Frame))
+                | Message::Screen(S::Reader(crate::ui::screens::reader::Message::Media(attachment::Message::Frame)))
+        ) {
             continue;
         }
         let task = k.update(m);
@@ -1228,6 +1232,66 @@ fn the_video_plays_with_captions_pauses_and_stops_on_leaving_and_on_the_idle_res
     assert!(m.status().is_some(), "the audio plays");
     pump_without_frames(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
     assert_eq!(m.status(), None, "the idle reset stopped the playback");
+}
+
+#[test]
+fn a_video_interpretation_opens_with_its_player_at_the_top_and_stops_on_leaving() {
+    use crate::ui::screens::{Message as S, attachment, reader};
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump_without_frames(&mut k, [Message::Open(Route::Document("wc-jd-2024-ys".into()))]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let _ = k.update(Message::Screen(S::Reader(reader::Message::Media(attachment::Message::Frame))));
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!("the document opens in the reader") };
+    let m = r.media.as_ref().expect("a 视频解读 has its player");
+    let status = m.status().expect("it plays as the document opens");
+    assert!(status.frames_decoded >= 10, "{status:?}");
+    assert!(m.frame.is_some(), "a decoded picture is on screen");
+    let shown = texts(&k);
+    let at = |t: &str| shown.iter().position(|s| s == t).unwrap_or_else(|| panic!("{t} on screen: {shown:?}"));
+    // the player (with the first caption) under the title, above the document's header
+    assert!(at("视频解读：望川区2024年区级财政预算") < at("望川区2024年区级财政预算解读"));
+    assert!(at("望川区2024年区级财政预算解读") < at("索引号"), "{shown:?}");
+    assert!(shown.iter().any(|s| s == "暂停"), "{shown:?}");
+    let copy = m.clone();
+    tap(&mut k, "暂停");
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    assert!(!r.media.as_ref().unwrap().is_playing(), "paused");
+    tap(&mut k, "返回");
+    assert_eq!(copy.status(), None, "leaving the document stopped the playback");
+    // a document that is not an interpretation keeps its video in the attachment list
+    pump_without_frames(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    assert!(r.media.is_none());
+}
+
+#[test]
+fn with_the_sound_off_the_video_plays_silently_and_the_audio_shows_its_transcript() {
+    use crate::ui::screens::attachment::Body;
+    let dir = demo_store();
+    let mut config = Config::default();
+    config.sound.enabled = false;
+    let mut k = start(config, dir.path());
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 2, page: None })]);
+    std::thread::sleep(Duration::from_millis(1500));
+    let (status, shown) = media_status(&mut k);
+    let status = status.expect("the video plays");
+    assert!(status.frames_decoded >= 10, "{status:?}");
+    assert!(shown.contains("本机已关闭声音，视频无声播放，请看字幕。"), "{shown}");
+    assert!(shown.contains("望川区2024年区级财政预算解读"), "captions: {shown}");
+    assert!(!shown.contains("大声一点") && !shown.contains("音量"), "no volume without sound: {shown}");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    let Body::Media(m) = &a.body else { panic!() };
+    assert_eq!(m.decoders(), 1, "only the pictures are decoded, not the sound");
+
+    pump_without_frames(&mut k, [Message::Open(Route::Attachment { doc: "wc-ys-2024".into(), index: 3, page: None })]);
+    let shown = texts(&k).join("|");
+    assert!(shown.contains("本机已关闭声音，这段音频不播放。请阅读下面的文字稿。"), "{shown}");
+    assert!(shown.contains("民生支出占八成"), "the transcript: {shown}");
+    assert!(!shown.contains("播放") || !shown.contains("|播放|"), "no play button: {shown}");
+    let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+    let Body::Media(m) = &a.body else { panic!() };
+    assert_eq!(m.status(), None, "the recording is not played");
 }
 
 #[test]

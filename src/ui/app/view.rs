@@ -32,6 +32,12 @@ impl Kiosk {
             printer: self.services.printing.status_key(),
             home: self.home.as_ref(),
         };
+        // While a video's pictures are on show, the page colour is the window's own background
+        // (the same colour, or one 1/255 bluer: see `window_style`), not a rectangle painted over
+        // the whole window: iced's software renderer would fill that rectangle, through a clip
+        // mask, over every picture again before drawing it — a third of the screen's work per
+        // picture (benchmarks: "Attachments").
+        let video = self.nav.screen.as_ref().is_some_and(crate::ui::screens::Screen::shows_video);
         let page = container(column![
             bars::status_bar(ctx, status),
             main,
@@ -39,7 +45,7 @@ impl Kiosk {
         ])
         .width(Length::Fill)
         .height(Length::Fill)
-        .style(theme::page(p));
+        .style(move |t| if video { iced::widget::container::Style::default() } else { theme::page(p)(t) });
         let overlay: Option<Element<'_, Message>> = match self.visit.idle {
             IdleState::Countdown(s) => Some(overlay::countdown(ctx, s)),
             IdleState::Attract => Some(overlay::attract(ctx, self.zone_name())),

@@ -13,12 +13,11 @@
 
 use std::path::PathBuf;
 use std::sync::{Arc, Mutex};
-use std::time::Duration;
 
 use iced::widget::{Column, column, container, image, row, text};
 use iced::{Alignment, Length, Task};
 
-use super::{Ctx, Event};
+use super::{Ctx, Env, Event};
 use crate::attachments::captions::{self, Cue};
 use crate::attachments::pdf::{self, PageImage};
 use crate::attachments::{self, AttachmentKind};
@@ -71,8 +70,6 @@ pub enum CardReason {
     BrokenMedia,
 }
 
-/// How often the screen takes the newest picture from the player (25 a second).
-const FRAME_EVERY: Duration = Duration::from_millis(40);
 /// Volume steps of the louder / quieter buttons.
 const VOLUME_STEP: u8 = 20;
 
@@ -92,6 +89,12 @@ pub struct MediaView {
     pub finished: bool,
     /// What went wrong while playing (the visitor sees a plain message).
     pub error: Option<MediaError>,
+    /// The kiosk's sound is on (`[sound] enabled`): off, a video plays silently (its sound not
+    /// even decoded) and an audio interpretation is not played (the screen says so and shows the
+    /// transcript).
+    pub sound: bool,
+    /// A task awaits the player's news (one at a time: a restart hands it to the new player).
+    watching: bool,
 }
 
 impl MediaView {
@@ -104,9 +107,18 @@ impl MediaView {
         self.player().as_ref().map(Player::status)
     }
 
+    /// How many FFmpeg processes decode for the playback (for the tests).
+    pub fn decoders(&self) -> usize {
+        self.player().as_ref().map_or(0, Player::decoders)
+    }
+
     fn start(&mut self, from_ms: u64, ctx: Ctx) -> Task<Message> {
+        if !self.can_play() {
+            return Task::none();
+        }
         let (w, h) = video_size(ctx, &self.info);
-        let opts = PlayOptions { width: w, height: h, volume: self.volume, sink: Sink::Default };
+        let sink = if self.sound { Sink::Default } else { Sink::None };
+        let opts = PlayOptions { width: w, height: h, volume: self.volume, sink };
         let started = Player::start(&self.file, &self.info, from_ms, &opts);
         let mut slot = self.player();
         *slot = None; // the old playback stops first
@@ -118,7 +130,8 @@ impl MediaView {
                 self.finished = false;
                 self.error = None;
                 self.position_ms = from_ms;
-                next_frame()
+                // the old player's waiting task, woken by its stop, goes on with the new one
+                if self.watching { Task::none() } else { self.watch() }
             }
             Err(e) => {
                 drop(slot);
@@ -139,11 +152,16 @@ impl MediaView {
                 frames_decoded = s.frames_decoded,
                 frames_shown = s.frames_shown,
                 frames_dropped = s.frames_dropped,
+                frames_late = s.frames_late,
+                frames_replaced = s.frames_replaced,
+                wall_ms = s.wall.as_millis() as u64,
+                shown_span_ms = s.shown_span.as_millis() as u64,
                 "playback stopped"
             );
             p.stop();
         }
         self.playing = false;
+        self.watching = false;
     }
 
     /// Takes the newest picture and the clock; whether to keep polling.
@@ -168,6 +186,10 @@ impl MediaView {
                     frames_decoded = status.frames_decoded,
                     frames_shown = status.frames_shown,
                     frames_dropped = status.frames_dropped,
+                    frames_late = status.frames_late,
+                    frames_replaced = status.frames_replaced,
+                    wall_ms = status.wall.as_millis() as u64,
+                    shown_span_ms = status.shown_span.as_millis() as u64,
                     "playback finished"
                 );
             }
@@ -190,8 +212,113 @@ fn video_size(ctx: Ctx, info: &MediaInfo) -> (u32, u32) {
     (((w as f32 * scale) as u32).max(2) & !1, ((h as f32 * scale) as u32).max(2) & !1)
 }
 
-fn next_frame() -> Task<Message> {
-    Task::perform(async { std::thread::sleep(FRAME_EVERY) }, |_| Message::Frame)
+impl MediaView {
+    /// Whether there is anything to play: an audio file is not played with the sound off.
+    pub fn can_play(&self) -> bool {
+        self.sound || self.info.video.is_some()
+    }
+
+    /// A task that brings [`Message::Frame`] when the player has news (a new picture, the end,
+    /// the clock): one screen update per picture, when the picture is due.
+    fn watch(&mut self) -> Task<Message> {
+        let news = self.player().as_ref().map(Player::news);
+        self.watching = news.is_some();
+        match news {
+            Some(n) => Task::perform(n, |_| Message::Frame),
+            None => Task::none(),
+        }
+    }
+
+    /// The screen came on show: the playback starts (with the sound as the kiosk sets it).
+    pub fn on_enter(&mut self, ctx: Ctx, sound: bool) -> Task<Message> {
+        self.sound = sound;
+        if !self.playing && !self.finished { self.start(0, ctx) } else { Task::none() }
+    }
+
+    /// Whether a playback is running and not paused.
+    pub fn is_playing(&self) -> bool {
+        self.playing && self.player().as_ref().is_some_and(|p| !p.is_paused())
+    }
+
+    pub fn update(&mut self, message: Message, ctx: Ctx) -> Task<Message> {
+        match message {
+            Message::Frame => {
+                return if self.poll() {
+                    self.watch()
+                } else {
+                    self.watching = false;
+                    Task::none()
+                };
+            }
+            Message::PlayPause if self.playing => {
+                if let Some(p) = self.player().as_ref() {
+                    if p.is_paused() {
+                        p.resume();
+                    } else {
+                        p.pause();
+                    }
+                }
+            }
+            Message::PlayPause => {
+                let from = if self.finished { 0 } else { self.position_ms };
+                return self.start(from, ctx);
+            }
+            Message::Restart => return self.start(0, ctx),
+            Message::Louder | Message::Quieter => {
+                self.volume = if matches!(message, Message::Louder) {
+                    self.volume.saturating_add(VOLUME_STEP).min(100)
+                } else {
+                    self.volume.saturating_sub(VOLUME_STEP)
+                };
+                if let Some(p) = self.player().as_ref() {
+                    p.set_volume(self.volume);
+                }
+            }
+            _ => {}
+        }
+        Task::none()
+    }
+}
+
+/// Reads a video or audio attachment of `doc_id` for playing (captions and transcript from its
+/// derivation); what to show instead when it cannot be played.
+pub fn media_view(store: &Store, doc_id: &str, attachment: &Attachment) -> Result<MediaView, CardReason> {
+    let Some(file) = store.blobs().path(&attachment.blob.sha256) else { return Err(CardReason::BrokenMedia) };
+    match crate::media::probe(&file) {
+        Ok(info) => {
+            let derived = attachment.derived.clone().unwrap_or_default();
+            let cues = derived
+                .captions
+                .as_ref()
+                .and_then(|c| store.blobs().path(&c.sha256))
+                .and_then(|p| std::fs::read_to_string(p).ok())
+                .and_then(|t| captions::parse(&t).ok())
+                .unwrap_or_default();
+            Ok(MediaView {
+                file,
+                info,
+                cues,
+                transcript: derived.transcript,
+                volume: 80,
+                player: Arc::new(Mutex::new(None)),
+                frame: None,
+                position_ms: 0,
+                playing: false,
+                finished: false,
+                error: None,
+                sound: true,
+                watching: false,
+            })
+        }
+        Err(e @ MediaError::ToolMissing { .. }) => {
+            tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play here");
+            Err(CardReason::NoPlayer)
+        }
+        Err(e) => {
+            tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play");
+            Err(CardReason::BrokenMedia)
+        }
+    }
 }
 
 fn clock(ms: u64) -> String {
@@ -322,38 +449,9 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
                 card(CardReason::Broken)
             }
         },
-        AttachmentKind::Video | AttachmentKind::Audio => match store.blobs().path(&attachment.blob.sha256) {
-            None => card(CardReason::BrokenMedia),
-            Some(file) => match crate::media::probe(&file) {
-                Ok(info) => {
-                    let derived = attachment.derived.clone().unwrap_or_default();
-                    let cues = derived
-                        .captions
-                        .as_ref()
-                        .and_then(|c| store.blobs().path(&c.sha256))
-                        .and_then(|p| std::fs::read_to_string(p).ok())
-                        .and_then(|t| captions::parse(&t).ok())
-                        .unwrap_or_default();
-                    Body::Media(Box::new(MediaView {
-                        file,
-                        info,
-                        cues,
-                        transcript: derived.transcript,
-                        volume: 80,
-                        player: Arc::new(Mutex::new(None)),
-                        frame: None,
-                        position_ms: 0,
-                        playing: false,
-                        finished: false,
-                        error: None,
-                    }))
-                }
-                Err(MediaError::ToolMissing { .. }) => card(CardReason::NoPlayer),
-                Err(e) => {
-                    tracing::warn!(document = doc_id, attachment = %attachment.title, error = %e, "cannot play");
-                    card(CardReason::BrokenMedia)
-                }
-            },
+        AttachmentKind::Video | AttachmentKind::Audio => match media_view(store, doc_id, &attachment) {
+            Ok(m) => Body::Media(Box::new(m)),
+            Err(reason) => card(reason),
         },
         AttachmentKind::Other => card(CardReason::Unshowable(extension(&attachment))),
     };
@@ -387,14 +485,15 @@ fn draw(file: PathBuf, page: u32, zoom: usize, width: u32) -> Task<Message> {
 
 impl AttachmentView {
     /// The screen came on show: the first page is drawn, a video or audio starts.
-    pub fn on_enter(&mut self, ctx: Ctx) -> Task<Message> {
+    pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
+        let ctx = env.ctx;
         match &mut self.body {
             Body::Pages(p) if p.image.is_none() && p.pending.is_none() => {
                 // portrait: the page as wide as the screen; landscape: a readable width
                 p.zoom = if ctx.portrait { START_ZOOM + 1 } else { START_ZOOM };
                 Self::show(p, ctx)
             }
-            Body::Media(m) if !m.playing && !m.finished => m.start(0, ctx),
+            Body::Media(m) => m.on_enter(ctx, env.config.sound.enabled),
             _ => Task::none(),
         }
     }
@@ -430,8 +529,8 @@ impl AttachmentView {
             self.scroll.update(m);
             return (Task::none(), None);
         }
-        if matches!(self.body, Body::Media(_)) {
-            return (self.update_media(message, ctx), None);
+        if let Body::Media(m) = &mut self.body {
+            return (m.update(message, ctx), None);
         }
         let Body::Pages(p) = &mut self.body else { return (Task::none(), None) };
         match message {
@@ -493,43 +592,10 @@ impl AttachmentView {
         }
     }
 
-    fn update_media(&mut self, message: Message, ctx: Ctx) -> Task<Message> {
-        let Body::Media(m) = &mut self.body else { return Task::none() };
-        match message {
-            Message::Frame if m.poll() => return next_frame(),
-            Message::PlayPause if m.playing => {
-                if let Some(p) = m.player().as_ref() {
-                    if p.is_paused() {
-                        p.resume();
-                    } else {
-                        p.pause();
-                    }
-                }
-            }
-            Message::PlayPause => {
-                let from = if m.finished { 0 } else { m.position_ms };
-                return m.start(from, ctx);
-            }
-            Message::Restart => return m.start(0, ctx),
-            Message::Louder | Message::Quieter => {
-                m.volume = if matches!(message, Message::Louder) {
-                    m.volume.saturating_add(VOLUME_STEP).min(100)
-                } else {
-                    m.volume.saturating_sub(VOLUME_STEP)
-                };
-                if let Some(p) = m.player().as_ref() {
-                    p.set_volume(m.volume);
-                }
-            }
-            _ => {}
-        }
-        Task::none()
-    }
-
     /// Whether a playback is running and not paused.
     pub fn is_playing(&self) -> bool {
         match &self.body {
-            Body::Media(m) => m.playing && m.player().as_ref().is_some_and(|p| !p.is_paused()),
+            Body::Media(m) => m.is_playing(),
             _ => false,
         }
     }
@@ -615,7 +681,7 @@ impl AttachmentView {
                 let area = scroll::area(ctx, &self.scroll, pic, Message::Scroll, true);
                 column![title, area].spacing(look.gap()).padding([0.0, look.gap()]).height(Length::Fill).into()
             }
-            Body::Media(m) => column![title, self.media_view(ctx, m)]
+            Body::Media(m) => column![title, scroll::area(ctx, &self.scroll, m.view(ctx), Message::Scroll, true)]
                 .spacing(look.gap())
                 .padding([0.0, look.gap()])
                 .height(Length::Fill)
@@ -644,8 +710,11 @@ impl AttachmentView {
     }
 }
 
-impl AttachmentView {
-    fn media_view<'a>(&'a self, ctx: Ctx, m: &'a MediaView) -> Element<'a, Message> {
+impl MediaView {
+    /// The player: the picture with its captions (video), the progress bar, the buttons, the
+    /// transcript (audio); with the sound off, a line that says so.
+    pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
+        let m = self;
         let l = ctx.lang;
         let look = ctx.look;
         let p = look.palette();
@@ -659,24 +728,44 @@ impl AttachmentView {
         }
         if m.info.video.is_some() {
             let (w, h) = video_size(ctx, &m.info);
-            let picture: Element<'a, Message> = match &m.frame {
-                Some(f) => image(f.clone()).width(w as f32).height(h as f32).into(),
+            let picture: Element<'_, Message> = match &m.frame {
+                // decoded at the size on screen: drawn 1:1, without filtering (the cheapest
+                // way through the software renderer)
+                Some(f) => {
+                    image(f.clone()).width(w as f32).height(h as f32).filter_method(image::FilterMethod::Nearest).into()
+                }
                 None => container(widgets::muted(ctx, t(l, "attachment-opening")))
                     .center(Length::Fill)
                     .width(w as f32)
                     .height(h as f32)
                     .into(),
             };
-            col = col.push(
-                container(picture)
-                    .style(|_| container::Style { background: Some(iced::Color::BLACK.into()), ..Default::default() }),
-            );
+            // black behind the picture only until the first one comes: under a picture it would be
+            // one more layer for the software renderer to fill on every picture, never seen
+            let black = m.frame.is_none();
+            col = col.push(container(picture).style(move |_| container::Style {
+                background: black.then_some(iced::Color::BLACK.into()),
+                ..Default::default()
+            }));
             let caption = captions::at(&m.cues, m.position_ms).map(|c| c.text.clone()).unwrap_or_default();
             col = col.push(
                 container(text(content(l, &caption)).size(look.body() * 1.3).align_x(Alignment::Center))
                     .height(look.body() * 3.4)
                     .center_x(Length::Fill),
             );
+            if !m.sound {
+                col = col.push(widgets::body(ctx, t(l, "media-sound-off-video")));
+            }
+        }
+        if !m.can_play() {
+            // an audio interpretation with the kiosk's sound off: its words only
+            let key = if m.transcript.is_some() { "media-sound-off-audio" } else { "media-sound-off-no-transcript" };
+            col = col.push(widgets::card(ctx, widgets::body(ctx, t(l, key))));
+            if let Some(tr) = &m.transcript {
+                col = col.push(widgets::muted(ctx, t(l, "media-transcript")));
+                col = col.push(widgets::card(ctx, text(content(l, tr)).size(look.body()).color(p.ink)));
+            }
+            return col.into();
         }
         let total = m.info.duration_ms.unwrap_or(0).max(1);
         let progress = iced::widget::progress_bar(0.0..=total as f32, m.position_ms.min(total) as f32)
@@ -688,7 +777,7 @@ impl AttachmentView {
                 .align_y(Alignment::Center),
         );
         let paused = !self.is_playing();
-        let tools = [
+        let mut tools = vec![
             widgets::icon_action(
                 ctx,
                 if paused { Icon::Play } else { Icon::Pause },
@@ -697,24 +786,29 @@ impl AttachmentView {
                 true,
             ),
             widgets::icon_action(ctx, Icon::Restart, t(l, "media-restart"), Some(Message::Restart), false),
-            widgets::icon_action(
-                ctx,
-                Icon::Quieter,
-                t(l, "media-quieter"),
-                (m.volume > 0).then_some(Message::Quieter),
-                false,
-            ),
-            container(text(ta(l, "media-volume", &[("volume", m.volume.into())])).size(look.body()))
-                .center_y(look.target())
-                .into(),
-            widgets::icon_action(
-                ctx,
-                Icon::Louder,
-                t(l, "media-louder"),
-                (m.volume < 100).then_some(Message::Louder),
-                false,
-            ),
         ];
+        // the volume only where there is sound
+        if m.sound {
+            tools.extend([
+                widgets::icon_action(
+                    ctx,
+                    Icon::Quieter,
+                    t(l, "media-quieter"),
+                    (m.volume > 0).then_some(Message::Quieter),
+                    false,
+                ),
+                container(text(ta(l, "media-volume", &[("volume", m.volume.into())])).size(look.body()))
+                    .center_y(look.target())
+                    .into(),
+                widgets::icon_action(
+                    ctx,
+                    Icon::Louder,
+                    t(l, "media-louder"),
+                    (m.volume < 100).then_some(Message::Louder),
+                    false,
+                ),
+            ]);
+        }
         col = col.push(iced::widget::Row::with_children(tools).spacing(12).wrap().vertical_spacing(10));
         if m.info.video.is_none()
             && let Some(tr) = &m.transcript
@@ -722,7 +816,7 @@ impl AttachmentView {
             col = col.push(widgets::muted(ctx, t(l, "media-transcript")));
             col = col.push(widgets::card(ctx, text(content(l, tr)).size(look.body()).color(p.ink)));
         }
-        scroll::area(ctx, &self.scroll, col, Message::Scroll, true)
+        col.into()
     }
 }
 

@@ -261,13 +261,28 @@ impl Screen {
     pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
         match self {
             Screen::Search(s) => s.on_enter(env).map(Message::Search),
-            Screen::Attachment(s) => s.on_enter(env.ctx).map(Message::Attachment),
+            Screen::Attachment(s) => s.on_enter(env).map(Message::Attachment),
+            Screen::Reader(s) => s.on_enter(env).map(Message::Reader),
             Screen::Request(w) => {
                 w.on_enter(env);
                 Task::none()
             }
             _ => Task::none(),
         }
+    }
+
+    /// Whether a video's picture is on show (the shell then leaves the page colour to the
+    /// window's background, so that each picture costs the software renderer less).
+    pub fn shows_video(&self) -> bool {
+        let media = match self {
+            Screen::Attachment(s) => match &s.body {
+                attachment::Body::Media(m) => Some(m.as_ref()),
+                _ => None,
+            },
+            Screen::Reader(r) => r.media.as_deref(),
+            _ => None,
+        };
+        media.is_some_and(|m| m.info.video.is_some() && m.frame.is_some())
     }
 
     /// Whether leaving now would throw away what the visitor typed or chose in a form (the app
@@ -286,8 +301,10 @@ impl Screen {
         if let Some(v) = self.voice_mut() {
             v.stop();
         }
-        if let Screen::Attachment(s) = self {
-            s.on_leave();
+        match self {
+            Screen::Attachment(s) => s.on_leave(),
+            Screen::Reader(s) => s.on_leave(),
+            _ => {}
         }
     }
 

@@ -1,7 +1,9 @@
 //! The reader: a document's metadata header, its attachments (kind, title, size, pages; one tap
 //! opens one), its body (headings, tables, images), text size and
 //! page buttons, the linked interpretation or policy, a QR code of the online original, voice
-//! reading and a print button.
+//! reading and a print button. A 视频解读 or audio interpretation (an interpretation whose first
+//! attachment is a video or a recording) has its player at the top, under the title: it starts
+//! playing when the document opens, with its captions, and stops when the visitor leaves.
 
 use std::collections::HashMap;
 use std::sync::OnceLock;
@@ -9,10 +11,11 @@ use std::sync::OnceLock;
 use iced::widget::{Column, column, container, image, row, text};
 use iced::{Alignment, Length, Task};
 
-use super::{Ctx, Event, Route};
+use super::{Ctx, Env, Event, Route, attachment};
+use crate::attachments::AttachmentKind;
 use crate::config::Language;
-use crate::content::Document;
 use crate::content::markdown::{self, Block};
+use crate::content::{DocKind, Document};
 use crate::print::Printable;
 use crate::store::{DocSummary, Store, StoreError};
 use crate::ui::Element;
@@ -36,6 +39,8 @@ pub struct Reader {
     /// Reading this document aloud (the app stops the speaker when the screen is left).
     pub voice: voice::Voice,
     pub scroll: scroll::Scroll,
+    /// The player of a 视频解读 or audio interpretation (its first attachment).
+    pub media: Option<Box<attachment::MediaView>>,
 }
 
 #[derive(Debug, Clone)]
@@ -51,6 +56,8 @@ pub enum Message {
     OpenAttachment(usize),
     Print,
     Scroll(scroll::Message),
+    /// The player of a 视频解读 or audio interpretation.
+    Media(attachment::Message),
 }
 
 impl Message {
@@ -66,6 +73,7 @@ impl Message {
             | Message::OpenAttachment(_)
             | Message::Print => true,
             Message::Scroll(m) => m.is_touch(),
+            Message::Media(m) => m.is_touch(),
         }
     }
 }
@@ -92,6 +100,14 @@ pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
     }
     let qr = doc.url.as_deref().and_then(widgets::qr_data);
     let blocks = markdown::blocks(&doc.body);
+    let media = interpretation_media(&doc).and_then(|a| match attachment::media_view(store, id, a) {
+        Ok(m) => Some(Box::new(m)),
+        Err(reason) => {
+            // the attachment list still offers it; its screen shows the card with the reason
+            tracing::warn!(document = id, ?reason, "the interpretation's video or recording cannot be played here");
+            None
+        }
+    });
     Ok(Reader {
         doc,
         blocks,
@@ -103,7 +119,15 @@ pub fn load(store: &Store, id: &str) -> Result<Reader, StoreError> {
         scale: 1,
         voice: voice::Voice::default(),
         scroll: scroll::Scroll::default(),
+        media,
     })
+}
+
+/// The video or recording a 视频解读 or audio interpretation is about: an interpretation's first
+/// attachment, when it is a video or audio file (docs/content-format.md).
+pub fn interpretation_media(doc: &Document) -> Option<&crate::content::Attachment> {
+    let first = doc.attachments.first().filter(|_| doc.kind == DocKind::Interpretation)?;
+    matches!(AttachmentKind::of(&first.blob), AttachmentKind::Video | AttachmentKind::Audio).then_some(first)
 }
 
 fn to_traditional(blocks: &[Block]) -> Vec<Block> {
@@ -136,8 +160,27 @@ impl Reader {
         self.voice.is_on()
     }
 
-    pub fn update(&mut self, message: Message, _ctx: Ctx) -> (Task<Message>, Option<Event>) {
+    /// The document came on show: its interpretation's video or recording starts.
+    pub fn on_enter(&mut self, env: &Env) -> Task<Message> {
+        match self.media.as_mut() {
+            Some(m) => m.on_enter(env.ctx, env.config.sound.enabled).map(Message::Media),
+            None => Task::none(),
+        }
+    }
+
+    /// Leaving the document stops its player.
+    pub fn on_leave(&mut self) {
+        if let Some(m) = self.media.as_mut() {
+            m.stop();
+        }
+    }
+
+    pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
         match message {
+            Message::Media(m) => {
+                let Some(media) = self.media.as_mut() else { return (Task::none(), None) };
+                return (media.update(m, ctx).map(Message::Media), None);
+            }
             Message::Bigger => self.scale = (self.scale + 1).min(SCALES.len() - 1),
             Message::Smaller => self.scale = self.scale.saturating_sub(1),
             Message::PageDown => self.scroll.update(scroll::Message::Page(1)),
@@ -222,8 +265,13 @@ impl Reader {
         };
         let body = widgets::blocks(body_ctx, blocks, &self.images, size);
 
+        let player: Element<'_, Message> = match &self.media {
+            Some(m) => m.view(ctx).map(Message::Media),
+            None => Column::new().into(),
+        };
         let doc = column![
             text(content(l, &d.title)).size(look.title()),
+            player,
             header,
             files,
             links,
