@@ -1257,6 +1257,24 @@ fn a_video_interpretation_opens_with_its_player_at_the_top_and_stops_on_leaving(
     tap(&mut k, "暂停");
     let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
     assert!(!r.media.as_ref().unwrap().is_playing(), "paused");
+    // the video and the voice never sound at once: reading pauses the video, playing stops the
+    // reading
+    tap(&mut k, "播放");
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    assert!(r.media.as_ref().unwrap().is_playing(), "playing again");
+    // (the speaker's reports are not run: the reading stays on)
+    let _reports = tap_keeping_task(&mut k, "语音朗读");
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    assert!(
+        r.is_speaking() && !r.media.as_ref().unwrap().is_playing(),
+        "the reading paused the video: speaking {} playing {}",
+        r.is_speaking(),
+        r.media.as_ref().unwrap().is_playing()
+    );
+    // (the player's 播放, below the fold once the voice's strip shows: what its tap sends)
+    let _ = k.update(Message::Screen(S::Reader(reader::Message::Media(attachment::Message::PlayPause))));
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    assert!(r.media.as_ref().unwrap().is_playing() && !r.is_speaking(), "playing stopped the reading");
     tap(&mut k, "返回");
     assert_eq!(copy.status(), None, "leaving the document stopped the playback");
     // a document that is not an interpretation keeps its video in the attachment list

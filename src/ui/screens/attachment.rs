@@ -240,6 +240,15 @@ impl MediaView {
         self.playing && self.player().as_ref().is_some_and(|p| !p.is_paused())
     }
 
+    /// Pauses the playback if it is playing (the voice starts reading the page).
+    pub fn pause(&mut self) {
+        if self.is_playing()
+            && let Some(p) = self.player().as_ref()
+        {
+            p.pause();
+        }
+    }
+
     pub fn update(&mut self, message: Message, ctx: Ctx) -> Task<Message> {
         match message {
             Message::Frame => {

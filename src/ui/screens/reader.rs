@@ -179,7 +179,11 @@ impl Reader {
         match message {
             Message::Media(m) => {
                 let Some(media) = self.media.as_mut() else { return (Task::none(), None) };
-                return (media.update(m, ctx).map(Message::Media), None);
+                let task = media.update(m, ctx).map(Message::Media);
+                // the interpretation and the voice never sound at once: playing stops the reading
+                let stop = media.is_playing() && self.voice.is_on();
+                let command = if stop { self.voice.update(voice::Message::Stop, String::new) } else { None };
+                return (task, command.map(Event::Voice));
             }
             Message::Bigger => self.scale = (self.scale + 1).min(SCALES.len() - 1),
             Message::Smaller => self.scale = self.scale.saturating_sub(1),
@@ -194,6 +198,12 @@ impl Reader {
             }
             Message::Voice(m) => {
                 let command = self.voice.update(m, || crate::speech::document_text(&self.doc));
+                // reading (or reading on) pauses the interpretation's video or recording
+                if matches!(command, Some(voice::Command::Start(_) | voice::Command::Resume))
+                    && let Some(media) = self.media.as_mut()
+                {
+                    media.pause();
+                }
                 return (Task::none(), command.map(Event::Voice));
             }
             Message::Print => return (Task::none(), Some(Event::Print(Printable::Document(self.doc.id.clone())))),
