@@ -1235,7 +1235,7 @@ fn the_video_plays_with_captions_pauses_and_stops_on_leaving_and_on_the_idle_res
 }
 
 #[test]
-fn a_video_interpretation_opens_with_its_player_at_the_top_and_stops_on_leaving() {
+fn a_video_interpretation_opens_with_its_player_at_the_top_and_stops_on_leaving_and_on_the_idle_reset() {
     use crate::ui::screens::{Message as S, attachment, reader};
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());
@@ -1281,6 +1281,14 @@ fn a_video_interpretation_opens_with_its_player_at_the_top_and_stops_on_leaving(
     pump_without_frames(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
     let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
     assert!(r.media.is_none());
+
+    // the idle reset stops the reader's player too
+    pump_without_frames(&mut k, [Message::Open(Route::Document("wc-jd-2024-ys".into()))]);
+    let Some(Screen::Reader(r)) = &k.nav.screen else { panic!() };
+    let m = r.media.clone().expect("its player");
+    assert!(m.status().is_some(), "it plays");
+    pump_without_frames(&mut k, [Message::Tick(Instant::now() + Duration::from_secs(10_000))]);
+    assert_eq!(m.status(), None, "the idle reset stopped the playback");
 }
 
 #[test]
