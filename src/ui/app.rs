@@ -226,6 +226,9 @@ impl Kiosk {
             return self.dispatch(message);
         }
         let touch = self.visit.touched(Instant::now());
+        if touch.new_session {
+            self.visit.hint_until = Some(self.nav.switches());
+        }
         let session = if touch.new_session { self.count(UsageEvent::Session) } else { Task::none() };
         if matches!(message, Message::Tapped) {
             self.services.player.play(crate::sound::Sound::Click);

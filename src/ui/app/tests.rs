@@ -297,6 +297,35 @@ fn characters_written_on_the_pad_are_offered_first_and_typed() {
     assert!(texts(&k).iter().any(|t| t == "q"), "the keys are back");
 }
 
+/// Where the text `label` is laid out on the kiosk's current view.
+fn bounds_of(k: &Kiosk, label: &str) -> iced::Rectangle {
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    sim.find(label).unwrap_or_else(|e| panic!("no `{label}` on screen: {e:?}")).bounds()
+}
+
+#[test]
+fn a_first_visitors_press_on_home_leaves_the_tile_under_the_finger() {
+    let dir = demo_store();
+    for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
+        let mut k = start(Config::default(), dir.path());
+        k.size = size;
+        let hint = "第一次使用？点一下下面任何一个按钮就可以开始；不会用时，点屏幕下方的“需要帮助”。";
+        assert!(texts(&k).iter().any(|s| s == hint), "{:?}", texts(&k));
+        let before = bounds_of(&k, "搜索");
+        // the finger comes down: the press opens the visit; the tile must still be where the
+        // finger is when it lifts (the hint going away moved every tile up: the tap was lost)
+        pump(&mut k, [Message::Touched]);
+        assert!(k.visit.session_open);
+        assert_eq!(bounds_of(&k, "搜索"), before, "the tile stays under the finger ({size:?})");
+        tap(&mut k, "搜索");
+        assert!(matches!(k.nav.screen, Some(Screen::Search(_))), "the first tap opened the tile");
+        // back at Home the hint has done its job
+        tap(&mut k, "返回");
+        assert!(k.nav.at_home());
+        assert!(!texts(&k).iter().any(|s| s == hint));
+    }
+}
+
 #[test]
 fn idle_reset_counts_down_then_wipes_a_typed_query_and_every_choice() {
     let dir = demo_store();

@@ -74,8 +74,8 @@ impl Kiosk {
         let look = ctx.look;
         match (self.nav.current(), &self.load_error) {
             (Some(screen), _) => match catch_unwind(AssertUnwindSafe(|| screen.view(ctx).map(Message::Screen))) {
-                // a first visitor at Home: where to start, until their first tap
-                Ok(e) if self.nav.at_home() && !self.visit.session_open => {
+                // a first visitor at Home: where to start, until they leave Home
+                Ok(e) if self.nav.at_home() && self.visit.shows_hint(self.nav.switches()) => {
                     column![first_visit_hint(ctx), e].spacing(look.gap()).height(Length::Fill).into()
                 }
                 Ok(e) => e,

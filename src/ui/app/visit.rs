@@ -43,6 +43,10 @@ pub struct Visit {
     pub(super) idle: IdleState,
     /// A visitor has touched the screen since the last reset (counts one session).
     pub(super) session_open: bool,
+    /// The screen changes counted when this visitor first touched the screen: Home keeps its
+    /// first-visit hint until the next change, so that the press of a first tap does not pull
+    /// the tiles away from under the finger before it lifts.
+    pub(super) hint_until: Option<u64>,
     /// When the zone name was pressed (held long, it opens the attendant PIN pad).
     pub(super) zone_pressed: Option<Instant>,
 }
@@ -55,6 +59,7 @@ impl Visit {
             last_touch: Instant::now(),
             idle: IdleState::Active,
             session_open: false,
+            hint_until: None,
             zone_pressed: None,
         }
     }
@@ -100,6 +105,13 @@ impl Visit {
         self.lang = ui.default_language;
         self.zone_pressed = None;
         self.session_open = false;
+        self.hint_until = None;
+    }
+
+    /// Whether Home shows the first-visit hint, `switches` screen changes into the kiosk's
+    /// life: before a visitor's first touch, and on until they leave Home.
+    pub fn shows_hint(&self, switches: u64) -> bool {
+        !self.session_open || self.hint_until == Some(switches)
     }
 
     /// The zone name was released: whether it was held long enough for attendant mode.
