@@ -630,6 +630,25 @@ fn files_holding(dir: &Path, needle: &str) -> Vec<std::path::PathBuf> {
     found
 }
 
+#[test]
+fn done_on_the_pad_takes_the_written_character_that_was_not_picked() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::DisclosureGuide)]);
+    tap(&mut k, "在屏幕上填写申请表");
+    tap(&mut k, "公民");
+    assert_eq!(question(&k), request::Question::Name);
+    tap(&mut k, "手写");
+    let samples = crate::handwriting::parse_samples(include_str!("../../../tests/data/handwriting-strokes.txt"));
+    let (wang, strokes) = samples.unwrap().into_iter().next().unwrap();
+    assert_eq!(write(&mut k, &strokes).last().unwrap()[0], wang);
+    // written, not picked from the guesses: 完成 takes the first guess
+    tap(&mut k, "完成");
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!("the wizard is open") };
+    assert_eq!(w.form.name, wang.to_string(), "the written character is the answer");
+    assert!(w.keyboard.pad.as_ref().is_none_or(|p| p.strokes.is_empty()), "the pad is ready for the next one");
+}
+
 /// Fills in the whole wizard as a citizen, by tapping; returns (name, id number, phone). The
 /// name is typed in pinyin — the surname written on the handwriting pad when `by_hand`.
 fn fill_in_request(k: &mut Kiosk, by_hand: bool) -> (String, &'static str, &'static str) {

@@ -342,8 +342,19 @@ impl Keyboard {
                 c.take_rest();
                 Some(Edit::Clear)
             }
-            // Pinyin left unconverted is kept as letters (search understands it).
-            Message::Done => Some(Edit::Done { rest: c.take_rest() }),
+            // Pinyin left unconverted is kept as letters (search understands it); a character
+            // written on the pad but not picked is taken as its first guess (what a visitor who
+            // writes and taps 完成 means)
+            Message::Done => {
+                let mut rest = c.take_rest();
+                if let Some(pad) = self.pad.as_mut().filter(|p| !p.strokes.is_empty())
+                    && let Some(g) = pad.guesses.first().copied()
+                {
+                    *pad = Pad { asked: pad.asked + 1, ..Pad::default() };
+                    rest.push_str(&shown_text(&g.to_string(), cx.ctx.lang));
+                }
+                Some(Edit::Done { rest })
+            }
             Message::Layout(l) => {
                 // switching layout keeps unconverted pinyin as the letters that were typed
                 self.layout = l;
