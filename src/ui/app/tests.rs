@@ -1135,6 +1135,129 @@ fn an_attachment_opens_from_the_reader_page_by_page_and_prints_with_its_fonts_wi
     assert!(page_ink(&k).0 > 0.005);
 }
 
+/// The page's box on screen (laid out by the simulator) and the width of the scroll area's content.
+fn page_box(k: &Kiosk) -> (iced::Rectangle, f32) {
+    use crate::ui::screens::attachment::PAGE_ID;
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    let page = iced::widget::Id::new(PAGE_ID);
+    let mut boxes = (None, Vec::new());
+    let _ = sim.find(|c: Candidate<'_>| {
+        match c {
+            Candidate::Container { id: Some(id), bounds, .. } if *id == page => boxes.0 = Some(bounds),
+            Candidate::Scrollable { bounds, .. } => boxes.1.push(bounds),
+            _ => {}
+        }
+        None::<()>
+    });
+    let b = boxes.0.expect("the page is on screen");
+    let area = boxes.1.iter().find(|a| a.x <= b.x && a.x + a.width >= b.x + 1.0).expect("in a scroll area");
+    (b, area.width)
+}
+
+#[test]
+fn every_zoom_in_draws_the_page_larger_and_a_page_wider_than_the_screen_moves_sideways_unsqueezed() {
+    use crate::ui::screens::attachment::Body;
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    for (size, large) in
+        [(Size::new(1920.0, 1080.0), false), (Size::new(1080.0, 1920.0), false), (Size::new(1080.0, 1920.0), true)]
+    {
+        pump(&mut k, [Message::Resized(size)]);
+        k.visit.look.large = large;
+        pump(&mut k, [Message::Open(Route::Document("wc-ys-2024".into()))]);
+        tap(&mut k, "望川区2024年区级财政预算表（示例）");
+        let mut width = page_ink(&k).1;
+        let mut steps = 0;
+        while tapped_enabled(&k, "放大") {
+            tap(&mut k, "放大");
+            steps += 1;
+            let (ink, w) = page_ink(&k);
+            assert!(w > width, "{size:?}: 放大 {steps} draws the page wider: {w} after {width}");
+            assert!(ink > 0.005, "the page is drawn");
+            width = w;
+            let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+            let window = a.page_window(k.ctx()).unwrap();
+            let Body::Pages(p) = &a.body else { panic!() };
+            let (_, h, _) = p.image.as_ref().unwrap();
+            let (shown, area) = page_box(&k);
+            // drawn 1:1 in a box of exactly its size: the whole height, nothing blank above it
+            assert_eq!((shown.width, shown.height), (window.width as f32, *h as f32), "{size:?} step {steps}");
+            assert_eq!(window.height, *h);
+            assert!(shown.width <= area, "the page's box fits the viewer: {shown:?} in {area}");
+            let tall = texts(&k);
+            if w as f32 > shown.width {
+                assert!(shown.width >= area - 30.0, "the part shown fills the viewer: {shown:?} in {area}");
+                assert!(tall.iter().any(|t| t == "向右移"), "{tall:?}");
+            } else {
+                assert!(!tall.iter().any(|t| t == "向右移" || t == "向左移"));
+            }
+        }
+        assert!(steps >= 2, "{size:?}: at least two steps up from the start ({steps})");
+        // table text of about 17 px at the page as wide as the portrait screen: at the top step
+        // at least 28 px on screen (drawn 1:1)
+        let fit = crate::ui::screens::attachment::page_width(k.ctx(), 2) as f32;
+        let portrait_fit = 1080.0 - 80.0;
+        assert!(width as f32 / portrait_fit * 17.0 >= 28.0, "{size:?}: top width {width} (fit {fit})");
+
+        // the sideways buttons move it, up to its right edge and back
+        let window = |k: &Kiosk| {
+            let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+            a.page_window(k.ctx()).unwrap()
+        };
+        // zooming kept the middle in view: to the left edge first
+        while tapped_enabled(&k, "向左移") {
+            tap(&mut k, "向左移");
+        }
+        assert_eq!(window(&k).x, 0);
+        let mut last = 0;
+        while tapped_enabled(&k, "向右移") {
+            tap(&mut k, "向右移");
+            assert!(window(&k).x > last, "向右移 shows more of the right");
+            last = window(&k).x;
+        }
+        assert_eq!(last + window(&k).width, width, "up to the right edge");
+
+        // a one-finger swipe to the right shows more of the left
+        let before = window(&k).x;
+        let (b, _) = page_box(&k);
+        let at = iced::Point::new(b.x + b.width / 2.0, b.y + 200.0);
+        let finger = iced::touch::Finger(1);
+        let events: Vec<iced::Event> = std::iter::once(iced::touch::Event::FingerPressed { id: finger, position: at })
+            .chain((1..=10).map(|i| iced::touch::Event::FingerMoved {
+                id: finger,
+                position: iced::Point::new(at.x + 30.0 * i as f32, at.y),
+            }))
+            .chain([iced::touch::Event::FingerLifted { id: finger, position: iced::Point::new(at.x + 300.0, at.y) }])
+            .map(iced::Event::Touch)
+            .collect();
+        let messages: Vec<Message> = {
+            let mut sim = Simulator::with_size(settings(), k.size, k.view());
+            let _ = sim.simulate(events);
+            sim.into_messages().collect()
+        };
+        pump(&mut k, messages);
+        assert!(window(&k).x + 250 <= before, "the swipe moved it about 300 px: {before} → {}", window(&k).x);
+        tap(&mut k, "向左移");
+        assert!(window(&k).x < before - 250);
+
+        // the next page keeps the zoom and starts at its top left; 缩小 goes back
+        tap(&mut k, "下一页");
+        assert_eq!(page_ink(&k).1, width, "the zoom is kept");
+        assert_eq!(window(&k).x, 0);
+        let Some(Screen::Attachment(a)) = &k.nav.screen else { panic!() };
+        assert_eq!(a.scroll.offset(), 0.0);
+        tap(&mut k, "缩小");
+        assert!(page_ink(&k).1 < width);
+        tap(&mut k, "返回");
+    }
+}
+
+/// Whether the button labelled `label` is on screen and can be tapped.
+fn tapped_enabled(k: &Kiosk, label: &str) -> bool {
+    let mut sim = Simulator::with_size(settings(), k.size, k.view());
+    sim.click(label).is_ok() && sim.into_messages().next().is_some()
+}
+
 #[test]
 fn a_damaged_pdf_and_an_archive_get_a_card_with_the_qr_code_of_the_original() {
     let tmp = tempfile::tempdir().unwrap();

@@ -1,6 +1,8 @@
 //! One attachment of a document, opened from the reader's attachment list:
 //! - a PDF, or an office file through its PDF conversion, page by page: the page drawn large
-//!   ([`crate::attachments::pdf::render_page`], in a task), zoom buttons, previous / next page,
+//!   ([`crate::attachments::pdf::render_page`], in a task), zoom buttons, previous / next page;
+//!   zoomed wider than the screen, the page is shown 1:1 and moved sideways by "向左移 / 向右移"
+//!   or a one-finger swipe (never squeezed back to fit),
 //!   "第 3 / 12 页", and print (the original PDF through the app's print dialog, which asks with
 //!   the page count and keeps the per-visitor page limit);
 //! - a picture, shown as large as the screen allows;
@@ -29,11 +31,21 @@ use crate::ui::Element;
 use crate::ui::i18n::{content, t, ta};
 use crate::ui::widgets::{self, Icon, scroll};
 
-/// Page widths the zoom buttons step through, as shares of the content area's width.
-pub const ZOOMS: [f32; 4] = [0.62, 0.8, 1.0, 1.4];
+/// Page widths the zoom buttons step through, as shares of the content area's width (1.0: the
+/// page as wide as the viewer); the steps offered end at [`MAX_PAGE_WIDTH`] ([`top_zoom`]).
+pub const ZOOMS: [f32; 6] = [0.62, 0.8, 1.0, 1.35, 1.8, 2.4];
+/// The widest a page is drawn (pixels): in portrait (about 1040 wide) the top step is 2.4, a
+/// budget table's text about 40 px; in landscape 1.35. Wider would cost memory for no use.
+pub const MAX_PAGE_WIDTH: u32 = 2600;
+/// Room the scroll area's bar takes beside its content (the scrollbar and its spacing).
+const SCROLLBAR_ROOM: f32 = 18.0;
+/// A tap on "向左移 / 向右移" moves the page by this share of the viewer's width.
+const PAN_SHARE: f32 = 0.6;
 /// The zoom a document opens at in landscape (a readable width); portrait opens one step
 /// larger (the page as wide as the screen).
 const START_ZOOM: usize = 1;
+/// The page's box on screen (the tests find it by this).
+pub const PAGE_ID: &str = "attachment-page";
 
 #[derive(Debug, Clone)]
 pub struct AttachmentView {
@@ -352,6 +364,8 @@ pub struct Pages {
     pub error: Option<String>,
     /// The next page, drawn ahead while the visitor reads this one: (page, zoom, picture).
     pub ahead: Option<(u32, usize, (u32, u32, image::Handle))>,
+    /// Zoomed wider than the viewer: the page's column at the viewer's left edge (page pixels).
+    pub pan: f32,
 }
 
 #[derive(Debug, Clone)]
@@ -360,6 +374,8 @@ pub enum Message {
     PreviousPage,
     ZoomIn,
     ZoomOut,
+    /// Shows more of the page's left (-1) or right (+1) side.
+    Pan(i32),
     Print,
     /// A page drawn by its task: page, zoom, the picture or what went wrong.
     Drawn(u32, usize, Result<PageImage, String>),
@@ -379,6 +395,7 @@ impl Message {
             | Message::PreviousPage
             | Message::ZoomIn
             | Message::ZoomOut
+            | Message::Pan(_)
             | Message::Print
             | Message::PlayPause
             | Message::Restart
@@ -428,6 +445,7 @@ pub fn load(store: &Store, doc_id: &str, index: usize, page: Option<u32>) -> Res
                             pending: None,
                             error: None,
                             ahead: None,
+                            pan: 0.0,
                         })
                     }
                 }
@@ -479,10 +497,32 @@ fn extension(a: &Attachment) -> String {
     std::path::Path::new(&a.blob.name).extension().map(|e| e.to_string_lossy().to_uppercase()).unwrap_or_default()
 }
 
-/// The width a page is drawn at for the content area `ctx` and a zoom step.
+/// The width a page is drawn at for the content area `ctx` and a zoom step: at 1.0 as wide as
+/// the viewer (the content area less the screen's margins and the scroll bar).
 pub fn page_width(ctx: Ctx, zoom: usize) -> u32 {
     let area = if ctx.width > 0.0 { ctx.width } else { 1800.0 };
-    ((area - 40.0).max(300.0) * ZOOMS[zoom.min(ZOOMS.len() - 1)]) as u32
+    ((area - 2.0 * ctx.look.gap() - SCROLLBAR_ROOM).max(300.0) * ZOOMS[zoom.min(ZOOMS.len() - 1)]) as u32
+}
+
+/// The largest zoom step offered in `ctx`: the last whose page is at most [`MAX_PAGE_WIDTH`]
+/// wide (at least the page as wide as the viewer).
+pub fn top_zoom(ctx: Ctx) -> usize {
+    (0..ZOOMS.len()).rev().find(|&z| page_width(ctx, z) <= MAX_PAGE_WIDTH).unwrap_or(0).max(2)
+}
+
+/// The width the viewer gives a page: as last laid out, at most what it gives with its scroll
+/// bar showing (a page that did not fill the height had the bar's room too).
+fn viewer_width(ctx: Ctx, scroll: &scroll::Scroll) -> f32 {
+    let with_bar = page_width(ctx, 2) as f32;
+    match scroll.geometry() {
+        Some(g) if g.width > 0.0 => g.width.min(with_bar),
+        _ => with_bar,
+    }
+}
+
+/// The farthest a page `width` wide moves left in a viewer `viewer` wide.
+fn max_pan(width: u32, viewer: f32) -> f32 {
+    (width as f32 - viewer).max(0.0).floor()
 }
 
 /// Draws a page off the UI thread.
@@ -533,7 +573,21 @@ impl AttachmentView {
         if p.page < p.count { draw(p.file.clone(), p.page + 1, p.zoom, page_width(ctx, p.zoom)) } else { Task::none() }
     }
 
+    /// Zooms to step `zoom`, keeping the middle of what the viewer shows in the middle.
+    fn zoom_to(p: &mut Pages, zoom: usize, viewer: f32, ctx: Ctx) {
+        let (old, new) = (page_width(ctx, p.zoom) as f32, page_width(ctx, zoom));
+        let middle = (p.pan + viewer / 2.0) / old.max(1.0);
+        p.pan = (middle * new as f32 - viewer / 2.0).clamp(0.0, max_pan(new, viewer));
+        p.zoom = zoom;
+    }
+
     pub fn update(&mut self, message: Message, ctx: Ctx) -> (Task<Message>, Option<Event>) {
+        // a sideways swipe over a page wider than the viewer moves it (the finger's way)
+        if let (Message::Scroll(scroll::Message::Swiped(dx)), Body::Pages(p)) = (&message, &mut self.body) {
+            let width = p.image.as_ref().map_or(0, |i| i.0);
+            p.pan = (p.pan - dx).clamp(0.0, max_pan(width, viewer_width(ctx, &self.scroll)));
+            return (Task::none(), None);
+        }
         if let Message::Scroll(m) = message {
             self.scroll.update(m);
             return (Task::none(), None);
@@ -545,21 +599,29 @@ impl AttachmentView {
         match message {
             Message::NextPage if p.page < p.count => {
                 p.page += 1;
+                p.pan = 0.0;
                 self.scroll.update(scroll::Message::Top);
                 (Self::show(p, ctx), None)
             }
             Message::PreviousPage if p.page > 1 => {
                 p.page -= 1;
+                p.pan = 0.0;
                 self.scroll.update(scroll::Message::Top);
                 (Self::show(p, ctx), None)
             }
-            Message::ZoomIn if p.zoom + 1 < ZOOMS.len() => {
-                p.zoom += 1;
+            Message::ZoomIn if p.zoom < top_zoom(ctx) => {
+                Self::zoom_to(p, p.zoom + 1, viewer_width(ctx, &self.scroll), ctx);
                 (Self::show(p, ctx), None)
             }
             Message::ZoomOut if p.zoom > 0 => {
-                p.zoom -= 1;
+                Self::zoom_to(p, p.zoom - 1, viewer_width(ctx, &self.scroll), ctx);
                 (Self::show(p, ctx), None)
+            }
+            Message::Pan(d) => {
+                let viewer = viewer_width(ctx, &self.scroll);
+                let width = p.image.as_ref().map_or(0, |i| i.0);
+                p.pan = (p.pan + d as f32 * viewer * PAN_SHARE).clamp(0.0, max_pan(width, viewer));
+                (Task::none(), None)
             }
             Message::Print => (
                 Task::none(),
@@ -617,6 +679,16 @@ impl AttachmentView {
         }
     }
 
+    /// The part of the page on show that the screen draws, 1:1: all of it, or, zoomed wider than
+    /// the viewer, the viewer's width of it from where the visitor moved it.
+    pub fn page_window(&self, ctx: Ctx) -> Option<iced::Rectangle<u32>> {
+        let Body::Pages(p) = &self.body else { return None };
+        let (w, h, _) = p.image.as_ref()?;
+        let viewer = viewer_width(ctx, &self.scroll);
+        let pan = p.pan.min(max_pan(*w, viewer));
+        Some(iced::Rectangle { x: pan as u32, y: 0, width: (*w).min(viewer.floor().max(1.0) as u32), height: *h })
+    }
+
     pub fn view(&self, ctx: Ctx) -> Element<'_, Message> {
         let l = ctx.lang;
         let look = ctx.look;
@@ -659,30 +731,65 @@ impl AttachmentView {
                         ctx,
                         Icon::Bigger,
                         t(l, "attachment-zoom-in"),
-                        (pages.zoom + 1 < ZOOMS.len()).then_some(Message::ZoomIn),
+                        (pages.zoom < top_zoom(ctx)).then_some(Message::ZoomIn),
                         false,
                     ),
                     widgets::icon_action(ctx, Icon::Printer, t(l, "attachment-print"), Some(Message::Print), false),
                 ];
+                let viewer = viewer_width(ctx, &self.scroll);
+                let width = pages.image.as_ref().map_or(0, |i| i.0);
+                let most = max_pan(width, viewer);
+                let window = self.page_window(ctx);
+                let pan = window.map_or(0.0, |w| w.x as f32);
+                // wider than the viewer: the buttons that move it sideways
+                let sideways = (most > 0.0).then(|| {
+                    [
+                        widgets::icon_action(
+                            ctx,
+                            Icon::Left,
+                            t(l, "attachment-pan-left"),
+                            (pan > 0.0).then_some(Message::Pan(-1)),
+                            false,
+                        ),
+                        widgets::icon_action(
+                            ctx,
+                            Icon::Right,
+                            t(l, "attachment-pan-right"),
+                            (pan < most).then_some(Message::Pan(1)),
+                            false,
+                        ),
+                    ]
+                });
+                let tools = tools.into_iter().chain(sideways.into_iter().flatten());
                 let toolbar: Element<'_, Message> =
                     iced::widget::Row::with_children(tools).spacing(10).wrap().vertical_spacing(10).into();
                 let page: Element<'_, Message> = match (&pages.image, &pages.error) {
                     (_, Some(_)) => widgets::card(ctx, widgets::body(ctx, t(l, "attachment-page-broken"))),
-                    (Some((w, h, handle)), None) => container(
-                        image(handle.clone())
-                            .width(*w as f32)
-                            .height(*h as f32)
-                            .filter_method(image::FilterMethod::Linear),
-                    )
-                    .style(move |_| container::Style {
-                        border: iced::Border { color: p.muted, width: 1.0, radius: 0.0.into() },
-                        ..Default::default()
-                    })
-                    .into(),
+                    (Some((_, _, handle)), None) => {
+                        // shown 1:1: wider than the viewer, the part at `pan` (never squeezed)
+                        let window = window.unwrap_or_default();
+                        container(
+                            image(handle.clone())
+                                .crop(window)
+                                .width(window.width as f32)
+                                .height(window.height as f32)
+                                .filter_method(image::FilterMethod::Linear),
+                        )
+                        .id(PAGE_ID)
+                        .style(move |_| container::Style {
+                            border: iced::Border { color: p.muted, width: 1.0, radius: 0.0.into() },
+                            ..Default::default()
+                        })
+                        .into()
+                    }
                     (None, None) => widgets::muted(ctx, t(l, "attachment-opening")),
                 };
                 let sheet = container(page).center_x(Length::Fill);
-                let area = scroll::area(ctx, &self.scroll, sheet, Message::Scroll, true);
+                let area = if most > 0.0 {
+                    scroll::area_sideways(ctx, &self.scroll, sheet, Message::Scroll, true)
+                } else {
+                    scroll::area(ctx, &self.scroll, sheet, Message::Scroll, true)
+                };
                 column![title, toolbar, area].spacing(look.gap()).padding([0.0, look.gap()]).height(Length::Fill).into()
             }
             Body::Picture(handle) => {

@@ -37,6 +37,8 @@ pub enum Icon {
     VerySad,
     Up,
     Down,
+    Left,
+    Right,
     Tap,
     Swipe,
     BackHome,
@@ -64,7 +66,7 @@ pub enum Icon {
 }
 
 impl Icon {
-    pub const ALL: [Icon; 52] = [
+    pub const ALL: [Icon; 54] = [
         Icon::Catalogue,
         Icon::Policy,
         Icon::Guide,
@@ -93,6 +95,8 @@ impl Icon {
         Icon::VerySad,
         Icon::Up,
         Icon::Down,
+        Icon::Left,
+        Icon::Right,
         Icon::Tap,
         Icon::Swipe,
         Icon::BackHome,
@@ -155,6 +159,8 @@ impl Icon {
             Icon::VerySad => file!("mood-cry"),
             Icon::Up => file!("chevron-up"),
             Icon::Down => file!("chevron-down"),
+            Icon::Left => file!("chevron-left"),
+            Icon::Right => file!("chevron-right"),
             Icon::Tap => file!("hand-finger"),
             Icon::Swipe => file!("hand-move"),
             Icon::BackHome => file!("arrow-back-up"),

@@ -4,7 +4,9 @@
 //!   each `Scroll` has a key of its own, so no screen inherits another's position;
 //! - scrolls under a dragging finger (or a mouse drag), also when the drag starts on a button in
 //!   the list — a drag longer than [`DRAG_START`] cancels that button's press;
-//! - shows "向上翻 / 向下翻" page buttons below itself whenever its content is longer than it is.
+//! - shows "向上翻 / 向下翻" page buttons below itself whenever its content is longer than it is;
+//! - made with [`area_sideways`], also reports a finger's sideways movement
+//!   ([`Message::Swiped`]), for content wider than itself that the screen moves (a zoomed page).
 
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::{Arc, Mutex};
@@ -27,11 +29,13 @@ pub const DRAG_START: f32 = 14.0;
 /// One page is this share of the visible height (a little of the last page stays in view).
 const PAGE_SHARE: f32 = 0.85;
 
-/// The visible and the whole height of a scroll area, as last laid out.
+/// The visible and the whole height of a scroll area, and the width its content has, as last
+/// laid out.
 #[derive(Debug, Clone, Copy, Default, PartialEq)]
 pub struct Geometry {
     pub viewport: f32,
     pub content: f32,
+    pub width: f32,
 }
 
 impl Geometry {
@@ -72,6 +76,9 @@ pub enum Message {
     /// A page up (-1) or down (+1).
     Page(i32),
     Top,
+    /// A finger (or mouse) dragged sideways by this many pixels (to the right positive); only
+    /// from an [`area_sideways`], for the screen to move its content.
+    Swiped(f32),
 }
 
 impl Message {
@@ -104,6 +111,7 @@ impl Scroll {
                 self.offset = 0.0;
                 self.generation += 1;
             }
+            Message::Swiped(_) => {}
         }
     }
 
@@ -125,8 +133,37 @@ pub fn area<'a, M: Clone + 'a>(
     to: impl Fn(Message) -> M + Clone + 'a,
     pager: bool,
 ) -> Element<'a, M> {
+    build(ctx, scroll, content, to, pager, false)
+}
+
+/// [`area`] that also reports a drag's sideways movement as [`Message::Swiped`] (the content
+/// itself is not moved sideways: the screen moves it).
+pub fn area_sideways<'a, M: Clone + 'a>(
+    ctx: Ctx,
+    scroll: &Scroll,
+    content: impl Into<Element<'a, M>>,
+    to: impl Fn(Message) -> M + Clone + 'a,
+    pager: bool,
+) -> Element<'a, M> {
+    build(ctx, scroll, content, to, pager, true)
+}
+
+fn build<'a, M: Clone + 'a>(
+    ctx: Ctx,
+    scroll: &Scroll,
+    content: impl Into<Element<'a, M>>,
+    to: impl Fn(Message) -> M + Clone + 'a,
+    pager: bool,
+    sideways: bool,
+) -> Element<'a, M> {
     let l = ctx.lang;
     let on_scroll = to.clone();
+    let swiped: Option<Box<dyn Fn(f32) -> M + 'a>> = if sideways {
+        let to = to.clone();
+        Some(Box::new(move |dx| to(Message::Swiped(dx))))
+    } else {
+        None
+    };
     let inner = scrollable(content)
         .id(scroll.id.clone())
         .on_scroll(move |v| on_scroll(Message::Scrolled(v.absolute_offset().y)))
@@ -164,6 +201,7 @@ pub fn area<'a, M: Clone + 'a>(
         geometry: scroll.geometry.clone(),
         gap: ctx.look.gap() * 0.6,
         pager,
+        swiped,
         scrollable: inner.into(),
         buttons,
     })
@@ -177,6 +215,7 @@ struct Area<'a, M> {
     geometry: Arc<Mutex<Option<Geometry>>>,
     gap: f32,
     pager: bool,
+    swiped: Option<Box<dyn Fn(f32) -> M + 'a>>,
     scrollable: IcedElement<'a, M, Theme, iced::Renderer>,
     buttons: IcedElement<'a, M, Theme, iced::Renderer>,
 }
@@ -236,6 +275,7 @@ impl<M> Widget<M, Theme, iced::Renderer> for Area<'_, M> {
         let max = limits.max();
         let mut node = self.scrollable.as_widget_mut().layout(&mut tree.children[0], renderer, limits);
         let content_of = |n: &layout::Node| n.children().first().map_or(0.0, |c| c.size().height);
+        let width_of = |n: &layout::Node| n.children().first().map_or(0.0, |c| c.size().width);
         let overflow = self.pager && content_of(&node) > node.size().height + 1.0;
         let mut buttons = layout::Node::new(Size::ZERO);
         if overflow {
@@ -250,7 +290,7 @@ impl<M> Widget<M, Theme, iced::Renderer> for Area<'_, M> {
             let x = ((node.size().width - buttons.size().width) / 2.0).max(0.0);
             buttons = buttons.move_to(Point::new(x, node.size().height + self.gap));
         }
-        let geometry = Geometry { viewport: node.size().height, content: content_of(&node) };
+        let geometry = Geometry { viewport: node.size().height, content: content_of(&node), width: width_of(&node) };
         if let Ok(mut g) = self.geometry.lock() {
             *g = Some(geometry);
         }
@@ -362,6 +402,11 @@ impl<M> Widget<M, Theme, iced::Renderer> for Area<'_, M> {
                 let wheel = Event::Mouse(mouse::Event::WheelScrolled {
                     delta: mouse::ScrollDelta::Pixels { x: 0.0, y: to.y - drag.last.y },
                 });
+                if let Some(swiped) = &self.swiped
+                    && to.x != drag.last.x
+                {
+                    shell.publish(swiped(to.x - drag.last.x));
+                }
                 drag.last = to;
                 tree.state.downcast_mut::<State>().drag = Some(drag);
                 self.scrollable.as_widget_mut().update(
