@@ -27,8 +27,16 @@ pub fn status_height(look: Look, portrait: bool) -> f32 {
     }
 }
 
+/// The navigation bar is always drawn at the large-text size: the 大字 button (and every other)
+/// stays where the finger is when the text size changes, and a visitor who turned large text
+/// off by mistake finds the button to turn it on again in the same place.
+fn bar_look(look: Look) -> Look {
+    Look { large: true, ..look }
+}
+
 /// Height of the navigation bar.
 pub fn nav_height(look: Look, portrait: bool) -> f32 {
+    let look = bar_look(look);
     let pad = if look.large { 16.0 } else { 14.0 };
     if portrait { 2.0 * look.target() + 10.0 + 2.0 * pad } else { look.target() + 2.0 * pad }
 }
@@ -96,10 +104,11 @@ pub fn status_bar<'a>(ctx: Ctx, status: Status<'a>) -> Element<'a, Message> {
         .into()
 }
 
-/// Home and back (both off at Home), help, large text, high contrast, the configured languages.
+/// Home and back (both off at Home), help, large text, high contrast, the configured languages
+/// (at the large-text size in both modes: [`bar_look`]).
 pub fn nav_bar<'a>(ctx: Ctx, at_home: bool, languages: &[Language]) -> Element<'a, Message> {
     let l = ctx.lang;
-    let look = ctx.look;
+    let look = bar_look(ctx.look);
     let p = look.palette();
     let h = look.target();
     let b = |picture: Option<Icon>, label: String, msg: Option<Message>, on: bool| -> Element<'a, Message> {

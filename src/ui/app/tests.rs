@@ -304,6 +304,22 @@ fn bounds_of(k: &Kiosk, label: &str) -> iced::Rectangle {
 }
 
 #[test]
+fn the_large_text_button_stays_under_the_finger_when_it_is_tapped() {
+    let dir = demo_store();
+    for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
+        let mut k = start(Config::default(), dir.path());
+        k.size = size;
+        for _ in 0..2 {
+            let large = k.visit.look.large;
+            let before = bounds_of(&k, "大字");
+            tap(&mut k, "大字");
+            assert_ne!(k.visit.look.large, large);
+            assert_eq!(bounds_of(&k, "大字"), before, "大字 did not move ({size:?}, large text was {large})");
+        }
+    }
+}
+
+#[test]
 fn a_first_visitors_press_on_home_leaves_the_tile_under_the_finger() {
     let dir = demo_store();
     for size in [Size::new(1920.0, 1080.0), Size::new(1080.0, 1920.0)] {
