@@ -6,6 +6,7 @@
 # it twice. The machine is left without the package.
 set -euo pipefail
 cd "$(dirname "$0")/.."
+src=$(pwd)
 
 step() { echo "tests/package.sh: $*" >&2; }
 fail() { echo "tests/package.sh: FAILED: $*" >&2; exit 1; }
@@ -57,7 +58,7 @@ check_installed() {
     done
     [ -x /usr/bin/gongkai-kiosk ] && [ -x /usr/lib/gongkai-kiosk/kiosk-session ] || fail "binary or session script not executable"
     # the demo's office and OFD conversions travel with it (a kiosk has no LibreOffice or easyofd)
-    shipped=$(find assets/demo-content/.derived -name '*.pdf' | wc -l)
+    shipped=$(find "$src/assets/demo-content/.derived" -name '*.pdf' | wc -l)
     installed=$(find /usr/share/gongkai-kiosk/demo-content/.derived -name '*.pdf' 2>/dev/null | wc -l)
     [ "$installed" = "$shipped" ] || fail "the demo's converted attachments (.derived/): $installed of $shipped installed"
     grep -qx /etc/gongkai-kiosk/kiosk.toml "/var/lib/dpkg/info/$PKG.conffiles" || fail "kiosk.toml is not a conffile"
