@@ -144,11 +144,16 @@ impl Api {
     }
 }
 
-/// A loaded model. Recognition is serialised behind a lock (zinnia's recognizer is not meant
+/// zinnia with its model. The model (25 MB, mapped by zinnia) is only in memory while the
+/// pad is used: [`Recognizer::open`] checks it and lets it go, the first recognition maps it
+/// again (about 10 ms) and [`Recognizer::release`] (the idle reset) lets it go, so an idle kiosk
+/// does not hold it. Recognition is serialised behind a lock (zinnia's recognizer is not meant
 /// to be shared between threads); one takes a few milliseconds.
 pub struct Recognizer {
     api: Api,
-    recognizer: Mutex<Handle>,
+    model: CString,
+    /// The opened model, while the pad is in use.
+    recognizer: Mutex<Option<Handle>>,
 }
 
 /// zinnia's recognizer object.
@@ -177,6 +182,7 @@ impl Recognizer {
         Recognizer::open(Path::new(MODEL))
     }
 
+    /// Loads zinnia and checks that `model` opens (then lets the model go until it is used).
     pub fn open(model: &Path) -> Result<Recognizer, HandwritingError> {
         let model_error = |reason: String| HandwritingError::Model { path: model.to_path_buf(), reason };
         if !model.is_file() {
@@ -185,10 +191,21 @@ impl Recognizer {
         let api = Api::load()?;
         let path = CString::new(model.as_os_str().as_encoded_bytes())
             .map_err(|_| model_error("a NUL byte in the path".into()))?;
+        let checked = Self::open_model(&api, &path).map_err(|e| match e {
+            OpenError::Library(e) => HandwritingError::Library(e),
+            OpenError::Model(reason) => model_error(reason),
+        })?;
+        // SAFETY: `checked` was just created and is not used after this.
+        unsafe { (api.recognizer_destroy)(checked.0) };
+        Ok(Recognizer { api, model: path, recognizer: Mutex::new(None) })
+    }
+
+    /// A new zinnia recognizer with the model at `path` opened.
+    fn open_model(api: &Api, path: &CStr) -> Result<Handle, OpenError> {
         // SAFETY: `recognizer_new` takes no arguments and returns a new object we own.
         let handle = unsafe { (api.recognizer_new)() };
         if handle.is_null() {
-            return Err(HandwritingError::Library("zinnia_recognizer_new returned nothing".into()));
+            return Err(OpenError::Library("zinnia_recognizer_new returned nothing".into()));
         }
         // SAFETY: `handle` is a live recognizer and `path` a NUL-terminated string that outlives
         // the call.
@@ -197,9 +214,23 @@ impl Recognizer {
             let reason = unsafe { CStr::from_ptr((api.recognizer_strerror)(handle)) }.to_string_lossy().into_owned();
             // SAFETY: `handle` is ours and not used after this.
             unsafe { (api.recognizer_destroy)(handle) };
-            return Err(model_error(reason));
+            return Err(OpenError::Model(reason));
         }
-        Ok(Recognizer { api, recognizer: Mutex::new(Handle(handle)) })
+        Ok(Handle(handle))
+    }
+
+    /// Lets the model go (the idle reset: the next visitor who writes maps it again).
+    pub fn release(&self) {
+        let mut loaded = self.recognizer.lock().unwrap_or_else(|e| e.into_inner());
+        if let Some(handle) = loaded.take() {
+            // SAFETY: the recognizer is ours, taken out of the lock, and nothing uses it after this.
+            unsafe { (self.api.recognizer_destroy)(handle.0) };
+        }
+    }
+
+    /// Whether the model is in memory now.
+    pub fn is_loaded(&self) -> bool {
+        self.recognizer.lock().unwrap_or_else(|e| e.into_inner()).is_some()
     }
 
     /// The `n` likeliest characters for strokes drawn anywhere on a pad `height` high (see
@@ -217,7 +248,19 @@ impl Recognizer {
             return Vec::new();
         }
         let a = &self.api;
-        let handle = self.recognizer.lock().unwrap_or_else(|e| e.into_inner());
+        let mut loaded = self.recognizer.lock().unwrap_or_else(|e| e.into_inner());
+        if loaded.is_none() {
+            let started = std::time::Instant::now();
+            match Self::open_model(a, &self.model) {
+                Ok(h) => *loaded = Some(h),
+                Err(OpenError::Library(e) | OpenError::Model(e)) => {
+                    tracing::warn!("handwriting: the model no longer opens ({e}); reinstall {PACKAGES}");
+                    return Vec::new();
+                }
+            }
+            tracing::debug!("handwriting: model opened in {:?}", started.elapsed());
+        }
+        let Some(handle) = loaded.as_ref() else { return Vec::new() };
         // SAFETY: each call gets live objects created here or owned by `self`; the character
         // and the result are destroyed before returning, and the result's strings are copied
         // before that.
@@ -258,10 +301,14 @@ impl Recognizer {
 
 impl Drop for Recognizer {
     fn drop(&mut self) {
-        let handle = self.recognizer.get_mut().unwrap_or_else(|e| e.into_inner());
-        // SAFETY: the recognizer is ours, and nothing uses it after this.
-        unsafe { (self.api.recognizer_destroy)(handle.0) };
+        self.release();
     }
+}
+
+/// Why zinnia could not open the model.
+enum OpenError {
+    Library(String),
+    Model(String),
 }
 
 #[cfg(test)]
@@ -321,6 +368,29 @@ mod tests {
         assert_eq!(parse_samples("\n王 1,2").unwrap_err(), "line 2: no `:` after the character");
         assert_eq!(parse_samples("王: 1;2").unwrap_err(), "line 1: `1;2` is not x,y");
         assert_eq!(parse_samples("王: 1,2 ||").unwrap_err(), "line 1: an empty stroke");
+    }
+
+    /// Issue 20: the model (25 MB) is not held by an idle kiosk: opening checks it, the first
+    /// recognition maps it, the idle reset lets it go, and writing again maps it again.
+    #[test]
+    fn the_model_is_in_memory_only_while_the_pad_is_used() {
+        // a copy under its own name, so that other tests' recognizers do not show in the maps
+        let dir = tempfile::tempdir().unwrap();
+        let model = dir.path().join("handwriting.model");
+        std::fs::copy(MODEL, &model).expect("scripts/test installs tegaki-zinnia-simplified-chinese");
+        let name = model.to_str().unwrap().to_string();
+        let mapped = || std::fs::read_to_string("/proc/self/maps").unwrap().contains(&name);
+        let r = Recognizer::open(&model).unwrap();
+        assert!(!r.is_loaded() && !mapped(), "opening checks the model and lets it go");
+        let one = lines(&[(10.0, 50.0, 90.0, 50.0)]);
+        let top = |r: &Recognizer| r.recognize(&one, 100.0, 100.0, 3).first().map(|g| g.character);
+        assert_eq!(top(&r), Some('一'));
+        assert!(r.is_loaded() && mapped(), "the first recognition maps the model");
+        r.release();
+        assert!(!r.is_loaded() && !mapped(), "released at the idle reset");
+        assert_eq!(top(&r), Some('一'), "and mapped again for the next writer");
+        drop(r);
+        assert!(!mapped());
     }
 
     #[test]

@@ -15,6 +15,7 @@ pub mod harvest;
 pub mod ime;
 pub mod logging;
 pub mod media;
+pub mod memory;
 pub mod metrics;
 pub mod pack;
 pub mod print;

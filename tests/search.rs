@@ -331,3 +331,53 @@ fn the_catalogues_category_narrows_search_as_it_narrows_the_catalogue() {
         assert_eq!(s.search(&store, "望川", &docs_only, 1000, 0).unwrap().total, r.total);
     }
 }
+
+/// Issue 20: the pinyin index holds one `u16` per title character (a syllable, or a shared set
+/// of a polyphone's readings). It finds exactly what matching the stored readings one by one
+/// finds: the same titles, at the same characters, for full pinyin, initials, mixed input and
+/// polyphones.
+#[test]
+fn the_compact_pinyin_index_finds_what_the_stored_readings_spell() {
+    use gongkai_kiosk::search::PinyinIndex;
+    use gongkai_kiosk::text::pinyin::{decode, find};
+    let (_dir, store) = demo_store();
+    let index = PinyinIndex::load(&store).unwrap();
+    let titles: Vec<(i64, String)> = {
+        let mut stmt = store.connection().prepare("SELECT rowid, readings FROM search_items ORDER BY rowid").unwrap();
+        stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap).collect()
+    };
+    assert!(titles.len() > 40, "{} titles", titles.len());
+    let polyphones = titles.iter().filter(|(_, enc)| enc.contains('/')).count();
+    assert!(polyphones > 10, "the demo titles have polyphones ({polyphones})");
+    let mut found_any = 0;
+    for q in [
+        "zfxxgk",
+        "zhengfu",
+        "zhengfuxxgk",
+        "yl",
+        "yanglao",
+        "gongkai",
+        "xingzheng",
+        "hang",
+        "xing",
+        "chongqing",
+        "zhong",
+        "dibao",
+        "ysqgk",
+        "g",
+        "z",
+        "2024",
+        "qu",
+        "lv",
+        "nv",
+        "xyz",
+    ] {
+        let expected: Vec<(i64, usize, usize)> =
+            titles.iter().filter_map(|(rowid, enc)| find(q, &decode(enc)[..]).map(|(s, n)| (*rowid, s, n))).collect();
+        assert_eq!(index.matches(q, usize::MAX), expected, "{q}");
+        let limited: Vec<(i64, usize, usize)> = expected.iter().take(3).copied().collect();
+        assert_eq!(index.matches(q, 3), limited, "{q}, at most 3");
+        found_any += usize::from(!expected.is_empty());
+    }
+    assert!(found_any >= 12, "most queries find titles ({found_any})");
+}

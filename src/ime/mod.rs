@@ -18,6 +18,7 @@
 
 pub mod names;
 
+use std::borrow::Cow;
 use std::collections::{HashMap, HashSet};
 
 use pinyin::ToPinyinMulti;
@@ -44,10 +45,42 @@ pub enum Field {
 
 /// A word with, per character, the syllables it may be read with.
 struct Word {
-    text: Box<str>,
-    readings: Box<[Box<[u16]>]>,
+    /// A dictionary word's text is the dictionary's own; a content term's is its own.
+    text: Cow<'static, str>,
+    readings: Readings,
     /// The dictionary's count (0 for the content's own terms).
     count: u64,
+}
+
+/// Per character of a word, the syllables it may be read with, in one allocation: the number of
+/// characters n, then n group ends (offsets after them), then the syllable ids. (One boxed slice
+/// per character took most of the keyboard's 7 MB for the dictionary's 48,000 words.)
+struct Readings(Box<[u16]>);
+
+impl Readings {
+    fn new<'a>(groups: impl ExactSizeIterator<Item = &'a [u16]>) -> Readings {
+        let n = groups.len();
+        let mut v: Vec<u16> = Vec::with_capacity(1 + 2 * n);
+        v.push(n as u16);
+        v.resize(1 + n, 0);
+        for (g, ids) in groups.enumerate() {
+            v.extend_from_slice(ids);
+            v[1 + g] = (v.len() - 1 - n) as u16;
+        }
+        Readings(v.into_boxed_slice())
+    }
+
+    fn len(&self) -> usize {
+        usize::from(self.0[0])
+    }
+
+    /// The syllables character `g` may be read with.
+    fn group(&self, g: usize) -> &[u16] {
+        let n = self.len();
+        let start = if g == 0 { 0 } else { usize::from(self.0[g]) };
+        let end = usize::from(self.0[1 + g]);
+        &self.0[1 + n + start..1 + n + end]
+    }
 }
 
 /// What does not depend on the content, built once per process and shared by every lexicon:
@@ -57,7 +90,7 @@ struct Base {
     syllables: Vec<Box<str>>,
     syllable_ids: HashMap<Box<str>, u16>,
     words: Vec<Word>,
-    word_ids: HashMap<Box<str>, u32>,
+    word_ids: HashMap<&'static str, u32>,
     /// Per reading: (base score, character), best first.
     chars: HashMap<u16, Vec<(u64, char)>>,
 }
@@ -175,7 +208,7 @@ fn count_words_and_terms(
 }
 
 impl Base {
-    fn build(dict: &Dictionary) -> Base {
+    fn build(dict: &'static Dictionary) -> Base {
         let mut b = Base {
             syllables: Vec::new(),
             syllable_ids: HashMap::new(),
@@ -183,27 +216,27 @@ impl Base {
             word_ids: HashMap::new(),
             chars: HashMap::new(),
         };
-        for e in dict.entries().iter().filter(|e| e.chars() >= 2) {
+        for e in dict.entries().filter(|e| e.chars() >= 2) {
             let readings: Vec<u16> = e.syllables.iter().map(|&s| b.intern(dict.syllable(s))).collect();
-            match b.word_ids.get(&e.text) {
+            match b.word_ids.get(e.text) {
                 // another reading of a word (行长 as hang zhang and as xing zhang)
                 Some(&i) => {
                     let w = &mut b.words[i as usize];
-                    let mut merged: Vec<Box<[u16]>> = Vec::new();
-                    for (alts, &r) in w.readings.iter().zip(&readings) {
-                        let mut v = alts.to_vec();
+                    let mut merged: Vec<Vec<u16>> = Vec::new();
+                    for (g, &r) in readings.iter().enumerate() {
+                        let mut v = w.readings.group(g).to_vec();
                         if !v.contains(&r) {
                             v.push(r);
                         }
-                        merged.push(v.into_boxed_slice());
+                        merged.push(v);
                     }
-                    w.readings = merged.into_boxed_slice();
+                    w.readings = Readings::new(merged.iter().map(Vec::as_slice));
                 }
                 None => {
-                    b.word_ids.insert(e.text.clone(), b.words.len() as u32);
+                    b.word_ids.insert(e.text, b.words.len() as u32);
                     b.words.push(Word {
-                        text: e.text.clone(),
-                        readings: readings.iter().map(|&r| vec![r].into_boxed_slice()).collect(),
+                        text: Cow::Borrowed(e.text),
+                        readings: Readings::new(readings.chunks(1)),
                         count: u64::from(e.count),
                     });
                 }
@@ -212,7 +245,7 @@ impl Base {
         // characters: the dictionary's counts per reading, then every other character of the
         // basic block and extension A by GB2312 level
         let mut listed: HashSet<(u16, char)> = HashSet::new();
-        for e in dict.entries().iter().filter(|e| e.chars() == 1) {
+        for e in dict.entries().filter(|e| e.chars() == 1) {
             let Some(c) = e.text.chars().next() else { continue };
             let r = b.intern(dict.syllable(e.syllables[0]));
             if listed.insert((r, c)) {
@@ -247,16 +280,16 @@ impl Base {
 
     /// A content term's readings: those of the dictionary words it is made of (a character the
     /// dictionary lacks: any of its readings).
-    fn term_readings(&self, dict: &Dictionary, term: &str) -> Option<Box<[Box<[u16]>]>> {
+    fn term_readings(&self, dict: &Dictionary, term: &str) -> Option<Readings> {
         let chars: Vec<char> = term.chars().collect();
-        let mut out: Vec<Box<[u16]>> = Vec::new();
+        let mut out: Vec<Vec<u16>> = Vec::new();
         let mut at = 0;
         for n in dict.segment(&chars) {
             let piece: String = chars[at..at + n].iter().collect();
             match dict.lookup(&piece).next() {
                 Some(entry) => {
                     for &s in entry.syllables.iter() {
-                        out.push(vec![*self.syllable_ids.get(dict.syllable(s))?].into_boxed_slice());
+                        out.push(vec![*self.syllable_ids.get(dict.syllable(s))?]);
                     }
                 }
                 None => {
@@ -267,12 +300,12 @@ impl Base {
                     if alts.is_empty() {
                         return None;
                     }
-                    out.push(alts.into_boxed_slice());
+                    out.push(alts);
                 }
             }
             at += n;
         }
-        Some(out.into_boxed_slice())
+        Some(Readings::new(out.iter().map(Vec::as_slice)))
     }
 }
 
@@ -336,7 +369,7 @@ impl Lexicon {
             }
             let Some(readings) = base.term_readings(dict, &term) else { continue };
             scored.push((lift(uses), (base.words.len() + lx.terms.len()) as u32));
-            lx.terms.push(Word { text: term.into(), readings, count: 0 });
+            lx.terms.push(Word { text: Cow::Owned(term), readings, count: 0 });
             lx.content_words += 1;
         }
         // Stable order: by score, then text, so equal inputs give equal candidate bars.
@@ -344,7 +377,7 @@ impl Lexicon {
         let mut by_first_letter = vec![Vec::new(); 26];
         for &(_, id) in &scored {
             let mut seen = [false; 26];
-            for &r in lx.word(id).readings[0].iter() {
+            for &r in lx.word(id).readings.group(0) {
                 if let Some(l) = base.syllables[usize::from(r)].bytes().next().filter(u8::is_ascii_lowercase) {
                     let l = usize::from(l - b'a');
                     if !std::mem::replace(&mut seen[l], true) {
@@ -577,7 +610,7 @@ impl Lexicon {
 
     /// The most input bytes that spell every group from `g` on, each as its full reading or its
     /// initial; the last group may also be the start of a reading when it ends the input.
-    fn cover(&self, q: &[u8], groups: &[Box<[u16]>], g: usize) -> Option<usize> {
+    fn cover(&self, q: &[u8], groups: &Readings, g: usize) -> Option<usize> {
         if g == groups.len() {
             return Some(0);
         }
@@ -586,7 +619,7 @@ impl Lexicon {
         }
         let last = g + 1 == groups.len();
         let mut best: Option<usize> = None;
-        for &r in groups[g].iter() {
+        for &r in groups.group(g) {
             let rb = self.base.syllables[usize::from(r)].as_bytes();
             // the full reading, its first letter, and zh/ch/sh
             let mut tries: [usize; 4] = [rb.len(), 1, usize::MAX, usize::MAX];

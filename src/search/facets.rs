@@ -115,6 +115,8 @@ impl FacetIndex {
             }
             idx.rows[at] = Some(row);
         }
+        idx.rows.shrink_to_fit();
+        idx.strings.shrink_to_fit();
         Ok(idx)
     }
 

@@ -13,27 +13,46 @@ use std::sync::OnceLock;
 /// The dictionary file as shipped.
 const SOURCE: &str = include_str!("../../assets/ime/pinyin_simp.dict.yaml");
 
-/// One word (or character) with one of its readings.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct Entry {
-    pub text: Box<str>,
+/// One word (or character) with one of its readings, as stored in the [`Dictionary`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct Entry<'a> {
+    pub text: &'a str,
     /// One syllable per character, as ids into [`Dictionary::syllable`].
-    pub syllables: Box<[u16]>,
+    pub syllables: &'a [u16],
     /// How often it occurs (the source's count).
     pub count: u32,
 }
 
-impl Entry {
+impl Entry<'_> {
     pub fn chars(&self) -> usize {
-        self.text.chars().count()
+        self.syllables.len()
     }
+}
+
+/// Where an entry's text and syllables are in the dictionary's two flat arrays (about 16 bytes
+/// an entry: the 65,000 entries take 2 MB instead of the 9 that a `String` and a `Vec` each,
+/// with a hash map over them, took).
+#[derive(Debug, Clone, Copy)]
+struct Stored {
+    /// Byte offset into `Dictionary::texts`; the text ends where the next entry's starts.
+    text: u32,
+    /// Offset into `Dictionary::readings`; as many syllables as the text has characters.
+    syllables: u32,
+    chars: u16,
+    text_len: u16,
+    count: u32,
 }
 
 pub struct Dictionary {
     /// Every entry, most frequent first.
-    entries: Vec<Entry>,
-    /// Entries by text (a word may have more than one reading).
-    by_text: HashMap<Box<str>, Vec<u32>>,
+    entries: Vec<Stored>,
+    /// Every entry's text, one after the other.
+    texts: String,
+    /// Every entry's syllable ids, one after the other.
+    readings: Vec<u16>,
+    /// Entry numbers sorted by text, the most frequent reading of a text first: a text's
+    /// readings are found by binary search.
+    by_text: Vec<u32>,
     /// Syllables by id (toneless, `ü` written `v`).
     syllables: Vec<Box<str>>,
     syllable_ids: HashMap<Box<str>, u16>,
@@ -51,55 +70,82 @@ pub fn dictionary() -> &'static Dictionary {
 
 impl Dictionary {
     /// Reads Rime's format: a YAML header ending with `...`, then `word⇥pinyin⇥count` lines.
-    /// Lines that do not fit (comments, a reading with other than letters) are skipped.
+    /// Lines that do not fit (comments, a reading with other than letters, a word of more than
+    /// 255 characters) are skipped.
     pub fn parse(source: &str) -> Dictionary {
-        let mut d = Dictionary {
-            entries: Vec::new(),
-            by_text: HashMap::new(),
-            syllables: Vec::new(),
-            syllable_ids: HashMap::new(),
-            longest: 1,
-            total: 0,
-        };
+        let mut syllables: Vec<Box<str>> = Vec::new();
+        let mut syllable_ids: HashMap<Box<str>, u16> = HashMap::new();
+        // (text, syllable ids, count), in the source's order
+        let mut parsed: Vec<(&str, Vec<u16>, u32)> = Vec::new();
         let body = source.split_once("\n...\n").map_or(source, |(_, b)| b);
         for line in body.lines() {
             let mut parts = line.split('\t');
             let (Some(text), Some(reading)) = (parts.next(), parts.next()) else { continue };
             let count: u32 = parts.next().and_then(|c| c.trim().parse().ok()).unwrap_or(0);
-            let syllables: Vec<&str> = reading.split(' ').collect();
+            let pieces: Vec<&str> = reading.split(' ').collect();
             if text.is_empty()
                 || line.starts_with('#')
-                || syllables.len() != text.chars().count()
-                || !syllables.iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()))
+                || pieces.len() != text.chars().count()
+                || pieces.len() > 255
+                || syllables.len() >= usize::from(u16::MAX)
+                || !pieces.iter().all(|s| !s.is_empty() && s.bytes().all(|b| b.is_ascii_lowercase()))
             {
                 continue;
             }
-            let ids: Box<[u16]> = syllables.iter().map(|s| d.intern(s)).collect();
+            let ids = pieces
+                .iter()
+                .map(|p| {
+                    *syllable_ids.entry((*p).into()).or_insert_with(|| {
+                        syllables.push((*p).into());
+                        (syllables.len() - 1) as u16
+                    })
+                })
+                .collect();
+            parsed.push((text, ids, count));
+        }
+        parsed.sort_by(|a, b| b.2.cmp(&a.2).then_with(|| a.0.cmp(b.0)));
+        let mut d = Dictionary {
+            entries: Vec::with_capacity(parsed.len()),
+            texts: String::with_capacity(parsed.iter().map(|p| p.0.len()).sum()),
+            readings: Vec::with_capacity(parsed.iter().map(|p| p.1.len()).sum()),
+            by_text: (0..parsed.len() as u32).collect(),
+            syllables,
+            syllable_ids,
+            longest: 1,
+            total: 0,
+        };
+        for (text, ids, count) in &parsed {
+            d.entries.push(Stored {
+                text: d.texts.len() as u32,
+                syllables: d.readings.len() as u32,
+                chars: ids.len() as u16,
+                text_len: text.len().min(usize::from(u16::MAX)) as u16,
+                count: *count,
+            });
+            d.texts.push_str(text);
+            d.readings.extend_from_slice(ids);
             d.longest = d.longest.max(ids.len());
-            d.total += u64::from(count);
-            d.entries.push(Entry { text: text.into(), syllables: ids, count });
+            d.total += u64::from(*count);
         }
-        d.entries.sort_by(|a, b| b.count.cmp(&a.count).then_with(|| a.text.cmp(&b.text)));
-        for (i, e) in d.entries.iter().enumerate() {
-            d.by_text.entry(e.text.clone()).or_default().push(i as u32);
-        }
+        // by text, then most frequent first (the entries' own order)
+        let texts: Vec<&str> = parsed.iter().map(|p| p.0).collect();
+        d.by_text.sort_by(|&a, &b| texts[a as usize].cmp(texts[b as usize]).then(a.cmp(&b)));
         d
     }
 
-    /// The id of a syllable, added if new.
-    fn intern(&mut self, s: &str) -> u16 {
-        if let Some(&id) = self.syllable_ids.get(s) {
-            return id;
+    fn entry(&self, stored: &Stored) -> Entry<'_> {
+        let text = stored.text as usize;
+        let syllables = stored.syllables as usize;
+        Entry {
+            text: &self.texts[text..text + usize::from(stored.text_len)],
+            syllables: &self.readings[syllables..syllables + usize::from(stored.chars)],
+            count: stored.count,
         }
-        let id = self.syllables.len() as u16;
-        self.syllables.push(s.into());
-        self.syllable_ids.insert(s.into(), id);
-        id
     }
 
     /// Every entry, most frequent first.
-    pub fn entries(&self) -> &[Entry] {
-        &self.entries
+    pub fn entries(&self) -> impl ExactSizeIterator<Item = Entry<'_>> + '_ {
+        self.entries.iter().map(|s| self.entry(s))
     }
 
     /// The syllable with this id.
@@ -113,12 +159,15 @@ impl Dictionary {
     }
 
     /// The readings of a word (or character), most frequent first.
-    pub fn lookup(&self, text: &str) -> impl Iterator<Item = &Entry> {
-        self.by_text.get(text).into_iter().flatten().map(|&i| &self.entries[i as usize])
+    pub fn lookup(&self, text: &str) -> impl Iterator<Item = Entry<'_>> + '_ {
+        let text_of = |i: u32| self.entry(&self.entries[i as usize]).text;
+        let from = self.by_text.partition_point(|&i| text_of(i) < text);
+        let to = from + self.by_text[from..].partition_point(|&i| text_of(i) == text);
+        self.by_text[from..to].iter().map(|&i| self.entry(&self.entries[i as usize]))
     }
 
     pub fn contains(&self, text: &str) -> bool {
-        self.by_text.contains_key(text)
+        self.lookup(text).next().is_some()
     }
 
     /// How often a word occurs (its most frequent reading), 0 if unknown.
@@ -174,7 +223,7 @@ mod tests {
     #[test]
     fn the_shipped_dictionary_has_words_and_characters_with_their_readings() {
         let d = dictionary();
-        let chars = d.entries().iter().filter(|e| e.chars() == 1).count();
+        let chars = d.entries().filter(|e| e.chars() == 1).count();
         let words = d.entries().len() - chars;
         assert!(chars > 16_000 && words > 45_000, "{chars} characters, {words} words");
         let reading = |w: &str| {

@@ -97,7 +97,8 @@ impl Kiosk {
         let load = Task::perform(async move { home::load(&dir).map(Box::new) }, Message::HomeLoaded);
         let dir = data_dir.clone();
         let shared = Task::perform(async move { load_shared(&dir) }, Message::SharedLoaded);
-        // the handwriting model is read once, off the UI thread
+        // zinnia and its model are checked once, off the UI thread (the model is mapped when a
+        // visitor first writes, and let go at the idle reset)
         let handwriting = Task::perform(
             async {
                 crate::handwriting::Recognizer::open_default().map(std::sync::Arc::new).map_err(|e| e.to_string())

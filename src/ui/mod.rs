@@ -28,6 +28,15 @@ pub fn window_size(orientation: Orientation) -> iced::Size {
     }
 }
 
+/// Hands the CJK font to the text system where it is (compiled into the binary, or the mapped
+/// installed file): iced's own `font()` copies the 16 MB onto the heap, and every page of it
+/// stays resident; read in place, only the pages of the glyphs drawn are.
+fn load_font(font: &'static [u8]) {
+    use iced::advanced::graphics::text::{cosmic_text::fontdb, font_system};
+    let mut system = font_system().write().unwrap_or_else(|e| e.into_inner());
+    system.raw().db_mut().load_font_source(fontdb::Source::Binary(std::sync::Arc::new(font)));
+}
+
 /// Opens the kiosk window and runs until it is closed. `font` is the CJK font's bytes
 /// ([`crate::assets::cjk_font`]).
 pub fn run(
@@ -52,9 +61,9 @@ pub fn run(
             None => (kiosk, task),
         }
     };
+    load_font(font);
     iced::application(boot, Kiosk::update, Kiosk::view)
         .title(Kiosk::title)
-        .font(font)
         .default_font(iced::Font::with_name(CJK_FONT_FAMILY))
         .window(window)
         .theme(Kiosk::theme)

@@ -45,6 +45,9 @@ pub fn load_shared(dir: &std::path::Path) -> Result<Shared, String> {
     let store = Store::open_read_only(dir).map_err(|e| e.to_string())?;
     let searcher = Searcher::new(&store).map_err(|e| e.to_string())?;
     let lexicon = Lexicon::from_store(&store).map_err(|e| e.to_string())?;
+    drop(store);
+    // reading every title and text left tens of MB of freed pages in the allocator
+    crate::memory::return_free_memory();
     Ok(Shared { searcher: Arc::new(searcher), lexicon: Arc::new(lexicon) })
 }
 
@@ -242,6 +245,10 @@ impl Services {
     /// limit.
     pub fn reset_for_next_visitor(&mut self) {
         self.stop_speech();
+        // the handwriting model (25 MB) is mapped again by the next visitor who writes
+        if let Some(recognizer) = &self.recognizer {
+            recognizer.release();
+        }
         self.voice_rate = crate::speech::RATE;
         self.printing.reset_for_next_visitor();
     }
