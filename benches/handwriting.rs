@@ -78,4 +78,18 @@ fn main() {
     row("every stroke update", &every);
     row("the whole character (last update)", &last);
     println!("top guess right for {right} of {} characters", samples.len());
+    // The model is let go at the idle reset (issue 20): the next visitor's first stroke maps it
+    // again. Each sample's first stroke right after a release, against the same stroke with the
+    // model in memory (the baseline above).
+    let mut cold = Vec::new();
+    for _ in 0..ROUNDS {
+        for (_, s) in &samples {
+            recognizer.release();
+            let t = Instant::now();
+            let guesses = recognizer.recognize_drawing(&s[..1], PAD, GUESSES);
+            cold.push(t.elapsed());
+            assert!(!guesses.is_empty());
+        }
+    }
+    row("first stroke after the idle reset (the model mapped again)", &cold);
 }

@@ -10,6 +10,7 @@
 //!
 //! ```sh
 //! cargo bench --bench ui                  # 100,000 documents
+//! BENCH_STORE=/tmp/store-500k cargo bench --bench ui   # an existing data directory as it is
 //! BENCH_DOCS=10000 cargo bench --bench ui
 //! ```
 
@@ -143,15 +144,27 @@ fn main() {
         .import_folder(&Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content"))
         .unwrap();
     let big = tempfile::tempdir().unwrap();
-    let t = Instant::now();
-    store_with(big.path(), corpus::corpus(n));
-    println!("store with {n} documents built in {:.1} s", t.elapsed().as_secs_f64());
+    // BENCH_STORE: an existing data directory instead (e.g. 500,000 documents from
+    // benches/memory_store.rs), opened as it is
+    let big_path = match std::env::var_os("BENCH_STORE") {
+        Some(dir) => {
+            println!("store: {}", Path::new(&dir).display());
+            std::path::PathBuf::from(dir)
+        }
+        None => {
+            let t = Instant::now();
+            store_with(big.path(), corpus::corpus(n));
+            println!("store with {n} documents built in {:.1} s", t.elapsed().as_secs_f64());
+            big.path().to_path_buf()
+        }
+    };
+    let n = Store::open_read_only(&big_path).and_then(|s| s.counts()).map_or(n, |c| c.documents as usize);
     let _ = first_frame(demo.path(), &mut r); // warm the font cache
     let mut base = Vec::new();
     let mut large = Vec::new();
     for _ in 0..7 {
         base.push(first_frame(demo.path(), &mut r));
-        large.push(first_frame(big.path(), &mut r));
+        large.push(first_frame(&big_path, &mut r));
     }
     let (b50, _, bmax) = pct(base);
     let (l50, _, lmax) = pct(large);

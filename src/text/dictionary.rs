@@ -53,6 +53,10 @@ pub struct Dictionary {
     /// Entry numbers sorted by text, the most frequent reading of a text first: a text's
     /// readings are found by binary search.
     by_text: Vec<u32>,
+    /// A hash table over the distinct texts (open addressing, linear probing): each slot the
+    /// place in `by_text` of a text's first entry, or [`EMPTY`]. Twice as many slots as texts
+    /// (512 KB), so a lookup costs one hash and about one comparison.
+    slots: Vec<u32>,
     /// Syllables by id (toneless, `ü` written `v`).
     syllables: Vec<Box<str>>,
     syllable_ids: HashMap<Box<str>, u16>,
@@ -60,6 +64,14 @@ pub struct Dictionary {
     longest: usize,
     /// The sum of all counts (for word probabilities).
     total: u64,
+}
+
+/// An empty slot of `Dictionary::slots`.
+const EMPTY: u32 = u32::MAX;
+
+/// FNV-1a over the text's bytes (the keys are short, trusted and fixed: no need for SipHash).
+fn hash(text: &str) -> u64 {
+    text.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| (h ^ u64::from(b)).wrapping_mul(0x0100_0000_01b3))
 }
 
 /// The dictionary, parsed on first use.
@@ -109,6 +121,7 @@ impl Dictionary {
             texts: String::with_capacity(parsed.iter().map(|p| p.0.len()).sum()),
             readings: Vec::with_capacity(parsed.iter().map(|p| p.1.len()).sum()),
             by_text: (0..parsed.len() as u32).collect(),
+            slots: Vec::new(),
             syllables,
             syllable_ids,
             longest: 1,
@@ -130,7 +143,42 @@ impl Dictionary {
         // by text, then most frequent first (the entries' own order)
         let texts: Vec<&str> = parsed.iter().map(|p| p.0).collect();
         d.by_text.sort_by(|&a, &b| texts[a as usize].cmp(texts[b as usize]).then(a.cmp(&b)));
+        let distinct = d.by_text.windows(2).filter(|w| texts[w[0] as usize] != texts[w[1] as usize]).count() + 1;
+        d.slots = vec![EMPTY; (2 * distinct).next_power_of_two()];
+        let mask = d.slots.len() - 1;
+        for (at, &i) in d.by_text.iter().enumerate() {
+            if at > 0 && texts[d.by_text[at - 1] as usize] == texts[i as usize] {
+                continue;
+            }
+            let mut slot = hash(texts[i as usize]) as usize & mask;
+            while d.slots[slot] != EMPTY {
+                slot = (slot + 1) & mask;
+            }
+            d.slots[slot] = at as u32;
+        }
         d
+    }
+
+    /// The place in `by_text` of the first entry with this text.
+    fn find(&self, text: &str) -> Option<usize> {
+        let mask = self.slots.len().checked_sub(1)?;
+        let mut slot = hash(text) as usize & mask;
+        loop {
+            let at = self.slots[slot];
+            if at == EMPTY {
+                return None;
+            }
+            if self.text(self.by_text[at as usize]) == text {
+                return Some(at as usize);
+            }
+            slot = (slot + 1) & mask;
+        }
+    }
+
+    /// The text of entry `i`.
+    fn text(&self, i: u32) -> &str {
+        let stored = &self.entries[i as usize];
+        &self.texts[stored.text as usize..stored.text as usize + usize::from(stored.text_len)]
     }
 
     fn entry(&self, stored: &Stored) -> Entry<'_> {
@@ -159,11 +207,12 @@ impl Dictionary {
     }
 
     /// The readings of a word (or character), most frequent first.
-    pub fn lookup(&self, text: &str) -> impl Iterator<Item = Entry<'_>> + '_ {
-        let text_of = |i: u32| self.entry(&self.entries[i as usize]).text;
-        let from = self.by_text.partition_point(|&i| text_of(i) < text);
-        let to = from + self.by_text[from..].partition_point(|&i| text_of(i) == text);
-        self.by_text[from..to].iter().map(|&i| self.entry(&self.entries[i as usize]))
+    pub fn lookup<'a>(&'a self, text: &'a str) -> impl Iterator<Item = Entry<'a>> + 'a {
+        let from = self.find(text).unwrap_or(self.by_text.len());
+        self.by_text[from..]
+            .iter()
+            .take_while(move |&&i| self.text(i) == text)
+            .map(|&i| self.entry(&self.entries[i as usize]))
     }
 
     pub fn contains(&self, text: &str) -> bool {
