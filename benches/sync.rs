@@ -97,7 +97,8 @@ fn main() {
             .arg(&cfg)
             .status()
             .unwrap();
-        curl_best = curl_best.min(t.elapsed().as_secs_f64());
+        let curl_secs = t.elapsed().as_secs_f64();
+        curl_best = curl_best.min(curl_secs);
         assert!(ok.success(), "curl failed");
         curl_bytes = nginx.log().iter().map(|l| l.body_bytes).sum();
         fs::remove_dir_all(&curl_dir).unwrap();
@@ -110,9 +111,13 @@ fn main() {
         let started = Instant::now();
         let download_done: Mutex<Option<Duration>> = Mutex::new(None);
         let transfer_done: Mutex<Option<Duration>> = Mutex::new(None);
+        let applied: Mutex<Option<Duration>> = Mutex::new(None);
         let progress = |p: Progress| match p {
             Progress::Applying { .. } => {
                 download_done.lock().unwrap().get_or_insert(started.elapsed());
+            }
+            Progress::Applied { .. } => {
+                *applied.lock().unwrap() = Some(started.elapsed());
             }
             Progress::Downloading { files_done, files_total, .. } if files_done == files_total => {
                 *transfer_done.lock().unwrap() = Some(started.elapsed());
@@ -121,9 +126,18 @@ fn main() {
         };
         sync(&mut store, &data, &o, &progress).unwrap();
         whole = started.elapsed().as_secs_f64();
-        sync_best = sync_best.min(transfer_done.lock().unwrap().unwrap().as_secs_f64());
+        let transfer = transfer_done.lock().unwrap().unwrap().as_secs_f64();
+        sync_best = sync_best.min(transfer);
         flushed = download_done.lock().unwrap().unwrap().as_secs_f64();
+        let committed = applied.lock().unwrap().unwrap().as_secs_f64();
         sync_bytes = nginx.log().iter().map(|l| l.body_bytes).sum();
+        // Every run's own ratio (its sync beside the curl run just before it), not only the best.
+        println!(
+            "run {}: curl {curl_secs:.2} s, sync transfer {transfer:.2} s = {:.2} × curl; flushed, apply starts at {flushed:.1} s; apply (read and check the staged items, write them and their search rows, commit) {:.1} s; whole sync {whole:.1} s",
+            run + 1,
+            (sync_bytes as f64 / transfer) / (curl_bytes as f64 / curl_secs),
+            committed - flushed
+        );
         if let Some((old, _)) = kiosk.replace((data.clone(), store)) {
             let _ = fs::remove_dir_all(old);
         }

@@ -1594,6 +1594,7 @@ fn sync(
             }
             eprintln!("applying {items} changed items in one transaction");
         }
+        Progress::Applied { .. } => {}
     };
     match crate::sync::sync(&mut store, data_dir, &opts, &progress) {
         Ok(s) => {

@@ -13,7 +13,7 @@ use common::{copy_dir, demo, edit};
 use gongkai_kiosk::pack::{self, PackError, SecretKey};
 use gongkai_kiosk::publish::{PublishOptions, publish};
 use gongkai_kiosk::store::{Store, StoreError};
-use gongkai_kiosk::sync::{SyncError, SyncOptions, SyncOutcome, SyncSummary, sync};
+use gongkai_kiosk::sync::{Progress, SyncError, SyncOptions, SyncOutcome, SyncSummary, sync};
 
 fn kiosk(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
@@ -192,6 +192,31 @@ fn removals_media_and_site_changes_end_like_a_fresh_install() {
     run_sync(&a, &options(&nginx.url(), &p.key)).unwrap();
     let files: usize = walk(&a.join("blobs")).len();
     assert_eq!(files, Store::open_read_only(&a).unwrap().referenced_blobs().unwrap().len());
+}
+
+#[test]
+fn applied_is_reported_once_the_new_content_is_live() {
+    let p = Publisher::new();
+    p.publish();
+    let nginx = Nginx::start(&p.out);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    let mut store = Store::open(&data).unwrap();
+    // (event, items, whether a reader sees a snapshot at that moment)
+    let seen = std::sync::Mutex::new(Vec::new());
+    let progress = |event: Progress| {
+        let live = || Store::open_read_only(&data).unwrap().snapshot().unwrap().is_some();
+        match event {
+            Progress::Applying { items } => seen.lock().unwrap().push(("applying", items, live())),
+            Progress::Applied { items } => seen.lock().unwrap().push(("applied", items, live())),
+            _ => {}
+        }
+    };
+    let s = sync(&mut store, &data, &options(&nginx.url(), &p.key), &progress).unwrap();
+    let SyncOutcome::Updated { report, .. } = s.outcome else { panic!("expected an update") };
+    let items = report.total().added as u64;
+    assert!(items > 40, "{report:?}");
+    assert_eq!(*seen.lock().unwrap(), [("applying", items, false), ("applied", items, true)]);
 }
 
 #[test]

@@ -5,13 +5,14 @@
 //! the changed items and their search rows, delete those that are gone, and switch the snapshot
 //! record.
 
-use std::collections::{BTreeMap, HashMap};
+use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::search_index::{self, IndexRows};
 use super::{Store, StoreError};
 use crate::content::{BlobRef, Board, ContentSet, Document, Faq, Guide, ItemKind, Site};
 use crate::pack;
@@ -108,16 +109,15 @@ pub struct PackState {
     pub shards: Vec<String>,
 }
 
-/// One row to write: id, item JSON, hash, and the blobs it refers to.
-struct Row<'a, T> {
-    id: &'a str,
-    item: &'a T,
-    hash: String,
-    blobs: Vec<&'a BlobRef>,
-}
-
 impl Store {
     pub fn apply(&mut self, set: &ContentSet, source: &str) -> Result<ApplyReport, StoreError> {
+        let previous = self.sql(enlarge_cache(&self.conn))?;
+        let result = self.apply_set(set, source);
+        restore_cache(&self.conn, previous);
+        result
+    }
+
+    fn apply_set(&mut self, set: &ContentSet, source: &str) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
         // 1. Blobs first: the new rows must never point at a missing file.
         for (sha, from) in &set.blobs {
@@ -129,23 +129,13 @@ impl Store {
         let path = self.path.clone();
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        bulk_index_buffers(&tx, true).map_err(sql)?;
 
         // 2. Items.
-        let doc_rows: Vec<_> =
-            set.documents.iter().map(|d| Row { id: &d.id, item: d, hash: hash_of(d), blobs: d.blobs() }).collect();
-        report.documents =
-            sync_table(&tx, ItemKind::Document, &doc_rows, |tx, r| write_document(tx, r.item, &r.hash)).map_err(sql)?;
-        let guide_rows: Vec<_> =
-            set.guides.iter().map(|g| Row { id: &g.id, item: g, hash: hash_of(g), blobs: g.blobs() }).collect();
-        report.guides =
-            sync_table(&tx, ItemKind::Guide, &guide_rows, |tx, r| write_guide(tx, r.item, &r.hash)).map_err(sql)?;
-        let board_rows: Vec<_> =
-            set.boards.iter().map(|b| Row { id: &b.id, item: b, hash: hash_of(b), blobs: Vec::new() }).collect();
-        report.boards =
-            sync_table(&tx, ItemKind::Board, &board_rows, |tx, r| write_board(tx, r.item, &r.hash)).map_err(sql)?;
-        let faq_rows: Vec<_> =
-            set.faqs.iter().map(|q| Row { id: &q.id, item: q, hash: hash_of(q), blobs: Vec::new() }).collect();
-        report.faqs = sync_table(&tx, ItemKind::Faq, &faq_rows, |tx, r| write_faq(tx, r.item, &r.hash)).map_err(sql)?;
+        report.documents = sync_table(&tx, &set.documents).map_err(sql)?;
+        report.guides = sync_table(&tx, &set.guides).map_err(sql)?;
+        report.boards = sync_table(&tx, &set.boards).map_err(sql)?;
+        report.faqs = sync_table(&tx, &set.faqs).map_err(sql)?;
 
         // 3. Site.
         report.site_changed = write_site(&tx, &set.site).map_err(sql)?;
@@ -153,7 +143,7 @@ impl Store {
         // 4. Blob records (files stay until garbage collection, so a reader of the old
         //    snapshot never loses a file under it).
         let mut referenced: BTreeMap<&str, &BlobRef> = BTreeMap::new();
-        for b in doc_rows.iter().flat_map(|r| r.blobs.iter()).chain(guide_rows.iter().flat_map(|r| r.blobs.iter())) {
+        for b in set.documents.iter().flat_map(|d| d.blobs()).chain(set.guides.iter().flat_map(|g| g.blobs())) {
             referenced.insert(&b.sha256, b);
         }
         for b in referenced.values() {
@@ -164,6 +154,7 @@ impl Store {
         let version = switch_snapshot(&tx, source).map_err(sql)?;
         let total = report.total();
         log_change(&tx, source, version, total).map_err(sql)?;
+        bulk_index_buffers(&tx, false).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
         tracing::info!(
@@ -183,6 +174,13 @@ impl Store {
     /// search rows updated for the changed items only, and nothing committed unless the result
     /// has the content hash the pack promised.
     pub fn apply_delta(&mut self, delta: &Delta, source: &str) -> Result<ApplyReport, StoreError> {
+        let previous = self.sql(enlarge_cache(&self.conn))?;
+        let result = self.apply_changes(delta, source);
+        restore_cache(&self.conn, previous);
+        result
+    }
+
+    fn apply_changes(&mut self, delta: &Delta, source: &str) -> Result<ApplyReport, StoreError> {
         let mut report = ApplyReport::default();
         for (sha, from) in &delta.blobs {
             if !self.blobs.contains(sha) {
@@ -193,35 +191,9 @@ impl Store {
         let path = self.path.clone();
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
+        bulk_index_buffers(&tx, true).map_err(sql)?;
         if let Some(site) = &delta.site {
             report.site_changed = write_site(&tx, site).map_err(sql)?;
-        }
-        fn upsert<T: Serialize>(
-            tx: &Transaction<'_>,
-            table: ItemKind,
-            id: &str,
-            item: &T,
-            blobs: Vec<&BlobRef>,
-            write: impl Fn(&Transaction<'_>, &T, &str) -> rusqlite::Result<()>,
-            c: &mut Changes,
-        ) -> rusqlite::Result<()> {
-            let hash = hash_of(item);
-            let old: Option<String> = tx
-                .query_row(&format!("SELECT hash FROM {} WHERE id = ?1", table_of(table)), [id], |r| r.get(0))
-                .optional()?;
-            match old {
-                Some(h) if h == hash => {
-                    c.unchanged += 1;
-                    return Ok(());
-                }
-                Some(_) => c.changed += 1,
-                None => c.added += 1,
-            }
-            write(tx, item, &hash)?;
-            for b in &blobs {
-                write_blob_record(tx, b)?;
-            }
-            write_refs(tx, id, &blobs)
         }
         // Removals first: an id that moved to another kind of item is deleted, then added anew.
         for (table, id) in &delta.removed {
@@ -235,18 +207,10 @@ impl Store {
                 c.removed += 1;
             }
         }
-        for d in &delta.documents {
-            upsert(&tx, ItemKind::Document, &d.id, d, d.blobs(), write_document, &mut report.documents).map_err(sql)?;
-        }
-        for g in &delta.guides {
-            upsert(&tx, ItemKind::Guide, &g.id, g, g.blobs(), write_guide, &mut report.guides).map_err(sql)?;
-        }
-        for b in &delta.boards {
-            upsert(&tx, ItemKind::Board, &b.id, b, Vec::new(), write_board, &mut report.boards).map_err(sql)?;
-        }
-        for q in &delta.faqs {
-            upsert(&tx, ItemKind::Faq, &q.id, q, Vec::new(), write_faq, &mut report.faqs).map_err(sql)?;
-        }
+        report.documents.add(upsert_all(&tx, &delta.documents).map_err(sql)?);
+        report.guides.add(upsert_all(&tx, &delta.guides).map_err(sql)?);
+        report.boards.add(upsert_all(&tx, &delta.boards).map_err(sql)?);
+        report.faqs.add(upsert_all(&tx, &delta.faqs).map_err(sql)?);
         if let Some(expected) = &delta.expect_content_hash {
             let found = current_content_hash(&tx).map_err(sql)?;
             if &found != expected {
@@ -264,6 +228,7 @@ impl Store {
         }
         let total = report.total();
         log_change(&tx, source, version, total).map_err(sql)?;
+        bulk_index_buffers(&tx, false).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
         tracing::info!(
@@ -278,45 +243,292 @@ impl Store {
     }
 }
 
-/// Writes the rows of one table that are new or changed and deletes the rows that are gone.
-fn sync_table<T>(
+/// The page cache an apply's transaction gets (KiB): the item tables' indexes and the search
+/// tables' b-trees stay in memory instead of being spilled to the WAL and read back while the
+/// transaction runs. Returned to the connection's usual size when the apply ends.
+const BULK_CACHE_KIB: i64 = 64 * 1024;
+
+/// Gives the connection the larger page cache; returns the size to set back.
+fn enlarge_cache(conn: &rusqlite::Connection) -> rusqlite::Result<i64> {
+    let previous: i64 = conn.pragma_query_value(None, "cache_size", |r| r.get(0))?;
+    conn.pragma_update(None, "cache_size", -BULK_CACHE_KIB)?;
+    Ok(previous)
+}
+
+/// Sets the page cache back after an apply (committed or not) and frees the memory. Only
+/// memory is at stake here: a failure leaves a larger cache, never wrong content.
+fn restore_cache(conn: &rusqlite::Connection, previous: i64) {
+    let _ = conn.pragma_update(None, "cache_size", previous);
+    let _ = conn.execute_batch("PRAGMA shrink_memory");
+}
+
+/// The pending-terms buffer of each FTS5 table during an apply (bytes; FTS5's default is
+/// 1 MiB): fewer, larger segments are flushed, so there is less merging. Set when the
+/// transaction starts and set back before it commits, inside it, so the stored setting never
+/// changes.
+const BULK_FTS_BUFFER: i64 = 16 * 1024 * 1024;
+const FTS_DEFAULT_BUFFER: i64 = 1024 * 1024;
+
+fn bulk_index_buffers(tx: &Transaction<'_>, bulk: bool) -> rusqlite::Result<()> {
+    let size = if bulk { BULK_FTS_BUFFER } else { FTS_DEFAULT_BUFFER };
+    for table in search_index::FTS_TABLES {
+        tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [size])?;
+    }
+    Ok(())
+}
+
+/// A content item as the store writes it: its table row and its search rows.
+trait Item: Serialize + Sync {
+    const KIND: ItemKind;
+    fn id(&self) -> &str;
+    /// The media files the item refers to.
+    fn blobs(&self) -> Vec<&BlobRef>;
+    /// Its search rows (None: the kind is not searched).
+    fn index_rows(&self) -> Option<IndexRows>;
+    /// Writes (inserts or replaces) its table row, `json` being the item serialized.
+    fn write_row(&self, tx: &Transaction<'_>, json: &str, hash: &str) -> rusqlite::Result<()>;
+}
+
+impl Item for Document {
+    const KIND: ItemKind = ItemKind::Document;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn blobs(&self) -> Vec<&BlobRef> {
+        Document::blobs(self)
+    }
+    fn index_rows(&self) -> Option<IndexRows> {
+        Some(IndexRows::of_document(self))
+    }
+    fn write_row(&self, tx: &Transaction<'_>, json: &str, hash: &str) -> rusqlite::Result<()> {
+        let d = self;
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO documents (id, kind, title, doc_no, publisher, category, area, published, year, validity, interprets, data, hash)
+             VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
+        )?
+        .execute(params![
+            d.id, d.kind.key(), d.title, d.doc_no, d.publisher, d.category, d.area,
+            d.published.to_string(), d.year(), d.validity.key(), d.interprets, json, hash
+        ])?;
+        Ok(())
+    }
+}
+
+impl Item for Guide {
+    const KIND: ItemKind = ItemKind::Guide;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn blobs(&self) -> Vec<&BlobRef> {
+        Guide::blobs(self)
+    }
+    fn index_rows(&self) -> Option<IndexRows> {
+        Some(IndexRows::of_guide(self))
+    }
+    fn write_row(&self, tx: &Transaction<'_>, json: &str, hash: &str) -> rusqlite::Result<()> {
+        tx.prepare_cached(
+            "INSERT OR REPLACE INTO guides (id, name, area, disclosure_request, data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?
+        .execute(params![self.id, self.name, self.area, self.disclosure_request, json, hash])?;
+        Ok(())
+    }
+}
+
+impl Item for Board {
+    const KIND: ItemKind = ItemKind::Board;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn blobs(&self) -> Vec<&BlobRef> {
+        Vec::new()
+    }
+    fn index_rows(&self) -> Option<IndexRows> {
+        None
+    }
+    fn write_row(&self, tx: &Transaction<'_>, json: &str, hash: &str) -> rusqlite::Result<()> {
+        tx.prepare_cached("INSERT OR REPLACE INTO boards (id, title, data, hash) VALUES (?1, ?2, ?3, ?4)")?
+            .execute(params![self.id, self.title, json, hash])?;
+        Ok(())
+    }
+}
+
+impl Item for Faq {
+    const KIND: ItemKind = ItemKind::Faq;
+    fn id(&self) -> &str {
+        &self.id
+    }
+    fn blobs(&self) -> Vec<&BlobRef> {
+        Vec::new()
+    }
+    fn index_rows(&self) -> Option<IndexRows> {
+        Some(IndexRows::of_faq(self))
+    }
+    fn write_row(&self, tx: &Transaction<'_>, json: &str, hash: &str) -> rusqlite::Result<()> {
+        tx.prepare_cached("INSERT OR REPLACE INTO faqs (id, question, area, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)")?
+            .execute(params![self.id, self.question, self.area, json, hash])?;
+        Ok(())
+    }
+}
+
+/// One item made ready to write, on the preparing thread: its JSON, the hash of that JSON (the
+/// pack's item hash, [`pack::item_bytes`]), and its search rows.
+struct Prepared {
+    hash: String,
+    /// None when the stored row already has this hash (nothing to write).
+    write: Option<(String, Option<IndexRows>)>,
+}
+
+/// Prepares `item`; `stored` is the hash of its stored row, if known: an item that did not
+/// change is only hashed, not tokenized.
+fn prepare<T: Item>(item: &T, stored: Option<&str>) -> Prepared {
+    let json = String::from_utf8(pack::item_bytes(item)).expect("serde_json writes UTF-8");
+    let hash = hex::encode(Sha256::digest(json.as_bytes()));
+    if stored == Some(hash.as_str()) {
+        return Prepared { hash, write: None };
+    }
+    Prepared { write: Some((json, item.index_rows())), hash }
+}
+
+/// Runs `prepare` over `items` on a second thread while `write` takes the results in order on
+/// this one (the thread that owns the transaction): the text work of the next items overlaps
+/// with the store writing the previous ones. The first error stops both.
+fn pipelined<'a, T: Sync, P: Send, E>(
+    items: &'a [T],
+    prepare: impl Fn(&T) -> P + Sync,
+    mut write: impl FnMut(&'a T, P) -> Result<(), E>,
+) -> Result<(), E> {
+    // Items go across in batches, so that handing them over costs little beside the work.
+    const BATCH: usize = 32;
+    if items.len() <= BATCH {
+        return items.iter().try_for_each(|item| write(item, prepare(item)));
+    }
+    std::thread::scope(|s| {
+        // A bounded queue: the preparing thread runs at most 8 batches ahead.
+        let (to_writer, prepared) = std::sync::mpsc::sync_channel::<Vec<P>>(8);
+        let prepare = &prepare;
+        s.spawn(move || {
+            for chunk in items.chunks(BATCH) {
+                if to_writer.send(chunk.iter().map(prepare).collect()).is_err() {
+                    break; // the writer stopped on an error
+                }
+            }
+        });
+        for chunk in items.chunks(BATCH) {
+            // The preparing thread only stops early if it panicked; the scope re-raises that
+            // panic, and the transaction rolls back, before anything is committed.
+            let Ok(batch) = prepared.recv() else { break };
+            for (item, p) in chunk.iter().zip(batch) {
+                write(item, p)?;
+            }
+        }
+        Ok(())
+    })
+}
+
+impl Changes {
+    fn add(&mut self, o: Changes) {
+        self.added += o.added;
+        self.changed += o.changed;
+        self.removed += o.removed;
+        self.unchanged += o.unchanged;
+    }
+}
+
+/// Writes one prepared item: its row, its search rows, its blob references.
+fn write_item<T: Item>(
     tx: &Transaction<'_>,
-    table: ItemKind,
-    rows: &[Row<'_, T>],
-    write: impl Fn(&Transaction<'_>, &Row<'_, T>) -> rusqlite::Result<()>,
-) -> rusqlite::Result<Changes> {
+    item: &T,
+    hash: &str,
+    json: &str,
+    index: Option<&IndexRows>,
+) -> rusqlite::Result<()> {
+    item.write_row(tx, json, hash)?;
+    if let Some(rows) = index {
+        search_index::write(tx, item.id(), rows)?;
+    }
+    write_refs(tx, item.id(), &item.blobs())
+}
+
+/// Writes the rows of one table that are new or changed and deletes the rows that are gone.
+fn sync_table<T: Item>(tx: &Transaction<'_>, items: &[T]) -> rusqlite::Result<Changes> {
     let mut existing: HashMap<String, String> = HashMap::new();
     {
-        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table_of(table)))?;
+        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table_of(T::KIND)))?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
             existing.insert(r.get(0)?, r.get(1)?);
         }
     }
     let mut c = Changes::default();
-    for row in rows {
-        match existing.remove(row.id) {
-            Some(h) if h == row.hash => {
-                c.unchanged += 1;
-                continue;
-            }
-            Some(_) => c.changed += 1,
-            None => c.added += 1,
-        }
-        write(tx, row)?;
-        write_refs(tx, row.id, &row.blobs)?;
-    }
-    for id in existing.keys() {
-        delete_item(tx, table, id)?;
+    let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
+    pipelined(
+        items,
+        |item| prepare(item, existing.get(item.id()).map(String::as_str)),
+        |item, p| {
+            // An id seen before in this set counts as added again (its old row is replaced).
+            let first = seen.insert(item.id());
+            let write = match (first, p.write) {
+                (true, None) => {
+                    c.unchanged += 1;
+                    return Ok(());
+                }
+                (true, Some(w)) => {
+                    if existing.contains_key(item.id()) {
+                        c.changed += 1
+                    } else {
+                        c.added += 1
+                    }
+                    w
+                }
+                (false, w) => {
+                    c.added += 1;
+                    w.unwrap_or_else(|| prepare(item, None).write.expect("prepared without a stored hash"))
+                }
+            };
+            write_item(tx, item, &p.hash, &write.0, write.1.as_ref())
+        },
+    )?;
+    for id in existing.keys().filter(|id| !seen.contains(id.as_str())) {
+        delete_item(tx, T::KIND, id)?;
         c.removed += 1;
     }
     Ok(c)
 }
 
+/// Adds or replaces each item whose stored row differs (a sync's changes), preparing the next
+/// items on a second thread.
+fn upsert_all<T: Item>(tx: &Transaction<'_>, items: &[T]) -> rusqlite::Result<Changes> {
+    let mut c = Changes::default();
+    let select = format!("SELECT hash FROM {} WHERE id = ?1", table_of(T::KIND));
+    pipelined(
+        items,
+        |item| prepare(item, None),
+        |item, p| {
+            let old: Option<String> = tx.prepare_cached(&select)?.query_row([item.id()], |r| r.get(0)).optional()?;
+            match old {
+                Some(h) if h == p.hash => {
+                    c.unchanged += 1;
+                    return Ok(());
+                }
+                Some(_) => c.changed += 1,
+                None => c.added += 1,
+            }
+            let (json, index) = p.write.expect("prepared without a stored hash");
+            let blobs = item.blobs();
+            for b in &blobs {
+                write_blob_record(tx, b)?;
+            }
+            write_item(tx, item, &p.hash, &json, index.as_ref())
+        },
+    )?;
+    Ok(c)
+}
+
 fn write_refs(tx: &Transaction<'_>, owner: &str, blobs: &[&BlobRef]) -> rusqlite::Result<()> {
-    tx.execute("DELETE FROM blob_refs WHERE owner = ?1", [owner])?;
+    tx.prepare_cached("DELETE FROM blob_refs WHERE owner = ?1")?.execute([owner])?;
     for b in blobs {
-        tx.execute("INSERT OR IGNORE INTO blob_refs (owner, sha256) VALUES (?1, ?2)", params![owner, b.sha256])?;
+        tx.prepare_cached("INSERT OR IGNORE INTO blob_refs (owner, sha256) VALUES (?1, ?2)")?
+            .execute(params![owner, b.sha256])?;
     }
     Ok(())
 }
@@ -329,48 +541,9 @@ fn delete_item(tx: &Transaction<'_>, table: ItemKind, id: &str) -> rusqlite::Res
 }
 
 fn write_blob_record(tx: &Transaction<'_>, b: &BlobRef) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR IGNORE INTO blobs (sha256, size, media_type) VALUES (?1, ?2, ?3)",
-        params![b.sha256, b.size as i64, b.media_type],
-    )?;
+    tx.prepare_cached("INSERT OR IGNORE INTO blobs (sha256, size, media_type) VALUES (?1, ?2, ?3)")?
+        .execute(params![b.sha256, b.size as i64, b.media_type])?;
     Ok(())
-}
-
-fn write_document(tx: &Transaction<'_>, d: &Document, hash: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO documents (id, kind, title, doc_no, publisher, category, area, published, year, validity, interprets, data, hash)
-         VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12, ?13)",
-        params![
-            d.id, d.kind.key(), d.title, d.doc_no, d.publisher, d.category, d.area,
-            d.published.to_string(), d.year(), d.validity.key(), d.interprets,
-            serde_json::to_string(d).expect("serializes"), hash
-        ],
-    )?;
-    super::search_index::index_document(tx, d)
-}
-
-fn write_guide(tx: &Transaction<'_>, g: &Guide, hash: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO guides (id, name, area, disclosure_request, data, hash) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![g.id, g.name, g.area, g.disclosure_request, serde_json::to_string(g).expect("serializes"), hash],
-    )?;
-    super::search_index::index_guide(tx, g)
-}
-
-fn write_board(tx: &Transaction<'_>, b: &Board, hash: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO boards (id, title, data, hash) VALUES (?1, ?2, ?3, ?4)",
-        params![b.id, b.title, serde_json::to_string(b).expect("serializes"), hash],
-    )?;
-    Ok(())
-}
-
-fn write_faq(tx: &Transaction<'_>, q: &Faq, hash: &str) -> rusqlite::Result<()> {
-    tx.execute(
-        "INSERT OR REPLACE INTO faqs (id, question, area, data, hash) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![q.id, q.question, q.area, serde_json::to_string(q).expect("serializes"), hash],
-    )?;
-    super::search_index::index_faq(tx, q)
 }
 
 /// Writes the site record if it changed; returns whether it did.

@@ -167,54 +167,91 @@ impl DocMeta {
     }
 }
 
-/// Adds or replaces one item in the index.
-pub(super) fn upsert(
-    conn: &Connection,
-    id: &str,
+/// One item's index rows, worked out from its text alone: the folding, bigram tokens, title
+/// readings and distinct characters, the costly part of indexing. Needs no database, so an
+/// import prepares the next items on another thread while the store writes ([`super::apply`]).
+#[derive(Debug, Clone)]
+pub(super) struct IndexRows {
     kind: ItemKind,
-    title: &str,
-    body: &str,
-    meta: Option<&DocMeta>,
-) -> rusqlite::Result<()> {
-    let display_title = title.lines().next().unwrap_or_default();
-    let readings = encode(&title_readings(display_title));
-    let existing: Option<i64> =
-        conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    display_title: String,
+    readings: String,
+    title_tokens: String,
+    body_tokens: String,
+    chars: String,
+    meta: Option<DocMeta>,
+}
+
+impl IndexRows {
+    pub fn of(kind: ItemKind, title: &str, body: &str, meta: Option<DocMeta>) -> Self {
+        let display_title = title.lines().next().unwrap_or_default().to_string();
+        let readings = encode(&title_readings(&display_title));
+        let (folded_title, folded_body) = (fold(title), fold(body));
+        IndexRows {
+            kind,
+            readings,
+            title_tokens: index_text(&folded_title),
+            body_tokens: index_text(&folded_body),
+            chars: distinct_chars(&folded_title, &folded_body),
+            display_title,
+            meta,
+        }
+    }
+
+    pub fn of_document(d: &Document) -> Self {
+        let (t, b) = document_text(d);
+        Self::of(ItemKind::Document, &t, &b, Some(DocMeta::of(d)))
+    }
+
+    pub fn of_guide(g: &Guide) -> Self {
+        let (t, b) = guide_text(g);
+        Self::of(ItemKind::Guide, &t, &b, None)
+    }
+
+    pub fn of_faq(q: &Faq) -> Self {
+        let (t, b) = faq_text(q);
+        Self::of(ItemKind::Faq, &t, &b, None)
+    }
+}
+
+/// Adds or replaces one item in the index, with its rows prepared by [`IndexRows::of`]. The
+/// statements are cached on the connection: an import runs them once per item.
+pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::Result<()> {
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
     if let Some(rowid) = existing {
         delete_rows(conn, rowid)?;
     }
-    let m = meta.cloned().unwrap_or_default();
-    let has = meta.is_some();
-    conn.execute(
+    let m = rows.meta.as_ref();
+    conn.prepare_cached(
         "INSERT INTO search_items (rowid, id, kind, title, readings, doc_kind, area, publisher, year, validity, published, doc_no)
          VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8, ?9, ?10, ?11, ?12)",
-        params![
-            existing,
-            id,
-            kind.key(),
-            display_title,
-            readings,
-            has.then_some(&m.kind),
-            m.area,
-            has.then_some(&m.publisher),
-            has.then_some(m.year),
-            has.then_some(&m.validity),
-            has.then_some(&m.published),
-            m.doc_no
-        ],
-    )?;
+    )?
+    .execute(params![
+        existing,
+        id,
+        rows.kind.key(),
+        rows.display_title,
+        rows.readings,
+        m.map(|m| &m.kind),
+        m.and_then(|m| m.area.as_ref()),
+        m.map(|m| &m.publisher),
+        m.map(|m| m.year),
+        m.map(|m| &m.validity),
+        m.map(|m| &m.published),
+        m.and_then(|m| m.doc_no.as_ref())
+    ])?;
     let rowid = conn.last_insert_rowid();
-    let (folded_title, folded_body) = (fold(title), fold(body));
-    let title_tokens = index_text(&folded_title);
-    conn.execute(
-        "INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)",
-        params![rowid, title_tokens, index_text(&folded_body)],
-    )?;
-    conn.execute("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)", params![rowid, title_tokens])?;
-    conn.execute(
-        "INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)",
-        params![rowid, distinct_chars(&folded_title, &folded_body)],
-    )?;
+    conn.prepare_cached("INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?.execute(params![
+        rowid,
+        rows.title_tokens,
+        rows.body_tokens
+    ])?;
+    conn.prepare_cached("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)")?
+        .execute(params![rowid, rows.title_tokens])?;
+    conn.prepare_cached("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)")?
+        .execute(params![rowid, rows.chars])?;
     Ok(())
 }
 
@@ -233,13 +270,18 @@ pub(super) fn distinct_chars(title: &Folded, body: &Folded) -> String {
 
 /// Removes an item from the index (nothing happens if it is not there).
 pub(super) fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
-    let existing: Option<i64> =
-        conn.query_row("SELECT rowid FROM search_items WHERE id = ?1", [id], |r| r.get(0)).optional()?;
+    let existing: Option<i64> = conn
+        .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1")?
+        .query_row([id], |r| r.get(0))
+        .optional()?;
     if let Some(rowid) = existing {
         delete_rows(conn, rowid)?;
     }
     Ok(())
 }
+
+/// The FTS5 tables of the index.
+pub(super) const FTS_TABLES: [&str; 3] = ["search_fts", "search_titles", "search_chars"];
 
 /// Every table of the index, each keyed by the item's rowid.
 pub(super) const INDEX_TABLES: [&str; 4] = ["search_fts", "search_titles", "search_chars", "search_items"];
@@ -247,24 +289,21 @@ pub(super) const INDEX_TABLES: [&str; 4] = ["search_fts", "search_titles", "sear
 /// Deletes one item's rows from every index table.
 fn delete_rows(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
     for table in INDEX_TABLES {
-        conn.execute(&format!("DELETE FROM {table} WHERE rowid = ?1"), [rowid])?;
+        conn.prepare_cached(&format!("DELETE FROM {table} WHERE rowid = ?1"))?.execute([rowid])?;
     }
     Ok(())
 }
 
 pub(super) fn index_document(conn: &Connection, d: &Document) -> rusqlite::Result<()> {
-    let (t, b) = document_text(d);
-    upsert(conn, &d.id, ItemKind::Document, &t, &b, Some(&DocMeta::of(d)))
+    write(conn, &d.id, &IndexRows::of_document(d))
 }
 
 pub(super) fn index_guide(conn: &Connection, g: &Guide) -> rusqlite::Result<()> {
-    let (t, b) = guide_text(g);
-    upsert(conn, &g.id, ItemKind::Guide, &t, &b, None)
+    write(conn, &g.id, &IndexRows::of_guide(g))
 }
 
 pub(super) fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
-    let (t, b) = faq_text(q);
-    upsert(conn, &q.id, ItemKind::Faq, &t, &b, None)
+    write(conn, &q.id, &IndexRows::of_faq(q))
 }
 
 /// Rebuilds the whole index from the stored items (after the index is first created, or to

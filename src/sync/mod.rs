@@ -88,6 +88,8 @@ pub enum Progress {
     CheckingManifest,
     Downloading { files_done: u64, files_total: u64, bytes_done: u64, bytes_total: u64, bytes_per_sec: u64 },
     Applying { items: u64 },
+    // The changes are committed: the new content is live.
+    Applied { items: u64 },
 }
 
 #[derive(Debug, Clone, Serialize)]
@@ -382,6 +384,7 @@ fn run(
             }
             e => SyncError::Store(e),
         })?;
+    progress(Progress::Applied { items: needed_items.len() as u64 });
 
     // The staged files are in the store now; clear the staging folder.
     if let Ok(entries) = fs::read_dir(&staging) {
