@@ -281,8 +281,10 @@ fn bulk_index_buffers(tx: &Transaction<'_>, bulk: bool) -> rusqlite::Result<()> 
 trait Item: Serialize + Sync {
     const KIND: ItemKind;
     fn id(&self) -> &str;
-    /// The media files the item refers to.
-    fn blobs(&self) -> Vec<&BlobRef>;
+    /// The media files the item refers to (boards and FAQ entries carry none).
+    fn blobs(&self) -> Vec<&BlobRef> {
+        Vec::new()
+    }
     /// Its search rows (None: the kind is not searched).
     fn index_rows(&self) -> Option<IndexRows>;
     /// Writes (inserts or replaces) its table row, `json` being the item serialized.
@@ -339,9 +341,6 @@ impl Item for Board {
     fn id(&self) -> &str {
         &self.id
     }
-    fn blobs(&self) -> Vec<&BlobRef> {
-        Vec::new()
-    }
     fn index_rows(&self) -> Option<IndexRows> {
         None
     }
@@ -356,9 +355,6 @@ impl Item for Faq {
     const KIND: ItemKind = ItemKind::Faq;
     fn id(&self) -> &str {
         &self.id
-    }
-    fn blobs(&self) -> Vec<&BlobRef> {
-        Vec::new()
     }
     fn index_rows(&self) -> Option<IndexRows> {
         Some(IndexRows::of_faq(self))
