@@ -61,10 +61,12 @@ fn is_cjk(c: char) -> bool {
 }
 
 /// Overlapping bigrams of every run of CJK characters (a run of one is a unigram), and every
-/// run of ASCII letters and digits as one lower-cased word.
+/// run of ASCII letters and digits as one lower-cased word. Runs are one position apart, so that
+/// a phrase never spans a break (甲乙。乙丙 does not hold 甲乙丙).
 #[derive(Clone, Default)]
 struct CjkBigramTokenizer {
     tokens: Vec<Token>,
+    position: usize,
 }
 
 struct VecTokenStream<'a> {
@@ -90,6 +92,7 @@ impl Tokenizer for CjkBigramTokenizer {
 
     fn token_stream<'a>(&'a mut self, text: &'a str) -> VecTokenStream<'a> {
         self.tokens.clear();
+        self.position = 0;
         let chars: Vec<(usize, char)> = text.char_indices().collect();
         let end_of = |i: usize| chars.get(i).map_or(text.len(), |c| c.0);
         let mut i = 0;
@@ -106,11 +109,13 @@ impl Tokenizer for CjkBigramTokenizer {
                 for k in start..i.saturating_sub(1) {
                     self.push(&text[chars[k].0..end_of(k + 2)], chars[k].0, end_of(k + 2));
                 }
+                self.position += 1;
             } else if c.is_ascii_alphanumeric() {
                 while i < chars.len() && chars[i].1.is_ascii_alphanumeric() {
                     i += 1;
                 }
                 self.push(&text[chars[start].0..end_of(i)].to_ascii_lowercase(), chars[start].0, end_of(i));
+                self.position += 1;
             } else {
                 i += 1;
             }
@@ -121,7 +126,8 @@ impl Tokenizer for CjkBigramTokenizer {
 
 impl CjkBigramTokenizer {
     fn push(&mut self, text: &str, from: usize, to: usize) {
-        let position = self.tokens.len();
+        let position = self.position;
+        self.position += 1;
         self.tokens.push(Token { offset_from: from, offset_to: to, position, text: text.into(), position_length: 1 });
     }
 }
@@ -351,5 +357,27 @@ fn main() {
     }
     if only.as_deref().is_none_or(|v| v == "jieba") {
         run("jieba", TextAnalyzer::from(tantivy_jieba::JiebaTokenizer::new()), &docs, &queries, text_bytes);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn tokens(text: &str) -> Vec<(String, usize)> {
+        let mut t = CjkBigramTokenizer::default();
+        let mut s = t.token_stream(text);
+        let mut out = Vec::new();
+        while s.advance() {
+            out.push((s.token().text.clone(), s.token().position));
+        }
+        out
+    }
+
+    #[test]
+    fn bigrams_of_runs_with_a_gap_between_runs() {
+        let got = tokens("政府信息。息公开 ABC税");
+        let want = [("政府", 0), ("府信", 1), ("信息", 2), ("息公", 4), ("公开", 5), ("abc", 7), ("税", 9)];
+        assert_eq!(got, want.map(|(t, p)| (t.to_string(), p)));
     }
 }
