@@ -14,9 +14,9 @@
 use std::path::Path;
 
 use chrono::NaiveDate;
-use gongkai_kiosk::content::{Disclosure, DocKind, Document, KEY_AREAS, Validity};
+use gongkai_kiosk::content::{DocKind, Document, KEY_AREAS, Validity};
 
-use super::corpus::{Rng, TERMS};
+use super::corpus::{Rng, TERMS, document};
 
 /// A word of the vocabulary with its reading (syllables separated by spaces).
 pub struct Word {
@@ -206,29 +206,13 @@ pub fn corpus(n: usize) -> Vec<Document> {
             // one document in twenty is published in traditional characters
             let (title, body) = if i % 20 == 7 { (hanconv::s2t(&title), hanconv::s2t(&body)) } else { (title, body) };
             Document {
-                id: format!("d{i}"),
-                title,
                 kind: kinds[rng.next() % kinds.len()],
                 index_no: Some(index_no),
-                category: None,
-                publisher: publisher.into(),
-                doc_no: None,
-                written: None,
                 published: NaiveDate::from_ymd_opt(year, 1 + (rng.next() % 12) as u32, 1 + (rng.next() % 28) as u32)
                     .unwrap(),
-                effective: None,
                 validity: validity[rng.next() % validity.len()],
-                repealed: None,
-                disclosure: Disclosure::Proactive,
                 area: Some(KEY_AREAS[rng.next() % KEY_AREAS.len()].to_string()),
-                keywords: Vec::new(),
-                summary: None,
-                url: None,
-                attachments: Vec::new(),
-                interprets: None,
-                body,
-                images: Vec::new(),
-                source: String::new(),
+                ..document(i, title, body, publisher)
             }
         })
         .collect()
