@@ -141,35 +141,44 @@ pub fn corpus(n: usize) -> Vec<Document> {
             // one document in twenty is published in traditional characters
             let (title, body) = if i % 20 == 7 { (hanconv::s2t(&title), hanconv::s2t(&body)) } else { (title, body) };
             let v = validity[rng.next() % validity.len()];
-            Document {
-                id: format!("d{i}"),
-                title,
-                kind: kinds[rng.next() % kinds.len()],
-                index_no: None,
-                category: None,
-                publisher: "基准区人民政府".into(),
-                doc_no: None,
-                written: None,
-                published: NaiveDate::from_ymd_opt(
-                    2015 + (rng.next() % 10) as i32,
-                    1 + (rng.next() % 12) as u32,
-                    1 + (rng.next() % 28) as u32,
-                )
-                .unwrap(),
-                effective: None,
-                validity: v,
-                repealed: None,
-                disclosure: Disclosure::Proactive,
-                area: Some(KEY_AREAS[rng.next() % KEY_AREAS.len()].to_string()),
-                keywords: Vec::new(),
-                summary: None,
-                url: None,
-                attachments: Vec::new(),
-                interprets: None,
-                body,
-                images: Vec::new(),
-                source: String::new(),
-            }
+            let kind = kinds[rng.next() % kinds.len()];
+            let published = NaiveDate::from_ymd_opt(
+                2015 + (rng.next() % 10) as i32,
+                1 + (rng.next() % 12) as u32,
+                1 + (rng.next() % 28) as u32,
+            )
+            .unwrap();
+            let area = Some(KEY_AREAS[rng.next() % KEY_AREAS.len()].to_string());
+            Document { kind, published, validity: v, area, ..document(i, title, body, "基准区人民政府") }
         })
         .collect()
+}
+
+/// Generated document number `i` with its title, body and publisher; the caller sets the fields
+/// it varies (kind, dates, validity, area, …) over these defaults.
+pub fn document(i: usize, title: String, body: String, publisher: &str) -> Document {
+    Document {
+        id: format!("d{i}"),
+        title,
+        kind: DocKind::Policy,
+        index_no: None,
+        category: None,
+        publisher: publisher.into(),
+        doc_no: None,
+        written: None,
+        published: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
+        effective: None,
+        validity: Validity::Valid,
+        repealed: None,
+        disclosure: Disclosure::Proactive,
+        area: None,
+        keywords: Vec::new(),
+        summary: None,
+        url: None,
+        attachments: Vec::new(),
+        interprets: None,
+        body,
+        images: Vec::new(),
+        source: String::new(),
+    }
 }
