@@ -312,6 +312,16 @@ fn synced_kiosk() -> (Served, Nginx) {
 fn hostile_ids_the_last_version_and_far_expiry_in_a_signed_pack_are_refused() {
     let (k, nginx) = synced_kiosk();
     let o = sync_options(&nginx.url(), &k.key.public());
+    // nginx's ETag is the manifest's modification time in seconds and its size: each manifest
+    // written below gets a time of its own, as publications seconds apart would have (written
+    // in the second of the last sync, with the same size, it would be answered 304)
+    let served = std::cell::Cell::new(0u64);
+    let sync = || {
+        served.set(served.get() + 1);
+        let f = fs::File::options().write(true).open(k.pack.join("manifest.json")).unwrap();
+        f.set_modified(std::time::SystemTime::now() + Duration::from_secs(served.get())).unwrap();
+        run_sync(&k.data, &o)
+    };
     let before = content_hash(&k.data);
     let published = pack::verify_manifest(&fs::read(k.pack.join("manifest.json")).unwrap(), &[k.key.public()])
         .unwrap()
@@ -325,7 +335,7 @@ fn hostile_ids_the_last_version_and_far_expiry_in_a_signed_pack_are_refused() {
         hostile.documents[0].id = bad.clone();
         let opts = PublishOptions { version: None, ..Default::default() };
         publish_set(&hostile, &k.pack, &k.key, &opts).unwrap();
-        let err = run_sync(&k.data, &o).expect_err("a hostile id must be refused");
+        let err = sync().expect_err("a hostile id must be refused");
         assert!(err.to_string().contains("id"), "{err}");
         assert_eq!(content_hash(&k.data), before, "{}", &bad[..bad.len().min(20)]);
     }
@@ -336,7 +346,7 @@ fn hostile_ids_the_last_version_and_far_expiry_in_a_signed_pack_are_refused() {
     let manifest = k.pack.join("manifest.json");
     let honest = fs::read(&manifest).unwrap();
     resign(&manifest, &k.key, |b| b["version"] = serde_json::json!(u64::MAX));
-    let err = run_sync(&k.data, &o).expect_err("version 2^64-1 must be refused");
+    let err = sync().expect_err("version 2^64-1 must be refused");
     assert!(err.to_string().contains("version"), "{err}");
     assert_eq!(content_hash(&k.data), before);
 
@@ -347,14 +357,14 @@ fn hostile_ids_the_last_version_and_far_expiry_in_a_signed_pack_are_refused() {
         b["version"] = serde_json::json!(published + 50);
         b["expires"] = serde_json::to_value(far).unwrap();
     });
-    let err = run_sync(&k.data, &o).expect_err("an expiry 260,000 years away must be refused");
+    let err = sync().expect_err("an expiry 260,000 years away must be refused");
     assert!(err.to_string().contains("valid until"), "{err}");
     assert_eq!(content_hash(&k.data), before);
     fs::write(&manifest, &honest).unwrap();
     // the kiosk still takes the next honest pack
     publish(&demo(), &k.pack, &k.key, &PublishOptions { version: Some(published + 100), ..Default::default() })
         .unwrap();
-    run_sync(&k.data, &o).unwrap();
+    sync().unwrap();
 }
 
 /// A server that answers each connection with `reply` (maybe nothing) and then holds it open.
