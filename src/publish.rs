@@ -153,6 +153,11 @@ fn write_atomically(dest: &Path, fill: impl FnOnce(&mut fs::File) -> std::io::Re
     Ok(())
 }
 
+/// A file time in whole seconds since 1970 (0 for times before it), as web servers stamp it.
+fn whole_seconds(t: std::time::SystemTime) -> u64 {
+    t.duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0)
+}
+
 fn media_of(blobs: Vec<&BlobRef>) -> Vec<FileRef> {
     let mut v: Vec<FileRef> = blobs.into_iter().map(|b| FileRef { sha256: b.sha256.clone(), size: b.size }).collect();
     v.sort();
@@ -259,20 +264,25 @@ pub fn publish_set(
     let bytes = pack::sign_manifest(&body, key);
     // Web servers derive the ETag and Last-Modified from the modification time in whole
     // seconds (and the size): a new manifest written in the same second as the old one could
-    // look unchanged to a kiosk's conditional request. Wait for the next second if needed.
-    let old_second = fs::metadata(&manifest)
-        .and_then(|m| m.modified())
-        .ok()
-        .and_then(|t| t.duration_since(std::time::UNIX_EPOCH).ok())
-        .map(|d| d.as_secs());
+    // look unchanged to a kiosk's conditional request. Wait for the next second if needed, and
+    // since the file system stamps files from a coarser clock than `SystemTime::now` (it can lag
+    // by a few milliseconds across the second's edge), check the stamp the new file got.
+    let old_second = fs::metadata(&manifest).and_then(|m| m.modified()).ok().map(whole_seconds);
     while let Some(old) = old_second {
-        let now = std::time::SystemTime::now().duration_since(std::time::UNIX_EPOCH).map(|d| d.as_secs()).unwrap_or(0);
-        if now > old {
+        if whole_seconds(std::time::SystemTime::now()) > old {
             break;
         }
         std::thread::sleep(std::time::Duration::from_millis(50));
     }
-    write_atomically(&manifest, |f| f.write_all(&bytes))?;
+    write_atomically(&manifest, |f| {
+        f.write_all(&bytes)?;
+        if let Some(old) = old_second
+            && whole_seconds(f.metadata()?.modified()?) <= old
+        {
+            f.set_modified(std::time::UNIX_EPOCH + std::time::Duration::from_secs(old + 1))?;
+        }
+        Ok(())
+    })?;
     let mut report = w.report;
     report.items = items.len();
     report.shards = body.shards.len();

@@ -9,7 +9,7 @@ use std::process::{Command, Output};
 use std::time::{Duration, Instant};
 
 use common::servers::{Fault, FaultServer, Nginx};
-use common::{copy_dir, demo, edit};
+use common::{copy_dir, demo, edit, settle_manifest};
 use gongkai_kiosk::pack::{self, PackError, SecretKey};
 use gongkai_kiosk::publish::{PublishOptions, publish};
 use gongkai_kiosk::store::{Store, StoreError};
@@ -103,6 +103,7 @@ fn publish_serve_with_nginx_sync_and_see_only_the_change_move() {
     let o = kiosk(&["publish", src.to_str().unwrap(), out.to_str().unwrap(), "--key", key.to_str().unwrap()]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("published pack version 1"), "{}", text(&o));
+    settle_manifest(&out);
 
     let nginx = Nginx::start(&out);
     let sync_cli = |dir: &Path| {
@@ -155,6 +156,53 @@ fn publish_serve_with_nginx_sync_and_see_only_the_change_move() {
     assert!(o.status.success(), "{}", text(&o));
     assert_eq!(state(&data), state(&fresh));
     assert_eq!(state(&data).0, state(&imported).0);
+}
+
+#[test]
+fn a_manifest_replaced_within_the_second_at_the_same_size_is_still_fetched() {
+    // nginx's ETag is the manifest's modification time in whole seconds and its size. A pack
+    // re-published within the second a kiosk fetched the old manifest, at the same size, keeps
+    // the ETag: a kiosk that sent it back would be answered 304 and keep the old content.
+    let p = Publisher::new();
+    p.publish();
+    let v1 = fs::read(p.out.join("manifest.json")).unwrap();
+    // the same number of bytes, so the manifest's size stays the same too
+    edit(&p.src.join("docs/elderly/meal-policy.md"), "为解决老年人", "为处理老年人");
+    p.publish();
+    let v2 = fs::read(p.out.join("manifest.json")).unwrap();
+    assert_eq!(v1.len(), v2.len(), "the two manifests must have one size for this test to stage the fault");
+    // Both files carry one modification time: the second in which the file system stamped
+    // them (here just ahead of the server's clock, as a coarse file clock or a publisher's
+    // clock can be).
+    let stamp = std::time::UNIX_EPOCH
+        + Duration::from_secs(
+            (std::time::SystemTime::now() + Duration::from_secs(2))
+                .duration_since(std::time::UNIX_EPOCH)
+                .unwrap()
+                .as_secs(),
+        );
+    let serve_manifest = |bytes: &[u8]| {
+        fs::write(p.out.join("manifest.json"), bytes).unwrap();
+        fs::File::options().write(true).open(p.out.join("manifest.json")).unwrap().set_modified(stamp).unwrap();
+    };
+    let nginx = Nginx::start(&p.out);
+    let o = options(&nginx.url(), &p.key);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    serve_manifest(&v1);
+    let s = run_sync(&data, &o).unwrap();
+    assert!(matches!(s.outcome, SyncOutcome::Updated { to: 1, .. }), "{:?}", s.outcome);
+
+    serve_manifest(&v2);
+    nginx.clear_log();
+    let s = run_sync(&data, &o).unwrap();
+    assert!(matches!(s.outcome, SyncOutcome::Updated { to: 2, .. }), "{:?}", s.outcome);
+    let log = nginx.log();
+    assert_eq!(log[0].path, "/manifest.json", "{log:?}");
+    assert_eq!(log[0].status, 200, "fetched whole, not answered 304: {log:?}");
+    let store = Store::open_read_only(&data).unwrap();
+    let searcher = gongkai_kiosk::search::Searcher::new(&store).unwrap();
+    assert_eq!(searcher.search(&store, "为处理老年人", &Default::default(), 5, 0).unwrap().total, 1);
 }
 
 #[test]

@@ -8,7 +8,7 @@ use std::path::Path;
 use std::time::{Duration, Instant};
 
 use common::servers::Nginx;
-use common::{copy_dir, demo, edit};
+use common::{copy_dir, demo, edit, settle_manifest};
 use gongkai_kiosk::pack::SecretKey;
 use gongkai_kiosk::publish::{PublishOptions, publish};
 use gongkai_kiosk::store::Store;
@@ -43,6 +43,7 @@ fn two_hundred_kiosks_sync_from_one_nginx() {
     let out = tmp.path().join("pack");
     let key = SecretKey::generate();
     let first = publish(&src, &out, &key, &PublishOptions::default()).unwrap();
+    settle_manifest(&out);
     let nginx = Nginx::start(&out);
     let mut o = SyncOptions::new(&nginx.url(), vec![key.public()]);
     o.concurrency = 2;

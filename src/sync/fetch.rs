@@ -189,7 +189,7 @@ pub(crate) async fn manifest(
         {
             return Err(Attempt::Fatal(SyncError::Manifest(crate::pack::PackError::TooLarge { size: len, max })));
         }
-        let etag = resp.headers().get(reqwest::header::ETAG).and_then(|v| v.to_str().ok()).map(str::to_string);
+        let etag = reusable_etag(resp.headers());
         let mut bytes = Vec::new();
         while let Some(chunk) = resp.chunk().await.map_err(|e| request_attempt(url, &e, opts, Phase::Body))? {
             bytes.extend_from_slice(&chunk);
@@ -210,6 +210,28 @@ pub(crate) async fn manifest(
         Ok(Some(ManifestResponse { bytes, etag }))
     })
     .await
+}
+
+/// The manifest's ETag, if it may be sent back in `If-None-Match` next time.
+///
+/// Servers such as nginx make the ETag from the file's modification time in whole seconds and
+/// its size, so a manifest rewritten within the same second, at the same size, keeps its ETag.
+/// As RFC 9110 (8.8.2.2) says of such validators, one is only trusted once its file is at least a
+/// second older than the response (`Date`); a fresher one is dropped and the next sync fetches
+/// the manifest whole (a few kilobytes) instead of risking a 304 for a changed file. An ETag with
+/// no `Last-Modified` beside it (a CDN's content hash) is kept.
+fn reusable_etag(headers: &reqwest::header::HeaderMap) -> Option<String> {
+    let text = |name| headers.get(name).and_then(|v: &reqwest::header::HeaderValue| v.to_str().ok());
+    let etag = text(reqwest::header::ETAG)?;
+    let Some(modified) = text(reqwest::header::LAST_MODIFIED) else {
+        return Some(etag.to_string());
+    };
+    let time = |s: &str| chrono::DateTime::parse_from_rfc2822(s).ok();
+    let settled = match (time(modified), text(reqwest::header::DATE).and_then(time)) {
+        (Some(modified), Some(date)) => date.signed_duration_since(modified) >= chrono::Duration::seconds(1),
+        _ => false,
+    };
+    settled.then(|| etag.to_string())
 }
 
 /// Counters shared by the download workers (read by the progress reporter).
@@ -455,4 +477,55 @@ pub(crate) fn flush(staging: &Path) -> std::io::Result<()> {
         return Err(std::io::Error::last_os_error());
     }
     Ok(())
+}
+
+#[cfg(test)]
+mod tests {
+    use super::reusable_etag;
+    use reqwest::header::{DATE, ETAG, HeaderMap, HeaderValue, LAST_MODIFIED};
+
+    fn headers(pairs: &[(reqwest::header::HeaderName, &str)]) -> HeaderMap {
+        let mut h = HeaderMap::new();
+        for (name, value) in pairs {
+            h.insert(name.clone(), HeaderValue::from_str(value).unwrap());
+        }
+        h
+    }
+
+    #[test]
+    fn an_etag_from_a_file_written_in_the_second_of_the_response_is_not_reused() {
+        let etag = (ETAG, "\"6a4b1c2d-2f1a\"");
+        let same_second = headers(&[
+            etag.clone(),
+            (LAST_MODIFIED, "Mon, 30 Nov 2026 21:52:09 GMT"),
+            (DATE, "Mon, 30 Nov 2026 21:52:09 GMT"),
+        ]);
+        assert_eq!(reusable_etag(&same_second), None);
+        // a clock that stamped the file ahead of the server's
+        let ahead = headers(&[
+            etag.clone(),
+            (LAST_MODIFIED, "Mon, 30 Nov 2026 21:52:11 GMT"),
+            (DATE, "Mon, 30 Nov 2026 21:52:09 GMT"),
+        ]);
+        assert_eq!(reusable_etag(&ahead), None);
+        let unreadable =
+            headers(&[etag.clone(), (LAST_MODIFIED, "yesterday"), (DATE, "Mon, 30 Nov 2026 21:52:09 GMT")]);
+        assert_eq!(reusable_etag(&unreadable), None);
+        let no_date = headers(&[etag.clone(), (LAST_MODIFIED, "Mon, 30 Nov 2026 21:52:09 GMT")]);
+        assert_eq!(reusable_etag(&no_date), None);
+    }
+
+    #[test]
+    fn an_etag_from_a_settled_file_or_without_a_modification_time_is_reused() {
+        let etag = (ETAG, "\"6a4b1c2d-2f1a\"");
+        let settled = headers(&[
+            etag.clone(),
+            (LAST_MODIFIED, "Mon, 30 Nov 2026 21:52:08 GMT"),
+            (DATE, "Mon, 30 Nov 2026 21:52:09 GMT"),
+        ]);
+        assert_eq!(reusable_etag(&settled).as_deref(), Some("\"6a4b1c2d-2f1a\""));
+        let content_hash = headers(&[(ETAG, "\"d41d8cd98f00b204e9800998ecf8427e\"")]);
+        assert_eq!(reusable_etag(&content_hash).as_deref(), Some("\"d41d8cd98f00b204e9800998ecf8427e\""));
+        assert_eq!(reusable_etag(&headers(&[(DATE, "Mon, 30 Nov 2026 21:52:09 GMT")])), None);
+    }
 }

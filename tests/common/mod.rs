@@ -37,6 +37,15 @@ pub fn edit(path: &Path, from: &str, to: &str) {
     fs::write(path, text.replacen(from, to, 1)).unwrap();
 }
 
+/// Dates a pack's manifest a minute back, as a pack published before the kiosks' sync would be.
+/// A kiosk only sends a manifest's ETag back (to be answered 304) once the file is at least a
+/// second older than the response that carried it; a test that syncs right after publishing and
+/// expects the next sync to be a 304 needs its manifest settled first.
+pub fn settle_manifest(pack: &Path) {
+    let f = fs::File::options().write(true).open(pack.join("manifest.json")).unwrap();
+    f.set_modified(std::time::SystemTime::now() - std::time::Duration::from_secs(60)).unwrap();
+}
+
 /// A small deterministic random generator (xorshift), so failures reproduce.
 pub struct Rng(pub u64);
 
