@@ -140,12 +140,26 @@ pub fn notice(p: Palette) -> impl Fn(&Theme) -> container::Style {
 
 /// One step of a multi-step task (the request wizard's progress): the current one filled with
 /// the accent colour.
-pub fn step(p: Palette, current: bool) -> impl Fn(&Theme) -> container::Style {
-    move |_| container::Style {
-        background: Some(Background::Color(if current { p.accent } else { p.card })),
-        text_color: Some(if current { p.accent_ink } else { p.ink }),
-        border: Border { color: p.border, width: 1.0, radius: 6.0.into() },
-        ..Default::default()
+/// Where a step of a wizard stands against the one on screen.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Step {
+    /// Passed: drawn as a button back to it (see `button_style`).
+    Done,
+    Current,
+    /// Still ahead: plain text, with nothing that looks tappable.
+    Ahead,
+}
+
+/// A step that is not a button: the current one filled, one still ahead as muted plain text.
+pub fn step(p: Palette, step: Step) -> impl Fn(&Theme) -> container::Style {
+    move |_| match step {
+        Step::Current => container::Style {
+            background: Some(Background::Color(p.accent)),
+            text_color: Some(p.accent_ink),
+            border: Border { radius: 6.0.into(), ..Border::default() },
+            ..Default::default()
+        },
+        Step::Done | Step::Ahead => container::Style { text_color: Some(p.muted), ..Default::default() },
     }
 }
 

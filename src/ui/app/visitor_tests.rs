@@ -999,6 +999,39 @@ fn a_first_visitor_sees_a_hint_on_home_until_leaving_it_and_help_is_on_every_scr
 }
 
 #[test]
+fn the_form_steps_passed_lead_back_and_the_steps_ahead_are_not_buttons() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    pump(&mut k, [Message::Open(Route::Request { on_behalf: false, start: Some(request::Question::Phone) })]);
+    for c in "13800138000".chars() {
+        key(&mut k, keyboard::Message::Letter(c));
+    }
+    tap(&mut k, "下一步（可不填）");
+    let question = |k: &Kiosk| match &k.nav.screen {
+        Some(Screen::Request(w)) => w.question(),
+        _ => panic!("still the form"),
+    };
+    assert_eq!(question(&k), request::Question::Address);
+    // a step still ahead is plain text: tapping it sends nothing
+    let ahead = format!("3 {}", t(Language::ZhHans, "req-step-information"));
+    let sent = {
+        let mut sim = Simulator::with_size(settings(), k.size, k.view());
+        sim.click(ahead.as_str()).expect("the step ahead is shown");
+        sim.into_messages().count()
+    };
+    assert_eq!(sent, 0, "`{ahead}` is not a button");
+    // a step passed is a button back to its first question; the answers stay
+    tap(&mut k, &format!("✓ 1 {}", t(Language::ZhHans, "req-step-applicant")));
+    assert_eq!(question(&k), request::Question::ApplicantType);
+    tap(&mut k, "公民");
+    assert_eq!(question(&k), request::Question::Name);
+    let Some(Screen::Request(w)) = &k.nav.screen else { panic!() };
+    assert_eq!(w.form.phone, "13800138000", "nothing typed is lost");
+    // and the current step is marked, not a button
+    assert!(texts(&k).contains(&format!("▶ 2 {}", t(Language::ZhHans, "req-step-identity"))));
+}
+
+#[test]
 fn leaving_a_half_filled_form_asks_first_and_the_countdown_chimes() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());

@@ -263,6 +263,8 @@ pub enum Message {
     Next,
     Prev,
     Go(Question),
+    /// Back to the first question of an earlier step (the progress row's chips).
+    Step(usize),
     OpenFinder,
     CloseFinder,
     Found(String, Result<Vec<FoundDoc>, String>),
@@ -290,6 +292,7 @@ impl Message {
             | Message::Next
             | Message::Prev
             | Message::Go(_)
+            | Message::Step(_)
             | Message::OpenFinder
             | Message::CloseFinder
             | Message::Pick(_)
@@ -434,6 +437,14 @@ impl RequestWizard {
                 self.go(prev);
             }
             Message::Go(q) => self.go(q),
+            Message::Step(i) => {
+                // only back: a later step is reached by answering, with each answer checked
+                if i < q.step()
+                    && let Some(first) = self.questions().into_iter().find(|x| x.step() == i)
+                {
+                    self.go(first);
+                }
+            }
             Message::OpenFinder | Message::CloseFinder | Message::Found(..) | Message::Pick(_) | Message::Picked(_) => {
                 return (self.finder_update(message, env), None);
             }
@@ -615,11 +626,25 @@ impl RequestWizard {
         let step = self.question().step();
         let mut progress = Row::new().spacing(8).align_y(Alignment::Center);
         for (i, key) in STEPS.iter().enumerate() {
-            let on = i == step;
-            // the current step is marked by a sign as well as by colour
-            let label = format!("{}{} {}", if on { "▶ " } else { "" }, i + 1, t(l, key));
-            progress =
-                progress.push(container(text(label).size(look.small())).padding([6, 12]).style(theme::step(p, on)));
+            // the current step is marked by a sign as well as by colour; a step already passed
+            // is a button back to it (ticked), a step still ahead is plain text
+            let (sign, this) = match i.cmp(&step) {
+                std::cmp::Ordering::Less => ("✓ ", theme::Step::Done),
+                std::cmp::Ordering::Equal => ("▶ ", theme::Step::Current),
+                std::cmp::Ordering::Greater => ("", theme::Step::Ahead),
+            };
+            let label =
+                container(text(format!("{sign}{} {}", i + 1, t(l, key))).size(look.small())).center_y(Length::Fill);
+            progress = progress.push(if this == theme::Step::Done {
+                Element::from(
+                    widgets::tap(label, Some(Message::Step(i)))
+                        .height(look.target())
+                        .padding([0, 12])
+                        .style(theme::button_style(p, theme::Button::Secondary)),
+                )
+            } else {
+                container(label).height(look.target()).padding([0, 12]).style(theme::step(p, this)).into()
+            });
         }
         let mut head = Column::new()
             .spacing(8)
