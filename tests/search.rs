@@ -227,32 +227,19 @@ fn snippets_come_from_the_body_with_highlights() {
 /// (the ranked head of all matches would not contain them).
 #[test]
 fn a_narrow_filter_over_many_matches_finds_everything() {
-    use gongkai_kiosk::content::{ContentSet, Disclosure, Document, Site, Validity};
+    use gongkai_kiosk::content::{ContentSet, Document, Site};
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let doc = |i: usize, area: &str, body: String| Document {
-        id: format!("g{i}"),
-        title: format!("第{i}号补贴补贴补贴通知"),
-        kind: DocKind::Notice,
-        index_no: None,
-        category: None,
-        publisher: "测试局".into(),
-        doc_no: None,
-        written: None,
-        published: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        effective: None,
-        validity: Validity::Valid,
-        repealed: None,
-        disclosure: Disclosure::Proactive,
         area: Some(area.into()),
-        keywords: Vec::new(),
-        summary: None,
-        url: None,
-        attachments: Vec::new(),
-        interprets: None,
-        body,
-        images: Vec::new(),
-        source: String::new(),
+        ..Document::new(
+            format!("g{i}"),
+            DocKind::Notice,
+            format!("第{i}号补贴补贴补贴通知"),
+            "测试局".into(),
+            chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+            body,
+        )
     };
     let mut documents: Vec<Document> = (0..300).map(|i| doc(i, "就业", "补贴发放。".repeat(20))).collect();
     // three documents in another area that mention the word only once, far down the ranking

@@ -5,7 +5,7 @@
 #![allow(dead_code)]
 
 use chrono::NaiveDate;
-use gongkai_kiosk::content::{Disclosure, DocKind, Document, KEY_AREAS, Validity};
+use gongkai_kiosk::content::{DocKind, Document, KEY_AREAS, Validity};
 
 /// Real terms of government information (2 to 6 characters).
 pub const TERMS: &[&str] = &[
@@ -157,28 +157,6 @@ pub fn corpus(n: usize) -> Vec<Document> {
 /// Generated document number `i` with its title, body and publisher; the caller sets the fields
 /// it varies (kind, dates, validity, area, …) over these defaults.
 pub fn document(i: usize, title: String, body: String, publisher: &str) -> Document {
-    Document {
-        id: format!("d{i}"),
-        title,
-        kind: DocKind::Policy,
-        index_no: None,
-        category: None,
-        publisher: publisher.into(),
-        doc_no: None,
-        written: None,
-        published: NaiveDate::from_ymd_opt(2015, 1, 1).unwrap(),
-        effective: None,
-        validity: Validity::Valid,
-        repealed: None,
-        disclosure: Disclosure::Proactive,
-        area: None,
-        keywords: Vec::new(),
-        summary: None,
-        url: None,
-        attachments: Vec::new(),
-        interprets: None,
-        body,
-        images: Vec::new(),
-        source: String::new(),
-    }
+    let published = NaiveDate::from_ymd_opt(2015, 1, 1).unwrap();
+    Document::new(format!("d{i}"), DocKind::Policy, title, publisher.into(), published, body)
 }

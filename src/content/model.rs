@@ -371,6 +371,43 @@ pub struct Document {
 }
 
 impl Document {
+    /// A document with the fields every document has and nothing else: no other dates, no
+    /// 索引号, 文号, area, keywords or attachments; in force and proactively disclosed. For
+    /// content made by a program (tests, benchmarks), which sets what it varies with `..`.
+    pub fn new(
+        id: String,
+        kind: DocKind,
+        title: String,
+        publisher: String,
+        published: NaiveDate,
+        body: String,
+    ) -> Self {
+        Document {
+            id,
+            title,
+            kind,
+            index_no: None,
+            category: None,
+            publisher,
+            doc_no: None,
+            written: None,
+            published,
+            effective: None,
+            validity: Validity::Valid,
+            repealed: None,
+            disclosure: Disclosure::Proactive,
+            area: None,
+            keywords: Vec::new(),
+            summary: None,
+            url: None,
+            attachments: Vec::new(),
+            interprets: None,
+            body,
+            images: Vec::new(),
+            source: String::new(),
+        }
+    }
+
     /// The media files this document refers to: attachments, then body images.
     pub fn blobs(&self) -> Vec<&BlobRef> {
         self.attachments
