@@ -1,7 +1,9 @@
 //! What a search counts for in the statistics, decided once here for the touch screen and the
 //! command line alike: a new query counts as one search (paging through its results or
 //! narrowing them by a filter is the same search), and a new query that found nothing puts its
-//! words in the zero-result log — unless they may identify a person.
+//! words in the zero-result log — unless they may identify a person. The touch screen also
+//! counts a title opened from the results shown while typing as a search that found something
+//! (once for the same words).
 
 use super::{SearchFilter, Searcher};
 use crate::store::{Store, StoreError, UsageEvent};

@@ -894,6 +894,40 @@ fn a_panic_in_a_screen_brings_the_kiosk_back_home_and_sessions_are_counted() {
 }
 
 #[test]
+fn a_result_opened_while_typing_counts_as_one_search() {
+    let dir = demo_store();
+    let mut k = start(Config::default(), dir.path());
+    let searches = || Store::open(dir.path()).unwrap().usage_today().unwrap().searches;
+    pump(&mut k, [Message::Open(Route::Search { query: String::new(), filter: Default::default() })]);
+    for c in "lnzc".chars() {
+        pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter(c))))]);
+    }
+    // the titles found while typing; the visitor opens the first without tapping 搜索
+    let open = |k: &Kiosk, n: usize| match &k.nav.screen {
+        Some(Screen::Search(s)) => {
+            assert!(s.typing && s.instant.len() > n, "{} titles found while typing", s.instant.len());
+            let h = &s.instant[n];
+            Message::Screen(screens::Message::Search(search::Message::Open(h.item, h.id.clone())))
+        }
+        _ => panic!("on the search screen"),
+    };
+    let first = open(&k, 0);
+    pump(&mut k, [first]);
+    assert!(!matches!(k.nav.screen, Some(Screen::Search(_))), "the item is open");
+    assert_eq!(searches(), 1, "one search, which found what the visitor wanted");
+    // back to the same words, another title: the same search
+    pump(&mut k, [Message::Back]);
+    let second = open(&k, 1);
+    pump(&mut k, [second]);
+    assert_eq!(searches(), 1);
+    // new words, searched with 搜索: a new search
+    pump(&mut k, [Message::Back]);
+    pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Key(keyboard::Message::Letter('x'))))]);
+    pump(&mut k, [Message::Screen(screens::Message::Search(search::Message::Run))]);
+    assert_eq!(searches(), 2);
+}
+
+#[test]
 fn what_tasks_bring_back_does_not_restart_the_idle_countdown_and_a_tap_does() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());

@@ -33,6 +33,9 @@ pub struct Search {
     /// The instant results' scroll position, and the full results'.
     pub instant_scroll: scroll::Scroll,
     pub results_scroll: scroll::Scroll,
+    /// The text last counted in the statistics (a full search, or a result opened while typing),
+    /// so that opening a second result of the same words is not a second search.
+    counted: Option<String>,
 }
 
 #[derive(Debug, Clone)]
@@ -110,6 +113,10 @@ impl Search {
             return Task::none();
         }
         self.typing = false;
+        if self.page == 0 && self.filter.is_empty() {
+            // (`full` counts it, as `search::record_search` decides)
+            self.counted = Some(q.clone());
+        }
         let dir = env.data_dir.to_path_buf();
         let (filter, page) = (self.filter.clone(), self.page);
         Task::perform(async move { (q.clone(), full(&dir, &searcher, &q, &filter, page).map(Box::new)) }, |(q, r)| {
@@ -198,10 +205,23 @@ impl Search {
                     ItemKind::Faq => Route::Faq { area: None, open: Some(id) },
                     ItemKind::Board => Route::Board(id),
                 };
-                return (Task::none(), Some(Event::Open(route)));
+                let count = if self.typing { self.count_instant_search(env) } else { Task::none() };
+                return (count, Some(Event::Open(route)));
             }
         };
         (task, None)
+    }
+
+    /// A result opened while typing ends a search as much as "搜索" does: it counts as one
+    /// search that found something (once for the same words).
+    fn count_instant_search(&mut self, env: &Env) -> Task<Message> {
+        let q = self.text();
+        if q.trim().is_empty() || self.counted.as_deref() == Some(q.as_str()) {
+            return Task::none();
+        }
+        self.counted = Some(q.clone());
+        let dir = env.data_dir.to_path_buf();
+        Task::future(async move { count_found(&dir, &q) }).discard()
     }
 
     /// A key of the keyboard: every change of the text searches titles at once; "完成" runs
@@ -453,6 +473,13 @@ fn full(
         tracing::warn!(error = %e, "the search was not counted");
     }
     Ok(res)
+}
+
+fn count_found(dir: &std::path::Path, q: &str) {
+    let counted = Store::open(dir).and_then(|store| search::record_search(&store, q, &SearchFilter::default(), 0, 1));
+    if let Err(e) = counted {
+        tracing::warn!(error = %e, "the search was not counted");
+    }
 }
 
 /// Keeps a typed query within what search reads ([`search::MAX_QUERY_CHARS`]): keys past it
