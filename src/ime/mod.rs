@@ -47,7 +47,7 @@ pub enum Field {
 struct Word {
     /// A dictionary word's text is the dictionary's own; a content term's is its own.
     text: Cow<'static, str>,
-    readings: Readings,
+    readings: WordSyllables,
     /// The dictionary's count (0 for the content's own terms).
     count: u64,
 }
@@ -55,10 +55,10 @@ struct Word {
 /// Per character of a word, the syllables it may be read with, in one allocation: the number of
 /// characters n, then n group ends (offsets after them), then the syllable ids. (One boxed slice
 /// per character took most of the keyboard's 7 MB for the dictionary's 48,000 words.)
-struct Readings(Box<[u16]>);
+struct WordSyllables(Box<[u16]>);
 
-impl Readings {
-    fn new<'a>(groups: impl ExactSizeIterator<Item = &'a [u16]>) -> Readings {
+impl WordSyllables {
+    fn new<'a>(groups: impl ExactSizeIterator<Item = &'a [u16]>) -> WordSyllables {
         let n = groups.len();
         let mut v: Vec<u16> = Vec::with_capacity(1 + 2 * n);
         v.push(n as u16);
@@ -67,7 +67,7 @@ impl Readings {
             v.extend_from_slice(ids);
             v[1 + g] = (v.len() - 1 - n) as u16;
         }
-        Readings(v.into_boxed_slice())
+        WordSyllables(v.into_boxed_slice())
     }
 
     fn len(&self) -> usize {
@@ -230,13 +230,13 @@ impl Base {
                         }
                         merged.push(v);
                     }
-                    w.readings = Readings::new(merged.iter().map(Vec::as_slice));
+                    w.readings = WordSyllables::new(merged.iter().map(Vec::as_slice));
                 }
                 None => {
                     b.word_ids.insert(e.text, b.words.len() as u32);
                     b.words.push(Word {
                         text: Cow::Borrowed(e.text),
-                        readings: Readings::new(readings.chunks(1)),
+                        readings: WordSyllables::new(readings.chunks(1)),
                         count: u64::from(e.count),
                     });
                 }
@@ -280,7 +280,7 @@ impl Base {
 
     /// A content term's readings: those of the dictionary words it is made of (a character the
     /// dictionary lacks: any of its readings).
-    fn term_readings(&self, dict: &Dictionary, term: &str) -> Option<Readings> {
+    fn term_readings(&self, dict: &Dictionary, term: &str) -> Option<WordSyllables> {
         let chars: Vec<char> = term.chars().collect();
         let mut out: Vec<Vec<u16>> = Vec::new();
         let mut at = 0;
@@ -305,7 +305,7 @@ impl Base {
             }
             at += n;
         }
-        Some(Readings::new(out.iter().map(Vec::as_slice)))
+        Some(WordSyllables::new(out.iter().map(Vec::as_slice)))
     }
 }
 
@@ -610,7 +610,7 @@ impl Lexicon {
 
     /// The most input bytes that spell every group from `g` on, each as its full reading or its
     /// initial; the last group may also be the start of a reading when it ends the input.
-    fn cover(&self, q: &[u8], groups: &Readings, g: usize) -> Option<usize> {
+    fn cover(&self, q: &[u8], groups: &WordSyllables, g: usize) -> Option<usize> {
         if g == groups.len() {
             return Some(0);
         }
