@@ -256,4 +256,13 @@ fn a_store_from_before_the_folding_fix_gets_its_search_index_rebuilt() {
     let store = Store::open(dir.path()).unwrap();
     assert!(store.schema_version().unwrap() >= 10);
     assert_eq!(count(&store, "SELECT count(*) FROM search_items"), items, "the whole index is written again");
+    // and one written by version 10's (Taiwan vocabulary replaced in simplified text too)
+    store
+        .connection()
+        .execute_batch("DELETE FROM search_items WHERE rowid % 2 = 0; PRAGMA user_version = 10;")
+        .unwrap();
+    drop(store);
+    let store = Store::open(dir.path()).unwrap();
+    assert!(store.schema_version().unwrap() >= 11);
+    assert_eq!(count(&store, "SELECT count(*) FROM search_items"), items, "the whole index is written again");
 }

@@ -176,6 +176,14 @@ pub const MIGRATIONS: &[&str] = &[
     DELETE FROM search_chars;
     DELETE FROM search_items;
     "#,
+    // 11: text folding no longer replaces Taiwan vocabulary in simplified text (这一位元首 is
+    //    not 这一比特首): the search index is emptied, and `Store::open` rebuilds it.
+    r#"
+    DELETE FROM search_fts;
+    DELETE FROM search_titles;
+    DELETE FROM search_chars;
+    DELETE FROM search_items;
+    "#,
 ];
 
 /// The schema version this build writes.

@@ -1,6 +1,6 @@
 //! Text folding, applied alike at index and at query time, so that 依申請公開, 依申请公开 and
 //! ＩＳＯ match iso: traditional → simplified (character by character from OpenCC's table, then
-//! common vocabulary differences such as 資訊 → 信息), full-width → half-width, lower case, and
+//! common vocabulary differences such as 資訊 → 信息 where written in traditional), full-width → half-width, lower case, and
 //! inline pinyin annotations removed (`東鄉(xiāng)區` → 东乡区).
 //!
 //! Folding never changes the number of characters except by dropping annotations, and it keeps,
@@ -66,6 +66,11 @@ fn tables() -> &'static Tables {
         let fold_chars = |s: &str| -> Vec<char> { s.chars().map(|c| fold_char_with(&chars, c)).collect() };
         let mut phrases: HashMap<char, Vec<Phrase>> = HashMap::new();
         for (tw, cn) in hanconv::Dictionary::TWPhrasesRev.iter() {
+            // a phrase written with characters both scripts share (位元 → 比特, 介面 → 接口)
+            // never applies: see `fold`
+            if !tw.chars().any(|c| chars.contains_key(&c)) {
+                continue;
+            }
             let from = fold_chars(tw);
             // the phrase table's mainland side may still hold traditional characters (社區):
             // what folding gives out is always folded
@@ -133,6 +138,8 @@ pub fn fold(text: &str) -> Folded {
     let mut chars = Vec::with_capacity(text.len() / 2);
     let mut origin = Vec::with_capacity(text.len() / 2);
     let mut iter = text.char_indices().peekable();
+    // whether each folded character was written in traditional (the character table changed it)
+    let mut traditional = Vec::with_capacity(text.len() / 2);
     let mut prev_cjk = false;
     while let Some((i, c)) = iter.next() {
         if prev_cjk
@@ -152,12 +159,17 @@ pub fn fold(text: &str) -> Folded {
         prev_cjk = is_cjk(f);
         chars.push(f);
         origin.push(i);
+        traditional.push(t.chars.contains_key(&c));
     }
-    // vocabulary: equal-length phrase replacements, left to right, longest first
+    // vocabulary: equal-length phrase replacements, left to right, longest first — only where
+    // the phrase was written in traditional characters. In simplified text the same characters
+    // are other words side by side (这一位元首 is 一位 + 元首, not 位元 → 比特; 工资讯息 is
+    // 工资 + 讯息), and replacing them would lose those words to search.
     let mut k = 0;
     while k < chars.len() {
         if let Some(list) = t.phrases.get(&chars[k])
             && let Some((from, to)) = list.iter().find(|(from, _)| chars[k..].starts_with(from))
+            && traditional[k..k + from.len()].contains(&true)
         {
             chars[k..k + from.len()].copy_from_slice(to);
             k += from.len();
@@ -185,6 +197,21 @@ mod tests {
         // simplified text stays simplified, inside vocabulary fixes too
         assert_eq!(fold_str("朝阳社区"), "朝阳社区");
         assert_eq!(fold_str("朝陽社區"), "朝阳社区");
+    }
+
+    #[test]
+    fn vocabulary_is_replaced_only_where_it_was_written_in_traditional() {
+        // simplified text: words side by side that look like a Taiwan phrase stay as written
+        assert_eq!(fold_str("这一位元首"), "这一位元首");
+        assert_eq!(fold_str("工资讯息"), "工资讯息");
+        assert_eq!(fold_str("中介面临"), "中介面临");
+        assert_eq!(fold_str("并列印发"), "并列印发");
+        assert_eq!(fold_str("新闻资讯"), "新闻资讯");
+        // traditional text: the vocabulary still folds
+        assert_eq!(fold_str("新聞資訊"), "新闻信息");
+        assert_eq!(fold_str("這一位元首"), "这一位元首");
+        // one traditional character in the phrase is enough
+        assert_eq!(fold_str("政府资訊"), "政府信息");
     }
 
     #[test]
