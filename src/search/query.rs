@@ -264,12 +264,20 @@ impl PinyinIndex {
     pub fn matches(&self, q: &str, limit: usize) -> Vec<(i64, usize, usize)> {
         let Some(&first) = q.as_bytes().first() else { return Vec::new() };
         let bit = letter_bit(first);
+        let next = self.next_letters(q);
         let mut out = Vec::new();
         for (e, &rowid) in self.rowids.iter().enumerate() {
             let (start, end) = (self.starts[e] as usize, self.starts[e + 1] as usize);
             let view = EntryGroups { idx: self, groups: &self.groups[start..end] };
             for (g, &value) in view.groups.iter().enumerate() {
                 if self.bits(value) & bit == 0 {
+                    continue;
+                }
+                // the query cannot end at this character: the next one must have a reading
+                // starting with a letter the query can go on with
+                if let Some(next) = next
+                    && view.groups.get(g + 1).is_none_or(|&n| self.bits(n) & next == 0)
+                {
                     continue;
                 }
                 if let Some(n) = pinyin::match_at(q, &view, g) {
@@ -282,6 +290,33 @@ impl PinyinIndex {
             }
         }
         out
+    }
+
+    /// When `q` cannot be matched by one character alone, the letters (as [`letter_bit`]s) it
+    /// can go on with at the second character: after a syllable it starts with, after its first
+    /// letter (an initial), after zh/ch/sh. `None` when one character may match it all (it is
+    /// an initial, or the start of a syllable): then every position is tried. A position whose
+    /// next character has no reading starting with one of these letters cannot start a match
+    /// (`pinyin::match_at` reads on from the next character only with such a letter), so
+    /// skipping it leaves the results of the scan unchanged.
+    fn next_letters(&self, q: &str) -> Option<u64> {
+        let qb = q.as_bytes();
+        let one_character = qb.len() == 1
+            || ["zh", "ch", "sh"].contains(&q)
+            || self.syllables.iter().any(|s| s.as_bytes().starts_with(qb));
+        if one_character {
+            return None;
+        }
+        let mut next = letter_bit(qb[1]);
+        if qb.len() > 2 && ["zh", "ch", "sh"].iter().any(|p| q.starts_with(p)) {
+            next |= letter_bit(qb[2]);
+        }
+        for s in &self.syllables {
+            if s.len() < qb.len() && qb.starts_with(s.as_bytes()) {
+                next |= letter_bit(qb[s.len()]);
+            }
+        }
+        Some(next)
     }
 
     /// Bytes held by the index's vectors (their capacity), for the memory figures.
@@ -371,7 +406,7 @@ impl Searcher {
         Ok(Self {
             pinyin: PinyinIndex::load(store)?,
             facets: FacetIndex::load(store)?,
-            titles: TitleLengths::load(store)?,
+            titles: TitleLengths::load(store),
             exact_rank_limit: EXACT_RANK_LIMIT,
             instant_exact_limit: INSTANT_EXACT_LIMIT,
         })

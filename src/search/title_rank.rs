@@ -12,7 +12,7 @@
 //! and the same bm25 as a title of its length holding it once from here. Every other title's
 //! score is FTS5's to the last bit (`tests/search.rs` compares them).
 
-use crate::store::{Store, StoreError};
+use crate::store::Store;
 
 /// Per rowid, the title's length in tokens, and the table's totals.
 pub(super) struct TitleLengths {
@@ -30,17 +30,28 @@ const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
 impl TitleLengths {
-    pub(super) fn load(store: &Store) -> Result<Self, StoreError> {
+    /// Reads the lengths. If the store cannot give them (FTS5's records not in the format
+    /// this build reads), says so in the log and leaves them out: instant search then ranks
+    /// every title match inside SQLite, as exactly and more slowly.
+    pub(super) fn load(store: &Store) -> Self {
         let mut tokens: Vec<u16> = Vec::new();
-        let (rows, total_tokens) = store.title_sizes(|rowid, n| {
+        let sizes = store.title_sizes(|rowid, n| {
             let Ok(at) = usize::try_from(rowid) else { return };
             if at >= tokens.len() {
                 tokens.resize(at + 1, UNKNOWN);
             }
             tokens[at] = u16::try_from(n).unwrap_or(UNKNOWN);
-        })?;
-        tokens.shrink_to_fit();
-        Ok(TitleLengths { tokens, rows, total_tokens })
+        });
+        match sizes {
+            Ok((rows, total_tokens)) => {
+                tokens.shrink_to_fit();
+                TitleLengths { tokens, rows, total_tokens }
+            }
+            Err(e) => {
+                tracing::warn!(error = %e, "title lengths not read: instant search ranks every title match in SQLite");
+                TitleLengths { tokens: Vec::new(), rows: 0, total_tokens: 0 }
+            }
+        }
     }
 
     /// The title's length in tokens, if known.

@@ -438,3 +438,18 @@ fn sqlite_varint(b: &[u8]) -> Option<(u64, usize)> {
     }
     None
 }
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_varint;
+
+    #[test]
+    fn sqlite_varints() {
+        assert_eq!(sqlite_varint(&[0x05]), Some((5, 1)));
+        assert_eq!(sqlite_varint(&[0x81, 0x00]), Some((128, 2)));
+        assert_eq!(sqlite_varint(&[0x81, 0x80, 0x01, 0xff]), Some((16_385, 3)));
+        assert_eq!(sqlite_varint(&[0xff; 9]), Some((u64::MAX, 9)));
+        assert_eq!(sqlite_varint(&[0x81]), None);
+        assert_eq!(sqlite_varint(&[]), None);
+    }
+}
