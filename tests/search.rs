@@ -19,6 +19,35 @@ fn demo_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// A valid notice of 测试局 published 2024-01-01, with nothing else set.
+fn notice(id: String, title: String) -> gongkai_kiosk::content::Document {
+    use gongkai_kiosk::content::{Disclosure, Document, Validity};
+    Document {
+        id,
+        title,
+        kind: DocKind::Notice,
+        index_no: None,
+        category: None,
+        publisher: "测试局".into(),
+        doc_no: None,
+        written: None,
+        published: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
+        effective: None,
+        validity: Validity::Valid,
+        repealed: None,
+        disclosure: Disclosure::Proactive,
+        area: None,
+        keywords: Vec::new(),
+        summary: None,
+        url: None,
+        attachments: Vec::new(),
+        interprets: None,
+        body: String::new(),
+        images: Vec::new(),
+        source: String::new(),
+    }
+}
+
 fn ids(store: &Store, q: &str) -> Vec<String> {
     let s = Searcher::new(store).unwrap();
     s.search(store, q, &SearchFilter::default(), 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect()
@@ -227,32 +256,13 @@ fn snippets_come_from_the_body_with_highlights() {
 /// (the ranked head of all matches would not contain them).
 #[test]
 fn a_narrow_filter_over_many_matches_finds_everything() {
-    use gongkai_kiosk::content::{ContentSet, Disclosure, Document, Site, Validity};
+    use gongkai_kiosk::content::{ContentSet, Document, Site};
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     let doc = |i: usize, area: &str, body: String| Document {
-        id: format!("g{i}"),
-        title: format!("第{i}号补贴补贴补贴通知"),
-        kind: DocKind::Notice,
-        index_no: None,
-        category: None,
-        publisher: "测试局".into(),
-        doc_no: None,
-        written: None,
-        published: chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-        effective: None,
-        validity: Validity::Valid,
-        repealed: None,
-        disclosure: Disclosure::Proactive,
         area: Some(area.into()),
-        keywords: Vec::new(),
-        summary: None,
-        url: None,
-        attachments: Vec::new(),
-        interprets: None,
         body,
-        images: Vec::new(),
-        source: String::new(),
+        ..notice(format!("g{i}"), format!("第{i}号补贴补贴补贴通知"))
     };
     let mut documents: Vec<Document> = (0..300).map(|i| doc(i, "就业", "补贴发放。".repeat(20))).collect();
     // three documents in another area that mention the word only once, far down the ranking
@@ -391,7 +401,7 @@ fn the_compact_pinyin_index_finds_what_the_stored_readings_spell() {
 #[test]
 fn instant_ranks_large_title_match_sets_as_sqlite_does() {
     use chrono::Datelike;
-    use gongkai_kiosk::content::{ContentSet, Disclosure, Document, Faq, Site, Validity};
+    use gongkai_kiosk::content::{ContentSet, Document, Faq, Site, Validity};
     let dir = tempfile::tempdir().unwrap();
     let mut store = Store::open(dir.path()).unwrap();
     // no character of a query term, so that a title holds each term where it is put, once
@@ -418,28 +428,10 @@ fn instant_ranks_large_title_match_sets_as_sqlite_does() {
     let this_year = chrono::Local::now().year();
     let documents: Vec<Document> = (0..150)
         .map(|i| Document {
-            id: format!("d{i}"),
-            title: title(i, 10 + i),
-            kind: DocKind::Notice,
-            index_no: None,
-            category: None,
-            publisher: "测试局".into(),
-            doc_no: None,
-            written: None,
             published: chrono::NaiveDate::from_ymd_opt(this_year - (i % 10) as i32, 1, 1).unwrap(),
-            effective: None,
             validity: [Validity::Valid, Validity::Amended, Validity::Expired][i % 4 % 3],
-            repealed: None,
-            disclosure: Disclosure::Proactive,
-            area: None,
-            keywords: Vec::new(),
-            summary: None,
-            url: None,
-            attachments: Vec::new(),
-            interprets: None,
             body: "正文。".into(),
-            images: Vec::new(),
-            source: String::new(),
+            ..notice(format!("d{i}"), title(i, 10 + i))
         })
         .collect();
     let faqs: Vec<Faq> = (150..160)
