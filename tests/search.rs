@@ -19,6 +19,12 @@ fn demo_store() -> (tempfile::TempDir, Store) {
     (dir, store)
 }
 
+/// A valid notice of 测试局 published 2024-01-01, with nothing else set.
+fn notice(id: String, title: String) -> gongkai_kiosk::content::Document {
+    let published = chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap();
+    gongkai_kiosk::content::Document::new(id, DocKind::Notice, title, "测试局".into(), published, String::new())
+}
+
 fn ids(store: &Store, q: &str) -> Vec<String> {
     let s = Searcher::new(store).unwrap();
     s.search(store, q, &SearchFilter::default(), 1000, 0).unwrap().hits.into_iter().map(|h| h.id).collect()
@@ -232,14 +238,8 @@ fn a_narrow_filter_over_many_matches_finds_everything() {
     let mut store = Store::open(dir.path()).unwrap();
     let doc = |i: usize, area: &str, body: String| Document {
         area: Some(area.into()),
-        ..Document::new(
-            format!("g{i}"),
-            DocKind::Notice,
-            format!("第{i}号补贴补贴补贴通知"),
-            "测试局".into(),
-            chrono::NaiveDate::from_ymd_opt(2024, 1, 1).unwrap(),
-            body,
-        )
+        body,
+        ..notice(format!("g{i}"), format!("第{i}号补贴补贴补贴通知"))
     };
     let mut documents: Vec<Document> = (0..300).map(|i| doc(i, "就业", "补贴发放。".repeat(20))).collect();
     // three documents in another area that mention the word only once, far down the ranking
@@ -367,4 +367,84 @@ fn the_compact_pinyin_index_finds_what_the_stored_readings_spell() {
         found_any += usize::from(!expected.is_empty());
     }
     assert!(found_any >= 12, "most queries find titles ({found_any})");
+}
+
+/// Issue 20: instant search ranks a large set of title matches in memory (bm25 from each
+/// title's length in tokens × the boost) instead of inside SQLite. On titles that hold each
+/// query term at most once, its top k is SQLite's, score for score and in the same order: one
+/// length per title (10 to 169 tokens, past the one-byte sizes FTS5 stores), validity and
+/// recency varied, FAQ among the documents, terms in most titles (idf at FTS5's floor) and in
+/// a third of them, two terms at once, a single character, traditional characters.
+#[test]
+fn instant_ranks_large_title_match_sets_as_sqlite_does() {
+    use chrono::Datelike;
+    use gongkai_kiosk::content::{ContentSet, Document, Faq, Site, Validity};
+    let dir = tempfile::tempdir().unwrap();
+    let mut store = Store::open(dir.path()).unwrap();
+    // no character of a query term, so that a title holds each term where it is put, once
+    let filler: Vec<char> =
+        "区市县乡镇村街道社会事业发展规划工作方案意见实施管理服务中心人民政府办公室".chars().collect();
+    let title = |i: usize, len: usize| -> String {
+        let mut t: Vec<char> = (0..len).map(|j| filler[(i * 7 + j * 3) % filler.len()]).collect();
+        let mut put = |at: usize, word: &str| {
+            for (k, c) in word.chars().enumerate() {
+                t[at + k] = c;
+            }
+        };
+        if !i.is_multiple_of(5) {
+            put(1, "补贴");
+        }
+        if i.is_multiple_of(3) {
+            put(5, "救助");
+        }
+        if i % 3 == 1 {
+            put(8, "帮");
+        }
+        t.into_iter().collect()
+    };
+    let this_year = chrono::Local::now().year();
+    let documents: Vec<Document> = (0..150)
+        .map(|i| Document {
+            published: chrono::NaiveDate::from_ymd_opt(this_year - (i % 10) as i32, 1, 1).unwrap(),
+            validity: [Validity::Valid, Validity::Amended, Validity::Expired][i % 4 % 3],
+            body: "正文。".into(),
+            ..notice(format!("d{i}"), title(i, 10 + i))
+        })
+        .collect();
+    let faqs: Vec<Faq> = (150..160)
+        .map(|i| Faq {
+            id: format!("q{i}"),
+            question: title(i, 10 + i),
+            answer: "答复。".into(),
+            area: None,
+            related_documents: Vec::new(),
+            related_guides: Vec::new(),
+            source: String::new(),
+        })
+        .collect();
+    let set =
+        ContentSet {
+            site: Site { name: "测试".into(), ..Default::default() }, documents, faqs, ..Default::default()
+        };
+    store.apply(&set, "test").unwrap();
+    let exact = Searcher::new(&store).unwrap();
+    let in_memory = Searcher::new(&store).unwrap().with_instant_exact_limit(0);
+    for q in ["补贴", "救助", "补贴 救助", "救助 补贴", "帮", "补", "補貼", "帮 补贴"] {
+        for k in [8, 30] {
+            let a = exact.instant(&store, q, k).unwrap();
+            let b = in_memory.instant(&store, q, k).unwrap();
+            assert_eq!(a.len(), k, "{q}: more than {k} title matches");
+            let ids = |h: &[gongkai_kiosk::search::Hit]| h.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+            assert_eq!(ids(&b), ids(&a), "{q}, top {k}: the same titles in the same order");
+            for (x, y) in a.iter().zip(&b) {
+                assert!(
+                    (x.score - y.score).abs() <= 1e-12 * x.score.abs(),
+                    "{q}: {} scored {} and {}",
+                    x.id,
+                    x.score,
+                    y.score
+                );
+            }
+        }
+    }
 }

@@ -9,6 +9,7 @@
 
 mod facets;
 mod query;
+mod title_rank;
 mod usage;
 
 pub use facets::{FacetCounts, SearchFilter};

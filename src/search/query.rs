@@ -8,6 +8,7 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::facets::{FacetCounts, FacetIndex, SearchFilter};
+use super::title_rank::TitleLengths;
 use crate::content::{DocKind, ItemKind, Validity};
 use crate::store::{DocFilter, Store, StoreError, attachment_texts, document_own_text, faq_text, guide_text};
 use crate::text::fold::{fold, fold_str, is_cjk};
@@ -263,12 +264,20 @@ impl PinyinIndex {
     pub fn matches(&self, q: &str, limit: usize) -> Vec<(i64, usize, usize)> {
         let Some(&first) = q.as_bytes().first() else { return Vec::new() };
         let bit = letter_bit(first);
+        let next = self.next_letters(q);
         let mut out = Vec::new();
         for (e, &rowid) in self.rowids.iter().enumerate() {
             let (start, end) = (self.starts[e] as usize, self.starts[e + 1] as usize);
             let view = EntryGroups { idx: self, groups: &self.groups[start..end] };
             for (g, &value) in view.groups.iter().enumerate() {
                 if self.bits(value) & bit == 0 {
+                    continue;
+                }
+                // the query cannot end at this character: the next one must have a reading
+                // starting with a letter the query can go on with
+                if let Some(next) = next
+                    && view.groups.get(g + 1).is_none_or(|&n| self.bits(n) & next == 0)
+                {
                     continue;
                 }
                 if let Some(n) = pinyin::match_at(q, &view, g) {
@@ -281,6 +290,33 @@ impl PinyinIndex {
             }
         }
         out
+    }
+
+    /// When `q` cannot be matched by one character alone, the letters (as [`letter_bit`]s) it
+    /// can go on with at the second character: after a syllable it starts with, after its first
+    /// letter (an initial), after zh/ch/sh. `None` when one character may match it all (it is
+    /// an initial, or the start of a syllable): then every position is tried. A position whose
+    /// next character has no reading starting with one of these letters cannot start a match
+    /// (`pinyin::match_at` reads on from the next character only with such a letter), so
+    /// skipping it leaves the results of the scan unchanged.
+    fn next_letters(&self, q: &str) -> Option<u64> {
+        let qb = q.as_bytes();
+        let one_character = qb.len() == 1
+            || ["zh", "ch", "sh"].contains(&q)
+            || self.syllables.iter().any(|s| s.as_bytes().starts_with(qb));
+        if one_character {
+            return None;
+        }
+        let mut next = letter_bit(qb[1]);
+        if qb.len() > 2 && ["zh", "ch", "sh"].iter().any(|p| q.starts_with(p)) {
+            next |= letter_bit(qb[2]);
+        }
+        for s in &self.syllables {
+            if s.len() < qb.len() && qb.starts_with(s.as_bytes()) {
+                next |= letter_bit(qb[s.len()]);
+            }
+        }
+        Some(next)
     }
 
     /// Bytes held by the index's vectors (their capacity), for the memory figures.
@@ -314,7 +350,9 @@ impl pinyin::Groups for EntryGroups<'_> {
 pub struct Searcher {
     pinyin: PinyinIndex,
     facets: FacetIndex,
+    titles: TitleLengths,
     exact_rank_limit: usize,
+    instant_exact_limit: usize,
 }
 
 const TITLE_WEIGHT: f64 = 8.0;
@@ -322,6 +360,11 @@ const TITLE_WEIGHT: f64 = 8.0;
 /// Up to this many matches, full search scores every match with bm25; above it, title matches
 /// first (see `Searcher::search`). bm25 costs about 1 µs per match on this class of machine.
 pub const EXACT_RANK_LIMIT: usize = 10_000;
+
+/// Up to this many title matches, instant search ranks them inside SQLite (exact bm25, however
+/// often a title holds a term); above it, in memory ([`TitleLengths`]: bm25 from the titles'
+/// lengths, each term counted once), reading only the rows shown.
+pub const INSTANT_EXACT_LIMIT: usize = 1_000;
 
 /// Added to the score of a title match when ranking in tiers, above any other score.
 const TITLE_TIER: f64 = 1.0e6;
@@ -363,8 +406,17 @@ impl Searcher {
         Ok(Self {
             pinyin: PinyinIndex::load(store)?,
             facets: FacetIndex::load(store)?,
+            titles: TitleLengths::load(store),
             exact_rank_limit: EXACT_RANK_LIMIT,
+            instant_exact_limit: INSTANT_EXACT_LIMIT,
         })
+    }
+
+    /// Changes the number of title matches above which instant search ranks them in memory
+    /// (for tests of that path without a corpus of thousands of titles).
+    pub fn with_instant_exact_limit(mut self, n: usize) -> Self {
+        self.instant_exact_limit = n;
+        self
     }
 
     /// Changes the number of matches above which ranking goes by tiers (for tests of that path
@@ -445,6 +497,54 @@ impl Searcher {
         rows.collect::<rusqlite::Result<Vec<_>>>().map_err(err)
     }
 
+    /// The best `k` titles matching `expr` (the query terms `ts`), ranked as [`Self::top`]
+    /// ranks them in `search_titles`: bm25 × boost. Up to `instant_exact_limit` matches SQLite
+    /// ranks them; above it they are scored here from the rowids alone (FTS5 reads the doclists
+    /// without scoring), each title's length and boost held in memory, and only the `k` rows
+    /// kept are read. The scores are FTS5's except for a title holding a term more than once
+    /// (see `title_rank`); ties go to the lower rowid.
+    fn top_titles(&self, store: &Store, ts: &[Term], expr: &str, k: usize) -> Result<Vec<Candidate>, StoreError> {
+        let matched = rowids_matching(store, "search_titles", expr)?;
+        let lengths: Option<Vec<u16>> = (matched.len() > self.instant_exact_limit && self.titles.usable())
+            .then(|| matched.iter().map(|&r| self.titles.tokens(r)).collect())
+            .flatten();
+        let Some(lengths) = lengths else {
+            return self.top(store, "search_titles", expr, &SearchFilter::default(), k);
+        };
+        if k == 0 {
+            return Ok(Vec::new());
+        }
+        // each phrase's idf from the titles holding it, as FTS5's bm25 counts them
+        let phrases: Vec<String> = ts.iter().filter_map(|t| term_query(t, true)).collect();
+        let idfs: Vec<f64> = if phrases.len() == 1 {
+            vec![self.titles.idf(matched.len())]
+        } else {
+            let mut stmt = store
+                .connection()
+                .prepare_cached("SELECT count(*) FROM search_titles WHERE search_titles MATCH ?1")
+                .map_err(Self::sql_err(store))?;
+            let mut idfs = Vec::with_capacity(phrases.len());
+            for p in &phrases {
+                let hits: i64 = stmt.query_row([p], |r| r.get(0)).map_err(Self::sql_err(store))?;
+                idfs.push(self.titles.idf(usize::try_from(hits).unwrap_or(0)));
+            }
+            idfs
+        };
+        let this_year = chrono::Local::now().year();
+        let mut scored: Vec<(i64, f64)> = matched
+            .iter()
+            .zip(lengths)
+            .map(|(&rowid, tokens)| (rowid, self.titles.bm25(&idfs, tokens) * self.facets.boost(rowid, this_year)))
+            .collect();
+        let by_score = |a: &(i64, f64), b: &(i64, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));
+        if scored.len() > k {
+            scored.select_nth_unstable_by(k - 1, by_score);
+            scored.truncate(k);
+        }
+        scored.sort_by(by_score);
+        self.rows(store, &scored, &HashMap::new())
+    }
+
     /// The rows of the given rowids with their scores.
     fn rows(
         &self,
@@ -483,7 +583,7 @@ impl Searcher {
         let ts = terms(&folded.chars);
         let mut cands: Vec<Candidate> = Vec::new();
         if let Some(expr) = fts_query(&ts, true) {
-            cands.extend(self.top(store, "search_titles", &expr, &SearchFilter::default(), limit)?);
+            cands.extend(self.top_titles(store, &ts, &expr, limit)?);
         }
         let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
         if let Some(p) = pinyin_query(query) {

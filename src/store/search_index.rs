@@ -380,6 +380,37 @@ impl Store {
         self.sql(read())
     }
 
+    /// The length in tokens of every title in `search_titles`, `f(rowid, tokens)` in rowid
+    /// order, and the table's (rows, tokens) totals: FTS5's own per-row sizes (its `docsize`
+    /// table) and the totals its bm25 divides by (its `averages` record), so that search can
+    /// compute the titles' bm25 outside SQLite and get the same numbers. Fails on a record it
+    /// cannot read (SQLite's varints, one per column: the format of the bundled FTS5).
+    pub fn title_sizes(&self, mut f: impl FnMut(i64, u64)) -> Result<(i64, i64), StoreError> {
+        let bad = |what: &str| {
+            let e = format!("search_titles: unreadable {what} record (not the FTS5 format this build knows)");
+            rusqlite::Error::ToSqlConversionFailure(e.into())
+        };
+        let mut read = || -> rusqlite::Result<(i64, i64)> {
+            let conn = self.connection();
+            let mut stmt = conn.prepare("SELECT id, sz FROM search_titles_docsize ORDER BY id")?;
+            let mut rows = stmt.query([])?;
+            while let Some(r) = rows.next()? {
+                let sz: Vec<u8> = r.get(1)?;
+                match sqlite_varint(&sz) {
+                    Some((tokens, n)) if n == sz.len() => f(r.get(0)?, tokens),
+                    _ => return Err(bad("docsize")),
+                }
+            }
+            let averages: Option<Vec<u8>> =
+                conn.query_row("SELECT block FROM search_titles_data WHERE id = 1", [], |r| r.get(0)).optional()?;
+            let Some(averages) = averages.filter(|a| !a.is_empty()) else { return Ok((0, 0)) };
+            let (rows, n) = sqlite_varint(&averages).ok_or_else(|| bad("averages"))?;
+            let (tokens, _) = sqlite_varint(&averages[n..]).ok_or_else(|| bad("averages"))?;
+            Ok((rows as i64, tokens as i64))
+        };
+        self.sql(read())
+    }
+
     /// Rebuilds the whole search index from the stored items in one transaction (for repair,
     /// and for the search benchmark's figure of a full rebuild). Returns the items indexed.
     pub fn rebuild_search_index(&mut self) -> Result<usize, StoreError> {
@@ -389,5 +420,36 @@ impl Store {
         let n = rebuild(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(n)
+    }
+}
+
+/// One of SQLite's varints (big-endian, seven bits a byte with the high bit saying more follow,
+/// the ninth byte whole): the value and the bytes it took.
+fn sqlite_varint(b: &[u8]) -> Option<(u64, usize)> {
+    let mut v: u64 = 0;
+    for (i, &byte) in b.iter().enumerate().take(9) {
+        if i == 8 {
+            return Some(((v << 8) | u64::from(byte), 9));
+        }
+        v = (v << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
+        }
+    }
+    None
+}
+
+#[cfg(test)]
+mod tests {
+    use super::sqlite_varint;
+
+    #[test]
+    fn sqlite_varints() {
+        assert_eq!(sqlite_varint(&[0x05]), Some((5, 1)));
+        assert_eq!(sqlite_varint(&[0x81, 0x00]), Some((128, 2)));
+        assert_eq!(sqlite_varint(&[0x81, 0x80, 0x01, 0xff]), Some((16_385, 3)));
+        assert_eq!(sqlite_varint(&[0xff; 9]), Some((u64::MAX, 9)));
+        assert_eq!(sqlite_varint(&[0x81]), None);
+        assert_eq!(sqlite_varint(&[]), None);
     }
 }
