@@ -2,6 +2,15 @@
 //! migration `n` (index `n - 1`) takes a store from version `n - 1` to `n`, inside the same
 //! transaction as the version bump. Append new migrations; never edit a released one.
 
+/// Empties the search index, which `Store::open` then writes again with today's folding (the
+/// folding lives in Rust, so a change to it is a migration that runs this).
+const EMPTY_SEARCH_INDEX: &str = "
+    DELETE FROM search_fts;
+    DELETE FROM search_titles;
+    DELETE FROM search_chars;
+    DELETE FROM search_items;
+";
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: content tables, blobs, the live snapshot record.
     r#"
@@ -170,20 +179,10 @@ pub const MIGRATIONS: &[&str] = &[
     "#,
     // 10: text folding no longer turns some simplified phrases traditional (朝阳社区 → 社區):
     //    the search index is emptied, and `Store::open` rebuilds it with today's folding.
-    r#"
-    DELETE FROM search_fts;
-    DELETE FROM search_titles;
-    DELETE FROM search_chars;
-    DELETE FROM search_items;
-    "#,
+    EMPTY_SEARCH_INDEX,
     // 11: text folding no longer replaces Taiwan vocabulary in simplified text (这一位元首 is
     //    not 这一比特首): the search index is emptied, and `Store::open` rebuilds it.
-    r#"
-    DELETE FROM search_fts;
-    DELETE FROM search_titles;
-    DELETE FROM search_chars;
-    DELETE FROM search_items;
-    "#,
+    EMPTY_SEARCH_INDEX,
 ];
 
 /// The schema version this build writes.
