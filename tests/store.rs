@@ -124,6 +124,48 @@ fn changes_touch_only_what_changed() {
 }
 
 #[test]
+fn an_unchanged_reimport_writes_only_its_log_line() {
+    let (tmp, src) = demo_copy();
+    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+    store.import_folder(&src).unwrap();
+    let before = store.connection().total_changes();
+    let again = store.import_folder(&src).unwrap();
+    assert!(!again.any(), "unchanged source changes nothing: {again:?}");
+    // Every row SQLite inserted, replaced or deleted, the search index's own tables included:
+    // only the import log's line, so the index (and every reader's cached view of it) is left
+    // as it was.
+    assert_eq!(store.connection().total_changes() - before, 1, "rows written by an unchanged re-import");
+}
+
+/// The content hash of the rows the store holds, read back from its tables.
+fn content_hash_of_rows(store: &Store) -> String {
+    let conn = store.connection();
+    let site: String = conn.query_row("SELECT hash FROM site WHERE id = 1", [], |r| r.get(0)).unwrap();
+    let mut pairs: Vec<(String, String)> = Vec::new();
+    for table in ["documents", "guides", "boards", "faqs"] {
+        let mut stmt = conn.prepare(&format!("SELECT id, hash FROM {table}")).unwrap();
+        pairs.extend(stmt.query_map([], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(Result::unwrap));
+    }
+    gongkai_kiosk::pack::content_hash(&site, pairs.iter().map(|(a, b)| (a.as_str(), b.as_str())))
+}
+
+#[test]
+fn the_snapshot_records_the_content_hash_of_the_stored_rows() {
+    let (tmp, src) = demo_copy();
+    let mut store = Store::open(&tmp.path().join("data")).unwrap();
+    let recorded = |store: &Store| store.snapshot().unwrap().unwrap().content_hash;
+    store.import_folder(&src).unwrap();
+    assert_eq!(recorded(&store), content_hash_of_rows(&store), "first import");
+    edit(&src.join("docs/culture/library-hours.md"), "9:00—21:00", "9:00—21:30");
+    fs::remove_file(src.join("docs/city/water-outage.md")).unwrap();
+    let r = store.import_folder(&src).unwrap();
+    assert_eq!((r.documents.changed, r.documents.removed), (1, 1));
+    assert_eq!(recorded(&store), content_hash_of_rows(&store), "one changed, one removed");
+    store.import_folder(&src).unwrap();
+    assert_eq!(recorded(&store), content_hash_of_rows(&store), "unchanged");
+}
+
+#[test]
 fn a_broken_source_leaves_the_previous_content_serving() {
     let (tmp, src) = demo_copy();
     let mut store = Store::open(&tmp.path().join("data")).unwrap();

@@ -7,6 +7,7 @@
 
 use std::collections::{BTreeMap, HashMap, HashSet};
 use std::path::PathBuf;
+use std::sync::atomic::{AtomicUsize, Ordering};
 
 use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
@@ -129,16 +130,18 @@ impl Store {
         let path = self.path.clone();
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-        bulk_index_buffers(&tx, true).map_err(sql)?;
+        let mut buffers = IndexBuffers::default();
 
-        // 2. Items.
-        report.documents = sync_table(&tx, &set.documents).map_err(sql)?;
-        report.guides = sync_table(&tx, &set.guides).map_err(sql)?;
-        report.boards = sync_table(&tx, &set.boards).map_err(sql)?;
-        report.faqs = sync_table(&tx, &set.faqs).map_err(sql)?;
+        // 2. Items; `rows` gets every table's (id, hash) as the transaction leaves it.
+        let mut rows = Vec::new();
+        report.documents = sync_table(&tx, &set.documents, &mut buffers, &mut rows).map_err(sql)?;
+        report.guides = sync_table(&tx, &set.guides, &mut buffers, &mut rows).map_err(sql)?;
+        report.boards = sync_table(&tx, &set.boards, &mut buffers, &mut rows).map_err(sql)?;
+        report.faqs = sync_table(&tx, &set.faqs, &mut buffers, &mut rows).map_err(sql)?;
 
         // 3. Site.
-        report.site_changed = write_site(&tx, &set.site).map_err(sql)?;
+        let site_hash = hash_of(&set.site);
+        report.site_changed = write_site(&tx, &set.site, &site_hash).map_err(sql)?;
 
         // 4. Blob records (files stay until garbage collection, so a reader of the old
         //    snapshot never loses a file under it).
@@ -150,11 +153,13 @@ impl Store {
             write_blob_record(&tx, b).map_err(sql)?;
         }
 
-        // 5. The snapshot record.
-        let version = switch_snapshot(&tx, source).map_err(sql)?;
+        // 5. The snapshot record. The content hash comes from the hashes read and written above
+        //    (reading every row's hash again would cost a second pass over the tables).
+        let content_hash = pack::content_hash(&site_hash, rows.iter().map(|(id, hash)| (id.as_str(), hash.as_str())));
+        let version = switch_snapshot(&tx, source, &content_hash).map_err(sql)?;
         let total = report.total();
         log_change(&tx, source, version, total).map_err(sql)?;
-        bulk_index_buffers(&tx, false).map_err(sql)?;
+        buffers.restore(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
         tracing::info!(
@@ -191,9 +196,12 @@ impl Store {
         let path = self.path.clone();
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
-        bulk_index_buffers(&tx, true).map_err(sql)?;
+        let mut buffers = IndexBuffers::default();
+        if !(delta.documents.is_empty() && delta.guides.is_empty() && delta.faqs.is_empty()) {
+            buffers.enlarge(&tx).map_err(sql)?;
+        }
         if let Some(site) = &delta.site {
-            report.site_changed = write_site(&tx, site).map_err(sql)?;
+            report.site_changed = write_site(&tx, site, &hash_of(site)).map_err(sql)?;
         }
         // Removals first: an id that moved to another kind of item is deleted, then added anew.
         for (table, id) in &delta.removed {
@@ -211,14 +219,14 @@ impl Store {
         report.guides.add(upsert_all(&tx, &delta.guides).map_err(sql)?);
         report.boards.add(upsert_all(&tx, &delta.boards).map_err(sql)?);
         report.faqs.add(upsert_all(&tx, &delta.faqs).map_err(sql)?);
-        if let Some(expected) = &delta.expect_content_hash {
-            let found = current_content_hash(&tx).map_err(sql)?;
-            if &found != expected {
-                // Dropping the transaction rolls every change back.
-                return Err(StoreError::ContentMismatch { expected: expected.clone(), found });
-            }
+        let content_hash = current_content_hash(&tx).map_err(sql)?;
+        if let Some(expected) = &delta.expect_content_hash
+            && &content_hash != expected
+        {
+            // Dropping the transaction rolls every change back.
+            return Err(StoreError::ContentMismatch { expected: expected.clone(), found: content_hash });
         }
-        let version = switch_snapshot(&tx, source).map_err(sql)?;
+        let version = switch_snapshot(&tx, source, &content_hash).map_err(sql)?;
         if let Some(p) = &delta.pack {
             tx.execute(
                 "INSERT OR REPLACE INTO pack_state (id, data) VALUES (1, ?1)",
@@ -228,7 +236,7 @@ impl Store {
         }
         let total = report.total();
         log_change(&tx, source, version, total).map_err(sql)?;
-        bulk_index_buffers(&tx, false).map_err(sql)?;
+        buffers.restore(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
         tracing::info!(
@@ -263,14 +271,39 @@ fn restore_cache(conn: &rusqlite::Connection, previous: i64) {
 }
 
 /// The pending-terms buffer of each FTS5 table during an apply (bytes; FTS5's default is
-/// 1 MiB): fewer, larger segments are flushed, so there is less merging. Set when the
-/// transaction starts and set back before it commits, inside it, so the stored setting never
-/// changes.
+/// 1 MiB): fewer, larger segments are flushed, so there is less merging. Set before the first
+/// item is written and set back before the transaction commits, inside it, so the stored
+/// setting never changes.
 const BULK_FTS_BUFFER: i64 = 16 * 1024 * 1024;
 const FTS_DEFAULT_BUFFER: i64 = 1024 * 1024;
 
-fn bulk_index_buffers(tx: &Transaction<'_>, bulk: bool) -> rusqlite::Result<()> {
-    let size = if bulk { BULK_FTS_BUFFER } else { FTS_DEFAULT_BUFFER };
+/// Whether the apply's transaction has enlarged the FTS5 buffers. Setting them writes each
+/// FTS5 table's configuration (and bumps its structure cookie, so every reader reloads it):
+/// an apply that writes no item leaves them, and so the search index, untouched.
+#[derive(Default)]
+struct IndexBuffers {
+    enlarged: bool,
+}
+
+impl IndexBuffers {
+    fn enlarge(&mut self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        if !self.enlarged {
+            set_index_buffers(tx, BULK_FTS_BUFFER)?;
+            self.enlarged = true;
+        }
+        Ok(())
+    }
+
+    fn restore(&mut self, tx: &Transaction<'_>) -> rusqlite::Result<()> {
+        if self.enlarged {
+            set_index_buffers(tx, FTS_DEFAULT_BUFFER)?;
+            self.enlarged = false;
+        }
+        Ok(())
+    }
+}
+
+fn set_index_buffers(tx: &Transaction<'_>, size: i64) -> rusqlite::Result<()> {
     for table in search_index::FTS_TABLES {
         tx.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('hashsize', ?1)"), [size])?;
     }
@@ -370,19 +403,41 @@ impl Item for Faq {
 /// pack's item hash, [`pack::item_bytes`]), and its search rows.
 struct Prepared {
     hash: String,
-    /// None when the stored row already has this hash (nothing to write).
-    write: Option<(String, Option<IndexRows>)>,
+    json: String,
+    index: Option<IndexRows>,
 }
 
-/// Prepares `item`; `stored` is the hash of its stored row, if known: an item that did not
-/// change is only hashed, not tokenized.
-fn prepare<T: Item>(item: &T, stored: Option<&str>) -> Prepared {
-    let json = String::from_utf8(pack::item_bytes(item)).expect("serde_json writes UTF-8");
-    let hash = hex::encode(Sha256::digest(json.as_bytes()));
-    if stored == Some(hash.as_str()) {
-        return Prepared { hash, write: None };
-    }
-    Prepared { write: Some((json, item.index_rows())), hash }
+/// Prepares `item` for writing; `hash` is its hash if already known.
+fn prepare<T: Item>(item: &T, hash: Option<&str>) -> Prepared {
+    let json = pack::item_json(item);
+    let hash = hash.map_or_else(|| hex::encode(Sha256::digest(json.as_bytes())), str::to_owned);
+    Prepared { hash, json, index: item.index_rows() }
+}
+
+/// The hash of every item ([`hash_of`]), in order, worked out on two threads, while this thread
+/// first runs `meanwhile` (reading the stored hashes) and then takes its share. An unchanged
+/// re-import is mostly this hashing.
+fn hash_all<T: Serialize + Sync, R>(items: &[T], meanwhile: impl FnOnce() -> R) -> (R, Vec<String>) {
+    const CHUNK: usize = 64;
+    let next = AtomicUsize::new(0);
+    // Takes chunks until none is left; returns (chunk number, its hashes) for each.
+    let work = || {
+        let mut done = Vec::new();
+        loop {
+            let k = next.fetch_add(1, Ordering::Relaxed);
+            let Some(chunk) = items.chunks(CHUNK).nth(k) else { break };
+            done.push((k, chunk.iter().map(hash_of).collect::<Vec<_>>()));
+        }
+        done
+    };
+    std::thread::scope(|s| {
+        let helper = s.spawn(work);
+        let r = meanwhile();
+        let mut done = work();
+        done.extend(helper.join().unwrap_or_else(|panic| std::panic::resume_unwind(panic)));
+        done.sort_unstable_by_key(|(k, _)| *k);
+        (r, done.into_iter().flat_map(|(_, hashes)| hashes).collect())
+    })
 }
 
 /// Runs `prepare` over `items` on a second thread while `write` takes the results in order on
@@ -431,63 +486,83 @@ impl Changes {
 }
 
 /// Writes one prepared item: its row, its search rows, its blob references.
-fn write_item<T: Item>(
-    tx: &Transaction<'_>,
-    item: &T,
-    hash: &str,
-    json: &str,
-    index: Option<&IndexRows>,
-) -> rusqlite::Result<()> {
-    item.write_row(tx, json, hash)?;
-    if let Some(rows) = index {
+fn write_item<T: Item>(tx: &Transaction<'_>, item: &T, p: &Prepared) -> rusqlite::Result<()> {
+    item.write_row(tx, &p.json, &p.hash)?;
+    if let Some(rows) = &p.index {
         search_index::write(tx, item.id(), rows)?;
     }
     write_refs(tx, item.id(), &item.blobs())
 }
 
 /// Writes the rows of one table that are new or changed and deletes the rows that are gone.
-fn sync_table<T: Item>(tx: &Transaction<'_>, items: &[T]) -> rusqlite::Result<Changes> {
-    let mut existing: HashMap<String, String> = HashMap::new();
-    {
-        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {}", table_of(T::KIND)))?;
+/// Only the items whose hash differs from their stored row's are serialized again, tokenized
+/// and handed to the writer; an unchanged item costs its hash and one comparison.
+/// Appends the table's (id, hash) pairs as the transaction leaves them to `rows`.
+fn sync_table<T: Item>(
+    tx: &Transaction<'_>,
+    items: &[T],
+    buffers: &mut IndexBuffers,
+    rows: &mut Vec<(String, String)>,
+) -> rusqlite::Result<Changes> {
+    let table = table_of(T::KIND);
+    let stored_hashes = || -> rusqlite::Result<HashMap<String, String>> {
+        let mut existing = HashMap::new();
+        let mut stmt = tx.prepare(&format!("SELECT id, hash FROM {table}"))?;
         let mut q = stmt.query([])?;
         while let Some(r) = q.next()? {
             existing.insert(r.get(0)?, r.get(1)?);
         }
-    }
+        Ok(existing)
+    };
+    let empty = !tx.query_row(&format!("SELECT EXISTS (SELECT 1 FROM {table})"), [], |r| r.get::<_, bool>(0))?;
+    // An empty table (a first import): every item is written, and hashed as it is prepared.
+    let (mut existing, hashes) = if empty {
+        (HashMap::new(), Vec::new())
+    } else {
+        let (existing, hashes) = hash_all(items, stored_hashes);
+        (existing?, hashes)
+    };
     let mut c = Changes::default();
     let mut seen: HashSet<&str> = HashSet::with_capacity(items.len());
-    pipelined(
-        items,
-        |item| prepare(item, existing.get(item.id()).map(String::as_str)),
-        |item, p| {
-            // An id seen before in this set counts as added again (its old row is replaced).
-            let first = seen.insert(item.id());
-            let write = match (first, p.write) {
-                (true, None) => {
+    // Each item to write, with its hash if known.
+    let mut writes: Vec<(&T, Option<String>)> = Vec::new();
+    let mut hashes = hashes.into_iter();
+    for item in items {
+        let hash = hashes.next();
+        // An id seen before in this set counts as added again (its old row is replaced).
+        if seen.insert(item.id()) {
+            match existing.get(item.id()) {
+                Some(stored) if Some(stored) == hash.as_ref() => {
                     c.unchanged += 1;
-                    return Ok(());
+                    continue;
                 }
-                (true, Some(w)) => {
-                    if existing.contains_key(item.id()) {
-                        c.changed += 1
-                    } else {
-                        c.added += 1
-                    }
-                    w
-                }
-                (false, w) => {
-                    c.added += 1;
-                    w.unwrap_or_else(|| prepare(item, None).write.expect("prepared without a stored hash"))
-                }
-            };
-            write_item(tx, item, &p.hash, &write.0, write.1.as_ref())
+                Some(_) => c.changed += 1,
+                None => c.added += 1,
+            }
+        } else {
+            c.added += 1;
+        }
+        writes.push((item, hash));
+    }
+    if !writes.is_empty() {
+        buffers.enlarge(tx)?;
+    }
+    let gone: Vec<String> = existing.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
+    pipelined(
+        &writes,
+        |(item, hash)| prepare(*item, hash.as_deref()),
+        |(item, _), p| {
+            write_item(tx, *item, &p)?;
+            existing.insert(item.id().to_owned(), p.hash);
+            Ok::<_, rusqlite::Error>(())
         },
     )?;
-    for id in existing.keys().filter(|id| !seen.contains(id.as_str())) {
+    for id in &gone {
         delete_item(tx, T::KIND, id)?;
+        existing.remove(id);
         c.removed += 1;
     }
+    rows.extend(existing);
     Ok(c)
 }
 
@@ -509,12 +584,10 @@ fn upsert_all<T: Item>(tx: &Transaction<'_>, items: &[T]) -> rusqlite::Result<Ch
                 Some(_) => c.changed += 1,
                 None => c.added += 1,
             }
-            let (json, index) = p.write.expect("prepared without a stored hash");
-            let blobs = item.blobs();
-            for b in &blobs {
+            for b in &item.blobs() {
                 write_blob_record(tx, b)?;
             }
-            write_item(tx, item, &p.hash, &json, index.as_ref())
+            write_item(tx, item, &p)
         },
     )?;
     Ok(c)
@@ -542,11 +615,10 @@ fn write_blob_record(tx: &Transaction<'_>, b: &BlobRef) -> rusqlite::Result<()> 
     Ok(())
 }
 
-/// Writes the site record if it changed; returns whether it did.
-fn write_site(tx: &Transaction<'_>, site: &Site) -> rusqlite::Result<bool> {
-    let site_hash = hash_of(site);
+/// Writes the site record (its hash being `site_hash`) if it changed; returns whether it did.
+fn write_site(tx: &Transaction<'_>, site: &Site, site_hash: &str) -> rusqlite::Result<bool> {
     let old: Option<String> = tx.query_row("SELECT hash FROM site WHERE id = 1", [], |r| r.get(0)).optional()?;
-    if old.as_deref() == Some(site_hash.as_str()) {
+    if old.as_deref() == Some(site_hash) {
         return Ok(false);
     }
     tx.execute(
@@ -571,14 +643,14 @@ fn current_content_hash(tx: &Transaction<'_>) -> rusqlite::Result<String> {
     Ok(pack::content_hash(&site_hash, pairs.iter().map(|(a, b)| (a.as_str(), b.as_str()))))
 }
 
-/// Records the new snapshot if the content hash changed; returns the live version.
-fn switch_snapshot(tx: &Transaction<'_>, source: &str) -> rusqlite::Result<i64> {
-    let content_hash = current_content_hash(tx)?;
+/// Records the new snapshot if the content hash (`content_hash`, that of the rows the
+/// transaction leaves) changed; returns the live version.
+fn switch_snapshot(tx: &Transaction<'_>, source: &str, content_hash: &str) -> rusqlite::Result<i64> {
     let old: Option<(i64, String)> = tx
         .query_row("SELECT version, content_hash FROM snapshot WHERE id = 1", [], |r| Ok((r.get(0)?, r.get(1)?)))
         .optional()?;
     let version = match &old {
-        Some((v, hash)) if *hash == content_hash => return Ok(*v),
+        Some((v, hash)) if hash == content_hash => return Ok(*v),
         Some((v, _)) => v + 1,
         None => 1,
     };
