@@ -384,6 +384,30 @@ fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64>, S
     Ok(v)
 }
 
+/// Sorts (rowid, score) pairs by rowid. A rowid listed twice (not expected from FTS5) keeps its
+/// last score, as collecting them into a map did.
+fn by_rowid(scores: &mut Vec<(i64, f64)>) {
+    // stable: equal rowids stay in the order they came
+    scores.sort_by_key(|e| e.0);
+    let mut out: Vec<(i64, f64)> = Vec::with_capacity(scores.len());
+    for e in scores.drain(..) {
+        match out.last_mut() {
+            Some(last) if last.0 == e.0 => *last = e,
+            _ => out.push(e),
+        }
+    }
+    *scores = out;
+}
+
+/// In `list`, ascending by `key`, the entry whose key is `rowid`, moving `at` past every entry
+/// below it: asked with ascending rowids, the whole walk reads `list` once.
+fn advance_to<'a, T>(list: &'a [T], at: &mut usize, key: impl Fn(&T) -> i64, rowid: i64) -> Option<&'a T> {
+    while *at < list.len() && key(&list[*at]) < rowid {
+        *at += 1;
+    }
+    list.get(*at).filter(|e| key(e) == rowid)
+}
+
 /// The rowids in both ascending lists.
 fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
     let (mut i, mut j, mut out) = (0, 0, Vec::new());
@@ -574,6 +598,33 @@ impl Searcher {
         self.rows(store, &scored, &all_pinyin)
     }
 
+    /// The score of every kept match: its relevance score (`scores`: bm25, or [`TITLE_TIER`] +
+    /// the title's bm25) × boost, + boost, + twice the boost if its title matched the pinyin
+    /// (`pinyin_rowids`). All three lists ascend by rowid, so one walk pairs them, without a
+    /// lookup per match.
+    fn rank_matches(
+        &self,
+        kept: Vec<i64>,
+        scores: &[(i64, f64)],
+        pinyin_rowids: &[i64],
+        this_year: i32,
+    ) -> Vec<(i64, f64)> {
+        let (mut at_score, mut at_pinyin) = (0, 0);
+        kept.into_iter()
+            .map(|rowid| {
+                let b = self.facets.boost(rowid, this_year);
+                let by_pinyin = advance_to(pinyin_rowids, &mut at_pinyin, |r| *r, rowid).is_some();
+                let bonus = if by_pinyin { 2.0 * b } else { 0.0 };
+                let s = match advance_to(scores, &mut at_score, |e| e.0, rowid).map(|e| e.1) {
+                    Some(s) if s >= TITLE_TIER => TITLE_TIER + (s - TITLE_TIER) * b,
+                    Some(s) => s * b,
+                    None => 0.0,
+                };
+                (rowid, s + b + bonus)
+            })
+            .collect()
+    }
+
     /// Results while typing: titles (folded, bigram), titles by pinyin, guide names. Most
     /// relevant first; guides and documents in force before the rest.
     pub fn instant(&self, store: &Store, query: &str, limit: usize) -> Result<Vec<Hit>, StoreError> {
@@ -681,7 +732,11 @@ impl Searcher {
             matched.dedup();
             rank_exprs.extend(spelled_exprs.iter().cloned());
         }
-        let (total, counts) = self.facets.tally(&matched, filter);
+        // the counts, and the matches that pass the filter, in one pass over the matches
+        let total_matched = matched.len();
+        let mut kept: Vec<i64> = Vec::with_capacity(matched.len());
+        let (total, counts) = self.facets.tally(&matched, filter, Some(&mut kept));
+        drop(matched);
         results.total = total;
         results.counts = counts;
 
@@ -692,7 +747,8 @@ impl Searcher {
         //    rest by boost alone (validity, recency, type).
         let spelled_titles = spelled_exprs;
         let rank_expr = rank_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
-        let scores: HashMap<i64, f64> = if chars_expr.is_none() && matched.len() <= self.exact_rank_limit {
+        // (rowid, score), ascending by rowid, to be walked beside the kept matches
+        let mut scores: Vec<(i64, f64)> = if chars_expr.is_none() && total_matched <= self.exact_rank_limit {
             let mut stmt = store
                 .connection()
                 .prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1")
@@ -708,7 +764,7 @@ impl Searcher {
                 .collect::<Vec<_>>()
                 .join(" OR ");
             let title_expr = (!title_expr.is_empty()).then_some(title_expr);
-            let mut title_scores: HashMap<i64, f64> = HashMap::new();
+            let mut title_scores: Vec<(i64, f64)> = Vec::new();
             if let Some(expr) = title_expr {
                 let title_hits = rowids_matching(store, "search_titles", &expr)?;
                 if title_hits.len() <= self.exact_rank_limit {
@@ -725,22 +781,12 @@ impl Searcher {
             }
             title_scores.into_iter().map(|(r, s)| (r, TITLE_TIER + s)).collect()
         };
+        by_rowid(&mut scores);
+        let mut pinyin_rowids: Vec<i64> = pinyin_spans.keys().copied().collect();
+        pinyin_rowids.sort_unstable();
         let need = offset + limit;
         let this_year = chrono::Local::now().year();
-        let mut scored: Vec<(i64, f64)> = matched
-            .into_iter()
-            .filter(|rowid| self.facets.keeps(*rowid, filter))
-            .map(|rowid| {
-                let b = self.facets.boost(rowid, this_year);
-                let bonus = if pinyin_spans.contains_key(&rowid) { 2.0 * b } else { 0.0 };
-                let s = match scores.get(&rowid) {
-                    Some(s) if *s >= TITLE_TIER => TITLE_TIER + (s - TITLE_TIER) * b,
-                    Some(s) => s * b,
-                    None => 0.0,
-                };
-                (rowid, s + b + bonus)
-            })
-            .collect();
+        let mut scored = self.rank_matches(kept, &scores, &pinyin_rowids, this_year);
         let by_score = |a: &(i64, f64), b: &(i64, f64)| b.1.total_cmp(&a.1).then_with(|| a.0.cmp(&b.0));
         if scored.len() > need && need > 0 {
             scored.select_nth_unstable_by(need - 1, by_score);
@@ -996,6 +1042,111 @@ mod tests {
 
     fn ts(q: &str) -> Vec<Term> {
         terms(&fold(q).chars)
+    }
+
+    fn demo_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.import_folder(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content")).unwrap();
+        (dir, store)
+    }
+
+    fn all_rowids(store: &Store) -> Vec<i64> {
+        let mut stmt = store.connection().prepare("SELECT rowid FROM search_items ORDER BY rowid").unwrap();
+        stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    /// Full search keeps the matches that pass the filter while it counts them (one pass): the
+    /// same matches, in the same order, as asking `keeps` of each, for every kind of filter and
+    /// for a rowid the filter values do not know (an index newer than them).
+    #[test]
+    fn the_counting_pass_keeps_what_the_filter_keeps() {
+        let (_d, store) = demo_store();
+        let s = Searcher::new(&store).unwrap();
+        let mut rowids = all_rowids(&store);
+        rowids.push(rowids.last().unwrap() + 1000);
+        let docs = store.documents(&DocFilter::default(), 10_000, 0).unwrap();
+        let d = &docs[0];
+        let mut filters = vec![
+            SearchFilter::default(),
+            SearchFilter { item: Some(ItemKind::Document), ..Default::default() },
+            SearchFilter { item: Some(ItemKind::Guide), ..Default::default() },
+            SearchFilter { item: Some(ItemKind::Faq), ..Default::default() },
+            SearchFilter::any(DocFilter { area: d.area.clone(), ..Default::default() }),
+            SearchFilter::any(DocFilter { publisher: Some(d.publisher.clone()), ..Default::default() }),
+            SearchFilter::any(DocFilter { year: Some(d.published.year()), ..Default::default() }),
+            SearchFilter::any(DocFilter { validity: Some(Validity::Valid), ..Default::default() }),
+            SearchFilter::documents(DocFilter {
+                kind: Some(d.kind),
+                year: Some(d.published.year()),
+                ..Default::default()
+            }),
+            SearchFilter::any(DocFilter { area: Some("没有这个地区".into()), ..Default::default() }),
+        ];
+        if let Some(c) = docs.iter().find_map(|d| store.document(&d.id).unwrap().and_then(|d| d.category)) {
+            filters.push(SearchFilter::any(DocFilter { category: Some(c), ..Default::default() }));
+        }
+        let mut some_kept = 0;
+        for f in &filters {
+            let mut kept = Vec::new();
+            let (total, counts) = s.facets.tally(&rowids, f, Some(&mut kept));
+            let expected: Vec<i64> = rowids.iter().copied().filter(|&r| s.facets.keeps(r, f)).collect();
+            assert_eq!(kept, expected, "{f:?}");
+            // the counts are what they are without keeping
+            assert_eq!(s.facets.tally(&rowids, f, None), (total, counts), "{f:?}");
+            some_kept += usize::from(!kept.is_empty() && kept.len() < rowids.len());
+        }
+        assert!(some_kept >= 5, "the filters narrow: {some_kept}");
+    }
+
+    /// Scoring every kept match by walking the sorted lists gives, bit for bit and in the same
+    /// order, the scores that looking each match up in maps gave (the way it was done before).
+    #[test]
+    fn ranking_by_walking_sorted_lists_scores_as_the_lookups_did() {
+        let (_d, store) = demo_store();
+        let s = Searcher::new(&store).unwrap();
+        let kept: Vec<i64> = all_rowids(&store).into_iter().filter(|r| r % 5 != 1).collect();
+        assert!(kept.len() > 50, "{}", kept.len());
+        // scores for some kept matches and some not kept, title tier and plain, out of order,
+        // one rowid twice (the last score counts, as in a map)
+        let mut raw: Vec<(i64, f64)> = Vec::new();
+        for (i, &r) in kept.iter().enumerate().rev() {
+            match i % 4 {
+                0 => raw.push((r, TITLE_TIER + 0.37 * i as f64)),
+                1 => raw.push((r, 1.0 + 0.11 * i as f64)),
+                2 => raw.push((r + 1, 2.5)),
+                _ => {}
+            }
+        }
+        raw.push((kept[1], 9.75));
+        let pinyin: Vec<i64> = kept.iter().copied().filter(|r| r % 3 == 0).chain([0, 9_999_999]).collect();
+        let this_year = 2026;
+
+        // the way it was done before: a map lookup per match
+        let map: HashMap<i64, f64> = raw.iter().copied().collect();
+        let spans: HashSet<i64> = pinyin.iter().copied().collect();
+        let expected: Vec<(i64, f64)> = kept
+            .iter()
+            .map(|&rowid| {
+                let b = s.facets.boost(rowid, this_year);
+                let bonus = if spans.contains(&rowid) { 2.0 * b } else { 0.0 };
+                let sc = match map.get(&rowid) {
+                    Some(sc) if *sc >= TITLE_TIER => TITLE_TIER + (sc - TITLE_TIER) * b,
+                    Some(sc) => sc * b,
+                    None => 0.0,
+                };
+                (rowid, sc + b + bonus)
+            })
+            .collect();
+
+        let mut scores = raw.clone();
+        by_rowid(&mut scores);
+        let mut pinyin_sorted = pinyin.clone();
+        pinyin_sorted.sort_unstable();
+        let got = s.rank_matches(kept.clone(), &scores, &pinyin_sorted, this_year);
+        let bits = |v: &[(i64, f64)]| v.iter().map(|(r, x)| (*r, x.to_bits())).collect::<Vec<_>>();
+        assert_eq!(bits(&got), bits(&expected));
+        assert!(got.iter().any(|x| x.1 >= TITLE_TIER) && got.iter().any(|x| x.1 < TITLE_TIER));
     }
 
     #[test]

@@ -8,6 +8,7 @@
 //! found in folded text is highlighted in the document's own characters.
 
 use std::collections::HashMap;
+use std::hash::{BuildHasherDefault, Hasher};
 use std::sync::OnceLock;
 
 /// Folded text and where each of its characters came from.
@@ -46,15 +47,44 @@ impl Folded {
 type Phrase = (Vec<char>, Vec<char>);
 
 struct Tables {
-    chars: HashMap<char, char>,
+    chars: CharMap<char>,
     /// Folded traditional phrase → simplified phrase, same length, keyed by first char.
-    phrases: HashMap<char, Vec<Phrase>>,
+    phrases: CharMap<Vec<Phrase>>,
+}
+
+/// A map keyed by characters, hashed by one multiplication: folding looks up every character
+/// of every text it folds two or three times, and the standard hasher (SipHash, made to resist
+/// chosen keys) was most of folding's time. The keys here are the fixed tables, never a
+/// visitor's input, so there is nothing to resist.
+type CharMap<V> = HashMap<char, V, BuildHasherDefault<CharHasher>>;
+
+#[derive(Default)]
+struct CharHasher(u64);
+
+impl Hasher for CharHasher {
+    fn write(&mut self, bytes: &[u8]) {
+        // not used by `char` keys (they hash through `write_u32`); kept correct all the same
+        for &b in bytes {
+            self.write_u32(u32::from(b));
+        }
+    }
+
+    fn write_u32(&mut self, n: u32) {
+        // Fibonacci hashing; the map takes its bucket from the low bits and its tag from the
+        // top seven, so the product is folded so that both depend on every bit of the character
+        let h = (self.0 ^ u64::from(n)).wrapping_mul(0x9E37_79B9_7F4A_7C15);
+        self.0 = h ^ (h >> 32);
+    }
+
+    fn finish(&self) -> u64 {
+        self.0
+    }
 }
 
 fn tables() -> &'static Tables {
     static TABLES: OnceLock<Tables> = OnceLock::new();
     TABLES.get_or_init(|| {
-        let mut chars = HashMap::new();
+        let mut chars = CharMap::default();
         for (trad, simp) in hanconv::Dictionary::TSCharacters.iter() {
             let (mut t, mut s) = (trad.chars(), simp.chars());
             if let (Some(tc), None, Some(sc)) = (t.next(), t.next(), s.next())
@@ -64,7 +94,7 @@ fn tables() -> &'static Tables {
             }
         }
         let fold_chars = |s: &str| -> Vec<char> { s.chars().map(|c| fold_char_with(&chars, c)).collect() };
-        let mut phrases: HashMap<char, Vec<Phrase>> = HashMap::new();
+        let mut phrases: CharMap<Vec<Phrase>> = CharMap::default();
         for (tw, cn) in hanconv::Dictionary::TWPhrasesRev.iter() {
             // a phrase written with characters both scripts share (位元 → 比特, 介面 → 接口)
             // never applies: see `fold`
@@ -86,7 +116,7 @@ fn tables() -> &'static Tables {
     })
 }
 
-fn fold_char_with(map: &HashMap<char, char>, c: char) -> char {
+fn fold_char_with(map: &CharMap<char>, c: char) -> char {
     let c = match c {
         '\u{FF01}'..='\u{FF5E}' => char::from_u32(c as u32 - 0xFEE0).unwrap_or(c),
         '\u{3000}' => ' ',
@@ -165,7 +195,8 @@ pub fn fold(text: &str) -> Folded {
     // the phrase was written in traditional characters. In simplified text the same characters
     // are other words side by side (这一位元首 is 一位 + 元首, not 位元 → 比特; 工资讯息 is
     // 工资 + 讯息), and replacing them would lose those words to search.
-    let mut k = 0;
+    // (a text with no traditional character has no phrase to replace)
+    let mut k = if traditional.contains(&true) { 0 } else { chars.len() };
     while k < chars.len() {
         if let Some(list) = t.phrases.get(&chars[k])
             && let Some((from, to)) = list.iter().find(|(from, _)| chars[k..].starts_with(from))
