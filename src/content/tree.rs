@@ -153,6 +153,11 @@ impl MemTree {
         self.files.get(Path::new(path)).cloned()
     }
 
+    /// Every file, in path order.
+    pub fn files(&self) -> impl Iterator<Item = (&Path, &[u8])> {
+        self.files.iter().map(|(p, b)| (p.as_path(), b.as_slice()))
+    }
+
     fn is_dir(&self, rel: &Path) -> bool {
         rel.as_os_str().is_empty() || self.files.keys().any(|p| p.starts_with(rel) && p != rel)
     }
