@@ -963,9 +963,31 @@ fn run_kiosk(
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
+    // Without a display the window cannot open (winit would panic): say so and stop at once,
+    // before a store upgrade that could take minutes.
+    if ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"].iter().all(|v| std::env::var_os(v).is_none_or(|s| s.is_empty()))
+    {
+        eprintln!(
+            "no display to open the kiosk window on: DISPLAY (X11) and WAYLAND_DISPLAY are not set. Start it in a \
+             graphical session (the Debian package's gongkai-kiosk.service starts X for it), or give a command \
+             (gongkai-kiosk --help lists them)"
+        );
+        return Ok(ExitCode::FAILURE);
+    }
     // The kiosk always opens its window: if the store cannot be prepared, the window says so
     // plainly to the visitor and the log has the detail for the attendant.
-    match open_with_content(data_dir) {
+    // A schema upgrade or a search index rebuild can take minutes with a large store: systemd is
+    // told the start goes on (else `TimeoutStartSec=` would stop it half-way, and every restart
+    // would begin the rebuild again).
+    let notifier = crate::watchdog::Notifier::from_env();
+    let prepared = crate::watchdog::while_starting(
+        &notifier,
+        std::time::Duration::from_secs(5),
+        std::time::Duration::from_secs(20),
+        "preparing the content store (a schema upgrade or a search index rebuild)",
+        || open_with_content(data_dir),
+    );
+    match prepared {
         Ok(store) => drop(store),
         Err(e) => {
             tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared")

@@ -10,6 +10,8 @@
 //! whether the last run ended so, and the kiosk counts it in the store (monitoring).
 
 use std::os::unix::net::{SocketAddr, UnixDatagram};
+use std::sync::mpsc::RecvTimeoutError;
+use std::time::Duration;
 
 /// A connection to the service manager's notification socket, if there is one.
 #[derive(Debug, Default)]
@@ -55,9 +57,51 @@ impl Notifier {
         self.send("WATCHDOG=1");
     }
 
+    /// Still starting: systemd's start time-out (`TimeoutStartSec=`) is moved to `extra` from
+    /// now (`EXTEND_TIMEOUT_USEC`, systemd 236 and later), with a status line saying why.
+    pub fn extend_start(&self, extra: Duration, status: &str) {
+        self.send(&format!("EXTEND_TIMEOUT_USEC={}\nSTATUS={status}", extra.as_micros()));
+    }
+
     pub fn is_connected(&self) -> bool {
         self.socket.is_some()
     }
+}
+
+/// How long the start may go on after each [`Notifier::extend_start`] of [`while_starting`].
+pub const START_EXTENSION: Duration = Duration::from_secs(60);
+
+/// Runs `work` (the kiosk's preparation before its window: opening the store, which may migrate
+/// its schema and rebuild the search index, minutes at 500,000 documents) and, if it is still
+/// running after `first_after`, tells systemd every `every` that the start goes on, so that the
+/// start time-out does not kill it half-way (its transaction would roll back, and the next start
+/// would begin again from nothing, for ever). A start that ends sooner sends nothing.
+pub fn while_starting<T>(
+    notifier: &Notifier,
+    first_after: Duration,
+    every: Duration,
+    status: &str,
+    work: impl FnOnce() -> T,
+) -> T {
+    if !notifier.is_connected() {
+        return work();
+    }
+    let (done, finished) = std::sync::mpsc::channel::<()>();
+    std::thread::scope(|s| {
+        s.spawn(move || {
+            let mut wait = first_after;
+            while let Err(RecvTimeoutError::Timeout) = finished.recv_timeout(wait) {
+                if wait == first_after {
+                    tracing::info!(status, "the start takes long: systemd's start time-out is extended while it works");
+                }
+                notifier.extend_start(START_EXTENSION, status);
+                wait = every;
+            }
+        });
+        let out = work();
+        drop(done);
+        out
+    })
 }
 
 /// The marker's name in the data directory.
@@ -139,5 +183,35 @@ mod tests {
         assert_eq!(&buf[..len], b"WATCHDOG=1");
         // no socket: nothing happens, nothing fails
         Notifier::default().watchdog();
+    }
+
+    #[test]
+    fn a_long_start_extends_systemds_start_time_out_until_it_ends_and_a_short_one_says_nothing() {
+        let dir = tempfile::tempdir().unwrap();
+        let path = dir.path().join("notify");
+        let listener = UnixDatagram::bind(&path).unwrap();
+        listener.set_read_timeout(Some(Duration::from_millis(500))).unwrap();
+        let n =
+            Notifier { socket: Some((UnixDatagram::unbound().unwrap(), SocketAddr::from_pathname(&path).unwrap())) };
+        let mut buf = [0u8; 256];
+        // a work that outlasts the first wait: extensions until it ends, then none
+        let out = while_starting(&n, Duration::from_millis(50), Duration::from_millis(50), "rebuilding", || {
+            std::thread::sleep(Duration::from_millis(400));
+            7
+        });
+        assert_eq!(out, 7);
+        let mut got = Vec::new();
+        while let Ok(len) = listener.recv(&mut buf) {
+            got.push(String::from_utf8_lossy(&buf[..len]).to_string());
+        }
+        assert!(got.len() >= 2, "{got:?}");
+        for m in &got {
+            assert_eq!(m, "EXTEND_TIMEOUT_USEC=60000000\nSTATUS=rebuilding");
+        }
+        // a work that ends before the first wait: nothing is sent
+        while_starting(&n, Duration::from_secs(5), Duration::from_secs(5), "quick", || ());
+        assert!(listener.recv(&mut buf).is_err(), "nothing after a quick start");
+        // no socket: the work runs all the same
+        assert_eq!(while_starting(&Notifier::default(), Duration::ZERO, Duration::ZERO, "x", || 3), 3);
     }
 }

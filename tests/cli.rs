@@ -163,6 +163,22 @@ fn check_config_names_key_and_line() {
 }
 
 #[test]
+fn the_window_without_a_display_says_so_instead_of_panicking() {
+    let tmp = tempfile::tempdir().unwrap();
+    let out = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
+        .args(["kiosk", "--config", "/dev/null", "--data-dir", tmp.path().join("data").to_str().unwrap()])
+        .env_remove("DISPLAY")
+        .env_remove("WAYLAND_DISPLAY")
+        .env_remove("WAYLAND_SOCKET")
+        .output()
+        .unwrap();
+    let err = stderr(&out);
+    assert_eq!(out.status.code(), Some(1), "{err}");
+    assert!(err.contains("no display to open the kiosk window on"), "{err}");
+    assert!(!err.contains("panicked"), "{err}");
+}
+
+#[test]
 fn hash_pin_prints_a_usable_line() {
     let tmp = tempfile::tempdir().unwrap();
     let mut child = Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))
