@@ -241,6 +241,50 @@ fn a_store_from_a_newer_version_is_refused_untouched() {
 }
 
 #[test]
+fn homes_counts_are_kept_beside_the_snapshot_and_follow_every_change() {
+    let (dir, src) = demo_copy();
+    let data = dir.path().join("data");
+    let mut store = Store::open(&data).unwrap();
+    store.import_folder(&src).unwrap();
+    // what counting the tables gives
+    let counted = |s: &Store| -> Vec<i64> {
+        [
+            "SELECT count(*) FROM documents",
+            "SELECT count(*) FROM documents WHERE kind = 'interpretation'",
+            "SELECT count(*) FROM documents WHERE validity = 'valid'",
+            "SELECT count(*) FROM guides",
+            "SELECT count(*) FROM boards",
+            "SELECT count(*) FROM faqs",
+        ]
+        .iter()
+        .map(|q| s.connection().query_row(q, [], |r| r.get(0)).unwrap())
+        .collect()
+    };
+    let home = |s: &Store| -> Vec<i64> {
+        let c = s.counts().unwrap();
+        [c.documents, c.interpretations, c.in_force, c.guides, c.boards, c.faqs].iter().map(|&n| n as i64).collect()
+    };
+    assert_eq!(home(&store), counted(&store));
+    // the counts are read from their row, not counted at every start (a cold start at
+    // 500,000 documents spent most of its time counting)
+    store.connection().execute("UPDATE snapshot_counts SET guides = 12345", []).unwrap();
+    assert_eq!(store.counts().unwrap().guides, 12345);
+    // a change of content writes them again: the two documents of docs/culture removed
+    fs::remove_dir_all(src.join("docs/culture")).unwrap();
+    let before = counted(&store);
+    store.import_folder(&src).unwrap();
+    assert_eq!(home(&store), counted(&store));
+    assert_eq!(counted(&store)[0], before[0] - 2);
+    // a store from before the counts were kept gets them when it is opened
+    store.connection().execute_batch("DROP TABLE snapshot_counts; PRAGMA user_version = 11;").unwrap();
+    drop(store);
+    let store = Store::open(&data).unwrap();
+    assert_eq!(home(&store), counted(&store));
+    let ro = Store::open_read_only(&data).unwrap();
+    assert_eq!(home(&ro), counted(&store));
+}
+
+#[test]
 fn migrations_run_from_an_empty_file_and_are_recorded() {
     let dir = tempfile::tempdir().unwrap();
     // an empty SQLite file is schema version 0

@@ -658,6 +658,8 @@ fn switch_snapshot(tx: &Transaction<'_>, source: &str, content_hash: &str) -> ru
         "INSERT OR REPLACE INTO snapshot (id, version, source, content_hash, applied_at) VALUES (1, ?1, ?2, ?3, ?4)",
         params![version, source, content_hash, now()],
     )?;
+    // the same content has the same counts: they change with the snapshot only
+    tx.execute(super::schema::WRITE_SNAPSHOT_COUNTS, [])?;
     Ok(version)
 }
 

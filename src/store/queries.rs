@@ -257,6 +257,29 @@ impl Store {
     }
 
     pub fn counts(&self) -> Result<Counts, StoreError> {
+        // kept by every apply beside the snapshot (one row, not 500,000 counted)
+        let kept = self.sql(
+            self.conn
+                .query_row(
+                    "SELECT documents, interpretations, in_force, guides, boards, faqs FROM snapshot_counts WHERE id = 1",
+                    [],
+                    |r| {
+                        let n = |i| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+                        Ok(Counts {
+                            documents: n(0)?,
+                            interpretations: n(1)?,
+                            in_force: n(2)?,
+                            guides: n(3)?,
+                            boards: n(4)?,
+                            faqs: n(5)?,
+                        })
+                    },
+                )
+                .optional(),
+        )?;
+        if let Some(c) = kept {
+            return Ok(c);
+        }
         let one = |sql: &str| -> Result<u64, StoreError> {
             self.sql(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))).map(|n| n as u64)
         };

@@ -183,7 +183,37 @@ pub const MIGRATIONS: &[&str] = &[
     // 11: text folding no longer replaces Taiwan vocabulary in simplified text (这一位元首 is
     //    not 这一比特首): the search index is emptied, and `Store::open` rebuilds it.
     EMPTY_SEARCH_INDEX,
+    // 12: Home's counts kept beside the snapshot, written by every apply that changes the
+    //    content (`Store::counts` reads one row: counting 500,000 documents read whole indexes,
+    //    most of a first start's time after the PC boots).
+    r#"
+    CREATE TABLE IF NOT EXISTS snapshot_counts (
+        id INTEGER PRIMARY KEY CHECK (id = 1),
+        documents INTEGER NOT NULL,
+        interpretations INTEGER NOT NULL,
+        in_force INTEGER NOT NULL,
+        guides INTEGER NOT NULL,
+        boards INTEGER NOT NULL,
+        faqs INTEGER NOT NULL
+    );
+    INSERT OR REPLACE INTO snapshot_counts SELECT 1,
+        (SELECT count(*) FROM documents),
+        (SELECT count(*) FROM documents WHERE kind = 'interpretation'),
+        (SELECT count(*) FROM documents WHERE validity = 'valid'),
+        (SELECT count(*) FROM guides),
+        (SELECT count(*) FROM boards),
+        (SELECT count(*) FROM faqs);
+    "#,
 ];
+
+/// Writes Home's counts of the content the transaction leaves (migration 12's table).
+pub const WRITE_SNAPSHOT_COUNTS: &str = "INSERT OR REPLACE INTO snapshot_counts SELECT 1,
+    (SELECT count(*) FROM documents),
+    (SELECT count(*) FROM documents WHERE kind = 'interpretation'),
+    (SELECT count(*) FROM documents WHERE validity = 'valid'),
+    (SELECT count(*) FROM guides),
+    (SELECT count(*) FROM boards),
+    (SELECT count(*) FROM faqs)";
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {
