@@ -257,40 +257,31 @@ impl Store {
     }
 
     pub fn counts(&self) -> Result<Counts, StoreError> {
+        let counts = |r: &Row<'_>| -> rusqlite::Result<Counts> {
+            let n = |i| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
+            Ok(Counts {
+                documents: n(0)?,
+                interpretations: n(1)?,
+                in_force: n(2)?,
+                guides: n(3)?,
+                boards: n(4)?,
+                faqs: n(5)?,
+            })
+        };
         // kept by every apply beside the snapshot (one row, not 500,000 counted)
         let kept = self.sql(
             self.conn
                 .query_row(
                     "SELECT documents, interpretations, in_force, guides, boards, faqs FROM snapshot_counts WHERE id = 1",
                     [],
-                    |r| {
-                        let n = |i| r.get::<_, i64>(i).map(|v| v.max(0) as u64);
-                        Ok(Counts {
-                            documents: n(0)?,
-                            interpretations: n(1)?,
-                            in_force: n(2)?,
-                            guides: n(3)?,
-                            boards: n(4)?,
-                            faqs: n(5)?,
-                        })
-                    },
+                    counts,
                 )
                 .optional(),
         )?;
-        if let Some(c) = kept {
-            return Ok(c);
+        match kept {
+            Some(c) => Ok(c),
+            None => self.sql(self.conn.query_row(super::schema::COUNT_CONTENT, [], counts)),
         }
-        let one = |sql: &str| -> Result<u64, StoreError> {
-            self.sql(self.conn.query_row(sql, [], |r| r.get::<_, i64>(0))).map(|n| n as u64)
-        };
-        Ok(Counts {
-            documents: one("SELECT count(*) FROM documents")?,
-            interpretations: one("SELECT count(*) FROM documents WHERE kind = 'interpretation'")?,
-            in_force: one("SELECT count(*) FROM documents WHERE validity = 'valid'")?,
-            guides: one("SELECT count(*) FROM guides")?,
-            boards: one("SELECT count(*) FROM boards")?,
-            faqs: one("SELECT count(*) FROM faqs")?,
-        })
     }
 
     /// The newest documents first.

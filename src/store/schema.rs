@@ -11,6 +11,30 @@ const EMPTY_SEARCH_INDEX: &str = "
     DELETE FROM search_items;
 ";
 
+/// The one statement that counts Home's figures, shared by migration 12, every apply and
+/// `Store::counts` (a macro so that `concat!` can build the constants from it).
+macro_rules! count_content {
+    () => {
+        "SELECT (SELECT count(*) FROM documents),
+            (SELECT count(*) FROM documents WHERE kind = 'interpretation'),
+            (SELECT count(*) FROM documents WHERE validity = 'valid'),
+            (SELECT count(*) FROM guides),
+            (SELECT count(*) FROM boards),
+            (SELECT count(*) FROM faqs)"
+    };
+}
+
+macro_rules! write_snapshot_counts {
+    () => {
+        concat!(
+            "INSERT OR REPLACE INTO snapshot_counts (id, documents, interpretations, in_force, guides, boards, faqs) \
+             SELECT 1, * FROM (",
+            count_content!(),
+            ")"
+        )
+    };
+}
+
 pub const MIGRATIONS: &[&str] = &[
     // 1: content tables, blobs, the live snapshot record.
     r#"
@@ -186,34 +210,28 @@ pub const MIGRATIONS: &[&str] = &[
     // 12: Home's counts kept beside the snapshot, written by every apply that changes the
     //    content (`Store::counts` reads one row: counting 500,000 documents read whole indexes,
     //    most of a first start's time after the PC boots).
-    r#"
-    CREATE TABLE IF NOT EXISTS snapshot_counts (
-        id INTEGER PRIMARY KEY CHECK (id = 1),
-        documents INTEGER NOT NULL,
-        interpretations INTEGER NOT NULL,
-        in_force INTEGER NOT NULL,
-        guides INTEGER NOT NULL,
-        boards INTEGER NOT NULL,
-        faqs INTEGER NOT NULL
-    );
-    INSERT OR REPLACE INTO snapshot_counts SELECT 1,
-        (SELECT count(*) FROM documents),
-        (SELECT count(*) FROM documents WHERE kind = 'interpretation'),
-        (SELECT count(*) FROM documents WHERE validity = 'valid'),
-        (SELECT count(*) FROM guides),
-        (SELECT count(*) FROM boards),
-        (SELECT count(*) FROM faqs);
-    "#,
+    concat!(
+        "CREATE TABLE IF NOT EXISTS snapshot_counts (
+            id INTEGER PRIMARY KEY CHECK (id = 1),
+            documents INTEGER NOT NULL,
+            interpretations INTEGER NOT NULL,
+            in_force INTEGER NOT NULL,
+            guides INTEGER NOT NULL,
+            boards INTEGER NOT NULL,
+            faqs INTEGER NOT NULL
+        );
+        ",
+        write_snapshot_counts!(),
+        ";"
+    ),
 ];
 
 /// Writes Home's counts of the content the transaction leaves (migration 12's table).
-pub const WRITE_SNAPSHOT_COUNTS: &str = "INSERT OR REPLACE INTO snapshot_counts SELECT 1,
-    (SELECT count(*) FROM documents),
-    (SELECT count(*) FROM documents WHERE kind = 'interpretation'),
-    (SELECT count(*) FROM documents WHERE validity = 'valid'),
-    (SELECT count(*) FROM guides),
-    (SELECT count(*) FROM boards),
-    (SELECT count(*) FROM faqs)";
+pub const WRITE_SNAPSHOT_COUNTS: &str = write_snapshot_counts!();
+
+/// Counts Home's figures from the content tables: documents, interpretations, in force,
+/// guides, boards, FAQ entries (the columns of `snapshot_counts`, in that order).
+pub const COUNT_CONTENT: &str = count_content!();
 
 /// The schema version this build writes.
 pub fn latest() -> i64 {
