@@ -497,8 +497,9 @@ pub fn run(cli: Cli) -> ExitCode {
 }
 
 /// Standard output for text that comes from content (titles, bodies, ids): control characters
-/// other than line breaks and tabs are written as `\u{1b}`, so nothing in a pack or a source
-/// folder can send escape sequences to the operator's terminal.
+/// other than line breaks and tabs, bidirectional controls and U+2028/U+2029 are written as
+/// `\u{1b}`, so nothing in a pack or a source folder can send escape sequences to the operator's
+/// terminal or show it text in another order than stored.
 fn terminal_out() -> EscapedOut<io::StdoutLock<'static>> {
     EscapedOut(io::stdout().lock())
 }
@@ -510,21 +511,13 @@ impl<W: Write> Write for EscapedOut<W> {
         let mut start = 0;
         let mut i = 0;
         while i < buf.len() {
-            let b = buf[i];
-            // C0 controls and DEL, and the C1 controls U+0080–U+009F (0xC2 0x80–0x9F in UTF-8)
-            let len = match b {
-                b'\n' | b'\t' => 0,
-                0x00..=0x1f | 0x7f => 1,
-                0xc2 if buf.get(i + 1).is_some_and(|n| (0x80..=0x9f).contains(n)) => 2,
-                _ => 0,
-            };
-            if len == 0 {
+            // C0 and C1 controls and DEL, bidirectional controls, U+2028 and U+2029
+            let Some((len, c)) = crate::diagnostics::invisible_control_at(&buf[i..]) else {
                 i += 1;
                 continue;
-            }
+            };
             self.0.write_all(&buf[start..i])?;
-            let c = if len == 1 { u32::from(b) } else { u32::from(buf[i + 1]) };
-            write!(self.0, "\\u{{{c:x}}}")?;
+            write!(self.0, "\\u{{{:x}}}", u32::from(c))?;
             i += len;
             start = i;
         }

@@ -69,9 +69,10 @@ impl Problems {
 }
 
 /// `s` as it may be shown on a terminal or in a message: control characters (terminal escapes
-/// among them) written as `\u{1b}`, and cut after `max_chars` characters with `…`.
+/// among them), bidirectional controls and line separators ([`is_invisible_control`]) written as
+/// `\u{1b}`, and cut after `max_chars` characters with `…`.
 pub fn printable(s: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
-    let clean = s.chars().take(max_chars).all(|c| !c.is_control() || c == '\n' || c == '\t');
+    let clean = s.chars().take(max_chars).all(|c| !is_invisible_control(c));
     if clean && s.chars().nth(max_chars).is_none() {
         return std::borrow::Cow::Borrowed(s);
     }
@@ -81,13 +82,43 @@ pub fn printable(s: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
             out.push('…');
             break;
         }
-        if c.is_control() && c != '\n' && c != '\t' {
+        if is_invisible_control(c) {
             out.push_str(&c.escape_unicode().to_string());
         } else {
             out.push(c);
         }
     }
     std::borrow::Cow::Owned(out)
+}
+
+/// Whether `c` changes how text is shown without being seen, so that no field of a person's file
+/// may hold it and a terminal is shown it escaped: a control character other than a line break
+/// or a tab (a terminal escape, for instance), a bidirectional control ([`is_bidi_control`]) or
+/// the line or paragraph separator U+2028, U+2029.
+pub fn is_invisible_control(c: char) -> bool {
+    (c.is_control() && c != '\n' && c != '\t') || is_bidi_control(c) || matches!(c, '\u{2028}' | '\u{2029}')
+}
+
+/// Whether `c` is a bidirectional control: the marks U+061C, U+200E, U+200F, the embeddings and
+/// overrides U+202A–U+202E and the isolates U+2066–U+2069. One of them in a title can make a
+/// screen or a terminal show the text in another order than it is stored ("Trojan Source").
+pub fn is_bidi_control(c: char) -> bool {
+    matches!(c, '\u{061C}' | '\u{200E}' | '\u{200F}' | '\u{202A}'..='\u{202E}' | '\u{2066}'..='\u{2069}')
+}
+
+/// The character at the start of `bytes` (UTF-8) and its length in bytes, if it is one that
+/// [`is_invisible_control`] says must be shown escaped; for filters over bytes written to a
+/// terminal.
+pub fn invisible_control_at(bytes: &[u8]) -> Option<(usize, char)> {
+    let len = match *bytes.first()? {
+        b if b < 0x80 => 1,
+        b if b >= 0xF0 => 4,
+        b if b >= 0xE0 => 3,
+        b if b >= 0xC0 => 2,
+        _ => return None,
+    };
+    let c = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
+    is_invisible_control(c).then_some((len, c))
 }
 
 /// Where each line of a text starts, for line numbers of many byte offsets in one text (each
@@ -200,5 +231,20 @@ mod tests {
         assert_eq!(printable("标题", 10), "标题");
         assert_eq!(printable("a\u{1b}[2Jb", 10), "a\\u{1b}[2Jb");
         assert_eq!(printable("abcdef", 3), "abc…");
+    }
+
+    #[test]
+    fn bidi_controls_and_line_separators_are_escaped_like_control_characters() {
+        assert_eq!(printable("a\u{202e}cba\u{2028}\u{200f}", 20), "a\\u{202e}cba\\u{2028}\\u{200f}");
+        for c in ['\u{061c}', '\u{200e}', '\u{202a}', '\u{2066}', '\u{2069}', '\u{2029}', '\u{1b}', '\u{9b}'] {
+            assert!(is_invisible_control(c), "{c:?}");
+            let s = format!("{c}x");
+            assert_eq!(invisible_control_at(s.as_bytes()), Some((c.len_utf8(), c)));
+        }
+        for c in ['\n', '\t', '标', 'a', '\u{200b}', '\u{3000}', '\u{2030}'] {
+            assert!(!is_invisible_control(c), "{c:?}");
+        }
+        assert_eq!(invisible_control_at("标".as_bytes()), None);
+        assert_eq!(invisible_control_at(&"\u{202e}".as_bytes()[1..]), None);
     }
 }

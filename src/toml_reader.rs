@@ -8,7 +8,7 @@ use chrono::NaiveDate;
 use toml::Spanned;
 use toml::de::{DeTable, DeValue};
 
-use crate::diagnostics::{LineIndex, Problems, suggest};
+use crate::diagnostics::{LineIndex, Problems, is_bidi_control, is_invisible_control, suggest};
 
 /// A field as written in a file: its key, the Chinese label used in messages, and alias keys a
 /// publisher may write instead (the Chinese label quoted, e.g. `"发布日期" = "2024-01-02"`).
@@ -50,15 +50,28 @@ impl Origin<'_> {
     }
 }
 
-/// Whether a string holds a control character other than a line break or a tab (a terminal
-/// escape, for instance), which no field of a person's file needs.
+/// Whether a string holds a character that changes how text is shown without being seen (a
+/// control character other than a line break or a tab, a bidirectional control, U+2028 or
+/// U+2029; [`is_invisible_control`]), which no field of a person's file needs.
 fn has_control(s: &str) -> bool {
-    s.chars().any(|c| c.is_control() && c != '\n' && c != '\t')
+    s.chars().any(is_invisible_control)
 }
 
 fn control_message(s: &str) -> String {
-    let c = s.chars().find(|c| c.is_control() && *c != '\n' && *c != '\t').unwrap_or('\0');
-    format!("contains the control character U+{:04X}; remove it (write plain text)", c as u32)
+    let c = s.chars().find(|c| is_invisible_control(*c)).unwrap_or('\0');
+    let code = c as u32;
+    if is_bidi_control(c) {
+        format!(
+            "contains the bidirectional control character U+{code:04X}, which can make the text show in another order than it is written; remove it"
+        )
+    } else if matches!(c, '\u{2028}' | '\u{2029}') {
+        let name = if c == '\u{2028}' { "line" } else { "paragraph" };
+        format!(
+            "contains the {name} separator U+{code:04X}; remove it (write an ordinary line break in a multi-line string)"
+        )
+    } else {
+        format!("contains the control character U+{code:04X}; remove it (write plain text)")
+    }
 }
 
 /// Parses `origin.text`; on syntax errors reports each of them and returns `None`.
@@ -296,6 +309,10 @@ impl<'r, 'i> TableReader<'r, 'i> {
         let Some(v) = self.raw(field) else { return Vec::new() };
         let line = self.value_line(v);
         match v.get_ref() {
+            DeValue::String(s) if has_control(s) => {
+                self.report(&field, line, control_message(s));
+                Vec::new()
+            }
             DeValue::String(s) if !s.trim().is_empty() => vec![Located { value: s.trim().to_string(), line }],
             DeValue::String(_) => Vec::new(),
             DeValue::Array(items) => {

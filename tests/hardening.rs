@@ -507,3 +507,149 @@ fn the_demo_pack_still_publishes_and_syncs_end_to_end() {
     run_sync(&k.data, &sync_options(&nginx.url(), &k.key.public())).unwrap();
     assert_ne!(content_hash(&k.data), None);
 }
+
+// ----- 8. source folders, second run: link loops, bidi controls, absolute attachment paths -----
+
+/// Problems printed by a refused `import`: "N problem(s) found" at the end.
+fn problem_count(out: &str) -> usize {
+    let line = out.lines().find(|l| l.contains(" problem(s) found")).unwrap_or_else(|| panic!("no count: {out}"));
+    line.split_whitespace().next().unwrap().parse().unwrap()
+}
+
+#[test]
+fn link_loops_in_a_source_folder_are_reported_once_each_and_never_followed() {
+    for links in [1, 5] {
+        let (tmp, src) = demo_copy();
+        let folder = src.join("docs/agriculture");
+        for i in 1..=links {
+            std::os::unix::fs::symlink("..", folder.join(format!("l{i}"))).unwrap();
+        }
+        // a link to the folder itself, and one to the top of the source folder
+        std::os::unix::fs::symlink(".", folder.join("self")).unwrap();
+        std::os::unix::fs::symlink("../..", src.join("docs/culture/top")).unwrap();
+        let data = tmp.path().join("data");
+        let o = kiosk_within(&["import", s(&src), "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+        let out = text(&o);
+        assert!(!o.status.success(), "{out}");
+        // one problem per link, nothing read twice (main: 407 problems with one link)
+        assert_eq!(problem_count(&out), links + 2, "{out}");
+        assert!(!out.contains("already used"), "{out}");
+        assert!(!out.contains("folders deep"), "{out}");
+        for i in 1..=links {
+            assert!(
+                out.contains(&format!("docs/agriculture/l{i}: is a link (to `..`) that leads back to the folder docs, which holds it: a loop")),
+                "{out}"
+            );
+        }
+        assert!(
+            out.contains("docs/agriculture/self: is a link (to `.`) that leads back to the folder docs/agriculture"),
+            "{out}"
+        );
+        assert!(
+            out.contains("docs/culture/top: is a link (to `../..`) that leads back to the folder / (the top"),
+            "{out}"
+        );
+    }
+}
+
+#[test]
+fn a_link_to_a_folder_inside_is_followed_once_and_a_second_name_is_reported() {
+    let (tmp, src) = demo_copy();
+    // docs/extra → ../archive (outside docs/, inside the source folder): followed, its document read
+    fs::create_dir_all(src.join("archive")).unwrap();
+    fs::rename(src.join("docs/tax"), src.join("archive/tax")).unwrap();
+    std::os::unix::fs::symlink("../archive/tax", src.join("docs/tax")).unwrap();
+    let set = gongkai_kiosk::content::load(&src).unwrap();
+    assert!(set.documents.iter().any(|d| d.source.starts_with("docs/tax/")), "the linked folder was read");
+    // a second name for a folder read already: reported, its files not read twice
+    std::os::unix::fs::symlink("elderly", src.join("docs/elderly-again")).unwrap();
+    let data = tmp.path().join("data");
+    let o = kiosk_within(&["import", s(&src), "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+    let out = text(&o);
+    assert_eq!(problem_count(&out), 1, "{out}");
+    assert!(
+        out.contains("docs/elderly-again: is a link (to `elderly`) that leads to the folder docs/elderly, read already as docs/elderly"),
+        "{out}"
+    );
+}
+
+#[test]
+fn a_refused_source_folder_prints_at_most_200_problems() {
+    let (tmp, src) = demo_copy();
+    for i in 0..300 {
+        fs::write(src.join(format!("docs/bad-{i:03}.md")), "no front matter\n").unwrap();
+    }
+    let data = tmp.path().join("data");
+    let o = kiosk_within(&["import", s(&src), "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert!(out.contains("… and 100 more problem(s), not shown"), "{out}");
+    assert!(out.contains("300 problem(s) found; nothing was imported"), "{out}");
+    assert!(out.contains("docs/bad-199.md") && !out.contains("docs/bad-200.md"), "{out}");
+}
+
+#[test]
+fn bidi_controls_and_line_separators_are_refused_in_fields_and_escaped_on_the_terminal() {
+    let (tmp, src) = demo_copy();
+    let meal = src.join("docs/elderly/meal-policy.md");
+    edit(&meal, "title = \"", "title = \"txt.\u{202e}fdp");
+    edit(&meal, "为解决老年人", "为解决\u{202e}老年人"); // the body may hold it: shown escaped
+    edit(&src.join("docs/agriculture/subsidy-2024.md"), "publisher = \"", "publisher = \"\u{2028}");
+    edit(&src.join("docs/agriculture/subsidy-2021.md"), "title = \"", "title = \"\u{2067}");
+    let data = tmp.path().join("data");
+    let o = kiosk_within(&["import", s(&src), "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert_eq!(problem_count(&out), 3, "{out}");
+    assert!(
+        out.contains("docs/elderly/meal-policy.md:3: 标题 contains the bidirectional control character U+202E"),
+        "{out}"
+    );
+    assert!(out.contains("docs/agriculture/subsidy-2024.md:7: 发布机构 contains the line separator U+2028"), "{out}");
+    assert!(
+        out.contains("docs/agriculture/subsidy-2021.md:3: 标题 contains the bidirectional control character U+2067"),
+        "{out}"
+    );
+
+    // A signed pack is not checked by the loader: what it stores reaches `list`, `show` and
+    // `search` escaped.
+    let mut set = gongkai_kiosk::content::load(&demo()).unwrap();
+    let doc = set.documents.iter_mut().find(|d| d.id == "wc-zc-2024-gdlb").unwrap();
+    doc.title = "望川区耕地补贴\u{202e}fdp.exe\u{2028}\u{200f}\u{2066}".into();
+    doc.body = format!("\u{202e}{}", doc.body);
+    Store::open(&data).unwrap().apply(&set, "test").unwrap();
+    for args in [vec!["list", "--limit", "1000"], vec!["show", "wc-zc-2024-gdlb"], vec!["search", "耕地补贴"]] {
+        let mut a = args.clone();
+        a.extend(["--data-dir", s(&data)]);
+        let o = kiosk(&a);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        assert!(out.contains("\\u{202e}fdp.exe\\u{2028}\\u{200f}\\u{2066}"), "{args:?}: {out}");
+        for c in ['\u{202e}', '\u{2028}', '\u{200f}', '\u{2066}'] {
+            assert!(!out.contains(c), "{args:?}: raw {c:?} in {out:?}");
+        }
+    }
+}
+
+#[test]
+fn an_absolute_attachment_path_says_paths_are_relative_to_the_source_folder() {
+    let (tmp, src) = demo_copy();
+    let pdf = src.join("media/budget-2024-tables.pdf");
+    assert!(pdf.is_file());
+    edit(
+        &src.join("docs/finance/budget-2024.md"),
+        "file = \"../../media/budget-2024-tables.pdf\"",
+        &format!("file = \"{}\"", s(&pdf)),
+    );
+    let data = tmp.path().join("data");
+    let o = kiosk_within(&["import", s(&src), "--data-dir", s(&data)], Stdio::null(), Duration::from_secs(60));
+    let out = text(&o);
+    assert!(!o.status.success(), "{out}");
+    assert_eq!(problem_count(&out), 1, "{out}");
+    assert!(out.contains("docs/finance/budget-2024.md:16: "), "{out}");
+    assert!(
+        out.contains(&format!("\"{}\" does not exist in the source folder", s(&pdf)))
+            && out.contains("file paths are relative to this file's folder, or with a leading / to the top of the source folder, never a place elsewhere on the computer"),
+        "{out}"
+    );
+}

@@ -1,7 +1,7 @@
 //! The publisher's source folder (format in `docs/content-format.md`): reading it, checking it
 //! whole, and reporting every problem at once with file, line and field.
 
-use std::collections::{BTreeMap, HashMap, HashSet};
+use std::collections::{BTreeMap, HashMap, HashSet, VecDeque};
 use std::fmt;
 use std::io::Read;
 use std::path::{Component, Path, PathBuf};
@@ -37,6 +37,11 @@ pub const LOCAL_ONLY: &[&str] = &[
     "data_dir",
 ];
 
+/// At most this many problems are written when a source folder is refused (the first, by file
+/// and line, then how many more): a hostile folder cannot fill a terminal or a log with hundreds
+/// of megabytes. [`SourceError::problems`] keeps them all.
+pub const SHOWN_PROBLEMS: usize = 200;
+
 /// A source folder that could not be loaded: every problem found, sorted by file and line.
 #[derive(Debug)]
 pub struct SourceError {
@@ -45,8 +50,11 @@ pub struct SourceError {
 
 impl fmt::Display for SourceError {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.problems {
+        for p in self.problems.iter().take(SHOWN_PROBLEMS) {
             writeln!(out, "{p}")?;
+        }
+        if let Some(more) = self.problems.len().checked_sub(SHOWN_PROBLEMS).filter(|n| *n > 0) {
+            writeln!(out, "… and {more} more problem(s), not shown: fix these first, then check again")?;
         }
         write!(out, "{} problem(s) found; nothing was imported", self.problems.len())
     }
@@ -181,13 +189,47 @@ impl<'p> Loader<'p> {
     /// Files under `dir` with extension `ext`, relative to the root, sorted; hidden files skipped.
     /// A folder that cannot be read, one nested deeper than [`MAX_FOLDER_DEPTH`], a link out of
     /// the source folder and a FIFO or device named like a content file are reported.
+    ///
+    /// Each real folder is listed at most once (folders are known by [`Tree::real_folder`], every
+    /// link resolved), so no arrangement of links inside the source folder multiplies the work:
+    /// it costs one listing per real folder. A link to a folder inside the source folder is
+    /// followed once, after every folder reached without a link; a link to the folder holding it
+    /// or to one above (a loop), or to a folder read already under another name, is reported and
+    /// not followed.
     fn files(&self, dir: &str, ext: &str) -> Vec<PathBuf> {
         let mut out = Vec::new();
         if self.tree.entry(Path::new(dir)).is_err() {
             return out;
         }
-        let mut stack = vec![(PathBuf::from(dir), 0usize)];
-        while let Some((rel, depth)) = stack.pop() {
+        let start = PathBuf::from(dir);
+        let real = match self.tree.real_folder(&start) {
+            Ok(r) => r,
+            Err(e) => {
+                self.problems.report(dir, 0, None, format!("cannot be read: {e}"));
+                return out;
+            }
+        };
+        // real folder → the name it was read under
+        let mut read: HashMap<PathBuf, PathBuf> = HashMap::new();
+        let mut stack = vec![(start, real, 0usize)];
+        // folders reached through a link: walked once the stack is empty
+        let mut linked = VecDeque::new();
+        while let Some((rel, real, depth)) = stack.pop().or_else(|| linked.pop_front()) {
+            if let Some(first) = read.get(&real) {
+                self.problems.report(
+                    &Self::display(&rel),
+                    0,
+                    None,
+                    format!(
+                        "{} leads to the folder {}, read already as {}; it was not followed (remove the link: its files would be read twice)",
+                        self.link_description(&rel),
+                        Self::folder_name(&real),
+                        Self::display(first)
+                    ),
+                );
+                continue;
+            }
+            read.insert(real.clone(), rel.clone());
             let entries = match self.tree.list(&rel) {
                 Ok(e) => e,
                 Err(e) => {
@@ -202,20 +244,43 @@ impl<'p> Loader<'p> {
                 let child = rel.join(&name);
                 let wanted = child.extension().is_some_and(|e| e.eq_ignore_ascii_case(ext));
                 match kind {
-                    Entry::Dir if depth + 1 > MAX_FOLDER_DEPTH => self.problems.report(
-                        &Self::display(&child),
-                        0,
-                        None,
-                        format!(
-                            "is nested more than {MAX_FOLDER_DEPTH} folders deep under {dir}/; move its files up (nothing in it was read)"
-                        ),
-                    ),
-                    Entry::Dir => stack.push((child, depth + 1)),
+                    Entry::Dir => {
+                        let child_real = match self.tree.real_folder(&child) {
+                            Ok(r) => r,
+                            Err(e) => {
+                                self.problems.report(&Self::display(&child), 0, None, format!("cannot be read: {e}"));
+                                continue;
+                            }
+                        };
+                        if real.starts_with(&child_real) {
+                            self.problems.report(
+                                &Self::display(&child),
+                                0,
+                                None,
+                                format!(
+                                    "{} leads back to the folder {}, which holds it: a loop; it was not followed (remove the link)",
+                                    self.link_description(&child),
+                                    Self::folder_name(&child_real)
+                                ),
+                            );
+                        } else if depth + 1 > MAX_FOLDER_DEPTH {
+                            self.problems.report(
+                                &Self::display(&child),
+                                0,
+                                None,
+                                format!(
+                                    "is nested more than {MAX_FOLDER_DEPTH} folders deep under {dir}/; move its files up (nothing in it was read)"
+                                ),
+                            );
+                        } else if child_real == real.join(&name) {
+                            stack.push((child, child_real, depth + 1));
+                        } else {
+                            linked.push_back((child, child_real, depth + 1));
+                        }
+                    }
                     Entry::File { .. } if wanted => out.push(child),
                     // a link out is reported whatever its name (it may be a folder)
-                    Entry::LinkOutside | Entry::Special | Entry::BrokenLink
-                        if wanted || kind == Entry::LinkOutside =>
-                    {
+                    Entry::LinkOutside | Entry::Special | Entry::BrokenLink if wanted || kind == Entry::LinkOutside => {
                         if let Some(why) = not_readable(kind) {
                             self.problems.report(&Self::display(&child), 0, None, why);
                         }
@@ -226,6 +291,19 @@ impl<'p> Loader<'p> {
         }
         out.sort();
         out
+    }
+
+    /// "is a link (to `..`)" for a link, "is a folder that" for anything else, to begin a message.
+    fn link_description(&self, rel: &Path) -> String {
+        match self.tree.link_text(rel) {
+            Some(target) => format!("is a link (to `{}`) that", crate::diagnostics::printable(&target, 200)),
+            None => "is a folder that".into(),
+        }
+    }
+
+    /// A folder relative to the root as named in messages.
+    fn folder_name(real: &Path) -> String {
+        if real.as_os_str().is_empty() { "/ (the top of the source folder)".into() } else { Self::display(real) }
     }
 
     fn display(rel: &Path) -> String {
@@ -318,7 +396,7 @@ impl<'p> Loader<'p> {
     }
 
     fn hash_file(&self, rel: &Path, src: &str, ext: &str) -> Result<BlobRef, String> {
-        let entry = self.tree.entry(rel).map_err(|_| format!("\"{src}\" does not exist ({})", Self::display(rel)))?;
+        let entry = self.tree.entry(rel).map_err(|_| missing_file(src, &Self::display(rel)))?;
         match entry {
             Entry::File { .. } => {}
             Entry::BrokenLink => return Err(format!("\"{src}\" is a broken link")),
@@ -949,6 +1027,19 @@ impl<'p> Loader<'p> {
 const IMAGE_TYPES: &[&str] = &["png", "jpg", "jpeg", "gif", "webp"];
 const ATTACHMENT_TYPES: &[&str] =
     &["pdf", "png", "jpg", "jpeg", "gif", "webp", "docx", "xlsx", "doc", "xls", "ofd", "mp3", "mp4", "zip"];
+
+/// Why a file named in a field is not found (`rel`: where it was looked for). A path starting
+/// with `/` is read from the top of the source folder: a publisher who wrote where the file lies
+/// on the computer (`/home/…/a.pdf`) is told so, not only that `home/…/a.pdf` is missing.
+fn missing_file(src: &str, rel: &str) -> String {
+    if src.starts_with('/') {
+        format!(
+            "\"{src}\" does not exist in the source folder ({rel}): file paths are relative to this file's folder, or with a leading / to the top of the source folder, never a place elsewhere on the computer; copy the file into the source folder and write its path from there (e.g. ../../media/a.pdf)"
+        )
+    } else {
+        format!("\"{src}\" does not exist ({rel})")
+    }
+}
 
 /// Why a name in the source folder is not read as a file (`None` for a regular file).
 fn not_readable(entry: Entry) -> Option<&'static str> {

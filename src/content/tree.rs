@@ -2,7 +2,8 @@
 //!
 //! [`DiskTree`] is a folder on disk. A symbolic link is followed only when its target stays
 //! inside the folder (a link to `/etc/…` is reported, never read); a FIFO, socket or device is
-//! reported, never opened (opening a FIFO would wait for ever). [`MemTree`] is the same view of
+//! reported, never opened (opening a FIFO would wait for ever). [`Tree::real_folder`] names the
+//! folder a link leads to, so that the loader reads each folder once and reports a loop. [`MemTree`] is the same view of
 //! files held in memory, for the fuzz targets and tests of the loader.
 
 use std::collections::BTreeMap;
@@ -37,6 +38,12 @@ pub trait Tree {
     fn location(&self, rel: &Path) -> PathBuf;
     /// How the root is named in messages.
     fn name(&self) -> String;
+    /// The real folder that folder `rel` is, every link resolved, relative to the root (empty for
+    /// the root itself): two names of one folder give the same path. The loader lists each real
+    /// folder once and knows a link back to a folder that holds it (a loop).
+    fn real_folder(&self, rel: &Path) -> io::Result<PathBuf>;
+    /// What the symbolic link `rel` says, as written (e.g. `..`); `None` when it is not a link.
+    fn link_text(&self, rel: &Path) -> Option<String>;
 
     /// Reads a whole regular file of at most `max` bytes.
     fn read(&self, rel: &Path, max: u64) -> io::Result<Vec<u8>> {
@@ -118,6 +125,18 @@ impl Tree for DiskTree {
 
     fn name(&self) -> String {
         self.root.display().to_string()
+    }
+
+    fn real_folder(&self, rel: &Path) -> io::Result<PathBuf> {
+        let root = self.canonical.as_ref().ok_or_else(|| io::Error::other("the source folder cannot be resolved"))?;
+        let real = fs::canonicalize(self.root.join(rel))?;
+        real.strip_prefix(root)
+            .map(Path::to_path_buf)
+            .map_err(|_| io::Error::other("it leads outside the source folder"))
+    }
+
+    fn link_text(&self, rel: &Path) -> Option<String> {
+        fs::read_link(self.root.join(rel)).ok().map(|t| t.to_string_lossy().into_owned())
     }
 }
 
@@ -203,5 +222,14 @@ impl Tree for MemTree {
 
     fn name(&self) -> String {
         "(in memory)".into()
+    }
+
+    /// A tree in memory has no links: every folder is the real folder of its own name.
+    fn real_folder(&self, rel: &Path) -> io::Result<PathBuf> {
+        if self.is_dir(rel) { Ok(rel.to_path_buf()) } else { Err(io::Error::from(io::ErrorKind::NotFound)) }
+    }
+
+    fn link_text(&self, _rel: &Path) -> Option<String> {
+        None
     }
 }

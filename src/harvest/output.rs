@@ -31,7 +31,7 @@ pub fn blob_ref(path: &str, asset: Option<&AssetState>) -> BlobRef {
 /// [`asset_path`] puts them.
 pub fn render(m: &Document) -> String {
     let mut t = Table::new();
-    let s = |v: &str| Value::String(v.to_string());
+    let s = |v: &str| Value::String(field_text(v));
     let date = |d: chrono::NaiveDate| Value::String(d.format("%Y-%m-%d").to_string());
     t.insert("id".into(), s(&m.id));
     t.insert("title".into(), s(&m.title));
@@ -87,6 +87,20 @@ pub fn render(m: &Document) -> String {
     }
     let front = toml::to_string(&t).unwrap_or_default();
     format!("+++\n{}+++\n\n{}\n", front, m.body.trim())
+}
+
+/// A field's text as the source loader accepts it: a portal's page may carry marks no field may
+/// hold (`&lrm;` U+200E and `&rlm;` U+200F around a date or a name are common, a bidirectional
+/// override or a control character from a pasted text rarer). Line and paragraph separators
+/// become spaces; the others are dropped.
+fn field_text(v: &str) -> String {
+    v.chars()
+        .filter_map(|c| match c {
+            '\u{2028}' | '\u{2029}' => Some(' '),
+            c if crate::diagnostics::is_invisible_control(c) => None,
+            c => Some(c),
+        })
+        .collect()
 }
 
 /// Writes `bytes` to `out/rel` unless the file already holds exactly them (through a temporary
@@ -258,6 +272,47 @@ mod tests {
         // what the loader reads is what was written, field for field
         assert_eq!(set.documents[0], m);
         assert!(!write_if_changed(dir.path(), &m.source, render(&m).as_bytes()).unwrap());
+    }
+
+    #[test]
+    fn marks_a_portal_page_carries_never_make_a_field_the_loader_refuses() {
+        let dir = tempfile::tempdir().unwrap();
+        fs::write(
+            dir.path().join("site.toml"),
+            "name = \"z\"\ngovernment = \"g\"\naddress = \"a\"\nhours = \"h\"\nphone = \"0571-1234567\"\n[request_office]\nname = \"o\"\naddress = \"a\"\nhours = \"h\"\nphone = \"0571-1234567\"\n",
+        )
+        .unwrap();
+        let mut m = Document {
+            id: "t1".into(),
+            title: "\u{200e}关于\u{202e}助餐\u{202c}的办法\u{200f}".into(),
+            kind: DocKind::Notice,
+            index_no: None,
+            category: None,
+            publisher: "望川区\u{2028}民政局\u{1b}".into(),
+            doc_no: None,
+            written: None,
+            published: chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
+            effective: None,
+            validity: Validity::Valid,
+            repealed: None,
+            disclosure: Disclosure::Proactive,
+            area: None,
+            keywords: vec!["\u{2066}助餐\u{2069}".into()],
+            summary: Some("概述\u{061c}".into()),
+            url: None,
+            attachments: vec![],
+            interprets: None,
+            body: "正文".into(),
+            images: vec![],
+            source: "docs/zcwj/t1.md".into(),
+        };
+        write_if_changed(dir.path(), &m.source, render(&m).as_bytes()).unwrap();
+        let set = crate::content::load(dir.path()).unwrap_or_else(|e| panic!("{e}\n{}", render(&m)));
+        m.title = "关于助餐的办法".into();
+        m.publisher = "望川区 民政局".into();
+        m.keywords = vec!["助餐".into()];
+        m.summary = Some("概述".into());
+        assert_eq!(set.documents[0], m);
     }
 
     #[test]
