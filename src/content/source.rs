@@ -43,12 +43,20 @@ pub struct SourceError {
     pub problems: Vec<Problem>,
 }
 
+impl SourceError {
+    /// Every problem, one a line, then how many were found: the Display text without its
+    /// closing words about the import, for commands that do something else with a source
+    /// folder (`publish`).
+    pub fn listing(&self) -> String {
+        let mut lines: Vec<String> = self.problems.iter().map(ToString::to_string).collect();
+        lines.push(format!("{} problem(s) found", self.problems.len()));
+        lines.join("\n")
+    }
+}
+
 impl fmt::Display for SourceError {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in &self.problems {
-            writeln!(out, "{p}")?;
-        }
-        write!(out, "{} problem(s) found; nothing was imported", self.problems.len())
+        write!(out, "{}; nothing was imported", self.listing())
     }
 }
 
