@@ -12,6 +12,8 @@ use crate::content::{self, Board, BoardTarget, DocKind, Document, Faq, Guide, It
 use crate::search::{self, Hit, SearchFilter, Searcher};
 use crate::store::{DocFilter, Facet, Item, Store};
 
+#[macro_use]
+mod output;
 mod health;
 
 /// Exit code for bad configuration or usage.
@@ -118,9 +120,11 @@ pub enum Command {
         #[arg(long)]
         json: bool,
     },
-    /// Make a publisher signing key: writes KEY (secret, mode 0600) and KEY.pub, prints the public key.
+    /// Make a publisher signing key: writes KEY (secret, mode 0600) and KEY.pub (the same name
+    /// with .pub appended), prints the public key. Never overwrites a file.
     Keygen {
-        /// Where to write the secret key (never overwritten).
+        /// Where to write the secret key (a new file, not ending in .pub); the public key goes to
+        /// this name with .pub appended.
         #[arg(long, value_name = "KEY", default_value = "publisher.key")]
         out: PathBuf,
     },
@@ -163,9 +167,9 @@ pub enum Command {
         /// Also trust this public key (64 hex digits), besides the config's sync.trusted_keys.
         #[arg(long = "trust", value_name = "KEY")]
         trust: Vec<String>,
-        /// Files downloaded at once.
-        #[arg(long, default_value_t = 6)]
-        concurrency: usize,
+        /// Files downloaded at once (1 to 32).
+        #[arg(long, default_value_t = 6, value_parser = clap::value_parser!(u32).range(1..=32))]
+        concurrency: u32,
         #[arg(long)]
         json: bool,
     },
@@ -416,8 +420,14 @@ fn user_name(uid: u32) -> Option<String> {
     })
 }
 
-/// Runs the command line; returns the process exit code.
+/// Runs the command line; returns the process exit code. Nothing it prints can make it panic: a
+/// reader that has gone (`gongkai-kiosk status | head -1`) ends the output quietly, the work is
+/// still done and the exit code is the command's own (see `cli::output`).
 pub fn run(cli: Cli) -> ExitCode {
+    output::finish(run_command(cli))
+}
+
+fn run_command(cli: Cli) -> ExitCode {
     match cli.command {
         Some(Command::CheckConfig { path }) => return check_config(path.as_deref().or(cli.global.config.as_deref())),
         Some(Command::HashPin) => return hash_pin(),
@@ -426,7 +436,7 @@ pub fn run(cli: Cli) -> ExitCode {
     let config = match load_config(cli.global.config.as_deref()) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return ExitCode::from(EXIT_USAGE);
         }
     };
@@ -434,7 +444,7 @@ pub fn run(cli: Cli) -> ExitCode {
     if cli.command.as_ref().is_none_or(Command::uses_data_dir)
         && let Err(e) = check_data_dir_owner(&data_dir)
     {
-        eprintln!("error: {e}");
+        errln!("error: {e}");
         return ExitCode::from(EXIT_USAGE);
     }
     crate::logging::init(Some(&data_dir), config.log_max_bytes, cli.global.verbose);
@@ -490,7 +500,7 @@ pub fn run(cli: Cli) -> ExitCode {
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             ExitCode::FAILURE
         }
     }
@@ -540,7 +550,7 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate:
         Some(Item::Guide(g)) => speech::guide_text(&g),
         Some(Item::Faq(q)) => format!("{}\n{}", q.question, q.answer),
         Some(Item::Board(_)) | None => {
-            eprintln!("no document with id `{id}`, nor a guide or FAQ entry; `gongkai-kiosk list` shows the ids");
+            errln!("no document with id `{id}`, nor a guide or FAQ entry; `gongkai-kiosk list` shows the ids");
             return Ok(ExitCode::FAILURE);
         }
     };
@@ -564,7 +574,7 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate:
             })?
             .wait();
             if let Some(e) = failed.lock().unwrap_or_else(|e| e.into_inner()).take() {
-                eprintln!("{e}");
+                errln!("{e}");
                 return Ok(ExitCode::FAILURE);
             }
         }
@@ -574,7 +584,7 @@ fn speak(data_dir: &Path, id: &str, wav: Option<&Path>, show_pinyin: bool, rate:
 
 fn sound(config: &Config, which: &str, wav: Option<&Path>) -> CmdResult {
     let Some(sound) = crate::sound::Sound::parse(which) else {
-        eprintln!("no sound `{which}`; use click or chime");
+        errln!("no sound `{which}`; use click or chime");
         return Ok(ExitCode::from(2));
     };
     if let Some(path) = wav {
@@ -583,9 +593,9 @@ fn sound(config: &Config, which: &str, wav: Option<&Path>) -> CmdResult {
     }
     let mut player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
     match player.program() {
-        Some(p) => println!("playing the {which} through {p} at volume {}", config.sound.volume),
+        Some(p) => outln!("playing the {which} through {p} at volume {}", config.sound.volume),
         None => {
-            println!("sound is off ([sound] enabled = false or volume = 0) or neither paplay nor aplay is installed");
+            outln!("sound is off ([sound] enabled = false or volume = 0) or neither paplay nor aplay is installed");
             return Ok(ExitCode::SUCCESS);
         }
     }
@@ -607,18 +617,18 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
         PrintWhat::Attachment { id, number } => {
             let store = Store::open_read_only(data_dir)?;
             let Some(doc) = store.document(&id)? else {
-                eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+                errln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
                 return Ok(ExitCode::FAILURE);
             };
             let Some(a) = number.checked_sub(1).and_then(|i| doc.attachments.get(i)) else {
-                eprintln!(
+                errln!(
                     "document `{id}` has {} attachment(s); number {number} is not one of them",
                     doc.attachments.len()
                 );
                 return Ok(ExitCode::FAILURE);
             };
             let Some(pdf) = a.view_pdf() else {
-                eprintln!("attachment {number} of `{id}` ({}) has no PDF to print", a.title);
+                errln!("attachment {number} of `{id}` ({}) has no PDF to print", a.title);
                 return Ok(ExitCode::FAILURE);
             };
             Printable::Attachment { doc: id, pdf: pdf.sha256.clone() }
@@ -628,7 +638,7 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
     let doc = match crate::print::render(&store, &what) {
         Ok(p) => p,
         Err(e @ crate::print::PrintError::NotFound(..)) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return Ok(ExitCode::FAILURE);
         }
         Err(e) => return Err(e.into()),
@@ -636,7 +646,7 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
     let size = format!("{} page(s), {} KB", doc.pages, doc.pdf.len().div_ceil(1024));
     if let Some(path) = out {
         std::fs::write(path, &doc.pdf).map_err(|e| format!("cannot write {}: {e}", path.display()))?;
-        println!("{} ({size})", path.display());
+        outln!("{} ({size})", path.display());
         return Ok(ExitCode::SUCCESS);
     }
     let dest = match printer {
@@ -647,22 +657,22 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
         None => Destination::from_config(&config.printer, data_dir),
     };
     let done = crate::print::deliver(&dest, &what, &doc, crate::print::FollowLimits::default())?;
-    println!("{done} ({size})");
+    outln!("{done} ({size})");
     Ok(ExitCode::SUCCESS)
 }
 
 fn attachment_page(data_dir: &Path, id: &str, number: usize, page: u32, width: u32, out: &Path) -> CmdResult {
     let store = open_existing(data_dir)?;
     let Some(doc) = store.document(id)? else {
-        eprintln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
+        errln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
         return Ok(ExitCode::FAILURE);
     };
     let Some(a) = number.checked_sub(1).and_then(|i| doc.attachments.get(i)) else {
-        eprintln!("document `{id}` has {} attachment(s); number {number} is not one of them", doc.attachments.len());
+        errln!("document `{id}` has {} attachment(s); number {number} is not one of them", doc.attachments.len());
         return Ok(ExitCode::FAILURE);
     };
     let Some(file) = a.view_pdf().and_then(|b| store.blobs().path(&b.sha256)) else {
-        eprintln!("attachment {number} of `{id}` ({}) has no pages to draw", a.title);
+        errln!("attachment {number} of `{id}` ({}) has no pages to draw", a.title);
         return Ok(ExitCode::FAILURE);
     };
     match crate::attachments::pdf::render_page(&file, page, width) {
@@ -672,11 +682,11 @@ fn attachment_page(data_dir: &Path, id: &str, number: usize, page: u32, width: u
                 .ok_or("the page's picture has the wrong size")?
                 .save(out)
                 .map_err(|e| format!("cannot write {}: {e}", out.display()))?;
-            println!("{} ({w}×{h}, page {page} of {})", out.display(), a.title);
+            outln!("{} ({w}×{h}, page {page} of {})", out.display(), a.title);
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             Ok(ExitCode::FAILURE)
         }
     }
@@ -688,9 +698,9 @@ fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
     let server = match &dest {
         Destination::Directory(dir) => {
             if json {
-                println!("{}", serde_json::json!({"backend": "directory", "directory": dir}));
+                outln!("{}", serde_json::json!({"backend": "directory", "directory": dir}));
             } else {
-                println!("backend: directory — PDFs are saved in {}", dir.display());
+                outln!("backend: directory — PDFs are saved in {}", dir.display());
             }
             return Ok(ExitCode::SUCCESS);
         }
@@ -717,19 +727,19 @@ fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
             PrinterReadiness::Unavailable(e) => serde_json::json!({"ready": false, "problem": e}),
             PrinterReadiness::Directory(_) => unreachable!("handled above"),
         };
-        println!("{}", serde_json::json!({"backend": "cups", "server": server, "printers": rows, "kiosk": kiosk}));
+        outln!("{}", serde_json::json!({"backend": "cups", "server": server, "printers": rows, "kiosk": kiosk}));
     } else {
         if list.is_empty() {
-            println!("CUPS at {server} has no printer queues (add one with lpadmin or the CUPS web page)");
+            outln!("CUPS at {server} has no printer queues (add one with lpadmin or the CUPS web page)");
         }
         for p in &list {
             let problem = p.problem().map(|x| format!("  → cannot print: {x}")).unwrap_or_default();
-            println!("{}{}{problem}", p.detail(), if p.is_default { " (default)" } else { "" });
+            outln!("{}{}{problem}", p.detail(), if p.is_default { " (default)" } else { "" });
         }
         match &used {
-            PrinterReadiness::Ready(s) => println!("the kiosk prints on `{}`: ready", s.name),
-            PrinterReadiness::Problem(s, p) => println!("the kiosk prints on `{}`: NOT READY, {p}", s.name),
-            PrinterReadiness::Unavailable(e) => println!("the kiosk's printer: NOT READY, {e}"),
+            PrinterReadiness::Ready(s) => outln!("the kiosk prints on `{}`: ready", s.name),
+            PrinterReadiness::Problem(s, p) => outln!("the kiosk prints on `{}`: NOT READY, {p}", s.name),
+            PrinterReadiness::Unavailable(e) => outln!("the kiosk's printer: NOT READY, {e}"),
             PrinterReadiness::Directory(_) => {}
         }
     }
@@ -758,22 +768,31 @@ fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json:
         total.add(d);
     }
     if json {
-        println!("{}", serde_json::json!({"from": from, "to": to, "days": days, "total": total}));
+        outln!("{}", serde_json::json!({"from": from, "to": to, "days": days, "total": total}));
     } else if csv {
         // a BOM so that spreadsheet programs read the file as UTF-8
-        println!("\u{feff}{}", DayStats::CSV_HEADER);
+        outln!("\u{feff}{}", DayStats::CSV_HEADER);
         for d in days.iter().chain([&total]) {
-            println!("{}", d.csv_row());
+            outln!("{}", d.csv_row());
         }
     } else if days.is_empty() {
-        println!("no activity recorded between {from} and {to}");
+        outln!("no activity recorded between {from} and {to}");
     } else {
-        println!(
+        outln!(
             "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}",
-            "day", "visits", "docs", "guides", "search", "none", "prints", "pages", "requests", "ratings"
+            "day",
+            "visits",
+            "docs",
+            "guides",
+            "search",
+            "none",
+            "prints",
+            "pages",
+            "requests",
+            "ratings"
         );
         for d in days.iter().chain([&total]) {
-            println!(
+            outln!(
                 "{:<10} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>6} {:>9} {:>7}",
                 d.day,
                 d.sessions,
@@ -787,15 +806,15 @@ fn stats(data_dir: &Path, from: Option<&str>, to: Option<&str>, csv: bool, json:
                 d.ratings.iter().sum::<u64>()
             );
         }
-        println!("requests: 自然人 + 法人或其他组织 ({} filled in by staff, 代为填写)", total.requests_on_behalf);
+        outln!("requests: 自然人 + 法人或其他组织 ({} filled in by staff, 代为填写)", total.requests_on_behalf);
         if !total.by_layout.is_empty() {
-            println!("prints by layout:");
+            outln!("prints by layout:");
             for (layout, n, pages) in &total.by_layout {
-                println!("  {layout:<20} {n:>5} prints {pages:>6} pages");
+                outln!("  {layout:<20} {n:>5} prints {pages:>6} pages");
             }
         }
         let labels = crate::store::Rating::ALL.map(|r| r.label());
-        println!(
+        outln!(
             "ratings: {}",
             labels.iter().zip(total.ratings).map(|(l, n)| format!("{l} {n}")).collect::<Vec<_>>().join("  ")
         );
@@ -812,21 +831,21 @@ fn upload(config: &Config, data_dir: &Path, url: Option<&str>, status: bool) -> 
         health::queue_status(&store, config, data_dir)?;
     }
     if let Some(b) = crate::upload::seal(&mut store, &config.zone_id)? {
-        println!("sealed batch {b}");
+        outln!("sealed batch {b}");
     }
     let r = crate::upload::send(&mut store, &config.zone_id, &url);
     let waiting = store.outbox()?.len();
     match r {
         Ok(r) => {
-            println!("uploaded {} batch(es) to {url}; {waiting} waiting", r.sent.len());
+            outln!("uploaded {} batch(es) to {url}; {waiting} waiting", r.sent.len());
             if r.status_sent {
-                println!("status uploaded to {}", crate::upload::batch_url(&url, &config.zone_id, "status"));
+                outln!("status uploaded to {}", crate::upload::batch_url(&url, &config.zone_id, "status"));
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("error: {e}");
-            println!("{waiting} batch(es) waiting in the outbox");
+            errln!("error: {e}");
+            outln!("{waiting} batch(es) waiting in the outbox");
             Ok(ExitCode::FAILURE)
         }
     }
@@ -838,10 +857,10 @@ fn report(dir: &Path, messages: bool) -> CmdResult {
     }
     let r = crate::report::read(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for (path, why) in &r.skipped {
-        eprintln!("skipped {}: {why}", path.display());
+        errln!("skipped {}: {why}", path.display());
     }
-    eprintln!("{} batch(es) read, {} duplicate file(s) ignored", r.batches, r.duplicates);
-    print!("{}", if messages { r.messages_csv() } else { r.csv() });
+    errln!("{} batch(es) read, {} duplicate file(s) ignored", r.batches, r.duplicates);
+    out!("{}", if messages { r.messages_csv() } else { r.csv() });
     Ok(ExitCode::SUCCESS)
 }
 
@@ -849,7 +868,7 @@ fn ime(data_dir: &Path, pinyin: &str, limit: usize) -> CmdResult {
     let store = Store::open_read_only(data_dir)?;
     let lexicon = crate::ime::Lexicon::from_store(&store)?;
     for c in lexicon.candidates(pinyin, limit) {
-        println!("{}\t{}", c.text, &pinyin[..c.consumed.min(pinyin.len())]);
+        outln!("{}\t{}", c.text, &pinyin[..c.consumed.min(pinyin.len())]);
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -863,9 +882,9 @@ fn write(file: &Path, limit: usize) -> CmdResult {
         let guesses = recognizer.recognize_drawing(strokes, 100.0, limit);
         let shown: Vec<String> = guesses.iter().map(|g| format!("{} {:.2}", g.character, g.score)).collect();
         right += usize::from(guesses.first().map(|g| g.character) == Some(*written));
-        println!("{written}\t{} strokes\t{}", strokes.len(), shown.join("  "));
+        outln!("{written}\t{} strokes\t{}", strokes.len(), shown.join("  "));
     }
-    println!("{right} of {} recognised first", samples.len());
+    outln!("{right} of {} recognised first", samples.len());
     Ok(ExitCode::SUCCESS)
 }
 
@@ -878,7 +897,7 @@ fn load_config(explicit: Option<&Path>) -> Result<Config, ConfigError> {
 
 fn check_config(path: Option<&Path>) -> ExitCode {
     let Some(path) = Config::locate(path) else {
-        println!(
+        outln!(
             "no configuration file found (looked at {}); the built-in defaults apply",
             config::SEARCH_PATHS.join(", ")
         );
@@ -886,35 +905,35 @@ fn check_config(path: Option<&Path>) -> ExitCode {
     };
     match Config::load(&path) {
         Ok(cfg) => {
-            println!("{}: OK", path.display());
+            outln!("{}: OK", path.display());
             if cfg.attendant.pin_hash.is_none() {
-                println!("note: no attendant.pin_hash is set, so attendant mode cannot be opened");
+                outln!("note: no attendant.pin_hash is set, so attendant mode cannot be opened");
             }
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             ExitCode::from(EXIT_USAGE)
         }
     }
 }
 
 fn hash_pin() -> ExitCode {
-    eprint!("PIN (4 to 12 digits): ");
+    err!("PIN (4 to 12 digits): ");
     let _ = io::stderr().flush();
     let mut line = String::new();
     // A PIN is a short line: at most 256 bytes are read (`hash-pin < /dev/zero` ends at once).
     if io::stdin().lock().take(256).read_line(&mut line).is_err() {
-        eprintln!("could not read a PIN from standard input");
+        errln!("could not read a PIN from standard input");
         return ExitCode::from(EXIT_USAGE);
     }
     match config::hash_pin(&line) {
         Ok(h) => {
-            println!("pin_hash = \"{h}\"");
+            outln!("pin_hash = \"{h}\"");
             ExitCode::SUCCESS
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             ExitCode::from(EXIT_USAGE)
         }
     }
@@ -952,7 +971,7 @@ fn run_kiosk(
     let (open, then) = match parsed {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
@@ -960,7 +979,7 @@ fn run_kiosk(
     // before a store upgrade that could take minutes.
     if ["DISPLAY", "WAYLAND_DISPLAY", "WAYLAND_SOCKET"].iter().all(|v| std::env::var_os(v).is_none_or(|s| s.is_empty()))
     {
-        eprintln!(
+        errln!(
             "no display to open the kiosk window on: DISPLAY (X11) and WAYLAND_DISPLAY are not set. Start it in a \
              graphical session (the Debian package's gongkai-kiosk.service starts X for it), or give a command \
              (gongkai-kiosk --help lists them)"
@@ -995,7 +1014,7 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
     if dry_run {
         return match content::load(src) {
             Ok(set) => {
-                println!(
+                outln!(
                     "{}: OK — {} documents, {} guides, {} boards, {} FAQ entries, {} files",
                     src.display(),
                     set.documents.len(),
@@ -1007,7 +1026,7 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
                 Ok(ExitCode::SUCCESS)
             }
             Err(e) => {
-                eprintln!("{e}");
+                errln!("{e}");
                 Ok(ExitCode::FAILURE)
             }
         };
@@ -1016,7 +1035,7 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
     match store.import_folder(src) {
         Ok(r) => {
             let t = r.total();
-            println!(
+            outln!(
                 "imported {} into {}: content version {}; {} added, {} changed, {} removed, {} unchanged; {} new files",
                 src.display(),
                 data_dir.display(),
@@ -1030,9 +1049,9 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             if let Ok(Some(s)) = store.snapshot() {
-                eprintln!("the store still serves content version {} ({})", s.version, s.source);
+                errln!("the store still serves content version {} ({})", s.version, s.source);
             }
             Ok(ExitCode::FAILURE)
         }
@@ -1040,7 +1059,7 @@ fn import(data_dir: &Path, src: &Path, dry_run: bool) -> CmdResult {
 }
 
 fn usage_error(message: &str) -> ExitCode {
-    eprintln!("{message}");
+    errln!("{message}");
     ExitCode::from(EXIT_USAGE)
 }
 
@@ -1167,7 +1186,7 @@ fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, l
 fn show(data_dir: &Path, id: &str, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
     let Some(item) = store.item(id)? else {
-        eprintln!("no document, guide, board or FAQ entry has the id \"{id}\"; `gongkai-kiosk list` shows the ids");
+        errln!("no document, guide, board or FAQ entry has the id \"{id}\"; `gongkai-kiosk list` shows the ids");
         return Ok(ExitCode::FAILURE);
     };
     let mut out = terminal_out();
@@ -1325,15 +1344,31 @@ fn print_hit(out: &mut impl Write, n: usize, h: &Hit) -> io::Result<()> {
     Ok(())
 }
 
+/// The line that says a query was cut to what search looks at (full and instant search).
+fn shortened_note(out: &mut impl Write) -> io::Result<()> {
+    writeln!(
+        out,
+        "(the query was shortened: only its first {} characters and {} words are searched)",
+        search::MAX_QUERY_CHARS,
+        search::MAX_QUERY_TERMS
+    )
+}
+
 fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, instant: bool, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
     let searcher = Searcher::new(&store)?;
     let mut out = terminal_out();
     if instant {
+        // what instant search looks for, and whether the query was cut to get it
+        let (searched, shortened) = search::bound_query(query);
         let hits = searcher.instant(&store, query, limit)?;
         if json {
-            writeln!(out, "{}", serde_json::to_string_pretty(&hits)?)?;
+            let v = serde_json::json!({ "query": searched, "shortened": shortened, "hits": hits });
+            writeln!(out, "{}", serde_json::to_string_pretty(&v)?)?;
         } else {
+            if shortened {
+                shortened_note(&mut out)?;
+            }
             for (i, h) in hits.iter().enumerate() {
                 print_hit(&mut out, i + 1, h)?;
             }
@@ -1350,12 +1385,7 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
     }
     writeln!(out, "{} result(s) for \"{}\"", results.total, results.query)?;
     if results.shortened {
-        writeln!(
-            out,
-            "(the query was shortened: only its first {} characters and {} words are searched)",
-            search::MAX_QUERY_CHARS,
-            search::MAX_QUERY_TERMS
-        )?;
+        shortened_note(&mut out)?;
     }
     for (i, h) in results.hits.iter().enumerate() {
         print_hit(&mut out, i + 1, h)?;
@@ -1405,10 +1435,10 @@ fn zero_results(data_dir: &Path, json: bool) -> CmdResult {
     search::expire_zero_results(&store)?;
     let rows = store.zero_result_queries()?;
     if json {
-        println!("{}", serde_json::to_string_pretty(&rows)?);
+        outln!("{}", serde_json::to_string_pretty(&rows)?);
     } else {
         for r in rows {
-            println!("{}  {:>4}  {}", r.day, r.count, r.query);
+            outln!("{}  {:>4}  {}", r.day, r.count, r.query);
         }
     }
     Ok(ExitCode::SUCCESS)
@@ -1429,25 +1459,30 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
             "counts": counts,
             "sync": sync,
         });
-        println!("{}", serde_json::to_string_pretty(&v)?);
+        outln!("{}", serde_json::to_string_pretty(&v)?);
         return Ok(ExitCode::SUCCESS);
     }
     if let Some(s) = &site {
-        println!("专区：{}{}", s.name, if s.sample { "（示例内容）" } else { "" });
+        outln!("专区：{}{}", s.name, if s.sample { "（示例内容）" } else { "" });
     }
-    println!("data directory: {}", data_dir.display());
+    outln!("data directory: {}", data_dir.display());
     if let Some(s) = snap {
-        println!("content version {} from {}, applied {}", s.version, s.source, s.applied_at);
+        outln!("content version {} from {}, applied {}", s.version, s.source, s.applied_at);
         if let Some(d) = s.newest_document {
-            println!("content as of {d} (newest document)");
+            outln!("content as of {d} (newest document)");
         }
     }
-    println!(
+    outln!(
         "{} documents ({} in force, {} interpretations), {} guides, {} boards, {} FAQ entries",
-        counts.documents, counts.in_force, counts.interpretations, counts.guides, counts.boards, counts.faqs
+        counts.documents,
+        counts.in_force,
+        counts.interpretations,
+        counts.guides,
+        counts.boards,
+        counts.faqs
     );
     if let Some(p) = &sync.pack {
-        println!(
+        outln!(
             "pack version {} from {}, published {}, valid until {}{}",
             p.version,
             p.source,
@@ -1457,36 +1492,41 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
         );
     }
     if let Some(r) = &sync.last_success {
-        println!("last successful sync: {} ({}: {})", r.at, r.outcome, r.detail);
+        outln!("last successful sync: {} ({}: {})", r.at, r.outcome, r.detail);
     }
     if let Some(r) = sync.last.as_ref().filter(|r| r.outcome == "failed") {
-        println!("last sync attempt failed at {}: {}", r.at, r.detail);
+        outln!("last sync attempt failed at {}: {}", r.at, r.detail);
     }
     Ok(ExitCode::SUCCESS)
 }
 
 fn keygen(out: &Path) -> CmdResult {
     let key = crate::pack::SecretKey::generate();
-    key.write_new(out)?;
-    let public = key.public();
-    eprintln!("secret key written to {} (keep it on the publishing machine only)", out.display());
-    eprintln!(
-        "public key written to {}; put it in each kiosk's sync.trusted_keys:",
-        out.with_extension("pub").display()
-    );
-    println!("{}", public.to_hex());
+    let public_path = key.write_new(out)?;
+    errln!("secret key written to {} (mode 0600; keep it on the publishing machine only)", out.display());
+    errln!("public key written to {}; put it in each kiosk's sync.trusted_keys:", public_path.display());
+    outln!("{}", key.public().to_hex());
     Ok(ExitCode::SUCCESS)
 }
 
 fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days: u32, json: bool) -> CmdResult {
-    let key = crate::pack::SecretKey::read(key)?;
+    use crate::publish::PublishError;
+    let nothing_written = || errln!("nothing was published; {} is unchanged", out.display());
+    let key = match crate::pack::SecretKey::read(key) {
+        Ok(k) => k,
+        Err(e) => {
+            errln!("error: {e}");
+            nothing_written();
+            return Ok(ExitCode::FAILURE);
+        }
+    };
     let opts = crate::publish::PublishOptions { version, valid_for: chrono::Duration::days(i64::from(valid_days)) };
     match crate::publish::publish(src, out, &key, &opts) {
         Ok(r) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&r)?);
+                outln!("{}", serde_json::to_string_pretty(&r)?);
             } else {
-                println!(
+                outln!(
                     "published pack version {} to {}: {} items in {} shards; {} files written ({}), {} reused; a fresh kiosk downloads {}; valid until {}",
                     r.version,
                     out.display(),
@@ -1499,22 +1539,43 @@ fn publish(src: &Path, out: &Path, key: &Path, version: Option<u64>, valid_days:
                     r.expires
                 );
                 let a = &r.attachments;
-                println!(
+                outln!(
                     "attachments: {} PDFs read, {} office and OFD files converted, {} video/audio files",
-                    a.pdfs, a.converted, a.media
+                    a.pdfs,
+                    a.converted,
+                    a.media
                 );
                 for p in &a.problems {
-                    eprintln!("attachment shown as a QR card only: {p}");
+                    errln!("attachment shown as a QR card only: {p}");
                 }
             }
             Ok(ExitCode::SUCCESS)
         }
-        Err(crate::publish::PublishError::Source(e)) => {
-            eprintln!("{e}");
-            eprintln!("nothing was published; {} is unchanged", out.display());
+        Err(PublishError::Source(e)) => {
+            errln!("{}", e.listing());
+            nothing_written();
             Ok(ExitCode::FAILURE)
         }
-        Err(e) => Err(e.into()),
+        // refused before the first file is written
+        Err(
+            e @ (PublishError::VersionNotAbove { .. }
+            | PublishError::VersionZero
+            | PublishError::VersionTooHigh { .. }
+            | PublishError::Validity { .. }),
+        ) => {
+            errln!("error: {e}");
+            nothing_written();
+            Ok(ExitCode::FAILURE)
+        }
+        // the manifest is written last (renamed into place), so it was not replaced
+        Err(e @ (PublishError::Io { .. } | PublishError::Changed { .. })) => {
+            errln!("error: {e}");
+            errln!(
+                "the pack was not published: the manifest in {} was not replaced, so kiosks still get the pack published before (if any); files already written under objects/ are reused by the next publish",
+                out.display()
+            );
+            Ok(ExitCode::FAILURE)
+        }
     }
 }
 
@@ -1523,21 +1584,21 @@ fn harvest(profile: &Path, out: &Path, dry_run: bool, json: bool) -> CmdResult {
     let profile = match Profile::load(profile) {
         Ok(p) => p,
         Err(e) => {
-            eprintln!("{e}");
+            errln!("{e}");
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
     match crate::harvest::harvest(&profile, out, &Options { dry_run }) {
         Ok(report) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&report)?);
+                outln!("{}", serde_json::to_string_pretty(&report)?);
             } else {
-                print!("{}", report.text());
+                out!("{}", report.text());
             }
             Ok(ExitCode::SUCCESS)
         }
         Err(e @ HarvestError::Unreachable(_)) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             Ok(ExitCode::FAILURE)
         }
         Err(e) => Err(e.into()),
@@ -1558,14 +1619,14 @@ fn sync(
     data_dir: &Path,
     source: Option<&str>,
     trust: &[String],
-    concurrency: usize,
+    concurrency: u32,
     json: bool,
 ) -> CmdResult {
     use crate::sync::{Progress, SyncOptions, SyncOutcome};
     let mut opts = match SyncOptions::from_config(config, source) {
         Ok(o) => o,
         Err(e) => {
-            eprintln!("error: {e}");
+            errln!("error: {e}");
             return Ok(ExitCode::from(EXIT_USAGE));
         }
     };
@@ -1575,12 +1636,13 @@ fn sync(
             Err(e) => return Ok(usage_error(&e.to_string())),
         }
     }
-    opts.concurrency = concurrency.clamp(1, 32);
+    // 1 to 32: clap refuses anything else
+    opts.concurrency = concurrency as usize;
     let mut store = Store::open(data_dir)?;
     let tty = io::IsTerminal::is_terminal(&io::stderr());
     let last_line = std::sync::Mutex::new(std::time::Instant::now());
     let progress = |p: Progress| match p {
-        Progress::CheckingManifest => eprintln!("checking {}", opts.manifest_url()),
+        Progress::CheckingManifest => errln!("checking {}", opts.manifest_url()),
         Progress::Downloading { files_done, files_total, bytes_done, bytes_total, bytes_per_sec } => {
             let frac = if bytes_total > 0 { bytes_done as f64 / bytes_total as f64 } else { 1.0 };
             let filled = (frac * 30.0).round() as usize;
@@ -1593,37 +1655,37 @@ fn sync(
                 human_bytes(bytes_per_sec)
             );
             if tty {
-                eprint!("\r{line}   ");
+                err!("\r{line}   ");
             } else {
                 // Not a terminal (a log): a line every few seconds and the last one.
                 let mut last = last_line.lock().unwrap_or_else(|p| p.into_inner());
                 if last.elapsed() >= std::time::Duration::from_secs(5) || files_done == files_total {
                     *last = std::time::Instant::now();
-                    eprintln!("{line}");
+                    errln!("{line}");
                 }
             }
         }
         Progress::Applying { items } => {
             if tty {
-                eprintln!();
+                errln!();
             }
-            eprintln!("applying {items} changed items in one transaction");
+            errln!("applying {items} changed items in one transaction");
         }
         Progress::Applied { .. } => {}
     };
     match crate::sync::sync(&mut store, data_dir, &opts, &progress) {
         Ok(s) => {
             if json {
-                println!("{}", serde_json::to_string_pretty(&s)?);
+                outln!("{}", serde_json::to_string_pretty(&s)?);
             } else {
                 match &s.outcome {
-                    SyncOutcome::Unchanged { version } => println!(
+                    SyncOutcome::Unchanged { version } => outln!(
                         "content is up to date (pack version {version}); {} transferred",
                         human_bytes(s.transferred)
                     ),
                     SyncOutcome::Updated { from, to, report } => {
                         let t = report.total();
-                        println!(
+                        outln!(
                             "updated to pack version {to}{}: {} added, {} changed, {} removed; {} files, {} downloaded in {:.1} s; content version {}",
                             from.map(|f| format!(" (from {f})")).unwrap_or_default(),
                             t.added,
@@ -1640,10 +1702,10 @@ fn sync(
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
-            eprintln!("sync failed: {e}");
+            errln!("sync failed: {e}");
             match store.snapshot()? {
-                Some(snap) => eprintln!("the kiosk keeps serving content version {} ({})", snap.version, snap.source),
-                None => eprintln!("the kiosk has no content yet"),
+                Some(snap) => errln!("the kiosk keeps serving content version {} ({})", snap.version, snap.source),
+                None => errln!("the kiosk has no content yet"),
             }
             Ok(ExitCode::FAILURE)
         }

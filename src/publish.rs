@@ -27,6 +27,10 @@ pub enum PublishError {
     )]
     VersionNotAbove { asked: u64, found: u64, out: PathBuf },
     #[error(
+        "--pack-version 0: a pack's version is at least 1 (kiosks take a higher version as newer content); leave --pack-version out to publish the first pack as version 1"
+    )]
+    VersionZero,
+    #[error(
         "pack version {version} is above the highest a pack may have ({max}); kiosks would refuse it. {hint}",
         max = pack::MAX_PACK_VERSION
     )]
@@ -191,7 +195,7 @@ pub fn publish_set(
         (Some(v), Some(p)) if v <= p => {
             return Err(PublishError::VersionNotAbove { asked: v, found: p, out: out.to_path_buf() });
         }
-        (Some(0), None) => return Err(PublishError::VersionNotAbove { asked: 0, found: 0, out: out.to_path_buf() }),
+        (Some(0), None) => return Err(PublishError::VersionZero),
         (Some(v), _) => v,
         (None, Some(p)) => p.saturating_add(1),
         (None, None) => 1,

@@ -653,3 +653,205 @@ fn an_absolute_attachment_path_says_paths_are_relative_to_the_source_folder() {
         "{out}"
     );
 }
+
+// ----- session 28: a closed stdout or stderr, keygen's file names, sync --concurrency, instant search's note, publish's failures -----
+
+/// Runs the binary with standard output (or standard error) going into a pipe whose reader is
+/// closed before the child starts (`gongkai-kiosk … | true`): every write to it fails with a
+/// broken pipe. The other stream is captured.
+fn kiosk_into_closed_pipe(args: &[&str], stdin: &[u8], close_stderr: bool) -> Output {
+    let (reader, writer) = std::io::pipe().unwrap();
+    drop(reader);
+    let mut cmd = kiosk_cmd(args);
+    cmd.stdin(Stdio::piped());
+    if close_stderr {
+        cmd.stdout(Stdio::piped()).stderr(writer);
+    } else {
+        cmd.stdout(writer).stderr(Stdio::piped());
+    }
+    let mut child = cmd.spawn().unwrap();
+    drop(cmd);
+    let mut input = child.stdin.take().unwrap();
+    let _ = input.write_all(stdin);
+    drop(input);
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn a_closed_stdout_or_stderr_never_panics_a_command() {
+    let (k, nginx) = synced_kiosk();
+    let tmp = tempfile::tempdir().unwrap();
+    let (_t, data) = imported_demo();
+    let key = tmp.path().join("publisher.key");
+    assert!(kiosk(&["keygen", "--out", s(&key)]).status.success());
+    let batches = tmp.path().join("batches");
+    fs::create_dir(&batches).unwrap();
+    let strokes = Path::new(env!("CARGO_MANIFEST_DIR")).join("tests/data/handwriting-strokes.txt");
+    let config = Path::new(env!("CARGO_MANIFEST_DIR")).join("kiosk-config/kiosk.toml");
+    let (new_key, pack, pdf) = (tmp.path().join("new.key"), tmp.path().join("pack"), tmp.path().join("form.pdf"));
+    let trusted = k.key.public().to_hex();
+    let demo_dir = demo();
+    let long_query = "长".repeat(200);
+    let commands: Vec<Vec<&str>> = vec![
+        vec!["status"],
+        vec!["status", "--json"],
+        vec!["zero-results"],
+        vec!["zero-results", "--json"],
+        vec!["stats"],
+        vec!["stats", "--json"],
+        vec!["stats", "--csv"],
+        vec!["metrics"],
+        vec!["metrics", "--json"],
+        vec!["ime", "zhengfu"],
+        vec!["printers"],
+        vec!["printers", "--json"],
+        vec!["check-config", s(&config)],
+        vec!["report", s(&batches)],
+        vec!["report", s(&batches), "--messages"],
+        vec!["report", s(&batches), "--fleet"],
+        vec!["write", s(&strokes)],
+        vec!["import", s(&demo_dir)],
+        vec!["import", "--dry-run", s(&demo_dir)],
+        vec!["list"],
+        vec!["show", "guide-ysqgk"],
+        vec!["search", "低保"],
+        vec!["search", "--json", "低保"],
+        vec!["search", "--instant", "dib"],
+        vec!["search", "--instant", &long_query],
+        vec!["speak", "guide-ysqgk", "--pinyin"],
+        vec!["print", "form", "--out", s(&pdf)],
+        vec!["keygen", "--out", s(&new_key)],
+        vec!["publish", s(&demo_dir), s(&pack), "--key", s(&key)],
+        vec!["publish", s(&demo_dir), s(&pack), "--key", s(&key), "--json"],
+        vec!["hash-pin"],
+        vec!["--help"],
+        vec!["--version"],
+    ];
+    let sync_data = ["--data-dir", s(&k.data)];
+    let url = nginx.url();
+    let sync = ["sync", "--source", url.as_str(), "--trust", &trusted];
+    let runs = commands
+        .iter()
+        .map(|c| [c.as_slice(), &["--data-dir", s(&data)]].concat())
+        .chain([[sync.as_slice(), &sync_data].concat(), [sync.as_slice(), &sync_data, &["--json"]].concat()]);
+    for args in runs {
+        let o = kiosk_into_closed_pipe(&args, b"123456\n", false);
+        assert!(!text(&o).contains("panicked"), "{args:?}: {}", text(&o));
+        assert_eq!(o.status.code(), Some(0), "{args:?} with stdout's reader gone: {}", text(&o));
+    }
+    // the work was done all the same
+    let manifest: serde_json::Value =
+        serde_json::from_slice(&fs::read(pack.join(pack::MANIFEST_FILE)).unwrap()).unwrap();
+    assert_eq!(manifest["signed"]["version"], 2, "both publications were written");
+    assert!(new_key.exists() && pdf.exists());
+
+    // a closed stderr: the error is lost, its exit code is not
+    let o = kiosk_into_closed_pipe(&["show", "no-such-id", "--data-dir", s(&data)], b"", true);
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    let third = tmp.path().join("third.key");
+    let o = kiosk_into_closed_pipe(&["keygen", "--out", s(&third)], b"", true);
+    assert_eq!(o.status.code(), Some(0), "{}", text(&o));
+    assert!(PublicKey::parse(&String::from_utf8_lossy(&o.stdout)).is_ok(), "{}", text(&o));
+
+    // a full disk behind `> file` is an error (exit 1), said once, not a panic
+    let full = fs::OpenOptions::new().write(true).open("/dev/full").unwrap();
+    let o = kiosk_cmd(&["status", "--data-dir", s(&data)]).stdout(full).stderr(Stdio::piped()).output().unwrap();
+    assert_eq!(o.status.code(), Some(1), "{}", text(&o));
+    assert!(!text(&o).contains("panicked") && text(&o).contains("standard output"), "{}", text(&o));
+}
+
+#[test]
+fn keygen_writes_key_and_key_pub_and_never_overwrites_either() {
+    use std::os::unix::fs::PermissionsExt;
+    let tmp = tempfile::tempdir().unwrap();
+    // `--out y.pub` would put the secret where the public key goes
+    let named_pub = tmp.path().join("y.pub");
+    let o = kiosk(&["keygen", "--out", s(&named_pub)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains(".pub"), "{}", text(&o));
+    assert!(!named_pub.exists() && !tmp.path().join("y.pub.pub").exists());
+
+    // `--out pub.key`: the public key goes to pub.key.pub, as the help says
+    let key = tmp.path().join("pub.key");
+    let o = kiosk(&["keygen", "--out", s(&key)]);
+    assert!(o.status.success(), "{}", text(&o));
+    let printed = String::from_utf8_lossy(&o.stdout).trim().to_string();
+    let public = tmp.path().join("pub.key.pub");
+    assert_eq!(fs::read_to_string(&public).unwrap().trim(), printed);
+    assert_eq!(SecretKey::read(&key).unwrap().public().to_hex(), printed);
+    assert_eq!(fs::metadata(&key).unwrap().permissions().mode() & 0o777, 0o600);
+    assert!(!tmp.path().join("pub.pub").exists());
+    assert!(text(&o).contains(s(&public)), "{}", text(&o));
+
+    // a second keygen onto the same name destroys nothing, and says what to do
+    let secret = fs::read(&key).unwrap();
+    let o = kiosk(&["keygen", "--out", s(&key)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("exists already") && text(&o).contains("--out"), "{}", text(&o));
+    assert_eq!(fs::read(&key).unwrap(), secret);
+    assert_eq!(fs::read_to_string(&public).unwrap().trim(), printed);
+
+    // an existing public key file alone is enough to refuse, before the secret is written
+    let other = tmp.path().join("other.key");
+    fs::write(tmp.path().join("other.key.pub"), "keep me\n").unwrap();
+    let o = kiosk(&["keygen", "--out", s(&other)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(!other.exists());
+    assert_eq!(fs::read_to_string(tmp.path().join("other.key.pub")).unwrap(), "keep me\n");
+}
+
+#[test]
+fn sync_concurrency_outside_1_to_32_is_refused() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    for n in ["0", "33"] {
+        let o = kiosk(&["sync", "--concurrency", n, "--source", "http://127.0.0.1:9/", "--data-dir", s(&data)]);
+        assert_eq!(o.status.code(), Some(2), "--concurrency {n}: {}", text(&o));
+        assert!(text(&o).contains("--concurrency") && text(&o).contains("1..=32"), "{}", text(&o));
+    }
+}
+
+#[test]
+fn instant_search_says_when_the_query_was_shortened() {
+    let (_tmp, data) = imported_demo();
+    for query in ["OR ".repeat(2_000), "长".repeat(200)] {
+        let o = kiosk(&["search", "--instant", &query, "--data-dir", s(&data)]);
+        assert!(o.status.success(), "{}", text(&o));
+        assert!(text(&o).contains("(the query was shortened: only its first 64 characters"), "{}", text(&o));
+        let o = kiosk(&["search", "--instant", "--json", &query, "--data-dir", s(&data)]);
+        let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+        assert_eq!(v["shortened"], true, "{v}");
+        assert!(v["query"].as_str().unwrap().chars().count() <= 64, "{}", v["query"]);
+        assert!(v["hits"].is_array(), "{v}");
+    }
+    let o = kiosk(&["search", "--instant", "zfxxgk", "--data-dir", s(&data)]);
+    assert!(!text(&o).contains("shortened") && text(&o).contains("【政府信息公开】"), "{}", text(&o));
+    let o = kiosk(&["search", "--instant", "--json", "zfxxgk", "--data-dir", s(&data)]);
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["shortened"], false, "{v}");
+    assert!(!v["hits"].as_array().unwrap().is_empty(), "{v}");
+}
+
+#[test]
+fn publish_failures_say_what_publish_did_not_write() {
+    let tmp = tempfile::tempdir().unwrap();
+    let key = tmp.path().join("k.key");
+    assert!(kiosk(&["keygen", "--out", s(&key)]).status.success());
+    let out = tmp.path().join("pack");
+    // a source with problems, a bad key, and version 0 into a folder not published to yet
+    let missing = tmp.path().join("no-such-source");
+    let not_a_key = tmp.path().join("no-such.key");
+    for args in [
+        vec!["publish", s(&missing), s(&out), "--key", s(&key)],
+        vec!["publish", s(&demo()), s(&out), "--key", s(&not_a_key)],
+        vec!["publish", s(&demo()), s(&out), "--key", s(&key), "--pack-version", "0"],
+    ] {
+        let o = kiosk(&args);
+        assert_eq!(o.status.code(), Some(1), "{args:?}: {}", text(&o));
+        assert!(!text(&o).contains("imported"), "{args:?}: {}", text(&o));
+        assert!(text(&o).contains(&format!("nothing was published; {} is unchanged", s(&out))), "{}", text(&o));
+        assert!(!out.exists(), "{args:?}");
+    }
+    let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key), "--pack-version", "0"]);
+    assert!(text(&o).contains("at least 1") && !text(&o).contains("(0)"), "{}", text(&o));
+}

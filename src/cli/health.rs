@@ -27,9 +27,9 @@ pub(super) fn metrics(config: &Config, data_dir: &Path, write: bool, out: Option
         Some(path) => {
             metrics::write_atomically(&path, &text)
                 .map_err(|e| metrics::MetricsError::Write { path: path.clone(), source: e })?;
-            eprintln!("wrote {}", path.display());
+            errln!("wrote {}", path.display());
         }
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }
@@ -52,11 +52,11 @@ pub(super) fn fleet_report(dir: &Path, json: bool, expect: Option<&Path>, out: O
     };
     let report = crate::report::read(dir).map_err(|e| format!("cannot read {}: {e}", dir.display()))?;
     for (path, why) in &report.skipped {
-        eprintln!("skipped {}: {why}", path.display());
+        errln!("skipped {}: {why}", path.display());
     }
     let fleet = crate::fleet::build(&report, &expected, chrono::Utc::now());
     let text = if json { fleet.json() + "\n" } else { fleet.html() };
-    eprintln!(
+    errln!(
         "{} kiosk(s): {} never seen, {} not seen for a day, {} need attention, {} ok",
         fleet.kiosks.len(),
         fleet.count(crate::fleet::Health::NeverSeen),
@@ -66,7 +66,7 @@ pub(super) fn fleet_report(dir: &Path, json: bool, expect: Option<&Path>, out: O
     );
     match out {
         Some(path) => std::fs::write(path, text).map_err(|e| format!("{}: {e}", path.display()))?,
-        None => print!("{text}"),
+        None => out!("{text}"),
     }
     Ok(ExitCode::SUCCESS)
 }

@@ -48,15 +48,23 @@ pub struct SourceError {
     pub problems: Vec<Problem>,
 }
 
+impl SourceError {
+    /// The first [`SHOWN_PROBLEMS`] problems, one a line, then how many were found: the Display text without its
+    /// closing words about the import, for commands that do something else with a source
+    /// folder (`publish`).
+    pub fn listing(&self) -> String {
+        let mut lines: Vec<String> = self.problems.iter().take(SHOWN_PROBLEMS).map(ToString::to_string).collect();
+        if let Some(more) = self.problems.len().checked_sub(SHOWN_PROBLEMS).filter(|n| *n > 0) {
+            lines.push(format!("… and {more} more problem(s), not shown: fix these first, then check again"));
+        }
+        lines.push(format!("{} problem(s) found", self.problems.len()));
+        lines.join("\n")
+    }
+}
+
 impl fmt::Display for SourceError {
     fn fmt(&self, out: &mut fmt::Formatter<'_>) -> fmt::Result {
-        for p in self.problems.iter().take(SHOWN_PROBLEMS) {
-            writeln!(out, "{p}")?;
-        }
-        if let Some(more) = self.problems.len().checked_sub(SHOWN_PROBLEMS).filter(|n| *n > 0) {
-            writeln!(out, "… and {more} more problem(s), not shown: fix these first, then check again")?;
-        }
-        write!(out, "{} problem(s) found; nothing was imported", self.problems.len())
+        write!(out, "{}; nothing was imported", self.listing())
     }
 }
 

@@ -4,7 +4,7 @@
 
 use std::fs;
 use std::io::Write;
-use std::path::Path;
+use std::path::{Path, PathBuf};
 
 use ed25519_dalek::Signer;
 use sha2::{Digest, Sha256};
@@ -21,8 +21,14 @@ pub enum KeyError {
         "`{0}` is a weak ed25519 public key (a point of small order, for which anyone can forge signatures); use the key printed by `gongkai-kiosk keygen`"
     )]
     WeakPublic(String),
-    #[error("{path} exists already; keygen never overwrites a key")]
+    #[error(
+        "{path} exists already, and keygen never overwrites a file (it may hold a publisher's only secret key): give --out a new name, or move the old key files away first if they are truly no longer needed"
+    )]
     Exists { path: String },
+    #[error(
+        "{path}: --out names the secret key file, and the public key is written beside it with .pub appended; choose a name that does not end in .pub (e.g. publisher.key)"
+    )]
+    PublicName { path: String },
 }
 
 pub struct SecretKey(ed25519_dalek::SigningKey);
@@ -72,22 +78,38 @@ impl SecretKey {
             .ok_or_else(|| KeyError::BadSecret { path: path.display().to_string() })
     }
 
-    /// Writes the secret key (mode 0600, never over an existing file) and `<path>.pub`.
-    pub fn write_new(&self, path: &Path) -> Result<(), KeyError> {
+    /// Writes the secret key to `path` (mode 0600) and the public key to [`public_key_path`]
+    /// (`path` with `.pub` appended); returns that path. Neither file may exist already (a
+    /// secret key may be a publisher's only copy): both are checked before anything is
+    /// written, and each is created only if it is still absent. A `path` ending in `.pub` is
+    /// refused (the secret would land where public keys are expected).
+    pub fn write_new(&self, path: &Path) -> Result<PathBuf, KeyError> {
         use std::os::unix::fs::OpenOptionsExt;
+        if path.file_name().is_some_and(|n| n.as_encoded_bytes().to_ascii_lowercase().ends_with(b".pub")) {
+            return Err(KeyError::PublicName { path: path.display().to_string() });
+        }
+        let pub_path = public_key_path(path);
+        for p in [path, pub_path.as_path()] {
+            if fs::symlink_metadata(p).is_ok() {
+                return Err(KeyError::Exists { path: p.display().to_string() });
+            }
+        }
+        let create = |p: &Path, mode: u32| {
+            fs::OpenOptions::new().write(true).create_new(true).mode(mode).open(p).map_err(|e| {
+                if e.kind() == std::io::ErrorKind::AlreadyExists {
+                    KeyError::Exists { path: p.display().to_string() }
+                } else {
+                    KeyError::Io { path: p.display().to_string(), source: e }
+                }
+            })
+        };
         let io = |p: &Path| {
             let p = p.display().to_string();
             move |e| KeyError::Io { path: p, source: e }
         };
-        let mut f = fs::OpenOptions::new().write(true).create_new(true).mode(0o600).open(path).map_err(|e| {
-            if e.kind() == std::io::ErrorKind::AlreadyExists {
-                KeyError::Exists { path: path.display().to_string() }
-            } else {
-                KeyError::Io { path: path.display().to_string(), source: e }
-            }
-        })?;
         let public = self.public();
-        writeln!(
+        let mut f = create(path, 0o600)?;
+        let written = writeln!(
             f,
             "# gongkai-kiosk publisher secret key (ed25519 seed). Keep it off the kiosks and out of backups others can read.\n# key id {}, public key {}\n{}",
             public.id(),
@@ -95,11 +117,24 @@ impl SecretKey {
             hex::encode(self.0.to_bytes())
         )
         .and_then(|_| f.sync_all())
-        .map_err(io(path))?;
-        let pub_path = path.with_extension("pub");
-        fs::write(&pub_path, format!("{}\n", public.to_hex())).map_err(io(&pub_path))?;
-        Ok(())
+        .map_err(io(path))
+        .and_then(|()| create(&pub_path, 0o644))
+        .and_then(|mut p| writeln!(p, "{}", public.to_hex()).and_then(|_| p.sync_all()).map_err(io(&pub_path)));
+        if let Err(e) = written {
+            // Only the file this call created is removed: no half key pair is left behind.
+            let _ = fs::remove_file(path);
+            return Err(e);
+        }
+        Ok(pub_path)
     }
+}
+
+/// Where `keygen` writes the public key of the secret key at `secret`: the same name with
+/// `.pub` appended (`publisher.key` → `publisher.key.pub`).
+pub fn public_key_path(secret: &Path) -> PathBuf {
+    let mut name = secret.as_os_str().to_owned();
+    name.push(".pub");
+    PathBuf::from(name)
 }
 
 impl PublicKey {
@@ -144,11 +179,11 @@ mod tests {
         let dir = tempfile::tempdir().unwrap();
         let path = dir.path().join("publisher.key");
         let key = SecretKey::generate();
-        key.write_new(&path).unwrap();
+        assert_eq!(key.write_new(&path).unwrap(), public_key_path(&path));
         assert_eq!(fs::metadata(&path).unwrap().permissions().mode() & 0o777, 0o600);
         let again = SecretKey::read(&path).unwrap();
         assert_eq!(again.public(), key.public());
-        let public = PublicKey::parse(&fs::read_to_string(path.with_extension("pub")).unwrap()).unwrap();
+        let public = PublicKey::parse(&fs::read_to_string(public_key_path(&path)).unwrap()).unwrap();
         assert_eq!(public, key.public());
         assert!(public.verify(b"abc", &hex::encode(key.sign(b"abc"))));
         assert!(!public.verify(b"abd", &hex::encode(key.sign(b"abc"))));

@@ -21,7 +21,7 @@ use sha2::{Digest, Sha256};
 
 use crate::content::ItemKind;
 
-pub use keys::{KeyError, PublicKey, SecretKey, key_id};
+pub use keys::{KeyError, PublicKey, SecretKey, key_id, public_key_path};
 
 /// The pack format this build writes and reads.
 pub const SPEC_VERSION: u32 = 1;
