@@ -509,12 +509,17 @@ fn run_command(cli: Cli) -> ExitCode {
 /// Standard output for text that comes from content (titles, bodies, ids): control characters
 /// other than line breaks and tabs, bidirectional controls and U+2028/U+2029 are written as
 /// `\u{1b}`, so nothing in a pack or a source folder can send escape sequences to the operator's
-/// terminal or show it text in another order than stored.
-fn terminal_out() -> EscapedOut<io::StdoutLock<'static>> {
-    EscapedOut(io::stdout().lock())
+/// terminal or show it text in another order than stored. In `--json` output they are written
+/// as JSON's own escape (`\u202e`; they only ever stand inside strings there, since serde_json
+/// writes the structure), so the output stays valid JSON and decodes to the stored text.
+fn terminal_out(json: bool) -> EscapedOut<io::StdoutLock<'static>> {
+    EscapedOut { out: io::stdout().lock(), json }
 }
 
-struct EscapedOut<W: Write>(W);
+struct EscapedOut<W: Write> {
+    out: W,
+    json: bool,
+}
 
 impl<W: Write> Write for EscapedOut<W> {
     fn write(&mut self, buf: &[u8]) -> io::Result<usize> {
@@ -526,17 +531,22 @@ impl<W: Write> Write for EscapedOut<W> {
                 i += 1;
                 continue;
             };
-            self.0.write_all(&buf[start..i])?;
-            write!(self.0, "\\u{{{:x}}}", u32::from(c))?;
+            self.out.write_all(&buf[start..i])?;
+            if self.json {
+                // every character the filter escapes is in the Basic Multilingual Plane
+                write!(self.out, "\\u{:04x}", u32::from(c))?;
+            } else {
+                write!(self.out, "\\u{{{:x}}}", u32::from(c))?;
+            }
             i += len;
             start = i;
         }
-        self.0.write_all(&buf[start..])?;
+        self.out.write_all(&buf[start..])?;
         Ok(buf.len())
     }
 
     fn flush(&mut self) -> io::Result<()> {
-        self.0.flush()
+        self.out.flush()
     }
 }
 
@@ -1108,7 +1118,7 @@ fn open_existing(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
 
 fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, limit: usize, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
-    let mut out = terminal_out();
+    let mut out = terminal_out(json);
     if let Some(by) = by {
         let facet = Facet::parse(by)
             .ok_or_else(|| format!("--by \"{by}\" is not one of: category, area, publisher, year, kind, validity"))?;
@@ -1189,7 +1199,7 @@ fn show(data_dir: &Path, id: &str, json: bool) -> CmdResult {
         errln!("no document, guide, board or FAQ entry has the id \"{id}\"; `gongkai-kiosk list` shows the ids");
         return Ok(ExitCode::FAILURE);
     };
-    let mut out = terminal_out();
+    let mut out = terminal_out(json);
     if json {
         writeln!(out, "{}", serde_json::to_string_pretty(&item)?)?;
         return Ok(ExitCode::SUCCESS);
@@ -1357,7 +1367,7 @@ fn shortened_note(out: &mut impl Write) -> io::Result<()> {
 fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, instant: bool, json: bool) -> CmdResult {
     let store = open_existing(data_dir)?;
     let searcher = Searcher::new(&store)?;
-    let mut out = terminal_out();
+    let mut out = terminal_out(json);
     if instant {
         // what instant search looks for, and whether the query was cut to get it
         let (searched, shortened) = search::bound_query(query);

@@ -629,6 +629,35 @@ fn bidi_controls_and_line_separators_are_refused_in_fields_and_escaped_on_the_te
             assert!(!out.contains(c), "{args:?}: raw {c:?} in {out:?}");
         }
     }
+    // `--json` escapes them as JSON does: the output parses, and gives back the stored title
+    // (a C1 control and DEL too, which serde_json itself writes raw).
+    let title = "望川区耕地补贴\u{202e}fdp.exe\u{2028}\u{200f}\u{2066}\u{85}\u{7f}";
+    let doc = set.documents.iter_mut().find(|d| d.id == "wc-zc-2024-gdlb").unwrap();
+    doc.title = title.into();
+    Store::open(&data).unwrap().apply(&set, "test").unwrap();
+    for args in [vec!["list", "--limit", "1000"], vec!["show", "wc-zc-2024-gdlb"], vec!["search", "耕地补贴"]] {
+        let mut a = args.clone();
+        a.extend(["--json", "--data-dir", s(&data)]);
+        let o = kiosk(&a);
+        assert!(o.status.success(), "{}", text(&o));
+        let out = String::from_utf8_lossy(&o.stdout);
+        for c in ['\u{202e}', '\u{2028}', '\u{200f}', '\u{2066}', '\u{85}', '\u{7f}'] {
+            assert!(!out.contains(c), "{args:?}: raw {c:?} in {out:?}");
+        }
+        let v: serde_json::Value =
+            serde_json::from_str(&out).unwrap_or_else(|e| panic!("{args:?}: not JSON ({e}): {out}"));
+        assert!(holds_text(&v, title), "{args:?}: the stored title is not in {v}");
+    }
+}
+
+/// Whether any string in `v` contains `text`.
+fn holds_text(v: &serde_json::Value, text: &str) -> bool {
+    match v {
+        serde_json::Value::String(s) => s.contains(text),
+        serde_json::Value::Array(a) => a.iter().any(|v| holds_text(v, text)),
+        serde_json::Value::Object(o) => o.values().any(|v| holds_text(v, text)),
+        _ => false,
+    }
 }
 
 #[test]
