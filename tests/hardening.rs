@@ -569,16 +569,12 @@ fn a_version_published_too_high_is_undone_by_rotating_the_signing_key() {
     // key A publishes the highest version there is, by mistake, and the kiosk takes it
     let a_max = p.publish("a-max", &a, pack::MAX_PACK_VERSION);
     p.sync(&a_max, &[&a]).unwrap();
-    assert_eq!(p.status_json()["sync"]["pack"]["signed_by"], serde_json::json!([a_id]));
-    assert!(p.status().contains(&format!("signed by key {a_id}")), "{}", p.status());
+    let status_before = (p.status_json(), p.status());
 
-    // A's next pack, version 5 in a new folder, is below it: refused, also after a fresh import,
-    // and the refusal says what to do
+    // A's next pack, version 5 in a new folder, is below it: refused, also after a fresh import
     let a_5 = p.resigned("a-max", "a-5", &a, 5);
     let err = p.sync(&a_5, &[&a]).unwrap_err();
     assert!(matches!(err, SyncError::Rollback { live: pack::MAX_PACK_VERSION, offered: 5, .. }), "{err}");
-    let msg = err.to_string();
-    assert!(msg.contains(&a_id) && msg.contains("rotate the signing key") && msg.contains("deployment.md"), "{msg}");
     let o = kiosk(&["import", s(&demo()), "--data-dir", s(&p.data)]);
     assert!(o.status.success(), "{}", text(&o));
     assert!(matches!(p.sync(&a_5, &[&a]), Err(SyncError::Rollback { .. })));
@@ -587,6 +583,11 @@ fn a_version_published_too_high_is_undone_by_rotating_the_signing_key() {
     // from the start again
     let b_5 = p.resigned("a-max", "b-5", &b, 5);
     p.sync(&b_5, &[&b]).unwrap();
+    // status named the key that signed the too-high pack, and the refusal said what to do
+    assert_eq!(status_before.0["sync"]["pack"]["signed_by"], serde_json::json!([a_id]));
+    assert!(status_before.1.contains(&format!("signed by key {a_id}")), "{}", status_before.1);
+    let msg = err.to_string();
+    assert!(msg.contains(&a_id) && msg.contains("rotate the signing key") && msg.contains("deployment.md"), "{msg}");
     let pack_state = &p.status_json()["sync"]["pack"];
     assert_eq!(pack_state["version"], 5);
     assert_eq!(pack_state["signed_by"], serde_json::json!([b_id]));
