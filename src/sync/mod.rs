@@ -75,7 +75,7 @@ pub enum SyncError {
 fn floor_origin(version: u64, key: &Option<String>) -> String {
     match key {
         Some(k) => format!("version {version}, applied from key {k}, which this kiosk still trusts"),
-        None => format!("the live version {version} (synced before the kiosk recorded signing keys)"),
+        None => format!("the live version {version}, synced before the kiosk recorded signing keys"),
     }
 }
 
