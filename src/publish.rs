@@ -204,7 +204,7 @@ pub fn publish_set(
         let hint = if opts.version.is_some() {
             "Choose a lower --pack-version."
         } else {
-            "The pack folder holds the highest version already; publish into a new folder and point the kiosks at it."
+            "The pack folder holds the highest version already. Kiosks that took it refuse every lower version while they trust its key: rotate the signing key (a new key, trusted instead of the old one), publish with it into a new folder and point the kiosks at it (docs/deployment.md, Part B §1)."
         };
         return Err(PublishError::VersionTooHigh { version: u128::from(version), hint });
     }

@@ -884,3 +884,172 @@ fn publish_failures_say_what_publish_did_not_write() {
     let o = kiosk(&["publish", s(&demo()), s(&out), "--key", s(&key), "--pack-version", "0"]);
     assert!(text(&o).contains("at least 1") && !text(&o).contains("(0)"), "{}", text(&o));
 }
+
+// ----- 6. sync edges: a version published too high, undone by rotating the signing key -----
+
+/// A kiosk's data directory and packs of the demo content, each in a folder of its own under
+/// one nginx root (a folder per key and version, as a publisher would start anew).
+struct Packs {
+    _tmp: tempfile::TempDir,
+    root: PathBuf,
+    nginx: Nginx,
+    data: PathBuf,
+}
+
+impl Packs {
+    fn new() -> Self {
+        let tmp = tempfile::tempdir().unwrap();
+        let root = tmp.path().join("www");
+        fs::create_dir_all(&root).unwrap();
+        let nginx = Nginx::start(&root);
+        Packs { data: tmp.path().join("data"), root, nginx, _tmp: tmp }
+    }
+
+    /// Publishes the demo content into `name`, signed by `key` at `version`; its URL.
+    fn publish(&self, name: &str, key: &SecretKey, version: u64) -> String {
+        let opts = PublishOptions { version: Some(version), ..Default::default() };
+        publish(&demo(), &self.root.join(name), key, &opts).unwrap();
+        format!("{}/{name}", self.nginx.url())
+    }
+
+    /// A copy of pack `from` in `name`, its manifest signed again by `key` at `version`.
+    fn resigned(&self, from: &str, name: &str, key: &SecretKey, version: u64) -> String {
+        copy_dir(&self.root.join(from), &self.root.join(name));
+        resign(&self.root.join(name).join("manifest.json"), key, |b| b["version"] = serde_json::json!(version));
+        format!("{}/{name}", self.nginx.url())
+    }
+
+    fn sync(&self, url: &str, trusted: &[&SecretKey]) -> Result<(), SyncError> {
+        let mut o = sync_options(url, &trusted[0].public());
+        o.trusted_keys = trusted.iter().map(|k| k.public()).collect();
+        run_sync(&self.data, &o)
+    }
+
+    fn status_json(&self) -> serde_json::Value {
+        let o = kiosk(&["status", "--json", "--data-dir", s(&self.data)]);
+        assert!(o.status.success(), "{}", text(&o));
+        serde_json::from_slice(&o.stdout).unwrap()
+    }
+
+    fn status(&self) -> String {
+        let o = kiosk(&["status", "--data-dir", s(&self.data)]);
+        assert!(o.status.success(), "{}", text(&o));
+        text(&o)
+    }
+}
+
+#[test]
+fn a_version_published_too_high_is_undone_by_rotating_the_signing_key() {
+    let p = Packs::new();
+    let (a, b) = (SecretKey::generate(), SecretKey::generate());
+    let (a_id, b_id) = (a.public().id(), b.public().id());
+    // key A publishes the highest version there is, by mistake, and the kiosk takes it
+    let a_max = p.publish("a-max", &a, pack::MAX_PACK_VERSION);
+    p.sync(&a_max, &[&a]).unwrap();
+    let status_before = (p.status_json(), p.status());
+
+    // A's next pack, version 5 in a new folder, is below it: refused, also after a fresh import
+    let a_5 = p.resigned("a-max", "a-5", &a, 5);
+    let err = p.sync(&a_5, &[&a]).unwrap_err();
+    assert!(matches!(err, SyncError::Rollback { live: pack::MAX_PACK_VERSION, offered: 5, .. }), "{err}");
+    let o = kiosk(&["import", s(&demo()), "--data-dir", s(&p.data)]);
+    assert!(o.status.success(), "{}", text(&o));
+    assert!(matches!(p.sync(&a_5, &[&a]), Err(SyncError::Rollback { .. })));
+
+    // the operator rotates the key: B replaces A in sync.trusted_keys, and B's packs count
+    // from the start again
+    let b_5 = p.resigned("a-max", "b-5", &b, 5);
+    p.sync(&b_5, &[&b]).unwrap();
+    // status named the key that signed the too-high pack, and the refusal said what to do
+    assert_eq!(status_before.0["sync"]["pack"]["signed_by"], serde_json::json!([a_id]));
+    assert!(status_before.1.contains(&format!("signed by key {a_id}")), "{}", status_before.1);
+    let msg = err.to_string();
+    assert!(msg.contains(&a_id) && msg.contains("rotate the signing key") && msg.contains("deployment.md"), "{msg}");
+    let pack_state = &p.status_json()["sync"]["pack"];
+    assert_eq!(pack_state["version"], 5);
+    assert_eq!(pack_state["signed_by"], serde_json::json!([b_id]));
+    assert_eq!(pack_state["key_versions"][&b_id], 5, "{pack_state}");
+    assert!(p.status().contains(&format!("signed by key {b_id}")), "{}", p.status());
+
+    // from now on B's own floor holds
+    let b_4 = p.resigned("a-max", "b-4", &b, 4);
+    let err = p.sync(&b_4, &[&b]).unwrap_err();
+    assert!(matches!(err, SyncError::Rollback { live: 5, offered: 4, .. }), "{err}");
+    assert!(err.to_string().contains(&b_id), "{err}");
+    // and A's manifests, replayed, are refused: A is not trusted any more
+    for url in [&a_max, &a_5] {
+        let err = p.sync(url, &[&b]).unwrap_err();
+        assert!(matches!(err, SyncError::Manifest(pack::PackError::UnknownKey { .. })), "{err}");
+    }
+    let b_6 = p.resigned("a-max", "b-6", &b, 6);
+    p.sync(&b_6, &[&b]).unwrap();
+    assert_eq!(p.status_json()["sync"]["pack"]["version"], 6);
+}
+
+#[test]
+fn with_two_keys_trusted_neither_goes_below_what_the_other_applied() {
+    let p = Packs::new();
+    let (a, b) = (SecretKey::generate(), SecretKey::generate());
+    let a_10 = p.publish("a-10", &a, 10);
+    p.sync(&a_10, &[&a, &b]).unwrap();
+    // B may not go below (or reuse) the version applied from A while A is trusted
+    let b_7 = p.resigned("a-10", "b-7", &b, 7);
+    let err = p.sync(&b_7, &[&a, &b]).unwrap_err();
+    assert!(matches!(err, SyncError::Rollback { live: 10, offered: 7, .. }), "{err}");
+    assert!(err.to_string().contains(&a.public().id()), "{err}");
+    let b_10 = p.resigned("a-10", "b-10", &b, 10);
+    assert!(matches!(p.sync(&b_10, &[&a, &b]), Err(SyncError::VersionReused { version: 10 })));
+    let b_11 = p.resigned("a-10", "b-11", &b, 11);
+    p.sync(&b_11, &[&a, &b]).unwrap();
+    // nor A below what B applied
+    assert!(matches!(p.sync(&a_10, &[&a, &b]), Err(SyncError::Rollback { live: 11, offered: 10, .. })));
+
+    // a manifest signed by both keys sets both floors: with A rotated out, B's still holds
+    let dir = p.root.join("ab-12");
+    copy_dir(&p.root.join("a-10"), &dir);
+    let file: serde_json::Value = serde_json::from_slice(&fs::read(dir.join("manifest.json")).unwrap()).unwrap();
+    let mut body: pack::ManifestBody = serde_json::from_value(file["signed"].clone()).unwrap();
+    body.version = 12;
+    let signed = serde_json::to_string(&body).unwrap();
+    let sig = |k: &SecretKey| {
+        format!(r#"{{"keyid":"{}","sig":"{}"}}"#, k.public().id(), hex::encode(k.sign(signed.as_bytes())))
+    };
+    let both = format!(r#"{{"signed":{signed},"signatures":[{},{}]}}"#, sig(&a), sig(&b));
+    fs::write(dir.join("manifest.json"), both).unwrap();
+    p.sync(&format!("{}/ab-12", p.nginx.url()), &[&a, &b]).unwrap();
+    let b_11_again = p.resigned("a-10", "b-11-again", &b, 11);
+    let err = p.sync(&b_11_again, &[&b]).unwrap_err();
+    assert!(matches!(err, SyncError::Rollback { live: 12, offered: 11, .. }), "{err}");
+    assert!(err.to_string().contains(&b.public().id()), "{err}");
+}
+
+#[test]
+fn a_pack_state_without_recorded_keys_keeps_its_floor_until_its_key_is_learned() {
+    let p = Packs::new();
+    let (a, b) = (SecretKey::generate(), SecretKey::generate());
+    let a_10 = p.publish("a-10", &a, 10);
+    p.sync(&a_10, &[&a]).unwrap();
+    // the pack state as the kiosk wrote it before it recorded signing keys
+    let db = rusqlite::Connection::open(p.data.join("kiosk.sqlite")).unwrap();
+    let json: String = db.query_row("SELECT data FROM pack_state WHERE id = 1", [], |r| r.get(0)).unwrap();
+    let mut state: serde_json::Value = serde_json::from_str(&json).unwrap();
+    state.as_object_mut().unwrap().remove("signed_by");
+    state.as_object_mut().unwrap().remove("key_versions");
+    db.execute("UPDATE pack_state SET data = ?1 WHERE id = 1", [state.to_string()]).unwrap();
+    drop(db);
+
+    // its version stays the floor, whichever keys are trusted now
+    let b_5 = p.resigned("a-10", "b-5", &b, 5);
+    for trusted in [&[&b][..], &[&a, &b][..]] {
+        let err = p.sync(&b_5, trusted).unwrap_err();
+        assert!(matches!(err, SyncError::Rollback { live: 10, offered: 5, .. }), "{err}");
+    }
+    assert!(p.status().contains("not recorded"), "{}", p.status());
+
+    // the live manifest, fetched again while A is trusted, tells the kiosk its key; after that,
+    // rotating A out lifts the floor
+    p.sync(&a_10, &[&a]).unwrap();
+    assert_eq!(p.status_json()["sync"]["pack"]["signed_by"], serde_json::json!([a.public().id()]));
+    p.sync(&b_5, &[&b]).unwrap();
+    assert_eq!(p.status_json()["sync"]["pack"]["version"], 5);
+}

@@ -116,8 +116,12 @@ pub struct VerifiedManifest {
     pub body: ManifestBody,
     /// sha256 of the whole manifest file.
     pub sha256: String,
-    /// The trusted key that signed it.
+    /// The trusted key that signed it (the first of `signers`).
     pub keyid: String,
+    /// Every trusted key whose valid signature it carries, each once, `keyid` first. The kiosk
+    /// records them with the version it applies: a key's highest applied version is the floor
+    /// below which no manifest is accepted while that key stays trusted.
+    pub signers: Vec<String>,
 }
 
 #[derive(Debug, thiserror::Error, PartialEq, Eq)]
@@ -224,20 +228,24 @@ pub fn verify_manifest(bytes: &[u8], trusted: &[PublicKey]) -> Result<VerifiedMa
     let file: ManifestIn<'_> = serde_json::from_slice(bytes).map_err(|e| PackError::Malformed(e.to_string()))?;
     let signed = file.signed.get().as_bytes();
     let mut unknown = Vec::new();
-    let mut good = None;
+    let mut signers: Vec<String> = Vec::new();
     for s in &file.signatures {
         match trusted.iter().find(|k| k.id() == s.keyid) {
             None => unknown.push(s.keyid.clone()),
+            // Each trusted key is checked once, however often its id is repeated.
+            Some(_) if signers.contains(&s.keyid) => {}
             Some(k) => {
                 if k.verify(signed, &s.sig) {
-                    good = Some(s.keyid.clone());
-                    break;
+                    signers.push(s.keyid.clone());
+                } else if signers.is_empty() {
+                    return Err(PackError::BadSignature { keyid: s.keyid.clone() });
                 }
-                return Err(PackError::BadSignature { keyid: s.keyid.clone() });
+                // A bad signature after a good one makes that key no signer; the manifest
+                // stands on the good one.
             }
         }
     }
-    let Some(keyid) = good else {
+    let Some(keyid) = signers.first().cloned() else {
         if unknown.is_empty() {
             return Err(PackError::Malformed("it carries no signature".into()));
         }
@@ -267,7 +275,7 @@ pub fn verify_manifest(bytes: &[u8], trusted: &[PublicKey]) -> Result<VerifiedMa
             return Err(PackError::Malformed(format!("`{}` is not a sha256 file name", f.sha256)));
         }
     }
-    Ok(VerifiedManifest { body, sha256: sha256_hex(bytes), keyid })
+    Ok(VerifiedManifest { body, sha256: sha256_hex(bytes), keyid, signers })
 }
 
 #[cfg(test)]

@@ -108,6 +108,49 @@ pub struct PackState {
     pub shard_bits: u8,
     /// sha256 of each shard, in order.
     pub shards: Vec<String>,
+    /// Ids of the trusted keys whose signatures the live pack's manifest carried. Empty in a
+    /// state written before the kiosk recorded keys.
+    #[serde(default)]
+    pub signed_by: Vec<String>,
+    /// The highest pack version applied from each key that signed a live pack (key id →
+    /// version). While a key is trusted, no manifest below its version is accepted; removing the
+    /// key from `sync.trusted_keys` (a key rotation) lifts that floor. Empty in a state written
+    /// before the kiosk recorded keys: then `version` is the floor, as if its key were trusted.
+    #[serde(default)]
+    pub key_versions: BTreeMap<String, u64>,
+}
+
+/// The lowest version a new manifest may offer, and the key it comes from.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct VersionFloor {
+    pub version: u64,
+    /// `None`: the live version of a state that recorded no key.
+    pub keyid: Option<String>,
+}
+
+impl PackState {
+    /// The highest version applied from a key `is_trusted` accepts; for a state that recorded no
+    /// key, the live version. `None` when no trusted key ever signed a live pack here.
+    pub fn version_floor(&self, is_trusted: impl Fn(&str) -> bool) -> Option<VersionFloor> {
+        if self.key_versions.is_empty() {
+            return Some(VersionFloor { version: self.version, keyid: None });
+        }
+        self.key_versions
+            .iter()
+            .filter(|(k, _)| is_trusted(k))
+            .max_by_key(|(_, v)| **v)
+            .map(|(k, v)| VersionFloor { version: *v, keyid: Some(k.clone()) })
+    }
+
+    /// Records that `signers` signed the live pack: its version becomes their floor (a floor
+    /// never goes down).
+    pub fn record_signers(&mut self, signers: &[String]) {
+        self.signed_by = signers.to_vec();
+        for k in signers {
+            let v = self.key_versions.entry(k.clone()).or_insert(0);
+            *v = (*v).max(self.version);
+        }
+    }
 }
 
 impl Store {

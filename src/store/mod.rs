@@ -18,7 +18,7 @@ use std::time::Duration;
 
 use rusqlite::{Connection, OpenFlags};
 
-pub use apply::{ApplyReport, Changes, Delta, PackState};
+pub use apply::{ApplyReport, Changes, Delta, PackState, VersionFloor};
 pub use blobs::BlobDir;
 pub use counters::Counter;
 pub use outbox::{Batch, Outgoing, STATUS_ID};

@@ -44,6 +44,19 @@ impl Store {
         Ok(())
     }
 
+    /// Records the keys that signed the live pack in a state written before keys were recorded
+    /// (its manifest came again, unchanged, and verified with them).
+    pub fn record_pack_signers(&self, signers: &[String]) -> Result<(), StoreError> {
+        if let Some(mut p) = self.pack_state()? {
+            p.record_signers(signers);
+            self.sql(self.conn.execute(
+                "UPDATE pack_state SET data = ?1 WHERE id = 1",
+                [serde_json::to_string(&p).expect("serializes")],
+            ))?;
+        }
+        Ok(())
+    }
+
     /// The hash of the site record (the sha256 of its file in a pack).
     pub fn site_hash(&self) -> Result<Option<String>, StoreError> {
         self.sql(self.conn.query_row("SELECT hash FROM site WHERE id = 1", [], |r| r.get(0)).optional())

@@ -43,10 +43,13 @@ pub enum SyncError {
     TimedOut { url: String, detail: String },
     #[error("manifest refused: {0}")]
     Manifest(#[from] PackError),
+    /// `live` is the floor: the highest version applied from a key still trusted (`key`), or the
+    /// live version of a state that recorded no key (`key` is `None`).
     #[error(
-        "manifest refused: it offers version {offered}, older than the live version {live} (a replayed or rolled-back pack)"
+        "manifest refused: it offers version {offered}, older than {} (a replayed or rolled-back pack). If a version that high was published by mistake, rotate the signing key: trust a new key instead and publish with it (docs/deployment.md, Part B §1)",
+        floor_origin(*.live, .key)
     )]
-    Rollback { live: u64, offered: u64 },
+    Rollback { live: u64, offered: u64, key: Option<String> },
     #[error(
         "manifest refused: version {version} is already live with different content; the publisher must publish a higher version"
     )]
@@ -67,6 +70,13 @@ pub enum SyncError {
     Io { path: PathBuf, source: std::io::Error },
     #[error("{0}")]
     Store(#[from] StoreError),
+}
+
+fn floor_origin(version: u64, key: &Option<String>) -> String {
+    match key {
+        Some(k) => format!("version {version}, applied from key {k}, which this kiosk still trusts"),
+        None => format!("the live version {version}, synced before the kiosk recorded signing keys"),
+    }
 }
 
 impl SyncError {
@@ -200,7 +210,8 @@ fn run(
         (Some(p), Some(s)) => p.content_hash == s.content_hash && p.source == opts.source,
         _ => false,
     };
-    let etag = live.as_ref().filter(|_| consistent).and_then(|p| p.etag.as_deref());
+    // (A state that has not recorded its signing keys fetches the manifest to learn them.)
+    let etag = live.as_ref().filter(|p| consistent && !p.signed_by.is_empty()).and_then(|p| p.etag.as_deref());
     let manifest_url = opts.manifest_url();
     let Some(resp) = rt.block_on(fetch::manifest(
         &client,
@@ -216,13 +227,22 @@ fn run(
     };
     let manifest = pack::verify_manifest(&resp.bytes, &opts.trusted_keys)?;
     let body = &manifest.body;
-    if let Some(p) = &live {
-        if body.version < p.version {
-            return Err(SyncError::Rollback { live: p.version, offered: body.version });
+    // No going back below the highest version applied from a key still trusted. Rotating the
+    // signing key (removing the old one from `trusted_keys`) lifts the old key's floor, so a
+    // version published too high by mistake does not lock the kiosk out for good.
+    let floor = live.as_ref().and_then(|p| p.version_floor(|k| opts.trusted_keys.iter().any(|t| t.id() == k)));
+    if let (Some(p), Some(floor)) = (&live, floor) {
+        if body.version < floor.version {
+            return Err(SyncError::Rollback { live: floor.version, offered: body.version, key: floor.keyid });
         }
-        if body.version == p.version && manifest.sha256 != p.manifest_sha256 {
+        if body.version == floor.version && manifest.sha256 != p.manifest_sha256 {
             return Err(SyncError::VersionReused { version: body.version });
         }
+    }
+    // A state written before keys were recorded learns them from its own manifest, verified
+    // again (whether or not it has expired since).
+    if live.as_ref().is_some_and(|p| p.signed_by.is_empty() && p.manifest_sha256 == manifest.sha256) {
+        store.record_pack_signers(&manifest.signers)?;
     }
     let now = chrono::Utc::now();
     if body.expires < now {
@@ -360,7 +380,7 @@ fn run(
         delta.blobs.insert(sha.clone(), fetch::staged_path(&staging, sha));
     }
     // Shards that did not change keep their hashes; changed ones take the new.
-    delta.pack = Some(PackState {
+    let mut pack_state = PackState {
         source: opts.source.clone(),
         version: body.version,
         manifest_sha256: manifest.sha256.clone(),
@@ -370,7 +390,13 @@ fn run(
         content_hash: body.content_hash.clone(),
         shard_bits: body.shard_bits,
         shards: body.shards.iter().map(|s| s.sha256.clone()).collect(),
-    });
+        signed_by: Vec::new(),
+        // Every key's floor is kept, also of keys no longer trusted (trusted again, they bring
+        // it back); a state that recorded no key had its floor checked above and starts here.
+        key_versions: live.as_ref().map(|p| p.key_versions.clone()).unwrap_or_default(),
+    };
+    pack_state.record_signers(&manifest.signers);
+    delta.pack = Some(pack_state);
     let from = live.as_ref().filter(|_| consistent).map(|p| p.version);
     let report =
         store.apply_delta(&delta, &format!("pack {} version {}", opts.source, body.version)).map_err(|e| match e {
