@@ -1501,13 +1501,13 @@ fn status(data_dir: &Path, json: bool) -> CmdResult {
             if sync.expired { " (EXPIRED: the publisher has not published since)" } else { "" }
         );
         if p.signed_by.is_empty() {
-            println!(
+            outln!(
                 "signed by: not recorded (synced before the kiosk recorded signing keys); version {} stays the floor until a sync records the key",
                 p.version
             );
         } else {
             let floors: Vec<String> = p.key_versions.iter().map(|(k, v)| format!("{k} {v}")).collect();
-            println!(
+            outln!(
                 "signed by key {}; no pack below a key's highest applied version is taken while that key is trusted: {}",
                 p.signed_by.join(", "),
                 floors.join(", ")
