@@ -670,7 +670,7 @@ fn a_trickled_manifest_is_named_too_slow_and_trickled_files_say_how_often_they_w
     // 4 bytes every 100 ms: still sending, far too slowly
     server.stage("/manifest.json", Fault::Trickle(Duration::from_millis(100)), 1);
     let err = run_sync(&tmp.path().join("a"), &o).unwrap_err();
-    assert!(matches!(err, SyncError::TooSlow { .. }) && err.is_transient(), "{err}");
+    assert!(err.is_transient(), "the next sync tries again: {err}");
     let err = err.to_string();
     assert!(err.contains("too slow") && err.contains("4096 bytes/s"), "{err}");
     assert!(!err.contains("stopped sending") && !err.contains("timed out"), "{err}");
