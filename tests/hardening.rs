@@ -693,6 +693,7 @@ fn with_no_trusted_key_sync_refuses_before_any_request() {
     let server = FaultServer::start(&root);
     let err = run_sync(&tmp.path().join("a"), &SyncOptions::new(&server.url(), vec![])).unwrap_err();
     assert!(err.to_string().contains("no trusted keys"), "{err}");
+    assert!(server.requests.lock().unwrap().is_empty(), "the manifest was fetched before the refusal");
     let cfg =
         write_config(tmp.path(), "k.toml", &format!("[sync]\nsource_url = \"{}\"\ntrusted_keys = []\n", server.url()));
     let o = kiosk_within(
@@ -702,7 +703,7 @@ fn with_no_trusted_key_sync_refuses_before_any_request() {
     );
     assert!(!o.status.success(), "{}", text(&o));
     assert!(text(&o).contains("no trusted keys") && text(&o).contains("--trust"), "{}", text(&o));
-    assert!(server.requests.lock().unwrap().is_empty(), "nothing was fetched");
+    assert!(server.requests.lock().unwrap().is_empty(), "the manifest was fetched before the refusal");
     // check-config says so too
     let o = kiosk(&["check-config", s(&cfg)]);
     assert!(o.status.success() && text(&o).contains("no trusted keys"), "{}", text(&o));
