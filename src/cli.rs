@@ -836,6 +836,9 @@ fn upload(config: &Config, data_dir: &Path, url: Option<&str>, status: bool) -> 
     let Some(url) = url.map(str::to_string).or_else(|| config.upload.url.clone()) else {
         return Ok(usage_error("no upload URL: set [upload] url in kiosk.toml or pass --url"));
     };
+    if let Err(e) = crate::upload::check_url(&url) {
+        return Ok(usage_error(&e.to_string()));
+    }
     let mut store = Store::open(data_dir)?;
     if status {
         health::queue_status(&store, config, data_dir)?;
@@ -918,6 +921,9 @@ fn check_config(path: Option<&Path>) -> ExitCode {
             outln!("{}: OK", path.display());
             if cfg.attendant.pin_hash.is_none() {
                 outln!("note: no attendant.pin_hash is set, so attendant mode cannot be opened");
+            }
+            if cfg.sync.source_url.is_some() && cfg.sync.trusted_keys.is_empty() {
+                println!("note: {}", config::NO_TRUSTED_KEYS);
             }
             ExitCode::SUCCESS
         }

@@ -275,19 +275,113 @@ impl Config {
 /// The interface languages there are; `ui.languages` may list at most this many.
 const MAX_LANGUAGES: usize = 3;
 
-/// `s` as an http or https URL with a host (the scheme in any case, written back in lower
-/// case), or `None`: `ftp://…`, `file://…`, a bare word or text with spaces is refused.
-pub fn http_url(s: &str) -> Option<String> {
-    let s = s.trim();
-    let (scheme, rest) = s.split_once("://")?;
+/// The longest URL accepted anywhere.
+const MAX_URL_CHARS: usize = 2048;
+
+/// What `sync` and `check-config` say when no key is trusted: without one no pack can be
+/// verified, so nothing is downloaded.
+pub const NO_TRUSTED_KEYS: &str = "no trusted keys: set sync.trusted_keys in kiosk.toml to the publisher's public key \
+     (printed by `gongkai-kiosk keygen`) or pass --trust KEY; without one no pack can be verified, so nothing is downloaded";
+
+/// `s` checked as the base URL of a server the kiosk talks to (`sync.source_url`,
+/// `upload.url`, `printer.server`, `sync --source`, `upload --url`): http or https (in any
+/// case, written back in lower case), a host, a port from 1 to 65535 if one is given, no
+/// spaces or control characters, no user name or password, no query or fragment (the kiosk
+/// appends paths to it), at most 2048 characters; parsed whole, as the HTTP client will. The
+/// error completes a sentence that starts with the quoted URL, e.g. "`http://[::1` is not a
+/// usable URL: the IPv6 address `[::1` has no closing `]`…".
+pub fn http_url(s: &str) -> Result<String, String> {
+    use crate::diagnostics::printable;
+    const NOT_HTTP: &str = "is not an http:// or https:// URL";
+    const UNUSABLE: &str = "is not a usable URL";
+    if s.chars().count() > MAX_URL_CHARS {
+        return Err(format!("{UNUSABLE}: it is longer than {MAX_URL_CHARS} characters"));
+    }
+    if let Some((i, c)) = s.chars().enumerate().find(|(_, c)| c.is_whitespace() || c.is_control()) {
+        let what = if c == ' ' { "a space".to_string() } else { format!("the character U+{:04X}", c as u32) };
+        return Err(format!("{UNUSABLE}: it contains {what} (character {}); write it without spaces", i + 1));
+    }
+    let Some((scheme, rest)) = s.split_once("://") else {
+        return Err(format!("{NOT_HTTP} (write it as http://host:port/path or https://host/path)"));
+    };
     let scheme = scheme.to_ascii_lowercase();
     if scheme != "http" && scheme != "https" {
-        return None;
+        return Err(format!("{NOT_HTTP} (its scheme is `{}`)", printable(&scheme, 20)));
     }
-    let host = rest.split(['/', '?', '#']).next().unwrap_or("");
-    let host_ok = !host.is_empty() && !host.starts_with(':') && !host.contains('@');
-    let chars_ok = rest.chars().all(|c| c.is_ascii_graphic() || !c.is_ascii() && !c.is_control());
-    (host_ok && chars_ok && s.len() <= 2048).then(|| format!("{scheme}://{rest}"))
+    let authority = rest.split(['/', '\\', '?', '#']).next().unwrap_or("");
+    if authority.contains('@') {
+        return Err("holds a user name or password (before `@`): credentials are not accepted in a URL, \
+             where they would be readable in the configuration file and in the logs; give the URL without them"
+            .into());
+    }
+    let (host, port) = match authority.strip_prefix('[') {
+        Some(v6) => {
+            let Some((addr, after)) = v6.split_once(']') else {
+                return Err(format!(
+                    "{UNUSABLE}: the IPv6 address `[{}` has no closing `]` (write it as http://[::1]:631/)",
+                    printable(v6, 60)
+                ));
+            };
+            if addr.parse::<std::net::Ipv6Addr>().is_err() {
+                return Err(format!("{UNUSABLE}: `[{}]` is not an IPv6 address", printable(addr, 60)));
+            }
+            match after.strip_prefix(':') {
+                Some(p) => (v6, Some(p)),
+                None if after.is_empty() => (v6, None),
+                None => {
+                    return Err(format!(
+                        "{UNUSABLE}: `{}` after the IPv6 address is not a port (write it as http://[::1]:631/)",
+                        printable(after, 20)
+                    ));
+                }
+            }
+        }
+        None => match authority.rsplit_once(':') {
+            Some((h, p)) => (h, Some(p)),
+            None => (authority, None),
+        },
+    };
+    if host.is_empty() {
+        return Err(format!("{NOT_HTTP}: it names no host"));
+    }
+    if let Some(p) = port.filter(|p| !p.is_empty())
+        && !matches!(p.parse::<u16>(), Ok(n) if n > 0)
+    {
+        return Err(format!("{UNUSABLE}: its port `{}` is not a number from 1 to 65535", printable(p, 20)));
+    }
+    if rest.contains(['?', '#']) {
+        return Err(format!(
+            "{UNUSABLE} here: it has a query (`?…`) or a fragment (`#…`), and the kiosk adds paths to it; \
+             give the folder's URL only"
+        ));
+    }
+    let url = format!("{scheme}://{rest}");
+    match reqwest::Url::parse(&url) {
+        Ok(u) if u.host().is_some() && u.username().is_empty() && u.password().is_none() => Ok(url),
+        Ok(_) => Err(format!("{NOT_HTTP}: it names no host")),
+        Err(e) => Err(format!("{UNUSABLE}: {e}")),
+    }
+}
+
+/// A config problem for a URL [`http_url`] refused: the value (as [`shown_url`]) and why.
+fn url_problem(value: &str, why: &str) -> String {
+    format!("\"{}\" {why}", shown_url(value))
+}
+
+/// `url` as a message may show it: a user name and password (refused by [`http_url`]) left
+/// out as `…@`, control characters escaped, at most 200 characters.
+pub fn shown_url(url: &str) -> String {
+    let masked = match url.split_once("://") {
+        Some((scheme, rest)) => {
+            let end = rest.find(['/', '\\', '?', '#']).unwrap_or(rest.len());
+            match rest[..end].rfind('@') {
+                Some(at) => format!("{scheme}://…@{}", &rest[at + 1..]),
+                None => url.to_string(),
+            }
+        }
+        None => url.to_string(),
+    };
+    crate::diagnostics::printable(&masked, 200).into_owned()
 }
 
 fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
@@ -314,14 +408,9 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
 
     if let Some(mut s) = r.table(Field::plain("sync")) {
         if let Some(u) = s.string(Field::plain("source_url")) {
-            if let Some(url) = http_url(&u.value) {
-                cfg.sync.source_url = Some(url.trim_end_matches('/').to_string());
-            } else {
-                s.report(
-                    &Field::plain("source_url"),
-                    u.line,
-                    format!("\"{}\" must start with https:// or http://", u.value),
-                );
+            match http_url(&u.value) {
+                Ok(url) => cfg.sync.source_url = Some(url.trim_end_matches('/').to_string()),
+                Err(why) => s.report(&Field::plain("source_url"), u.line, url_problem(&u.value, &why)),
             }
         }
         for k in s.strings(Field::plain("trusted_keys")) {
@@ -376,7 +465,10 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
                     None => u.report(
                         &Field::plain("languages"),
                         l.line,
-                        format!("\"{}\" is not one of: zh-Hans, zh-Hant, en", l.value),
+                        format!(
+                            "\"{}\" is not one of: zh-Hans, zh-Hant, en",
+                            crate::diagnostics::printable(&l.value, 100)
+                        ),
                     ),
                 }
             }
@@ -452,15 +544,8 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
         cfg.printer.name = p.opt_str(Field::plain("name"));
         if let Some(url) = p.string(Field::plain("server")) {
             match http_url(&url.value) {
-                Some(u) => cfg.printer.server = Some(u),
-                None => p.report(
-                    &Field::plain("server"),
-                    url.line,
-                    format!(
-                        "\"{}\" is not an http:// or https:// URL (for example http://localhost:631)",
-                        crate::diagnostics::printable(&url.value, 100)
-                    ),
-                ),
+                Ok(u) => cfg.printer.server = Some(u),
+                Err(why) => p.report(&Field::plain("server"), url.line, url_problem(&url.value, &why)),
             }
         }
         cfg.printer.directory = p.opt_str(Field::plain("directory")).map(PathBuf::from);
@@ -472,14 +557,9 @@ fn parse_into(file: &str, text: &str, problems: &Problems) -> Config {
 
     if let Some(mut u) = r.table(Field::plain("upload")) {
         if let Some(url) = u.string(Field::plain("url")) {
-            if let Some(v) = http_url(&url.value) {
-                cfg.upload.url = Some(v);
-            } else {
-                u.report(
-                    &Field::plain("url"),
-                    url.line,
-                    format!("\"{}\" is not an http:// or https:// URL", url.value),
-                );
+            match http_url(&url.value) {
+                Ok(v) => cfg.upload.url = Some(v),
+                Err(why) => u.report(&Field::plain("url"), url.line, url_problem(&url.value, &why)),
             }
         }
         u.finish();
@@ -578,6 +658,35 @@ mod tests {
         assert!(p[1].starts_with("kiosk.toml:3: ui.orientation \"sideways\" is not one of"));
         assert!(p[2].starts_with("kiosk.toml:5: printer.page_limit 0 is out of range"));
         assert!(p[3].starts_with("kiosk.toml:7: attendant.pin_hash is not a PIN hash"));
+    }
+
+    #[test]
+    fn urls_are_checked_whole_and_say_what_is_wrong() {
+        for ok in ["http://localhost:631", "HTTPS://example.org/p/", "http://[::1]:8080/pack", "http://127.0.0.1/"] {
+            assert!(http_url(ok).is_ok(), "{ok}: {:?}", http_url(ok));
+        }
+        assert_eq!(http_url("HTTP://example.org/p").unwrap(), "http://example.org/p");
+        for (bad, why) in [
+            ("http://[::1", "no closing `]`"),
+            ("http://[::zz]/", "not an IPv6 address"),
+            ("http://127.0.0.1:99999/", "port `99999`"),
+            ("http://localhost:0", "port `0`"),
+            ("http://localhost:6x1/", "port `6x1`"),
+            ("http://user:pw@example.org/", "credentials are not accepted"),
+            ("http://a b/", "a space"),
+            ("http://example.org/p?x=1", "query"),
+            ("ftp://example.org/", "not an http:// or https:// URL"),
+            ("garbage", "not an http:// or https:// URL"),
+            ("http://", "names no host"),
+            ("http://:80/", "names no host"),
+            ("http://exa%mple.org/", "not a usable URL"),
+        ] {
+            let e = http_url(bad).expect_err(bad);
+            assert!(e.contains(why), "{bad}: {e}");
+        }
+        let p = problems("[sync]\nsource_url = \"http://[::1\"\n[upload]\nurl = \"http://u:p@h/\"\n");
+        assert!(p[0].starts_with("kiosk.toml:2: sync.source_url \"http://[::1\" is not a usable URL"), "{p:?}");
+        assert!(p[1].starts_with("kiosk.toml:4: upload.url") && p[1].contains("credentials"), "{p:?}");
     }
 
     #[test]

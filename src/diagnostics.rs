@@ -27,7 +27,8 @@ impl fmt::Display for Problem {
         if let Some(field) = &self.field {
             write!(f, "{} ", printable(field, 100))?;
         }
-        write!(f, "{}", printable(&self.message, 1000))
+        // A long value quoted in the message is cut in its middle: the reason after it stays.
+        write!(f, "{}", printable_middle(&self.message, 1000))
     }
 }
 
@@ -119,6 +120,65 @@ pub fn invisible_control_at(bytes: &[u8]) -> Option<(usize, char)> {
     };
     let c = std::str::from_utf8(bytes.get(..len)?).ok()?.chars().next()?;
     is_invisible_control(c).then_some((len, c))
+}
+
+/// Like [`printable`], but a text over `max_chars` keeps its beginning and its end (about a
+/// third of the room) and says how much was left out between them: a message that quotes a
+/// huge value keeps the reason that follows the value.
+pub fn printable_middle(s: &str, max_chars: usize) -> std::borrow::Cow<'_, str> {
+    let total = s.chars().count();
+    if total <= max_chars {
+        return printable(s, max_chars);
+    }
+    let tail = max_chars / 3;
+    let head = max_chars - tail;
+    let start: String = s.chars().take(head).collect();
+    let end: String = s.chars().skip(total - tail).collect();
+    std::borrow::Cow::Owned(format!(
+        "{}… ({} characters left out) …{}",
+        printable(&start, head),
+        total - head - tail,
+        printable(&end, tail)
+    ))
+}
+
+/// What went wrong, from an error's `source()` chain: its last two distinct causes joined, e.g.
+/// "tcp connect error: Connection refused (os error 111)" or "dns error: failed to lookup
+/// address information: …", where the error itself says only "error sending request for url
+/// (…)". The HTTP client's wrappers that name no cause ("client error (Connect)") are left
+/// out. An error without a source is shown as it is.
+pub fn error_cause(e: &(dyn std::error::Error + 'static)) -> String {
+    let mut chain: Vec<String> = Vec::new();
+    let mut next = e.source();
+    while let Some(cause) = next {
+        let text = cause.to_string();
+        if !text.is_empty() && !text.starts_with("client error (") && chain.last() != Some(&text) {
+            chain.push(text);
+        }
+        next = cause.source();
+    }
+    if chain.is_empty() {
+        return e.to_string();
+    }
+    chain[chain.len().saturating_sub(2)..].join(": ")
+}
+
+/// A failed HTTP request in words: whether the connection failed (a TLS handshake named as
+/// such) or the answer could not be read, with the cause from [`error_cause`].
+pub fn network_error(e: &reqwest::Error) -> String {
+    let cause = error_cause(e);
+    let https = e.url().is_some_and(|u| u.scheme() == "https");
+    if e.is_timeout() {
+        format!("timed out ({cause})")
+    } else if e.is_connect() && https && !cause.starts_with("tcp connect error") && !cause.starts_with("dns error") {
+        format!("cannot connect: the TLS handshake failed: {cause} (does the server speak https on that port?)")
+    } else if e.is_connect() {
+        format!("cannot connect: {cause}")
+    } else if e.is_body() || e.is_decode() {
+        format!("the answer broke off: {cause}")
+    } else {
+        cause
+    }
 }
 
 /// Where each line of a text starts, for line numbers of many byte offsets in one text (each
@@ -246,5 +306,16 @@ mod tests {
         }
         assert_eq!(invisible_control_at("标".as_bytes()), None);
         assert_eq!(invisible_control_at(&"\u{202e}".as_bytes()[1..]), None);
+    }
+
+    #[test]
+    fn a_long_message_keeps_its_end() {
+        let long = format!("\"{}\" is not one of: zh-Hans, zh-Hant, en", "x".repeat(1_000_000));
+        let p = Problem { file: "kiosk.toml".into(), line: 9, field: Some("ui.languages".into()), message: long };
+        let shown = p.to_string();
+        assert!(shown.chars().count() < 1100, "{}", shown.len());
+        assert!(shown.ends_with("\" is not one of: zh-Hans, zh-Hant, en"), "{shown}");
+        assert!(shown.contains("characters left out"), "{shown}");
+        assert_eq!(printable_middle("short", 10), "short");
     }
 }

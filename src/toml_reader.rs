@@ -228,9 +228,9 @@ impl<'r, 'i> TableReader<'r, 'i> {
         let v = self.raw(field)?;
         let line = self.value_line(v);
         let parsed = match v.get_ref() {
-            DeValue::String(s) => {
-                parse_date(s.trim()).ok_or_else(|| format!("\"{s}\" is not a date (write YYYY-MM-DD)"))
-            }
+            DeValue::String(s) => parse_date(s.trim()).ok_or_else(|| {
+                format!("\"{}\" is not a date (write YYYY-MM-DD)", crate::diagnostics::printable(s, 100))
+            }),
             DeValue::Datetime(dt) => match (dt.date, dt.time) {
                 (Some(d), None) => NaiveDate::from_ymd_opt(d.year.into(), d.month.into(), d.day.into())
                     .ok_or_else(|| format!("{dt} is not a date")),
@@ -349,7 +349,11 @@ impl<'r, 'i> TableReader<'r, 'i> {
         match parse(&s.value) {
             Some(value) => Some(Located { value, line: s.line }),
             None => {
-                self.report(&field, s.line, format!("\"{}\" is not one of: {allowed}", s.value));
+                self.report(
+                    &field,
+                    s.line,
+                    format!("\"{}\" is not one of: {allowed}", crate::diagnostics::printable(&s.value, 100)),
+                );
                 None
             }
         }

@@ -19,8 +19,8 @@ pub enum UploadError {
         "the upload server refused {url} with HTTP {status}; check [upload] url and that the server accepts PUT there"
     )]
     Refused { url: String, status: u16 },
-    #[error("[upload] url `{0}` is not an http:// or https:// URL")]
-    BadUrl(String),
+    #[error("the upload URL `{url}` {why}")]
+    BadUrl { url: String, why: String },
 }
 
 /// What one upload run did.
@@ -60,32 +60,40 @@ pub fn seal(store: &mut Store, kiosk: &str) -> Result<Option<String>, UploadErro
     Ok(store.seal_batch(kiosk, &today)?)
 }
 
+/// Refuses an upload URL that can never work (see [`crate::config::http_url`]), saying what is
+/// wrong with it; `upload --url` is checked with it before anything else is done.
+pub fn check_url(url: &str) -> Result<(), UploadError> {
+    crate::config::http_url(url)
+        .map(|_| ())
+        .map_err(|why| UploadError::BadUrl { url: crate::config::shown_url(url), why })
+}
+
 /// Sends every waiting batch, oldest first, stopping at the first failure.
 pub fn send(store: &mut Store, kiosk: &str, base_url: &str) -> Result<UploadReport, UploadError> {
-    if !(base_url.starts_with("http://") || base_url.starts_with("https://")) {
-        return Err(UploadError::BadUrl(base_url.to_string()));
-    }
+    check_url(base_url)?;
     let mut report = UploadReport::default();
     let waiting = store.outbox()?;
     report.waiting = waiting.iter().filter(|b| b.id != STATUS_ID).count();
     if waiting.is_empty() {
         return Ok(report);
     }
-    let net =
-        |url: &str, e: &dyn std::fmt::Display| UploadError::Network { url: url.to_string(), detail: e.to_string() };
-    let rt = tokio::runtime::Builder::new_current_thread().enable_all().build().map_err(|e| net(base_url, &e))?;
+    let net = |url: &str, detail: String| UploadError::Network { url: url.to_string(), detail };
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| net(base_url, format!("cannot start the network runtime: {e}")))?;
     let client = reqwest::Client::builder()
         .connect_timeout(Duration::from_secs(10))
         .timeout(Duration::from_secs(60))
         .build()
-        .map_err(|e| net(base_url, &e))?;
+        .map_err(|e| net(base_url, crate::diagnostics::network_error(&e)))?;
     for batch in waiting {
         let url = batch_url(base_url, kiosk, &batch.id);
         let status = rt
             .block_on(async {
                 client.put(&url).header("Content-Type", "application/json").body(batch.body.clone()).send().await
             })
-            .map_err(|e| net(&url, &e))?
+            .map_err(|e| net(&url, crate::diagnostics::network_error(&e)))?
             .status();
         if !status.is_success() {
             return Err(UploadError::Refused { url, status: status.as_u16() });

@@ -1053,3 +1053,215 @@ fn a_pack_state_without_recorded_keys_keeps_its_floor_until_its_key_is_learned()
     p.sync(&b_5, &[&b]).unwrap();
     assert_eq!(p.status_json()["sync"]["pack"]["version"], 5);
 }
+
+// ----- s28: URLs checked whole, network causes named, 4xx not retried, slow manifests, no keys, long config values -----
+
+fn write_config(dir: &Path, name: &str, body: &str) -> PathBuf {
+    let path = dir.join(name);
+    fs::write(&path, body).unwrap();
+    path
+}
+
+#[test]
+fn urls_that_cannot_work_are_refused_where_they_are_read_before_any_request() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let key = SecretKey::generate().public().to_hex();
+    for (url, why) in [
+        ("http://[::1", "has no closing `]`"),
+        ("http://127.0.0.1:99999/", "port `99999` is not a number from 1 to 65535"),
+        ("http://localhost:0/", "port `0`"),
+        ("http://exa mple.org/", "a space"),
+    ] {
+        let o = kiosk_within(
+            &["sync", "--source", url, "--trust", &key, "--data-dir", s(&data)],
+            Stdio::null(),
+            Duration::from_secs(20),
+        );
+        assert_eq!(o.status.code(), Some(2), "sync --source {url}: {}", text(&o));
+        assert!(text(&o).contains(why), "sync --source {url}: {}", text(&o));
+        assert!(!text(&o).contains("builder error") && !text(&o).contains("attempts"), "{url}: {}", text(&o));
+
+        let o = kiosk(&["upload", "--url", url, "--status", "--data-dir", s(&data)]);
+        assert_eq!(o.status.code(), Some(2), "upload --url {url}: {}", text(&o));
+        assert!(text(&o).contains(why) && !text(&o).contains("uploaded"), "upload --url {url}: {}", text(&o));
+
+        for (section, field) in [("sync", "source_url"), ("upload", "url"), ("printer", "server")] {
+            let cfg =
+                write_config(tmp.path(), "k.toml", &format!("zone_id = \"z\"\n[{section}]\n{field} = \"{url}\"\n"));
+            let o = kiosk(&["check-config", s(&cfg)]);
+            assert_eq!(o.status.code(), Some(2), "{section}.{field} = {url}: {}", text(&o));
+            assert!(
+                text(&o).contains(&format!("k.toml:3: {section}.{field} \"{url}\"")) && text(&o).contains(why),
+                "{section}.{field} = {url}: {}",
+                text(&o)
+            );
+        }
+    }
+    // `printers` reads the same check, and never gets as far as "builder error"
+    let cfg =
+        write_config(tmp.path(), "p.toml", "[printer]\nbackend = \"cups\"\nserver = \"http://localhost:99999\"\n");
+    let o = kiosk(&["printers", "--config", s(&cfg), "--data-dir", s(&data)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("port `99999`") && !text(&o).contains("builder error"), "{}", text(&o));
+}
+
+#[test]
+fn credentials_in_a_url_are_refused_as_credentials_without_showing_them() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    let key = SecretKey::generate().public().to_hex();
+    let url = "http://kiosk:s3cret@127.0.0.1:8080/pack";
+    let cfg = write_config(tmp.path(), "k.toml", &format!("[sync]\nsource_url = \"{url}\"\n"));
+    let runs = [
+        kiosk(&["check-config", s(&cfg)]),
+        kiosk_within(
+            &["sync", "--source", url, "--trust", &key, "--data-dir", s(&data)],
+            Stdio::null(),
+            Duration::from_secs(20),
+        ),
+        kiosk(&["upload", "--url", url, "--data-dir", s(&data)]),
+    ];
+    for o in runs {
+        assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+        let t = text(&o);
+        assert!(t.contains("credentials are not accepted in a URL"), "{t}");
+        assert!(!t.contains("must start with") && !t.contains("not an http:// or https:// URL"), "{t}");
+        assert!(!t.contains("s3cret"), "the password is not repeated: {t}");
+    }
+}
+
+/// A server that answers whatever arrives (a TLS hello too) with a plain HTTP 400 and closes.
+fn plain_http_server() -> String {
+    let listener = TcpListener::bind("127.0.0.1:0").unwrap();
+    let url = format!("http://{}", listener.local_addr().unwrap());
+    std::thread::spawn(move || {
+        for conn in listener.incoming().take(20) {
+            let Ok(mut conn) = conn else { continue };
+            let _ = conn.set_read_timeout(Some(Duration::from_secs(5)));
+            let mut buf = [0u8; 2048];
+            let _ = conn.read(&mut buf);
+            let _ = conn.write_all(b"HTTP/1.1 400 Bad Request\r\nContent-Length: 0\r\nConnection: close\r\n\r\n");
+        }
+    });
+    url
+}
+
+#[test]
+fn network_failures_name_their_cause() {
+    let key = SecretKey::generate();
+    let tmp = tempfile::tempdir().unwrap();
+    // a port nobody listens on any more
+    let port = TcpListener::bind("127.0.0.1:0").unwrap().local_addr().unwrap().port();
+    let refused = format!("http://127.0.0.1:{port}");
+    let err = run_sync(&tmp.path().join("a"), &sync_options(&refused, &key.public())).unwrap_err().to_string();
+    assert!(err.contains("cannot connect") && err.contains("Connection refused"), "{err}");
+    assert!(err.contains("gave up after 5 attempts"), "{err}");
+    // https to a port that speaks plain HTTP: the TLS failure is named
+    let https = plain_http_server().replace("http://", "https://");
+    let err = run_sync(&tmp.path().join("b"), &sync_options(&https, &key.public())).unwrap_err().to_string();
+    assert!(!err.contains("error sending request"), "{err}");
+    assert!(err.contains("TLS handshake failed: ") && err.len() > https.len() + 60, "{err}");
+
+    // upload and printers say the same
+    let (_t, data) = imported_demo();
+    let o = kiosk(&["upload", "--url", &refused, "--status", "--data-dir", s(&data)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Connection refused"), "{}", text(&o));
+    let cfg = write_config(tmp.path(), "p.toml", &format!("[printer]\nbackend = \"cups\"\nserver = \"{refused}\"\n"));
+    let o = kiosk(&["printers", "--config", s(&cfg), "--data-dir", s(&data)]);
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("Connection refused") && text(&o).contains("cupsd"), "{}", text(&o));
+}
+
+#[test]
+fn a_client_error_fails_at_once_and_a_server_error_is_retried() {
+    use common::servers::{Fault, FaultServer};
+    let key = SecretKey::generate();
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    fs::create_dir_all(&root).unwrap();
+    let server = FaultServer::start(&root);
+    let o = sync_options(&server.url(), &key.public());
+    // nothing published: 404, asked once
+    let err = run_sync(&tmp.path().join("a"), &o).unwrap_err();
+    assert!(matches!(err, SyncError::Http { status: 404, .. }), "{err}");
+    assert!(err.to_string().contains(&format!("{}/manifest.json", server.url())), "{err}");
+    assert!(err.to_string().contains("HTTP 404 Not Found"), "{err}");
+    assert_eq!(server.requests_for("/manifest.json").len(), 1);
+    // a 403 likewise; a 503 still gets its five attempts
+    fs::write(root.join("manifest.json"), "{}").unwrap();
+    server.stage("/manifest.json", Fault::Status(403, None), 1);
+    let err = run_sync(&tmp.path().join("b"), &o).unwrap_err();
+    assert!(matches!(err, SyncError::Http { status: 403, .. }), "{err}");
+    assert_eq!(server.requests_for("/manifest.json").len(), 2);
+    server.stage("/manifest.json", Fault::Status(503, None), 5);
+    let err = run_sync(&tmp.path().join("c"), &o).unwrap_err();
+    assert!(err.to_string().contains("gave up after 5 attempts"), "{err}");
+    assert_eq!(server.requests_for("/manifest.json").len(), 7);
+}
+
+#[test]
+fn a_trickled_manifest_is_named_too_slow_and_trickled_files_say_how_often_they_were_tried() {
+    use common::servers::{Fault, FaultServer};
+    let tmp = tempfile::tempdir().unwrap();
+    let key = SecretKey::generate();
+    let out = tmp.path().join("pack");
+    publish(&demo(), &out, &key, &PublishOptions::default()).unwrap();
+    let server = FaultServer::start(&out);
+    let mut o = sync_options(&server.url(), &key.public());
+    o.stall_timeout = Duration::from_secs(1);
+    o.min_rate_bytes_per_sec = 4096;
+    o.attempts = 2;
+    // 4 bytes every 100 ms: still sending, far too slowly
+    server.stage("/manifest.json", Fault::Trickle(Duration::from_millis(100)), 1);
+    let err = run_sync(&tmp.path().join("a"), &o).unwrap_err();
+    assert!(err.is_transient(), "the next sync tries again: {err}");
+    let err = err.to_string();
+    assert!(err.contains("too slow") && err.contains("4096 bytes/s"), "{err}");
+    assert!(!err.contains("stopped sending") && !err.contains("timed out"), "{err}");
+    assert_eq!(server.requests_for("/manifest.json").len(), 1, "not asked again: {err}");
+
+    let manifest = pack::verify_manifest(&fs::read(out.join("manifest.json")).unwrap(), &[key.public()]).unwrap();
+    let shard = format!("/{}", pack::object_path(&manifest.body.shards[0].sha256).unwrap());
+    server.stage(&shard, Fault::Trickle(Duration::from_millis(100)), o.attempts as usize);
+    let err = run_sync(&tmp.path().join("b"), &o).unwrap_err().to_string();
+    assert!(err.contains("too slow") && err.contains("gave up after 2 attempts"), "{err}");
+}
+
+#[test]
+fn with_no_trusted_key_sync_refuses_before_any_request() {
+    use common::servers::FaultServer;
+    let tmp = tempfile::tempdir().unwrap();
+    let root = tmp.path().join("root");
+    fs::create_dir_all(&root).unwrap();
+    fs::write(root.join("manifest.json"), "{}").unwrap();
+    let server = FaultServer::start(&root);
+    let err = run_sync(&tmp.path().join("a"), &SyncOptions::new(&server.url(), vec![])).unwrap_err();
+    assert!(err.to_string().contains("no trusted keys"), "{err}");
+    assert!(server.requests.lock().unwrap().is_empty(), "the manifest was fetched before the refusal");
+    let cfg =
+        write_config(tmp.path(), "k.toml", &format!("[sync]\nsource_url = \"{}\"\ntrusted_keys = []\n", server.url()));
+    let o = kiosk_within(
+        &["sync", "--config", s(&cfg), "--data-dir", s(&tmp.path().join("b"))],
+        Stdio::null(),
+        Duration::from_secs(20),
+    );
+    assert!(!o.status.success(), "{}", text(&o));
+    assert!(text(&o).contains("no trusted keys") && text(&o).contains("--trust"), "{}", text(&o));
+    assert!(server.requests.lock().unwrap().is_empty(), "the manifest was fetched before the refusal");
+    // check-config says so too
+    let o = kiosk(&["check-config", s(&cfg)]);
+    assert!(o.status.success() && text(&o).contains("no trusted keys"), "{}", text(&o));
+}
+
+#[test]
+fn a_huge_config_value_is_shortened_and_its_reason_kept() {
+    let tmp = tempfile::tempdir().unwrap();
+    let cfg = write_config(tmp.path(), "k.toml", &format!("[ui]\nlanguages = [\"{}\"]\n", "x".repeat(1_000_000)));
+    let o = kiosk_within(&["check-config", s(&cfg)], Stdio::null(), Duration::from_secs(30));
+    assert_eq!(o.status.code(), Some(2), "{}", text(&o));
+    let line = text(&o).lines().find(|l| l.contains("k.toml:2")).unwrap_or_default().to_string();
+    assert!(line.contains("ui.languages") && line.contains("is not one of: zh-Hans, zh-Hant, en"), "{line}");
+    assert!(line.chars().count() < 400, "{} characters", line.chars().count());
+}

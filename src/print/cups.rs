@@ -18,6 +18,8 @@ const REQUEST_TIMEOUT: Duration = Duration::from_secs(15);
 pub enum CupsError {
     #[error("CUPS at {server} does not answer ({detail}); is cupsd running? (`systemctl status cups`, `lpstat -r`)")]
     Unreachable { server: String, detail: String },
+    #[error("the CUPS server `{server}` {why}; set printer.server in kiosk.toml (for example http://localhost:631)")]
+    BadServer { server: String, why: String },
     #[error("no printer queue named `{0}` in CUPS; `gongkai-kiosk printers` lists the queues")]
     NoSuchPrinter(String),
     #[error(
@@ -241,13 +243,18 @@ impl Cups {
     /// `server` is an http URL such as `http://localhost:631`; `user` is the name jobs are
     /// submitted under.
     pub fn new(server: &str, user: &str) -> Result<Cups, CupsError> {
+        // A server URL that can never work is named with what is wrong, before any request.
+        crate::config::http_url(server)
+            .map_err(|why| CupsError::BadServer { server: crate::config::shown_url(server), why })?;
         let unreachable = |detail: String| CupsError::Unreachable { server: server.to_string(), detail };
         let rt = tokio::runtime::Builder::new_current_thread()
             .enable_all()
             .build()
             .map_err(|e| unreachable(e.to_string()))?;
-        let http =
-            reqwest::Client::builder().timeout(REQUEST_TIMEOUT).build().map_err(|e| unreachable(e.to_string()))?;
+        let http = reqwest::Client::builder()
+            .timeout(REQUEST_TIMEOUT)
+            .build()
+            .map_err(|e| unreachable(crate::diagnostics::network_error(&e)))?;
         Ok(Cups { server: server.trim_end_matches('/').to_string(), user: user.to_string(), http, rt })
     }
 
@@ -289,7 +296,7 @@ impl Cups {
                 .body(body)
                 .send()
                 .await
-                .map_err(|e| unreachable(e.to_string()))?;
+                .map_err(|e| unreachable(crate::diagnostics::network_error(&e)))?;
             if !resp.status().is_success() {
                 return Err(CupsError::Refused {
                     operation,
@@ -297,7 +304,7 @@ impl Cups {
                     message: String::new(),
                 });
             }
-            resp.bytes().await.map_err(|e| unreachable(e.to_string()))
+            resp.bytes().await.map_err(|e| unreachable(crate::diagnostics::network_error(&e)))
         })?;
         let answer = ipp::parser::IppParser::new(ipp::reader::IppReader::new(Cursor::new(bytes.to_vec())))
             .parse()
@@ -553,5 +560,16 @@ mod tests {
         let e = cups.printers().unwrap_err();
         assert!(matches!(e, CupsError::Unreachable { .. }), "{e}");
         assert!(e.to_string().contains("http://127.0.0.1:9") && e.to_string().contains("cupsd"), "{e}");
+        // the cause, not just "error sending request"
+        assert!(e.to_string().contains("Connection refused"), "{e}");
+    }
+
+    #[test]
+    fn a_server_url_that_cannot_work_is_refused_before_any_request() {
+        for (server, why) in [("http://[::1", "closing `]`"), ("http://localhost:99999", "port `99999`")] {
+            let e = Cups::new(server, "kiosk").map(|_| ()).unwrap_err();
+            assert!(matches!(e, CupsError::BadServer { .. }), "{e}");
+            assert!(e.to_string().contains(why) && !e.to_string().contains("builder error"), "{e}");
+        }
     }
 }

@@ -34,7 +34,7 @@ pub(crate) fn client(opts: &SyncOptions) -> Result<reqwest::Client, SyncError> {
         .tcp_keepalive(Duration::from_secs(15))
         .pool_max_idle_per_host(opts.concurrency.max(1))
         .build()
-        .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: e.to_string() })
+        .map_err(|e| SyncError::Network { url: opts.source.clone(), detail: crate::diagnostics::network_error(&e) })
 }
 
 /// The runtime the fetches run on: a few threads (at most one per core, four at most), with
@@ -81,19 +81,24 @@ fn retry_after(resp: &reqwest::Response) -> Option<Duration> {
     Some(Duration::from_secs(secs))
 }
 
+/// A status other than the ones a fetch expects: a server error, 408 (request timeout) or 429
+/// (too many requests) may pass and is retried; any other client error (404, 403, 410…) would
+/// be the same on every retry, so it ends this sync at once (the next scheduled sync asks again,
+/// by when a CDN has the new files).
 fn status_attempt(url: &str, resp: &reqwest::Response) -> Attempt {
     let status = resp.status();
     let detail = format!("{url}: HTTP {status}");
-    if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 || status.as_u16() == 404 {
-        // 404 too: a CDN may not have the new files yet when the new manifest reaches it.
+    if status.is_server_error() || status.as_u16() == 429 || status.as_u16() == 408 {
         Attempt::Retry { detail, after: retry_after(resp) }
     } else {
         Attempt::Fatal(SyncError::Http { url: url.to_string(), status: status.as_u16() })
     }
 }
 
-fn network_attempt(url: &str, e: &dyn std::fmt::Display) -> Attempt {
-    Attempt::Retry { detail: format!("{url}: {e}"), after: None }
+/// A request that failed without a status (refused, unresolvable, a TLS or HTTP mismatch, a
+/// broken connection): retried, with the cause named.
+fn network_attempt(url: &str, e: &reqwest::Error) -> Attempt {
+    Attempt::Retry { detail: format!("{url}: {}", crate::diagnostics::network_error(e)), after: None }
 }
 
 /// Where in a request a failure happened, for naming a time-out.
@@ -119,6 +124,15 @@ fn request_attempt(url: &str, e: &reqwest::Error, opts: &SyncOptions, phase: Pha
     Attempt::Fatal(SyncError::TimedOut { url: url.to_string(), detail })
 }
 
+/// "only 3 bytes in 20 s, too slow (at least 512 bytes/s is needed)".
+fn too_slow(opts: &SyncOptions, bytes: u64) -> String {
+    format!(
+        "only {bytes} bytes in {} s, too slow (at least {} bytes/s is needed)",
+        opts.stall_timeout.as_secs(),
+        opts.min_rate_bytes_per_sec
+    )
+}
+
 /// Runs `attempt` until it succeeds, fails fatally, or the attempts run out.
 pub(crate) async fn with_retries<T, F: Future<Output = Result<T, Attempt>>>(
     opts: &SyncOptions,
@@ -137,7 +151,7 @@ pub(crate) async fn with_retries<T, F: Future<Output = Result<T, Attempt>>>(
                 if n >= opts.attempts {
                     return Err(SyncError::Network {
                         url: what.to_string(),
-                        detail: format!("{detail} (gave up after {n} attempts)"),
+                        detail: format!("{detail}; gave up after {n} attempts"),
                     });
                 }
                 let wait = backoff(opts, n, after);
@@ -172,8 +186,9 @@ pub(crate) async fn manifest(
     transferred: &AtomicU64,
 ) -> Result<Option<ManifestResponse>, SyncError> {
     with_retries(opts, url, || async move {
-        let mut req =
-            client.get(url).timeout(opts.stall_timeout * 3).header(reqwest::header::CACHE_CONTROL, "no-cache");
+        let total = opts.stall_timeout * 3;
+        let started = Instant::now();
+        let mut req = client.get(url).timeout(total).header(reqwest::header::CACHE_CONTROL, "no-cache");
         if let Some(e) = etag {
             req = req.header(reqwest::header::IF_NONE_MATCH, e);
         }
@@ -191,11 +206,42 @@ pub(crate) async fn manifest(
         }
         let etag = reusable_etag(resp.headers());
         let mut bytes = Vec::new();
-        while let Some(chunk) = resp.chunk().await.map_err(|e| request_attempt(url, &e, opts, Phase::Body))? {
+        // As for content files: a body that keeps coming, but slower than the least rate,
+        // is too slow (not stalled); unlike them it is not retried, as it cannot be resumed.
+        let mut window_start = Instant::now();
+        let mut window_bytes = 0u64;
+        loop {
+            let chunk = match resp.chunk().await {
+                Ok(Some(c)) => c,
+                Ok(None) => break,
+                // The whole-request deadline, not a stall: say how far it got.
+                Err(e) if e.is_timeout() && started.elapsed() + Duration::from_millis(500) >= total => {
+                    return Err(Attempt::Fatal(SyncError::TooSlow {
+                        url: url.to_string(),
+                        detail: format!(
+                            "only {} bytes of the manifest arrived in {} s, too slow",
+                            bytes.len(),
+                            total.as_secs()
+                        ),
+                    }));
+                }
+                Err(e) => return Err(request_attempt(url, &e, opts, Phase::Body)),
+            };
             bytes.extend_from_slice(&chunk);
             transferred.fetch_add(chunk.len() as u64, Ordering::Relaxed);
+            window_bytes += chunk.len() as u64;
             if bytes.len() as u64 > max {
                 break;
+            }
+            if window_start.elapsed() >= opts.stall_timeout {
+                if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
+                    return Err(Attempt::Fatal(SyncError::TooSlow {
+                        url: url.to_string(),
+                        detail: too_slow(opts, window_bytes),
+                    }));
+                }
+                window_start = Instant::now();
+                window_bytes = 0;
             }
         }
         if bytes.len() as u64 > max {
@@ -411,10 +457,7 @@ pub(crate) async fn file(
             if window_start.elapsed() >= opts.stall_timeout {
                 if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
                     return Err(Attempt::Retry {
-                        detail: format!(
-                            "{url}: only {window_bytes} bytes in {} s, too slow",
-                            opts.stall_timeout.as_secs()
-                        ),
+                        detail: format!("{url}: {}", too_slow(opts, window_bytes)),
                         after: None,
                     });
                 }

@@ -37,10 +37,13 @@ pub enum SyncError {
     Config(String),
     #[error("{url}: {detail}")]
     Network { url: String, detail: String },
-    #[error("{url}: the server answered HTTP {status}")]
+    #[error("{url}: the server answered HTTP {status}{}", status_reason(*status))]
     Http { url: String, status: u16 },
     #[error("{url}: timed out: {detail}; the kiosk keeps its content and tries again at the next sync")]
     TimedOut { url: String, detail: String },
+    /// The server kept sending, slower than the least rate (`SyncOptions::min_rate_bytes_per_sec`).
+    #[error("{url}: {detail}; the kiosk keeps its content and tries again at the next sync")]
+    TooSlow { url: String, detail: String },
     #[error("manifest refused: {0}")]
     Manifest(#[from] PackError),
     /// `live` is the floor: the highest version applied from a key still trusted (`key`), or the
@@ -79,6 +82,15 @@ fn floor_origin(version: u64, key: &Option<String>) -> String {
     }
 }
 
+/// " Not Found" for 404: the standard reason phrase of an HTTP status, if it has one.
+fn status_reason(status: u16) -> String {
+    reqwest::StatusCode::from_u16(status)
+        .ok()
+        .and_then(|s| s.canonical_reason())
+        .map(|r| format!(" {r}"))
+        .unwrap_or_default()
+}
+
 impl SyncError {
     /// Whether the next scheduled sync may succeed without anyone changing anything.
     pub fn is_transient(&self) -> bool {
@@ -87,6 +99,7 @@ impl SyncError {
             SyncError::Network { .. }
                 | SyncError::Http { .. }
                 | SyncError::TimedOut { .. }
+                | SyncError::TooSlow { .. }
                 | SyncError::DiskFull { .. }
         )
     }
@@ -184,12 +197,11 @@ fn run(
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<SyncSummary, SyncError> {
     let started = Instant::now();
-    // A source that is no http(s) URL can never work: refused before any request or retry.
-    if crate::config::http_url(&opts.source).is_none() {
-        return Err(SyncError::Config(format!(
-            "the pack source `{}` is not an http:// or https:// URL",
-            crate::diagnostics::printable(&opts.source, 200)
-        )));
+    // A source that can never work, or no key to verify a pack with: refused before any
+    // request or retry.
+    options::check_source(&opts.source)?;
+    if opts.trusted_keys.is_empty() {
+        return Err(SyncError::Config(crate::config::NO_TRUSTED_KEYS.into()));
     }
     let staging = data_dir.join(STAGING_DIR);
     fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;

@@ -46,6 +46,7 @@ impl SyncOptions {
     /// Options from the kiosk's configuration; `source` overrides `sync.source_url`.
     pub fn from_config(cfg: &Config, source: Option<&str>) -> Result<Self, SyncError> {
         let source = source.map(str::to_string).or_else(|| cfg.sync.source_url.clone()).ok_or(SyncError::NoSource)?;
+        check_source(&source)?;
         let mut keys = Vec::new();
         for k in &cfg.sync.trusted_keys {
             keys.push(PublicKey::parse(k).map_err(|e| SyncError::Config(e.to_string()))?);
@@ -62,4 +63,12 @@ impl SyncOptions {
     pub fn object_url(&self, sha: &str) -> Option<String> {
         crate::pack::object_path(sha).map(|p| format!("{}/{p}", self.source))
     }
+}
+
+/// Refuses a pack source that can never work (see [`crate::config::http_url`]), before any
+/// request or retry, saying what is wrong with it.
+pub(crate) fn check_source(source: &str) -> Result<(), SyncError> {
+    crate::config::http_url(source)
+        .map(|_| ())
+        .map_err(|why| SyncError::Config(format!("the pack source `{}` {why}", crate::config::shown_url(source))))
 }
