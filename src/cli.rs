@@ -923,7 +923,7 @@ fn check_config(path: Option<&Path>) -> ExitCode {
                 outln!("note: no attendant.pin_hash is set, so attendant mode cannot be opened");
             }
             if cfg.sync.source_url.is_some() && cfg.sync.trusted_keys.is_empty() {
-                println!("note: {}", config::NO_TRUSTED_KEYS);
+                outln!("note: {}", config::NO_TRUSTED_KEYS);
             }
             ExitCode::SUCCESS
         }
