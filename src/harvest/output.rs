@@ -283,28 +283,17 @@ mod tests {
         )
         .unwrap();
         let mut m = Document {
-            id: "t1".into(),
-            title: "\u{200e}关于\u{202e}助餐\u{202c}的办法\u{200f}".into(),
-            kind: DocKind::Notice,
-            index_no: None,
-            category: None,
-            publisher: "望川区\u{2028}民政局\u{1b}".into(),
-            doc_no: None,
-            written: None,
-            published: chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
-            effective: None,
-            validity: Validity::Valid,
-            repealed: None,
-            disclosure: Disclosure::Proactive,
-            area: None,
             keywords: vec!["\u{2066}助餐\u{2069}".into()],
             summary: Some("概述\u{061c}".into()),
-            url: None,
-            attachments: vec![],
-            interprets: None,
-            body: "正文".into(),
-            images: vec![],
             source: "docs/zcwj/t1.md".into(),
+            ..Document::new(
+                "t1".into(),
+                DocKind::Notice,
+                "\u{200e}关于\u{202e}助餐\u{202c}的办法\u{200f}".into(),
+                "望川区\u{2028}民政局\u{1b}".into(),
+                chrono::NaiveDate::from_ymd_opt(2024, 3, 12).unwrap(),
+                "正文".into(),
+            )
         };
         write_if_changed(dir.path(), &m.source, render(&m).as_bytes()).unwrap();
         let set = crate::content::load(dir.path()).unwrap_or_else(|e| panic!("{e}\n{}", render(&m)));
