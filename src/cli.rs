@@ -716,7 +716,7 @@ fn printers(config: &Config, data_dir: &Path, json: bool) -> CmdResult {
         }
         Destination::Cups { server, .. } => server.clone(),
     };
-    let cups = crate::print::cups::Cups::new(&server, crate::print::JOB_USER)?;
+    let cups = crate::print::cups::Cups::new(&server, &crate::print::job_user())?;
     let list = cups.printers()?;
     let used = crate::print::readiness(&dest);
     if json {

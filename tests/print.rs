@@ -320,12 +320,12 @@ impl Drop for Queue {
     }
 }
 
-/// The file cups-pdf wrote for a job: it names files "<title>...job_<id>.pdf" in the
-/// anonymous folder (the kiosk's job user is not a login) or the user's ~/PDF.
-fn cups_pdf_output(job: &str) -> Option<std::path::PathBuf> {
+/// The file cups-pdf wrote for a job: it names files "<title>...job_<id>.pdf" in the job user's
+/// ~/PDF (the kiosk's job user is the account it runs as), or the anonymous folder.
+fn cups_pdf_output(job: &str, account: &str) -> Option<std::path::PathBuf> {
     let suffix = format!("job_{job}.pdf");
     let mut dirs = vec![std::path::PathBuf::from("/var/spool/cups-pdf/ANONYMOUS")];
-    if let Ok(out) = Command::new("getent").args(["passwd", "gongkai-kiosk"]).output()
+    if let Ok(out) = Command::new("getent").args(["passwd", account]).output()
         && let Some(home) = String::from_utf8_lossy(&out.stdout).split(':').nth(5)
     {
         dirs.push(Path::new(home).join("PDF"));
@@ -341,6 +341,7 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
     let data = tmp.path().join("data");
     assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
     let pdf_queue = Queue::new("gk-test-pdf", Path::new("/usr/share/ppd/cups-pdf/CUPS-PDF_opt.ppd"));
+    let account = String::from_utf8(Command::new("id").arg("-un").output().unwrap().stdout).unwrap().trim().to_string();
 
     // each layout through IPP: the job completes and cups-pdf's output file appears
     for args in [
@@ -363,7 +364,17 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
         assert!(out.status.success(), "{args:?}: {}{stdout}", String::from_utf8_lossy(&out.stderr));
         let job = stdout.split_whitespace().nth(1).unwrap().to_string();
         assert!(stdout.starts_with("job ") && stdout.contains(&format!("printed on `{}`", pdf_queue.0)), "{stdout}");
-        let file = cups_pdf_output(&job).unwrap_or_else(|| panic!("{args:?}: no cups-pdf output for job {job}"));
+        // the job carries the name of the account the kiosk runs as, as `lp` does (a name cupsd
+        // does not know crashes Debian 12's cupsd when the job is cancelled), never a visitor's
+        let completed = Command::new("lpstat").args(["-W", "completed", "-o", &pdf_queue.0]).output().unwrap();
+        let completed = String::from_utf8_lossy(&completed.stdout).to_string();
+        let row = completed
+            .lines()
+            .find(|l| l.starts_with(&format!("{}-{job} ", pdf_queue.0)))
+            .unwrap_or_else(|| panic!("{completed}"));
+        assert_eq!(row.split_whitespace().nth(1), Some(account.as_str()), "{row}");
+        let file =
+            cups_pdf_output(&job, &account).unwrap_or_else(|| panic!("{args:?}: no cups-pdf output for job {job}"));
         assert!(std::fs::metadata(&file).unwrap().len() > 1000, "{}", file.display());
         // cups-pdf re-renders through Ghostscript: check the printed file's QR codes, not its text
         if args[0] == "board" {
@@ -456,9 +467,18 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
         String::from_utf8_lossy(&left.stdout)
     );
 
+    // cupsd survived the cancel (it crashes on a Cancel-Job from a user it does not know)
+    let running = Command::new("lpstat").arg("-r").output().unwrap();
+    assert!(
+        String::from_utf8_lossy(&running.stdout).contains("scheduler is running"),
+        "cupsd died while the kiosk cancelled its job: {}",
+        String::from_utf8_lossy(&running.stdout)
+    );
+
     // no such queue
     let out = kiosk(&data, &["print", "form", "--printer", "no-such-queue-here"]);
-    assert!(String::from_utf8_lossy(&out.stderr).contains("no printer queue named `no-such-queue-here`"));
+    let err = String::from_utf8_lossy(&out.stderr);
+    assert!(err.contains("no printer queue named `no-such-queue-here`"), "{err}");
 }
 
 #[test]

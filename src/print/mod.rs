@@ -16,8 +16,36 @@ pub use request::{FormKind, RequestForm};
 use crate::config::{PrinterBackend, PrinterConfig};
 use crate::store::{Store, StoreError};
 
-/// The user name the kiosk's jobs carry in CUPS (never a visitor's name).
-pub const JOB_USER: &str = "gongkai-kiosk";
+/// The name the kiosk's jobs carry in CUPS when the account it runs as has no name.
+pub const FALLBACK_JOB_USER: &str = "gongkai-kiosk";
+
+/// The user name the kiosk's jobs carry in CUPS: the account the kiosk runs as (`gongkai-kiosk`
+/// under the packaged service), as CUPS's own `lp` does — never a visitor's name.
+///
+/// It must be an account the CUPS server knows: cupsd 2.4.2-3+deb12u10 (Debian 12's fix for
+/// CVE-2026-27447, OpenPrinting/cups#1555) crashes on a Cancel-Job or Send-Document whose
+/// `requesting-user-name` is not a user on its machine, and the kiosk cancels jobs that cannot
+/// finish. [`FALLBACK_JOB_USER`] is used only when the account has no entry in the user database.
+pub fn job_user() -> String {
+    account_name().unwrap_or_else(|| FALLBACK_JOB_USER.to_string())
+}
+
+/// The name of the account the process runs as, from the user database.
+fn account_name() -> Option<String> {
+    let mut buf = vec![0 as libc::c_char; 4096];
+    // SAFETY: an all-zero passwd is a valid value to be filled in (pointers null, numbers 0).
+    let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
+    let mut found: *mut libc::passwd = std::ptr::null_mut();
+    // SAFETY: geteuid cannot fail; getpwuid_r writes only into `entry` and `buf` (whose real
+    // length is passed) and sets `found` to `&mut entry` or null.
+    let rc = unsafe { libc::getpwuid_r(libc::geteuid(), &mut entry, buf.as_mut_ptr(), buf.len(), &mut found) };
+    if rc != 0 || found.is_null() || entry.pw_name.is_null() {
+        return None;
+    }
+    // SAFETY: on success pw_name points to a NUL-terminated string inside `buf`, alive here.
+    let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) }.to_str().ok()?;
+    (!name.is_empty()).then(|| name.to_string())
+}
 
 /// What to print.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -125,7 +153,7 @@ pub fn readiness(dest: &Destination) -> PrinterReadiness {
     match dest {
         Destination::Directory(d) => PrinterReadiness::Directory(d.clone()),
         Destination::Cups { server, queue } => {
-            let status = cups::Cups::new(server, JOB_USER).and_then(|c| {
+            let status = cups::Cups::new(server, &job_user()).and_then(|c| {
                 let name = c.resolve(queue.as_deref())?;
                 c.printer(&name)
             });
@@ -156,7 +184,7 @@ pub fn deliver(
             save_to_dir(dir, what, &doc.pdf).map(Delivered::Saved)
         }
         Destination::Cups { server, queue } => {
-            let c = cups::Cups::new(server, JOB_USER)?;
+            let c = cups::Cups::new(server, &job_user())?;
             let printer = c.resolve(queue.as_deref())?;
             let job = c.submit(&printer, &job_title(what), doc.pdf.clone())?;
             tracing::info!(printer = %printer, job, pages = doc.pages, "print job submitted");

@@ -826,8 +826,17 @@ fn a_request_filled_on_the_screen_by_the_attendant_prints_on_cups_and_is_wiped()
     assert_eq!(jobs.lines().count(), 1, "{jobs}");
     // cups-pdf's copy is the "paper": it has the personal data, so the test removes it
     let job = jobs.split_whitespace().next().unwrap().rsplit('-').next().unwrap().to_string();
-    let out = std::fs::read_dir("/var/spool/cups-pdf/ANONYMOUS")
-        .unwrap()
+    // cups-pdf writes to the job user's ~/PDF (the job user is the account the kiosk runs as),
+    // or to its anonymous folder for a name with no home
+    let mut folders = vec![std::path::PathBuf::from("/var/spool/cups-pdf/ANONYMOUS")];
+    let entry = std::process::Command::new("getent").args(["passwd", &crate::print::job_user()]).output().unwrap();
+    if let Some(home) = String::from_utf8_lossy(&entry.stdout).split(':').nth(5) {
+        folders.push(std::path::Path::new(home).join("PDF"));
+    }
+    let out = folders
+        .iter()
+        .filter_map(|d| std::fs::read_dir(d).ok())
+        .flatten()
         .map(|e| e.unwrap().path())
         .find(|p| p.to_string_lossy().ends_with(&format!("job_{job}.pdf")))
         .expect("cups-pdf wrote the printed form");
