@@ -126,6 +126,11 @@ fn main() {
         };
         sync(&mut store, &data, &o, &progress).unwrap();
         whole = started.elapsed().as_secs_f64();
+        // the staging folder is deleted in the background after the commit: waited for here (and
+        // timed) so that the next run does not share the disk with it
+        let cleanup_started = Instant::now();
+        gongkai_kiosk::sync::retire::wait();
+        let cleanup = cleanup_started.elapsed().as_secs_f64();
         let transfer = transfer_done.lock().unwrap().unwrap().as_secs_f64();
         sync_best = sync_best.min(transfer);
         flushed = download_done.lock().unwrap().unwrap().as_secs_f64();
@@ -133,7 +138,7 @@ fn main() {
         sync_bytes = nginx.log().iter().map(|l| l.body_bytes).sum();
         // Every run's own ratio (its sync beside the curl run just before it), not only the best.
         println!(
-            "run {}: curl {curl_secs:.2} s, sync transfer {transfer:.2} s = {:.2} × curl; flushed, apply starts at {flushed:.1} s; apply (read and check the staged items, write them and their search rows, commit) {:.1} s; whole sync {whole:.1} s",
+            "run {}: curl {curl_secs:.2} s, sync transfer {transfer:.2} s = {:.2} × curl; flushed, apply starts at {flushed:.1} s; apply (read and check the staged items, write them and their search rows, commit) {:.1} s; whole sync {whole:.1} s; then the background deletion of the staging folder {cleanup:.1} s more",
             run + 1,
             (sync_bytes as f64 / transfer) / (curl_bytes as f64 / curl_secs),
             committed - flushed

@@ -1728,9 +1728,12 @@ fn sync(
                     }
                 }
             }
+            // the staging folder is deleted in the background: finish before the process exits
+            crate::sync::retire::wait();
             Ok(ExitCode::SUCCESS)
         }
         Err(e) => {
+            crate::sync::retire::wait();
             errln!("sync failed: {e}");
             match store.snapshot()? {
                 Some(snap) => errln!("the kiosk keeps serving content version {} ({})", snap.version, snap.source),

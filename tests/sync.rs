@@ -146,6 +146,14 @@ fn publish_serve_with_nginx_sync_and_see_only_the_change_move() {
     assert!(moved < 30_000, "{moved} bytes for one changed document");
     let o = kiosk(&["show", "wc-zc-2024-lnzc", "--data-dir", data.to_str().unwrap()]);
     assert!(text(&o).contains("吃饭难、做饭难"), "{}", text(&o));
+    // the staged files went with the command: no staging folder, none moved aside and left
+    let left: Vec<String> = fs::read_dir(&data)
+        .unwrap()
+        .flatten()
+        .map(|e| e.file_name().to_string_lossy().into_owned())
+        .filter(|n| n.starts_with("staging"))
+        .collect();
+    assert!(left.is_empty(), "{left:?}");
 
     // The incremental update ends where a fresh install of the same pack does, and where a
     // local import of the same folder does.

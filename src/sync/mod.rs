@@ -12,6 +12,7 @@
 mod disk;
 mod fetch;
 mod options;
+pub mod retire;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -204,6 +205,7 @@ fn run(
         return Err(SyncError::Config(crate::config::NO_TRUSTED_KEYS.into()));
     }
     let staging = data_dir.join(STAGING_DIR);
+    retire::delete_leftovers(data_dir);
     fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
     // Media no snapshot refers to any more: collected now, never during an apply.
     let collected = store.collect_garbage()?;
@@ -424,12 +426,9 @@ fn run(
         })?;
     progress(Progress::Applied { items: needed_items.len() as u64 });
 
-    // The staged files are in the store now; clear the staging folder.
-    if let Ok(entries) = fs::read_dir(&staging) {
-        for e in entries.flatten() {
-            let _ = fs::remove_file(e.path());
-        }
-    }
+    // The staged files are in the store now: the staging folder is moved aside and deleted in
+    // the background, so the sync ends at the commit.
+    retire::retire(data_dir, &staging);
     Ok(summary(SyncOutcome::Updated { from, to: body.version, report }, &counters, started))
 }
 
