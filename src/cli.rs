@@ -955,24 +955,6 @@ fn hash_pin() -> ExitCode {
     }
 }
 
-/// Opens the store; with no content yet, imports the bundled demo content so that a fresh kiosk
-/// shows something real.
-pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
-    let mut store = Store::open(data_dir)?;
-    if store.snapshot()?.is_none() {
-        match crate::assets::demo_content_dir() {
-            Some(demo) => {
-                tracing::info!(source = %demo.display(), "empty store: importing the bundled demo content");
-                if let Err(e) = store.import_folder(&demo) {
-                    tracing::error!(source = %demo.display(), "the bundled demo content could not be imported:\n{e}");
-                }
-            }
-            None => tracing::warn!("empty store and no bundled demo content found; the kiosk will show no content"),
-        }
-    }
-    Ok(store)
-}
-
 fn run_kiosk(
     config: Config,
     data_dir: &Path,
@@ -1002,25 +984,10 @@ fn run_kiosk(
         );
         return Ok(ExitCode::FAILURE);
     }
-    // The kiosk always opens its window: if the store cannot be prepared, the window says so
-    // plainly to the visitor and the log has the detail for the attendant.
-    // A schema upgrade or a search index rebuild can take minutes with a large store: systemd is
-    // told the start goes on (else `TimeoutStartSec=` would stop it half-way, and every restart
-    // would begin the rebuild again).
-    let notifier = crate::watchdog::Notifier::from_env();
-    let prepared = crate::watchdog::while_starting(
-        &notifier,
-        std::time::Duration::from_secs(5),
-        std::time::Duration::from_secs(20),
-        "preparing the content store (a schema upgrade or a search index rebuild)",
-        || open_with_content(data_dir),
-    );
-    match prepared {
-        Ok(store) => drop(store),
-        Err(e) => {
-            tracing::error!(error = %e, data_dir = %data_dir.display(), "the content store could not be prepared")
-        }
-    }
+    // The window opens at once; the store is prepared in its first task (a schema upgrade or a
+    // search index rebuild can take minutes: the window says so meanwhile, see
+    // `startup::prepare_store`). If it cannot be prepared, the window says so plainly to the
+    // visitor and the log has the detail for the attendant.
     let font = crate::assets::cjk_font()?;
     crate::ui::run(config, data_dir.to_path_buf(), open, then, font)?;
     Ok(ExitCode::SUCCESS)

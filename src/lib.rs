@@ -25,6 +25,7 @@ pub mod report;
 pub mod search;
 pub mod sound;
 pub mod speech;
+pub mod startup;
 pub mod store;
 pub mod sync;
 pub mod text;

@@ -2,6 +2,8 @@
 
 zone-default = Government Information Zone
 loading = Loading…
+preparing = Preparing the content, please wait…
+preparing-detail = The first start after an update can take a few minutes.
 load-failed = Public information cannot be read right now. Please ask the staff.
 yes = yes
 

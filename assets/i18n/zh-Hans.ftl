@@ -2,6 +2,8 @@
 
 zone-default = 政务公开专区
 loading = 正在载入…
+preparing = 正在准备内容，请稍候…
+preparing-detail = 更新后第一次启动时，这一步可能需要几分钟。
 load-failed = 暂时无法读取公开信息，请联系工作人员。
 yes = 是
 

@@ -5,6 +5,8 @@
 
 zone-default = 政務公開專區
 loading = 正在載入…
+preparing = 正在準備內容，請稍候…
+preparing-detail = 更新後第一次啓動時，這一步可能需要幾分鐘。
 load-failed = 暫時無法讀取公開信息，請聯繫工作人員。
 yes = 是
 

@@ -149,7 +149,18 @@ impl Store {
         for (i, sql) in schema::MIGRATIONS.iter().enumerate().skip(found.max(0) as usize) {
             let target = i as i64 + 1;
             let path = self.path.clone();
-            let tx = self.conn.transaction().map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            // IMMEDIATE, and the version read again inside: another process (or the kiosk's own
+            // task) opening the store at the same time waits, then finds the step done
+            let tx = self
+                .conn
+                .transaction_with_behavior(rusqlite::TransactionBehavior::Immediate)
+                .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            let now: i64 = tx
+                .pragma_query_value(None, "user_version", |r| r.get(0))
+                .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+            if now >= target {
+                continue;
+            }
             tx.execute_batch(sql).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
             tx.pragma_update(None, "user_version", target)
                 .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;

@@ -68,6 +68,9 @@ pub struct Kiosk {
     view_failed: std::cell::Cell<bool>,
     /// `kiosk --then`: tapped once the first screen opened is on show.
     then: Option<screens::StartTap>,
+    /// The store is being prepared (the window's first task): a schema upgrade or an index
+    /// rebuild can take minutes after the kiosk was upgraded.
+    preparing: bool,
 }
 
 /// What screens' `update` may use: the data directory and configuration, the view's context,
@@ -125,9 +128,14 @@ impl Kiosk {
             clock: chrono::Local::now().format("%H:%M").to_string(),
             view_failed: std::cell::Cell::new(false),
             then: None,
+            preparing: true,
         };
         let watchdog = kiosk.watch_for_watchdog();
-        (kiosk, Task::batch([load, shared, sync, printer, watchdog, handwriting]))
+        // Everything that reads the store waits until it is prepared; the window shows
+        // "正在准备内容" meanwhile.
+        let dir = kiosk.data_dir.clone();
+        let prepare = Task::perform(async move { crate::startup::prepare_store(&dir) }, Message::Prepared);
+        (kiosk, prepare.chain(Task::batch([load, shared, sync, printer, watchdog, handwriting])))
     }
 
     /// Has `tap` made once the next screen opened is on show (`kiosk --open … --then …`).
@@ -242,6 +250,11 @@ impl Kiosk {
 
     fn dispatch(&mut self, message: Message) -> Task<Message> {
         match message {
+            Message::Prepared(_) => {
+                // an error is in the log; reading Home then fails and the window says so
+                self.preparing = false;
+                Task::none()
+            }
             Message::HomeLoaded(r) => self.home_loaded(r),
             Message::SharedLoaded(Ok(shared)) => self.shared_loaded(shared),
             Message::SharedLoaded(Err(e)) => {

@@ -41,7 +41,8 @@ impl Kiosk {
     /// The metrics file, if due: gathered and written in a task.
     pub(super) fn metrics_tick(&mut self, now: Instant) -> Task<Message> {
         self.services.note_live(now.saturating_duration_since(self.visit.last_touch));
-        if !self.services.metrics_due(&self.config, now) {
+        // not while the store is being prepared (a schema upgrade holds it for minutes)
+        if self.preparing || !self.services.metrics_due(&self.config, now) {
             return Task::none();
         }
         self.write_metrics(self.services.live())

@@ -13,6 +13,8 @@ use crate::ui::screens::{self, Route, Screen};
 
 #[derive(Debug, Clone)]
 pub enum Message {
+    /// The store is ready (`startup::prepare_store`, the window's first task), or could not be.
+    Prepared(Result<(), String>),
     HomeLoaded(Result<Box<HomeData>, String>),
     SharedLoaded(Result<Shared, String>),
     /// zinnia and its model, read at start (an error names the Debian packages to install).
@@ -83,7 +85,8 @@ impl Message {
             | Message::ZonePressed
             | Message::ZoneReleased
             | Message::DismissNotice => true,
-            Message::HomeLoaded(_)
+            Message::Prepared(_)
+            | Message::HomeLoaded(_)
             | Message::OpenAtStart(_)
             | Message::SharedLoaded(_)
             | Message::HandwritingLoaded(_)

@@ -111,6 +111,34 @@ pub(super) fn texts(k: &Kiosk) -> Vec<String> {
 }
 
 #[test]
+fn the_window_says_it_is_preparing_the_content_until_the_store_is_ready() {
+    // an empty data folder: the window's first task prepares the store (here: imports the
+    // bundled demo content; after an upgrade: a schema migration or an index rebuild)
+    let dir = tempfile::tempdir().unwrap();
+    let (mut k, task) = Kiosk::new(Config::default(), dir.path().to_path_buf());
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s == "正在准备内容，请稍候…"), "{shown:?}");
+    assert!(shown.iter().any(|s| s == "更新后第一次启动时，这一步可能需要几分钟。"), "{shown:?}");
+    let messages = run(task);
+    assert!(matches!(messages.first(), Some(Message::Prepared(Ok(())))), "the store is prepared first");
+    pump(&mut k, messages);
+    assert!(matches!(k.nav.screen, Some(Screen::Home(_))));
+    assert_eq!(k.title(), "望川区政务公开专区", "the demo content was imported");
+    assert!(!texts(&k).iter().any(|s| s.starts_with("正在准备")));
+
+    // a store that cannot be prepared (its file is a folder): the window says so, not "preparing"
+    let broken = tempfile::tempdir().unwrap();
+    std::fs::create_dir(broken.path().join(crate::store::DB_FILE)).unwrap();
+    let (mut k, task) = Kiosk::new(Config::default(), broken.path().to_path_buf());
+    let messages = run(task);
+    assert!(matches!(messages.first(), Some(Message::Prepared(Err(_)))), "{:?}", messages.first());
+    pump(&mut k, messages);
+    let shown = texts(&k);
+    assert!(shown.iter().any(|s| s == "暂时无法读取公开信息，请联系工作人员。"), "{shown:?}");
+    assert!(!shown.iter().any(|s| s.starts_with("正在准备")), "{shown:?}");
+}
+
+#[test]
 fn home_catalogue_document_and_its_interpretation_by_tapping() {
     let dir = demo_store();
     let mut k = start(Config::default(), dir.path());

@@ -69,7 +69,7 @@ impl Kiosk {
         if self.config.ui.hide_cursor { crate::ui::widgets::no_cursor(all) } else { all }
     }
 
-    /// The screen on show; what went wrong reading Home; or "loading".
+    /// The screen on show; what went wrong reading Home; "preparing" (the store); or "loading".
     fn body(&self, ctx: Ctx) -> Element<'_, Message> {
         let look = ctx.look;
         match (self.nav.current(), &self.load_error) {
@@ -91,6 +91,16 @@ impl Kiosk {
                     text(e.clone()).size(look.small()).color(look.palette().muted),
                 ]
                 .spacing(16),
+            )
+            .into(),
+            // the store is being prepared (after an upgrade of the kiosk: minutes)
+            (None, None) if self.preparing => center(
+                column![
+                    text(t(ctx.lang, "preparing")).size(look.heading()),
+                    text(t(ctx.lang, "preparing-detail")).size(look.body()),
+                ]
+                .spacing(16)
+                .align_x(iced::Alignment::Center),
             )
             .into(),
             (None, None) => center(text(t(ctx.lang, "loading")).size(look.heading())).into(),
