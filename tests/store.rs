@@ -352,3 +352,39 @@ fn a_store_from_before_the_folding_fix_gets_its_search_index_rebuilt() {
     assert!(store.schema_version().unwrap() >= 11);
     assert_eq!(count(&store, "SELECT count(*) FROM search_items"), items, "the whole index is written again");
 }
+
+#[test]
+fn parts_of_the_kiosk_opening_an_old_store_at_once_upgrade_it_once_and_all_succeed() {
+    // the window's first task, a background sync and a CLI command can open a store from an
+    // older version at the same moment: each migration step and the index rebuild run once
+    let (dir, store) = imported();
+    let count = |s: &Store, sql: &str| -> i64 { s.connection().query_row(sql, [], |r| r.get(0)).unwrap() };
+    let items = count(&store, "SELECT count(*) FROM search_items");
+    // as schema version 8 left it: no index of the zero-result log (migration 9 creates it, and
+    // creating it twice is an error), and a search index that migration 10 empties
+    store.connection().execute_batch("DROP INDEX zero_result_queries_day; PRAGMA user_version = 8;").unwrap();
+    drop(store);
+    for round in 0..5 {
+        if round > 0 {
+            let s = Store::open(dir.path()).unwrap();
+            s.connection().execute_batch("DROP INDEX zero_result_queries_day; PRAGMA user_version = 8;").unwrap();
+        }
+        let start = std::sync::Arc::new(std::sync::Barrier::new(4));
+        let openers: Vec<_> = (0..4)
+            .map(|_| {
+                let (dir, start) = (dir.path().to_path_buf(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    Store::open(&dir).map(|s| s.schema_version().unwrap()).map_err(|e| e.to_string())
+                })
+            })
+            .collect();
+        let fresh = tempfile::tempdir().unwrap();
+        let latest = Store::open(fresh.path()).unwrap().schema_version().unwrap();
+        for o in openers {
+            assert_eq!(o.join().unwrap(), Ok(latest), "round {round}");
+        }
+        let store = Store::open(dir.path()).unwrap();
+        assert_eq!(count(&store, "SELECT count(*) FROM search_items"), items, "round {round}: indexed once, whole");
+    }
+}

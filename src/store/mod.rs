@@ -187,8 +187,15 @@ impl Store {
             )
             .map_err(sql)?;
         if !indexed && items {
-            let n = self.rebuild_search_index()?;
-            tracing::info!(items = n, "search index built");
+            // looked at again under the write lock: another opener may have built it meanwhile
+            let tx = self.conn.transaction_with_behavior(rusqlite::TransactionBehavior::Immediate).map_err(sql)?;
+            let still_empty: bool =
+                tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM search_items)", [], |r| r.get(0)).map_err(sql)?;
+            if still_empty {
+                let n = search_index::rebuild(&tx).map_err(sql)?;
+                tx.commit().map_err(sql)?;
+                tracing::info!(items = n, "search index built");
+            }
         }
         Ok(())
     }
