@@ -40,6 +40,8 @@ pub fn prepare_store(data_dir: &Path) -> Result<(), String> {
     match prepared {
         Ok(store) => {
             drop(store);
+            // staging folders a sync moved aside and a stopped process did not finish deleting
+            crate::sync::retire::delete_leftovers(data_dir);
             Ok(())
         }
         Err(e) => {

@@ -71,7 +71,7 @@ impl Notifier {
 /// How long the start may go on after each [`Notifier::extend_start`] of [`while_starting`].
 pub const START_EXTENSION: Duration = Duration::from_secs(60);
 
-/// Runs `work` (the kiosk's preparation before its window: opening the store, which may migrate
+/// Runs `work` (the kiosk's preparation in its window's first task: opening the store, which may migrate
 /// its schema and rebuild the search index, minutes at 500,000 documents) and, if it is still
 /// running after `first_after`, tells systemd every `every` that the start goes on, so that the
 /// start time-out does not kill it half-way (its transaction would roll back, and the next start

@@ -457,6 +457,12 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
         .join("\n");
     std::fs::write(&ppd, failing).unwrap();
     let fail_queue = Queue::new("gk-test-fail", &ppd);
+    let cupsd = || {
+        String::from_utf8_lossy(&Command::new("pgrep").args(["-x", "cupsd"]).output().unwrap().stdout)
+            .trim()
+            .to_string()
+    };
+    let cupsd_before = cupsd();
     let out = kiosk(&data, &["print", "card", "wc-zc-2024-lnzc", "--printer", &fail_queue.0]);
     let err = String::from_utf8_lossy(&out.stderr);
     assert!(!out.status.success() && err.contains("could not finish") && err.contains("cancelled"), "{err}");
@@ -467,13 +473,10 @@ fn every_layout_prints_through_cups_and_a_paused_rejecting_or_failing_queue_is_r
         String::from_utf8_lossy(&left.stdout)
     );
 
-    // cupsd survived the cancel (it crashes on a Cancel-Job from a user it does not know)
-    let running = Command::new("lpstat").arg("-r").output().unwrap();
-    assert!(
-        String::from_utf8_lossy(&running.stdout).contains("scheduler is running"),
-        "cupsd died while the kiosk cancelled its job: {}",
-        String::from_utf8_lossy(&running.stdout)
-    );
+    // cupsd survived the cancel (Debian 12's crashes on a Cancel-Job from a user it does not
+    // know): the same process still runs (systemd's cups.socket would start a new one)
+    assert!(!cupsd_before.is_empty(), "cupsd runs");
+    assert_eq!(cupsd(), cupsd_before, "cupsd died while the kiosk cancelled its job");
 
     // no such queue
     let out = kiosk(&data, &["print", "form", "--printer", "no-such-queue-here"]);

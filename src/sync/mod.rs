@@ -343,7 +343,15 @@ fn run(
     let item_bytes: u64 = needed_items.iter().map(|i| i.size).sum();
     let to_download: u64 =
         files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum();
-    disk::ensure_space(&staging, to_download + 3 * item_bytes, opts.reserve_bytes)?;
+    let need = to_download + 3 * item_bytes;
+    if let Err(e) = disk::ensure_space(&staging, need, opts.reserve_bytes) {
+        // a staging folder of an earlier sync still being deleted holds space: wait for it
+        if !retire::pending() {
+            return Err(e);
+        }
+        retire::wait();
+        disk::ensure_space(&staging, need, opts.reserve_bytes)?;
+    }
 
     download_all(&rt, &client, opts, &staging, &files, &counters, progress)?;
     fetch::flush(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;

@@ -5,7 +5,8 @@
 //! each freed file). The folder is renamed aside at once (`staging.applied-…`, the same file
 //! system, so no data moves) and deleted on a thread of its own: the sync returns, and the kiosk
 //! shows the new content, at the commit. A folder left by a process that stopped before its
-//! deletion finished is deleted by the next sync. [`wait`] lets a command that exits right after
+//! deletion finished is deleted by the next sync and at the kiosk's start. A sync whose space
+//! check fails while a deletion runs waits for it and checks again. [`wait`] lets a command that exits right after
 //! a sync (the CLI) finish the deletion first.
 
 use std::fs;
@@ -48,6 +49,11 @@ pub fn delete_leftovers(data_dir: &Path) {
     }
 }
 
+/// Whether a deletion this process started is still running.
+pub fn pending() -> bool {
+    PENDING.lock().unwrap_or_else(|p| p.into_inner()).iter().any(|(_, h)| !h.is_finished())
+}
+
 /// Waits until every deletion this process started has finished.
 pub fn wait() {
     let pending = std::mem::take(&mut *PENDING.lock().unwrap_or_else(|p| p.into_inner()));
@@ -66,6 +72,8 @@ fn delete_in_background(folder: PathBuf) {
     let spawned = std::thread::Builder::new().name("staging-cleanup".into()).spawn(move || {
         let started = std::time::Instant::now();
         match fs::remove_dir_all(&target) {
+            // gone already: another process (a CLI sync, the kiosk) deleted it first
+            Err(e) if e.kind() == std::io::ErrorKind::NotFound => {}
             Ok(()) => tracing::debug!(folder = %target.display(), seconds = started.elapsed().as_secs_f64(), "retired staging folder deleted"),
             Err(e) => tracing::warn!(folder = %target.display(), error = %e, "could not delete a retired staging folder; the next sync tries again"),
         }

@@ -87,6 +87,24 @@ fn env<'a>(data_dir: &'a Path, config: &'a Config, services: &'a Services, ctx: 
     }
 }
 
+/// Prepares the store on a thread of its own (minutes after an upgrade: not on one of the few
+/// task threads); a panic there is reported as a failure, never a window that waits for ever.
+fn prepare_store(dir: PathBuf) -> Task<Message> {
+    let (tx, rx) = iced::futures::channel::oneshot::channel();
+    let spawned = std::thread::Builder::new().name("prepare-store".into()).spawn(move || {
+        let prepared = std::panic::catch_unwind(|| crate::startup::prepare_store(&dir))
+            .unwrap_or_else(|p| Err(format!("preparing the store failed: {}", panic_text(p.as_ref()))));
+        let _ = tx.send(prepared);
+    });
+    if let Err(e) = spawned {
+        return Task::done(Message::Prepared(Err(format!("no thread to prepare the store: {e}"))));
+    }
+    Task::perform(
+        async move { rx.await.unwrap_or_else(|_| Err("the thread preparing the store stopped".into())) },
+        Message::Prepared,
+    )
+}
+
 fn panic_text(p: &(dyn std::any::Any + Send)) -> String {
     p.downcast_ref::<&str>()
         .map(|s| s.to_string())
@@ -110,8 +128,6 @@ impl Kiosk {
         );
         let player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
         let services = Services::new(player);
-        let sync =
-            background_sync::BackgroundSync::first(&config, data_dir.clone(), services.live.clone(), Message::Synced);
         let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
         let kiosk = Self {
             visit: Visit::new(&config.ui),
@@ -133,9 +149,8 @@ impl Kiosk {
         let watchdog = kiosk.watch_for_watchdog();
         // Everything that reads the store waits until it is prepared; the window shows
         // "正在准备内容" meanwhile.
-        let dir = kiosk.data_dir.clone();
-        let prepare = Task::perform(async move { crate::startup::prepare_store(&dir) }, Message::Prepared);
-        (kiosk, prepare.chain(Task::batch([load, shared, sync, printer, watchdog, handwriting])))
+        let prepare = prepare_store(kiosk.data_dir.clone());
+        (kiosk, prepare.chain(Task::batch([load, shared, printer, watchdog, handwriting])))
     }
 
     /// Has `tap` made once the next screen opened is on show (`kiosk --open … --then …`).
@@ -253,8 +268,18 @@ impl Kiosk {
             Message::Prepared(_) => {
                 // an error is in the log; reading Home then fails and the window says so
                 self.preparing = false;
-                Task::none()
+                // the first background sync (its thread waits a minute or so) starts only now:
+                // it must not open the store while it is being upgraded
+                background_sync::BackgroundSync::first(
+                    &self.config,
+                    self.data_dir.clone(),
+                    self.services.live.clone(),
+                    Message::Synced,
+                )
             }
+            // while the store is being prepared there is nothing to open: the attendant's
+            // long-press and any screen wait (the look, language and help buttons still work)
+            Message::Open(_) | Message::ZonePressed | Message::ZoneReleased if self.preparing => Task::none(),
             Message::HomeLoaded(r) => self.home_loaded(r),
             Message::SharedLoaded(Ok(shared)) => self.shared_loaded(shared),
             Message::SharedLoaded(Err(e)) => {
@@ -516,6 +541,10 @@ impl Kiosk {
     }
 
     fn count(&self, event: UsageEvent) -> Task<Message> {
+        // not while the store is being prepared (a schema upgrade holds it for minutes)
+        if self.preparing {
+            return Task::none();
+        }
         let dir = self.data_dir.clone();
         Task::future(async move {
             if let Err(e) = Store::open(&dir).and_then(|s| s.record_usage(event)) {
@@ -539,6 +568,10 @@ impl Kiosk {
     }
 
     fn reload_home(&self) -> Task<Message> {
+        // Home is read once the store is prepared (the first task's chain)
+        if self.preparing {
+            return Task::none();
+        }
         let dir = self.data_dir.clone();
         Task::perform(async move { home::load(&dir).map(Box::new) }, Message::HomeLoaded)
     }
@@ -558,7 +591,8 @@ impl Kiosk {
         tracing::info!("idle: reset for the next visitor");
         self.visit.reset(&self.config.ui);
         self.services.reset_for_next_visitor();
-        Task::batch([self.count_up(crate::store::Counter::IdleReset), self.go_home()])
+        let counted = if self.preparing { Task::none() } else { self.count_up(crate::store::Counter::IdleReset) };
+        Task::batch([counted, self.go_home()])
     }
 
     /// Whether anything the visitor did is still here (worth a countdown and a reset).
@@ -579,7 +613,7 @@ impl Kiosk {
         self.clock = chrono::Local::now().format("%H:%M").to_string();
         let mut tasks = Vec::new();
         tasks.push(self.metrics_tick(now));
-        if self.services.printer_due(now) {
+        if !self.preparing && self.services.printer_due(now) {
             tasks.push(PrintFlow::check_printer(&self.config.printer, &self.data_dir).map(Message::Printing));
         }
         if self.view_failed.replace(false) {

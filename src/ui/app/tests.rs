@@ -119,6 +119,20 @@ fn the_window_says_it_is_preparing_the_content_until_the_store_is_ready() {
     let shown = texts(&k);
     assert!(shown.iter().any(|s| s == "正在准备内容，请稍候…"), "{shown:?}");
     assert!(shown.iter().any(|s| s == "更新后第一次启动时，这一步可能需要几分钟。"), "{shown:?}");
+    // meanwhile nothing opens the store: a touch (no usage count), the attendant's long-press,
+    // a screen asked for, the idle reset (no count, no Home reload) all produce no task
+    for m in [
+        Message::Tapped,
+        Message::ZonePressed,
+        Message::ZoneReleased,
+        Message::Open(Route::Search { query: String::new(), filter: Default::default() }),
+    ] {
+        let produced = run(k.update(m.clone()));
+        assert!(produced.is_empty(), "{m:?} → {produced:?}");
+    }
+    assert!(run(k.reset_for_next_visitor()).is_empty());
+    assert!(k.nav.screen.is_none());
+    assert!(texts(&k).iter().any(|s| s == "正在准备内容，请稍候…"));
     let messages = run(task);
     assert!(matches!(messages.first(), Some(Message::Prepared(Ok(())))), "the store is prepared first");
     pump(&mut k, messages);
