@@ -1352,6 +1352,9 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
             if shortened {
                 shortened_note(&mut out)?;
             }
+            if hits.is_empty() {
+                writeln!(out, "no instant match for \"{searched}\" (for a full search, leave out --instant)")?;
+            }
             for (i, h) in hits.iter().enumerate() {
                 print_hit(&mut out, i + 1, h)?;
             }
@@ -1702,9 +1705,20 @@ fn sync(
         Err(e) => {
             crate::sync::retire::wait();
             errln!("sync failed: {e}");
-            match store.snapshot()? {
+            let serving = store.snapshot()?;
+            match &serving {
                 Some(snap) => errln!("the kiosk keeps serving content version {} ({})", snap.version, snap.source),
                 None => errln!("the kiosk has no content yet"),
+            }
+            // --json: a script reading stdout gets an object on failure too
+            if json {
+                outln!(
+                    "{}",
+                    serde_json::to_string_pretty(&serde_json::json!({
+                        "error": e.to_string(),
+                        "serving": serving.as_ref().map(|s| serde_json::json!({"version": s.version, "source": s.source})),
+                    }))?
+                );
             }
             Ok(ExitCode::FAILURE)
         }

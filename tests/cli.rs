@@ -220,6 +220,9 @@ fn search_from_the_command_line() {
     assert!(v["hits"].as_array().unwrap().iter().all(|h| h["kind"] == "policy"));
     let out = kiosk(&data, &["search", "zfxxgk", "--instant"]);
     assert!(stdout(&out).contains("【政府信息公开】"), "{}", stdout(&out));
+    // no instant match: said, not an empty screen
+    let out = kiosk(&data, &["search", "qqqqxz", "--instant"]);
+    assert!(out.status.success() && stdout(&out).contains("no instant match for \"qqqqxz\""), "{}", stdout(&out));
     let out = kiosk(&data, &["search", "补贴", "--type", "poster"]);
     assert_eq!(out.status.code(), Some(2));
 
@@ -390,4 +393,21 @@ fn sound_writes_the_tap_click_and_the_idle_chime_as_wav() {
     let out = kiosk(&data, &["sound", "bell"]);
     assert_eq!(out.status.code(), Some(2));
     assert!(stderr(&out).contains("click or chime"), "{}", stderr(&out));
+}
+
+#[test]
+fn a_failed_sync_with_json_prints_an_object_naming_the_error_and_what_is_served() {
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("data");
+    assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
+    let key = tmp.path().join("key");
+    assert!(kiosk(&data, &["keygen", "--out", key.to_str().unwrap()]).status.success());
+    let public = std::fs::read_to_string(tmp.path().join("key.pub")).unwrap();
+    // nothing listens on port 9 of this machine
+    let out = kiosk(&data, &["sync", "--source", "http://127.0.0.1:9/pack", "--trust", public.trim(), "--json"]);
+    assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
+    let v: serde_json::Value = serde_json::from_slice(&out.stdout).expect("a JSON object on stdout");
+    assert!(v["error"].as_str().unwrap().contains("127.0.0.1:9"), "{v}");
+    assert_eq!(v["serving"]["version"], 1, "{v}");
+    assert!(stderr(&out).contains("keeps serving content version 1"), "{}", stderr(&out));
 }
