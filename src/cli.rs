@@ -1505,6 +1505,8 @@ fn keygen(out: &Path) -> CmdResult {
     errln!("secret key written to {} (mode 0600; keep it on the publishing machine only)", out.display());
     errln!("public key written to {}; put it in each kiosk's sync.trusted_keys:", public_path.display());
     outln!("{}", key.public().to_hex());
+    // the id `status` and the manifests' signers show for this key
+    errln!("key id: {}", key.public().id());
     Ok(ExitCode::SUCCESS)
 }
 

@@ -401,8 +401,11 @@ fn a_failed_sync_with_json_prints_an_object_naming_the_error_and_what_is_served(
     let data = tmp.path().join("data");
     assert!(kiosk(&data, &["import", demo().to_str().unwrap()]).status.success());
     let key = tmp.path().join("key");
-    assert!(kiosk(&data, &["keygen", "--out", key.to_str().unwrap()]).status.success());
+    let out = kiosk(&data, &["keygen", "--out", key.to_str().unwrap()]);
+    assert!(out.status.success());
     let public = std::fs::read_to_string(tmp.path().join("key.pub")).unwrap();
+    let public_key = gongkai_kiosk::pack::PublicKey::parse(public.trim()).unwrap();
+    assert!(stderr(&out).contains(&format!("key id: {}", public_key.id())), "{}", stderr(&out));
     // nothing listens on port 9 of this machine
     let out = kiosk(&data, &["sync", "--source", "http://127.0.0.1:9/pack", "--trust", public.trim(), "--json"]);
     assert_eq!(out.status.code(), Some(1), "{}", stderr(&out));
