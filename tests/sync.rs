@@ -643,3 +643,33 @@ fn disk_free(path: &Path) -> u64 {
     let out = Command::new("df").args(["--output=avail", "-B1"]).arg(path).output().unwrap();
     String::from_utf8_lossy(&out.stdout).lines().nth(1).unwrap().trim().parse().unwrap()
 }
+
+#[test]
+fn an_unreadable_pack_record_stops_sync_instead_of_forgetting_the_version_floor() {
+    let p = Publisher::new();
+    p.publish();
+    let nginx = Nginx::start(&p.out);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    let o = options(&nginx.url(), &p.key);
+    run_sync(&data, &o).unwrap();
+    let before = state(&data);
+    // the record of the applied pack (its version: the floor) damaged
+    Store::open(&data)
+        .unwrap()
+        .connection()
+        .execute("UPDATE pack_state SET data = '{\"version\": ' WHERE id = 1", [])
+        .unwrap();
+    let err = run_sync(&data, &o).unwrap_err();
+    let msg = err.to_string();
+    assert!(msg.contains("cannot be read") && msg.contains("DELETE FROM pack_state"), "{msg}");
+    assert_eq!(state(&data), before, "the content keeps serving");
+    // status still answers, the kiosk still shows its content
+    let o2 = kiosk(&["status", "--data-dir", data.to_str().unwrap()]);
+    assert!(o2.status.success(), "{}", text(&o2));
+    // the operator's way out: the record removed, the next sync starts again from the pack
+    Store::open(&data).unwrap().connection().execute("DELETE FROM pack_state", []).unwrap();
+    run_sync(&data, &o).unwrap();
+    assert_eq!(state(&data), before);
+    assert!(Store::open(&data).unwrap().checked_pack_state().unwrap().is_some());
+}

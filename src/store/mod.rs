@@ -53,6 +53,12 @@ pub enum StoreError {
     ContentMismatch { expected: String, found: String },
     #[error("store {path}: item {id} cannot be read ({reason}); re-import the content")]
     Corrupt { path: PathBuf, id: String, reason: String },
+    #[error(
+        "store {path}: the record of the pack the content came from cannot be read ({reason}). The kiosk does not \
+         sync without it, so that no older pack can replace the content. To start again from the next pack (this \
+         also forgets the lowest version the kiosk accepts): sqlite3 {path} 'DELETE FROM pack_state'"
+    )]
+    PackStateUnreadable { path: PathBuf, reason: String },
 }
 
 impl StoreError {

@@ -26,10 +26,26 @@ pub struct SyncRecord {
 const SYNC_LOG_KEEP: i64 = 1000;
 
 impl Store {
+    /// The pack the live content came from, for `status` and the metrics: a record that cannot
+    /// be read counts as none, with a warning (sync reads it with [`Store::checked_pack_state`]).
     pub fn pack_state(&self) -> Result<Option<PackState>, StoreError> {
+        match self.checked_pack_state() {
+            Err(StoreError::PackStateUnreadable { reason, .. }) => {
+                tracing::warn!(reason, "the pack state cannot be read; sync refuses until it is mended");
+                Ok(None)
+            }
+            other => other,
+        }
+    }
+
+    /// The pack state, or [`StoreError::PackStateUnreadable`] when its record cannot be read:
+    /// what sync uses, since reading it as "none" would forget the version floor.
+    pub fn checked_pack_state(&self) -> Result<Option<PackState>, StoreError> {
         let json: Option<String> =
             self.sql(self.conn.query_row("SELECT data FROM pack_state WHERE id = 1", [], |r| r.get(0)).optional())?;
-        Ok(json.and_then(|j| serde_json::from_str(&j).ok()))
+        json.map(|j| serde_json::from_str(&j))
+            .transpose()
+            .map_err(|e| StoreError::PackStateUnreadable { path: self.path.clone(), reason: e.to_string() })
     }
 
     /// Records a new ETag for the pack already applied (its manifest came again, unchanged).

@@ -217,7 +217,8 @@ fn run(
     let counters = std::sync::Arc::new(fetch::Counters::default());
 
     progress(Progress::CheckingManifest);
-    let live = store.pack_state()?;
+    // unreadable: refused, never taken for "no pack yet" (that would drop the version floor)
+    let live = store.checked_pack_state()?;
     let snapshot = store.snapshot()?;
     // The live pack describes the store only if nothing (an import) changed the content since.
     let consistent = match (&live, &snapshot) {
