@@ -395,29 +395,18 @@ impl Command {
 /// `-wal` and `-shm`, a new store) would lock the kiosk out of its own data.
 fn check_data_dir_owner(data_dir: &Path) -> Result<(), String> {
     use std::os::unix::fs::MetadataExt;
-    // SAFETY: geteuid has no preconditions and cannot fail.
-    if unsafe { libc::geteuid() } != 0 {
+    if crate::account::own_uid() != 0 {
         return Ok(());
     }
     let Ok(meta) = std::fs::metadata(data_dir) else { return Ok(()) };
     if meta.uid() == 0 {
         return Ok(());
     }
-    let owner = user_name(meta.uid()).unwrap_or_else(|| format!("uid {}", meta.uid()));
+    let owner = crate::account::name(meta.uid()).unwrap_or_else(|| format!("uid {}", meta.uid()));
     Err(format!(
         "{} belongs to the user `{owner}`; run as root, this command would leave files there that the kiosk cannot write. Run it as that user instead: sudo -u {owner} gongkai-kiosk …",
         data_dir.display()
     ))
-}
-
-/// The name of a local user, from `/etc/passwd`.
-fn user_name(uid: u32) -> Option<String> {
-    let passwd = std::fs::read_to_string("/etc/passwd").ok()?;
-    passwd.lines().find_map(|line| {
-        let mut f = line.split(':');
-        let name = f.next()?;
-        (f.nth(1)?.parse::<u32>().ok()? == uid).then(|| name.to_string())
-    })
 }
 
 /// Runs the command line; returns the process exit code. Nothing it prints can make it panic: a

@@ -2,6 +2,7 @@
 //!
 //! The core (`content`, `store`, `config`, …) knows nothing of the UI; only [`ui`] uses iced.
 
+pub mod account;
 pub mod assets;
 pub mod attachments;
 pub mod cli;

@@ -25,45 +25,20 @@ pub const FALLBACK_JOB_USER: &str = "gongkai-kiosk";
 /// It must be an account the CUPS server knows: cupsd 2.4.2-3+deb12u10 (Debian 12's fix for
 /// CVE-2026-27447, OpenPrinting/cups#1555) crashes on a Cancel-Job or Send-Document whose
 /// `requesting-user-name` is not a user on its machine, and the kiosk cancels jobs that cannot
-/// finish. [`FALLBACK_JOB_USER`] is used only when the account has no entry in the user database.
+/// finish. [`FALLBACK_JOB_USER`] is used only when the account is not in `/etc/passwd`.
 pub fn job_user() -> String {
     static NAME: std::sync::OnceLock<String> = std::sync::OnceLock::new();
     NAME.get_or_init(|| {
-        account_name().unwrap_or_else(|| {
+        crate::account::own_name().unwrap_or_else(|| {
             tracing::warn!(
                 user = FALLBACK_JOB_USER,
-                "the account the kiosk runs as has no name in the user database; print jobs carry a fixed one, \
+                "the account the kiosk runs as is not in /etc/passwd; print jobs carry a fixed one, \
                  which must exist on the print server"
             );
             FALLBACK_JOB_USER.to_string()
         })
     })
     .clone()
-}
-
-/// The name of the account the process runs as, from the user database.
-fn account_name() -> Option<String> {
-    let mut size = 4096;
-    loop {
-        let mut buf = vec![0 as libc::c_char; size];
-        // SAFETY: an all-zero passwd is a valid value to be filled in (pointers null, numbers 0).
-        let mut entry: libc::passwd = unsafe { std::mem::zeroed() };
-        let mut found: *mut libc::passwd = std::ptr::null_mut();
-        // SAFETY: geteuid cannot fail; getpwuid_r writes only into `entry` and `buf` (whose real
-        // length is passed) and sets `found` to `&mut entry` or null.
-        let rc = unsafe { libc::getpwuid_r(libc::geteuid(), &mut entry, buf.as_mut_ptr(), buf.len(), &mut found) };
-        // the entry does not fit: a larger buffer, up to 1 MiB
-        if rc == libc::ERANGE && size < 1 << 20 {
-            size *= 4;
-            continue;
-        }
-        if rc != 0 || found.is_null() || entry.pw_name.is_null() {
-            return None;
-        }
-        // SAFETY: on success pw_name points to a NUL-terminated string inside `buf`, alive here.
-        let name = unsafe { std::ffi::CStr::from_ptr(entry.pw_name) }.to_str().ok()?;
-        return (!name.is_empty()).then(|| name.to_string());
-    }
 }
 
 /// What to print.
