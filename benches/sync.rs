@@ -26,6 +26,13 @@ use gongkai_kiosk::store::Store;
 use gongkai_kiosk::sync::{Progress, SyncOptions, sync};
 use servers::Nginx;
 
+/// Writes back what earlier steps left for the disk (the previous run's files, a deleted
+/// folder) before a side is timed, so that neither side pays for the other's writeback.
+fn settle() {
+    let _ = Command::new("sync").status();
+    std::thread::sleep(Duration::from_millis(500));
+}
+
 fn mb(b: u64) -> f64 {
     b as f64 / 1e6
 }
@@ -77,12 +84,14 @@ fn main() {
         }
     }
     // The machine is shared: each side runs several times, alternating, and the best run counts.
+    // Each side starts on a settled disk (`settle`).
     let runs: usize = std::env::var("BENCH_RUNS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
     let (mut curl_best, mut sync_best) = (f64::MAX, f64::MAX);
     let (mut curl_bytes, mut sync_bytes, mut whole, mut flushed) = (0u64, 0u64, 0f64, 0f64);
     let mut kiosk = None;
     for run in 0..runs {
         nginx.clear_log();
+        settle();
         let t = Instant::now();
         let ok = Command::new("curl")
             .args([
@@ -108,6 +117,7 @@ fn main() {
         let data = tmp.path().join(format!("kiosk-{run}"));
         let mut store = Store::open(&data).unwrap();
         nginx.clear_log();
+        settle();
         let started = Instant::now();
         let download_done: Mutex<Option<Duration>> = Mutex::new(None);
         let transfer_done: Mutex<Option<Duration>> = Mutex::new(None);

@@ -529,6 +529,72 @@ fn staged_network_faults_are_retried_and_resumed() {
     assert_eq!(state(&data), state(&tmp.path().join("a")));
 }
 
+/// The items a sync fetched from `server` since `from` requests: their paths.
+fn item_requests(server: &FaultServer, items: &[String], from: usize) -> Vec<String> {
+    let reqs = server.requests.lock().unwrap()[from..].to_vec();
+    reqs.into_iter().map(|r| r.path).filter(|p| items.iter().any(|i| p.ends_with(i.as_str()))).collect()
+}
+
+#[test]
+fn a_stopped_sync_keeps_the_items_it_staged_and_a_damaged_staging_log_is_cut_and_fetched_again() {
+    let p = Publisher::new();
+    p.publish();
+    let server = FaultServer::start(&p.out);
+    let o = options(&server.url(), &p.key);
+    let tmp = tempfile::tempdir().unwrap();
+    let manifest = pack::verify_manifest(&fs::read(p.out.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
+    let mut items: Vec<(String, String)> = Vec::new();
+    for s in &manifest.body.shards {
+        let shard: pack::Shard =
+            serde_json::from_slice(&fs::read(p.out.join(pack::object_path(&s.sha256).unwrap())).unwrap()).unwrap();
+        items.extend(
+            shard.items.iter().map(|i| (i.sha256.clone(), format!("/{}", pack::object_path(&i.sha256).unwrap()))),
+        );
+    }
+    items.sort();
+    let paths: Vec<String> = items.iter().map(|(_, p)| p.clone()).collect();
+    assert!(paths.len() > 40, "{}", paths.len());
+    // Items are fetched in the order of their hashes: the last one keeps failing, so the sync
+    // stops after (nearly) all the others arrived.
+    let failing = paths.last().unwrap().clone();
+
+    let fresh = tmp.path().join("fresh");
+    run_sync(&fresh, &o).unwrap();
+    let mut second_fetches = Vec::new();
+    for damaged in [false, true] {
+        let data = tmp.path().join(format!("kiosk-{damaged}"));
+        server.stage(&failing, Fault::Status(500, None), o.attempts as usize);
+        let from = server.requests.lock().unwrap().len();
+        let err = run_sync(&data, &o).unwrap_err();
+        assert!(matches!(err, SyncError::Network { .. }), "{err}");
+        assert!(Store::open_read_only(&data).unwrap().snapshot().unwrap().is_none(), "nothing half-applied");
+        let first = item_requests(&server, &paths, from);
+        assert!(first.len() >= paths.len() - 1, "{} of {}", first.len(), paths.len());
+        let log = data.join("staging/records.log");
+        let logged = fs::metadata(&log).unwrap().len();
+        assert!(logged > 10_000, "the arrived items are staged: {logged} bytes");
+        if damaged {
+            // one byte in the middle of the log: the records from there on are fetched again
+            let mut bytes = fs::read(&log).unwrap();
+            let mid = bytes.len() / 2;
+            bytes[mid] ^= 0x5a;
+            fs::write(&log, &bytes).unwrap();
+        }
+        let from = server.requests.lock().unwrap().len();
+        run_sync(&data, &o).unwrap();
+        let again = item_requests(&server, &paths, from);
+        assert!(again.contains(&failing), "{again:?}");
+        assert_eq!(state(&data), state(&fresh));
+        assert!(!data.join("staging").exists(), "the staging folder went with the commit");
+        second_fetches.push(again.len());
+    }
+    // Undamaged: only the failing item and those still in flight when the sync stopped (at most
+    // one per connection) are fetched again. Damaged: about half of them.
+    assert!(second_fetches[0] <= o.concurrency, "{second_fetches:?}");
+    assert!(second_fetches[1] > second_fetches[0] + 10, "{second_fetches:?}");
+    assert!(second_fetches[1] < paths.len(), "{second_fetches:?}");
+}
+
 #[test]
 fn a_server_that_is_down_leaves_the_kiosk_serving_and_the_next_sync_completes() {
     let p = Publisher::new();

@@ -1,6 +1,6 @@
-//! Fetching pack files over HTTP: the manifest with a conditional GET, and content files into
-//! the staging folder, resumed with `Range` where a partial file survives, checked for size and
-//! sha256 as they arrive, and renamed into place. Retries back off exponentially with jitter and
+//! Fetching pack files over HTTP: the manifest with a conditional GET, the pack's small files
+//! whole into the staging log, media files into the staging folder, resumed with `Range` where
+//! a partial file survives; every file checked for size and sha256 as it arrives. Retries back off exponentially with jitter and
 //! honour `Retry-After`. Everything runs on one small async runtime: many connections on a few
 //! threads, no thread hand-off per request.
 
@@ -8,13 +8,14 @@ use std::fs;
 use std::future::Future;
 use std::io::{Read, Seek, SeekFrom, Write};
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicU64, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 use std::time::{Duration, Instant};
 
 use sha2::{Digest, Sha256};
 
 use super::SyncError;
 use super::options::SyncOptions;
+use super::staging_log::StagingLog;
 use crate::pack::FileRef;
 
 /// Why one attempt at one file failed, and whether another attempt may help.
@@ -346,10 +347,10 @@ pub(crate) async fn file(
             }
         }
     };
-    let corrupt_seen = std::sync::atomic::AtomicBool::new(false);
+    let corrupt_seen = AtomicBool::new(false);
     // Whether a partial file may exist (known from one listing of the staging folder, so a
     // new file costs no extra system calls).
-    let part_exists = std::sync::atomic::AtomicBool::new(exists);
+    let part_exists = AtomicBool::new(exists);
     let (part, dest, corrupt_seen, part_exists) = (&part, &dest, &corrupt_seen, &part_exists);
     with_retries(opts, url, || async move {
         let mut have =
@@ -358,11 +359,7 @@ pub(crate) async fn file(
             fs::remove_file(part).map_err(io(part))?;
             have = 0;
         }
-        // A whole-request deadline catches a connection that stalls without a byte (the
-        // rate check below only runs when bytes arrive): generous, it grows with the size.
-        let deadline = opts.stall_timeout
-            + Duration::from_secs_f64((want.size - have) as f64 / (opts.min_rate_bytes_per_sec.max(1) * 32) as f64);
-        let mut req = client.get(url).timeout(deadline);
+        let mut req = client.get(url).timeout(deadline(opts, want.size - have));
         if have > 0 && have < want.size {
             req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
         }
@@ -421,79 +418,169 @@ pub(crate) async fn file(
             }
             _ => return Err(status_attempt(url, &resp)),
         }
-        if let Some(len) = resp.content_length()
-            && have + len > want.size
-        {
-            drop(out);
-            let _ = fs::remove_file(part);
-            return Err(Attempt::Retry {
-                detail: format!("{url}: {len} bytes announced, {} expected", want.size - have),
-                after: None,
-            });
-        }
-        let mut body = resp;
-        let mut window_start = Instant::now();
-        let mut window_bytes = 0u64;
-        loop {
-            let buf = match body.chunk().await {
-                Ok(None) => break,
-                Ok(Some(b)) => b,
-                Err(e) => return Err(request_attempt(url, &e, opts, Phase::Body)),
-            };
-            let n = buf.len();
-            if have + n as u64 > want.size {
+        let write = |chunk: &[u8]| out.write_all(chunk).map_err(io(part));
+        match receive(resp, url, opts, counters, have, want.size, &mut hasher, write).await {
+            Ok(()) => {}
+            Err(BodyEnd::Discard(a)) => {
                 drop(out);
                 let _ = fs::remove_file(part);
-                return Err(Attempt::Retry {
-                    detail: format!("{url}: longer than the {} bytes the pack names", want.size),
-                    after: None,
-                });
+                return Err(a);
             }
-            out.write_all(&buf[..n]).map_err(io(part))?;
-            hasher.update(&buf[..n]);
-            have += n as u64;
-            window_bytes += n as u64;
-            counters.transferred.fetch_add(n as u64, Ordering::Relaxed);
-            if window_start.elapsed() >= opts.stall_timeout {
-                if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
-                    return Err(Attempt::Retry {
-                        detail: format!("{url}: {}", too_slow(opts, window_bytes)),
-                        after: None,
-                    });
-                }
-                window_start = Instant::now();
-                window_bytes = 0;
-            }
-        }
-        if have < want.size {
-            return Err(Attempt::Retry {
-                detail: format!("{url}: ended after {have} of {} bytes", want.size),
-                after: None,
-            });
+            Err(BodyEnd::Keep(a)) => return Err(a),
         }
         drop(out);
-        let found = hex::encode(hasher.clone().finalize());
-        if found != want.sha256 {
+        if let Err(a) = check_hash(url, want, hasher, corrupt_seen) {
             let _ = fs::remove_file(part);
-            if corrupt_seen.load(Ordering::Relaxed) {
-                return Err(Attempt::Fatal(SyncError::Corrupt {
-                    url: url.to_string(),
-                    expected: want.sha256.clone(),
-                    found,
-                }));
-            }
-            // Once more from scratch: a damaged partial file could be the cause.
-            corrupt_seen.store(true, Ordering::Relaxed);
-            return Err(Attempt::Retry {
-                detail: format!("{url}: sha256 {found}, expected {}", want.sha256),
-                after: None,
-            });
+            return Err(a);
         }
         counters.files.fetch_add(1, Ordering::Relaxed);
         counters.bytes.fetch_add(want.size, Ordering::Relaxed);
         Ok(dest.clone())
     })
     .await
+}
+
+/// Why reading a body stopped before the file was whole.
+enum BodyEnd {
+    /// What was written is a prefix of the file (kept for a `Range` request next time).
+    Keep(Attempt),
+    /// What was written is not a prefix of the file (the body is longer than it): dropped.
+    Discard(Attempt),
+}
+
+/// Reads the rest of a file's body, bytes `have..size`, into `write` and the hash, ending
+/// the attempt when the body is longer or shorter than that or arrives slower than the least
+/// rate.
+#[allow(clippy::too_many_arguments)]
+async fn receive(
+    mut body: reqwest::Response,
+    url: &str,
+    opts: &SyncOptions,
+    counters: &Counters,
+    mut have: u64,
+    size: u64,
+    hasher: &mut Sha256,
+    mut write: impl FnMut(&[u8]) -> Result<(), Attempt>,
+) -> Result<(), BodyEnd> {
+    if let Some(len) = body.content_length()
+        && have + len > size
+    {
+        return Err(BodyEnd::Discard(Attempt::Retry {
+            detail: format!("{url}: {len} bytes announced, {} expected", size - have),
+            after: None,
+        }));
+    }
+    let mut window_start = Instant::now();
+    let mut window_bytes = 0u64;
+    loop {
+        let buf = match body.chunk().await {
+            Ok(None) => break,
+            Ok(Some(b)) => b,
+            Err(e) => return Err(BodyEnd::Keep(request_attempt(url, &e, opts, Phase::Body))),
+        };
+        let n = buf.len();
+        if have + n as u64 > size {
+            return Err(BodyEnd::Discard(Attempt::Retry {
+                detail: format!("{url}: longer than the {size} bytes the pack names"),
+                after: None,
+            }));
+        }
+        write(&buf).map_err(BodyEnd::Keep)?;
+        hasher.update(&buf);
+        have += n as u64;
+        window_bytes += n as u64;
+        counters.transferred.fetch_add(n as u64, Ordering::Relaxed);
+        if window_start.elapsed() >= opts.stall_timeout {
+            if window_bytes < opts.min_rate_bytes_per_sec * opts.stall_timeout.as_secs().max(1) {
+                return Err(BodyEnd::Keep(Attempt::Retry {
+                    detail: format!("{url}: {}", too_slow(opts, window_bytes)),
+                    after: None,
+                }));
+            }
+            window_start = Instant::now();
+            window_bytes = 0;
+        }
+    }
+    if have < size {
+        return Err(BodyEnd::Keep(Attempt::Retry {
+            detail: format!("{url}: ended after {have} of {size} bytes"),
+            after: None,
+        }));
+    }
+    Ok(())
+}
+
+/// A whole file's hash against the pack's: a mismatch is retried once from scratch (a damaged
+/// partial file could be the cause), then ends the sync.
+fn check_hash(url: &str, want: &FileRef, hasher: Sha256, corrupt_seen: &AtomicBool) -> Result<(), Attempt> {
+    let found = hex::encode(hasher.finalize());
+    if found == want.sha256 {
+        return Ok(());
+    }
+    if corrupt_seen.swap(true, Ordering::Relaxed) {
+        return Err(Attempt::Fatal(SyncError::Corrupt { url: url.to_string(), expected: want.sha256.clone(), found }));
+    }
+    Err(Attempt::Retry { detail: format!("{url}: sha256 {found}, expected {}", want.sha256), after: None })
+}
+
+/// A whole-request deadline that catches a connection stalling without a byte (the rate check
+/// only runs when bytes arrive): generous, it grows with the size still to come.
+fn deadline(opts: &SyncOptions, remaining: u64) -> Duration {
+    opts.stall_timeout + Duration::from_secs_f64(remaining as f64 / (opts.min_rate_bytes_per_sec.max(1) * 32) as f64)
+}
+
+/// Downloads one of the pack's small files (a shard, an item, the site file) whole into memory,
+/// checks it, and appends it to the staging log. One already in the log is not fetched again.
+pub(crate) async fn record(
+    client: &reqwest::Client,
+    opts: &SyncOptions,
+    url: &str,
+    want: &FileRef,
+    log: &StagingLog,
+    counters: &Counters,
+) -> Result<(), SyncError> {
+    if !log.contains(&want.sha256) {
+        let corrupt_seen = AtomicBool::new(false);
+        let corrupt_seen = &corrupt_seen;
+        with_retries(opts, url, || async move {
+            let resp = client
+                .get(url)
+                .timeout(deadline(opts, want.size))
+                .send()
+                .await
+                .map_err(|e| request_attempt(url, &e, opts, Phase::Headers))?;
+            match resp.status().as_u16() {
+                200 => {}
+                s @ 201..=299 => {
+                    return Err(Attempt::Retry { detail: format!("{url}: HTTP {s} to a plain GET"), after: None });
+                }
+                _ => return Err(status_attempt(url, &resp)),
+            }
+            // The pack names the size; the capacity is capped in case it lies.
+            let mut bytes = Vec::with_capacity(want.size.min(1 << 20) as usize);
+            let mut hasher = Sha256::new();
+            let write = |chunk: &[u8]| {
+                bytes.extend_from_slice(chunk);
+                Ok(())
+            };
+            receive(resp, url, opts, counters, 0, want.size, &mut hasher, write).await.map_err(|e| match e {
+                BodyEnd::Keep(a) | BodyEnd::Discard(a) => a,
+            })?;
+            check_hash(url, want, hasher, corrupt_seen)?;
+            log.append(&want.sha256, &bytes).map_err(|e| {
+                let path = log.path().to_path_buf();
+                if e.raw_os_error() == Some(28) {
+                    Attempt::Fatal(SyncError::DiskFull { path, detail: "the disk filled up while writing".into() })
+                } else {
+                    Attempt::Fatal(SyncError::Io { path, source: e })
+                }
+            })
+        })
+        .await?;
+    }
+    counters.files.fetch_add(1, Ordering::Relaxed);
+    counters.bytes.fetch_add(want.size, Ordering::Relaxed);
+    Ok(())
 }
 
 pub(crate) fn hash_file(path: &Path) -> std::io::Result<String> {

@@ -13,6 +13,7 @@ mod disk;
 mod fetch;
 mod options;
 pub mod retire;
+mod staging_log;
 
 use std::collections::{BTreeMap, HashMap};
 use std::fs;
@@ -27,6 +28,7 @@ pub use options::SyncOptions;
 use crate::content::{Board, Document, Faq, Guide, ItemKind, Site};
 use crate::pack::{self, FileRef, ItemRef, PackError, Shard};
 use crate::store::{ApplyReport, Delta, PackState, Store, StoreError, SyncRecord};
+use staging_log::StagingLog;
 
 pub const STAGING_DIR: &str = "staging";
 
@@ -207,6 +209,16 @@ fn run(
     let staging = data_dir.join(STAGING_DIR);
     retire::delete_leftovers(data_dir);
     fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
+    let (log, reopened) = StagingLog::open(&staging)
+        .map_err(|e| SyncError::Io { path: staging.join(staging_log::LOG_FILE), source: e })?;
+    let log = std::sync::Arc::new(log);
+    if reopened.records > 0 || reopened.cut_bytes > 0 {
+        tracing::info!(
+            records = reopened.records,
+            cut_bytes = reopened.cut_bytes,
+            "an earlier sync's staged files are used again"
+        );
+    }
     // Media no snapshot refers to any more: collected now, never during an apply.
     let collected = store.collect_garbage()?;
     if collected > 0 {
@@ -290,11 +302,12 @@ fn run(
             });
         }
     }
-    download_all(&rt, &client, opts, &staging, &shard_files, &counters, progress)?;
+    let staged = Staging { dir: &staging, log: &log };
+    download_all(&rt, &client, opts, staged, &shard_files, &[], &counters, progress)?;
     let mut shards: BTreeMap<usize, Shard> = BTreeMap::new();
     for &i in &changed_shards {
         let f = &body.shards[i];
-        let bytes = read_staged(&staging, f)?;
+        let bytes = staged.read(f)?;
         let shard = check_shard(&bytes, i, body.shard_bits)
             .map_err(|detail| SyncError::BadFile { url: object_url(opts, &f.sha256).unwrap_or_default(), detail })?;
         shards.insert(i, shard);
@@ -331,19 +344,25 @@ fn run(
     }
     removed.extend(held_in_changed.into_iter().map(|(id, (t, _))| (t, id)));
     let site_needed = store.site_hash()?.as_deref() != Some(body.site.sha256.as_str());
-    let mut files: Vec<FileRef> =
+    // The pack's small files go to the staging log, media files (and a record too big to hold
+    // in memory) to files of their own.
+    let mut records: Vec<FileRef> =
         needed_items.iter().map(|i| FileRef { sha256: i.sha256.clone(), size: i.size }).collect();
-    files.extend(needed_media.values().cloned());
     if site_needed {
-        files.push(body.site.clone());
+        records.push(body.site.clone());
     }
+    records.sort();
+    records.dedup();
+    let (records, mut files): (Vec<FileRef>, Vec<FileRef>) =
+        records.into_iter().partition(|f| f.size <= staging_log::MAX_RECORD_BYTES);
+    files.extend(needed_media.values().cloned());
     files.sort();
     files.dedup();
 
     // Disk space: what is still to come, the database's growth, and the reserve.
     let item_bytes: u64 = needed_items.iter().map(|i| i.size).sum();
-    let to_download: u64 =
-        files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum();
+    let to_download: u64 = records.iter().filter(|f| !log.contains(&f.sha256)).map(|f| f.size).sum::<u64>()
+        + files.iter().filter(|f| !fetch::staged_path(&staging, &f.sha256).is_file()).map(|f| f.size).sum::<u64>();
     let need = to_download + 3 * item_bytes;
     if let Err(e) = disk::ensure_space(&staging, need, opts.reserve_bytes) {
         // a staging folder of an earlier sync still being deleted holds space: wait for it
@@ -354,7 +373,7 @@ fn run(
         disk::ensure_space(&staging, need, opts.reserve_bytes)?;
     }
 
-    download_all(&rt, &client, opts, &staging, &files, &counters, progress)?;
+    download_all(&rt, &client, opts, staged, &records, &files, &counters, progress)?;
     fetch::flush(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
 
     // Build the delta from the staged files.
@@ -362,7 +381,7 @@ fn run(
     let mut delta = Delta { removed, expect_content_hash: Some(body.content_hash.clone()), ..Default::default() };
     for item in &needed_items {
         let f = FileRef { sha256: item.sha256.clone(), size: item.size };
-        let bytes = read_staged(&staging, &f)?;
+        let bytes = staged.read(&f)?;
         let bad = |e: serde_json::Error| SyncError::BadFile {
             url: object_url(opts, &item.sha256).unwrap_or_default(),
             detail: format!("{} {}: {e}", item.kind.key(), item.id),
@@ -392,7 +411,7 @@ fn run(
         }
     }
     if site_needed {
-        let bytes = read_staged(&staging, &body.site)?;
+        let bytes = staged.read(&body.site)?;
         let site: Site = serde_json::from_slice(&bytes).map_err(|e| SyncError::BadFile {
             url: object_url(opts, &body.site.sha256).unwrap_or_default(),
             detail: format!("site: {e}"),
@@ -437,6 +456,7 @@ fn run(
 
     // The staged files are in the store now: the staging folder is moved aside and deleted in
     // the background, so the sync ends at the commit.
+    drop(log);
     retire::retire(data_dir, &staging);
     Ok(summary(SyncOutcome::Updated { from, to: body.version, report }, &counters, started))
 }
@@ -488,34 +508,59 @@ fn check_id<T>(item: T, id: impl Fn(&T) -> &String, r: &ItemRef, opts: &SyncOpti
     Ok(item)
 }
 
-fn read_staged(staging: &Path, f: &FileRef) -> Result<Vec<u8>, SyncError> {
-    let path = fetch::staged_path(staging, &f.sha256);
-    let bytes = fs::read(&path).map_err(|e| SyncError::Io { path: path.clone(), source: e })?;
-    let found = pack::sha256_hex(&bytes);
-    if found != f.sha256 {
-        let _ = fs::remove_file(&path);
-        return Err(SyncError::Corrupt { url: path.display().to_string(), expected: f.sha256.clone(), found });
-    }
-    Ok(bytes)
+/// Where this sync stages what it fetches: the log for the pack's small files, the folder for
+/// the rest.
+#[derive(Clone, Copy)]
+struct Staging<'a> {
+    dir: &'a Path,
+    log: &'a std::sync::Arc<StagingLog>,
 }
 
-/// Downloads every file not yet staged, `opts.concurrency` at a time, reporting progress.
+impl Staging<'_> {
+    /// A staged file's bytes, checked against its hash once more (the disk may have damaged
+    /// them since they arrived).
+    fn read(&self, f: &FileRef) -> Result<Vec<u8>, SyncError> {
+        let (bytes, place) = match self.log.read(&f.sha256) {
+            Ok(Some(bytes)) => (bytes, format!("{} (the record of {})", self.log.path().display(), f.sha256)),
+            Ok(None) => {
+                let path = fetch::staged_path(self.dir, &f.sha256);
+                let bytes = fs::read(&path).map_err(|e| SyncError::Io { path: path.clone(), source: e })?;
+                (bytes, path.display().to_string())
+            }
+            Err(e) => return Err(SyncError::Io { path: self.log.path().to_path_buf(), source: e }),
+        };
+        let found = pack::sha256_hex(&bytes);
+        if found != f.sha256 {
+            // a damaged file goes; a damaged record is cut when the next sync opens the log
+            let _ = fs::remove_file(fetch::staged_path(self.dir, &f.sha256));
+            return Err(SyncError::Corrupt { url: place, expected: f.sha256.clone(), found });
+        }
+        Ok(bytes)
+    }
+}
+
+/// Downloads every file not yet staged, `opts.concurrency` at a time, reporting progress:
+/// `records` into the staging log, `files` into files of their own.
+#[allow(clippy::too_many_arguments)]
 fn download_all(
     rt: &tokio::runtime::Runtime,
     client: &reqwest::Client,
     opts: &SyncOptions,
-    staging: &Path,
+    staged: Staging<'_>,
+    records: &[FileRef],
     files: &[FileRef],
     counters: &std::sync::Arc<fetch::Counters>,
     progress: &(dyn Fn(Progress) + Sync),
 ) -> Result<(), SyncError> {
     use futures_util::stream::{self, StreamExt};
-    if files.is_empty() {
+    if records.is_empty() && files.is_empty() {
         return Ok(());
     }
+    let staging = staged.dir;
+    let files_total = (records.len() + files.len()) as u64;
     let files_before = counters.files.load(Ordering::Relaxed);
     let bytes_before = counters.bytes.load(Ordering::Relaxed);
-    let total_bytes: u64 = files.iter().map(|f| f.size).sum();
+    let total_bytes: u64 = records.iter().chain(files).map(|f| f.size).sum();
     // One listing of the staging folder tells which files are (partly) there already.
     let listed: std::collections::HashSet<String> = fs::read_dir(staging)
         .map(|d| d.flatten().map(|e| e.file_name().to_string_lossy().into_owned()).collect())
@@ -528,7 +573,7 @@ fn download_all(
         let secs = started.elapsed().as_secs_f64().max(0.001);
         progress(Progress::Downloading {
             files_done: counters.files.load(Ordering::Relaxed) - files_before,
-            files_total: files.len() as u64,
+            files_total,
             bytes_done: counters.bytes.load(Ordering::Relaxed) - bytes_before,
             bytes_total: total_bytes,
             bytes_per_sec: (counters.transferred.load(Ordering::Relaxed) as f64 / secs) as u64,
@@ -545,18 +590,29 @@ fn download_all(
         let result = rt.block_on(async {
             // Each transfer is its own task, so the runtime's threads share the hashing and
             // writing.
-            let mut downloads = stream::iter(files.iter().map(|f| {
-                let (client, opts, staging, counters, since_check) =
-                    (client.clone(), opts.clone(), staging.to_path_buf(), counters.clone(), since_check.clone());
+            let wanted = records.iter().map(|f| (f, true)).chain(files.iter().map(|f| (f, false)));
+            let mut downloads = stream::iter(wanted.map(|(f, logged)| {
+                let (client, opts, staging, log, counters, since_check) = (
+                    client.clone(),
+                    opts.clone(),
+                    staging.to_path_buf(),
+                    staged.log.clone(),
+                    counters.clone(),
+                    since_check.clone(),
+                );
                 let f = f.clone();
-                let staged = fetch::Staged { exists: listed.contains(&f.sha256) };
+                let exists = fetch::Staged { exists: !logged && listed.contains(&f.sha256) };
                 tokio::spawn(async move {
                     let url = object_url(&opts, &f.sha256)?;
                     if since_check.fetch_add(f.size, Ordering::Relaxed) >= CHECK_EVERY {
                         since_check.store(0, Ordering::Relaxed);
                         disk::ensure_free(&staging, CHECK_EVERY.min(total_bytes).max(f.size), opts.reserve_bytes)?;
                     }
-                    fetch::file(&client, &opts, &url, &f, &staging, &counters, staged).await.map(|_| ())
+                    if logged {
+                        fetch::record(&client, &opts, &url, &f, &log, &counters).await
+                    } else {
+                        fetch::file(&client, &opts, &url, &f, &staging, &counters, exists).await.map(|_| ())
+                    }
                 })
             }))
             .buffer_unordered(opts.concurrency.clamp(1, 64));
