@@ -529,6 +529,38 @@ fn staged_network_faults_are_retried_and_resumed() {
     assert_eq!(state(&data), state(&tmp.path().join("a")));
 }
 
+#[test]
+fn a_second_sync_of_the_same_data_folder_stops_at_once_and_says_why() {
+    let p = Publisher::new();
+    p.publish();
+    let nginx = Nginx::start(&p.out);
+    let o = options(&nginx.url(), &p.key);
+    let tmp = tempfile::tempdir().unwrap();
+    let data = tmp.path().join("kiosk");
+    fs::create_dir_all(&data).unwrap();
+    // another sync (here `flock`, holding the same lock as a sync would) runs on the folder
+    let lock = data.join("sync.lock");
+    let mut holder =
+        Command::new("flock").args(["--nonblock", "--no-fork"]).arg(&lock).args(["sleep", "60"]).spawn().unwrap();
+    let deadline = Instant::now() + Duration::from_secs(10);
+    while !lock.exists() && Instant::now() < deadline {
+        std::thread::sleep(Duration::from_millis(20));
+    }
+    std::thread::sleep(Duration::from_millis(200));
+    let err = run_sync(&data, &o).unwrap_err();
+    assert!(matches!(err, SyncError::Busy { .. }) && err.is_transient(), "{err}");
+    assert!(nginx.log().is_empty(), "nothing fetched while the other sync runs");
+    let public = p.key.public().to_hex();
+    let out = kiosk(&["sync", "--source", &nginx.url(), "--trust", &public, "--data-dir", data.to_str().unwrap()]);
+    assert!(!out.status.success(), "{}", text(&out));
+    assert!(text(&out).contains("another sync of this data folder is running"), "{}", text(&out));
+    let _ = holder.kill();
+    let _ = holder.wait();
+    // the other one ended: this one runs
+    run_sync(&data, &o).unwrap();
+    assert!(Store::open_read_only(&data).unwrap().snapshot().unwrap().is_some());
+}
+
 /// The items a sync fetched from `server` since `from` requests: their paths.
 fn item_requests(server: &FaultServer, items: &[String], from: usize) -> Vec<String> {
     let reqs = server.requests.lock().unwrap()[from..].to_vec();

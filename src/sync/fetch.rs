@@ -549,10 +549,15 @@ pub(crate) async fn record(
                 .send()
                 .await
                 .map_err(|e| request_attempt(url, &e, opts, Phase::Headers))?;
+            // as for media files: 206 without Range is retried, any other status but 200 judged
+            // by `status_attempt`
             match resp.status().as_u16() {
                 200 => {}
-                s @ 201..=299 => {
-                    return Err(Attempt::Retry { detail: format!("{url}: HTTP {s} to a plain GET"), after: None });
+                206 => {
+                    return Err(Attempt::Retry {
+                        detail: format!("{url}: 206 to a request without Range"),
+                        after: None,
+                    });
                 }
                 _ => return Err(status_attempt(url, &resp)),
             }

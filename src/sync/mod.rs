@@ -11,6 +11,7 @@
 
 mod disk;
 mod fetch;
+mod lock;
 mod options;
 pub mod retire;
 mod staging_log;
@@ -74,6 +75,10 @@ pub enum SyncError {
     DiskFull { path: PathBuf, detail: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
+    /// Another sync of the same data folder holds the staging log (the command line while the
+    /// kiosk's own sync runs, or the other way round).
+    #[error("another sync of this data folder is running (it holds {path}); this one stops and leaves it to finish")]
+    Busy { path: PathBuf },
     #[error("{0}")]
     Store(#[from] StoreError),
 }
@@ -104,6 +109,7 @@ impl SyncError {
                 | SyncError::TimedOut { .. }
                 | SyncError::TooSlow { .. }
                 | SyncError::DiskFull { .. }
+                | SyncError::Busy { .. }
         )
     }
 }
@@ -206,19 +212,10 @@ fn run(
     if opts.trusted_keys.is_empty() {
         return Err(SyncError::Config(crate::config::NO_TRUSTED_KEYS.into()));
     }
+    let _lock = lock::SyncLock::take(data_dir)?;
     let staging = data_dir.join(STAGING_DIR);
     retire::delete_leftovers(data_dir);
     fs::create_dir_all(&staging).map_err(|e| SyncError::Io { path: staging.clone(), source: e })?;
-    let (log, reopened) = StagingLog::open(&staging)
-        .map_err(|e| SyncError::Io { path: staging.join(staging_log::LOG_FILE), source: e })?;
-    let log = std::sync::Arc::new(log);
-    if reopened.records > 0 || reopened.cut_bytes > 0 {
-        tracing::info!(
-            records = reopened.records,
-            cut_bytes = reopened.cut_bytes,
-            "an earlier sync's staged files are used again"
-        );
-    }
     // Media no snapshot refers to any more: collected now, never during an apply.
     let collected = store.collect_garbage()?;
     if collected > 0 {
@@ -286,6 +283,19 @@ fn run(
     if consistent && live.as_ref().is_some_and(|p| p.manifest_sha256 == manifest.sha256) {
         store.set_pack_etag(resp.etag.as_deref())?;
         return Ok(summary(SyncOutcome::Unchanged { version: body.version }, &counters, started));
+    }
+
+    // There is something to fetch: the staging log (with what an earlier sync left in it).
+    let log_path = staging.join(staging_log::LOG_FILE);
+    let (log, reopened) =
+        StagingLog::open(&staging).map_err(|source| SyncError::Io { path: log_path.clone(), source })?;
+    let log = std::sync::Arc::new(log);
+    if reopened.records > 0 || reopened.cut_bytes > 0 {
+        tracing::info!(
+            records = reopened.records,
+            cut_bytes = reopened.cut_bytes,
+            "an earlier sync's staged files are used again"
+        );
     }
 
     // Shards: only those that differ from the live pack's.

@@ -15,7 +15,8 @@
 //! A sync stopped part-way (a failure, a power cut) leaves the log for the next sync, which
 //! reads it back record by record, checking each one's hash, and cuts the log at the first
 //! record that is short or damaged: what came before is kept, what came after is fetched again.
-//! Reading a record for the apply checks its hash once more.
+//! Reading a record for the apply checks its hash once more. One sync at a time has the log open
+//! (`sync::lock`).
 
 use std::collections::HashMap;
 use std::fs::{self, File};
@@ -70,7 +71,9 @@ impl StagingLog {
         let path = staging.join(LOG_FILE);
         let file = fs::OpenOptions::new().read(true).write(true).create(true).truncate(false).open(&path)?;
         let len = file.metadata()?.len();
-        let (index, good_end) = scan(&file, len)?;
+        // A record that cannot be read (an I/O error, a file cut short under us) counts as
+        // damaged: the log is cut there rather than failing every sync to come.
+        let (index, good_end) = scan(&file, len);
         let end = if good_end < MAGIC.len() as u64 {
             file.set_len(0)?;
             file.write_all_at(MAGIC, 0)?;
@@ -105,22 +108,23 @@ impl StagingLog {
     pub fn append(&self, sha256_hex: &str, bytes: &[u8]) -> std::io::Result<()> {
         let k = key(sha256_hex)
             .ok_or_else(|| std::io::Error::new(std::io::ErrorKind::InvalidInput, "not a sha256 file name"))?;
-        let mut record = Vec::with_capacity(RECORD_HEADER as usize + bytes.len());
-        record.extend_from_slice(&k);
-        record.extend_from_slice(&(bytes.len() as u64).to_le_bytes());
-        record.extend_from_slice(bytes);
+        let mut header = [0u8; RECORD_HEADER as usize];
+        header[..32].copy_from_slice(&k);
+        header[32..].copy_from_slice(&(bytes.len() as u64).to_le_bytes());
         let mut state = self.state();
         if state.index.contains_key(&k) {
             return Ok(());
         }
         let at = state.end;
-        if let Err(e) = self.file.write_all_at(&record, at) {
+        let written =
+            self.file.write_all_at(&header, at).and_then(|()| self.file.write_all_at(bytes, at + RECORD_HEADER));
+        if let Err(e) = written {
             // A part written before the error (a full disk) is cut off again; if that fails
             // too, the next open cuts it.
             let _ = self.file.set_len(at);
             return Err(e);
         }
-        state.end = at + record.len() as u64;
+        state.end = at + RECORD_HEADER + bytes.len() as u64;
         state.index.insert(k, (at + RECORD_HEADER, bytes.len() as u64));
         Ok(())
     }
@@ -144,31 +148,34 @@ fn key(sha256_hex: &str) -> Option<[u8; 32]> {
 }
 
 /// Reads the records from the start; returns them and where the last good one ends (0 if the
-/// file does not start with the header).
-fn scan(file: &File, len: u64) -> std::io::Result<(Index, u64)> {
+/// file does not start with the header). Reading stops at the first record that is short,
+/// damaged or unreadable.
+fn scan(file: &File, len: u64) -> (Index, u64) {
     let mut index = Index::new();
     let mut r = BufReader::with_capacity(1 << 20, file);
     let mut magic = [0u8; 8];
     if len < MAGIC.len() as u64 || r.read_exact(&mut magic).is_err() || &magic != MAGIC {
-        return Ok((index, 0));
+        return (index, 0);
     }
     let mut at = MAGIC.len() as u64;
     loop {
         if len - at < RECORD_HEADER {
-            return Ok((index, at));
+            return (index, at);
         }
         let mut header = [0u8; RECORD_HEADER as usize];
-        r.read_exact(&mut header)?;
+        if r.read_exact(&mut header).is_err() {
+            return (index, at);
+        }
         let mut k = [0u8; 32];
         k.copy_from_slice(&header[..32]);
         let n = u64::from_le_bytes(header[32..].try_into().unwrap_or_default());
         if n > MAX_RECORD_BYTES || n > len - at - RECORD_HEADER {
-            return Ok((index, at));
+            return (index, at);
         }
         let mut hasher = Sha256::new();
-        let copied = std::io::copy(&mut (&mut r).take(n), &mut HashWriter(&mut hasher))?;
-        if copied != n || hasher.finalize().as_slice() != k {
-            return Ok((index, at));
+        let copied = std::io::copy(&mut (&mut r).take(n), &mut HashWriter(&mut hasher));
+        if copied.ok() != Some(n) || hasher.finalize().as_slice() != k {
+            return (index, at);
         }
         index.insert(k, (at + RECORD_HEADER, n));
         at += RECORD_HEADER + n;
