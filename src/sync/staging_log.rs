@@ -289,6 +289,50 @@ mod tests {
     }
 
     #[test]
+    fn any_bytes_at_all_in_the_log_open_without_a_panic_and_keep_only_whole_records() {
+        let dir = tempfile::tempdir().unwrap();
+        let files = files(6);
+        let (log, _) = StagingLog::open(dir.path()).unwrap();
+        for (sha, bytes) in &files {
+            log.append(sha, bytes).unwrap();
+        }
+        let path = log.path().to_path_buf();
+        drop(log);
+        let good = fs::read(&path).unwrap();
+        let mut x = 0x9e37_79b9_7f4a_7c15u64;
+        let mut next = move || {
+            x ^= x << 13;
+            x ^= x >> 7;
+            x ^= x << 17;
+            x
+        };
+        for round in 0..300 {
+            // a prefix of the good log, then random bytes (some rounds: random bytes only,
+            // some with lengths that point far away)
+            let keep = if round % 3 == 0 { 0 } else { (next() % good.len() as u64) as usize };
+            let mut bytes = good[..keep].to_vec();
+            for _ in 0..(next() % 300) {
+                bytes.push(next() as u8);
+            }
+            if round % 5 == 0 && bytes.len() >= keep + 40 {
+                bytes[keep + 32..keep + 40].copy_from_slice(&next().to_le_bytes());
+            }
+            fs::write(&path, &bytes).unwrap();
+            let (log, reopened) = StagingLog::open(dir.path()).unwrap();
+            assert!(reopened.records <= files.len(), "round {round}");
+            for (sha, b) in &files {
+                if log.contains(sha) {
+                    assert_eq!(log.read(sha).unwrap().as_deref(), Some(b.as_slice()), "round {round}");
+                }
+            }
+            // what stays is a whole prefix of records, and appending goes on after it
+            let (sha, b) = &files[0];
+            log.append(sha, b).unwrap();
+            assert_eq!(log.read(sha).unwrap().as_deref(), Some(b.as_slice()));
+        }
+    }
+
+    #[test]
     fn appends_from_many_threads_all_land_whole() {
         let dir = tempfile::tempdir().unwrap();
         let files = files(400);
