@@ -78,6 +78,14 @@ impl Publisher {
         publish(&self.src, &self.out, &self.key, &PublishOptions::default()).unwrap()
     }
 
+    /// The shards of the pack as published now, in the manifest's order.
+    fn shards(&self) -> Vec<pack::Shard> {
+        let manifest =
+            pack::verify_manifest(&fs::read(self.out.join("manifest.json")).unwrap(), &[self.key.public()]).unwrap();
+        let read = |sha: &str| fs::read(self.out.join(pack::object_path(sha).unwrap())).unwrap();
+        manifest.body.shards.iter().map(|s| serde_json::from_slice(&read(&s.sha256)).unwrap()).collect()
+    }
+
     /// A copy of the pack as it is now (to serve an old version later).
     fn snapshot_pack(&self, name: &str) -> PathBuf {
         let to = self.out.parent().unwrap().join(name);
@@ -463,11 +471,7 @@ fn staged_network_faults_are_retried_and_resumed() {
     let o = options(&server.url(), &p.key);
     let tmp = tempfile::tempdir().unwrap();
     // The biggest file in the pack: the budget PDF.
-    let manifest = pack::verify_manifest(&fs::read(p.out.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
-    let shard: pack::Shard = serde_json::from_slice(
-        &fs::read(p.out.join(pack::object_path(&manifest.body.shards[0].sha256).unwrap())).unwrap(),
-    )
-    .unwrap();
+    let shard = p.shards().swap_remove(0);
     let big = shard.items.iter().flat_map(|i| i.media.iter()).max_by_key(|m| m.size).unwrap().clone();
     let big_path = format!("/{}", pack::object_path(&big.sha256).unwrap());
     assert!(big.size > 20_000, "{big:?}");
@@ -574,15 +578,12 @@ fn a_stopped_sync_keeps_the_items_it_staged_and_a_damaged_staging_log_is_cut_and
     let server = FaultServer::start(&p.out);
     let o = options(&server.url(), &p.key);
     let tmp = tempfile::tempdir().unwrap();
-    let manifest = pack::verify_manifest(&fs::read(p.out.join("manifest.json")).unwrap(), &[p.key.public()]).unwrap();
-    let mut items: Vec<(String, String)> = Vec::new();
-    for s in &manifest.body.shards {
-        let shard: pack::Shard =
-            serde_json::from_slice(&fs::read(p.out.join(pack::object_path(&s.sha256).unwrap())).unwrap()).unwrap();
-        items.extend(
-            shard.items.iter().map(|i| (i.sha256.clone(), format!("/{}", pack::object_path(&i.sha256).unwrap()))),
-        );
-    }
+    let mut items: Vec<(String, String)> = p
+        .shards()
+        .iter()
+        .flat_map(|s| s.items.iter())
+        .map(|i| (i.sha256.clone(), format!("/{}", pack::object_path(&i.sha256).unwrap())))
+        .collect();
     items.sort();
     let paths: Vec<String> = items.iter().map(|(_, p)| p.clone()).collect();
     assert!(paths.len() > 40, "{}", paths.len());
