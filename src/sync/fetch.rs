@@ -1,8 +1,8 @@
 //! Fetching pack files over HTTP: the manifest with a conditional GET, the pack's small files
 //! whole into the staging log, media files into the staging folder, resumed with `Range` where
-//! a partial file survives; every file checked for size and sha256 as it arrives. Retries back off exponentially with jitter and
-//! honour `Retry-After`. Everything runs on one small async runtime: many connections on a few
-//! threads, no thread hand-off per request.
+//! a partial file survives; every file checked for size and sha256 as it arrives. Retries back
+//! off exponentially with jitter and honour `Retry-After`. Everything runs on one small async
+//! runtime: many connections on a few threads, no thread hand-off per request.
 
 use std::fs;
 use std::future::Future;

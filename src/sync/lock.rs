@@ -3,7 +3,7 @@
 //! instead of collecting media files the first is about to apply or appending to its staging
 //! log.
 
-use std::fs::{self, File};
+use std::fs::{self, File, TryLockError};
 use std::path::{Path, PathBuf};
 
 use super::SyncError;
@@ -20,7 +20,6 @@ pub struct SyncLock {
 
 impl SyncLock {
     pub fn take(data_dir: &Path) -> Result<Self, SyncError> {
-        use std::os::fd::AsRawFd;
         let path: PathBuf = data_dir.join(LOCK_FILE);
         let file = fs::OpenOptions::new()
             .read(true)
@@ -29,15 +28,11 @@ impl SyncLock {
             .truncate(false)
             .open(&path)
             .map_err(|e| SyncError::Io { path: path.clone(), source: e })?;
-        // SAFETY: `file` is an open file descriptor for the duration of the call.
-        if unsafe { libc::flock(file.as_raw_fd(), libc::LOCK_EX | libc::LOCK_NB) } == 0 {
-            return Ok(SyncLock { _file: file });
-        }
-        let e = std::io::Error::last_os_error();
-        if e.raw_os_error() == Some(libc::EWOULDBLOCK) {
-            Err(SyncError::Busy { path })
-        } else {
-            Err(SyncError::Io { path, source: e })
+        // an exclusive `flock` on Linux, not waited for
+        match file.try_lock() {
+            Ok(()) => Ok(SyncLock { _file: file }),
+            Err(TryLockError::WouldBlock) => Err(SyncError::Busy { path }),
+            Err(TryLockError::Error(e)) => Err(SyncError::Io { path, source: e }),
         }
     }
 }

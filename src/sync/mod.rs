@@ -75,8 +75,8 @@ pub enum SyncError {
     DiskFull { path: PathBuf, detail: String },
     #[error("{path}: {source}")]
     Io { path: PathBuf, source: std::io::Error },
-    /// Another sync of the same data folder holds the staging log (the command line while the
-    /// kiosk's own sync runs, or the other way round).
+    /// Another sync of the same data folder holds its lock (`sync::lock`: the command line
+    /// while the kiosk's own sync runs, or the other way round).
     #[error("another sync of this data folder is running (it holds {path}); this one stops and leaves it to finish")]
     Busy { path: PathBuf },
     #[error("{0}")]
