@@ -127,7 +127,13 @@ impl Kiosk {
             Message::HandwritingLoaded,
         );
         let player = crate::sound::Player::new(config.sound.enabled, config.sound.volume);
-        let services = Services::new(player);
+        let mut services = Services::new(player);
+        // A folder that PDFs are saved in needs no asking: its state is known from the start, so
+        // that Home and the first metrics file show it (a CUPS queue is read in the task).
+        let destination = crate::print::Destination::from_config(&config.printer, &data_dir);
+        if matches!(destination, crate::print::Destination::Directory(_)) {
+            services.printing.readiness = Some(crate::print::readiness(&destination));
+        }
         let printer = PrintFlow::check_printer(&config.printer, &data_dir).map(Message::Printing);
         let kiosk = Self {
             visit: Visit::new(&config.ui),
