@@ -7,7 +7,7 @@ use std::collections::BTreeSet;
 use std::sync::OnceLock;
 
 use printpdf::{
-    Color, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
+    Color, FontId, Line, LinePoint, Mm, Op, ParsedFont, PdfDocument, PdfFontHandle, PdfPage, PdfSaveOptions, Point, Pt,
     RawImage, RawImageData, RawImageFormat, Rect, Rgb, TextItem, XObjectTransform,
 };
 
@@ -37,9 +37,64 @@ pub enum PdfError {
     MissingGlyphs(Vec<char>),
 }
 
+/// A font the layout measures with: its bytes (the CJK font's mapping, or a fallback font read
+/// once) and the face parsed over them. Each finished PDF embeds only the glyphs it drew
+/// ([`Font::subset`]), never the whole 16 MB CJK font.
 struct Font {
-    parsed: ParsedFont,
+    bytes: &'static [u8],
+    face: ttf_parser::Face<'static>,
     units_per_em: f32,
+}
+
+impl Font {
+    fn parse(bytes: &'static [u8]) -> Result<Font, String> {
+        let face = ttf_parser::Face::parse(bytes, 0).map_err(|e| format!("not an OpenType font: {e}"))?;
+        let units_per_em = f32::from(face.units_per_em().max(1));
+        Ok(Font { bytes, face, units_per_em })
+    }
+
+    /// The glyph drawing `c` and its advance in ems.
+    fn glyph(&self, c: char) -> Option<(u16, f32)> {
+        let g = self.face.glyph_index(c)?;
+        Some((g.0, f32::from(self.face.glyph_hor_advance(g).unwrap_or(0)) / self.units_per_em))
+    }
+
+    /// This font cut down to the glyphs of `chars` (and `.notdef`), as printpdf embeds it: its
+    /// own cmap maps the characters to the renumbered glyphs, and its advances are the
+    /// original's, so the layout measured is the layout printed. Named as a subset is named in
+    /// a PDF, `ABCDEF+` (six capitals from `id`) and the font's PostScript name.
+    fn subset(&self, chars: &BTreeSet<char>, id: &FontId) -> Result<ParsedFont, PdfError> {
+        use allsorts::binary::read::ReadScope;
+        use allsorts::font_data::FontData;
+        use allsorts::subset::{CmapTarget, SubsetProfile, subset};
+        let failed = |e: String| PdfError::Font(format!("cutting the font down to the printed glyphs failed: {e}"));
+        // .notdef first, then every drawn glyph once, in order (allsorts requires both)
+        let mut glyphs: Vec<u16> = chars.iter().filter_map(|c| self.glyph(*c)).map(|(g, _)| g).collect();
+        glyphs.push(0);
+        glyphs.sort_unstable();
+        glyphs.dedup();
+        let file = ReadScope::new(self.bytes).read::<FontData<'_>>().map_err(|e| failed(e.to_string()))?;
+        let provider = file.table_provider(0).map_err(|e| failed(e.to_string()))?;
+        let bytes =
+            subset(&provider, &glyphs, &SubsetProfile::Pdf, CmapTarget::Unicode).map_err(|e| failed(e.to_string()))?;
+        let mut parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new())
+            .ok_or_else(|| failed("printpdf cannot read the cut font".into()))?;
+        let tag: String = id.0.chars().filter(char::is_ascii_uppercase).chain(std::iter::repeat('A')).take(6).collect();
+        parsed.font_name = Some(format!("{tag}+{}", self.postscript_name()));
+        Ok(parsed)
+    }
+
+    fn postscript_name(&self) -> String {
+        let names = self.face.names();
+        let name = names
+            .into_iter()
+            .filter(|n| n.name_id == ttf_parser::name_id::POST_SCRIPT_NAME)
+            .find_map(|n| n.to_string());
+        // a PDF name: printable ASCII without delimiters
+        name.map(|n| n.chars().filter(|c| c.is_ascii_graphic() && !"()<>[]{}/%#".contains(*c)).collect::<String>())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| "Font".into())
+    }
 }
 
 /// Fonts tried, in order, for a character the embedded CJK font lacks (the first one found on
@@ -48,21 +103,18 @@ struct Font {
 pub const FALLBACK_FONTS: [&str; 2] =
     ["/usr/share/fonts/truetype/droid/DroidSansFallbackFull.ttf", "/usr/share/fonts/truetype/dejavu/DejaVuSans.ttf"];
 
-/// The fallback fonts found on this machine, read once.
+/// The fallback fonts found on this machine, read once and kept for the life of the process
+/// (a few MB, like the CJK font's mapping).
 fn fallbacks() -> &'static [Font] {
     static FALLBACK: OnceLock<Vec<Font>> = OnceLock::new();
     FALLBACK.get_or_init(|| {
         FALLBACK_FONTS
             .iter()
             .filter_map(|path| {
-                let bytes = std::fs::read(path).ok()?;
-                let parsed = ParsedFont::from_bytes(&bytes, 0, &mut Vec::new());
-                if parsed.is_none() {
-                    tracing::warn!(font = path, "fallback font cannot be read");
-                }
-                let parsed = parsed?;
-                let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-                Some(Font { parsed, units_per_em })
+                let bytes: &'static [u8] = std::fs::read(path).ok()?.leak();
+                Font::parse(bytes)
+                    .inspect_err(|e| tracing::warn!(font = path, "fallback font cannot be read: {e}"))
+                    .ok()
             })
             .collect()
     })
@@ -70,14 +122,7 @@ fn fallbacks() -> &'static [Font] {
 
 fn font() -> Result<&'static Font, PdfError> {
     static FONT: OnceLock<Result<Font, String>> = OnceLock::new();
-    FONT.get_or_init(|| {
-        let bytes = crate::assets::cjk_font()?;
-        let parsed = ParsedFont::from_bytes(bytes, 0, &mut Vec::new()).ok_or("not an OpenType font")?;
-        let units_per_em = f32::from(parsed.pdf_font_metrics.units_per_em.max(1));
-        Ok(Font { parsed, units_per_em })
-    })
-    .as_ref()
-    .map_err(|e| PdfError::Font(e.to_string()))
+    FONT.get_or_init(|| Font::parse(crate::assets::cjk_font()?)).as_ref().map_err(|e| PdfError::Font(e.clone()))
 }
 
 const BLACK: Color = Color::Rgb(Rgb { r: 0.0, g: 0.0, b: 0.0, icc_profile: None });
@@ -110,9 +155,9 @@ pub struct Pages {
     current: usize,
     missing: BTreeSet<char>,
     doc: PdfDocument,
-    font_id: printpdf::FontId,
-    /// Fallback fonts added to the document once used (by index into `fallbacks()`).
-    fallback_ids: Vec<Option<printpdf::FontId>>,
+    /// The document's name for each font (0: the CJK font, 1 + i: fallback i) and the characters
+    /// drawn with it; a font is added to the document, cut down to those, when it is finished.
+    fonts: Vec<(FontId, BTreeSet<char>)>,
     /// `glyph` answers already looked up (a page measures every character many times).
     glyphs: std::collections::HashMap<char, Option<(usize, f32)>>,
     /// The flow's position on the current page (mm from the top).
@@ -124,17 +169,15 @@ pub struct Pages {
 
 impl Pages {
     pub fn new(title: &str, paper: Paper) -> Result<Pages, PdfError> {
-        let f = font()?;
-        let mut doc = PdfDocument::new(title);
-        let font_id = doc.add_font(&f.parsed);
+        font()?;
+        let doc = PdfDocument::new(title);
         Ok(Pages {
             paper,
             pages: vec![Vec::new()],
             current: 0,
             missing: BTreeSet::new(),
             doc,
-            font_id,
-            fallback_ids: vec![None; fallbacks().len()],
+            fonts: (0..=fallbacks().len()).map(|_| (FontId::new(), BTreeSet::new())).collect(),
             glyphs: std::collections::HashMap::new(),
             y: 18.0,
             margin: 18.0,
@@ -172,10 +215,7 @@ impl Pages {
 
     fn find_glyph(c: char) -> Option<(usize, f32)> {
         let primary = font().expect("font loaded in Pages::new");
-        std::iter::once(primary).chain(fallbacks()).enumerate().find_map(|(i, f)| {
-            let g = f.parsed.lookup_glyph_index(c as u32)?;
-            Some((i, f.parsed.get_glyph_width_internal(g).unwrap_or(0) as f32 / f.units_per_em))
-        })
+        std::iter::once(primary).chain(fallbacks()).enumerate().find_map(|(i, f)| Some((i, f.glyph(c)?.1)))
     }
 
     /// Width of `s` in mm at `size` points; notes characters no font has.
@@ -192,16 +232,6 @@ impl Pages {
             }
         }
         ems * size * MM_PER_PT
-    }
-
-    /// The document's font id for font `i` of `glyph` (adding a fallback font on first use).
-    fn font_handle(&mut self, i: usize) -> PdfFontHandle {
-        if i == 0 {
-            return PdfFontHandle::External(self.font_id.clone());
-        }
-        let slot = &mut self.fallback_ids[i - 1];
-        let id = slot.get_or_insert_with(|| self.doc.add_font(&fallbacks()[i - 1].parsed)).clone();
-        PdfFontHandle::External(id)
     }
 
     /// Lines of `s` no wider than `width` mm (CJK breaks anywhere, other text at spaces where it can).
@@ -245,7 +275,13 @@ impl Pages {
         // runs of characters drawn by the same font; the text cursor moves on by itself
         let mut runs: Vec<(usize, String)> = Vec::new();
         for c in s.chars() {
-            let f = self.glyph(c).map_or(0, |(f, _)| f);
+            let f = match self.glyph(c) {
+                Some((f, _)) => {
+                    self.fonts[f].1.insert(c);
+                    f
+                }
+                None => 0,
+            };
             match runs.last_mut() {
                 Some((last, run)) if *last == f => run.push(c),
                 _ => runs.push((f, c.to_string())),
@@ -257,7 +293,7 @@ impl Pages {
             Op::SetTextCursor { pos },
         ];
         for (f, run) in runs {
-            ops.push(Op::SetFont { font: self.font_handle(f), size: Pt(style.size) });
+            ops.push(Op::SetFont { font: PdfFontHandle::External(self.fonts[f].0.clone()), size: Pt(style.size) });
             ops.push(Op::ShowText { items: vec![TextItem::Text(run)] });
         }
         ops.push(Op::EndTextSection);
@@ -433,11 +469,19 @@ impl Pages {
 
     /// Adds "footer_left · 第 n / m 页" to every page and returns the PDF.
     pub fn finish(self, footer_left: &str) -> Result<Rendered, PdfError> {
-        let (paper, pages, mut doc) = self.close(footer_left)?;
+        let Closed { paper, pages, mut doc, fonts } = self.close(footer_left)?;
+        let all = std::iter::once(font()?).chain(fallbacks());
+        for (f, (id, chars)) in all.zip(fonts) {
+            if !chars.is_empty() {
+                let cut = f.subset(&chars, &id)?;
+                doc.resources.fonts.map.insert(id, printpdf::PdfFont::new(cut));
+            }
+        }
         let (w, h) = paper.size();
         let count = pages.len();
         let pages = pages.into_iter().map(|ops| PdfPage::new(Mm(w), Mm(h), ops)).collect();
-        let options = PdfSaveOptions { subset_fonts: true, ..PdfSaveOptions::default() };
+        // the fonts are already cut down to the drawn glyphs (`close`)
+        let options = PdfSaveOptions { subset_fonts: false, ..PdfSaveOptions::default() };
         Ok(Rendered { pdf: doc.with_pages(pages).save(&options, &mut Vec::new()), pages: count })
     }
 
@@ -445,10 +489,10 @@ impl Pages {
     /// found in a font) without writing the PDF; returns the page count. Writing (font subsetting) costs
     /// some thirty times the layout; the fuzz target checks the layout this way.
     pub fn finish_layout(self, footer_left: &str) -> Result<usize, PdfError> {
-        Ok(self.close(footer_left)?.1.len())
+        Ok(self.close(footer_left)?.pages.len())
     }
 
-    fn close(mut self, footer_left: &str) -> Result<(Paper, Vec<Vec<Op>>, PdfDocument), PdfError> {
+    fn close(mut self, footer_left: &str) -> Result<Closed, PdfError> {
         let m = self.pages.len();
         for n in 0..m {
             let y = self.height() - self.margin + 2.0;
@@ -463,8 +507,16 @@ impl Pages {
         if !self.missing.is_empty() {
             return Err(PdfError::MissingGlyphs(self.missing.into_iter().collect()));
         }
-        Ok((self.paper, self.pages, self.doc))
+        Ok(Closed { paper: self.paper, pages: self.pages, doc: self.doc, fonts: self.fonts })
     }
+}
+
+/// A layout with its footers drawn, every character found in a font.
+struct Closed {
+    paper: Paper,
+    pages: Vec<Vec<Op>>,
+    doc: PdfDocument,
+    fonts: Vec<(FontId, BTreeSet<char>)>,
 }
 
 #[cfg(test)]
@@ -493,7 +545,7 @@ mod tests {
     fn a_character_the_cjk_font_lacks_is_drawn_with_a_fallback_font() {
         // Armenian: not in Noto Sans CJK, in DejaVu Sans
         let c = 'Ա';
-        assert!(font().unwrap().parsed.lookup_glyph_index(c as u32).is_none(), "pick a character the CJK font lacks");
+        assert!(font().unwrap().glyph(c).is_none(), "pick a character the CJK font lacks");
         assert!(
             Pages::find_glyph(c).is_some_and(|(f, _)| f > 0),
             "a fallback font ({FALLBACK_FONTS:?}) has {c}: run scripts/test, which installs them"
