@@ -226,6 +226,22 @@ fn search_from_the_command_line() {
     let out = kiosk(&data, &["search", "补贴", "--type", "poster"]);
     assert_eq!(out.status.code(), Some(2));
 
+    // a repair rebuilds the index: the same results, in the same order, after it
+    let found = |data: &Path| -> (u64, Vec<String>) {
+        let v: serde_json::Value =
+            serde_json::from_slice(&kiosk(data, &["search", "政府信息公开", "--json"]).stdout).expect("JSON");
+        let ids = v["hits"].as_array().unwrap().iter().map(|h| h["id"].as_str().unwrap().to_string()).collect();
+        (v["total"].as_u64().unwrap(), ids)
+    };
+    let before = found(&data);
+    assert!(before.0 >= 5, "{before:?}");
+    let out = kiosk(&data, &["reindex"]);
+    assert!(out.status.success(), "{}", stderr(&out));
+    assert!(stdout(&out).contains("search index rebuilt: ") && stdout(&out).contains("bitmaps of frequent tokens: "));
+    assert_eq!(found(&data), before);
+    let out = kiosk(&data, &["reindex", "--bitmaps-only"]);
+    assert!(out.status.success() && stdout(&out).contains("bitmaps of frequent tokens: 0"), "{}", stdout(&out));
+
     let out = kiosk(&data, &["search", "火星基地"]);
     assert!(stdout(&out).starts_with("0 result(s)"));
     let out = kiosk(&data, &["search", "11010119900307123X"]);

@@ -726,6 +726,7 @@ fn a_closed_stdout_or_stderr_never_panics_a_command() {
         vec!["status", "--json"],
         vec!["zero-results"],
         vec!["zero-results", "--json"],
+        vec!["reindex", "--bitmaps-only"],
         vec!["stats"],
         vec!["stats", "--json"],
         vec!["stats", "--csv"],

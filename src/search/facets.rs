@@ -69,6 +69,9 @@ pub struct FacetIndex {
     years: (i32, i32),
     strings: Vec<String>,
     codes: HashMap<String, u32>,
+    /// Ranking's validity factor of each code (see [`Self::boost`]), so that scoring a match
+    /// compares no strings.
+    validity_factor: Vec<f64>,
 }
 
 /// The filter dimensions, in a fixed order.
@@ -77,8 +80,13 @@ const DIMS: usize = 6;
 impl FacetIndex {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
         let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
-        let mut idx =
-            FacetIndex { rows: Vec::new(), years: (i32::MAX, i32::MIN), strings: Vec::new(), codes: HashMap::new() };
+        let mut idx = FacetIndex {
+            rows: Vec::new(),
+            years: (i32::MAX, i32::MIN),
+            strings: Vec::new(),
+            codes: HashMap::new(),
+            validity_factor: Vec::new(),
+        };
         let mut stmt = store
             .connection()
             .prepare(
@@ -117,6 +125,15 @@ impl FacetIndex {
         }
         idx.rows.shrink_to_fit();
         idx.strings.shrink_to_fit();
+        idx.validity_factor = idx
+            .strings
+            .iter()
+            .map(|s| match s.as_str() {
+                "valid" => 1.0,
+                "amended" => 0.8,
+                _ => 0.5,
+            })
+            .collect();
         Ok(idx)
     }
 
@@ -201,11 +218,7 @@ impl FacetIndex {
             ItemKind::Faq => 1.2,
             ItemKind::Board => 1.0,
             ItemKind::Document => {
-                let validity = match self.strings.get(row.validity as usize).map(String::as_str) {
-                    Some("valid") => 1.0,
-                    Some("amended") => 0.8,
-                    _ => 0.5,
-                };
+                let validity = self.validity_factor.get(row.validity as usize).copied().unwrap_or(0.5);
                 let age = (this_year - row.year).max(0) as f64;
                 validity * (1.0 + 0.5 * (1.0 - age / 10.0).max(0.0))
             }
@@ -224,7 +237,8 @@ impl FacetIndex {
         let year_slots = if y1 >= y0 { (y1 - y0 + 1) as usize } else { 0 };
         let mut counts: [Vec<u64>; DIMS] =
             std::array::from_fn(|d| vec![0u64; if d == 4 { year_slots } else { self.strings.len() }]);
-        let mut items: HashMap<ItemKind, u64> = HashMap::new();
+        // per kind of item, in `ItemKind::ALL`'s order
+        let mut items = [0u64; ItemKind::ALL.len()];
         for &rowid in rowids {
             let Some(row) = self.row(rowid) else {
                 // not counted; kept by an empty filter, as `keeps` keeps it
@@ -250,7 +264,7 @@ impl FacetIndex {
                 // counted if every *other* filter passes
                 if failing == 0 || (failing == 1 && !pass[d]) {
                     if d == 0 {
-                        *items.entry(row.item).or_default() += 1;
+                        items[row.item as usize] += 1;
                     } else if row.kind != NONE && values[d] != NONE {
                         counts[d][values[d] as usize] += 1;
                     }
@@ -271,7 +285,8 @@ impl FacetIndex {
             }
             v
         };
-        let mut item: Vec<(String, u64)> = items.into_iter().map(|(k, n)| (k.key().to_string(), n)).collect();
+        let mut item: Vec<(String, u64)> =
+            ItemKind::ALL.iter().zip(items).filter(|(_, n)| *n > 0).map(|(k, n)| (k.key().to_string(), n)).collect();
         item.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
         let counts = FacetCounts {
             item,

@@ -8,6 +8,7 @@
 //! queries over them, with the token format of [`crate::text`].
 
 mod facets;
+mod matching;
 mod query;
 mod title_rank;
 mod usage;

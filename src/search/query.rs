@@ -8,9 +8,12 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::facets::{FacetCounts, FacetIndex, SearchFilter};
+use super::matching::{Matches, intersect, matching_all, matching_any};
 use super::title_rank::TitleLengths;
 use crate::content::{DocKind, ItemKind, Validity};
-use crate::store::{DocFilter, Store, StoreError, attachment_texts, document_own_text, faq_text, guide_text};
+use crate::store::{
+    DocBitmap, DocFilter, IndexTable, Store, StoreError, attachment_texts, document_own_text, faq_text, guide_text,
+};
 use crate::text::fold::{fold, fold_str, is_cjk};
 use crate::text::pinyin::{self, pinyin_query};
 use crate::text::tokens::{Term, fts_query, term_query, terms};
@@ -369,21 +372,6 @@ pub const INSTANT_EXACT_LIMIT: usize = 1_000;
 /// Added to the score of a title match when ranking in tiers, above any other score.
 const TITLE_TIER: f64 = 1.0e6;
 
-/// The rowids matching an FTS5 expression in one index table, ascending.
-fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64>, StoreError> {
-    let err = Searcher::sql_err(store);
-    let mut stmt = store
-        .connection()
-        .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1"))
-        .map_err(&err)?;
-    let rows = stmt.query_map([expr], |r| r.get(0)).map_err(&err)?;
-    let mut v: Vec<i64> = rows.collect::<rusqlite::Result<_>>().map_err(&err)?;
-    if !v.is_sorted() {
-        v.sort_unstable();
-    }
-    Ok(v)
-}
-
 /// Sorts (rowid, score) pairs by rowid. A rowid listed twice (not expected from FTS5) keeps its
 /// last score, as collecting them into a map did.
 fn by_rowid(scores: &mut Vec<(i64, f64)>) {
@@ -406,23 +394,6 @@ fn advance_to<'a, T>(list: &'a [T], at: &mut usize, key: impl Fn(&T) -> i64, row
         *at += 1;
     }
     list.get(*at).filter(|e| key(e) == rowid)
-}
-
-/// The rowids in both ascending lists.
-fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
-    let (mut i, mut j, mut out) = (0, 0, Vec::new());
-    while i < a.len() && j < b.len() {
-        match a[i].cmp(&b[j]) {
-            std::cmp::Ordering::Less => i += 1,
-            std::cmp::Ordering::Greater => j += 1,
-            std::cmp::Ordering::Equal => {
-                out.push(a[i]);
-                i += 1;
-                j += 1;
-            }
-        }
-    }
-    out
 }
 
 impl Searcher {
@@ -528,7 +499,9 @@ impl Searcher {
     /// kept are read. The scores are FTS5's except for a title holding a term more than once
     /// (see `title_rank`); ties go to the lower rowid.
     fn top_titles(&self, store: &Store, ts: &[Term], expr: &str, k: usize) -> Result<Vec<Candidate>, StoreError> {
-        let matched = rowids_matching(store, "search_titles", expr)?;
+        let matched = matching_all(store, IndexTable::Titles, ts, |t| term_query(t, true))?
+            .map(Matches::into_rowids)
+            .unwrap_or_default();
         let lengths: Option<Vec<u16>> = (matched.len() > self.instant_exact_limit && self.titles.usable())
             .then(|| matched.iter().map(|&r| self.titles.tokens(r)).collect())
             .flatten();
@@ -680,6 +653,7 @@ impl Searcher {
         });
         let base_terms = ts.clone();
         let mut spelled_exprs: Vec<String> = Vec::new();
+        let mut spelled_terms: Vec<Term> = Vec::new();
         let mut pinyin_spans: HashMap<i64, (usize, usize)> = HashMap::new();
         if let Some(p) = pinyin_query(query) {
             let found = self.pinyin.matches(&p, 500);
@@ -708,6 +682,7 @@ impl Searcher {
             for (w, _) in spelled {
                 let t = Term::Cjk(w.chars().collect());
                 spelled_exprs.extend(term_query(&t, false));
+                spelled_terms.push(t.clone());
                 ts.push(t);
             }
         }
@@ -716,22 +691,41 @@ impl Searcher {
         }
         let err = Self::sql_err(store);
 
-        // 1. Every match, by rowid only (FTS5 reads the doclists without scoring them).
-        let mut matched: Vec<i64> = match (rank_exprs.first(), &chars_expr) {
-            (Some(m), Some(c)) => {
-                intersect(&rowids_matching(store, "search_fts", m)?, &rowids_matching(store, "search_chars", c)?)
+        // 1. Every match, by rowid only: a frequent token from its bitmap, the rest through FTS5
+        //    (which reads the doclists without scoring them).
+        let words = matching_all(store, IndexTable::Text, &multi, |t| term_query(t, true))?;
+        let chars = matching_all(store, IndexTable::Chars, &singles, |t| {
+            Some(format!("\"{}\"", t.chars().iter().collect::<String>()))
+        })?;
+        let found: Option<Matches> = match (words, chars) {
+            (Some(Matches::Bitmap(mut a)), Some(Matches::Bitmap(b))) => {
+                a.and(&b);
+                Some(Matches::Bitmap(a))
             }
-            (Some(m), None) => rowids_matching(store, "search_fts", m)?,
-            (None, Some(c)) => rowids_matching(store, "search_chars", c)?,
-            (None, None) => Vec::new(),
+            (Some(Matches::Bitmap(a)), Some(Matches::Rowids(mut r)))
+            | (Some(Matches::Rowids(mut r)), Some(Matches::Bitmap(a))) => {
+                r.retain(|&x| a.contains(x));
+                Some(Matches::Rowids(r))
+            }
+            (Some(Matches::Rowids(a)), Some(Matches::Rowids(b))) => Some(Matches::Rowids(intersect(&a, &b))),
+            (Some(m), None) | (None, Some(m)) => Some(m),
+            (None, None) => None,
         };
-        if !spelled_exprs.is_empty() {
-            let spelled_expr = spelled_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
-            matched.extend(rowids_matching(store, "search_fts", &spelled_expr)?);
-            matched.sort_unstable();
-            matched.dedup();
+        let matched: Vec<i64> = if spelled_terms.is_empty() {
+            found.map(Matches::into_rowids).unwrap_or_default()
+        } else {
+            // what the pinyin spells, each word anywhere in the text, beside the query's matches
+            let groups: Vec<Vec<Term>> = spelled_terms.iter().map(|t| vec![t.clone()]).collect();
+            let mut all = DocBitmap::default();
+            if let Some(m) = &found {
+                m.add_to(&mut all);
+            }
+            if let Some(m) = matching_any(store, IndexTable::Text, &groups, |t| term_query(t, false))? {
+                m.add_to(&mut all);
+            }
             rank_exprs.extend(spelled_exprs.iter().cloned());
-        }
+            all.rowids()
+        };
         // the counts, and the matches that pass the filter, in one pass over the matches
         let total_matched = matched.len();
         let mut kept: Vec<i64> = Vec::with_capacity(matched.len());
@@ -766,7 +760,12 @@ impl Searcher {
             let title_expr = (!title_expr.is_empty()).then_some(title_expr);
             let mut title_scores: Vec<(i64, f64)> = Vec::new();
             if let Some(expr) = title_expr {
-                let title_hits = rowids_matching(store, "search_titles", &expr)?;
+                // the same OR as `expr`, a frequent token from its bitmap
+                let mut groups: Vec<Vec<Term>> = vec![base_terms.clone()];
+                groups.extend(spelled_terms.iter().map(|t| vec![t.clone()]));
+                let title_hits = matching_any(store, IndexTable::Titles, &groups, |t| term_query(t, true))?
+                    .map(Matches::into_rowids)
+                    .unwrap_or_default();
                 if title_hits.len() <= self.exact_rank_limit {
                     let mut stmt = store
                         .connection()
@@ -825,11 +824,11 @@ impl Searcher {
         }
         let mut out: Vec<Suggestion> = Vec::new();
         for t in tries {
-            let Some(expr) = fts_query(&t, true) else { continue };
-            let total: i64 = store
-                .connection()
-                .query_row("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1", [expr], |r| r.get(0))
-                .map_err(Self::sql_err(store))?;
+            let Some(found) = matching_all(store, IndexTable::Text, &t, |x| term_query(x, true))? else { continue };
+            let total = match found {
+                Matches::Bitmap(b) => b.len(),
+                Matches::Rowids(r) => r.len(),
+            };
             let query: String =
                 t.iter().map(|x| x.chars().into_iter().collect::<String>()).collect::<Vec<_>>().join(" ");
             if total > 0 && !out.iter().any(|s| s.query == query) {
@@ -1054,6 +1053,166 @@ mod tests {
     fn all_rowids(store: &Store) -> Vec<i64> {
         let mut stmt = store.connection().prepare("SELECT rowid FROM search_items ORDER BY rowid").unwrap();
         stmt.query_map([], |r| r.get(0)).unwrap().collect::<rusqlite::Result<_>>().unwrap()
+    }
+
+    /// Searching with the store's bitmaps of frequent tokens finds, counts, ranks and shows
+    /// exactly what listing every token through FTS5 did: for words, phrases, two words, single
+    /// characters, traditional characters, pinyin and filters, ranked exactly and in tiers,
+    /// instant and full.
+    #[test]
+    fn bitmaps_of_frequent_tokens_change_no_result() {
+        let (_dir, mut store) = demo_store();
+        let queries = [
+            "公开",
+            "政府",
+            "信息",
+            "申请",
+            "补贴",
+            "政府信息公开",
+            "信息公开",
+            "公开 申请",
+            "住房 补贴",
+            "税",
+            "区",
+            "公 开",
+            "資訊公開",
+            "政府資訊",
+            "zfxxgk",
+            "zhengfu",
+            "gk",
+            "xinxi gongkai",
+            "2024",
+            "公开 2024",
+        ];
+        let filters = [
+            SearchFilter::default(),
+            SearchFilter { item: Some(ItemKind::Document), ..Default::default() },
+            SearchFilter::documents(DocFilter { year: Some(2024), ..Default::default() }),
+        ];
+        let run = |store: &Store| -> Vec<String> {
+            let mut out = Vec::new();
+            for searcher in [Searcher::new(store).unwrap(), Searcher::new(store).unwrap().with_exact_rank_limit(3)] {
+                let searcher = searcher.with_instant_exact_limit(2);
+                for q in queries {
+                    out.push(serde_json::to_string(&searcher.instant(store, q, 8).unwrap()).unwrap());
+                    for f in &filters {
+                        out.push(serde_json::to_string(&searcher.search(store, q, f, 20, 0).unwrap()).unwrap());
+                    }
+                }
+            }
+            out
+        };
+        // the demo is too small for any bitmap by default
+        assert!(store.search_bitmap(IndexTable::Text, "公开").unwrap().is_none());
+        let before = run(&store);
+        store.set_bitmap_min_docs(1);
+        let n = store.refresh_search_bitmaps().unwrap();
+        assert!(n > 50, "{n} bitmaps");
+        for (table, token) in [(IndexTable::Text, "公开"), (IndexTable::Titles, "公开"), (IndexTable::Chars, "区")]
+        {
+            assert!(store.search_bitmap(table, token).unwrap().is_some(), "{table:?} {token}");
+        }
+        let after = run(&store);
+        assert_eq!(before.len(), after.len());
+        for (b, a) in before.iter().zip(&after) {
+            assert_eq!(b, a);
+        }
+    }
+
+    /// Taking the runs of boilerplate out of the bodies (a first import of a large enough
+    /// store) changes no match: the same totals, counts, matching items and suggestions as an
+    /// index that holds them, for queries that are a run, inside one, beside one, across two,
+    /// inside a longer run that is not boilerplate, single characters and two words.
+    #[test]
+    fn runs_of_boilerplate_taken_out_change_no_match() {
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+        let template = crate::content::load(&demo).unwrap().documents.remove(0);
+        let words = ["住房", "补贴", "教育", "医疗", "就业", "养老", "社区", "通知", "施行", "条例"];
+        let docs: Vec<crate::content::Document> = (0..300)
+            .map(|i| {
+                let mut d = template.clone();
+                d.id = format!("bp-{i}");
+                d.title = format!("关于{}的通知{i}", words[i % words.len()]);
+                let mut body = format!("索引号：WC-{i}　发布机构：望川区人民政府\n\n");
+                if i % 10 < 7 {
+                    body.push_str("根据《中华人民共和国政府信息公开条例》规定，现将有关事项公开如下。");
+                }
+                for k in 0..6 {
+                    body.push_str(words[(i * 7 + k * 3) % words.len()]);
+                    body.push_str(if k % 2 == 0 { "工作" } else { "。" });
+                }
+                if i % 5 < 3 {
+                    body.push_str("本文件自印发之日起施行。");
+                }
+                if i % 2 == 0 {
+                    body.push_str("特此通知。");
+                }
+                // the same words inside longer runs, which are no boilerplate
+                if i % 13 == 0 {
+                    body.push_str("依据政府信息公开条例办理。特此通知各单位。");
+                }
+                d.body = body;
+                d.attachments.clear();
+                d.keywords.clear();
+                d.summary = None;
+                d.index_no = None;
+                d
+            })
+            .collect();
+        let set = crate::content::ContentSet { documents: docs, ..Default::default() };
+        let (plain_dir, stripped_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut plain = Store::open(plain_dir.path()).unwrap();
+        plain.set_bitmap_min_docs(usize::MAX);
+        plain.apply(&set, "test").unwrap();
+        let mut stripped = Store::open(stripped_dir.path()).unwrap();
+        stripped.set_bitmap_min_docs(8);
+        stripped.apply(&set, "test").unwrap();
+        assert!(plain.search_boilerplate("特此通知").unwrap().is_none());
+        for run in ["特此通知", "本文件自印发之日起施行", "中华人民共和国政府信息公开条例", "索引号"]
+        {
+            assert!(stripped.search_boilerplate(run).unwrap().is_some(), "{run} taken out");
+        }
+
+        let queries = [
+            "索引号",
+            "发布机构",
+            "望川区人民政府",
+            "人民政府",
+            "政府信息公开条例",
+            "信息公开",
+            "中华人民共和国政府信息公开条例",
+            "特此通知",
+            "此通",
+            "通知",
+            "特",
+            "施",
+            "自印发之日起施行",
+            "施行",
+            "起施",
+            "特此通知各单位",
+            "公开如下",
+            "特此通知 信息公开",
+            "公开 条例",
+            "政府",
+            "住房 通知",
+            "住房工作",
+            "条例办理",
+            "现将有关事项",
+        ];
+        let summary = |store: &Store, q: &str| {
+            let searcher = Searcher::new(store).unwrap();
+            let r = searcher.search(store, q, &SearchFilter::default(), 1000, 0).unwrap();
+            let mut ids: Vec<String> = r.hits.iter().map(|h| h.id.clone()).collect();
+            ids.sort();
+            let suggestions: Vec<(String, u64)> = r.suggestions.iter().map(|s| (s.query.clone(), s.total)).collect();
+            (r.total, serde_json::to_string(&r.counts).unwrap(), ids, suggestions)
+        };
+        for q in queries {
+            let (a, b) = (summary(&plain, q), summary(&stripped, q));
+            assert_eq!(a, b, "{q}");
+        }
+        // suggestions count matches inside the runs too
+        assert_eq!(summary(&plain, "特此通知 火星"), summary(&stripped, "特此通知 火星"));
     }
 
     /// Full search keeps the matches that pass the filter while it counts them (one pass): the

@@ -13,6 +13,7 @@ use rusqlite::{OptionalExtension, Transaction, TransactionBehavior, params};
 use serde::Serialize;
 use sha2::{Digest, Sha256};
 
+use super::search_bitmaps;
 use super::search_index::{self, IndexRows};
 use super::{Store, StoreError};
 use crate::content::{BlobRef, Board, ContentSet, Document, Faq, Guide, ItemKind, Site};
@@ -174,13 +175,20 @@ impl Store {
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction_with_behavior(TransactionBehavior::Immediate).map_err(sql)?;
         let mut buffers = IndexBuffers::default();
+        let items = set.documents.len() + set.guides.len() + set.faqs.len();
+        let slots = search_bitmaps::Slots::for_apply(&tx, items, self.bitmap_min_docs, || {
+            sample_rows(&set.documents, &set.guides, &set.faqs)
+        })
+        .map_err(sql)?;
+        let mut bitmaps = search_bitmaps::Changes::new(&slots);
 
         // 2. Items; `rows` gets every table's (id, hash) as the transaction leaves it.
         let mut rows = Vec::new();
-        report.documents = sync_table(&tx, &set.documents, &mut buffers, &mut rows).map_err(sql)?;
-        report.guides = sync_table(&tx, &set.guides, &mut buffers, &mut rows).map_err(sql)?;
-        report.boards = sync_table(&tx, &set.boards, &mut buffers, &mut rows).map_err(sql)?;
-        report.faqs = sync_table(&tx, &set.faqs, &mut buffers, &mut rows).map_err(sql)?;
+        let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps };
+        report.documents = sync_table(&mut w, &set.documents, &mut buffers, &mut rows).map_err(sql)?;
+        report.guides = sync_table(&mut w, &set.guides, &mut buffers, &mut rows).map_err(sql)?;
+        report.boards = sync_table(&mut w, &set.boards, &mut buffers, &mut rows).map_err(sql)?;
+        report.faqs = sync_table(&mut w, &set.faqs, &mut buffers, &mut rows).map_err(sql)?;
 
         // 3. Site.
         let site_hash = hash_of(&set.site);
@@ -202,6 +210,7 @@ impl Store {
         let version = switch_snapshot(&tx, source, &content_hash).map_err(sql)?;
         let total = report.total();
         log_change(&tx, source, version, total).map_err(sql)?;
+        bitmaps.finish(&tx, &slots, self.bitmap_min_docs).map_err(sql)?;
         buffers.restore(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
@@ -243,12 +252,19 @@ impl Store {
         if !(delta.documents.is_empty() && delta.guides.is_empty() && delta.faqs.is_empty()) {
             buffers.enlarge(&tx).map_err(sql)?;
         }
+        let items = delta.documents.len() + delta.guides.len() + delta.faqs.len();
+        let slots = search_bitmaps::Slots::for_apply(&tx, items, self.bitmap_min_docs, || {
+            sample_rows(&delta.documents, &delta.guides, &delta.faqs)
+        })
+        .map_err(sql)?;
+        let mut bitmaps = search_bitmaps::Changes::new(&slots);
+        let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps };
         if let Some(site) = &delta.site {
             report.site_changed = write_site(&tx, site, &hash_of(site)).map_err(sql)?;
         }
         // Removals first: an id that moved to another kind of item is deleted, then added anew.
         for (table, id) in &delta.removed {
-            if delete_item(&tx, *table, id).map_err(sql)? {
+            if delete_item(&mut w, *table, id).map_err(sql)? {
                 let c = match table {
                     ItemKind::Document => &mut report.documents,
                     ItemKind::Guide => &mut report.guides,
@@ -258,10 +274,10 @@ impl Store {
                 c.removed += 1;
             }
         }
-        report.documents.add(upsert_all(&tx, &delta.documents).map_err(sql)?);
-        report.guides.add(upsert_all(&tx, &delta.guides).map_err(sql)?);
-        report.boards.add(upsert_all(&tx, &delta.boards).map_err(sql)?);
-        report.faqs.add(upsert_all(&tx, &delta.faqs).map_err(sql)?);
+        report.documents.add(upsert_all(&mut w, &delta.documents).map_err(sql)?);
+        report.guides.add(upsert_all(&mut w, &delta.guides).map_err(sql)?);
+        report.boards.add(upsert_all(&mut w, &delta.boards).map_err(sql)?);
+        report.faqs.add(upsert_all(&mut w, &delta.faqs).map_err(sql)?);
         let content_hash = current_content_hash(&tx).map_err(sql)?;
         if let Some(expected) = &delta.expect_content_hash
             && &content_hash != expected
@@ -279,6 +295,7 @@ impl Store {
         }
         let total = report.total();
         log_change(&tx, source, version, total).map_err(sql)?;
+        bitmaps.finish(&tx, &slots, self.bitmap_min_docs).map_err(sql)?;
         buffers.restore(&tx).map_err(sql)?;
         tx.commit().map_err(sql)?;
         report.version = version;
@@ -448,13 +465,20 @@ struct Prepared {
     hash: String,
     json: String,
     index: Option<IndexRows>,
+    /// The bitmaps its search rows' tokens have ([`search_bitmaps::Slots::of`]).
+    slots: Vec<u32>,
 }
 
 /// Prepares `item` for writing; `hash` is its hash if already known.
-fn prepare<T: Item>(item: &T, hash: Option<&str>) -> Prepared {
+fn prepare<T: Item>(item: &T, hash: Option<&str>, slots: &search_bitmaps::Slots) -> Prepared {
     let json = pack::item_json(item);
     let hash = hash.map_or_else(|| hex::encode(Sha256::digest(json.as_bytes())), str::to_owned);
-    Prepared { hash, json, index: item.index_rows() }
+    let mut index = item.index_rows();
+    if let Some(rows) = &mut index {
+        rows.strip(slots.boilerplate());
+    }
+    let slots = index.as_ref().map(|rows| slots.of(rows)).unwrap_or_default();
+    Prepared { hash, json, index, slots }
 }
 
 /// The hash of every item ([`hash_of`]), in order, worked out on two threads, while this thread
@@ -528,11 +552,40 @@ impl Changes {
     }
 }
 
+/// An apply's transaction, and the record of what it wrote to the search index (for the
+/// bitmaps, mended when it ends).
+struct Writer<'a, 't> {
+    tx: &'a Transaction<'t>,
+    slots: &'a search_bitmaps::Slots,
+    bitmaps: &'a mut search_bitmaps::Changes,
+}
+
+/// The search rows of up to [`search_bitmaps::SAMPLE`] of these items, spread evenly: what an
+/// apply into an empty index chooses its bitmaps' tokens from.
+fn sample_rows(documents: &[Document], guides: &[Guide], faqs: &[Faq]) -> Vec<IndexRows> {
+    let n = documents.len() + guides.len() + faqs.len();
+    let step = (n / search_bitmaps::SAMPLE).max(1);
+    (0..n)
+        .step_by(step)
+        .filter_map(|i| {
+            if i < documents.len() {
+                documents[i].index_rows()
+            } else if i < documents.len() + guides.len() {
+                guides[i - documents.len()].index_rows()
+            } else {
+                faqs[i - documents.len() - guides.len()].index_rows()
+            }
+        })
+        .collect()
+}
+
 /// Writes one prepared item: its row, its search rows, its blob references.
-fn write_item<T: Item>(tx: &Transaction<'_>, item: &T, p: &Prepared) -> rusqlite::Result<()> {
+fn write_item<T: Item>(w: &mut Writer<'_, '_>, item: &T, p: &Prepared) -> rusqlite::Result<()> {
+    let tx = w.tx;
     item.write_row(tx, &p.json, &p.hash)?;
     if let Some(rows) = &p.index {
-        search_index::write(tx, item.id(), rows)?;
+        let rowid = search_index::write(tx, item.id(), rows)?;
+        w.bitmaps.written(tx, w.slots, rowid, p.slots.clone())?;
     }
     write_refs(tx, item.id(), &item.blobs())
 }
@@ -542,11 +595,12 @@ fn write_item<T: Item>(tx: &Transaction<'_>, item: &T, p: &Prepared) -> rusqlite
 /// and handed to the writer; an unchanged item costs its hash and one comparison.
 /// Appends the table's (id, hash) pairs as the transaction leaves them to `rows`.
 fn sync_table<T: Item>(
-    tx: &Transaction<'_>,
+    w: &mut Writer<'_, '_>,
     items: &[T],
     buffers: &mut IndexBuffers,
     rows: &mut Vec<(String, String)>,
 ) -> rusqlite::Result<Changes> {
+    let (tx, slots) = (w.tx, w.slots);
     let table = table_of(T::KIND);
     let stored_hashes = || -> rusqlite::Result<HashMap<String, String>> {
         let mut existing = HashMap::new();
@@ -593,15 +647,15 @@ fn sync_table<T: Item>(
     let gone: Vec<String> = existing.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
     pipelined(
         &writes,
-        |(item, hash)| prepare(*item, hash.as_deref()),
+        |(item, hash)| prepare(*item, hash.as_deref(), slots),
         |(item, _), p| {
-            write_item(tx, *item, &p)?;
+            write_item(w, *item, &p)?;
             existing.insert(item.id().to_owned(), p.hash);
             Ok::<_, rusqlite::Error>(())
         },
     )?;
     for id in &gone {
-        delete_item(tx, T::KIND, id)?;
+        delete_item(w, T::KIND, id)?;
         existing.remove(id);
         c.removed += 1;
     }
@@ -611,12 +665,13 @@ fn sync_table<T: Item>(
 
 /// Adds or replaces each item whose stored row differs (a sync's changes), preparing the next
 /// items on a second thread.
-fn upsert_all<T: Item>(tx: &Transaction<'_>, items: &[T]) -> rusqlite::Result<Changes> {
+fn upsert_all<T: Item>(w: &mut Writer<'_, '_>, items: &[T]) -> rusqlite::Result<Changes> {
+    let (tx, slots) = (w.tx, w.slots);
     let mut c = Changes::default();
     let select = format!("SELECT hash FROM {} WHERE id = ?1", table_of(T::KIND));
     pipelined(
         items,
-        |item| prepare(item, None),
+        |item| prepare(item, None, slots),
         |item, p| {
             let old: Option<String> = tx.prepare_cached(&select)?.query_row([item.id()], |r| r.get(0)).optional()?;
             match old {
@@ -630,7 +685,7 @@ fn upsert_all<T: Item>(tx: &Transaction<'_>, items: &[T]) -> rusqlite::Result<Ch
             for b in &item.blobs() {
                 write_blob_record(tx, b)?;
             }
-            write_item(tx, item, &p)
+            write_item(w, item, &p)
         },
     )?;
     Ok(c)
@@ -645,9 +700,12 @@ fn write_refs(tx: &Transaction<'_>, owner: &str, blobs: &[&BlobRef]) -> rusqlite
     Ok(())
 }
 
-fn delete_item(tx: &Transaction<'_>, table: ItemKind, id: &str) -> rusqlite::Result<bool> {
+fn delete_item(w: &mut Writer<'_, '_>, table: ItemKind, id: &str) -> rusqlite::Result<bool> {
+    let tx = w.tx;
     let n = tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table_of(table)), [id])?;
-    super::search_index::remove(tx, id)?;
+    if let Some(rowid) = search_index::remove(tx, id)? {
+        w.bitmaps.removed(tx, w.slots, rowid)?;
+    }
     tx.execute("DELETE FROM blob_refs WHERE owner = ?1", [id])?;
     Ok(n > 0)
 }

@@ -8,6 +8,7 @@ mod counters;
 mod outbox;
 mod queries;
 mod schema;
+mod search_bitmaps;
 mod search_index;
 mod sync_state;
 mod visits;
@@ -23,6 +24,7 @@ pub use blobs::BlobDir;
 pub use counters::Counter;
 pub use outbox::{Batch, Outgoing, STATUS_ID};
 pub use queries::*;
+pub use search_bitmaps::{DocBitmap, IndexTable};
 pub use search_index::{ZeroResultQuery, attachment_texts, document_own_text, document_text, faq_text, guide_text};
 pub use sync_state::SyncRecord;
 pub use visits::{DayStats, FeedbackEntry, Rating, UsageEvent};
@@ -81,6 +83,8 @@ pub struct Store {
     conn: Connection,
     path: PathBuf,
     blobs: BlobDir,
+    /// The fewest items a token needs to get a bitmap (`search_bitmaps`).
+    bitmap_min_docs: usize,
 }
 
 impl Store {
@@ -89,7 +93,12 @@ impl Store {
         fs::create_dir_all(data_dir).map_err(|e| StoreError::io(data_dir, e))?;
         let path = data_dir.join(DB_FILE);
         let conn = Connection::open(&path).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
-        let mut store = Self { conn, blobs: BlobDir::new(data_dir.join(BLOB_DIR)), path };
+        let mut store = Self {
+            conn,
+            blobs: BlobDir::new(data_dir.join(BLOB_DIR)),
+            path,
+            bitmap_min_docs: search_bitmaps::MIN_DOCS,
+        };
         // Check the version before anything writes to the file: a store from a newer kiosk is
         // refused untouched (even switching its journal mode would change its header).
         store.sql(store.conn.busy_timeout(Duration::from_secs(10)))?;
@@ -109,7 +118,12 @@ impl Store {
         let conn =
             Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
                 .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
-        let store = Self { conn, blobs: BlobDir::new(data_dir.join(BLOB_DIR)), path };
+        let store = Self {
+            conn,
+            blobs: BlobDir::new(data_dir.join(BLOB_DIR)),
+            path,
+            bitmap_min_docs: search_bitmaps::MIN_DOCS,
+        };
         store.configure(true)?;
         let version = store.schema_version()?;
         if version > schema::latest() {
@@ -198,7 +212,7 @@ impl Store {
             let still_empty: bool =
                 tx.query_row("SELECT NOT EXISTS (SELECT 1 FROM search_items)", [], |r| r.get(0)).map_err(sql)?;
             if still_empty {
-                let n = search_index::rebuild(&tx).map_err(sql)?;
+                let n = search_index::rebuild(&tx, self.bitmap_min_docs).map_err(sql)?;
                 tx.commit().map_err(sql)?;
                 tracing::info!(items = n, "search index built");
             }
@@ -208,6 +222,41 @@ impl Store {
 
     pub fn path(&self) -> &Path {
         &self.path
+    }
+
+    /// The bitmap of `token` in `table`, if the token is frequent enough to have one (see
+    /// [`DocBitmap`]): exactly the rowids FTS5 lists for it, in one read.
+    pub fn search_bitmap(&self, table: IndexTable, token: &str) -> Result<Option<DocBitmap>, StoreError> {
+        self.sql(search_bitmaps::read(&self.conn, table, token))
+    }
+
+    /// The items holding a run of boilerplate that contains `needle` (see [`IndexTable::
+    /// Boilerplate`]): what `search_fts` no longer lists for it. None if no run contains it.
+    pub fn search_boilerplate(&self, needle: &str) -> Result<Option<DocBitmap>, StoreError> {
+        self.sql(search_bitmaps::boilerplate_containing(&self.conn, needle))
+    }
+
+    /// Gives tokens held by at least `n` items a bitmap from the next change of the index on
+    /// (the default is [`search_bitmaps::MIN_DOCS`]; tests use fewer, on small stores).
+    pub fn set_bitmap_min_docs(&mut self, n: usize) {
+        self.bitmap_min_docs = n;
+    }
+
+    /// How many bitmaps of frequent tokens the search index has.
+    pub fn search_bitmap_count(&self) -> Result<usize, StoreError> {
+        let n: rusqlite::Result<i64> = self.conn.query_row("SELECT count(*) FROM search_bitmaps", [], |r| r.get(0));
+        self.sql(n).map(|n| usize::try_from(n).unwrap_or(0))
+    }
+
+    /// Makes the search bitmaps again for the index as it stands (in one transaction); returns
+    /// how many there are.
+    pub fn refresh_search_bitmaps(&mut self) -> Result<usize, StoreError> {
+        let path = self.path.clone();
+        let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
+        let tx = self.conn.transaction().map_err(sql)?;
+        let n = search_bitmaps::refresh(&tx, self.bitmap_min_docs).map_err(sql)?;
+        tx.commit().map_err(sql)?;
+        Ok(n)
     }
 
     pub fn blobs(&self) -> &BlobDir {

@@ -224,6 +224,9 @@ pub const MIGRATIONS: &[&str] = &[
         write_snapshot_counts!(),
         ";"
     ),
+    // 13: document bitmaps of the search index's most frequent tokens; made by the next change
+    //    of the content (or `gongkai-kiosk index rebuild`), until then searches list through FTS5.
+    super::search_bitmaps::SCHEMA,
 ];
 
 /// Writes Home's counts of the content the transaction leaves (migration 12's table).

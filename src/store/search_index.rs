@@ -7,6 +7,8 @@
 //! the snapshot it belongs to. The token format comes from [`crate::text`], which `search` uses
 //! to build its queries.
 
+use std::collections::HashSet;
+
 use rusqlite::{Connection, OptionalExtension, params};
 use serde::Serialize;
 
@@ -16,6 +18,8 @@ use crate::content::{Document, Faq, Guide, ItemKind, markdown};
 use crate::text::fold::{Folded, fold, is_cjk};
 use crate::text::pinyin::{encode, title_readings};
 use crate::text::tokens::index_text;
+
+use super::search_bitmaps::{Changes, SAMPLE, Slots};
 
 /// Schema of the index (store migration 2).
 pub(super) const SCHEMA: &str = r#"
@@ -179,6 +183,8 @@ pub(super) struct IndexRows {
     body_tokens: String,
     chars: String,
     meta: Option<DocMeta>,
+    /// The runs of boilerplate taken out of `body_tokens` ([`IndexRows::strip`]).
+    stripped: Vec<String>,
 }
 
 impl IndexRows {
@@ -194,6 +200,7 @@ impl IndexRows {
             chars: distinct_chars(&folded_title, &folded_body),
             display_title,
             meta,
+            stripped: Vec::new(),
         }
     }
 
@@ -211,11 +218,66 @@ impl IndexRows {
         let (t, b) = faq_text(q);
         Self::of(ItemKind::Faq, &t, &b, None)
     }
+
+    /// The rows of the stored item `id` of kind `kind` (as `search_items` names it), from its
+    /// stored JSON; None if there is no such item or it cannot be read.
+    pub fn of_stored(conn: &Connection, id: &str, kind: &str) -> rusqlite::Result<Option<Self>> {
+        let Some(kind) = ItemKind::parse(kind) else { return Ok(None) };
+        let table = super::apply::table_of(kind);
+        let json: Option<String> = conn
+            .prepare_cached(&format!("SELECT data FROM {table} WHERE id = ?1"))?
+            .query_row([id], |r| r.get(0))
+            .optional()?;
+        let Some(json) = json else { return Ok(None) };
+        Ok(match kind {
+            ItemKind::Document => serde_json::from_str::<Document>(&json).ok().map(|d| Self::of_document(&d)),
+            ItemKind::Guide => serde_json::from_str::<Guide>(&json).ok().map(|g| Self::of_guide(&g)),
+            ItemKind::Faq => serde_json::from_str::<Faq>(&json).ok().map(|q| Self::of_faq(&q)),
+            ItemKind::Board => None,
+        })
+    }
+
+    /// The token texts as the FTS5 tables get them: (title, body, distinct characters).
+    pub fn token_texts(&self) -> (&str, &str, &str) {
+        (&self.title_tokens, &self.body_tokens, &self.chars)
+    }
+
+    /// The runs of boilerplate taken out of the body ([`IndexRows::strip`]).
+    pub fn stripped(&self) -> &[String] {
+        &self.stripped
+    }
+
+    /// The CJK runs of the body (each as its characters), in order.
+    pub fn body_runs(&self) -> Vec<String> {
+        token_runs(&self.body_tokens).into_iter().filter_map(|(run, _)| run).collect()
+    }
+
+    /// Takes every CJK run of the body that is one of `boilerplate` out of its tokens, and
+    /// keeps which ones it took (see `store::search_bitmaps`: their bitmaps stand for them).
+    /// Titles are never stripped.
+    pub fn strip(&mut self, boilerplate: &HashSet<String>) {
+        if boilerplate.is_empty() {
+            return;
+        }
+        let mut out = String::with_capacity(self.body_tokens.len());
+        for (run, tokens) in token_runs(&self.body_tokens) {
+            match run {
+                Some(run) if boilerplate.contains(&run) => {
+                    if !self.stripped.contains(&run) {
+                        self.stripped.push(run);
+                    }
+                }
+                _ => out.push_str(tokens),
+            }
+        }
+        self.body_tokens = out;
+    }
 }
 
-/// Adds or replaces one item in the index, with its rows prepared by [`IndexRows::of`]. The
-/// statements are cached on the connection: an import runs them once per item.
-pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::Result<()> {
+/// Adds or replaces one item in the index, with its rows prepared by [`IndexRows::of`], and
+/// returns its rowid. The statements are cached on the connection: an import runs them once per
+/// item.
+pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::Result<i64> {
     let existing: Option<i64> = conn
         .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -252,7 +314,44 @@ pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::
         .execute(params![rowid, rows.title_tokens])?;
     conn.prepare_cached("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)")?
         .execute(params![rowid, rows.chars])?;
-    Ok(())
+    Ok(rowid)
+}
+
+/// Index text split into its CJK runs and words: (the run's characters, None for a word; its
+/// tokens with their spaces). A run is its bigrams and ends with its last character alone (see
+/// [`index_text`]), so the runs can be read back from the tokens.
+fn token_runs(tokens: &str) -> Vec<(Option<String>, &str)> {
+    let mut out = Vec::new();
+    let (mut run, mut start, mut at) = (String::new(), 0, 0);
+    for token in tokens.split_inclusive(' ') {
+        let t = token.trim_end_matches(' ');
+        let mut cs = t.chars();
+        let (a, b, c) = (cs.next(), cs.next(), cs.next());
+        at += token.len();
+        match (a, b, c) {
+            (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => {
+                if run.is_empty() {
+                    run.push(a);
+                }
+                run.push(b);
+            }
+            (Some(a), None, _) if is_cjk(a) => {
+                if run.is_empty() {
+                    run.push(a);
+                }
+                out.push((Some(std::mem::take(&mut run)), &tokens[start..at]));
+                start = at;
+            }
+            _ => {
+                out.push((None, &tokens[start..at]));
+                start = at;
+            }
+        }
+    }
+    if start < tokens.len() {
+        out.push((None, &tokens[start..]));
+    }
+    out
 }
 
 /// The distinct folded CJK characters of a title and body, separated by spaces.
@@ -268,8 +367,9 @@ pub(super) fn distinct_chars(title: &Folded, body: &Folded) -> String {
     out
 }
 
-/// Removes an item from the index (nothing happens if it is not there).
-pub(super) fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
+/// Removes an item from the index (nothing happens if it is not there); returns the rowid it
+/// had.
+pub(super) fn remove(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
     let existing: Option<i64> = conn
         .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
@@ -277,7 +377,7 @@ pub(super) fn remove(conn: &Connection, id: &str) -> rusqlite::Result<()> {
     if let Some(rowid) = existing {
         delete_rows(conn, rowid)?;
     }
-    Ok(())
+    Ok(existing)
 }
 
 /// The FTS5 tables of the index.
@@ -294,42 +394,50 @@ fn delete_rows(conn: &Connection, rowid: i64) -> rusqlite::Result<()> {
     Ok(())
 }
 
-pub(super) fn index_document(conn: &Connection, d: &Document) -> rusqlite::Result<()> {
-    write(conn, &d.id, &IndexRows::of_document(d))
-}
-
-pub(super) fn index_guide(conn: &Connection, g: &Guide) -> rusqlite::Result<()> {
-    write(conn, &g.id, &IndexRows::of_guide(g))
-}
-
-pub(super) fn index_faq(conn: &Connection, q: &Faq) -> rusqlite::Result<()> {
-    write(conn, &q.id, &IndexRows::of_faq(q))
-}
-
 /// Rebuilds the whole index from the stored items (after the index is first created, or to
-/// repair it). Runs in the caller's transaction.
-pub(super) fn rebuild(conn: &Connection) -> rusqlite::Result<usize> {
+/// repair it), its bitmaps ([`super::search_bitmaps`]) included. Runs in the caller's
+/// transaction.
+pub(super) fn rebuild(conn: &Connection, bitmap_min_docs: usize) -> rusqlite::Result<usize> {
     for table in INDEX_TABLES {
         conn.execute(&format!("DELETE FROM {table}"), [])?;
     }
-    let mut n = 0;
-    for table in ["documents", "guides", "faqs"] {
-        let rows: Vec<String> = {
-            let mut stmt = conn.prepare(&format!("SELECT data FROM {table} ORDER BY id"))?;
-            stmt.query_map([], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?
-        };
+    conn.execute("DELETE FROM search_bitmaps", [])?;
+    let mut stored: Vec<(ItemKind, String)> = Vec::new();
+    for kind in ItemKind::SEARCHED {
+        let mut stmt = conn.prepare(&format!("SELECT data FROM {} ORDER BY id", super::apply::table_of(kind)))?;
+        let rows = stmt.query_map([], |r| r.get::<_, String>(0))?;
         for json in rows {
-            let done = match table {
-                "documents" => serde_json::from_str::<Document>(&json).ok().map(|d| index_document(conn, &d)),
-                "guides" => serde_json::from_str::<Guide>(&json).ok().map(|g| index_guide(conn, &g)),
-                _ => serde_json::from_str::<Faq>(&json).ok().map(|q| index_faq(conn, &q)),
-            };
-            if let Some(r) = done {
-                r?;
-                n += 1;
-            }
+            stored.push((kind, json?));
         }
     }
+    let rows_of = |(kind, json): &(ItemKind, String)| -> Option<(String, IndexRows)> {
+        match kind {
+            ItemKind::Document => {
+                serde_json::from_str::<Document>(json).ok().map(|d| (d.id.clone(), IndexRows::of_document(&d)))
+            }
+            ItemKind::Guide => {
+                serde_json::from_str::<Guide>(json).ok().map(|g| (g.id.clone(), IndexRows::of_guide(&g)))
+            }
+            ItemKind::Faq => serde_json::from_str::<Faq>(json).ok().map(|q| (q.id.clone(), IndexRows::of_faq(&q))),
+            ItemKind::Board => None,
+        }
+    };
+    // the bitmaps' tokens, from items spread over the whole content; built while writing
+    let step = (stored.len() / SAMPLE).max(1);
+    let sample: Vec<IndexRows> = stored.iter().step_by(step).filter_map(|s| rows_of(s).map(|r| r.1)).collect();
+    let slots = Slots::building(&sample, stored.len(), bitmap_min_docs);
+    drop(sample);
+    let mut changes = Changes::new(&slots);
+    let mut n = 0;
+    for item in &stored {
+        if let Some((id, mut rows)) = rows_of(item) {
+            rows.strip(slots.boilerplate());
+            let rowid = write(conn, &id, &rows)?;
+            changes.written(conn, &slots, rowid, slots.of(&rows))?;
+            n += 1;
+        }
+    }
+    changes.finish(conn, &slots, bitmap_min_docs)?;
     Ok(n)
 }
 
@@ -417,7 +525,7 @@ impl Store {
         let path = self.path().to_path_buf();
         let sql = |e| StoreError::Sqlite { path: path.clone(), source: e };
         let tx = self.conn.transaction().map_err(sql)?;
-        let n = rebuild(&tx).map_err(sql)?;
+        let n = rebuild(&tx, self.bitmap_min_docs).map_err(sql)?;
         tx.commit().map_err(sql)?;
         Ok(n)
     }

@@ -1,0 +1,146 @@
+//! Which items match a query's terms, by rowid, without scoring them: a frequent token from its
+//! bitmap in the store ([`crate::store::DocBitmap`]: one read for a word in most documents), a
+//! term inside a run of boilerplate from FTS5 and that run's bitmap, the other terms through
+//! FTS5, all combined. The result is exactly what FTS5 alone would list over bodies with their
+//! boilerplate; only the time differs.
+
+use crate::store::{DocBitmap, IndexTable, Store, StoreError};
+use crate::text::tokens::Term;
+
+/// The items matching a query: a bitmap, or rowids ascending.
+#[derive(Debug, Clone)]
+pub enum Matches {
+    Bitmap(DocBitmap),
+    Rowids(Vec<i64>),
+}
+
+impl Matches {
+    pub fn into_rowids(self) -> Vec<i64> {
+        match self {
+            Matches::Bitmap(b) => b.rowids(),
+            Matches::Rowids(r) => r,
+        }
+    }
+
+    /// Adds these matches to `all`.
+    pub fn add_to(&self, all: &mut DocBitmap) {
+        match self {
+            Matches::Bitmap(b) => all.or(b),
+            Matches::Rowids(r) => r.iter().for_each(|&r| all.insert(r)),
+        }
+    }
+}
+
+fn sql_err(store: &Store) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
+    move |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e }
+}
+
+/// The rowids matching an FTS5 expression in one index table, ascending.
+pub fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64>, StoreError> {
+    let err = sql_err(store);
+    let mut stmt = store
+        .connection()
+        .prepare_cached(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1"))
+        .map_err(&err)?;
+    let rows = stmt.query_map([expr], |r| r.get(0)).map_err(&err)?;
+    let mut v: Vec<i64> = rows.collect::<rusqlite::Result<_>>().map_err(&err)?;
+    if !v.is_sorted() {
+        v.sort_unstable();
+    }
+    Ok(v)
+}
+
+/// The token a term is one of in `table`, if it is a single token: a two-character CJK term
+/// is one bigram of the text and title tables, a one-character one a token of the character
+/// table.
+fn single_token(table: IndexTable, t: &Term) -> Option<String> {
+    match (table, t) {
+        (IndexTable::Text | IndexTable::Titles, Term::Cjk(run)) if run.len() == 2 => Some(run.iter().collect()),
+        (IndexTable::Chars, Term::Cjk(run)) if run.len() == 1 => Some(run.iter().collect()),
+        _ => None,
+    }
+}
+
+/// The items of `table` matching every term of `ts`; `expr` gives a term's FTS5 expression (None:
+/// the term constrains nothing). A term that is one frequent token is read from its bitmap; the
+/// rest go to FTS5 as one AND. None when no term gives an expression.
+pub fn matching_all(
+    store: &Store,
+    table: IndexTable,
+    ts: &[Term],
+    expr: impl Fn(&Term) -> Option<String>,
+) -> Result<Option<Matches>, StoreError> {
+    let mut bits: Option<DocBitmap> = None;
+    let mut exprs: Vec<String> = Vec::new();
+    for t in ts {
+        let Some(e) = expr(t) else { continue };
+        let mut bitmap = match single_token(table, t) {
+            Some(token) => store.search_bitmap(table, &token)?,
+            None => None,
+        };
+        // A term inside a run of boilerplate: the items holding the run match it as well, the
+        // runs having been taken out of `search_fts`'s bodies (a token's bitmap counts them).
+        if bitmap.is_none()
+            && table == IndexTable::Text
+            && let Term::Cjk(run) = t
+            && let Some(mut b) = store.search_boilerplate(&run.iter().collect::<String>())?
+        {
+            for r in rowids_matching(store, table.name(), &e)? {
+                b.insert(r);
+            }
+            bitmap = Some(b);
+        }
+        match (bitmap, &mut bits) {
+            (Some(b), Some(acc)) => acc.and(&b),
+            (Some(b), None) => bits = Some(b),
+            (None, _) => exprs.push(e),
+        }
+    }
+    if exprs.is_empty() {
+        return Ok(bits.map(Matches::Bitmap));
+    }
+    let mut rowids = rowids_matching(store, table.name(), &exprs.join(" AND "))?;
+    if let Some(b) = bits {
+        rowids.retain(|&r| b.contains(r));
+    }
+    Ok(Some(Matches::Rowids(rowids)))
+}
+
+/// The items of `table` matching any of `groups`, each group an AND of terms as in
+/// [`matching_all`]; None when no group gives an expression.
+pub fn matching_any(
+    store: &Store,
+    table: IndexTable,
+    groups: &[Vec<Term>],
+    expr: impl Fn(&Term) -> Option<String> + Copy,
+) -> Result<Option<Matches>, StoreError> {
+    let mut found: Vec<Matches> = Vec::new();
+    for g in groups {
+        found.extend(matching_all(store, table, g, expr)?);
+    }
+    if found.len() <= 1 {
+        return Ok(found.pop());
+    }
+    let mut all = DocBitmap::default();
+    for m in &found {
+        m.add_to(&mut all);
+    }
+    Ok(Some(Matches::Bitmap(all)))
+}
+
+/// The rowids in both ascending lists.
+pub fn intersect(a: &[i64], b: &[i64]) -> Vec<i64> {
+    let (mut i, mut j, mut out) = (0, 0, Vec::new());
+    while i < a.len() && j < b.len() {
+        match a[i].cmp(&b[j]) {
+            std::cmp::Ordering::Less => i += 1,
+            std::cmp::Ordering::Greater => j += 1,
+            std::cmp::Ordering::Equal => {
+                out.push(a[i]);
+                i += 1;
+                j += 1;
+            }
+        }
+    }
+    out
+}

@@ -1,0 +1,816 @@
+//! Document bitmaps of the search index's most frequent tokens: for each CJK bigram (of
+//! `search_fts` and `search_titles`) and each character (of `search_chars`) found in at least
+//! one document in [`FRACTION`] (and at least [`MIN_DOCS`] documents), one bit per item rowid,
+//! set where the item holds the token.
+//!
+//! Why: listing the rowids of a token through FTS5 costs about 0.1 µs per match (a row of the
+//! virtual table each, its positions decoded); a word in 460,000 of 500,000 documents took
+//! 50–65 ms before anything was counted or ranked. Its bitmap is one 62.5 KB read.
+//!
+//! The bitmaps are exact, never a guess: each one equals FTS5's list of the token. They are
+//! written in the transaction that changes the index, so a reader sees the bitmaps of the
+//! snapshot it reads ([`Slots`], [`Changes`]):
+//! - an apply into an empty index (a first import or sync) and a rebuild choose the tokens from
+//!   the text of a sample of the items they write ([`SAMPLE`]) and build the bitmaps in memory
+//!   while writing, keeping those that end up frequent enough;
+//! - a later apply mends the stored ones: up to [`INCREMENTAL_LIMIT`] items in place (SQLite's
+//!   incremental blob I/O: one byte per item and bitmap), more in memory, each bitmap written
+//!   whole;
+//! - which tokens have a bitmap changes only then: a token that becomes frequent through later
+//!   syncs is listed by FTS5 until the next rebuild. A store from a version without bitmaps
+//!   gets them from `gongkai-kiosk reindex` (or `--bitmaps-only`, [`refresh`]: every frequent
+//!   token listed through FTS5 once).
+
+use std::collections::{HashMap, HashSet};
+
+use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
+
+use crate::text::fold::is_cjk;
+
+use super::search_index::IndexRows;
+
+/// Schema of the bitmaps (store migration 13). `bits` comes last, so that listing the tokens
+/// does not read the bitmaps.
+pub(super) const SCHEMA: &str = r#"
+    CREATE TABLE IF NOT EXISTS search_bitmaps (
+        id INTEGER PRIMARY KEY,
+        tbl TEXT NOT NULL,
+        token TEXT NOT NULL,
+        bits BLOB NOT NULL,
+        UNIQUE (tbl, token)
+    );
+"#;
+
+/// A token gets a bitmap when at least this many items hold it…
+pub const MIN_DOCS: usize = 4096;
+/// …and at least one item in this many.
+pub const FRACTION: usize = 16;
+/// At most this many bitmaps (the most frequent tokens of the sample first): 2048 bitmaps of
+/// 500,000 items are 128 MB, beside an index of 4.3 GB, and that much memory while an apply
+/// builds them.
+const MAX_BITMAPS: usize = 2048;
+/// The items whose text is read to find the frequent tokens.
+pub(super) const SAMPLE: usize = 1024;
+/// Up to this many items written or removed, the bitmaps are mended in place; above it, made
+/// again.
+pub const INCREMENTAL_LIMIT: usize = 1000;
+
+/// The index table a token belongs to.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
+pub enum IndexTable {
+    /// `search_fts`: folded bigrams of title and body.
+    Text,
+    /// `search_titles`: folded bigrams of titles.
+    Titles,
+    /// `search_chars`: each item's distinct characters.
+    Chars,
+    /// Not a table: the runs of boilerplate taken out of `search_fts`'s bodies (see
+    /// [`Slots::building`]); their bitmaps are the only record of which items hold them.
+    Boilerplate,
+}
+
+impl IndexTable {
+    pub const ALL: [IndexTable; 4] = [IndexTable::Text, IndexTable::Titles, IndexTable::Chars, IndexTable::Boilerplate];
+
+    pub fn name(self) -> &'static str {
+        match self {
+            IndexTable::Text => "search_fts",
+            IndexTable::Titles => "search_titles",
+            IndexTable::Chars => "search_chars",
+            IndexTable::Boilerplate => "boilerplate",
+        }
+    }
+
+    /// Whether a token of this table can have a bitmap: a CJK bigram (text, titles), a CJK
+    /// character (chars).
+    pub fn takes(self, token: &str) -> bool {
+        let mut cs = token.chars();
+        let (a, b, c) = (cs.next(), cs.next(), cs.next());
+        match self {
+            IndexTable::Text | IndexTable::Titles => {
+                matches!((a, b, c), (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b))
+            }
+            IndexTable::Chars => matches!((a, b), (Some(a), None) if is_cjk(a)),
+            IndexTable::Boilerplate => a.is_some() && b.is_some() && token.chars().all(is_cjk),
+        }
+    }
+}
+
+/// The items holding one token: bit `r` of the words is set when the item of rowid `r` holds it.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct DocBitmap {
+    words: Vec<u64>,
+}
+
+impl DocBitmap {
+    /// An empty bitmap with room for rowids below `bits`.
+    pub fn with_capacity(bits: usize) -> Self {
+        DocBitmap { words: vec![0; bits.div_ceil(64)] }
+    }
+
+    pub fn from_rowids(rowids: &[i64], bits: usize) -> Self {
+        let mut b = Self::with_capacity(bits);
+        for &r in rowids {
+            b.insert(r);
+        }
+        b
+    }
+
+    fn from_bytes(bytes: &[u8]) -> Self {
+        let words = bytes
+            .chunks(8)
+            .map(|c| {
+                let mut w = [0u8; 8];
+                w[..c.len()].copy_from_slice(c);
+                u64::from_le_bytes(w)
+            })
+            .collect();
+        DocBitmap { words }
+    }
+
+    fn to_bytes(&self) -> Vec<u8> {
+        self.words.iter().flat_map(|w| w.to_le_bytes()).collect()
+    }
+
+    /// Sets the bit of `rowid`, growing the bitmap if needed (a negative rowid is ignored).
+    pub fn insert(&mut self, rowid: i64) {
+        let Ok(r) = usize::try_from(rowid) else { return };
+        if r / 64 >= self.words.len() {
+            self.words.resize(r / 64 + 1, 0);
+        }
+        self.words[r / 64] |= 1 << (r % 64);
+    }
+
+    /// Clears the bit of `rowid`.
+    pub fn remove(&mut self, rowid: i64) {
+        if let Ok(r) = usize::try_from(rowid)
+            && let Some(w) = self.words.get_mut(r / 64)
+        {
+            *w &= !(1 << (r % 64));
+        }
+    }
+
+    /// Grows the bitmap (with no bit set) to room for rowids below `bits`.
+    fn reserve(&mut self, bits: usize) {
+        if self.words.len() < bits.div_ceil(64) {
+            self.words.resize(bits.div_ceil(64), 0);
+        }
+    }
+
+    pub fn contains(&self, rowid: i64) -> bool {
+        usize::try_from(rowid).is_ok_and(|r| self.words.get(r / 64).is_some_and(|w| w & (1 << (r % 64)) != 0))
+    }
+
+    /// Keeps the rowids also in `other`.
+    pub fn and(&mut self, other: &DocBitmap) {
+        self.words.truncate(other.words.len());
+        for (w, o) in self.words.iter_mut().zip(&other.words) {
+            *w &= o;
+        }
+    }
+
+    /// Adds the rowids of `other`.
+    pub fn or(&mut self, other: &DocBitmap) {
+        if other.words.len() > self.words.len() {
+            self.words.resize(other.words.len(), 0);
+        }
+        for (w, o) in self.words.iter_mut().zip(&other.words) {
+            *w |= o;
+        }
+    }
+
+    pub fn len(&self) -> usize {
+        self.words.iter().map(|w| w.count_ones() as usize).sum()
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.words.iter().all(|w| *w == 0)
+    }
+
+    /// The rowids, ascending.
+    pub fn rowids(&self) -> Vec<i64> {
+        let mut out = Vec::with_capacity(self.len());
+        for (i, &w) in self.words.iter().enumerate() {
+            let mut w = w;
+            while w != 0 {
+                out.push((i * 64) as i64 + i64::from(w.trailing_zeros()));
+                w &= w - 1;
+            }
+        }
+        out
+    }
+}
+
+/// The bitmap of `token` in `table`, if the token is frequent enough to have one.
+pub(super) fn read(conn: &Connection, table: IndexTable, token: &str) -> rusqlite::Result<Option<DocBitmap>> {
+    if !table.takes(token) {
+        return Ok(None);
+    }
+    let bits: Option<Vec<u8>> = conn
+        .prepare_cached("SELECT bits FROM search_bitmaps WHERE tbl = ?1 AND token = ?2")?
+        .query_row(params![table.name(), token], |r| r.get(0))
+        .optional()?;
+    Ok(bits.map(|b| DocBitmap::from_bytes(&b)))
+}
+
+/// The distinct tokens of one item's index rows that can have a bitmap, per table.
+fn item_tokens(rows: &IndexRows) -> Vec<(IndexTable, &str)> {
+    let (title, body, chars) = rows.token_texts();
+    let mut seen: HashSet<(IndexTable, &str)> = HashSet::new();
+    for t in title.split(' ') {
+        if IndexTable::Titles.takes(t) {
+            seen.insert((IndexTable::Titles, t));
+            seen.insert((IndexTable::Text, t));
+        }
+    }
+    for t in body.split(' ') {
+        if IndexTable::Text.takes(t) {
+            seen.insert((IndexTable::Text, t));
+        }
+    }
+    for t in chars.split(' ') {
+        if IndexTable::Chars.takes(t) {
+            seen.insert((IndexTable::Chars, t));
+        }
+    }
+    // a run of boilerplate: held as such, and its bigrams are the item's as well
+    for run in rows.stripped() {
+        seen.insert((IndexTable::Boilerplate, run.as_str()));
+        let ends: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+        for w in ends.windows(3) {
+            seen.insert((IndexTable::Text, &run[w[0]..w[2]]));
+        }
+    }
+    seen.into_iter().collect()
+}
+
+/// The rowids FTS5 lists for one token, ascending.
+fn listed(conn: &Connection, table: IndexTable, token: &str) -> rusqlite::Result<Vec<i64>> {
+    let t = table.name();
+    let mut stmt = conn.prepare_cached(&format!("SELECT rowid FROM {t} WHERE {t} MATCH ?1"))?;
+    let phrase = format!("\"{}\"", token.replace('"', "\"\""));
+    let mut v: Vec<i64> = stmt.query_map([phrase], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
+    v.sort_unstable();
+    Ok(v)
+}
+
+/// The room a bitmap gets beyond the highest rowid, so that items added later by a sync fit
+/// in place.
+fn capacity(max_rowid: i64) -> usize {
+    let top = usize::try_from(max_rowid.max(0)).unwrap_or(0);
+    (top + 1 + (top / 8).max(4096)).next_multiple_of(64)
+}
+
+/// The tokens a sample of items holds most often, at least at half the share of items a bitmap
+/// needs (the sample may undercount a token), most frequent first, at most [`MAX_BITMAPS`].
+fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<(IndexTable, String)> {
+    let mut df: HashMap<(IndexTable, &str), usize> = HashMap::new();
+    for rows in sample {
+        for key in item_tokens(rows) {
+            *df.entry(key).or_default() += 1;
+        }
+    }
+    let need = (sample.len() * threshold).div_ceil(items.max(1) * 2).max(1);
+    let mut chosen: Vec<((IndexTable, &str), usize)> = df.into_iter().filter(|(_, n)| *n >= need).collect();
+    chosen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    chosen.truncate(MAX_BITMAPS);
+    chosen.into_iter().map(|((t, s), _)| (t, s.to_string())).collect()
+}
+
+/// At most this many runs of boilerplate.
+const MAX_BOILERPLATE: usize = 256;
+
+/// The runs of boilerplate of a sample: the CJK runs of two or more characters (a clause between
+/// punctuation: 索引号, 特此通知, 中华人民共和国政府信息公开条例) that stand alone in the bodies of at
+/// least the share of items a bitmap needs, most frequent first. A query inside one matches
+/// every item holding it, which its bitmap says at once; FTS5 would check the phrase's
+/// positions in most documents.
+fn boilerplate_runs(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<String> {
+    let mut df: HashMap<String, usize> = HashMap::new();
+    for rows in sample {
+        let mut runs = rows.body_runs();
+        runs.sort_unstable();
+        runs.dedup();
+        for run in runs {
+            if IndexTable::Boilerplate.takes(&run) {
+                *df.entry(run).or_default() += 1;
+            }
+        }
+    }
+    let need = (sample.len() * threshold).div_ceil(items.max(1)).max(2);
+    let mut chosen: Vec<(String, usize)> = df.into_iter().filter(|(_, n)| *n >= need).collect();
+    chosen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    chosen.truncate(MAX_BOILERPLATE);
+    chosen.into_iter().map(|(run, _)| run).collect()
+}
+
+/// The items holding a run of boilerplate that contains `needle` (a query's characters), if any
+/// run does: what FTS5 no longer lists for it, the runs having been taken out of the bodies.
+pub(super) fn boilerplate_containing(conn: &Connection, needle: &str) -> rusqlite::Result<Option<DocBitmap>> {
+    if needle.is_empty() {
+        return Ok(None);
+    }
+    let ids: Vec<i64> = {
+        let mut stmt = conn.prepare_cached("SELECT id, token FROM search_bitmaps WHERE tbl = 'boilerplate'")?;
+        let rows = stmt.query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?)))?;
+        let mut ids = Vec::new();
+        for row in rows {
+            let (id, run) = row?;
+            if run.contains(needle) {
+                ids.push(id);
+            }
+        }
+        ids
+    };
+    if ids.is_empty() {
+        return Ok(None);
+    }
+    let mut stmt = conn.prepare_cached("SELECT bits FROM search_bitmaps WHERE id = ?1")?;
+    let mut all = DocBitmap::default();
+    for id in ids {
+        all.or(&DocBitmap::from_bytes(&stmt.query_row([id], |r| r.get::<_, Vec<u8>>(0))?));
+    }
+    Ok(Some(all))
+}
+
+/// How many items a token needs to get a bitmap in an index of `items` items.
+fn threshold(items: usize, min_docs: usize) -> usize {
+    min_docs.max(items / FRACTION).max(1)
+}
+
+/// The rows of up to [`SAMPLE`] stored items spread over the rowids (one look-up per step: a
+/// scan would read the whole table).
+pub(super) fn stored_sample(conn: &Connection) -> rusqlite::Result<Vec<IndexRows>> {
+    let max_rowid: Option<i64> = conn.query_row("SELECT max(rowid) FROM search_items", [], |r| r.get(0))?;
+    let Some(max_rowid) = max_rowid else { return Ok(Vec::new()) };
+    let step = (max_rowid / SAMPLE as i64).max(1);
+    let mut stmt = conn.prepare("SELECT id, kind FROM search_items WHERE rowid >= ?1 ORDER BY rowid LIMIT 1")?;
+    let (mut at, mut out) = (0i64, Vec::with_capacity(SAMPLE));
+    while at <= max_rowid && out.len() < SAMPLE {
+        let item: Option<(String, String)> = stmt.query_row([at], |r| Ok((r.get(0)?, r.get(1)?))).optional()?;
+        if let Some((id, kind)) = item
+            && let Some(rows) = IndexRows::of_stored(conn, &id, &kind)?
+        {
+            out.push(rows);
+        }
+        at += step;
+    }
+    Ok(out)
+}
+
+/// Makes every bitmap again from the index as it stands, listing each frequent token through
+/// FTS5 (in the caller's transaction): what `gongkai-kiosk reindex --bitmaps-only` does for a
+/// store that has none (one upgraded from a version without them). Slow on a large index
+/// (every frequent token's whole doclist is read); an apply builds its bitmaps while it writes
+/// instead ([`Changes`]). Returns the bitmaps written.
+pub(super) fn refresh(conn: &Connection, min_docs: usize) -> rusqlite::Result<usize> {
+    // the runs of boilerplate stay: FTS5 no longer holds them, their bitmaps are their record
+    conn.execute("DELETE FROM search_bitmaps WHERE tbl <> 'boilerplate'", [])?;
+    let (items, max_rowid): (i64, Option<i64>) =
+        conn.query_row("SELECT count(*), max(rowid) FROM search_items", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    let items = usize::try_from(items).unwrap_or(0);
+    let threshold = threshold(items, min_docs);
+    let Some(max_rowid) = max_rowid.filter(|_| items >= threshold) else { return Ok(0) };
+    let chosen = frequent_tokens(&stored_sample(conn)?, items, threshold);
+    let bits = capacity(max_rowid);
+    let mut insert = conn.prepare("INSERT INTO search_bitmaps (tbl, token, bits) VALUES (?1, ?2, ?3)")?;
+    let mut written = 0;
+    for (table, token) in chosen {
+        let mut b = DocBitmap::from_rowids(&listed(conn, table, &token)?, bits);
+        if table == IndexTable::Text
+            && let Some(runs) = boilerplate_containing(conn, &token)?
+        {
+            b.or(&runs);
+        }
+        if b.len() >= threshold {
+            insert.execute(params![table.name(), token, b.to_bytes()])?;
+            written += 1;
+        }
+    }
+    Ok(written)
+}
+
+/// The bitmaps one apply keeps up to date, each in a slot: those stored, or, when the apply
+/// writes a whole index into an empty one (a first import or sync, a rebuild), the frequent
+/// tokens of a sample of what it writes, to be kept if frequent enough when it ends. Read by
+/// the thread that prepares items ([`Slots::of`]).
+#[derive(Debug, Default)]
+pub(super) struct Slots {
+    by_token: HashMap<(IndexTable, String), u32>,
+    tokens: Vec<(IndexTable, String)>,
+    /// Each slot's stored bitmap (`search_bitmaps.id`); empty while building.
+    stored: Vec<i64>,
+    /// The runs of boilerplate among the slots, taken out of the bodies written.
+    boilerplate: HashSet<String>,
+}
+
+impl Slots {
+    fn new(tokens: Vec<(IndexTable, String)>, stored: Vec<i64>) -> Self {
+        let by_token = tokens.iter().enumerate().map(|(i, k)| (k.clone(), i as u32)).collect();
+        let boilerplate =
+            tokens.iter().filter(|(t, _)| *t == IndexTable::Boilerplate).map(|(_, run)| run.clone()).collect();
+        Slots { by_token, tokens, stored, boilerplate }
+    }
+
+    /// The runs of boilerplate to take out of every body written ([`IndexRows::strip`]).
+    pub fn boilerplate(&self) -> &HashSet<String> {
+        &self.boilerplate
+    }
+
+    /// The bitmaps the store has.
+    pub fn stored(conn: &Connection) -> rusqlite::Result<Self> {
+        let mut stmt = conn.prepare("SELECT id, tbl, token FROM search_bitmaps ORDER BY id")?;
+        let (mut tokens, mut ids) = (Vec::new(), Vec::new());
+        let mut rows = stmt.query([])?;
+        while let Some(r) = rows.next()? {
+            let Some(table) =
+                IndexTable::ALL.into_iter().find(|t| r.get_ref(1).ok().and_then(|v| v.as_str().ok()) == Some(t.name()))
+            else {
+                continue;
+            };
+            tokens.push((table, r.get::<_, String>(2)?));
+            ids.push(r.get(0)?);
+        }
+        Ok(Self::new(tokens, ids))
+    }
+
+    /// Slots to build, for an apply that writes `items` items into an empty index, from a
+    /// sample of their rows; none if the index will be too small for bitmaps.
+    pub fn building(sample: &[IndexRows], items: usize, min_docs: usize) -> Self {
+        let threshold = threshold(items, min_docs);
+        if items < threshold || sample.is_empty() {
+            return Self::default();
+        }
+        let mut tokens: Vec<(IndexTable, String)> =
+            boilerplate_runs(sample, items, threshold).into_iter().map(|run| (IndexTable::Boilerplate, run)).collect();
+        tokens.extend(frequent_tokens(sample, items, threshold));
+        Self::new(tokens, Vec::new())
+    }
+
+    /// For an apply: the stored bitmaps, or, when the index is empty and there are none, slots
+    /// to build from `sample()` (rows of what the apply writes, `items` in all).
+    pub fn for_apply(
+        conn: &Connection,
+        items: usize,
+        min_docs: usize,
+        sample: impl FnOnce() -> Vec<IndexRows>,
+    ) -> rusqlite::Result<Self> {
+        let stored = Self::stored(conn)?;
+        if !stored.tokens.is_empty() {
+            return Ok(stored);
+        }
+        let empty: bool = conn.query_row("SELECT NOT EXISTS (SELECT 1 FROM search_items)", [], |r| r.get(0))?;
+        if !empty || items < threshold(items, min_docs) {
+            return Ok(stored);
+        }
+        Ok(Self::building(&sample(), items, min_docs))
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.tokens.is_empty()
+    }
+
+    fn building_now(&self) -> bool {
+        !self.tokens.is_empty() && self.stored.is_empty()
+    }
+
+    /// The slots of the tokens an item's rows hold, ascending.
+    pub fn of(&self, rows: &IndexRows) -> Vec<u32> {
+        if self.tokens.is_empty() {
+            return Vec::new();
+        }
+        let mut out: Vec<u32> = Vec::new();
+        let mut key = (IndexTable::Text, String::new());
+        for (table, token) in item_tokens(rows) {
+            key.0 = table;
+            key.1.clear();
+            key.1.push_str(token);
+            if let Some(&slot) = self.by_token.get(&key) {
+                out.push(slot);
+            }
+        }
+        out.sort_unstable();
+        out
+    }
+}
+
+/// What one apply wrote to and removed from the index, for its bitmaps ([`Slots`]): kept as a
+/// list while it is short (each item then mended in place when the apply ends), in memory,
+/// every bitmap whole, once it is longer or while building.
+#[derive(Debug, Default)]
+pub(super) struct Changes {
+    /// Items written (with the slots their tokens hold) or removed (with none).
+    touched: Vec<(i64, Vec<u32>)>,
+    /// Every slot's bitmap, once in memory.
+    memory: Option<Vec<DocBitmap>>,
+    /// Something was written or removed.
+    any: bool,
+}
+
+impl Changes {
+    pub fn new(slots: &Slots) -> Self {
+        let memory = slots.building_now().then(|| vec![DocBitmap::default(); slots.tokens.len()]);
+        Changes { memory, ..Default::default() }
+    }
+
+    fn apply(memory: &mut [DocBitmap], rowid: i64, held: &[u32]) {
+        for b in memory.iter_mut() {
+            b.remove(rowid);
+        }
+        for &s in held {
+            memory[s as usize].insert(rowid);
+        }
+    }
+
+    /// Every stored bitmap, read into memory, with the listed changes made.
+    fn load(&mut self, conn: &Connection, slots: &Slots) -> rusqlite::Result<()> {
+        let mut stmt = conn.prepare_cached("SELECT bits FROM search_bitmaps WHERE id = ?1")?;
+        let mut memory = Vec::with_capacity(slots.stored.len());
+        for id in &slots.stored {
+            memory.push(DocBitmap::from_bytes(&stmt.query_row([id], |r| r.get::<_, Vec<u8>>(0))?));
+        }
+        for (rowid, held) in self.touched.drain(..) {
+            Self::apply(&mut memory, rowid, &held);
+        }
+        self.memory = Some(memory);
+        Ok(())
+    }
+
+    /// Item `rowid` was written, holding the tokens of `held` ([`Slots::of`]).
+    pub fn written(&mut self, conn: &Connection, slots: &Slots, rowid: i64, held: Vec<u32>) -> rusqlite::Result<()> {
+        self.any = true;
+        if slots.is_empty() {
+            return Ok(());
+        }
+        if let Some(memory) = &mut self.memory {
+            Self::apply(memory, rowid, &held);
+            return Ok(());
+        }
+        self.touched.push((rowid, held));
+        if self.touched.len() > INCREMENTAL_LIMIT {
+            self.load(conn, slots)?;
+        }
+        Ok(())
+    }
+
+    /// Item `rowid` was removed.
+    pub fn removed(&mut self, conn: &Connection, slots: &Slots, rowid: i64) -> rusqlite::Result<()> {
+        self.written(conn, slots, rowid, Vec::new())
+    }
+
+    /// Writes the bitmaps as the apply leaves them, in its transaction: the built ones that are
+    /// frequent enough, the stored ones whole if they were in memory, else mended in place
+    /// (SQLite's incremental blob I/O: a byte per item and bitmap), or whole after all if an
+    /// item's rowid lies beyond a bitmap's room.
+    pub fn finish(mut self, conn: &Connection, slots: &Slots, min_docs: usize) -> rusqlite::Result<()> {
+        if !self.any || slots.is_empty() {
+            return Ok(());
+        }
+        if slots.building_now() {
+            let Some(memory) = self.memory.take() else { return Ok(()) };
+            let (items, max_rowid): (i64, Option<i64>) =
+                conn.query_row("SELECT count(*), max(rowid) FROM search_items", [], |r| Ok((r.get(0)?, r.get(1)?)))?;
+            let threshold = threshold(usize::try_from(items).unwrap_or(0), min_docs);
+            let bits = capacity(max_rowid.unwrap_or(0));
+            let mut insert = conn.prepare("INSERT INTO search_bitmaps (tbl, token, bits) VALUES (?1, ?2, ?3)")?;
+            for ((table, token), mut b) in slots.tokens.iter().zip(memory) {
+                // a run of boilerplate is kept however rare: the bodies were written without it
+                if b.len() >= threshold || *table == IndexTable::Boilerplate {
+                    b.reserve(bits);
+                    insert.execute(params![table.name(), token, b.to_bytes()])?;
+                }
+            }
+            return Ok(());
+        }
+        let room: i64 = match slots.stored.first() {
+            Some(first) => {
+                conn.query_row("SELECT length(bits) FROM search_bitmaps WHERE id = ?1", [first], |r| r.get(0))?
+            }
+            None => 0,
+        };
+        if self.memory.is_none() && self.touched.iter().any(|(r, _)| *r < 0 || r / 8 >= room) {
+            self.load(conn, slots)?;
+        }
+        if let Some(memory) = self.memory.take() {
+            let max_rowid: Option<i64> = conn.query_row("SELECT max(rowid) FROM search_items", [], |r| r.get(0))?;
+            let bits = capacity(max_rowid.unwrap_or(0));
+            let mut update = conn.prepare("UPDATE search_bitmaps SET bits = ?2 WHERE id = ?1")?;
+            for (id, mut b) in slots.stored.iter().zip(memory) {
+                b.reserve(bits);
+                update.execute(params![id, b.to_bytes()])?;
+            }
+            return Ok(());
+        }
+        // stable: a rowid written twice is set by its last write, which comes after the first
+        let mut touched = self.touched;
+        touched.sort_by_key(|t| t.0);
+        for (slot, id) in slots.stored.iter().enumerate() {
+            let slot = slot as u32;
+            let mut blob = conn.blob_open(MAIN_DB, "search_bitmaps", "bits", *id, false)?;
+            for (rowid, held) in &touched {
+                let (at, bit) = ((rowid / 8) as usize, 1u8 << (rowid % 8));
+                let mut byte = [0u8; 1];
+                blob.read_at_exact(&mut byte, at)?;
+                let new = if held.binary_search(&slot).is_ok() { byte[0] | bit } else { byte[0] & !bit };
+                if new != byte[0] {
+                    blob.write_at(&[new], at)?;
+                }
+            }
+        }
+        Ok(())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::content::{ContentSet, Document, ItemKind};
+    use crate::store::{Delta, Store};
+
+    const WORDS: [&str; 8] = ["政府", "信息", "公开", "住房", "补贴", "教育", "医疗", "就业"];
+
+    /// Document `i`: word `j` of [`WORDS`] in its body when bit `j` of `i + salt` is set, so
+    /// the words are in about half the documents each and a change of `salt` moves them.
+    fn doc(template: &Document, i: usize, salt: usize) -> Document {
+        let mut d = template.clone();
+        d.id = format!("bm-{i}");
+        d.title = format!("第{i}号 {}", WORDS[(i + salt) % WORDS.len()]);
+        d.body = WORDS
+            .iter()
+            .enumerate()
+            .filter(|(j, _)| (i + salt) >> j & 1 == 1)
+            .map(|(_, w)| format!("关于{w}的说明。"))
+            .collect();
+        d.attachments.clear();
+        d.keywords.clear();
+        d.summary = None;
+        d.doc_no = None;
+        d
+    }
+
+    fn template() -> Document {
+        let demo = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content");
+        crate::content::load(&demo).unwrap().documents.remove(0)
+    }
+
+    /// Every bitmap lists exactly what FTS5 lists for its token; returns how many there are
+    /// per table.
+    fn check(store: &Store) -> HashMap<IndexTable, usize> {
+        let conn = store.connection();
+        let bitmaps: Vec<(String, String, Vec<u8>)> = conn
+            .prepare("SELECT tbl, token, bits FROM search_bitmaps")
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        // every item's runs as written, boilerplate included
+        let items: Vec<(i64, Vec<String>)> = conn
+            .prepare("SELECT rowid, id, kind FROM search_items ORDER BY rowid")
+            .unwrap()
+            .query_map([], |r| Ok((r.get::<_, i64>(0)?, r.get::<_, String>(1)?, r.get::<_, String>(2)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .filter_map(|(rowid, id, kind)| {
+                IndexRows::of_stored(conn, &id, &kind).unwrap().map(|r| (rowid, r.body_runs()))
+            })
+            .collect();
+        let mut per_table = HashMap::new();
+        for (tbl, token, bits) in bitmaps {
+            let table = IndexTable::ALL.into_iter().find(|t| t.name() == tbl).unwrap();
+            let listed = match table {
+                IndexTable::Boilerplate => {
+                    items.iter().filter(|(_, runs)| runs.contains(&token)).map(|(r, _)| *r).collect()
+                }
+                IndexTable::Text => {
+                    let mut all = DocBitmap::from_rowids(&listed(conn, table, &token).unwrap(), 0);
+                    if let Some(b) = boilerplate_containing(conn, &token).unwrap() {
+                        all.or(&b);
+                    }
+                    all.rowids()
+                }
+                _ => listed(conn, table, &token).unwrap(),
+            };
+            assert_eq!(DocBitmap::from_bytes(&bits).rowids(), listed, "{tbl} {token}");
+            assert_eq!(store.search_bitmap(table, &token).unwrap().unwrap().rowids(), listed);
+            *per_table.entry(table).or_default() += 1;
+        }
+        per_table
+    }
+
+    #[test]
+    fn bitmaps_list_what_fts5_lists_after_every_kind_of_change() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.set_bitmap_min_docs(8);
+        let t = template();
+        let mut set = ContentSet { documents: (0..200).map(|i| doc(&t, i, 0)).collect(), ..Default::default() };
+
+        // a first import: the bitmaps built while it writes
+        store.apply(&set, "test").unwrap();
+        let n = check(&store);
+        for table in IndexTable::ALL {
+            assert!(n.get(&table).copied().unwrap_or(0) > 0, "{table:?}: {n:?}");
+        }
+        assert!(store.search_bitmap(IndexTable::Text, "补贴").unwrap().is_some());
+        // a word in no document yet
+        assert!(store.search_bitmap(IndexTable::Text, "养老").unwrap().is_none());
+
+        // a small sync: 6 changed, 3 removed, 4 added, one of them twice; mended in place
+        let mut again = doc(&t, 201, 5);
+        again.body.push_str("养老服务。");
+        let delta = Delta {
+            documents: (10..16)
+                .map(|i| doc(&t, i, 3))
+                .chain((200..204).map(|i| doc(&t, i, 1)))
+                .chain([again])
+                .collect(),
+            removed: (20..23).map(|i| (ItemKind::Document, format!("bm-{i}"))).collect(),
+            ..Default::default()
+        };
+        store.apply_delta(&delta, "test").unwrap();
+        let after = check(&store);
+        assert_eq!(after, n, "the same tokens: mended, not made again");
+
+        // 养老 in many documents by a small sync: exact lists, but no bitmap until made again
+        let delta = Delta {
+            documents: (30..60)
+                .map(|i| {
+                    let mut d = doc(&t, i, 0);
+                    d.body.push_str("养老服务。");
+                    d
+                })
+                .collect(),
+            ..Default::default()
+        };
+        store.apply_delta(&delta, "test").unwrap();
+        check(&store);
+        assert!(store.search_bitmap(IndexTable::Text, "养老").unwrap().is_none());
+
+        // a re-import changing more than the incremental limit: mended whole, in memory
+        set.documents = (0..(INCREMENTAL_LIMIT + 100)).map(|i| doc(&t, i, 7)).collect();
+        for d in set.documents.iter_mut().take(120) {
+            d.body.push_str("养老服务。");
+        }
+        store.apply(&set, "test").unwrap();
+        assert_eq!(check(&store), n);
+        assert!(store.search_bitmap(IndexTable::Text, "养老").unwrap().is_none());
+
+        // a sync adding an item beyond the bitmaps' room (an item row far above the others, so
+        // that the next rowid is past it): made again
+        let top: i64 = store.connection().query_row("SELECT max(rowid) FROM search_items", [], |r| r.get(0)).unwrap();
+        store
+            .connection()
+            .execute(
+                "INSERT INTO search_items (rowid, id, kind, title, readings) VALUES (?1, 'gap', 'faq', '', '')",
+                [top + 20_000],
+            )
+            .unwrap();
+        let mut far = doc(&t, 900_000, 0);
+        far.body.push_str("住房补贴。");
+        let delta = Delta { documents: vec![far], ..Default::default() };
+        store.apply_delta(&delta, "test").unwrap();
+        check(&store);
+        let far_rowid: i64 = store
+            .connection()
+            .query_row("SELECT rowid FROM search_items WHERE id = 'bm-900000'", [], |r| r.get(0))
+            .unwrap();
+        assert!(far_rowid > top + 20_000);
+        assert!(store.search_bitmap(IndexTable::Text, "补贴").unwrap().unwrap().contains(far_rowid));
+
+        // a rebuild of the whole index chooses the tokens again: 养老 now has one
+        store.rebuild_search_index().unwrap();
+        let rebuilt = check(&store);
+        assert!(store.search_bitmap(IndexTable::Text, "养老").unwrap().is_some());
+
+        // listing every frequent token through FTS5 (`reindex --bitmaps-only`) gives the same
+        store.refresh_search_bitmaps().unwrap();
+        assert_eq!(check(&store), rebuilt);
+    }
+
+    #[test]
+    fn bitmaps_list_set_and_combine() {
+        let mut a = DocBitmap::from_rowids(&[1, 5, 64, 200], 100);
+        assert!(a.contains(64) && a.contains(200) && !a.contains(2) && !a.contains(-1));
+        assert_eq!(a.rowids(), vec![1, 5, 64, 200]);
+        assert_eq!(DocBitmap::from_bytes(&a.to_bytes()), a);
+        let b = DocBitmap::from_rowids(&[5, 64, 65], 70);
+        let mut u = a.clone();
+        u.or(&b);
+        assert_eq!(u.rowids(), vec![1, 5, 64, 65, 200]);
+        a.and(&b);
+        assert_eq!(a.rowids(), vec![5, 64]);
+        assert_eq!(a.len(), 2);
+    }
+
+    #[test]
+    fn only_cjk_bigrams_and_characters_take_bitmaps() {
+        assert!(IndexTable::Text.takes("政府"));
+        assert!(!IndexTable::Text.takes("政"));
+        assert!(!IndexTable::Text.takes("政府信"));
+        assert!(!IndexTable::Text.takes("pm"));
+        assert!(IndexTable::Chars.takes("政"));
+        assert!(!IndexTable::Chars.takes("政府"));
+        assert!(!IndexTable::Chars.takes("a"));
+    }
+}
