@@ -396,7 +396,9 @@ pub(super) fn refresh(conn: &Connection, min_docs: usize) -> rusqlite::Result<us
 /// the thread that prepares items ([`Slots::of`]).
 #[derive(Debug, Default)]
 pub(super) struct Slots {
-    by_token: HashMap<(IndexTable, String), u32>,
+    /// Each table's tokens' slots (`IndexTable as usize`), hashed cheaply: [`Slots::of`] looks
+    /// up every token of every item an apply writes.
+    by_token: [HashMap<String, u32, TokenHash>; 4],
     tokens: Vec<(IndexTable, String)>,
     /// Each slot's stored bitmap (`search_bitmaps.id`); empty while building.
     stored: Vec<i64>,
@@ -406,7 +408,10 @@ pub(super) struct Slots {
 
 impl Slots {
     fn new(tokens: Vec<(IndexTable, String)>, stored: Vec<i64>) -> Self {
-        let by_token = tokens.iter().enumerate().map(|(i, k)| (k.clone(), i as u32)).collect();
+        let mut by_token: [HashMap<String, u32, TokenHash>; 4] = Default::default();
+        for (i, (table, token)) in tokens.iter().enumerate() {
+            by_token[*table as usize].insert(token.clone(), i as u32);
+        }
         let boilerplate =
             tokens.iter().filter(|(t, _)| *t == IndexTable::Boilerplate).map(|(_, run)| run.clone()).collect();
         Slots { by_token, tokens, stored, boilerplate }
@@ -480,17 +485,58 @@ impl Slots {
             return Vec::new();
         }
         let mut out: Vec<u32> = Vec::new();
-        let mut key = (IndexTable::Text, String::new());
-        for (table, token) in item_tokens(rows) {
-            key.0 = table;
-            key.1.clear();
-            key.1.push_str(token);
-            if let Some(&slot) = self.by_token.get(&key) {
+        let mut find = |table: IndexTable, token: &str| {
+            if let Some(&slot) = self.by_token[table as usize].get(token) {
                 out.push(slot);
+            }
+        };
+        let (title, body, chars) = rows.token_texts();
+        for t in title.split(' ').filter(|t| IndexTable::Titles.takes(t)) {
+            find(IndexTable::Titles, t);
+            find(IndexTable::Text, t);
+        }
+        for t in body.split(' ').filter(|t| IndexTable::Text.takes(t)) {
+            find(IndexTable::Text, t);
+        }
+        for t in chars.split(' ').filter(|t| IndexTable::Chars.takes(t)) {
+            find(IndexTable::Chars, t);
+        }
+        for run in rows.stripped() {
+            find(IndexTable::Boilerplate, run);
+            let ends: Vec<usize> = run.char_indices().map(|(i, _)| i).chain([run.len()]).collect();
+            for w in ends.windows(3) {
+                find(IndexTable::Text, &run[w[0]..w[2]]);
             }
         }
         out.sort_unstable();
+        out.dedup();
         out
+    }
+}
+
+/// FNV-1a over a token's bytes: the tokens come from the content being written (a signed pack
+/// or the publisher's folder), never from a visitor, and are a few bytes long, where SipHash's
+/// setup would cost more than the hashing.
+#[derive(Debug, Clone, Copy, Default)]
+struct TokenHash;
+
+impl std::hash::BuildHasher for TokenHash {
+    type Hasher = Fnv;
+    fn build_hasher(&self) -> Fnv {
+        Fnv(0xcbf2_9ce4_8422_2325)
+    }
+}
+
+struct Fnv(u64);
+
+impl std::hash::Hasher for Fnv {
+    fn finish(&self) -> u64 {
+        self.0
+    }
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
     }
 }
 
@@ -503,6 +549,8 @@ pub(super) struct Changes {
     touched: Vec<(i64, Vec<u32>)>,
     /// Every slot's bitmap, once in memory.
     memory: Option<Vec<DocBitmap>>,
+    /// While building: the rowids written so far (a new one has no bit to clear).
+    written: DocBitmap,
     /// Something was written or removed.
     any: bool,
 }
@@ -543,7 +591,15 @@ impl Changes {
             return Ok(());
         }
         if let Some(memory) = &mut self.memory {
-            Self::apply(memory, rowid, &held);
+            if slots.building_now() && !self.written.contains(rowid) {
+                // a rowid new to an index that was empty: nothing to clear
+                self.written.insert(rowid);
+                for &s in &held {
+                    memory[s as usize].insert(rowid);
+                }
+            } else {
+                Self::apply(memory, rowid, &held);
+            }
             return Ok(());
         }
         self.touched.push((rowid, held));
@@ -582,12 +638,10 @@ impl Changes {
             }
             return Ok(());
         }
-        let room: i64 = match slots.stored.first() {
-            Some(first) => {
-                conn.query_row("SELECT length(bits) FROM search_bitmaps WHERE id = ?1", [first], |r| r.get(0))?
-            }
-            None => 0,
-        };
+        // the shortest bitmap's room (a run of boilerplate keeps its bitmap from an earlier
+        // build when `refresh` makes the others again, with another room)
+        let room: i64 =
+            conn.query_row("SELECT coalesce(min(length(bits)), 0) FROM search_bitmaps", [], |r| r.get(0))?;
         if self.memory.is_none() && self.touched.iter().any(|(r, _)| *r < 0 || r / 8 >= room) {
             self.load(conn, slots)?;
         }

@@ -259,17 +259,41 @@ impl IndexRows {
         if boilerplate.is_empty() {
             return;
         }
-        let mut out = String::with_capacity(self.body_tokens.len());
-        for (run, tokens) in token_runs(&self.body_tokens) {
-            match run {
-                Some(run) if boilerplate.contains(&run) => {
-                    if !self.stripped.contains(&run) {
-                        self.stripped.push(run);
+        // as `token_runs` reads them, without a string per run
+        let tokens = std::mem::take(&mut self.body_tokens);
+        let mut out = String::with_capacity(tokens.len());
+        let (mut run, mut start, mut at) = (String::new(), 0, 0);
+        for token in tokens.split_inclusive(' ') {
+            at += token.len();
+            let mut cs = token.trim_end_matches(' ').chars();
+            match (cs.next(), cs.next(), cs.next()) {
+                (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => {
+                    if run.is_empty() {
+                        run.push(a);
                     }
+                    run.push(b);
                 }
-                _ => out.push_str(tokens),
+                (Some(a), None, _) if is_cjk(a) => {
+                    if run.is_empty() {
+                        run.push(a);
+                    }
+                    if boilerplate.contains(run.as_str()) {
+                        if !self.stripped.contains(&run) {
+                            self.stripped.push(run.clone());
+                        }
+                    } else {
+                        out.push_str(&tokens[start..at]);
+                    }
+                    run.clear();
+                    start = at;
+                }
+                _ => {
+                    out.push_str(&tokens[start..at]);
+                    start = at;
+                }
             }
         }
+        out.push_str(&tokens[start..]);
         self.body_tokens = out;
     }
 }
