@@ -752,6 +752,29 @@ mod tests {
         per_table
     }
 
+    /// A kiosk's first sync (changes into an empty store) builds them too, runs of
+    /// boilerplate included, and a second sync mends them.
+    #[test]
+    fn a_first_sync_into_an_empty_store_builds_the_bitmaps() {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.set_bitmap_min_docs(8);
+        let t = template();
+        let delta = Delta { documents: (0..200).map(|i| doc(&t, i, 0)).collect(), ..Default::default() };
+        store.apply_delta(&delta, "test").unwrap();
+        let n = check(&store);
+        for table in IndexTable::ALL {
+            assert!(n.get(&table).copied().unwrap_or(0) > 0, "{table:?}: {n:?}");
+        }
+        let delta = Delta {
+            documents: (0..50).map(|i| doc(&t, i, 5)).collect(),
+            removed: vec![(ItemKind::Document, "bm-199".into())],
+            ..Default::default()
+        };
+        store.apply_delta(&delta, "test").unwrap();
+        assert_eq!(check(&store), n);
+    }
+
     #[test]
     fn bitmaps_list_what_fts5_lists_after_every_kind_of_change() {
         let dir = tempfile::tempdir().unwrap();
