@@ -752,20 +752,30 @@ mod tests {
         per_table
     }
 
+    /// An empty store giving a token a bitmap from 8 items on.
+    fn small_store() -> (tempfile::TempDir, Store) {
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.set_bitmap_min_docs(8);
+        (dir, store)
+    }
+
+    fn assert_every_table_has_some(n: &HashMap<IndexTable, usize>) {
+        for table in IndexTable::ALL {
+            assert!(n.get(&table).copied().unwrap_or(0) > 0, "{table:?}: {n:?}");
+        }
+    }
+
     /// A kiosk's first sync (changes into an empty store) builds them too, runs of
     /// boilerplate included, and a second sync mends them.
     #[test]
     fn a_first_sync_into_an_empty_store_builds_the_bitmaps() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        store.set_bitmap_min_docs(8);
+        let (_dir, mut store) = small_store();
         let t = template();
         let delta = Delta { documents: (0..200).map(|i| doc(&t, i, 0)).collect(), ..Default::default() };
         store.apply_delta(&delta, "test").unwrap();
         let n = check(&store);
-        for table in IndexTable::ALL {
-            assert!(n.get(&table).copied().unwrap_or(0) > 0, "{table:?}: {n:?}");
-        }
+        assert_every_table_has_some(&n);
         let delta = Delta {
             documents: (0..50).map(|i| doc(&t, i, 5)).collect(),
             removed: vec![(ItemKind::Document, "bm-199".into())],
@@ -777,18 +787,14 @@ mod tests {
 
     #[test]
     fn bitmaps_list_what_fts5_lists_after_every_kind_of_change() {
-        let dir = tempfile::tempdir().unwrap();
-        let mut store = Store::open(dir.path()).unwrap();
-        store.set_bitmap_min_docs(8);
+        let (_dir, mut store) = small_store();
         let t = template();
         let mut set = ContentSet { documents: (0..200).map(|i| doc(&t, i, 0)).collect(), ..Default::default() };
 
         // a first import: the bitmaps built while it writes
         store.apply(&set, "test").unwrap();
         let n = check(&store);
-        for table in IndexTable::ALL {
-            assert!(n.get(&table).copied().unwrap_or(0) > 0, "{table:?}: {n:?}");
-        }
+        assert_every_table_has_some(&n);
         assert!(store.search_bitmap(IndexTable::Text, "补贴").unwrap().is_some());
         // a word in no document yet
         assert!(store.search_bitmap(IndexTable::Text, "养老").unwrap().is_none());

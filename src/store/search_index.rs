@@ -249,7 +249,9 @@ impl IndexRows {
 
     /// The CJK runs of the body (each as its characters), in order.
     pub fn body_runs(&self) -> Vec<String> {
-        token_runs(&self.body_tokens).into_iter().filter_map(|(run, _)| run).collect()
+        let mut runs = Vec::new();
+        walk_runs(&self.body_tokens, |run, _| runs.extend(run.map(str::to_string)));
+        runs
     }
 
     /// Takes every CJK run of the body that is one of `boilerplate` out of its tokens, and
@@ -259,41 +261,17 @@ impl IndexRows {
         if boilerplate.is_empty() {
             return;
         }
-        // as `token_runs` reads them, without a string per run
         let tokens = std::mem::take(&mut self.body_tokens);
         let mut out = String::with_capacity(tokens.len());
-        let (mut run, mut start, mut at) = (String::new(), 0, 0);
-        for token in tokens.split_inclusive(' ') {
-            at += token.len();
-            let mut cs = token.trim_end_matches(' ').chars();
-            match (cs.next(), cs.next(), cs.next()) {
-                (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => {
-                    if run.is_empty() {
-                        run.push(a);
-                    }
-                    run.push(b);
-                }
-                (Some(a), None, _) if is_cjk(a) => {
-                    if run.is_empty() {
-                        run.push(a);
-                    }
-                    if boilerplate.contains(run.as_str()) {
-                        if !self.stripped.contains(&run) {
-                            self.stripped.push(run.clone());
-                        }
-                    } else {
-                        out.push_str(&tokens[start..at]);
-                    }
-                    run.clear();
-                    start = at;
-                }
-                _ => {
-                    out.push_str(&tokens[start..at]);
-                    start = at;
+        let stripped = &mut self.stripped;
+        walk_runs(&tokens, |run, run_tokens| match run {
+            Some(run) if boilerplate.contains(run) => {
+                if !stripped.iter().any(|s| s == run) {
+                    stripped.push(run.to_string());
                 }
             }
-        }
-        out.push_str(&tokens[start..]);
+            _ => out.push_str(run_tokens),
+        });
         self.body_tokens = out;
     }
 }
@@ -341,18 +319,16 @@ pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::
     Ok(rowid)
 }
 
-/// Index text split into its CJK runs and words: (the run's characters, None for a word; its
-/// tokens with their spaces). A run is its bigrams and ends with its last character alone (see
-/// [`index_text`]), so the runs can be read back from the tokens.
-fn token_runs(tokens: &str) -> Vec<(Option<String>, &str)> {
-    let mut out = Vec::new();
+/// Walks index text by its CJK runs and words: `f(the run's characters, or None for a word;
+/// its tokens with their spaces)`. A run is its bigrams and ends with its last character alone
+/// (see [`index_text`]), so the runs can be read back from the tokens; one buffer serves every
+/// run.
+fn walk_runs(tokens: &str, mut f: impl FnMut(Option<&str>, &str)) {
     let (mut run, mut start, mut at) = (String::new(), 0, 0);
     for token in tokens.split_inclusive(' ') {
-        let t = token.trim_end_matches(' ');
-        let mut cs = t.chars();
-        let (a, b, c) = (cs.next(), cs.next(), cs.next());
         at += token.len();
-        match (a, b, c) {
+        let mut cs = token.trim_end_matches(' ').chars();
+        match (cs.next(), cs.next(), cs.next()) {
             (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b) => {
                 if run.is_empty() {
                     run.push(a);
@@ -363,19 +339,19 @@ fn token_runs(tokens: &str) -> Vec<(Option<String>, &str)> {
                 if run.is_empty() {
                     run.push(a);
                 }
-                out.push((Some(std::mem::take(&mut run)), &tokens[start..at]));
+                f(Some(&run), &tokens[start..at]);
+                run.clear();
                 start = at;
             }
             _ => {
-                out.push((None, &tokens[start..at]));
+                f(None, &tokens[start..at]);
                 start = at;
             }
         }
     }
     if start < tokens.len() {
-        out.push((None, &tokens[start..]));
+        f(None, &tokens[start..]);
     }
-    out
 }
 
 /// The distinct folded CJK characters of a title and body, separated by spaces.
