@@ -12,6 +12,10 @@
 //! index sees) and the queries with their brute-force truth to `DIR/docs.jsonl` and
 //! `DIR/queries.jsonl` for the tantivy baseline (`benches/tantivy-baseline`).
 //! `BENCH_TRIGRAM=0` and `BENCH_REBUILD=0` skip the trigram baseline and the full index rebuild.
+//! `BENCH_STORE=DIR` keeps the store in `DIR` and, when it already holds the corpus, searches it
+//! without importing again (to compare two builds on one store, or to profile). `BENCH_CLASS=TEXT`
+//! runs only the query classes whose name contains `TEXT` (`BENCH_QUERY=TEXT`: that query alone); `BENCH_EACH=1` prints every query's
+//! times; `BENCH_REPEAT=N` runs the queries N times more before measuring (for a profiler).
 //!
 //! Reports index build time, index size ÷ text size, p50/p95 latency of instant search and of
 //! ranked full search with snippets over 220 queries (55% two-character words, one-character,
@@ -268,14 +272,21 @@ fn main() {
     }
 
     // ---- this design, in the real store ----
-    let mut store = Store::open(&tmp.path().join("store")).unwrap();
+    let kept = std::env::var_os("BENCH_STORE").map(std::path::PathBuf::from);
+    let mut store = Store::open(&kept.clone().unwrap_or_else(|| tmp.path().join("store"))).unwrap();
     let set = ContentSet {
         site: Site { name: "基准".into(), government: "基准区".into(), ..Default::default() },
         documents: docs,
         ..Default::default()
     };
+    let held: i64 = store.connection().query_row("SELECT count(*) FROM documents", [], |r| r.get(0)).unwrap();
+    let reused = kept.is_some() && held == set.documents.len() as i64;
     let t = Instant::now();
-    store.apply(&set, "bench").unwrap();
+    if reused {
+        println!("store {}: holds the {held} documents, not imported again", kept.as_ref().unwrap().display());
+    } else {
+        store.apply(&set, "bench").unwrap();
+    }
     let import = t.elapsed();
     let docs = set.documents;
     let rebuild = env_on("BENCH_REBUILD").then(|| {
@@ -323,9 +334,30 @@ fn main() {
     drop(docs);
 
     // ---- latency ----
-    let qs = if zipf { zipf_queries() } else { queries() };
+    let mut qs = if zipf { zipf_queries() } else { queries() };
+    if let Ok(only) = std::env::var("BENCH_CLASS") {
+        qs.retain(|q| q.class.contains(only.as_str()));
+    }
+    if let Ok(only) = std::env::var("BENCH_QUERY") {
+        qs.retain(|q| q.text == only);
+    }
+    // `BENCH_REPEAT=N` runs the queries N times more first, unmeasured (for a profiler)
+    let repeat: usize = std::env::var("BENCH_REPEAT").ok().and_then(|v| v.parse().ok()).unwrap_or(0);
+    let t = Instant::now();
+    let pinyin = gongkai_kiosk::search::PinyinIndex::load(&store).unwrap();
+    println!(
+        "pinyin index: {:.1} MB in memory ({:.1} MB of pair lists), loaded in {:.2} s",
+        pinyin.heap_bytes() as f64 / 1e6,
+        pinyin.pair_list_bytes() as f64 / 1e6,
+        t.elapsed().as_secs_f64()
+    );
+    let pinyin = std::env::var("BENCH_EACH").is_ok_and(|v| v == "1").then_some(pinyin);
     let searcher = Searcher::new(&store).unwrap();
     let docs_only = SearchFilter { item: Some(ItemKind::Document), ..Default::default() };
+    for q in qs.iter().cycle().take(qs.len() * repeat) {
+        let _ = searcher.instant(&store, &q.text, 8).unwrap();
+        let _ = searcher.search(&store, &q.text, &docs_only, 20, 0).unwrap();
+    }
     let (mut inst, mut full, mut b_inst, mut b_full) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
     let mut totals = Vec::new();
     let mut base_totals = Vec::new();
@@ -337,6 +369,21 @@ fn main() {
         let r = searcher.search(&store, &q.text, &docs_only, 20, 0).unwrap();
         full.push(t.elapsed());
         totals.push(r.total);
+        if let Some(pinyin) = &pinyin {
+            // the titles the pinyin spells, alone (the first step of a pinyin query)
+            let t = Instant::now();
+            let spelled = gongkai_kiosk::text::pinyin::pinyin_query(&q.text).map(|p| pinyin.matches(&p, 500).len());
+            let spelled = spelled.map(|n| format!("  pinyin titles {n} in {:.2} ms", t.elapsed().as_secs_f64() * 1e3));
+            println!(
+                "  {:<18} {:<12} instant {:>7.2} ms  full {:>7.2} ms  total {}{}",
+                q.class,
+                q.text,
+                inst.last().unwrap().as_secs_f64() * 1e3,
+                full.last().unwrap().as_secs_f64() * 1e3,
+                r.total,
+                spelled.unwrap_or_default()
+            );
+        }
         let Some(base) = &base else { continue };
         // baseline: the query as typed (trigram needs 3 characters to use its index)
         let phrase = format!("\"{}\"", q.text.replace('"', ""));

@@ -79,7 +79,7 @@ const DIMS: usize = 6;
 
 impl FacetIndex {
     pub fn load(store: &Store) -> Result<Self, StoreError> {
-        let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
+        let sql = store.sql_error();
         let mut idx = FacetIndex {
             rows: Vec::new(),
             years: (i32::MAX, i32::MIN),

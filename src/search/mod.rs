@@ -9,13 +9,15 @@
 
 mod facets;
 mod matching;
+mod pinyin_index;
 mod query;
 mod title_rank;
 mod usage;
 
 pub use facets::{FacetCounts, SearchFilter};
+pub use pinyin_index::PinyinIndex;
 pub use query::{
-    AttachmentHit, Highlighted, Hit, MAX_QUERY_CHARS, MAX_QUERY_TERMS, PinyinIndex, SearchResults, Searcher,
-    Suggestion, bound_query, highlight, snippet,
+    AttachmentHit, Highlighted, Hit, MAX_QUERY_CHARS, MAX_QUERY_TERMS, SearchResults, Searcher, Suggestion,
+    bound_query, highlight, snippet,
 };
 pub use usage::{ZERO_RESULT_DAYS, expire_zero_results, record_search, zero_result_words};

@@ -8,7 +8,8 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::facets::{FacetCounts, FacetIndex, SearchFilter};
-use super::matching::{Matches, intersect, matching_all, matching_any};
+use super::matching::{Matches, matching_all, matching_any};
+use super::pinyin_index::PinyinIndex;
 use super::title_rank::TitleLengths;
 use crate::content::{DocKind, ItemKind, Validity};
 use crate::store::{
@@ -142,212 +143,6 @@ struct DocFacets {
     doc_no: Option<String>,
 }
 
-/// Pinyin readings of every title, kept compact in memory: per title character one `u16`, the
-/// id of its one reading (most characters), or of the set of readings a polyphone has (the sets
-/// are few and shared). About 2.2 bytes per title character and 12 per title: 3.5 MiB for
-/// 100,000 titles, where a vector per character and its letter mask took 30.
-pub struct PinyinIndex {
-    /// Syllables by id (ids below [`SET`]).
-    syllables: Vec<String>,
-    /// Per syllable: the bit of its first letter ([`letter_bit`]).
-    syllable_bits: Vec<u64>,
-    /// The polyphones' reading sets, one after the other; set `i` is
-    /// `set_ids[set_starts[i]..set_starts[i + 1]]`.
-    set_ids: Vec<u16>,
-    set_starts: Vec<u32>,
-    /// Per set: the bits of its readings' first letters.
-    set_bits: Vec<u64>,
-    /// Per title character with a reading: a syllable id, or [`SET`] + a set number.
-    groups: Vec<u16>,
-    /// Per title: its rowid, and where its characters start in `groups` (the next title's start
-    /// ends them; one more start at the end).
-    rowids: Vec<i64>,
-    starts: Vec<u32>,
-}
-
-/// Group values from here on name a reading set, below it a single syllable.
-const SET: u16 = 0x8000;
-
-fn letter_bit(b: u8) -> u64 {
-    match b {
-        b'a'..=b'z' => 1 << (b - b'a'),
-        b'0'..=b'9' => 1 << (26 + b - b'0'),
-        _ => 0,
-    }
-}
-
-impl PinyinIndex {
-    pub fn load(store: &Store) -> Result<Self, StoreError> {
-        let conn = store.connection();
-        let sql = |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e };
-        let mut idx = PinyinIndex {
-            syllables: Vec::new(),
-            syllable_bits: Vec::new(),
-            set_ids: Vec::new(),
-            set_starts: vec![0],
-            set_bits: Vec::new(),
-            groups: Vec::new(),
-            rowids: Vec::new(),
-            starts: Vec::new(),
-        };
-        let mut syllable_ids: HashMap<String, u16> = HashMap::new();
-        let mut set_numbers: HashMap<Vec<u16>, u16> = HashMap::new();
-        let mut ids: Vec<u16> = Vec::new();
-        let mut stmt = conn.prepare("SELECT rowid, readings FROM search_items ORDER BY rowid").map_err(sql)?;
-        let mut rows = stmt.query([]).map_err(sql)?;
-        while let Some(row) = rows.next().map_err(sql)? {
-            let rowid: i64 = row.get(0).map_err(sql)?;
-            let enc: String = row.get(1).map_err(sql)?;
-            idx.rowids.push(rowid);
-            idx.starts.push(idx.groups.len() as u32);
-            for group in enc.split(' ').filter(|g| !g.is_empty()) {
-                ids.clear();
-                for r in group.split('/').filter(|r| !r.is_empty()) {
-                    let next = idx.syllables.len();
-                    let id = match syllable_ids.get(r) {
-                        Some(&id) => id,
-                        // more syllables than ids (only a corrupt store): the rest are not kept
-                        None if next >= usize::from(SET) => continue,
-                        None => {
-                            idx.syllables.push(r.to_string());
-                            idx.syllable_bits.push(letter_bit(r.as_bytes()[0]));
-                            syllable_ids.insert(r.to_string(), next as u16);
-                            next as u16
-                        }
-                    };
-                    if !ids.contains(&id) {
-                        ids.push(id);
-                    }
-                }
-                let value = match ids.as_slice() {
-                    [] => continue,
-                    [one] => *one,
-                    many => match set_numbers.get(many) {
-                        Some(&n) => SET + n,
-                        // more reading sets than numbers (only a corrupt store): the first reading
-                        None if set_numbers.len() >= usize::from(SET) => many[0],
-                        None => {
-                            let n = set_numbers.len() as u16;
-                            set_numbers.insert(many.to_vec(), n);
-                            idx.set_ids.extend_from_slice(many);
-                            idx.set_starts.push(idx.set_ids.len() as u32);
-                            idx.set_bits.push(many.iter().fold(0, |b, &id| b | idx.syllable_bits[usize::from(id)]));
-                            SET + n
-                        }
-                    },
-                };
-                idx.groups.push(value);
-            }
-        }
-        idx.starts.push(idx.groups.len() as u32);
-        // grown by doubling, the vectors would carry up to half again of unused capacity
-        idx.groups.shrink_to_fit();
-        idx.rowids.shrink_to_fit();
-        idx.starts.shrink_to_fit();
-        Ok(idx)
-    }
-
-    /// The first-letter bits of a group's readings.
-    fn bits(&self, value: u16) -> u64 {
-        if value >= SET { self.set_bits[usize::from(value - SET)] } else { self.syllable_bits[usize::from(value)] }
-    }
-
-    /// The syllable ids of a group.
-    fn ids<'a>(&'a self, value: &'a u16) -> &'a [u16] {
-        if *value >= SET {
-            let n = usize::from(value - SET);
-            &self.set_ids[self.set_starts[n] as usize..self.set_starts[n + 1] as usize]
-        } else {
-            std::slice::from_ref(value)
-        }
-    }
-
-    /// Entries whose title matches the pinyin query `q`, in index order, at most `limit`:
-    /// (rowid, first matching group, number of groups).
-    pub fn matches(&self, q: &str, limit: usize) -> Vec<(i64, usize, usize)> {
-        let Some(&first) = q.as_bytes().first() else { return Vec::new() };
-        let bit = letter_bit(first);
-        let next = self.next_letters(q);
-        let mut out = Vec::new();
-        for (e, &rowid) in self.rowids.iter().enumerate() {
-            let (start, end) = (self.starts[e] as usize, self.starts[e + 1] as usize);
-            let view = EntryGroups { idx: self, groups: &self.groups[start..end] };
-            for (g, &value) in view.groups.iter().enumerate() {
-                if self.bits(value) & bit == 0 {
-                    continue;
-                }
-                // the query cannot end at this character: the next one must have a reading
-                // starting with a letter the query can go on with
-                if let Some(next) = next
-                    && view.groups.get(g + 1).is_none_or(|&n| self.bits(n) & next == 0)
-                {
-                    continue;
-                }
-                if let Some(n) = pinyin::match_at(q, &view, g) {
-                    out.push((rowid, g, n));
-                    break;
-                }
-            }
-            if out.len() >= limit {
-                break;
-            }
-        }
-        out
-    }
-
-    /// When `q` cannot be matched by one character alone, the letters (as [`letter_bit`]s) it
-    /// can go on with at the second character: after a syllable it starts with, after its first
-    /// letter (an initial), after zh/ch/sh. `None` when one character may match it all (it is
-    /// an initial, or the start of a syllable): then every position is tried. A position whose
-    /// next character has no reading starting with one of these letters cannot start a match
-    /// (`pinyin::match_at` reads on from the next character only with such a letter), so
-    /// skipping it leaves the results of the scan unchanged.
-    fn next_letters(&self, q: &str) -> Option<u64> {
-        let qb = q.as_bytes();
-        let one_character = qb.len() == 1
-            || ["zh", "ch", "sh"].contains(&q)
-            || self.syllables.iter().any(|s| s.as_bytes().starts_with(qb));
-        if one_character {
-            return None;
-        }
-        let mut next = letter_bit(qb[1]);
-        if qb.len() > 2 && ["zh", "ch", "sh"].iter().any(|p| q.starts_with(p)) {
-            next |= letter_bit(qb[2]);
-        }
-        for s in &self.syllables {
-            if s.len() < qb.len() && qb.starts_with(s.as_bytes()) {
-                next |= letter_bit(qb[s.len()]);
-            }
-        }
-        Some(next)
-    }
-
-    /// Bytes held by the index's vectors (their capacity), for the memory figures.
-    pub fn heap_bytes(&self) -> usize {
-        self.syllables.iter().map(|s| s.capacity() + std::mem::size_of::<String>()).sum::<usize>()
-            + self.syllable_bits.capacity() * 8
-            + (self.set_ids.capacity() + self.groups.capacity()) * 2
-            + (self.set_starts.capacity() + self.starts.capacity()) * 4
-            + (self.set_bits.capacity() + self.rowids.capacity()) * 8
-    }
-}
-
-/// One entry's groups, read straight from the compact index.
-struct EntryGroups<'a> {
-    idx: &'a PinyinIndex,
-    groups: &'a [u16],
-}
-
-impl pinyin::Groups for EntryGroups<'_> {
-    fn len(&self) -> usize {
-        self.groups.len()
-    }
-    fn reading(&self, g: usize, k: usize) -> Option<&str> {
-        let id = *self.idx.ids(self.groups.get(g)?).get(k)?;
-        Some(self.idx.syllables[usize::from(id)].as_str())
-    }
-}
-
 /// A search session over one content snapshot: keeps the pinyin readings and the filter values
 /// of every item in memory. Make a new one after the content changes.
 pub struct Searcher {
@@ -421,10 +216,6 @@ impl Searcher {
         self
     }
 
-    fn sql_err(store: &Store) -> impl Fn(rusqlite::Error) -> StoreError + '_ {
-        move |e| StoreError::Sqlite { path: store.path().to_path_buf(), source: e }
-    }
-
     /// The columns every candidate query selects, after `score`.
     const COLUMNS: &'static str =
         "i.rowid, i.id, i.kind, i.title, i.doc_kind, i.area, i.publisher, i.year, i.validity, i.published, i.doc_no";
@@ -484,7 +275,7 @@ impl Searcher {
              WHERE {table} MATCH ?1{wh} ORDER BY s DESC LIMIT {k}",
             cols = Self::COLUMNS
         );
-        let err = Self::sql_err(store);
+        let err = store.sql_error();
         let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
         let rows = stmt
             .query_map(rusqlite::params_from_iter(args.iter()), |r| Self::candidate(r, r.get(11)?, false))
@@ -519,10 +310,10 @@ impl Searcher {
             let mut stmt = store
                 .connection()
                 .prepare_cached("SELECT count(*) FROM search_titles WHERE search_titles MATCH ?1")
-                .map_err(Self::sql_err(store))?;
+                .map_err(store.sql_error())?;
             let mut idfs = Vec::with_capacity(phrases.len());
             for p in &phrases {
-                let hits: i64 = stmt.query_row([p], |r| r.get(0)).map_err(Self::sql_err(store))?;
+                let hits: i64 = stmt.query_row([p], |r| r.get(0)).map_err(store.sql_error())?;
                 idfs.push(self.titles.idf(usize::try_from(hits).unwrap_or(0)));
             }
             idfs
@@ -549,7 +340,7 @@ impl Searcher {
         scored: &[(i64, f64)],
         pinyin_spans: &HashMap<i64, (usize, usize)>,
     ) -> Result<Vec<Candidate>, StoreError> {
-        let err = Self::sql_err(store);
+        let err = store.sql_error();
         let sql = format!("SELECT {} FROM search_items i WHERE i.rowid = ?1", Self::COLUMNS);
         let mut stmt = store.connection().prepare_cached(&sql).map_err(&err)?;
         let mut out = Vec::new();
@@ -662,18 +453,17 @@ impl Searcher {
             }
             // What the pinyin spells in the matched titles (ysqgk → 依申请公开) is searched in
             // the full text, so documents that only mention it are found as well.
-            let rowids: Vec<i64> = found.iter().map(|f| f.0).collect();
             let mut spelled: HashMap<String, usize> = HashMap::new();
-            for c in self.candidates_by_rowid(store, &rowids)? {
-                if let Some(&(start, n)) = pinyin_spans.get(&c.rowid) {
-                    let r = pinyin::title_readings(&c.title);
-                    let chars: Vec<char> = c.title.chars().collect();
-                    if let (Some(a), Some(b)) = (r.get(start), r.get(start + n - 1)) {
-                        let word: String = chars[a.0..=b.0].iter().collect();
-                        if word.chars().all(is_cjk) {
-                            *spelled.entry(fold_str(&word)).or_default() += 1;
-                        }
-                    }
+            let mut titles = store
+                .connection()
+                .prepare_cached("SELECT title FROM search_items WHERE rowid = ?1")
+                .map_err(store.sql_error())?;
+            for &(rowid, start, n) in &found {
+                let title: String = titles.query_row([rowid], |r| r.get(0)).map_err(store.sql_error())?;
+                if let Some(word) = pinyin::group_span(&title, start, n).map(|span| &title[span])
+                    && word.chars().all(is_cjk)
+                {
+                    *spelled.entry(fold_str(word)).or_default() += 1;
                 }
             }
             let mut spelled: Vec<(String, usize)> = spelled.into_iter().collect();
@@ -689,7 +479,7 @@ impl Searcher {
         if rank_exprs.is_empty() && chars_expr.is_none() && spelled_exprs.is_empty() {
             return Ok(results);
         }
-        let err = Self::sql_err(store);
+        let err = store.sql_error();
 
         // 1. Every match, by rowid only: a frequent token from its bitmap, the rest through FTS5
         //    (which reads the doclists without scoring them).
@@ -698,18 +488,8 @@ impl Searcher {
             Some(format!("\"{}\"", t.chars().iter().collect::<String>()))
         })?;
         let found: Option<Matches> = match (words, chars) {
-            (Some(Matches::Bitmap(mut a)), Some(Matches::Bitmap(b))) => {
-                a.and(&b);
-                Some(Matches::Bitmap(a))
-            }
-            (Some(Matches::Bitmap(a)), Some(Matches::Rowids(mut r)))
-            | (Some(Matches::Rowids(mut r)), Some(Matches::Bitmap(a))) => {
-                r.retain(|&x| a.contains(x));
-                Some(Matches::Rowids(r))
-            }
-            (Some(Matches::Rowids(a)), Some(Matches::Rowids(b))) => Some(Matches::Rowids(intersect(&a, &b))),
-            (Some(m), None) | (None, Some(m)) => Some(m),
-            (None, None) => None,
+            (Some(w), Some(c)) => Some(w.and(c)),
+            (w, c) => w.or(c),
         };
         let matched: Vec<i64> = if spelled_terms.is_empty() {
             found.map(Matches::into_rowids).unwrap_or_default()
@@ -883,16 +663,11 @@ impl Searcher {
         with_snippet: bool,
     ) -> Result<Hit, StoreError> {
         let mut title = highlight(&c.title, ts);
-        if let Some((start, n)) = pinyin_spans.get(&c.rowid) {
-            let r = pinyin::title_readings(&c.title);
-            if let (Some(first), Some(last)) = (r.get(*start), r.get(start + n - 1)) {
-                let bytes: Vec<usize> = c.title.char_indices().map(|(i, _)| i).collect();
-                let from = bytes[first.0];
-                let to = bytes.get(last.0 + 1).copied().unwrap_or(c.title.len());
-                if title.highlights.is_empty() {
-                    title.highlights.push(from..to);
-                }
-            }
+        if let Some(&(start, n)) = pinyin_spans.get(&c.rowid)
+            && let Some(span) = pinyin::group_span(&c.title, start, n)
+            && title.highlights.is_empty()
+        {
+            title.highlights.push(span);
         }
         let (snippet, attachment) = if with_snippet { self.snippet(store, &c, ts)? } else { (None, None) };
         let score = c.bm25;

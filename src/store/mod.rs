@@ -135,6 +135,12 @@ impl Store {
         Ok(store)
     }
 
+    /// Turns an SQLite error on this store into a [`StoreError`] naming the store's file, for
+    /// the modules that query the store's tables themselves (search).
+    pub fn sql_error(&self) -> impl Fn(rusqlite::Error) -> StoreError + Copy + '_ {
+        move |e| StoreError::Sqlite { path: self.path.clone(), source: e }
+    }
+
     fn sql<T>(&self, r: rusqlite::Result<T>) -> Result<T, StoreError> {
         r.map_err(|e| StoreError::Sqlite { path: self.path.clone(), source: e })
     }

@@ -45,6 +45,29 @@ pub fn title_readings(title: &str) -> Vec<(usize, Readings)> {
     out
 }
 
+/// Whether `c` is a group of [`title_readings`]: a CJK character with a reading, a letter or a
+/// digit.
+fn has_readings(c: char) -> bool {
+    let f = fold_char(c);
+    if is_cjk(f) { f.to_pinyin_multi().is_some() || c.to_pinyin_multi().is_some() } else { f.is_ascii_alphanumeric() }
+}
+
+/// The bytes of `title` that groups `start .. start + n` of its [`title_readings`] cover (a
+/// pinyin match's span), found without reading the pinyin.
+pub fn group_span(title: &str, start: usize, n: usize) -> Option<std::ops::Range<usize>> {
+    let last = (start + n).checked_sub(1)?;
+    let mut from = None;
+    for (g, (i, c)) in title.char_indices().filter(|&(_, c)| has_readings(c)).enumerate() {
+        if g == start {
+            from = Some(i);
+        }
+        if g == last {
+            return Some(from?..i + c.len_utf8());
+        }
+    }
+    None
+}
+
 /// Serializes readings for storage: groups separated by spaces, alternatives by `/`.
 pub fn encode(readings: &[(usize, Readings)]) -> String {
     readings.iter().map(|(_, r)| r.join("/")).collect::<Vec<_>>().join(" ")
@@ -100,6 +123,31 @@ impl Groups for Vec<Readings> {
 /// reading, its initial, zh/ch/sh), so a long run of polyphones could branch exponentially;
 /// real titles need a few dozen steps.
 const MATCH_BUDGET: u32 = 4096;
+
+/// The first step of a match of `q` starting at a character read `r` (one of its readings), as
+/// [`match_at`] takes it: true when this character alone can take all of `q` (its reading or
+/// initial is `q`, or starts with it); otherwise `next` is called with each letter the next
+/// character's reading must start with for the match to go on (after the full reading, after
+/// the initial). Neither: `r` cannot start a match of `q`.
+pub fn first_step(q: &[u8], r: &str, mut next: impl FnMut(u8)) -> bool {
+    let rb = r.as_bytes();
+    if q.is_empty() || rb.starts_with(q) {
+        return !q.is_empty();
+    }
+    if q.starts_with(rb) {
+        next(q[rb.len()]);
+    }
+    for ini in initials(r).into_iter().flatten() {
+        let ib = ini.as_bytes();
+        if ib.len() < rb.len() && q.starts_with(ib) {
+            match q.get(ib.len()) {
+                None => return true,
+                Some(&b) => next(b),
+            }
+        }
+    }
+    false
+}
 
 /// Does `q` match the readings starting at group `start`? Returns the number of groups used.
 fn match_from<G: Groups + ?Sized>(q: &[u8], groups: &G, start: usize) -> Option<usize> {
@@ -188,6 +236,30 @@ mod tests {
         assert_eq!(find("gongk", &g), Some((4, 2)), "typing in progress");
         assert_eq!(find("ysqgk", &g), None);
         assert_eq!(find("ysqgk", &groups("依申请公开")), Some((0, 5)));
+    }
+
+    #[test]
+    fn a_group_span_covers_the_characters_title_readings_gives() {
+        for title in [
+            "政府信息公开申请",
+            "关于2024年《养老服务》的通知（第3号）",
+            "港澳臺居民 居住證",
+            "a、b c",
+            "〇㐀𠀀银行",
+            "",
+        ] {
+            let r = title_readings(title);
+            let chars: Vec<(usize, char)> = title.char_indices().collect();
+            for start in 0..=r.len() {
+                for n in 0..=r.len() + 1 - start {
+                    let expected = (n > 0 && start + n <= r.len()).then(|| {
+                        let (first, last) = (r[start].0, r[start + n - 1].0);
+                        chars[first].0..chars[last].0 + chars[last].1.len_utf8()
+                    });
+                    assert_eq!(group_span(title, start, n), expected, "{title} {start} {n}");
+                }
+            }
+        }
     }
 
     #[test]
