@@ -177,7 +177,7 @@ impl PinyinIndex {
             }
         } else {
             let a = first_letter(first);
-            let lists = set_bits(rules.next_letters).map(|b| self.pairs.list(a * LETTERS + b));
+            let lists = letters_in(rules.next_letters).map(|b| self.pairs.list(a * LETTERS + b));
             for e in MergedEntries::new(lists.collect()) {
                 if try_entry(e as usize) {
                     break;
@@ -331,8 +331,8 @@ impl PairListsBuilder {
     /// adjacent characters' readings start with: `(bits of one character, bits of the next)`.
     fn add(&mut self, entry: u32, adjacent: impl Iterator<Item = (u64, u64)>) {
         for (a_bits, b_bits) in adjacent {
-            for a in set_bits(a_bits) {
-                for b in set_bits(b_bits) {
+            for a in letters_in(a_bits) {
+                for b in letters_in(b_bits) {
                     let p = a * LETTERS + b;
                     // `last` holds entry + 1 once this title is in the list
                     if self.last[p] == entry + 1 {
@@ -358,8 +358,8 @@ impl PairListsBuilder {
     }
 }
 
-/// The numbers (0–35) of the bits set in `bits`.
-fn set_bits(mut bits: u64) -> impl Iterator<Item = usize> {
+/// The letters (their numbers 0–35, as [`first_letter`] gives them) whose [`letter_bit`]s are in `bits`.
+fn letters_in(mut bits: u64) -> impl Iterator<Item = usize> {
     std::iter::from_fn(move || {
         (bits != 0).then(|| {
             let b = bits.trailing_zeros() as usize;
