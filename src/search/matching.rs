@@ -5,7 +5,7 @@
 //! boilerplate; only the time differs.
 
 use crate::store::{DocBitmap, IndexTable, Store, StoreError};
-use crate::text::tokens::Term;
+use crate::text::tokens::{Term, term_query};
 
 /// The items matching a query: a bitmap, or rowids ascending.
 #[derive(Debug, Clone)]
@@ -120,6 +120,27 @@ pub fn matching_all(
         rowids.retain(|&r| b.contains(r));
     }
     Ok(Some(Matches::Rowids(rowids)))
+}
+
+/// How many items' text holds `t`, for its idf in the ranking of bodies: a term of two
+/// characters or fewer (or a word) is counted exactly as [`matching_all`] finds it; a longer one
+/// as the items holding every one of its bigrams, anywhere (an upper bound of the phrase's
+/// items, from the bitmaps where its bigrams are frequent, so that a phrase in 100,000
+/// documents is not listed a second time only to be counted). The same count with or without
+/// bitmaps.
+pub fn items_holding(store: &Store, t: &Term, expr: impl Fn(&Term) -> Option<String>) -> Result<usize, StoreError> {
+    let found = match t {
+        Term::Cjk(run) if run.len() > 2 => {
+            let bigrams: Vec<Term> = run.windows(2).map(|w| Term::Cjk(w.to_vec())).collect();
+            matching_all(store, IndexTable::Text, &bigrams, |t| term_query(t, false))?
+        }
+        t => matching_all(store, IndexTable::Text, std::slice::from_ref(t), expr)?,
+    };
+    Ok(match found {
+        Some(Matches::Bitmap(b)) => b.len(),
+        Some(Matches::Rowids(r)) => r.len(),
+        None => 0,
+    })
 }
 
 /// The items of `table` matching any of `groups`, each group an AND of terms as in

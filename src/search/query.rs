@@ -8,12 +8,13 @@ use chrono::Datelike;
 use serde::Serialize;
 
 use super::facets::{FacetCounts, FacetIndex, SearchFilter};
-use super::matching::{Matches, matching_all, matching_any};
+use super::matching::{Matches, items_holding, matching_all, matching_any};
 use super::pinyin_index::PinyinIndex;
 use super::title_rank::TitleLengths;
 use crate::content::{DocKind, ItemKind, Validity};
 use crate::store::{
-    DocBitmap, DocFilter, IndexTable, Store, StoreError, attachment_texts, document_own_text, faq_text, guide_text,
+    DocBitmap, DocFilter, IndexTable, Store, StoreError, attachment_texts, body_rank, document_own_text, faq_text,
+    guide_text,
 };
 use crate::text::fold::{fold, fold_str, is_cjk};
 use crate::text::pinyin::{self, pinyin_query};
@@ -523,10 +524,22 @@ impl Searcher {
         let rank_expr = rank_exprs.iter().map(|e| format!("({e})")).collect::<Vec<_>>().join(" OR ");
         // (rowid, score), ascending by rowid, to be walked beside the kept matches
         let mut scores: Vec<(i64, f64)> = if chars_expr.is_none() && total_matched <= self.exact_rank_limit {
-            let mut stmt = store
-                .connection()
-                .prepare_cached("SELECT rowid, rank FROM search_fts WHERE search_fts MATCH ?1")
-                .map_err(&err)?;
+            // bm25 with each phrase's count of items passed in (`body_rank`): FTS5's own bm25
+            // reads the whole doclist of every phrase to count it, 400,000 entries for a word
+            // in most documents, however few items the query matches
+            let mut counts: Vec<String> = Vec::new();
+            for t in multi.iter().filter(|t| term_query(t, true).is_some()) {
+                counts.push(items_holding(store, t, |t| term_query(t, true))?.to_string());
+            }
+            for t in &spelled_terms {
+                counts.push(items_holding(store, t, |t| term_query(t, false))?.to_string());
+            }
+            let sql = format!(
+                "SELECT rowid, {f}(search_fts, {TITLE_WEIGHT}, 1.0, {counts}) FROM search_fts WHERE search_fts MATCH ?1",
+                f = body_rank::NAME,
+                counts = counts.join(", ")
+            );
+            let mut stmt = store.connection().prepare(&sql).map_err(&err)?;
             let rows =
                 stmt.query_map([&rank_expr], |r| Ok((r.get::<_, i64>(0)?, -r.get::<_, f64>(1)?))).map_err(&err)?;
             rows.collect::<rusqlite::Result<_>>().map_err(&err)?
@@ -995,6 +1008,37 @@ mod tests {
         }
         // suggestions count matches inside the runs too
         assert_eq!(summary(&plain, "特此通知 火星"), summary(&stripped, "特此通知 火星"));
+    }
+
+    /// The counts full search passes to `kiosk_bm25` are FTS5's own for a word or a term of two
+    /// characters (so its body scores are FTS5's bm25 to the last bit), at least the phrase's
+    /// count for a longer term, and the same whether or not the store has bitmaps.
+    #[test]
+    fn the_items_counted_for_bm25_are_fts5s_own() {
+        let (_dir, mut store) = demo_store();
+        let fts5 = |store: &Store, e: &str| -> usize {
+            store
+                .connection()
+                .query_row("SELECT count(*) FROM search_fts WHERE search_fts MATCH ?1", [e], |r| r.get::<_, i64>(0))
+                .unwrap() as usize
+        };
+        let words = ["公开", "政府", "申请", "补贴", "2024", "政府信息公开", "信息公开", "依申请公开", "住房保障"];
+        let count = |store: &Store| -> Vec<usize> {
+            words.iter().map(|w| items_holding(store, &ts(w)[0], |t| term_query(t, true)).unwrap()).collect()
+        };
+        let before = count(&store);
+        for (w, n) in words.iter().zip(&before) {
+            let phrase = fts5(&store, &term_query(&ts(w)[0], true).unwrap());
+            if w.chars().count() <= 2 || w.is_ascii() {
+                assert_eq!(*n, phrase, "{w}");
+            } else {
+                assert!(*n >= phrase, "{w}: {n} counted, the phrase in {phrase}");
+            }
+        }
+        assert!(before.iter().all(|&n| n > 0), "{before:?}");
+        store.set_bitmap_min_docs(1);
+        store.refresh_search_bitmaps().unwrap();
+        assert_eq!(count(&store), before);
     }
 
     /// Full search keeps the matches that pass the filter while it counts them (one pass): the

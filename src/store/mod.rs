@@ -4,6 +4,7 @@
 
 mod apply;
 mod blobs;
+pub mod body_rank;
 mod counters;
 mod outbox;
 mod queries;
@@ -153,6 +154,8 @@ impl Store {
             self.sql(self.conn.pragma_update(None, "synchronous", "FULL"))?;
         }
         self.sql(self.conn.pragma_update(None, "foreign_keys", "ON"))?;
+        // search's ranking of bodies, with the counts it already knows (`body_rank`)
+        self.sql(body_rank::register(&self.conn))?;
         Ok(())
     }
 
