@@ -1010,9 +1010,10 @@ mod tests {
         assert_eq!(summary(&plain, "特此通知 火星"), summary(&stripped, "特此通知 火星"));
     }
 
-    /// The counts full search passes to `kiosk_bm25` are FTS5's own for a word or a term of two
-    /// characters (so its body scores are FTS5's bm25 to the last bit), at least the phrase's
-    /// count for a longer term, and the same whether or not the store has bitmaps.
+    /// The counts full search passes to `kiosk_bm25`: FTS5's own for a word or a term of two
+    /// characters in a store whose bodies hold all their text (the demo: no run of boilerplate
+    /// taken out), at least the phrase's count for a longer term, and the same whether or not
+    /// the store has bitmaps.
     #[test]
     fn the_items_counted_for_bm25_are_fts5s_own() {
         let (_dir, mut store) = demo_store();

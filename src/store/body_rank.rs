@@ -10,11 +10,16 @@
 //! SELECT rowid, kiosk_bm25(search_fts, 8.0, 1.0, 406785, NULL) FROM search_fts WHERE search_fts MATCH ?1
 //! ```
 //!
-//! The arguments after the table are one weight per column, as `bm25()` takes them, then one
-//! number per phrase of the MATCH expression, in the order the phrases appear in it. A phrase
-//! whose number is missing or NULL is counted as `bm25()` counts it. Everything else is
-//! `bm25()`'s formula in its order of operations, and the result is `bm25()`'s to the last bit
-//! when the numbers given are FTS5's own (the tests below compare them). The function is
+//! The arguments after the table are one weight per column (all of them), then one number per
+//! phrase of the MATCH expression, in the order the phrases appear in it (FTS5's numbering). A
+//! phrase whose number is NULL is counted as `bm25()` counts it; if the numbers given are not
+//! one per phrase (FTS5 drops a phrase that tokenizes to nothing, so the caller's list can be
+//! off by one), none is used and FTS5 counts them all: a wrong pairing never reaches a score.
+//! Everything else is `bm25()`'s formula in its order of operations, and the result is
+//! `bm25()`'s to the last bit on this x86-64 build when the numbers given are FTS5's own (the
+//! tests below compare them; a C compiler that fuses multiply-adds, as on some other targets,
+//! would round differently). The numbers are read on a statement's first row and kept until
+//! it ends, so they must be constants, and the function appears once in a statement. It is
 //! registered on every connection the store opens.
 
 use std::ffi::{c_int, c_void};
@@ -62,7 +67,7 @@ unsafe fn fts5_api(db: *mut ffi::sqlite3) -> rusqlite::Result<*mut ffi::fts5_api
     // SAFETY: `db` is valid (the caller's promise); the SQL is NUL-terminated.
     let rc = unsafe { ffi::sqlite3_prepare_v2(db, c"SELECT fts5(?1)".as_ptr(), -1, &mut stmt, ptr::null_mut()) };
     if rc != ffi::SQLITE_OK || stmt.is_null() {
-        return Err(ffi_error(rc, "this SQLite has no FTS5"));
+        return Err(ffi_error(rc, "`SELECT fts5(?1)` could not be prepared (no FTS5, or the database unreadable)"));
     }
     let mut api: *mut ffi::fts5_api = ptr::null_mut();
     // SAFETY: `stmt` was prepared above and is finalized once, below; `api` outlives the
@@ -92,7 +97,7 @@ struct QueryData {
 unsafe extern "C" fn free_query_data(p: *mut c_void) {
     if !p.is_null() {
         // SAFETY: FTS5 hands back exactly the pointer `query_data` made with `Box::into_raw`,
-        // once, when the query ends.
+        // once: when the query ends, or at once if `xSetAuxdata` cannot keep it.
         drop(unsafe { Box::from_raw(p.cast::<QueryData>()) });
     }
 }
@@ -141,11 +146,14 @@ unsafe fn query_data<'a>(
         if rc != ffi::SQLITE_OK {
             return Err(rc);
         }
+        // the numbers given count only if there is one per phrase
+        let columns = usize::try_from(columns).unwrap_or(0);
+        let one_each = usize::try_from(n_val).is_ok_and(|n| n == columns + phrases);
         let mut idf = Vec::with_capacity(phrases);
         for i in 0..phrases {
             // the number given for this phrase, else FTS5's own count
-            let at = columns as usize + i;
-            let given = (at < n_val as usize)
+            let at = columns + i;
+            let given = one_each
                 .then(|| *vals.add(at))
                 .filter(|v| ffi::sqlite3_value_type(*v) != ffi::SQLITE_NULL)
                 .map(|v| ffi::sqlite3_value_int64(v));
@@ -300,6 +308,11 @@ mod tests {
         let rarer = scores(&conn, &format!("kiosk_bm25(t, 8.0, 1.0, {}, NULL)", n / 4), "apple AND plum");
         assert_eq!(rarer.len(), own.len());
         assert!(rarer.iter().zip(&own).all(|(a, b)| a.0 == b.0 && a.1 < b.1), "{rarer:?} against {own:?}");
+        // one number too few or too many: none is used, FTS5 counts them all
+        for f in [format!("kiosk_bm25(t, 8.0, 1.0, {})", n / 4), format!("kiosk_bm25(t, 8.0, 1.0, {}, NULL, 7)", n / 4)]
+        {
+            assert_eq!(scores(&conn, &f, "apple AND plum"), own, "{f}");
+        }
         // counts beyond the table's rows are held to it (idf at its floor), never a NaN
         let huge = scores(&conn, "kiosk_bm25(t, 8.0, 1.0, 999999, 999999)", "apple AND plum");
         assert!(huge.iter().all(|s| s.1.is_finite() && s.1 <= 0.0));
