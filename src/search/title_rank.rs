@@ -12,7 +12,7 @@
 //! and the same bm25 as a title of its length holding it once from here. Every other title's
 //! score is FTS5's to the last bit (`tests/search.rs` compares them).
 
-use crate::store::Store;
+use crate::store::{Store, body_rank};
 
 /// Per rowid, the title's length in tokens, and the table's totals.
 pub(super) struct TitleLengths {
@@ -24,10 +24,6 @@ pub(super) struct TitleLengths {
 }
 
 const UNKNOWN: u16 = u16::MAX;
-
-/// FTS5's bm25 constants.
-const K1: f64 = 1.2;
-const B: f64 = 0.75;
 
 impl TitleLengths {
     /// Reads the lengths. If the store cannot give them (FTS5's records not in the format
@@ -67,9 +63,7 @@ impl TitleLengths {
 
     /// The idf of a phrase found in `hits` titles, as FTS5's bm25 computes it.
     pub(super) fn idf(&self, hits: usize) -> f64 {
-        let hits = hits as i64;
-        let idf = (((self.rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
-        if idf <= 0.0 { 1e-6 } else { idf }
+        body_rank::idf(self.rows, hits as i64)
     }
 
     /// bm25 (positive: higher is better) of a title of `tokens` tokens holding each phrase
@@ -80,7 +74,7 @@ impl TitleLengths {
         let freq = 1.0;
         let mut score = 0.0;
         for idf in idfs {
-            score += idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1.0 - B + B * d / avgdl)));
+            score += body_rank::phrase_score(*idf, freq, d, avgdl);
         }
         score
     }

@@ -34,6 +34,19 @@ pub const NAME: &str = "kiosk_bm25";
 const K1: f64 = 1.2;
 const B: f64 = 0.75;
 
+/// bm25's idf of a phrase held by `hits` of `rows` rows, as FTS5 computes it (never below
+/// 1e-6). Instant search's in-memory ranking of titles uses it as well (`search::title_rank`).
+pub fn idf(rows: i64, hits: i64) -> f64 {
+    let v = (((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5)).ln();
+    if v <= 0.0 { 1e-6 } else { v }
+}
+
+/// One phrase's part of bm25, as FTS5 computes it: its `idf` times how much its weighted
+/// frequency `freq` counts in a row of `d` tokens, the rows averaging `avgdl`.
+pub fn phrase_score(idf: f64, freq: f64, d: f64, avgdl: f64) -> f64 {
+    idf * ((freq * (K1 + 1.0)) / (freq + K1 * (1.0 - B + B * d / avgdl)))
+}
+
 /// Registers `kiosk_bm25` on `conn`.
 pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     // SAFETY: `handle()` is the live connection `conn` owns; it is used only for the duration
@@ -168,9 +181,7 @@ unsafe fn query_data<'a>(
                     n
                 }
             };
-            let v = ((rows - hits) as f64 + 0.5) / (hits as f64 + 0.5);
-            let v = v.ln();
-            idf.push(if v <= 0.0 { 1e-6 } else { v });
+            idf.push(self::idf(rows, hits));
         }
         let data = Box::new(QueryData { idf, avgdl: tokens as f64 / rows as f64, freq: vec![0.0; phrases] });
         let p = Box::into_raw(data);
@@ -222,7 +233,7 @@ unsafe fn score(
         let d = f64::from(n_tok);
         let mut score = 0.0;
         for (idf, f) in data.idf.iter().zip(&data.freq) {
-            score += idf * ((f * (K1 + 1.0)) / (f + K1 * (1.0 - B + B * d / data.avgdl)));
+            score += phrase_score(*idf, *f, d, data.avgdl);
         }
         Ok(-score)
     }
