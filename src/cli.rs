@@ -1438,7 +1438,7 @@ fn reindex(data_dir: &Path, bitmaps_only: bool) -> CmdResult {
         store.refresh_search_bitmaps()?;
     }
     let bitmaps = store.search_bitmap_count()?;
-    outln!("bitmaps of frequent tokens: {bitmaps}; {:.1} s", started.elapsed().as_secs_f64());
+    outln!("bitmaps of frequent tokens and phrases: {bitmaps}; {:.1} s", started.elapsed().as_secs_f64());
     Ok(ExitCode::SUCCESS)
 }
 

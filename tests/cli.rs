@@ -237,10 +237,17 @@ fn search_from_the_command_line() {
     assert!(before.0 >= 5, "{before:?}");
     let out = kiosk(&data, &["reindex"]);
     assert!(out.status.success(), "{}", stderr(&out));
-    assert!(stdout(&out).contains("search index rebuilt: ") && stdout(&out).contains("bitmaps of frequent tokens: "));
+    assert!(
+        stdout(&out).contains("search index rebuilt: ")
+            && stdout(&out).contains("bitmaps of frequent tokens and phrases: ")
+    );
     assert_eq!(found(&data), before);
     let out = kiosk(&data, &["reindex", "--bitmaps-only"]);
-    assert!(out.status.success() && stdout(&out).contains("bitmaps of frequent tokens: 0"), "{}", stdout(&out));
+    assert!(
+        out.status.success() && stdout(&out).contains("bitmaps of frequent tokens and phrases: 0"),
+        "{}",
+        stdout(&out)
+    );
 
     let out = kiosk(&data, &["search", "火星基地"]);
     assert!(stdout(&out).starts_with("0 result(s)"));

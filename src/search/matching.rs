@@ -1,6 +1,6 @@
-//! Which items match a query's terms, by rowid, without scoring them: a frequent token from its
-//! bitmap in the store ([`crate::store::DocBitmap`]: one read for a word in most documents), a
-//! term inside a run of boilerplate from FTS5 and that run's bitmap, the other terms through
+//! Which items match a query's terms, by rowid, without scoring them: a frequent token or
+//! phrase from its bitmap in the store ([`crate::store::DocBitmap`]: one read for a word in
+//! most documents), a term inside a run of boilerplate from FTS5 and that run's bitmap, the other terms through
 //! FTS5, all combined. The result is exactly what FTS5 alone would list over bodies with their
 //! boilerplate; only the time differs.
 
@@ -94,6 +94,14 @@ pub fn matching_all(
             Some(token) => store.search_bitmap(table, &token)?,
             None => None,
         };
+        // A frequent phrase: the items holding it, runs of boilerplate included.
+        if bitmap.is_none()
+            && table == IndexTable::Text
+            && let Term::Cjk(run) = t
+            && run.len() > 2
+        {
+            bitmap = store.search_bitmap(IndexTable::Phrases, &run.iter().collect::<String>())?;
+        }
         // A term inside a run of boilerplate: the items holding the run match it as well, the
         // runs having been taken out of `search_fts`'s bodies (a token's bitmap counts them).
         if bitmap.is_none()

@@ -896,8 +896,13 @@ mod tests {
         store.set_bitmap_min_docs(1);
         let n = store.refresh_search_bitmaps().unwrap();
         assert!(n > 50, "{n} bitmaps");
-        for (table, token) in [(IndexTable::Text, "公开"), (IndexTable::Titles, "公开"), (IndexTable::Chars, "区")]
-        {
+        for (table, token) in [
+            (IndexTable::Text, "公开"),
+            (IndexTable::Titles, "公开"),
+            (IndexTable::Chars, "区"),
+            (IndexTable::Phrases, "信息公开"),
+            (IndexTable::Phrases, "政府信息公开"),
+        ] {
             assert!(store.search_bitmap(table, token).unwrap().is_some(), "{table:?} {token}");
         }
         let after = run(&store);

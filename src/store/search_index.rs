@@ -254,6 +254,19 @@ impl IndexRows {
         runs
     }
 
+    /// Every CJK run of the title and of the body, those taken out as boilerplate included: all
+    /// the text a phrase query can match, as FTS5 matches a phrase only inside one run.
+    pub fn each_run(&self, mut f: impl FnMut(&str)) {
+        for tokens in [&self.title_tokens, &self.body_tokens] {
+            walk_runs(tokens, |run, _| {
+                if let Some(run) = run {
+                    f(run);
+                }
+            });
+        }
+        self.stripped.iter().for_each(|run| f(run));
+    }
+
     /// Takes every CJK run of the body that is one of `boilerplate` out of its tokens, and
     /// keeps which ones it took (see `store::search_bitmaps`: their bitmaps stand for them).
     /// Titles are never stripped.
