@@ -23,6 +23,7 @@
 
 use std::collections::{HashMap, HashSet};
 
+use aho_corasick::AhoCorasick;
 use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 
 use crate::text::fold::is_cjk;
@@ -481,9 +482,9 @@ pub(super) struct Slots {
     /// Each table's tokens' slots (`IndexTable as usize`), hashed cheaply: [`Slots::of`] looks
     /// up every token of every item an apply writes.
     by_token: [HashMap<String, u32, TokenHash>; 5],
-    /// Every start of [`MIN_PHRASE_CHARS`] characters or more of a phrase with a slot: a run is
-    /// read on from a place only while what it holds there starts a phrase.
-    phrase_starts: HashSet<String, TokenHash>,
+    /// The phrases with a slot, all found in one pass over a run (Aho–Corasick: each byte of
+    /// the text read once, however many phrases overlap there), and each one's slot.
+    phrases: Option<(AhoCorasick, Vec<u32>)>,
     tokens: Vec<(IndexTable, String)>,
     /// Each slot's stored bitmap (`search_bitmaps.id`); empty while building.
     stored: Vec<i64>,
@@ -492,19 +493,23 @@ pub(super) struct Slots {
 }
 
 impl Slots {
-    fn new(tokens: Vec<(IndexTable, String)>, stored: Vec<i64>) -> Self {
+    /// The slots of `tokens`; an error only if the phrases' automaton cannot be built (it
+    /// cannot at [`MAX_PHRASES`] phrases of [`MAX_PHRASE_CHARS`] characters: the bound is
+    /// millions of states).
+    fn new(tokens: Vec<(IndexTable, String)>, stored: Vec<i64>) -> Result<Self, aho_corasick::BuildError> {
         let mut by_token: [HashMap<String, u32, TokenHash>; 5] = Default::default();
-        let mut phrase_starts: HashSet<String, TokenHash> = HashSet::default();
+        let (mut phrases, mut phrase_slots): (Vec<&str>, Vec<u32>) = (Vec::new(), Vec::new());
         for (i, (table, token)) in tokens.iter().enumerate() {
             by_token[*table as usize].insert(token.clone(), i as u32);
             if *table == IndexTable::Phrases {
-                let ends = token.char_indices().map(|(i, _)| i).chain([token.len()]);
-                phrase_starts.extend(ends.skip(MIN_PHRASE_CHARS).map(|end| token[..end].to_string()));
+                phrases.push(token);
+                phrase_slots.push(i as u32);
             }
         }
+        let phrases = if phrases.is_empty() { None } else { Some((AhoCorasick::new(&phrases)?, phrase_slots)) };
         let boilerplate =
             tokens.iter().filter(|(t, _)| *t == IndexTable::Boilerplate).map(|(_, run)| run.clone()).collect();
-        Slots { by_token, phrase_starts, tokens, stored, boilerplate }
+        Ok(Slots { by_token, phrases, tokens, stored, boilerplate })
     }
 
     /// The runs of boilerplate to take out of every body written ([`IndexRows::strip`]).
@@ -526,7 +531,11 @@ impl Slots {
             tokens.push((table, r.get::<_, String>(2)?));
             ids.push(r.get(0)?);
         }
-        Ok(Self::new(tokens, ids))
+        // no slot for a phrase is no bitmap kept up to date: the apply stops, naming why
+        Self::new(tokens, ids).map_err(|e| {
+            let code = rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_ERROR);
+            rusqlite::Error::SqliteFailure(code, Some(format!("the search bitmaps' phrases: {e}")))
+        })
     }
 
     /// Slots to build, for an apply that writes `items` items into an empty index, from a
@@ -539,8 +548,10 @@ impl Slots {
         let mut tokens: Vec<(IndexTable, String)> =
             boilerplate_runs(sample, items, threshold).into_iter().map(|run| (IndexTable::Boilerplate, run)).collect();
         tokens.extend(frequent_tokens(sample, items, threshold));
+        let without_phrases = tokens.clone();
         tokens.extend(frequent_phrases(sample, items, threshold).into_iter().map(|p| (IndexTable::Phrases, p)));
-        Self::new(tokens, Vec::new())
+        // (phrases that could not be found in the items written get no bitmap)
+        Self::new(tokens, Vec::new()).or_else(|_| Self::new(without_phrases, Vec::new())).unwrap_or_default()
     }
 
     /// For an apply: the stored bitmaps, or, when the index is empty and there are none, slots
@@ -599,35 +610,24 @@ impl Slots {
                 find(IndexTable::Text, &run[w[0]..w[2]]);
             }
         }
-        if !self.phrase_starts.is_empty() {
-            let mut ends: Vec<usize> = Vec::new();
-            rows.each_run(|run| self.phrases_in(run, &mut ends, &mut out));
+        if let Some((finder, phrase_slots)) = &self.phrases {
+            // each phrase once, however often the item holds it (boilerplate: in every run)
+            let mut held = vec![false; phrase_slots.len()];
+            rows.each_run(|run| {
+                // (a CJK character is 3 or 4 bytes)
+                if run.len() >= MIN_PHRASE_CHARS * 3 {
+                    for m in finder.find_overlapping_iter(run) {
+                        let p = m.pattern().as_usize();
+                        if !std::mem::replace(&mut held[p], true) {
+                            out.push(phrase_slots[p]);
+                        }
+                    }
+                }
+            });
         }
         out.sort_unstable();
         out.dedup();
         out
-    }
-}
-
-impl Slots {
-    /// Adds to `out` the slots of the phrases `run` holds (`ends`: a buffer for its characters'
-    /// places).
-    fn phrases_in(&self, run: &str, ends: &mut Vec<usize>, out: &mut Vec<u32>) {
-        ends.clear();
-        ends.extend(run.char_indices().map(|(i, _)| i).chain([run.len()]));
-        let chars = ends.len() - 1;
-        let phrases = &self.by_token[IndexTable::Phrases as usize];
-        for from in 0..chars.saturating_sub(MIN_PHRASE_CHARS - 1) {
-            for n in MIN_PHRASE_CHARS..=MAX_PHRASE_CHARS.min(chars - from) {
-                let s = &run[ends[from]..ends[from + n]];
-                if !self.phrase_starts.contains(s) {
-                    break;
-                }
-                if let Some(&slot) = phrases.get(s) {
-                    out.push(slot);
-                }
-            }
-        }
     }
 }
 
