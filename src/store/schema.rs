@@ -227,6 +227,10 @@ pub const MIGRATIONS: &[&str] = &[
     // 13: document bitmaps of the search index's most frequent tokens; made by the next change
     //    of the content (or `gongkai-kiosk index rebuild`), until then searches list through FTS5.
     super::search_bitmaps::SCHEMA,
+    // 14: frequent phrases get bitmaps as well (rows of `search_bitmaps` with `tbl = 'phrases'`;
+    //    no table changes). A build from before would write content without mending them, and a
+    //    later one would then find stale bitmaps: it refuses this store, as any newer one.
+    "-- frequent phrases' bitmaps in search_bitmaps",
 ];
 
 /// Writes Home's counts of the content the transaction leaves (migration 12's table).
