@@ -1,8 +1,8 @@
 //! Which items match a query's terms, by rowid, without scoring them: a frequent token or
 //! phrase from its bitmap in the store ([`crate::store::DocBitmap`]: one read for a word in
-//! most documents), a term inside a run of boilerplate from FTS5 and that run's bitmap, the other terms through
-//! FTS5, all combined. The result is exactly what FTS5 alone would list over bodies with their
-//! boilerplate; only the time differs.
+//! most documents), a term inside a run of boilerplate from FTS5 and that run's bitmap, the
+//! other terms through FTS5, all combined. The result is exactly what FTS5 alone would list
+//! over bodies with their boilerplate; only the time differs.
 
 use crate::store::{DocBitmap, IndexTable, Store, StoreError};
 use crate::text::tokens::{Term, term_query};

@@ -552,7 +552,7 @@ impl Slots {
         tokens.extend(frequent_tokens(sample, items, threshold));
         let without_phrases = tokens.clone();
         tokens.extend(frequent_phrases(sample, items, threshold).into_iter().map(|p| (IndexTable::Phrases, p)));
-        // (phrases that could not be found in the items written get no bitmap)
+        // (should the phrases' automaton fail to build, the apply goes on without their bitmaps)
         Self::new(tokens, Vec::new()).or_else(|_| Self::new(without_phrases, Vec::new())).unwrap_or_default()
     }
 
