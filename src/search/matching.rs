@@ -66,13 +66,15 @@ pub fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64
     Ok(v)
 }
 
-/// The token a term is one of in `table`, if it is a single token: a two-character CJK term
-/// is one bigram of the text and title tables, a one-character one a token of the character
-/// table.
-fn single_token(table: IndexTable, t: &Term) -> Option<String> {
-    match (table, t) {
-        (IndexTable::Text | IndexTable::Titles, Term::Cjk(run)) if run.len() == 2 => Some(run.iter().collect()),
-        (IndexTable::Chars, Term::Cjk(run)) if run.len() == 1 => Some(run.iter().collect()),
+/// Where a term of `table` can have a bitmap of its own: a two-character CJK term is one
+/// bigram of the text and title tables, a one-character one a token of the character table, a
+/// longer one of the text table a phrase ([`IndexTable::Phrases`], if it is short enough).
+fn bitmap_key(table: IndexTable, t: &Term) -> Option<(IndexTable, String)> {
+    let Term::Cjk(run) = t else { return None };
+    let token = || run.iter().collect();
+    match (table, run.len()) {
+        (IndexTable::Text | IndexTable::Titles, 2) | (IndexTable::Chars, 1) => Some((table, token())),
+        (IndexTable::Text, n) if n > 2 => Some((IndexTable::Phrases, token())),
         _ => None,
     }
 }
@@ -90,18 +92,11 @@ pub fn matching_all(
     let mut exprs: Vec<String> = Vec::new();
     for t in ts {
         let Some(e) = expr(t) else { continue };
-        let mut bitmap = match single_token(table, t) {
-            Some(token) => store.search_bitmap(table, &token)?,
+        // a frequent token or phrase: its items, runs of boilerplate included
+        let mut bitmap = match bitmap_key(table, t) {
+            Some((table, token)) => store.search_bitmap(table, &token)?,
             None => None,
         };
-        // A frequent phrase: the items holding it, runs of boilerplate included.
-        if bitmap.is_none()
-            && table == IndexTable::Text
-            && let Term::Cjk(run) = t
-            && run.len() > 2
-        {
-            bitmap = store.search_bitmap(IndexTable::Phrases, &run.iter().collect::<String>())?;
-        }
         // A term inside a run of boilerplate: the items holding the run match it as well, the
         // runs having been taken out of `search_fts`'s bodies (a token's bitmap counts them).
         if bitmap.is_none()

@@ -28,6 +28,7 @@ use aho_corasick::AhoCorasick;
 use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 
 use crate::text::fold::is_cjk;
+use crate::text::tokens::{Term, term_query};
 
 use super::search_index::IndexRows;
 
@@ -267,10 +268,9 @@ fn item_tokens(rows: &IndexRows) -> Vec<(IndexTable, &str)> {
 /// its bigrams).
 fn listed(conn: &Connection, table: IndexTable, token: &str) -> rusqlite::Result<Vec<i64>> {
     let (t, phrase) = match table {
+        // the phrase query search makes of it
         IndexTable::Phrases => {
-            let cs: Vec<char> = token.chars().collect();
-            let bigrams: Vec<String> = cs.windows(2).map(|w| w.iter().collect()).collect();
-            (IndexTable::Text.name(), format!("\"{}\"", bigrams.join(" ")))
+            (IndexTable::Text.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
         }
         _ => (table.name(), format!("\"{}\"", token.replace('"', "\"\""))),
     };
@@ -550,10 +550,10 @@ impl Slots {
         let mut tokens: Vec<(IndexTable, String)> =
             boilerplate_runs(sample, items, threshold).into_iter().map(|run| (IndexTable::Boilerplate, run)).collect();
         tokens.extend(frequent_tokens(sample, items, threshold));
-        let without_phrases = tokens.clone();
         tokens.extend(frequent_phrases(sample, items, threshold).into_iter().map(|p| (IndexTable::Phrases, p)));
-        // (should the phrases' automaton fail to build, the apply goes on without their bitmaps)
-        Self::new(tokens, Vec::new()).or_else(|_| Self::new(without_phrases, Vec::new())).unwrap_or_default()
+        // (should the phrases' automaton fail to build, the apply makes no bitmaps: searches list
+        // through FTS5, as in a store too small for them)
+        Self::new(tokens, Vec::new()).unwrap_or_default()
     }
 
     /// For an apply: the stored bitmaps, or, when the index is empty and there are none, slots
