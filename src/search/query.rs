@@ -902,6 +902,8 @@ mod tests {
             (IndexTable::Chars, "区"),
             (IndexTable::Phrases, "信息公开"),
             (IndexTable::Phrases, "政府信息公开"),
+            (IndexTable::TitleChars, "区"),
+            (IndexTable::TitleChars, "公"),
         ] {
             assert!(store.search_bitmap(table, token).unwrap().is_some(), "{table:?} {token}");
         }

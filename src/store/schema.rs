@@ -231,6 +231,9 @@ pub const MIGRATIONS: &[&str] = &[
     //    no table changes). A build from before would write content without mending them, and a
     //    later one would then find stale bitmaps: it refuses this store, as any newer one.
     "-- frequent phrases' bitmaps in search_bitmaps",
+    // 15: frequent characters of titles get bitmaps (rows of `search_bitmaps` with
+    //     `tbl = 'title_chars'`; no table changes), for the same reason as 14.
+    "-- frequent title characters' bitmaps in search_bitmaps",
 ];
 
 /// Writes Home's counts of the content the transaction leaves (migration 12's table).

@@ -1,7 +1,8 @@
 //! Document bitmaps of the search index's most frequent tokens: for each CJK bigram (of
-//! `search_fts` and `search_titles`), each character (of `search_chars`) and each phrase of
-//! `search_fts` ([`IndexTable::Phrases`]) found in at least one document in [`FRACTION`] (and
-//! at least [`MIN_DOCS`] documents), one bit per item rowid, set where the item holds it.
+//! `search_fts` and `search_titles`), each character (of `search_chars`, and of titles:
+//! [`IndexTable::TitleChars`]) and each phrase of `search_fts` ([`IndexTable::Phrases`]) found
+//! in at least one document in [`FRACTION`] (and at least [`MIN_DOCS`] documents), one bit per
+//! item rowid, set where the item holds it.
 //!
 //! Why: listing the rowids of a token through FTS5 costs about 0.1 µs per match (a row of the
 //! virtual table each, its positions decoded); a word in 460,000 of 500,000 documents took
@@ -50,9 +51,14 @@ pub const MIN_DOCS: usize = 4096;
 pub const FRACTION: usize = 16;
 /// At most this many bitmaps of tokens (the most frequent tokens of the sample first): 2048
 /// bitmaps of 500,000 items are 128 MB, beside an index of 4.3 GB, and that much memory while
-/// an apply builds them. Up to [`MAX_PHRASES`] phrases and 256 runs of boilerplate come on top:
-/// 3,328 bitmaps, 208 MB at 500,000 items.
+/// an apply builds them. Up to [`MAX_TITLE_CHARS`] characters of titles, [`MAX_PHRASES`]
+/// phrases and 256 runs of boilerplate come on top: 3,584 bitmaps, 224 MB at 500,000 items.
 const MAX_BITMAPS: usize = 2048;
+/// At most this many characters of titles ([`IndexTable::TitleChars`]), chosen apart from the
+/// other tokens: a character in one title in 16 is rarer than the bigrams and characters of
+/// most bodies, and would fall past [`MAX_BITMAPS`]. (A title holds some 15 distinct
+/// characters, so no more than about 500 can each be in one title in 32.)
+const MAX_TITLE_CHARS: usize = 256;
 /// The items whose text is read to find the frequent tokens.
 pub(super) const SAMPLE: usize = 1024;
 /// Up to this many items written or removed, the bitmaps are mended in place; above it, made
@@ -76,6 +82,11 @@ pub enum IndexTable {
     /// title or body, boilerplate included: what a phrase query lists, with the runs of
     /// boilerplate that contain it.
     Phrases,
+    /// Not a table: the characters of `search_titles`, each the items whose title holds it:
+    /// what the prefix query `"c"*` lists there (every character of a title starts one of its
+    /// tokens, a bigram or the last character alone). Without it, instant search of one
+    /// frequent character has FTS5 merge the lists of every bigram starting with it.
+    TitleChars,
 }
 
 /// A phrase of at least this many characters can have a bitmap ([`IndexTable::Phrases`])…
@@ -84,8 +95,14 @@ pub const MIN_PHRASE_CHARS: usize = 3;
 pub const MAX_PHRASE_CHARS: usize = 8;
 
 impl IndexTable {
-    pub const ALL: [IndexTable; 5] =
-        [IndexTable::Text, IndexTable::Titles, IndexTable::Chars, IndexTable::Boilerplate, IndexTable::Phrases];
+    pub const ALL: [IndexTable; 6] = [
+        IndexTable::Text,
+        IndexTable::Titles,
+        IndexTable::Chars,
+        IndexTable::Boilerplate,
+        IndexTable::Phrases,
+        IndexTable::TitleChars,
+    ];
 
     pub fn name(self) -> &'static str {
         match self {
@@ -94,11 +111,12 @@ impl IndexTable {
             IndexTable::Chars => "search_chars",
             IndexTable::Boilerplate => "boilerplate",
             IndexTable::Phrases => "phrases",
+            IndexTable::TitleChars => "title_chars",
         }
     }
 
     /// Whether a token of this table can have a bitmap: a CJK bigram (text, titles), a CJK
-    /// character (chars), a run of two or more CJK characters (boilerplate), a phrase of
+    /// character (chars, title characters), a run of two or more CJK characters (boilerplate), a phrase of
     /// [`MIN_PHRASE_CHARS`] to [`MAX_PHRASE_CHARS`] (phrases).
     pub fn takes(self, token: &str) -> bool {
         let mut cs = token.chars();
@@ -107,7 +125,7 @@ impl IndexTable {
             IndexTable::Text | IndexTable::Titles => {
                 matches!((a, b, c), (Some(a), Some(b), None) if is_cjk(a) && is_cjk(b))
             }
-            IndexTable::Chars => matches!((a, b), (Some(a), None) if is_cjk(a)),
+            IndexTable::Chars | IndexTable::TitleChars => matches!((a, b), (Some(a), None) if is_cjk(a)),
             IndexTable::Boilerplate => a.is_some() && b.is_some() && token.chars().all(is_cjk),
             IndexTable::Phrases => {
                 token.chars().all(is_cjk) && (MIN_PHRASE_CHARS..=MAX_PHRASE_CHARS).contains(&token.chars().count())
@@ -242,6 +260,9 @@ fn item_tokens(rows: &IndexRows) -> Vec<(IndexTable, &str)> {
             seen.insert((IndexTable::Titles, t));
             seen.insert((IndexTable::Text, t));
         }
+        if let Some(c) = first_char(t).filter(|c| IndexTable::TitleChars.takes(c)) {
+            seen.insert((IndexTable::TitleChars, c));
+        }
     }
     for t in body.split(' ') {
         if IndexTable::Text.takes(t) {
@@ -264,13 +285,21 @@ fn item_tokens(rows: &IndexRows) -> Vec<(IndexTable, &str)> {
     seen.into_iter().collect()
 }
 
+/// A token's first character (a title's characters are its tokens' first characters).
+fn first_char(token: &str) -> Option<&str> {
+    token.chars().next().map(|c| &token[..c.len_utf8()])
+}
+
 /// The rowids FTS5 lists for one token, ascending (for a phrase, `search_fts`'s phrase query of
-/// its bigrams).
+/// its bigrams; for a title character, `search_titles`' prefix query).
 fn listed(conn: &Connection, table: IndexTable, token: &str) -> rusqlite::Result<Vec<i64>> {
     let (t, phrase) = match table {
-        // the phrase query search makes of it
+        // the queries search makes of them
         IndexTable::Phrases => {
             (IndexTable::Text.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
+        }
+        IndexTable::TitleChars => {
+            (IndexTable::Titles.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
         }
         _ => (table.name(), format!("\"{}\"", token.replace('"', "\"\""))),
     };
@@ -288,7 +317,8 @@ fn capacity(max_rowid: i64) -> usize {
 }
 
 /// The tokens a sample of items holds most often, at least at half the share of items a bitmap
-/// needs (the sample may undercount a token), most frequent first, at most [`MAX_BITMAPS`].
+/// needs (the sample may undercount a token), most frequent first, at most [`MAX_BITMAPS`] and
+/// [`MAX_TITLE_CHARS`] characters of titles.
 fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<(IndexTable, String)> {
     let mut df: HashMap<(IndexTable, &str), usize> = HashMap::new();
     for rows in sample {
@@ -299,7 +329,10 @@ fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<
     let need = (sample.len() * threshold).div_ceil(items.max(1) * 2).max(1);
     let mut chosen: Vec<((IndexTable, &str), usize)> = df.into_iter().filter(|(_, n)| *n >= need).collect();
     chosen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
+    let (title_chars, mut chosen): (Vec<_>, Vec<_>) =
+        chosen.into_iter().partition(|((t, _), _)| *t == IndexTable::TitleChars);
     chosen.truncate(MAX_BITMAPS);
+    chosen.extend(title_chars.into_iter().take(MAX_TITLE_CHARS));
     chosen.into_iter().map(|((t, s), _)| (t, s.to_string())).collect()
 }
 
@@ -483,7 +516,7 @@ pub(super) fn refresh(conn: &Connection, min_docs: usize) -> rusqlite::Result<us
 pub(super) struct Slots {
     /// Each table's tokens' slots (`IndexTable as usize`), hashed cheaply: [`Slots::of`] looks
     /// up every token of every item an apply writes.
-    by_token: [HashMap<String, u32, TokenHash>; 5],
+    by_token: [HashMap<String, u32, TokenHash>; 6],
     /// The phrases with a slot, all found in one pass over a run (Aho–Corasick: each byte of
     /// the text read once, however many phrases overlap there), and each one's slot.
     phrases: Option<(AhoCorasick, Vec<u32>)>,
@@ -499,7 +532,7 @@ impl Slots {
     /// cannot at [`MAX_PHRASES`] phrases of [`MAX_PHRASE_CHARS`] characters: the bound is
     /// millions of states).
     fn new(tokens: Vec<(IndexTable, String)>, stored: Vec<i64>) -> Result<Self, aho_corasick::BuildError> {
-        let mut by_token: [HashMap<String, u32, TokenHash>; 5] = Default::default();
+        let mut by_token: [HashMap<String, u32, TokenHash>; 6] = Default::default();
         let (mut phrases, mut phrase_slots): (Vec<&str>, Vec<u32>) = (Vec::new(), Vec::new());
         for (i, (table, token)) in tokens.iter().enumerate() {
             by_token[*table as usize].insert(token.clone(), i as u32);
@@ -595,9 +628,14 @@ impl Slots {
             }
         };
         let (title, body, chars) = rows.token_texts();
-        for t in title.split(' ').filter(|t| IndexTable::Titles.takes(t)) {
-            find(IndexTable::Titles, t);
-            find(IndexTable::Text, t);
+        for t in title.split(' ') {
+            if IndexTable::Titles.takes(t) {
+                find(IndexTable::Titles, t);
+                find(IndexTable::Text, t);
+            }
+            if let Some(c) = first_char(t) {
+                find(IndexTable::TitleChars, c);
+            }
         }
         for t in body.split(' ').filter(|t| IndexTable::Text.takes(t)) {
             find(IndexTable::Text, t);
@@ -1023,5 +1061,24 @@ mod tests {
         assert!(!IndexTable::Phrases.takes("公开"));
         assert!(!IndexTable::Phrases.takes("中华人民共和国政府"));
         assert!(!IndexTable::Phrases.takes("pm2.5浓度"));
+        assert!(IndexTable::TitleChars.takes("政"));
+        assert!(!IndexTable::TitleChars.takes("政府"));
+    }
+
+    /// Bodies with more frequent tokens than [`MAX_BITMAPS`] leave the titles' characters
+    /// their own quota: each is in every sampled item, as every body token is, and sorts last.
+    #[test]
+    fn title_characters_are_chosen_beside_a_full_quota_of_tokens() {
+        let body: String = (0..3000u32).filter_map(|i| char::from_u32(0x4e00 + i)).collect();
+        let rows = IndexRows::of(ItemKind::Document, "政府公告", &body, None);
+        let sample = vec![rows; 64];
+        let chosen = frequent_tokens(&sample, 64, 4);
+        let title_chars: Vec<&str> =
+            chosen.iter().filter(|(t, _)| *t == IndexTable::TitleChars).map(|(_, c)| c.as_str()).collect();
+        assert_eq!(chosen.len(), MAX_BITMAPS + 4);
+        assert_eq!(title_chars.len(), 4, "{title_chars:?}");
+        for c in ["政", "府", "公", "告"] {
+            assert!(title_chars.contains(&c), "{c}");
+        }
     }
 }
