@@ -56,7 +56,7 @@ pub const FRACTION: usize = 16;
 const MAX_BITMAPS: usize = 2048;
 /// At most this many characters of titles ([`IndexTable::TitleChars`]), chosen apart from the
 /// other tokens: a character in one title in 16 is rarer than the bigrams and characters of
-/// most bodies, and would fall past [`MAX_BITMAPS`]. (A title holds some 15 distinct
+/// most bodies, and most would fall past [`MAX_BITMAPS`]. (A title holds some 15 distinct
 /// characters, so no more than about 500 can each be in one title in 32.)
 const MAX_TITLE_CHARS: usize = 256;
 /// The items whose text is read to find the frequent tokens.
@@ -317,8 +317,8 @@ fn capacity(max_rowid: i64) -> usize {
 }
 
 /// The tokens a sample of items holds most often, at least at half the share of items a bitmap
-/// needs (the sample may undercount a token), most frequent first, at most [`MAX_BITMAPS`] and
-/// [`MAX_TITLE_CHARS`] characters of titles.
+/// needs (the sample may undercount a token): at most [`MAX_BITMAPS`], most frequent first, then
+/// at most [`MAX_TITLE_CHARS`] characters of titles, most frequent first.
 fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<(IndexTable, String)> {
     let mut df: HashMap<(IndexTable, &str), usize> = HashMap::new();
     for rows in sample {
