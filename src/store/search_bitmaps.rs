@@ -116,8 +116,8 @@ impl IndexTable {
     }
 
     /// Whether a token of this table can have a bitmap: a CJK bigram (text, titles), a CJK
-    /// character (chars, title characters), a run of two or more CJK characters (boilerplate), a phrase of
-    /// [`MIN_PHRASE_CHARS`] to [`MAX_PHRASE_CHARS`] (phrases).
+    /// character (chars, title characters), a run of two or more CJK characters (boilerplate),
+    /// a phrase of [`MIN_PHRASE_CHARS`] to [`MAX_PHRASE_CHARS`] (phrases).
     pub fn takes(self, token: &str) -> bool {
         let mut cs = token.chars();
         let (a, b, c) = (cs.next(), cs.next(), cs.next());
