@@ -670,7 +670,7 @@ fn print(config: &Config, data_dir: &Path, what: PrintWhat, out: Option<&Path>, 
 }
 
 fn attachment_page(data_dir: &Path, id: &str, number: usize, page: u32, width: u32, out: &Path) -> CmdResult {
-    let store = open_existing(data_dir)?;
+    let store = open_existing_to_read(data_dir)?;
     let Some(doc) = store.document(id)? else {
         errln!("no document with id `{id}`; `gongkai-kiosk list` shows the ids");
         return Ok(ExitCode::FAILURE);
@@ -1074,8 +1074,18 @@ fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter,
     Ok(DocFilter { kind, area, publisher, year, category, validity })
 }
 
+/// The store with its content, for a command that changes it (`reindex`).
 fn open_existing(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
-    let store = Store::open(data_dir)?;
+    with_content(Store::open(data_dir)?, data_dir)
+}
+
+/// The store with its content, for a command that only reads it: migrated if it is older, read
+/// as it is when it cannot be written (the disk full).
+fn open_existing_to_read(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
+    with_content(Store::open_or_read_only(data_dir)?, data_dir)
+}
+
+fn with_content(store: Store, data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     if store.snapshot()?.is_none() {
         return Err(format!(
             "the store in {} has no content yet; run `gongkai-kiosk import SRC --data-dir {}` first",
@@ -1088,7 +1098,7 @@ fn open_existing(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
 }
 
 fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, limit: usize, json: bool) -> CmdResult {
-    let store = open_existing(data_dir)?;
+    let store = open_existing_to_read(data_dir)?;
     let mut out = terminal_out(json);
     if let Some(by) = by {
         let facet = Facet::parse(by)
@@ -1165,7 +1175,7 @@ fn list(data_dir: &Path, what: ListWhat, filter: &DocFilter, by: Option<&str>, l
 }
 
 fn show(data_dir: &Path, id: &str, json: bool) -> CmdResult {
-    let store = open_existing(data_dir)?;
+    let store = open_existing_to_read(data_dir)?;
     let Some(item) = store.item(id)? else {
         errln!("no document, guide, board or FAQ entry has the id \"{id}\"; `gongkai-kiosk list` shows the ids");
         return Ok(ExitCode::FAILURE);
@@ -1336,7 +1346,7 @@ fn shortened_note(out: &mut impl Write) -> io::Result<()> {
 }
 
 fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, instant: bool, json: bool) -> CmdResult {
-    let store = open_existing(data_dir)?;
+    let store = open_existing_to_read(data_dir)?;
     let searcher = Searcher::new(&store)?;
     let mut out = terminal_out(json);
     if instant {
@@ -1415,7 +1425,7 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
 }
 
 fn zero_results(data_dir: &Path, json: bool) -> CmdResult {
-    let store = open_existing(data_dir)?;
+    let store = open_existing_to_read(data_dir)?;
     search::expire_zero_results(&store)?;
     let rows = store.zero_result_queries()?;
     if json {
@@ -1443,7 +1453,7 @@ fn reindex(data_dir: &Path, bitmaps_only: bool) -> CmdResult {
 }
 
 fn status(data_dir: &Path, json: bool) -> CmdResult {
-    let store = open_existing(data_dir)?;
+    let store = open_existing_to_read(data_dir)?;
     let snap = store.snapshot()?;
     let counts = store.counts()?;
     let site = store.site()?;

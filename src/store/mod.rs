@@ -64,6 +64,52 @@ pub enum StoreError {
     PackStateUnreadable { path: PathBuf, reason: String },
 }
 
+/// Opens the store's file for reading. A reader shares the write-ahead log's index with the
+/// store's other connections through the `-shm` file beside it, which the first connection
+/// creates and the last one removes. With the disk full that file cannot be made, and every
+/// read would fail with a disk I/O error although the content is all there (the kiosk opens a
+/// connection per query, and a sync that gave up on the full disk closes the last one). Then the
+/// file is opened in exclusive locking mode, where SQLite keeps that index in its own memory:
+/// the reader reads everything committed, the log included, and holds the store to itself until
+/// it is closed (a sync waits for it); `query_only` keeps it from writing.
+fn open_for_reading(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    // the first read maps the -shm file (or makes it)
+    match conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
+        Ok(()) => Ok(conn),
+        Err(e) if shared_memory_failed(&e) => {
+            drop(conn);
+            let conn = open_exclusive_reader(path).map_err(|_| e)?;
+            tracing::warn!(
+                "the store's shared-memory file ({}-shm) could not be made (is the disk full?): each reader \
+                 holds the store to itself until space is freed",
+                path.display()
+            );
+            Ok(conn)
+        }
+        Err(e) => Err(e),
+    }
+}
+
+fn open_exclusive_reader(path: &Path) -> rusqlite::Result<Connection> {
+    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+    // both before the first read: that read takes the lock and reads the log
+    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+    conn.pragma_update(None, "query_only", true)?;
+    conn.busy_timeout(Duration::from_secs(10))?;
+    conn.query_row("PRAGMA user_version", [], |_| Ok(()))?;
+    Ok(conn)
+}
+
+/// Whether an SQLite error says the `-shm` file could not be opened, grown or mapped.
+fn shared_memory_failed(e: &rusqlite::Error) -> bool {
+    use rusqlite::ffi;
+    let Some(code) = e.sqlite_error() else { return false };
+    code.code == rusqlite::ErrorCode::CannotOpen
+        || [ffi::SQLITE_IOERR_SHMOPEN, ffi::SQLITE_IOERR_SHMSIZE, ffi::SQLITE_IOERR_SHMMAP, ffi::SQLITE_IOERR_SHMLOCK]
+            .contains(&code.extended_code)
+}
+
 impl StoreError {
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         StoreError::Io { path: path.to_path_buf(), source }
@@ -110,15 +156,21 @@ impl Store {
         Ok(store)
     }
 
+    /// Opens the store as [`Store::open`] does, or, when that fails and reading does not (the
+    /// disk full, where neither a migration nor the log's shared memory can be written), for
+    /// reading only. For a reader that writes on the side (full search counts the search): the
+    /// side write then fails on its own. The error is [`Store::open`]'s.
+    pub fn open_or_read_only(data_dir: &Path) -> Result<Self, StoreError> {
+        Self::open(data_dir).or_else(|e| Self::open_read_only(data_dir).map_err(|_| e))
+    }
+
     /// Opens an existing store for reading only (the UI's query tasks). Never creates or migrates.
     pub fn open_read_only(data_dir: &Path) -> Result<Self, StoreError> {
         let path = data_dir.join(DB_FILE);
         if !path.is_file() {
             return Err(StoreError::Empty { path });
         }
-        let conn =
-            Connection::open_with_flags(&path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)
-                .map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
+        let conn = open_for_reading(&path).map_err(|e| StoreError::Sqlite { path: path.clone(), source: e })?;
         let store = Self {
             conn,
             blobs: BlobDir::new(data_dir.join(BLOB_DIR)),

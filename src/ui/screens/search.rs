@@ -467,7 +467,8 @@ fn full(
     filter: &SearchFilter,
     page: usize,
 ) -> Result<SearchResults, String> {
-    let store = Store::open(dir).map_err(|e| e.to_string())?;
+    // written to as well (the search is counted), when it can be (not with the disk full)
+    let store = Store::open_or_read_only(dir).map_err(|e| e.to_string())?;
     let res = searcher.search(&store, q, filter, PAGE, page * PAGE).map_err(|e| e.to_string())?;
     if let Err(e) = search::record_search(&store, q, filter, page * PAGE, res.total) {
         tracing::warn!(error = %e, "the search was not counted");
