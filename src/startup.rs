@@ -27,7 +27,9 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
 
 /// Prepares the store for the window ([`open_with_content`]). While it works, systemd is told
 /// that the start goes on (else `TimeoutStartSec=` would stop a long rebuild half-way, and every
-/// restart would begin it again). The error is for the log; the window shows its own message.
+/// restart would begin it again). A store that cannot be written but holds content of this
+/// version's schema (the disk full) is served as it is. The error is for the log; the window
+/// shows its own message.
 pub fn prepare_store(data_dir: &Path) -> Result<(), String> {
     let notifier = crate::watchdog::Notifier::from_env();
     let prepared = crate::watchdog::while_starting(
@@ -42,6 +44,16 @@ pub fn prepare_store(data_dir: &Path) -> Result<(), String> {
             drop(store);
             // staging folders a sync moved aside and a stopped process did not finish deleting
             crate::sync::retire::delete_leftovers(data_dir);
+            Ok(())
+        }
+        // Nothing can be written (the disk full), but the content is there and current: the
+        // window serves it as it is, and the next start (or sync) finishes what was not done.
+        Err(e) if Store::open_read_only(data_dir).and_then(|s| s.snapshot()).is_ok_and(|s| s.is_some()) => {
+            tracing::warn!(
+                error = %e,
+                data_dir = %data_dir.display(),
+                "the content store cannot be written (is the disk full?); its content is shown as it is"
+            );
             Ok(())
         }
         Err(e) => {

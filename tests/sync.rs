@@ -742,6 +742,8 @@ fn disk_full_before_and_during_a_sync_keeps_the_old_content_serving() {
     // (a reader may leave the file, but no room for the index's first 32 KiB)
     let shm = fs::metadata(data.join("kiosk.sqlite-shm")).map_or(0, |m| m.len());
     assert!(shm < 32 * 1024, "the -shm file grew to {shm} bytes on a full disk");
+    // the window, started now, serves the content (Home then reads it as `state` did)
+    assert_eq!(gongkai_kiosk::startup::prepare_store(&data), Ok(()));
     // the attendant's checks answer as well
     let dir = data.to_str().unwrap();
     let status = kiosk(&["status", "--json", "--data-dir", dir]);
