@@ -294,12 +294,10 @@ fn first_char(token: &str) -> Option<&str> {
 /// its bigrams; for a title character, `search_titles`' prefix query).
 fn listed(conn: &Connection, table: IndexTable, token: &str) -> rusqlite::Result<Vec<i64>> {
     let (t, phrase) = match table {
-        // the queries search makes of them
-        IndexTable::Phrases => {
-            (IndexTable::Text.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
-        }
-        IndexTable::TitleChars => {
-            (IndexTable::Titles.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
+        // the query search makes of a term of the table they stand for
+        IndexTable::Phrases | IndexTable::TitleChars => {
+            let searched = if table == IndexTable::Phrases { IndexTable::Text } else { IndexTable::Titles };
+            (searched.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
         }
         _ => (table.name(), format!("\"{}\"", token.replace('"', "\"\""))),
     };
