@@ -1074,7 +1074,7 @@ fn build_filter(args: FilterArgs, category: Option<String>) -> Result<DocFilter,
     Ok(DocFilter { kind, area, publisher, year, category, validity })
 }
 
-/// The store with its content, for a command that changes it (`reindex`).
+/// The store with its content, for a command that changes it (`reindex`, `zero-results`).
 fn open_existing(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
     with_content(Store::open(data_dir)?, data_dir)
 }
@@ -1425,7 +1425,8 @@ fn search(data_dir: &Path, query: &str, filter: &SearchFilter, limit: usize, ins
 }
 
 fn zero_results(data_dir: &Path, json: bool) -> CmdResult {
-    let store = open_existing_to_read(data_dir)?;
+    // writes too: the days past the keeping period are forgotten first
+    let store = open_existing(data_dir)?;
     search::expire_zero_results(&store)?;
     let rows = store.zero_result_queries()?;
     if json {

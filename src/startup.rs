@@ -6,7 +6,7 @@
 use std::path::Path;
 use std::time::Duration;
 
-use crate::store::Store;
+use crate::store::{Store, StoreError};
 
 /// Opens the store (migrating it if needed); an empty store gets the bundled demo content.
 pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::Error>> {
@@ -27,9 +27,10 @@ pub fn open_with_content(data_dir: &Path) -> Result<Store, Box<dyn std::error::E
 
 /// Prepares the store for the window ([`open_with_content`]). While it works, systemd is told
 /// that the start goes on (else `TimeoutStartSec=` would stop a long rebuild half-way, and every
-/// restart would begin it again). A store that cannot be written but holds content of this
-/// version's schema (the disk full) is served as it is. The error is for the log; the window
-/// shows its own message.
+/// restart would begin it again). A store that cannot be written for want of space but can be
+/// read at this version's schema, with content, counts as ready (a warning in the log): the
+/// screens read it as it is. The error is for the log; the window shows its own message when
+/// Home cannot be read.
 pub fn prepare_store(data_dir: &Path) -> Result<(), String> {
     let notifier = crate::watchdog::Notifier::from_env();
     let prepared = crate::watchdog::while_starting(
@@ -47,8 +48,11 @@ pub fn prepare_store(data_dir: &Path) -> Result<(), String> {
             Ok(())
         }
         // Nothing can be written (the disk full), but the content is there and current: the
-        // window serves it as it is, and the next start (or sync) finishes what was not done.
-        Err(e) if Store::open_read_only(data_dir).and_then(|s| s.snapshot()).is_ok_and(|s| s.is_some()) => {
+        // screens read it as it is (`Store::open_read_only`); the next start finishes the rest.
+        Err(e)
+            if e.downcast_ref::<StoreError>().is_some_and(StoreError::is_disk_full)
+                && Store::open_read_only(data_dir).and_then(|s| s.snapshot()).is_ok_and(|s| s.is_some()) =>
+        {
             tracing::warn!(
                 error = %e,
                 data_dir = %data_dir.display(),

@@ -744,6 +744,22 @@ fn disk_full_before_and_during_a_sync_keeps_the_old_content_serving() {
     assert!(shm < 32 * 1024, "the -shm file grew to {shm} bytes on a full disk");
     // the window, started now, serves the content (Home then reads it as `state` did)
     assert_eq!(gongkai_kiosk::startup::prepare_store(&data), Ok(()));
+    // readers at once (the window reads Home and search's data together) take turns
+    for _ in 0..3 {
+        let start = std::sync::Arc::new(std::sync::Barrier::new(8));
+        let readers: Vec<_> = (0..8)
+            .map(|_| {
+                let (data, start) = (data.clone(), start.clone());
+                std::thread::spawn(move || {
+                    start.wait();
+                    Store::open_read_only(&data).and_then(|s| s.snapshot()).map(|s| s.is_some())
+                })
+            })
+            .collect();
+        for r in readers {
+            assert!(matches!(r.join().unwrap(), Ok(true)), "a reader at the same time failed");
+        }
+    }
     // the attendant's checks answer as well
     let dir = data.to_str().unwrap();
     let status = kiosk(&["status", "--json", "--data-dir", dir]);

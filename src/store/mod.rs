@@ -66,12 +66,12 @@ pub enum StoreError {
 
 /// Opens the store's file for reading. A reader shares the write-ahead log's index with the
 /// store's other connections through the `-shm` file beside it, which the first connection
-/// creates and the last one removes. With the disk full that file cannot be made, and every
-/// read would fail with a disk I/O error although the content is all there (the kiosk opens a
-/// connection per query, and a sync that gave up on the full disk closes the last one). Then the
-/// file is opened in exclusive locking mode, where SQLite keeps that index in its own memory:
-/// the reader reads everything committed, the log included, and holds the store to itself until
-/// it is closed (a sync waits for it); `query_only` keeps it from writing.
+/// creates (and a writer's clean close removes). With the disk full that file cannot be made,
+/// and every read would fail with a disk I/O error although the content is all there (the
+/// kiosk opens a connection per query, and a sync that gave up on the full disk closes the last
+/// one). Then the file is opened in exclusive locking mode, where SQLite keeps that index in the
+/// connection's memory: the reader reads everything committed, the log included, and holds the
+/// store to itself until it is closed.
 fn open_for_reading(path: &Path) -> rusqlite::Result<Connection> {
     let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_ONLY | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
     // the first read maps the -shm file (or makes it)
@@ -79,26 +79,66 @@ fn open_for_reading(path: &Path) -> rusqlite::Result<Connection> {
         Ok(()) => Ok(conn),
         Err(e) if shared_memory_failed(&e) => {
             drop(conn);
-            let conn = open_exclusive_reader(path).map_err(|_| e)?;
-            tracing::warn!(
-                "the store's shared-memory file ({}-shm) could not be made (is the disk full?): each reader \
-                 holds the store to itself until space is freed",
-                path.display()
-            );
-            Ok(conn)
+            match open_exclusive_reader(path) {
+                Ok(conn) => {
+                    tracing::warn!(
+                        "the store's shared-memory file ({}-shm) could not be made (is the disk full?): each \
+                         reader holds the store to itself until space is freed",
+                        path.display()
+                    );
+                    Ok(conn)
+                }
+                Err(fallback) => {
+                    tracing::warn!(error = %fallback, "the store could not be read in exclusive locking mode either");
+                    Err(e)
+                }
+            }
         }
         Err(e) => Err(e),
     }
 }
 
+/// How long [`open_exclusive_reader`] tries while other readers hold the store.
+const EXCLUSIVE_WAIT: Duration = Duration::from_secs(10);
+
+/// A reader in exclusive locking mode. Its first read takes the lock; when another holds it, the
+/// connection is closed and opened again after a short pause, because a connection in this mode
+/// that failed to get the lock keeps its shared lock, and two such readers waiting on each other
+/// (the kiosk reads Home and search's data at once) would both wait out the busy timeout.
 fn open_exclusive_reader(path: &Path) -> rusqlite::Result<Connection> {
-    let conn = Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
-    // both before the first read: that read takes the lock and reads the log
-    conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
-    conn.pragma_update(None, "query_only", true)?;
-    conn.busy_timeout(Duration::from_secs(10))?;
-    conn.query_row("PRAGMA user_version", [], |_| Ok(()))?;
-    Ok(conn)
+    let started = std::time::Instant::now();
+    let mut tries: u64 = 0;
+    loop {
+        let conn =
+            Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
+        // all before the first read, which takes the lock and reads the log: no writing (not even
+        // the checkpoint a connection holding the lock makes when it closes, which would copy the
+        // whole log into the file at every query)
+        conn.pragma_update(None, "locking_mode", "EXCLUSIVE")?;
+        conn.pragma_update(None, "query_only", true)?;
+        conn.set_db_config(rusqlite::config::DbConfig::SQLITE_DBCONFIG_NO_CKPT_ON_CLOSE, true)?;
+        conn.busy_timeout(Duration::ZERO)?;
+        match conn.query_row("PRAGMA user_version", [], |_| Ok(())) {
+            Ok(()) => {
+                conn.busy_timeout(Duration::from_secs(10))?;
+                return Ok(conn);
+            }
+            Err(e)
+                if e.sqlite_error_code() == Some(rusqlite::ErrorCode::DatabaseBusy)
+                    && started.elapsed() < EXCLUSIVE_WAIT =>
+            {
+                drop(conn);
+                // 5–20 ms, different for each thread and try, so that two waiting readers part
+                tries += 1;
+                let spread = std::time::SystemTime::now()
+                    .duration_since(std::time::UNIX_EPOCH)
+                    .map_or(0, |d| u64::from(d.subsec_nanos()))
+                    .wrapping_mul(tries | 1);
+                std::thread::sleep(Duration::from_millis(5 + spread % 16));
+            }
+            Err(e) => return Err(e),
+        }
+    }
 }
 
 /// Whether an SQLite error says the `-shm` file could not be opened, grown or mapped.
@@ -111,6 +151,13 @@ fn shared_memory_failed(e: &rusqlite::Error) -> bool {
 }
 
 impl StoreError {
+    /// Whether SQLite could not write for want of space: the file could not grow, or the
+    /// log's shared-memory file could not be made.
+    pub fn is_disk_full(&self) -> bool {
+        matches!(self, StoreError::Sqlite { source, .. }
+            if source.sqlite_error_code() == Some(rusqlite::ErrorCode::DiskFull) || shared_memory_failed(source))
+    }
+
     pub(crate) fn io(path: &Path, source: std::io::Error) -> Self {
         StoreError::Io { path: path.to_path_buf(), source }
     }
