@@ -14,6 +14,7 @@ pub mod fuzzing;
 pub mod handwriting;
 pub mod harvest;
 pub mod ime;
+pub mod jitter;
 pub mod logging;
 pub mod media;
 pub mod memory;

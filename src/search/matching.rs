@@ -66,19 +66,10 @@ pub fn rowids_matching(store: &Store, table: &str, expr: &str) -> Result<Vec<i64
     Ok(v)
 }
 
-/// Where a term of `table` can have a bitmap of its own: a two-character CJK term is one
-/// bigram of the text and title tables, a one-character one a token of the character table or
-/// a title character ([`IndexTable::TitleChars`]: what its prefix query lists in the titles), a
-/// longer one of the text table a phrase ([`IndexTable::Phrases`], if it is short enough).
+/// The bitmap a term of `table` can have ([`IndexTable::bitmap_of_term`]): only a CJK term.
 fn bitmap_key(table: IndexTable, t: &Term) -> Option<(IndexTable, String)> {
     let Term::Cjk(run) = t else { return None };
-    let token = || run.iter().collect();
-    match (table, run.len()) {
-        (IndexTable::Text | IndexTable::Titles, 2) | (IndexTable::Chars, 1) => Some((table, token())),
-        (IndexTable::Titles, 1) => Some((IndexTable::TitleChars, token())),
-        (IndexTable::Text, n) if n > 2 => Some((IndexTable::Phrases, token())),
-        _ => None,
-    }
+    table.bitmap_of_term(run.len()).map(|b| (b, run.iter().collect()))
 }
 
 /// The items of `table` matching every term of `ts`; `expr` gives a term's FTS5 expression (None:

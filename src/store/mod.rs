@@ -107,7 +107,6 @@ const EXCLUSIVE_WAIT: Duration = Duration::from_secs(10);
 /// (the kiosk reads Home and search's data at once) would both wait out the busy timeout.
 fn open_exclusive_reader(path: &Path) -> rusqlite::Result<Connection> {
     let started = std::time::Instant::now();
-    let mut tries: u64 = 0;
     loop {
         let conn =
             Connection::open_with_flags(path, OpenFlags::SQLITE_OPEN_READ_WRITE | OpenFlags::SQLITE_OPEN_NO_MUTEX)?;
@@ -128,13 +127,8 @@ fn open_exclusive_reader(path: &Path) -> rusqlite::Result<Connection> {
                     && started.elapsed() < EXCLUSIVE_WAIT =>
             {
                 drop(conn);
-                // 5–20 ms, different for each thread and try, so that two waiting readers part
-                tries += 1;
-                let spread = std::time::SystemTime::now()
-                    .duration_since(std::time::UNIX_EPOCH)
-                    .map_or(0, |d| u64::from(d.subsec_nanos()))
-                    .wrapping_mul(tries | 1);
-                std::thread::sleep(Duration::from_millis(5 + spread % 16));
+                // 5–20 ms, drawn at random, so that two waiting readers part
+                std::thread::sleep(Duration::from_secs_f64(0.005 + 0.015 * crate::jitter::fraction()));
             }
             Err(e) => return Err(e),
         }

@@ -49,14 +49,19 @@ pub(super) const SCHEMA: &str = r#"
 pub const MIN_DOCS: usize = 4096;
 /// …and at least one item in this many.
 pub const FRACTION: usize = 16;
-/// At most this many bitmaps of tokens (the most frequent tokens of the sample first): 2048
-/// bitmaps of 500,000 items are 128 MB, beside an index of 4.3 GB, and that much memory while
-/// an apply builds them. Up to [`MAX_TITLE_CHARS`] characters of titles, [`MAX_PHRASES`]
-/// phrases and 256 runs of boilerplate come on top: 3,584 bitmaps, 224 MB at 500,000 items.
-const MAX_BITMAPS: usize = 2048;
+/// At most this many bitmaps of bigrams (of bodies and of titles, the most frequent of the
+/// sample first)…
+const MAX_BIGRAMS: usize = 3072;
+/// …and of characters (`search_chars`), chosen apart: with one quota for both, the characters
+/// (only a one-character full search reads them) took half of it, and a 500,000-item store
+/// left 1,200 bigrams in one item in 16 or more to FTS5 (a pinyin query spelling several of
+/// them listed 200,000 rows). The most these quotas, [`MAX_TITLE_CHARS`], [`MAX_PHRASES`] and
+/// 256 runs of boilerplate come to is 6,144 bitmaps: 384 MB at 500,000 items (beside an index
+/// of 4.3 GB), and that much memory while an apply builds them.
+const MAX_CHARS: usize = 1536;
 /// At most this many characters of titles ([`IndexTable::TitleChars`]), chosen apart from the
 /// other tokens: a character in one title in 16 is rarer than the bigrams and characters of
-/// most bodies, and most would fall past [`MAX_BITMAPS`]. (A title holds some 15 distinct
+/// most bodies, and most would fall past [`MAX_BIGRAMS`]. (A title holds some 15 distinct
 /// characters, so no more than about 500 can each be in one title in 32.)
 const MAX_TITLE_CHARS: usize = 256;
 /// The items whose text is read to find the frequent tokens.
@@ -130,6 +135,31 @@ impl IndexTable {
             IndexTable::Phrases => {
                 token.chars().all(is_cjk) && (MIN_PHRASE_CHARS..=MAX_PHRASE_CHARS).contains(&token.chars().count())
             }
+        }
+    }
+
+    /// The table whose FTS5 query a token of this one stands for: a phrase is search's query of
+    /// a longer term in `search_fts`, a title character its prefix query of one character in
+    /// `search_titles`; a token of a table stands for itself.
+    pub fn searched(self) -> IndexTable {
+        match self {
+            IndexTable::Phrases => IndexTable::Text,
+            IndexTable::TitleChars => IndexTable::Titles,
+            t => t,
+        }
+    }
+
+    /// Where a CJK term of `chars` characters searched in this table can have a bitmap of its
+    /// own (the inverse of [`IndexTable::searched`]): a two-character term is one bigram of the
+    /// text and title tables, a one-character one a token of the character table or a title
+    /// character, a longer one of the text table a phrase (if it is short enough: see
+    /// [`IndexTable::takes`]).
+    pub fn bitmap_of_term(self, chars: usize) -> Option<IndexTable> {
+        match (self, chars) {
+            (IndexTable::Text | IndexTable::Titles, 2) | (IndexTable::Chars, 1) => Some(self),
+            (IndexTable::Titles, 1) => Some(IndexTable::TitleChars),
+            (IndexTable::Text, n) if n > 2 => Some(IndexTable::Phrases),
+            _ => None,
         }
     }
 }
@@ -293,14 +323,14 @@ fn first_char(token: &str) -> Option<&str> {
 /// The rowids FTS5 lists for one token, ascending (for a phrase, `search_fts`'s phrase query of
 /// its bigrams; for a title character, `search_titles`' prefix query).
 fn listed(conn: &Connection, table: IndexTable, token: &str) -> rusqlite::Result<Vec<i64>> {
-    let (t, phrase) = match table {
-        // the query search makes of a term of the table they stand for
-        IndexTable::Phrases | IndexTable::TitleChars => {
-            let searched = if table == IndexTable::Phrases { IndexTable::Text } else { IndexTable::Titles };
-            (searched.name(), term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default())
-        }
-        _ => (table.name(), format!("\"{}\"", token.replace('"', "\"\""))),
+    let searched = table.searched();
+    let phrase = if searched == table {
+        format!("\"{}\"", token.replace('"', "\"\""))
+    } else {
+        // the query search makes of the term the token stands for
+        term_query(&Term::Cjk(token.chars().collect()), false).unwrap_or_default()
     };
+    let t = searched.name();
     let mut stmt = conn.prepare_cached(&format!("SELECT rowid FROM {t} WHERE {t} MATCH ?1"))?;
     let mut v: Vec<i64> = stmt.query_map([phrase], |r| r.get(0))?.collect::<rusqlite::Result<_>>()?;
     v.sort_unstable();
@@ -315,8 +345,9 @@ fn capacity(max_rowid: i64) -> usize {
 }
 
 /// The tokens a sample of items holds most often, at least at half the share of items a bitmap
-/// needs (the sample may undercount a token): at most [`MAX_BITMAPS`], most frequent first, then
-/// at most [`MAX_TITLE_CHARS`] characters of titles, most frequent first.
+/// needs (the sample may undercount a token), most frequent first within each quota: at most
+/// [`MAX_BIGRAMS`] bigrams, [`MAX_CHARS`] characters and [`MAX_TITLE_CHARS`] characters of
+/// titles. (Runs of boilerplate are chosen by [`boilerplate_runs`].)
 fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<(IndexTable, String)> {
     let mut df: HashMap<(IndexTable, &str), usize> = HashMap::new();
     for rows in sample {
@@ -325,12 +356,21 @@ fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<
         }
     }
     let need = (sample.len() * threshold).div_ceil(items.max(1) * 2).max(1);
-    let mut chosen: Vec<((IndexTable, &str), usize)> = df.into_iter().filter(|(_, n)| *n >= need).collect();
+    let mut chosen: Vec<((IndexTable, &str), usize)> =
+        df.into_iter().filter(|((t, _), n)| *n >= need && *t != IndexTable::Boilerplate).collect();
     chosen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    let (title_chars, mut chosen): (Vec<_>, Vec<_>) =
-        chosen.into_iter().partition(|((t, _), _)| *t == IndexTable::TitleChars);
-    chosen.truncate(MAX_BITMAPS);
-    chosen.extend(title_chars.into_iter().take(MAX_TITLE_CHARS));
+    // each kind of token's quota: which it is, and its size
+    let quota = |t: IndexTable| match t {
+        IndexTable::Text | IndexTable::Titles => (0, MAX_BIGRAMS),
+        IndexTable::Chars => (1, MAX_CHARS),
+        _ => (2, MAX_TITLE_CHARS),
+    };
+    let mut taken = [0usize; 3];
+    chosen.retain(|((t, _), _)| {
+        let (q, size) = quota(*t);
+        taken[q] += 1;
+        taken[q] <= size
+    });
     chosen.into_iter().map(|((t, s), _)| (t, s.to_string())).collect()
 }
 
@@ -1063,20 +1103,42 @@ mod tests {
         assert!(!IndexTable::TitleChars.takes("政府"));
     }
 
-    /// Bodies with more frequent tokens than [`MAX_BITMAPS`] leave the titles' characters
-    /// their own quota: each is in every sampled item, as every body token is, and sorts last.
+    /// Bodies with more frequent tokens than the quotas hold: each kind of token gets its own
+    /// quota, the most frequent first (the titles' characters, in every sampled item as every
+    /// body token is, sort last and are still chosen), and a run of boilerplate is never among
+    /// them (they are chosen apart).
     #[test]
-    fn title_characters_are_chosen_beside_a_full_quota_of_tokens() {
-        let body: String = (0..3000u32).filter_map(|i| char::from_u32(0x4e00 + i)).collect();
+    fn each_kind_of_token_is_chosen_within_its_own_quota() {
+        let body: String = (0..6000u32).filter_map(|i| char::from_u32(0x4e00 + i)).collect();
         let rows = IndexRows::of(ItemKind::Document, "政府公告", &body, None);
         let sample = vec![rows; 64];
         let chosen = frequent_tokens(&sample, 64, 4);
+        let count = |table: IndexTable| chosen.iter().filter(|(t, _)| *t == table).count();
+        assert_eq!(count(IndexTable::Text) + count(IndexTable::Titles), MAX_BIGRAMS);
+        assert_eq!(count(IndexTable::Chars), MAX_CHARS);
+        assert_eq!(count(IndexTable::Boilerplate), 0);
+        assert_eq!(chosen.len(), MAX_BIGRAMS + MAX_CHARS + 4);
         let title_chars: Vec<&str> =
             chosen.iter().filter(|(t, _)| *t == IndexTable::TitleChars).map(|(_, c)| c.as_str()).collect();
-        assert_eq!(chosen.len(), MAX_BITMAPS + 4);
         assert_eq!(title_chars.len(), 4, "{title_chars:?}");
         for c in ["政", "府", "公", "告"] {
             assert!(title_chars.contains(&c), "{c}");
         }
+    }
+
+    /// A term's bitmap stands for the query search makes of it in the table it searches.
+    #[test]
+    fn a_terms_bitmap_stands_for_the_table_it_searches() {
+        for table in [IndexTable::Text, IndexTable::Titles, IndexTable::Chars] {
+            for n in 1..=10 {
+                if let Some(b) = table.bitmap_of_term(n) {
+                    assert_eq!(b.searched(), table, "{table:?} {n}");
+                }
+            }
+        }
+        assert_eq!(IndexTable::Titles.bitmap_of_term(1), Some(IndexTable::TitleChars));
+        assert_eq!(IndexTable::Text.bitmap_of_term(4), Some(IndexTable::Phrases));
+        assert_eq!(IndexTable::Text.bitmap_of_term(1), None);
+        assert_eq!(IndexTable::Chars.bitmap_of_term(2), None);
     }
 }

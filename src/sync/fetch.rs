@@ -52,20 +52,11 @@ pub(crate) fn runtime(opts: &SyncOptions) -> Result<tokio::runtime::Runtime, Syn
         })
 }
 
-/// Random fraction in [0, 1) (jitter).
-pub(crate) fn jitter() -> f64 {
-    let mut b = [0u8; 8];
-    if getrandom::fill(&mut b).is_err() {
-        return 0.5;
-    }
-    (u64::from_le_bytes(b) >> 11) as f64 / (1u64 << 53) as f64
-}
-
 /// The delay before attempt `n` (1-based) after a failure: exponential with full jitter, or the
 /// server's Retry-After, never above `max`.
 pub(crate) fn backoff(opts: &SyncOptions, n: u32, after: Option<Duration>) -> Duration {
     let exp = opts.backoff_base.saturating_mul(1u32 << n.min(16));
-    let d = exp.mul_f64(0.5 + jitter() * 0.5).min(opts.backoff_max);
+    let d = exp.mul_f64(0.5 + crate::jitter::fraction() * 0.5).min(opts.backoff_max);
     match after {
         Some(a) => a.max(d).min(opts.backoff_max),
         None => d,

@@ -648,10 +648,10 @@ fn download_all(
 /// so that a region's kiosks do not all return at once after an outage.
 pub fn next_delay(interval: Duration, consecutive_failures: u32) -> Duration {
     if consecutive_failures == 0 {
-        return interval.mul_f64(0.8 + 0.4 * fetch::jitter());
+        return interval.mul_f64(0.8 + 0.4 * crate::jitter::fraction());
     }
     let base = Duration::from_secs(30).saturating_mul(1u32 << consecutive_failures.min(12)).min(interval);
-    base.mul_f64(0.5 + 0.5 * fetch::jitter())
+    base.mul_f64(0.5 + 0.5 * crate::jitter::fraction())
 }
 
 /// What `status` and the UI show about content freshness.
