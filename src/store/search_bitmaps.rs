@@ -56,12 +56,13 @@ const MAX_BIGRAMS: usize = 3072;
 /// (only a one-character full search reads them) took half of it, and a 500,000-item store
 /// left 1,200 bigrams in one item in 16 or more to FTS5 (a pinyin query spelling several of
 /// them listed 200,000 rows). The most these quotas, [`MAX_TITLE_CHARS`], [`MAX_PHRASES`] and
-/// 256 runs of boilerplate come to is 6,144 bitmaps: 384 MB at 500,000 items (beside an index
-/// of 4.3 GB), and that much memory while an apply builds them.
+/// 256 runs of boilerplate come to is 6,144 bitmaps: about 430 MB at 500,000 items (70 KB
+/// each, with room for an eighth more items: [`capacity`]; beside an index of 4.3 GB), and
+/// that much memory while an apply builds them.
 const MAX_CHARS: usize = 1536;
 /// At most this many characters of titles ([`IndexTable::TitleChars`]), chosen apart from the
-/// other tokens: a character in one title in 16 is rarer than the bigrams and characters of
-/// most bodies, and most would fall past [`MAX_BIGRAMS`]. (A title holds some 15 distinct
+/// bigrams and characters: a character in one title in 16 is rarer than most of those, and
+/// would fall past their quotas if it shared them. (A title holds some 15 distinct
 /// characters, so no more than about 500 can each be in one title in 32.)
 const MAX_TITLE_CHARS: usize = 256;
 /// The items whose text is read to find the frequent tokens.
@@ -150,7 +151,7 @@ impl IndexTable {
     }
 
     /// Where a CJK term of `chars` characters searched in this table can have a bitmap of its
-    /// own (the inverse of [`IndexTable::searched`]): a two-character term is one bigram of the
+    /// own (whose [`IndexTable::searched`] is this table): a two-character term is one bigram of the
     /// text and title tables, a one-character one a token of the character table or a title
     /// character, a longer one of the text table a phrase (if it is short enough: see
     /// [`IndexTable::takes`]).
@@ -356,16 +357,17 @@ fn frequent_tokens(sample: &[IndexRows], items: usize, threshold: usize) -> Vec<
         }
     }
     let need = (sample.len() * threshold).div_ceil(items.max(1) * 2).max(1);
-    let mut chosen: Vec<((IndexTable, &str), usize)> =
-        df.into_iter().filter(|((t, _), n)| *n >= need && *t != IndexTable::Boilerplate).collect();
+    let mut chosen: Vec<((IndexTable, &str), usize)> = df.into_iter().filter(|(_, n)| *n >= need).collect();
     chosen.sort_by(|a, b| b.1.cmp(&a.1).then_with(|| a.0.cmp(&b.0)));
-    // each kind of token's quota: which it is, and its size
+    // each kind of token's quota: which it is, and its size (runs of boilerplate and phrases
+    // are chosen apart: none here)
     let quota = |t: IndexTable| match t {
         IndexTable::Text | IndexTable::Titles => (0, MAX_BIGRAMS),
         IndexTable::Chars => (1, MAX_CHARS),
-        _ => (2, MAX_TITLE_CHARS),
+        IndexTable::TitleChars => (2, MAX_TITLE_CHARS),
+        IndexTable::Boilerplate | IndexTable::Phrases => (3, 0),
     };
-    let mut taken = [0usize; 3];
+    let mut taken = [0usize; 4];
     chosen.retain(|((t, _), _)| {
         let (q, size) = quota(*t);
         taken[q] += 1;
