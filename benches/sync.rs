@@ -2,6 +2,7 @@
 //!
 //!     cargo bench --bench sync                    # 100,000 documents
 //!     BENCH_DOCS=20000 cargo bench --bench sync
+//!     BENCH_CORPUS=zipf cargo bench --bench sync  # the search benchmark's realistic corpus
 //!
 //! Publishes a pack of N generated documents, then measures: a full sync into a fresh kiosk
 //! (download throughput beside `curl` fetching the same files with the same parallelism, and
@@ -12,6 +13,8 @@
 mod corpus;
 #[path = "../tests/common/servers.rs"]
 mod servers;
+#[path = "common/zipf_corpus.rs"]
+mod zipf_corpus;
 
 use std::fs;
 use std::io::Write;
@@ -44,7 +47,11 @@ fn main() {
     let key = SecretKey::generate();
     let mut set = ContentSet {
         site: Site { name: "基准专区".into(), government: "基准区".into(), ..Default::default() },
-        documents: corpus::corpus(n),
+        documents: if std::env::var("BENCH_CORPUS").is_ok_and(|v| v == "zipf") {
+            zipf_corpus::corpus(n)
+        } else {
+            corpus::corpus(n)
+        },
         ..Default::default()
     };
     let t = Instant::now();
