@@ -38,6 +38,8 @@
 
 #[path = "common/corpus.rs"]
 mod corpus;
+#[path = "common/disk.rs"]
+mod disk;
 #[path = "common/zipf_corpus.rs"]
 mod zipf_corpus;
 
@@ -295,7 +297,9 @@ fn write_batch(conn: &Connection, segment: i64, entries: &mut Vec<u128>) {
     entries.clear();
 }
 
-fn sorted_build(path: &Path, bodies: &[String]) -> (f64, usize) {
+/// Builds the sorted side; returns its time, its number of segments before the merge, and the
+/// token keys it gave (the words' numbers depend on the order they came in).
+fn sorted_build(path: &Path, bodies: &[String]) -> (f64, usize, Keys) {
     let mut conn = open(path);
     let t = Instant::now();
     let tx = conn.transaction().unwrap();
@@ -345,7 +349,7 @@ fn sorted_build(path: &Path, bodies: &[String]) -> (f64, usize) {
     // The lookup from a token to its block (FTS5 keeps its own in `_idx`, inside its time too).
     tx.execute_batch("CREATE INDEX postings_key ON postings (segment, first_key)").unwrap();
     tx.commit().unwrap();
-    (t.elapsed().as_secs_f64(), segments as usize)
+    (t.elapsed().as_secs_f64(), segments as usize, keys)
 }
 
 /// Each token's documents and positions on the sorted side, read back from the merged segment.
@@ -363,12 +367,8 @@ fn sorted_postings(sorted: &Connection) -> HashMap<u64, Postings> {
 /// Checks that both sides hold the same index: every token FTS5 holds, with the same number of
 /// documents and occurrences, and no other token; the positions of the tokens in `sample`.
 /// Panics with the first difference.
-fn check_same(fts: &Connection, sorted: &Connection, bodies: &[String], tokens: usize, sample: &[&str]) {
-    // The word keys depend on the order the words were first seen: that order again.
-    let mut keys = Keys { words: HashMap::new() };
-    for body in bodies {
-        body.split(' ').filter(|t| !t.is_empty()).for_each(|t| _ = keys.of(t));
-    }
+/// `keys` are the sorted side's, as its build left them.
+fn check_same(fts: &Connection, sorted: &Connection, mut keys: Keys, tokens: usize, sample: &[&str]) {
     let postings = sorted_postings(sorted);
     fts.execute_batch(
         "CREATE VIRTUAL TABLE temp.v_row USING fts5vocab(main, 'body_fts', 'row');
@@ -412,13 +412,6 @@ fn check_same(fts: &Connection, sorted: &Connection, bodies: &[String], tokens: 
     );
 }
 
-/// Writes back what the previous side left for the disk (and the deleted files) before the
-/// next side is timed.
-fn settle() {
-    let _ = std::process::Command::new("sync").status();
-    std::thread::sleep(std::time::Duration::from_millis(500));
-}
-
 fn main() {
     let n: usize = std::env::var("BENCH_DOCS").ok().and_then(|v| v.parse().ok()).unwrap_or(20_000);
     let pairs: usize = std::env::var("BENCH_PAIRS").ok().and_then(|v| v.parse().ok()).unwrap_or(2);
@@ -436,19 +429,21 @@ fn main() {
         t.elapsed().as_secs_f64()
     );
     let (fts_path, sorted_path) = (dir.path().join("fts.sqlite"), dir.path().join("sorted.sqlite"));
+    let mut keys = None;
     for pair in 1..=pairs {
         // the previous pair's files deleted before the disk settles, not while a side is timed
         for path in [&fts_path, &sorted_path] {
             let _ = std::fs::remove_file(path);
         }
-        settle();
+        disk::settle();
         let fts = fts5_build(&fts_path, &bodies);
         let fts_bytes: i64 = Connection::open(&fts_path)
             .unwrap()
             .query_row("SELECT sum(length(block)) FROM body_fts_data", [], |r| r.get(0))
             .unwrap();
-        settle();
-        let (sorted, segments) = sorted_build(&sorted_path, &bodies);
+        disk::settle();
+        let (sorted, segments, built) = sorted_build(&sorted_path, &bodies);
+        keys = Some(built);
         let sorted_bytes: i64 = Connection::open(&sorted_path)
             .unwrap()
             .query_row("SELECT sum(length(block)) FROM postings", [], |r| r.get(0))
@@ -472,5 +467,5 @@ fn main() {
     sample.dedup();
     let fts = Connection::open(&fts_path).unwrap();
     let sorted = Connection::open(&sorted_path).unwrap();
-    check_same(&fts, &sorted, &bodies, tokens, &sample);
+    check_same(&fts, &sorted, keys.expect("at least one pair ran"), tokens, &sample);
 }

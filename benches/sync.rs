@@ -11,6 +11,8 @@
 
 #[path = "common/corpus.rs"]
 mod corpus;
+#[path = "common/disk.rs"]
+mod disk;
 #[path = "../tests/common/servers.rs"]
 mod servers;
 #[path = "common/zipf_corpus.rs"]
@@ -28,13 +30,6 @@ use gongkai_kiosk::publish::{PublishOptions, publish_set};
 use gongkai_kiosk::store::Store;
 use gongkai_kiosk::sync::{Progress, SyncOptions, sync};
 use servers::Nginx;
-
-/// Writes back what earlier steps left for the disk (the previous run's files, a deleted
-/// folder) before a side is timed, so that neither side pays for the other's writeback.
-fn settle() {
-    let _ = Command::new("sync").status();
-    std::thread::sleep(Duration::from_millis(500));
-}
 
 fn mb(b: u64) -> f64 {
     b as f64 / 1e6
@@ -98,7 +93,7 @@ fn main() {
     let mut kiosk = None;
     for run in 0..runs {
         nginx.clear_log();
-        settle();
+        disk::settle();
         let t = Instant::now();
         let ok = Command::new("curl")
             .args([
@@ -124,7 +119,7 @@ fn main() {
         let data = tmp.path().join(format!("kiosk-{run}"));
         let mut store = Store::open(&data).unwrap();
         nginx.clear_log();
-        settle();
+        disk::settle();
         let started = Instant::now();
         let download_done: Mutex<Option<Duration>> = Mutex::new(None);
         let transfer_done: Mutex<Option<Duration>> = Mutex::new(None);
