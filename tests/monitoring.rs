@@ -8,7 +8,7 @@
 
 mod common;
 
-use std::io::{BufRead, BufReader, Read, Write};
+use std::io::{Read, Write};
 use std::net::{TcpListener, TcpStream};
 use std::path::{Path, PathBuf};
 use std::process::{Child, Command, Output, Stdio};
@@ -16,6 +16,7 @@ use std::time::{Duration, Instant};
 
 use chrono::Utc;
 use common::demo;
+use common::display::Xvfb;
 use common::servers::Nginx;
 use gongkai_kiosk::metrics::{KioskStatus, PrinterState, STATUS_FORMAT, Today};
 
@@ -246,19 +247,6 @@ fn the_shipped_alert_rules_pass_promtool() {
     );
 }
 
-/// Xvfb on a free display.
-fn xvfb() -> (Killed, String) {
-    let mut child = Command::new(need("Xvfb"))
-        .args(["-displayfd", "1", "-screen", "0", "1280x800x24", "-nolisten", "tcp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb reports its display");
-    (Killed(child), format!(":{}", line.trim()))
-}
-
 fn wait_for(what: &str, mut f: impl FnMut() -> bool) {
     let deadline = Instant::now() + Duration::from_secs(60);
     while !f() {
@@ -278,7 +266,8 @@ fn the_kiosk_window_writes_its_metrics_and_counts_a_watchdog_kill() {
         format!("zone_id = \"hall-w\"\n[metrics]\nenabled = true\npath = \"{}\"\n", file.display()),
     )
     .unwrap();
-    let (_x, display) = xvfb();
+    let server = Xvfb::start(1280, 800);
+    let display = server.display.clone();
     let start = || {
         Killed(
             Command::new(env!("CARGO_BIN_EXE_gongkai-kiosk"))

@@ -18,11 +18,11 @@ mod common;
 mod corpus;
 
 use std::fs;
-use std::io::{BufRead, BufReader};
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
 
+use common::display::Xvfb;
 use common::{Rng, demo};
 use gongkai_kiosk::store::Store;
 
@@ -156,16 +156,8 @@ fn random_visits_never_crash_the_kiosk_idle_returns_home_and_memory_stays_flat()
     )
     .unwrap();
 
-    let mut xvfb = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", &format!("{W}x{H}x24"), "-nolisten", "tcp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let mut line = String::new();
-    BufReader::new(xvfb.stdout.take().unwrap()).read_line(&mut line).unwrap();
-    let _xvfb = Killed(xvfb);
-    let display = format!(":{}", line.trim());
+    let server = Xvfb::start(W, H);
+    let display = server.display.clone();
     let _wm = Killed(
         Command::new("matchbox-window-manager")
             .args(["-use_titlebar", "no"])

@@ -2,10 +2,13 @@
 //! and a screenshot of what it draws. Needs `Xvfb`, `xwininfo` and ImageMagick's `import`
 //! (the README's test command installs them).
 
-use std::io::{BufRead, BufReader};
+mod common;
+
 use std::path::Path;
 use std::process::{Child, Command, Stdio};
 use std::time::{Duration, Instant};
+
+use common::display::Xvfb;
 
 struct Killed(Child);
 
@@ -23,20 +26,6 @@ fn need(tool: &str) {
         found,
         "`{tool}` is missing: run the README's test command (scripts/test), which installs Xvfb, x11-utils and imagemagick"
     );
-}
-
-/// Starts Xvfb on a free display and returns it with its display name.
-fn xvfb(width: u32, height: u32) -> (Killed, String) {
-    need("Xvfb");
-    let mut child = Command::new("Xvfb")
-        .args(["-displayfd", "1", "-screen", "0", &format!("{width}x{height}x24"), "-nolisten", "tcp"])
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .expect("Xvfb starts");
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap()).read_line(&mut line).expect("Xvfb reports its display");
-    (Killed(child), format!(":{}", line.trim()))
 }
 
 /// Runs the kiosk on `display` and returns a screenshot of the whole screen once the window
@@ -93,7 +82,8 @@ fn check(orientation: &str, width: u32, height: u32, extra_config: &str) {
     let tmp = tempfile::tempdir().unwrap();
     let config = tmp.path().join("kiosk.toml");
     std::fs::write(&config, format!("{extra_config}\n[ui]\norientation = \"{orientation}\"\n")).unwrap();
-    let (_x, display) = xvfb(width, height);
+    let server = Xvfb::start(width, height);
+    let display = server.display.clone();
     let shot = tmp.path().join(format!("home-{orientation}.png"));
     let img = screenshot(&display, &tmp.path().join("data"), &config, &shot);
     assert_eq!(img.dimensions(), (width, height));
@@ -116,7 +106,8 @@ fn first_start_shows_the_demo_zone_in_landscape() {
 #[test]
 fn the_kiosk_tells_systemd_it_is_ready_and_pings_the_watchdog_from_its_ui_loop() {
     use std::os::unix::net::UnixDatagram;
-    let (_x, display) = xvfb(1920, 1080);
+    let server = Xvfb::start(1920, 1080);
+    let display = server.display.clone();
     let tmp = tempfile::tempdir().unwrap();
     let socket = tmp.path().join("notify");
     let listener = UnixDatagram::bind(&socket).unwrap();
@@ -251,7 +242,8 @@ fn every_screen_screenshots() {
     let tmp = tempfile::tempdir().unwrap();
     let data = tmp.path().join("data");
     for (orientation, w, h) in [("landscape", 1920, 1080), ("portrait", 1080, 1920)] {
-        let (_x, display) = xvfb(w, h);
+        let server = Xvfb::start(w, h);
+        let display = server.display.clone();
         let _wm = Killed(
             Command::new("matchbox-window-manager")
                 .args(["-use_titlebar", "no"])
@@ -364,7 +356,8 @@ fn the_demo_video_plays_in_the_window_and_its_frames_are_counted() {
     need("ffmpeg");
     need("import");
     let tmp = tempfile::tempdir().unwrap();
-    let (_x, display) = xvfb(1920, 1080);
+    let server = Xvfb::start(1920, 1080);
+    let display = server.display.clone();
     let data = tmp.path().join("data");
     let log_path = tmp.path().join("kiosk.log");
     let _kiosk = demo_video(tmp.path(), &display, &data, &log_path, None);
@@ -433,7 +426,8 @@ fn without_ffmpeg_the_video_shows_the_card_and_the_kiosk_answers() {
         .status()
         .unwrap();
     assert!(ok.success());
-    let (_x, display) = xvfb(1920, 1080);
+    let server = Xvfb::start(1920, 1080);
+    let display = server.display.clone();
     // a PATH without FFmpeg's programs (nothing else the kiosk runs is needed for this screen)
     let bin = tmp.path().join("bin");
     std::fs::create_dir(&bin).unwrap();
