@@ -184,11 +184,13 @@ impl Store {
 
         // 2. Items; `rows` gets every table's (id, hash) as the transaction leaves it.
         let mut rows = Vec::new();
-        let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps };
+        let bulk = bulk_for(&tx, searched_ids(&set.documents, &set.guides, &set.faqs)).map_err(sql)?;
+        let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps, bulk };
         report.documents = sync_table(&mut w, &set.documents, &mut buffers, &mut rows).map_err(sql)?;
         report.guides = sync_table(&mut w, &set.guides, &mut buffers, &mut rows).map_err(sql)?;
         report.boards = sync_table(&mut w, &set.boards, &mut buffers, &mut rows).map_err(sql)?;
         report.faqs = sync_table(&mut w, &set.faqs, &mut buffers, &mut rows).map_err(sql)?;
+        w.finish_bulk().map_err(sql)?;
 
         // 3. Site.
         let site_hash = hash_of(&set.site);
@@ -258,7 +260,8 @@ impl Store {
         })
         .map_err(sql)?;
         let mut bitmaps = search_bitmaps::Changes::new(&slots);
-        let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps };
+        let bulk = bulk_for(&tx, searched_ids(&delta.documents, &delta.guides, &delta.faqs)).map_err(sql)?;
+        let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps, bulk };
         if let Some(site) = &delta.site {
             report.site_changed = write_site(&tx, site, &hash_of(site)).map_err(sql)?;
         }
@@ -278,6 +281,7 @@ impl Store {
         report.guides.add(upsert_all(&mut w, &delta.guides).map_err(sql)?);
         report.boards.add(upsert_all(&mut w, &delta.boards).map_err(sql)?);
         report.faqs.add(upsert_all(&mut w, &delta.faqs).map_err(sql)?);
+        w.finish_bulk().map_err(sql)?;
         let content_hash = current_content_hash(&tx).map_err(sql)?;
         if let Some(expected) = &delta.expect_content_hash
             && &content_hash != expected
@@ -558,6 +562,37 @@ struct Writer<'a, 't> {
     tx: &'a Transaction<'t>,
     slots: &'a search_bitmaps::Slots,
     bitmaps: &'a mut search_bitmaps::Changes,
+    /// The index of an empty store, written in bulk (see [`search_index::BulkRows`]).
+    bulk: Option<search_index::BulkRows>,
+}
+
+impl Writer<'_, '_> {
+    /// Writes what the bulk index holds, if there is one: before the bitmaps are finished,
+    /// which may read the index.
+    fn finish_bulk(&mut self) -> rusqlite::Result<()> {
+        match self.bulk.take() {
+            Some(bulk) => bulk.finish(self.tx),
+            None => Ok(()),
+        }
+    }
+}
+
+/// A bulk index for this apply's items if the search index is empty and no id comes twice
+/// among the searched items (an index built in bulk takes each rowid once, in order).
+fn bulk_for<'a>(
+    tx: &Transaction<'_>,
+    mut ids: impl Iterator<Item = &'a str>,
+) -> rusqlite::Result<Option<search_index::BulkRows>> {
+    let mut seen = HashSet::new();
+    if ids.all(|id| seen.insert(id)) { search_index::BulkRows::start(tx) } else { Ok(None) }
+}
+
+fn searched_ids<'a>(documents: &'a [Document], guides: &'a [Guide], faqs: &'a [Faq]) -> impl Iterator<Item = &'a str> {
+    documents
+        .iter()
+        .map(|d| d.id.as_str())
+        .chain(guides.iter().map(|g| g.id.as_str()))
+        .chain(faqs.iter().map(|q| q.id.as_str()))
 }
 
 /// The search rows of up to [`search_bitmaps::SAMPLE`] of these items, spread evenly: what an
@@ -584,7 +619,7 @@ fn write_item<T: Item>(w: &mut Writer<'_, '_>, item: &T, p: &Prepared) -> rusqli
     let tx = w.tx;
     item.write_row(tx, &p.json, &p.hash)?;
     if let Some(rows) = &p.index {
-        let rowid = search_index::write(tx, item.id(), rows)?;
+        let rowid = search_index::write(tx, item.id(), rows, w.bulk.as_mut())?;
         w.bitmaps.written(tx, w.slots, rowid, p.slots.clone())?;
     }
     write_refs(tx, item.id(), &item.blobs())

@@ -66,7 +66,7 @@ pub fn register(conn: &Connection) -> rusqlite::Result<()> {
     if rc == ffi::SQLITE_OK { Ok(()) } else { Err(ffi_error(rc, "FTS5 refused to register kiosk_bm25")) }
 }
 
-fn ffi_error(rc: c_int, what: &str) -> rusqlite::Error {
+pub(super) fn ffi_error(rc: c_int, what: &str) -> rusqlite::Error {
     rusqlite::Error::SqliteFailure(ffi::Error::new(rc), Some(what.to_string()))
 }
 
@@ -75,7 +75,7 @@ fn ffi_error(rc: c_int, what: &str) -> rusqlite::Error {
 ///
 /// # Safety
 /// `db` must be a valid open connection, used by no other thread during the call.
-unsafe fn fts5_api(db: *mut ffi::sqlite3) -> rusqlite::Result<*mut ffi::fts5_api> {
+pub(super) unsafe fn fts5_api(db: *mut ffi::sqlite3) -> rusqlite::Result<*mut ffi::fts5_api> {
     let mut stmt: *mut ffi::sqlite3_stmt = ptr::null_mut();
     // SAFETY: `db` is valid (the caller's promise); the SQL is NUL-terminated.
     let rc = unsafe { ffi::sqlite3_prepare_v2(db, c"SELECT fts5(?1)".as_ptr(), -1, &mut stmt, ptr::null_mut()) };

@@ -6,6 +6,7 @@ mod apply;
 mod blobs;
 pub mod body_rank;
 mod counters;
+mod fts5_bulk;
 mod outbox;
 mod queries;
 mod schema;

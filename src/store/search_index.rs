@@ -19,6 +19,7 @@ use crate::text::fold::{Folded, fold, is_cjk};
 use crate::text::pinyin::{encode, title_readings};
 use crate::text::tokens::index_text;
 
+use super::fts5_bulk::BulkIndex;
 use super::search_bitmaps::{Changes, SAMPLE, Slots};
 
 /// Schema of the index (store migration 2).
@@ -289,15 +290,67 @@ impl IndexRows {
     }
 }
 
+/// The tokenizer of every FTS5 table of the index, and its arguments, as the schemas say.
+const TOKENIZER: &str = "unicode61";
+const TOKENIZER_ARGS: [&str; 2] = ["remove_diacritics", "0"];
+
+/// The index of an empty store written in bulk ([`super::fts5_bulk`]): `search_fts`,
+/// `search_titles` and `search_chars`, without FTS5's pending terms, which cost an import most
+/// of its time. Every item's rowid must be new and larger than the last: an apply starts one
+/// only when the index is empty and no item id appears twice.
+pub(super) struct BulkRows {
+    text: BulkIndex,
+    titles: BulkIndex,
+    chars: BulkIndex,
+}
+
+impl BulkRows {
+    /// Empties the FTS5 tables (FTS5's `delete-all`, which leaves them as created) and starts
+    /// their bulk indexes; None if the index holds an item.
+    pub fn start(conn: &Connection) -> rusqlite::Result<Option<BulkRows>> {
+        if conn.query_row("SELECT EXISTS (SELECT 1 FROM search_items)", [], |r| r.get::<_, bool>(0))? {
+            return Ok(None);
+        }
+        for table in FTS_TABLES {
+            conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('delete-all')"), [])?;
+        }
+        // the schemas above: `search_chars` alone has `detail = none`
+        Ok(Some(BulkRows {
+            text: BulkIndex::start(conn, "search_fts", 2, false, TOKENIZER, &TOKENIZER_ARGS)?,
+            titles: BulkIndex::start(conn, "search_titles", 1, false, TOKENIZER, &TOKENIZER_ARGS)?,
+            chars: BulkIndex::start(conn, "search_chars", 1, true, TOKENIZER, &TOKENIZER_ARGS)?,
+        }))
+    }
+
+    /// Writes what is left, and has FTS5 merge each table into one segment.
+    pub fn finish(self, conn: &Connection) -> rusqlite::Result<()> {
+        self.text.finish(conn)?;
+        self.titles.finish(conn)?;
+        self.chars.finish(conn)
+    }
+}
+
 /// Adds or replaces one item in the index, with its rows prepared by [`IndexRows::of`], and
 /// returns its rowid. The statements are cached on the connection: an import runs them once per
-/// item.
-pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::Result<i64> {
+/// item. With `bulk`, the item's text goes to the bulk indexes instead of FTS5's inserts.
+pub(super) fn write(
+    conn: &Connection,
+    id: &str,
+    rows: &IndexRows,
+    bulk: Option<&mut BulkRows>,
+) -> rusqlite::Result<i64> {
     let existing: Option<i64> = conn
         .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1")?
         .query_row([id], |r| r.get(0))
         .optional()?;
     if let Some(rowid) = existing {
+        if bulk.is_some() {
+            // the apply checked that no id comes twice; an index built in bulk takes none
+            return Err(rusqlite::Error::SqliteFailure(
+                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+                Some(format!("search index: item {id} written twice while the index is built in bulk")),
+            ));
+        }
         delete_rows(conn, rowid)?;
     }
     let m = rows.meta.as_ref();
@@ -320,15 +373,21 @@ pub(super) fn write(conn: &Connection, id: &str, rows: &IndexRows) -> rusqlite::
         m.and_then(|m| m.doc_no.as_ref())
     ])?;
     let rowid = conn.last_insert_rowid();
-    conn.prepare_cached("INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?.execute(params![
-        rowid,
-        rows.title_tokens,
-        rows.body_tokens
-    ])?;
-    conn.prepare_cached("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)")?
-        .execute(params![rowid, rows.title_tokens])?;
-    conn.prepare_cached("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)")?
-        .execute(params![rowid, rows.chars])?;
+    if let Some(bulk) = bulk {
+        bulk.text.add(conn, rowid, &[&rows.title_tokens, &rows.body_tokens])?;
+        bulk.titles.add(conn, rowid, &[&rows.title_tokens])?;
+        bulk.chars.add(conn, rowid, &[&rows.chars])?;
+    } else {
+        conn.prepare_cached("INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?.execute(params![
+            rowid,
+            rows.title_tokens,
+            rows.body_tokens
+        ])?;
+        conn.prepare_cached("INSERT INTO search_titles (rowid, title) VALUES (?1, ?2)")?
+            .execute(params![rowid, rows.title_tokens])?;
+        conn.prepare_cached("INSERT INTO search_chars (rowid, chars) VALUES (?1, ?2)")?
+            .execute(params![rowid, rows.chars])?;
+    }
     Ok(rowid)
 }
 
@@ -441,17 +500,30 @@ pub(super) fn rebuild(conn: &Connection, bitmap_min_docs: usize) -> rusqlite::Re
     let slots = Slots::building(&sample, stored.len(), bitmap_min_docs);
     drop(sample);
     let mut changes = Changes::new(&slots);
+    let mut bulk = if stored_ids_unique(conn)? { BulkRows::start(conn)? } else { None };
     let mut n = 0;
     for item in &stored {
         if let Some((id, mut rows)) = rows_of(item) {
             rows.strip(slots.boilerplate());
-            let rowid = write(conn, &id, &rows)?;
+            let rowid = write(conn, &id, &rows, bulk.as_mut())?;
             changes.written(conn, &slots, rowid, slots.of(&rows))?;
             n += 1;
         }
     }
+    if let Some(bulk) = bulk {
+        bulk.finish(conn)?;
+    }
     changes.finish(conn, &slots, bitmap_min_docs)?;
     Ok(n)
+}
+
+/// Whether no id is held by two of the searched tables (each table holds an id once).
+fn stored_ids_unique(conn: &Connection) -> rusqlite::Result<bool> {
+    let all: Vec<String> =
+        ItemKind::SEARCHED.iter().map(|k| format!("SELECT id FROM {}", super::apply::table_of(*k))).collect();
+    let sql =
+        format!("SELECT NOT EXISTS (SELECT 1 FROM ({}) GROUP BY id HAVING count(*) > 1)", all.join(" UNION ALL "));
+    conn.query_row(&sql, [], |r| r.get(0))
 }
 
 /// One line of the zero-result log: a query that found nothing, and how often on that day.
@@ -563,6 +635,112 @@ fn sqlite_varint(b: &[u8]) -> Option<(u64, usize)> {
 #[cfg(test)]
 mod tests {
     use super::sqlite_varint;
+    use crate::store::Store;
+
+    /// (token, row, column, position) of every occurrence; (row, size) of every row; the totals.
+    type Held = (Vec<(String, i64, String, i64)>, Vec<(i64, Vec<u8>)>, Vec<u8>);
+
+    /// Every (token, row, column, position) of an FTS5 table, with every row's size and the
+    /// totals: what its index holds, however it is laid out.
+    fn held(store: &Store, table: &str, positions: bool) -> Held {
+        let c = store.connection();
+        let kind = if positions { "instance" } else { "row" };
+        c.execute_batch(&format!(
+            "CREATE VIRTUAL TABLE IF NOT EXISTS temp.v_{table} USING fts5vocab(main, {table}, '{kind}')"
+        ))
+        .unwrap();
+        let sql = if positions {
+            format!("SELECT term, doc, col, offset FROM temp.v_{table} ORDER BY 1, 2, 3, 4")
+        } else {
+            // detail = none keeps no positions: each token's rows, listed by a query
+            format!("SELECT term, doc, '', 0 FROM temp.v_{table} ORDER BY 1")
+        };
+        let mut instances: Vec<(String, i64, String, i64)> = c
+            .prepare(&sql)
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        if !positions {
+            let mut listed =
+                c.prepare(&format!("SELECT rowid FROM {table} WHERE {table} MATCH ?1 ORDER BY rowid")).unwrap();
+            let rows: Vec<(String, i64, String, i64)> = instances
+                .iter()
+                .flat_map(|(term, ..)| {
+                    let q = format!("\"{}\"", term.replace('"', "\"\""));
+                    let ids: Vec<i64> = listed.query_map([q], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect();
+                    ids.into_iter().map(|id| (term.clone(), id, String::new(), 0)).collect::<Vec<_>>()
+                })
+                .collect();
+            instances.extend(rows);
+        }
+        let sizes = c
+            .prepare(&format!("SELECT id, sz FROM {table}_docsize ORDER BY id"))
+            .unwrap()
+            .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))
+            .unwrap()
+            .map(|r| r.unwrap())
+            .collect();
+        let totals = c.query_row(&format!("SELECT block FROM {table}_data WHERE id = 1"), [], |r| r.get(0)).unwrap();
+        (instances, sizes, totals)
+    }
+
+    /// An empty store's first apply builds the index in bulk (`fts5_bulk`); what its three FTS5
+    /// tables hold is what FTS5's own inserts make of the same items. The other store gets the
+    /// same items with one document twice (the second replaces the first), which makes its
+    /// apply insert row by row.
+    #[test]
+    fn an_index_built_in_bulk_holds_what_fts5s_inserts_make() {
+        let set = crate::content::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content"))
+            .unwrap();
+        let mut twice = set.clone();
+        twice.documents.push(set.documents.last().unwrap().clone());
+        let (a_dir, b_dir) = (tempfile::tempdir().unwrap(), tempfile::tempdir().unwrap());
+        let mut bulk = Store::open(a_dir.path()).unwrap();
+        bulk.apply(&set, "test").unwrap();
+        let mut plain = Store::open(b_dir.path()).unwrap();
+        plain.apply(&twice, "test").unwrap();
+        for (table, positions) in [("search_fts", true), ("search_titles", true), ("search_chars", false)] {
+            let (a, b) = (held(&bulk, table, positions), held(&plain, table, positions));
+            assert!(a.0.len() > 500, "{table}: {} entries", a.0.len());
+            assert!(a.0 == b.0, "{table}: the tokens' rows and positions differ");
+            assert!(a.1 == b.1, "{table}: the rows' sizes differ");
+            // the totals: the rows and each column's tokens (FTS5's own are off in the other
+            // store: a contentless delete leaves the totals as they were)
+            let mut expected = Vec::new();
+            let columns = if table == "search_fts" { 2 } else { 1 };
+            let mut sums = vec![0u64; columns];
+            for (_, sz) in &a.1 {
+                let mut at = 0;
+                for sum in sums.iter_mut() {
+                    let (v, n) = sqlite_varint(&sz[at..]).unwrap();
+                    *sum += v;
+                    at += n;
+                }
+            }
+            for v in std::iter::once(a.1.len() as u64).chain(sums) {
+                crate::store::fts5_bulk::put_varint(&mut expected, v);
+            }
+            assert_eq!(a.2, expected, "{table}: the totals");
+        }
+        // and FTS5 finds nothing wrong with it, and keeps it up to date afterwards
+        for table in super::FTS_TABLES {
+            bulk.connection()
+                .execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"), [])
+                .unwrap();
+        }
+        let mut changed = set.clone();
+        changed.documents.pop();
+        changed.documents[0].body.push_str("新增的一句话");
+        for store in [&mut bulk, &mut plain] {
+            store.apply(&changed, "test").unwrap();
+        }
+        for (table, positions) in [("search_fts", true), ("search_titles", true), ("search_chars", false)] {
+            let (a, b) = (held(&bulk, table, positions), held(&plain, table, positions));
+            assert!(a.0 == b.0 && a.1 == b.1, "{table} differs after a change");
+        }
+    }
 
     #[test]
     fn sqlite_varints() {

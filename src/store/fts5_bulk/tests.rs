@@ -1,0 +1,286 @@
+//! The bulk index against FTS5's own: the same rows inserted into FTS5, byte for byte where
+//! FTS5 flushes once; the same answers and ranks, `integrity-check`, deletes, inserts and
+//! `optimize` where the bulk index writes many segments.
+
+use rusqlite::{Connection, params};
+
+use super::BulkIndex;
+
+const SCHEMA: &str = "CREATE VIRTUAL TABLE t USING fts5(title, body, content = '', contentless_delete = 1,
+    tokenize = 'unicode61 remove_diacritics 0');";
+const ARGS: [&str; 2] = ["remove_diacritics", "0"];
+
+struct Rng(u64);
+
+impl Rng {
+    fn next(&mut self) -> u64 {
+        self.0 ^= self.0 << 13;
+        self.0 ^= self.0 >> 7;
+        self.0 ^= self.0 << 17;
+        self.0
+    }
+}
+
+/// Rows with a skewed vocabulary: CJK bigrams and characters, words short and long (some
+/// sharing their first 8 bytes), accented and upper-case letters FTS5 folds, punctuation and
+/// an emoji it drops, empty titles, rowids with gaps, a common token in every row.
+fn rows(n: usize, seed: u64) -> Vec<(i64, String, String)> {
+    let mut rng = Rng(seed | 1);
+    let vocab: Vec<String> = (0..3000u32)
+        .map(|i| {
+            let a = char::from_u32(0x4e00 + i * 7 % 500).unwrap();
+            let b = char::from_u32(0x4e00 + i * 13 % 700).unwrap();
+            match i % 12 {
+                0 => format!("W{i}ord"),
+                1 => format!("{a}，{b}"),
+                2 => format!("É{a}ß"),
+                3 => format!("abcdefgh{}", i % 5),
+                4 => "abcdefgh".to_string(),
+                5 => format!("{a}"),
+                _ => format!("{a}{b}"),
+            }
+        })
+        .collect();
+    let pick = |rng: &mut Rng| {
+        let u = (rng.next() % 10_000) as f64 / 10_000.0;
+        vocab[(u * u * u * 3000.0) as usize].clone()
+    };
+    let mut rowid = 0;
+    (0..n)
+        .map(|d| {
+            rowid += 1 + i64::from(d % 7 == 0) * 500;
+            let title: Vec<String> = (0..rng.next() % 4).map(|_| pick(&mut rng)).collect();
+            let mut body: Vec<String> = (0..rng.next() % 300).map(|_| pick(&mut rng)).collect();
+            body.push("常见 🙂".into());
+            if d % 50 == 0 {
+                body.clear();
+            }
+            (rowid, title.join(" "), body.join(" "))
+        })
+        .collect()
+}
+
+fn table(pgsz: i64) -> Connection {
+    table_with(SCHEMA, pgsz)
+}
+
+fn table_with(schema: &str, pgsz: i64) -> Connection {
+    let c = Connection::open_in_memory().unwrap();
+    c.execute_batch(schema).unwrap();
+    c.execute("INSERT INTO t (t, rank) VALUES ('pgsz', ?1)", [pgsz]).unwrap();
+    c
+}
+
+/// FTS5's own index, flushed once (the hash holds every row).
+fn by_fts5(rows: &[(i64, String, String)], pgsz: i64) -> Connection {
+    by_fts5_with(SCHEMA, rows, pgsz)
+}
+
+fn by_fts5_with(schema: &str, rows: &[(i64, String, String)], pgsz: i64) -> Connection {
+    let c = table_with(schema, pgsz);
+    c.execute_batch("BEGIN").unwrap();
+    c.execute("INSERT INTO t (t, rank) VALUES ('hashsize', ?1)", [1i64 << 30]).unwrap();
+    for (r, title, body) in rows {
+        c.execute("INSERT INTO t (rowid, title, body) VALUES (?1, ?2, ?3)", params![r, title, body]).unwrap();
+    }
+    c.execute("INSERT INTO t (t, rank) VALUES ('hashsize', ?1)", [1i64 << 20]).unwrap();
+    c.execute_batch("COMMIT").unwrap();
+    c
+}
+
+fn by_bulk(rows: &[(i64, String, String)], pgsz: i64, batch: usize) -> Connection {
+    by_bulk_with(SCHEMA, rows, pgsz, batch)
+}
+
+fn by_bulk_with(schema: &str, rows: &[(i64, String, String)], pgsz: i64, batch: usize) -> Connection {
+    let c = table_with(schema, pgsz);
+    // a query first, so that FTS5 holds the empty structure when the bulk index replaces it
+    let _: i64 = c.query_row("SELECT count(*) FROM t WHERE t MATCH 'x'", [], |r| r.get(0)).unwrap();
+    c.execute_batch("BEGIN").unwrap();
+    c.execute("INSERT INTO t (t, rank) VALUES ('hashsize', ?1)", [1i64 << 30]).unwrap();
+    let detail_none = schema.contains("detail = none");
+    let mut bulk = BulkIndex::start(&c, "t", 2, detail_none, "unicode61", &ARGS).unwrap().with_batch(batch);
+    for (r, title, body) in rows {
+        bulk.add(&c, *r, &[title, body]).unwrap();
+    }
+    c.execute("INSERT INTO t (t, rank) VALUES ('hashsize', ?1)", [1i64 << 20]).unwrap();
+    bulk.finish(&c).unwrap();
+    c.execute_batch("COMMIT").unwrap();
+    c
+}
+
+type Rows = Vec<(i64, Vec<u8>, Option<i64>)>;
+
+fn dump(c: &Connection, sql: &str) -> Rows {
+    let mut stmt = c.prepare(sql).unwrap();
+    stmt.query_map([], |r| Ok((r.get(0)?, r.get::<_, Option<Vec<u8>>>(1)?.unwrap_or_default(), r.get(2)?)))
+        .unwrap()
+        .map(|r| r.unwrap())
+        .collect()
+}
+
+/// Every row of the index's tables, the structure record's cookie left out (it counts
+/// configuration changes).
+fn index(c: &Connection) -> [Rows; 3] {
+    let mut data = dump(c, "SELECT id, block, NULL FROM t_data ORDER BY id");
+    for row in &mut data {
+        if row.0 == 10 {
+            row.1.drain(..4);
+        }
+    }
+    [
+        data,
+        dump(c, "SELECT segid, term, pgno FROM t_idx ORDER BY segid, term"),
+        dump(c, "SELECT id, sz, origin FROM t_docsize ORDER BY id"),
+    ]
+}
+
+fn check(c: &Connection) -> Result<(), String> {
+    c.execute("INSERT INTO t (t, rank) VALUES ('integrity-check', 0)", []).map(|_| ()).map_err(|e| e.to_string())
+}
+
+/// Queries of every kind over the vocabulary FTS5 holds: single tokens, two tokens, phrases,
+/// a column filter, prefixes; each with its rows and bm25 ranks.
+fn answers(c: &Connection, vocab: &[String]) -> Vec<Vec<(i64, String)>> {
+    let mut queries: Vec<String> = vocab.iter().step_by(23).map(|t| format!("\"{t}\"")).collect();
+    queries.extend(vocab.windows(2).step_by(41).map(|w| format!("\"{}\" \"{}\"", w[0], w[1])));
+    queries.extend(vocab.windows(2).step_by(43).map(|w| format!("\"{} {}\"", w[0], w[1])));
+    queries.extend(vocab.iter().take(15).map(|t| format!("title : \"{t}\"")));
+    queries.extend(["abc*", "w1*", "常见"].map(String::from));
+    let mut stmt =
+        c.prepare("SELECT rowid, printf('%.12f', bm25(t, 8.0, 1.0)) FROM t WHERE t MATCH ?1 ORDER BY rowid").unwrap();
+    queries
+        .iter()
+        .map(|q| stmt.query_map([q], |r| Ok((r.get(0)?, r.get(1)?))).unwrap().map(|r| r.unwrap()).collect())
+        .collect()
+}
+
+fn vocabulary(c: &Connection) -> Vec<String> {
+    c.execute_batch("CREATE VIRTUAL TABLE IF NOT EXISTS temp.v USING fts5vocab(main, t, 'row')").unwrap();
+    let mut stmt = c.prepare("SELECT term FROM temp.v ORDER BY cnt DESC, term").unwrap();
+    stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
+}
+
+#[test]
+fn one_batch_is_fts5s_own_segment_byte_for_byte() {
+    for (n, pgsz, seed) in [(300, 4050, 1), (1500, 4050, 2), (300, 64, 3), (800, 32, 4), (600, 200, 5)] {
+        let rows = rows(n, seed);
+        let (fts5, bulk) = (by_fts5(&rows, pgsz), by_bulk(&rows, pgsz, usize::MAX));
+        let (a, b) = (index(&fts5), index(&bulk));
+        for (what, (x, y)) in ["%_data", "%_idx", "%_docsize"].iter().zip(a.iter().zip(&b)) {
+            let first = x.iter().zip(y).position(|(p, q)| p != q);
+            assert!(
+                x == y,
+                "{what} differs ({} rows against {}; first at {first:?}), {n} rows, pgsz {pgsz}",
+                x.len(),
+                y.len()
+            );
+        }
+        // the small pages give doclists over many pages, with doclist indexes of several levels
+        let dlidx = a[0].iter().filter(|r| r.0 >> 36 & 1 == 1).count();
+        if pgsz <= 64 {
+            assert!(dlidx > 50, "{dlidx} doclist index pages at pgsz {pgsz}");
+        }
+        assert_eq!(check(&bulk), Ok(()));
+    }
+}
+
+#[test]
+fn many_batches_answer_as_fts5_does_through_deletes_inserts_and_merges() {
+    let rows = rows(3000, 7);
+    let (fts5, bulk) = (by_fts5(&rows, 4050), by_bulk(&rows, 4050, 20_000));
+    // the bulk index was merged into one segment; FTS5 flushed one
+    let segments =
+        |c: &Connection| c.query_row("SELECT count(DISTINCT segid) FROM t_idx", [], |r| r.get::<_, i64>(0)).unwrap();
+    assert_eq!((segments(&fts5), segments(&bulk)), (1, 1));
+    let vocab = vocabulary(&fts5);
+    assert!(vocab.len() > 1000, "{} tokens", vocab.len());
+    assert_eq!(vocabulary(&bulk), vocab);
+    assert!(answers(&fts5, &vocab) == answers(&bulk, &vocab), "answers or ranks differ");
+    assert_eq!(check(&bulk), Ok(()));
+    for c in [&fts5, &bulk] {
+        c.execute_batch("BEGIN").unwrap();
+        for (r, _, _) in rows.iter().step_by(3) {
+            c.execute("DELETE FROM t WHERE rowid = ?1", [r]).unwrap();
+        }
+        for (r, title, body) in rows.iter().step_by(5) {
+            c.execute("INSERT INTO t (rowid, title, body) VALUES (?1, ?2, ?3)", params![r + 1_000_000, body, title])
+                .unwrap();
+        }
+        c.execute_batch("COMMIT").unwrap();
+    }
+    assert!(answers(&fts5, &vocab) == answers(&bulk, &vocab), "answers differ after deletes and inserts");
+    assert_eq!(check(&bulk), Ok(()));
+    for c in [&fts5, &bulk] {
+        c.execute("INSERT INTO t (t) VALUES ('optimize')", []).unwrap();
+    }
+    assert!(answers(&fts5, &vocab) == answers(&bulk, &vocab), "answers differ after optimize");
+    assert_eq!(check(&bulk), Ok(()));
+}
+
+#[test]
+fn a_leaf_with_a_damaged_header_fails_the_integrity_check() {
+    let bulk = by_bulk(&rows(500, 9), 4050, 5_000);
+    assert_eq!(check(&bulk), Ok(()));
+    let (id, mut block): (i64, Vec<u8>) = bulk
+        .query_row("SELECT id, block FROM t_data WHERE id > 10 ORDER BY id LIMIT 1 OFFSET 3", [], |r| {
+            Ok((r.get(0)?, r.get(1)?))
+        })
+        .unwrap();
+    // the leaf's size in its header, made to cut its first term short
+    block[2..4].copy_from_slice(&6u16.to_be_bytes());
+    bulk.execute("UPDATE t_data SET block = ?2 WHERE id = ?1", params![id, block]).unwrap();
+    assert!(check(&bulk).is_err(), "the damaged leaf went unnoticed");
+}
+
+#[test]
+fn refuses_rowids_out_of_order_and_a_table_with_rows() {
+    let c = table(4050);
+    c.execute_batch("BEGIN").unwrap();
+    let mut bulk = BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap();
+    bulk.add(&c, 5, &["a", "b"]).unwrap();
+    let e = bulk.add(&c, 5, &["a", "b"]).unwrap_err().to_string();
+    assert!(e.contains("rowid 5 after 5"), "{e}");
+    let e = bulk.add(&c, 6, &["a"]).unwrap_err().to_string();
+    assert!(e.contains("1 texts for 2 columns"), "{e}");
+    c.execute_batch("ROLLBACK").unwrap();
+    c.execute("INSERT INTO t (rowid, title, body) VALUES (1, 'a', 'b')", []).unwrap();
+    let e = BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).err().unwrap().to_string();
+    assert!(e.contains("needs an empty table"), "{e}");
+}
+
+#[test]
+fn rows_without_tokens_and_no_rows_at_all() {
+    let rows: Vec<(i64, String, String)> = (1..=5).map(|r| (r, String::new(), "。，！".to_string())).collect();
+    let (fts5, bulk) = (by_fts5(&rows, 4050), by_bulk(&rows, 4050, 1));
+    assert_eq!(index(&fts5), index(&bulk));
+    assert_eq!(check(&bulk), Ok(()));
+    let (fts5, bulk) = (by_fts5(&[], 4050), by_bulk(&[], 4050, 1));
+    assert!(index(&fts5) == index(&bulk));
+    bulk.execute("INSERT INTO t (rowid, title, body) VALUES (1, '政务', '公开')", []).unwrap();
+    assert_eq!(check(&bulk), Ok(()));
+}
+
+#[test]
+fn detail_none_is_fts5s_own_too() {
+    let schema = SCHEMA.replace("contentless_delete = 1,", "contentless_delete = 1, detail = none,");
+    for (n, pgsz, seed) in [(400, 4050, 11), (1500, 64, 12)] {
+        let rows = rows(n, seed);
+        let (fts5, bulk) = (by_fts5_with(&schema, &rows, pgsz), by_bulk_with(&schema, &rows, pgsz, usize::MAX));
+        assert!(index(&fts5) == index(&bulk), "{n} rows, pgsz {pgsz}");
+        assert_eq!(check(&bulk), Ok(()));
+    }
+    let rows = rows(2000, 13);
+    let (fts5, bulk) = (by_fts5_with(&schema, &rows, 4050), by_bulk_with(&schema, &rows, 4050, 7_000));
+    let vocab = vocabulary(&fts5);
+    let listed = |c: &Connection| -> Vec<Vec<i64>> {
+        let mut stmt = c.prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid").unwrap();
+        vocab
+            .iter()
+            .step_by(7)
+            .map(|t| stmt.query_map([format!("\"{t}\"")], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect())
+            .collect()
+    };
+    assert!(listed(&fts5) == listed(&bulk));
+    assert_eq!(check(&bulk), Ok(()));
+}
