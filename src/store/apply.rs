@@ -738,7 +738,7 @@ fn write_refs(tx: &Transaction<'_>, owner: &str, blobs: &[&BlobRef]) -> rusqlite
 fn delete_item(w: &mut Writer<'_, '_>, table: ItemKind, id: &str) -> rusqlite::Result<bool> {
     let tx = w.tx;
     let n = tx.execute(&format!("DELETE FROM {} WHERE id = ?1", table_of(table)), [id])?;
-    if let Some(rowid) = search_index::remove(tx, id)? {
+    if let Some(rowid) = search_index::remove(tx, table, id, w.bulk.is_some())? {
         w.bitmaps.removed(tx, w.slots, rowid)?;
     }
     tx.execute("DELETE FROM blob_refs WHERE owner = ?1", [id])?;

@@ -346,10 +346,7 @@ pub(super) fn write(
     if let Some(rowid) = existing {
         if bulk.is_some() {
             // the apply checked that no id comes twice; an index built in bulk takes none
-            return Err(rusqlite::Error::SqliteFailure(
-                rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
-                Some(format!("search index: item {id} written twice while the index is built in bulk")),
-            ));
+            return Err(bulk_conflict(id, "written twice"));
         }
         delete_rows(conn, rowid)?;
     }
@@ -441,15 +438,27 @@ pub(super) fn distinct_chars(title: &Folded, body: &Folded) -> String {
 
 /// Removes an item from the index (nothing happens if it is not there); returns the rowid it
 /// had.
-pub(super) fn remove(conn: &Connection, id: &str) -> rusqlite::Result<Option<i64>> {
+pub(super) fn remove(conn: &Connection, kind: ItemKind, id: &str, bulk: bool) -> rusqlite::Result<Option<i64>> {
+    // by kind too: a board (never searched) going away leaves a document with its id alone
     let existing: Option<i64> = conn
-        .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1")?
-        .query_row([id], |r| r.get(0))
+        .prepare_cached("SELECT rowid FROM search_items WHERE id = ?1 AND kind = ?2")?
+        .query_row(params![id, kind.key()], |r| r.get(0))
         .optional()?;
     if let Some(rowid) = existing {
+        if bulk {
+            // an index built in bulk has nothing to remove: every row in it is this apply's
+            return Err(bulk_conflict(id, "removed"));
+        }
         delete_rows(conn, rowid)?;
     }
     Ok(existing)
+}
+
+fn bulk_conflict(id: &str, what: &str) -> rusqlite::Error {
+    rusqlite::Error::SqliteFailure(
+        rusqlite::ffi::Error::new(rusqlite::ffi::SQLITE_CONSTRAINT),
+        Some(format!("search index: item {id} {what} while the index is built in bulk")),
+    )
 }
 
 /// The FTS5 tables of the index.
@@ -684,6 +693,36 @@ mod tests {
             .collect();
         let totals = c.query_row(&format!("SELECT block FROM {table}_data WHERE id = 1"), [], |r| r.get(0)).unwrap();
         (instances, sizes, totals)
+    }
+
+    /// A store holding only boards (never searched) gets documents, one of them with a gone
+    /// board's id: the board's removal leaves the document's search rows alone.
+    #[test]
+    fn a_gone_board_leaves_a_document_with_its_id_in_the_index() {
+        let demo = crate::content::load(&std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("assets/demo-content"))
+            .unwrap();
+        let boards =
+            crate::content::ContentSet { boards: demo.boards.clone(), site: demo.site.clone(), ..Default::default() };
+        assert!(!boards.boards.is_empty());
+        let mut documents = crate::content::ContentSet {
+            documents: demo.documents.clone(),
+            site: demo.site.clone(),
+            ..Default::default()
+        };
+        documents.documents[0].id = boards.boards[0].id.clone();
+        let dir = tempfile::tempdir().unwrap();
+        let mut store = Store::open(dir.path()).unwrap();
+        store.apply(&boards, "test").unwrap();
+        store.apply(&documents, "test").unwrap();
+        let c = store.connection();
+        let rowid: i64 =
+            c.query_row("SELECT rowid FROM search_items WHERE id = ?1", [&boards.boards[0].id], |r| r.get(0)).unwrap();
+        let sizes: i64 =
+            c.query_row("SELECT count(*) FROM search_fts_docsize WHERE id = ?1", [rowid], |r| r.get(0)).unwrap();
+        assert_eq!(sizes, 1);
+        for table in super::FTS_TABLES {
+            c.execute(&format!("INSERT INTO {table} ({table}, rank) VALUES ('integrity-check', 0)"), []).unwrap();
+        }
     }
 
     /// An empty store's first apply builds the index in bulk (`fts5_bulk`); what its three FTS5

@@ -35,8 +35,10 @@ use tokenizer::Tokenizer;
 const MAX_TOKEN: usize = 32768;
 /// FTS5's page size unless the table's configuration says otherwise.
 const DEFAULT_PGSZ: usize = 4050;
-/// The occurrences of one batch (12 bytes each while gathered, 8 more while written): a
-/// segment per 4,194,304 occurrences, about 80 MB at the most.
+/// The occurrences of one batch (16 bytes each, sorted in place): a segment per 4,194,304
+/// occurrences. The buffer has room for a quarter more (80 MiB, reserved, touched as it
+/// fills), since a batch ends after the row that fills it; a longer row grows it, and it is
+/// cut back after.
 pub const BATCH: usize = 4 << 20;
 /// Limits of an occurrence's packed place: rows in a batch, columns, positions in a column.
 const ROW_BITS: u32 = 24;
@@ -75,6 +77,11 @@ pub struct BulkIndex {
     totals: Vec<u64>,
     segments: Vec<Segment>,
     origin: i64,
+}
+
+/// The room a batch's buffer keeps: a quarter more than the batch.
+fn headroom(batch: usize) -> usize {
+    batch.saturating_add(batch / 4)
 }
 
 fn misuse(what: String) -> rusqlite::Error {
@@ -154,7 +161,7 @@ impl BulkIndex {
             pgsz,
             rowids_only,
             batch: BATCH,
-            short: Vec::new(),
+            short: Vec::with_capacity(headroom(BATCH)),
             long: Vec::new(),
             long_ids: HashMap::new(),
             long_tokens: Vec::new(),
@@ -336,9 +343,14 @@ impl BulkIndex {
         }
         self.batch_rowids.clear();
         short.clear();
+        short.shrink_to(headroom(self.batch));
         long.clear();
+        long.shrink_to(headroom(self.batch) / 64);
         self.short = short;
         self.long = long;
+        // long tokens are numbered per batch
+        self.long_ids.clear();
+        self.long_tokens.clear();
         Ok(())
     }
 
