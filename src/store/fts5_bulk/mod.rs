@@ -1,20 +1,21 @@
-//! The index of an empty contentless FTS5 table, built in bulk: what a first import or a fresh
-//! sync writes to `search_fts` and `search_titles`, without FTS5's pending-terms hash.
+//! The index of an empty contentless FTS5 table, built in bulk: what a first import, a fresh
+//! sync or a rebuild writes to `search_fts`, `search_titles` and `search_chars`, without
+//! FTS5's pending-terms hash.
 //!
 //! FTS5 gathers the terms of the rows inserted into a hash table and flushes it as a segment
 //! when it is full; with a vocabulary of two million tokens (a city's documents) that hash
 //! spends most of an import waiting on memory. Here FTS5's own tokenizer
-//! ([`tokenizer::Tokenizer`]) gives each row's tokens, each token gets a number (tokens of up
-//! to 8 bytes, which CJK bigrams are, packed into the key of a small hash), the occurrences of
-//! a batch are grouped by token with a counting sort, and each batch is written as one level-0
-//! segment ([`segment::SegmentWriter`]), laid out exactly as FTS5 flushes one. At the end the
-//! averages and the structure record are written, FTS5 is made to read them again, and
-//! FTS5's `optimize` merges the segments into one. What FTS5 reads back is then an index it
-//! could have written itself: the tests compare the two byte for byte, and then answers,
-//! ranks, `integrity-check`, deletes and inserts.
+//! ([`tokenizer::Tokenizer`]) gives each row's tokens; each occurrence becomes a 128-bit entry
+//! (a token of up to 8 bytes, which CJK bigrams are, packed into the high half; longer tokens
+//! kept in a short list of their own), a batch of entries is sorted, and each batch is written
+//! as one level-0 segment ([`segment::SegmentWriter`]), laid out exactly as FTS5 flushes one.
+//! At the end the averages and the structure record are written, FTS5 is made to read them
+//! again, and FTS5's `optimize` merges the segments into one. What FTS5 reads back is then an
+//! index it could have written itself: the tests compare the two byte for byte, and then
+//! answers, ranks, `integrity-check`, deletes and inserts.
 //!
-//! Only for an empty table with `contentless_delete = 1` and `detail = full`, rows given in
-//! increasing rowid order; the store falls back to plain inserts otherwise.
+//! Only for an empty table with `contentless_delete = 1` and `detail = full` or `none`, rows
+//! given in increasing rowid order; the store uses FTS5's own inserts otherwise.
 
 mod segment;
 mod tokenizer;
