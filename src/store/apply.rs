@@ -469,19 +469,38 @@ struct Prepared {
     hash: String,
     json: String,
     index: Option<IndexRows>,
-    /// The bitmaps its search rows' tokens have ([`search_bitmaps::Slots::of`]).
-    slots: Vec<u32>,
+    /// The bitmaps its search rows' tokens have ([`search_bitmaps::Slots::of`]); None when the
+    /// writing thread works them out.
+    slots: Option<Vec<u32>>,
+}
+
+/// Who works out an item's bitmaps: the preparing thread, or, when the index is built in bulk
+/// (its own thread tokenizing what FTS5 would), the writing thread, which then has time to
+/// spare while the preparing one has none.
+#[derive(Clone, Copy)]
+enum SlotsBy {
+    Preparer,
+    Writer,
+}
+
+impl SlotsBy {
+    fn of(w: &Writer<'_, '_>) -> SlotsBy {
+        if w.bulk.is_some() { SlotsBy::Writer } else { SlotsBy::Preparer }
+    }
 }
 
 /// Prepares `item` for writing; `hash` is its hash if already known.
-fn prepare<T: Item>(item: &T, hash: Option<&str>, slots: &search_bitmaps::Slots) -> Prepared {
+fn prepare<T: Item>(item: &T, hash: Option<&str>, slots: &search_bitmaps::Slots, by: SlotsBy) -> Prepared {
     let json = pack::item_json(item);
     let hash = hash.map_or_else(|| hex::encode(Sha256::digest(json.as_bytes())), str::to_owned);
     let mut index = item.index_rows();
     if let Some(rows) = &mut index {
         rows.strip(slots.boilerplate());
     }
-    let slots = index.as_ref().map(|rows| slots.of(rows)).unwrap_or_default();
+    let slots = match by {
+        SlotsBy::Preparer => Some(index.as_ref().map(|rows| slots.of(rows)).unwrap_or_default()),
+        SlotsBy::Writer => None,
+    };
     Prepared { hash, json, index, slots }
 }
 
@@ -615,12 +634,13 @@ fn sample_rows(documents: &[Document], guides: &[Guide], faqs: &[Faq]) -> Vec<In
 }
 
 /// Writes one prepared item: its row, its search rows, its blob references.
-fn write_item<T: Item>(w: &mut Writer<'_, '_>, item: &T, p: &Prepared) -> rusqlite::Result<()> {
+fn write_item<T: Item>(w: &mut Writer<'_, '_>, item: &T, p: &mut Prepared) -> rusqlite::Result<()> {
     let tx = w.tx;
     item.write_row(tx, &p.json, &p.hash)?;
-    if let Some(rows) = &p.index {
+    if let Some(rows) = &mut p.index {
+        let held = p.slots.take().unwrap_or_else(|| w.slots.of(rows));
         let rowid = search_index::write(tx, item.id(), rows, w.bulk.as_mut())?;
-        w.bitmaps.written(tx, w.slots, rowid, p.slots.clone())?;
+        w.bitmaps.written(tx, w.slots, rowid, held)?;
     }
     write_refs(tx, item.id(), &item.blobs())
 }
@@ -635,7 +655,7 @@ fn sync_table<T: Item>(
     buffers: &mut IndexBuffers,
     rows: &mut Vec<(String, String)>,
 ) -> rusqlite::Result<Changes> {
-    let (tx, slots) = (w.tx, w.slots);
+    let (tx, slots, by) = (w.tx, w.slots, SlotsBy::of(w));
     let table = table_of(T::KIND);
     let stored_hashes = || -> rusqlite::Result<HashMap<String, String>> {
         let mut existing = HashMap::new();
@@ -682,9 +702,9 @@ fn sync_table<T: Item>(
     let gone: Vec<String> = existing.keys().filter(|id| !seen.contains(id.as_str())).cloned().collect();
     pipelined(
         &writes,
-        |(item, hash)| prepare(*item, hash.as_deref(), slots),
-        |(item, _), p| {
-            write_item(w, *item, &p)?;
+        |(item, hash)| prepare(*item, hash.as_deref(), slots, by),
+        |(item, _), mut p| {
+            write_item(w, *item, &mut p)?;
             existing.insert(item.id().to_owned(), p.hash);
             Ok::<_, rusqlite::Error>(())
         },
@@ -701,13 +721,13 @@ fn sync_table<T: Item>(
 /// Adds or replaces each item whose stored row differs (a sync's changes), preparing the next
 /// items on a second thread.
 fn upsert_all<T: Item>(w: &mut Writer<'_, '_>, items: &[T]) -> rusqlite::Result<Changes> {
-    let (tx, slots) = (w.tx, w.slots);
+    let (tx, slots, by) = (w.tx, w.slots, SlotsBy::of(w));
     let mut c = Changes::default();
     let select = format!("SELECT hash FROM {} WHERE id = ?1", table_of(T::KIND));
     pipelined(
         items,
-        |item| prepare(item, None, slots),
-        |item, p| {
+        |item| prepare(item, None, slots, by),
+        |item, mut p| {
             let old: Option<String> = tx.prepare_cached(&select)?.query_row([item.id()], |r| r.get(0)).optional()?;
             match old {
                 Some(h) if h == p.hash => {
@@ -720,7 +740,7 @@ fn upsert_all<T: Item>(w: &mut Writer<'_, '_>, items: &[T]) -> rusqlite::Result<
             for b in &item.blobs() {
                 write_blob_record(tx, b)?;
             }
-            write_item(w, item, &p)
+            write_item(w, item, &mut p)
         },
     )?;
     Ok(c)

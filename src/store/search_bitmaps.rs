@@ -551,7 +551,8 @@ pub(super) fn refresh(conn: &Connection, min_docs: usize) -> rusqlite::Result<us
 /// The bitmaps one apply keeps up to date, each in a slot: those stored, or, when the apply
 /// writes a whole index into an empty one (a first import or sync, a rebuild), the frequent
 /// tokens of a sample of what it writes, to be kept if frequent enough when it ends. Read by
-/// the thread that prepares items ([`Slots::of`]).
+/// the thread that prepares items, or by the writing one when the index is built in bulk
+/// ([`Slots::of`]).
 #[derive(Debug, Default)]
 pub(super) struct Slots {
     /// Each table's tokens' slots (`IndexTable as usize`), hashed cheaply: [`Slots::of`] looks
@@ -661,10 +662,13 @@ impl Slots {
         if self.tokens.is_empty() {
             return Vec::new();
         }
-        let mut out: Vec<u32> = Vec::new();
+        // the slots found, as bits: a token found many times is set many times, and the bits
+        // read in order are the slots sorted, without duplicates
+        let mut found = vec![0u64; self.tokens.len().div_ceil(64)];
+        let mut set = |slot: u32| found[slot as usize / 64] |= 1 << (slot % 64);
         let mut find = |table: IndexTable, token: &str| {
             if let Some(&slot) = self.by_token[table as usize].get(token) {
-                out.push(slot);
+                set(slot);
             }
         };
         let (title, body, chars) = rows.token_texts();
@@ -691,22 +695,23 @@ impl Slots {
             }
         }
         if let Some((finder, phrase_slots)) = &self.phrases {
-            // each phrase once, however often the item holds it (boilerplate: in every run)
-            let mut held = vec![false; phrase_slots.len()];
             rows.each_run(|run| {
                 // (a CJK character is 3 or 4 bytes)
                 if run.len() >= MIN_PHRASE_CHARS * 3 {
                     for m in finder.find_overlapping_iter(run) {
-                        let p = m.pattern().as_usize();
-                        if !std::mem::replace(&mut held[p], true) {
-                            out.push(phrase_slots[p]);
-                        }
+                        set(phrase_slots[m.pattern().as_usize()]);
                     }
                 }
             });
         }
-        out.sort_unstable();
-        out.dedup();
+        let mut out = Vec::new();
+        for (i, word) in found.iter().enumerate() {
+            let mut bits = *word;
+            while bits != 0 {
+                out.push(i as u32 * 64 + bits.trailing_zeros());
+                bits &= bits - 1;
+            }
+        }
         out
     }
 }

@@ -19,7 +19,7 @@ use crate::text::fold::{Folded, fold, is_cjk};
 use crate::text::pinyin::{encode, title_readings};
 use crate::text::tokens::index_text;
 
-use super::fts5_bulk::BulkIndex;
+use super::fts5_bulk::{BulkIndex, IndexThread};
 use super::search_bitmaps::{Changes, SAMPLE, Slots};
 
 /// Schema of the index (store migration 2).
@@ -296,12 +296,10 @@ const TOKENIZER_ARGS: [&str; 2] = ["remove_diacritics", "0"];
 
 /// The index of an empty store written in bulk ([`super::fts5_bulk`]): `search_fts`,
 /// `search_titles` and `search_chars`, without FTS5's pending terms, which cost an import most
-/// of its time. Every item's rowid must be new and larger than the last: an apply starts one
-/// only when the index is empty and no item id appears twice.
+/// of its time, and on a thread of their own. Every item's rowid must be new and larger than
+/// the last: an apply starts one only when the index is empty and no item id appears twice.
 pub(super) struct BulkRows {
-    text: BulkIndex,
-    titles: BulkIndex,
-    chars: BulkIndex,
+    thread: IndexThread,
 }
 
 impl BulkRows {
@@ -314,29 +312,30 @@ impl BulkRows {
         for table in FTS_TABLES {
             conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('delete-all')"), [])?;
         }
-        // the schemas above: `search_chars` alone has `detail = none`
-        Ok(Some(BulkRows {
-            text: BulkIndex::start(conn, "search_fts", 2, false, TOKENIZER, &TOKENIZER_ARGS)?,
-            titles: BulkIndex::start(conn, "search_titles", 1, false, TOKENIZER, &TOKENIZER_ARGS)?,
-            chars: BulkIndex::start(conn, "search_chars", 1, true, TOKENIZER, &TOKENIZER_ARGS)?,
-        }))
+        // the schemas above: `search_chars` alone has `detail = none`; the texts handed over
+        // are (title tokens, body tokens, characters)
+        let thread = IndexThread::start(vec![
+            (BulkIndex::start(conn, "search_fts", 2, false, TOKENIZER, &TOKENIZER_ARGS)?, vec![0, 1]),
+            (BulkIndex::start(conn, "search_titles", 1, false, TOKENIZER, &TOKENIZER_ARGS)?, vec![0]),
+            (BulkIndex::start(conn, "search_chars", 1, true, TOKENIZER, &TOKENIZER_ARGS)?, vec![2]),
+        ])?;
+        Ok(Some(BulkRows { thread }))
     }
 
     /// Writes what is left, and has FTS5 merge each table into one segment.
     pub fn finish(self, conn: &Connection) -> rusqlite::Result<()> {
-        self.text.finish(conn)?;
-        self.titles.finish(conn)?;
-        self.chars.finish(conn)
+        self.thread.finish(conn)
     }
 }
 
 /// Adds or replaces one item in the index, with its rows prepared by [`IndexRows::of`], and
 /// returns its rowid. The statements are cached on the connection: an import runs them once per
-/// item. With `bulk`, the item's text goes to the bulk indexes instead of FTS5's inserts.
+/// item. With `bulk`, the item's token texts go to the bulk indexes instead of FTS5's inserts
+/// (taken: `rows` keeps none of them).
 pub(super) fn write(
     conn: &Connection,
     id: &str,
-    rows: &IndexRows,
+    rows: &mut IndexRows,
     bulk: Option<&mut BulkRows>,
 ) -> rusqlite::Result<i64> {
     let existing: Option<i64> = conn
@@ -371,9 +370,9 @@ pub(super) fn write(
     ])?;
     let rowid = conn.last_insert_rowid();
     if let Some(bulk) = bulk {
-        bulk.text.add(conn, rowid, &[&rows.title_tokens, &rows.body_tokens])?;
-        bulk.titles.add(conn, rowid, &[&rows.title_tokens])?;
-        bulk.chars.add(conn, rowid, &[&rows.chars])?;
+        let take = std::mem::take::<String>;
+        let texts = vec![take(&mut rows.title_tokens), take(&mut rows.body_tokens), take(&mut rows.chars)];
+        bulk.thread.add(conn, rowid, texts)?;
     } else {
         conn.prepare_cached("INSERT INTO search_fts (rowid, title, body) VALUES (?1, ?2, ?3)")?.execute(params![
             rowid,
@@ -514,8 +513,9 @@ pub(super) fn rebuild(conn: &Connection, bitmap_min_docs: usize) -> rusqlite::Re
     for item in &stored {
         if let Some((id, mut rows)) = rows_of(item) {
             rows.strip(slots.boilerplate());
-            let rowid = write(conn, &id, &rows, bulk.as_mut())?;
-            changes.written(conn, &slots, rowid, slots.of(&rows))?;
+            let held = slots.of(&rows);
+            let rowid = write(conn, &id, &mut rows, bulk.as_mut())?;
+            changes.written(conn, &slots, rowid, held)?;
             n += 1;
         }
     }

@@ -3,21 +3,26 @@
 //! FTS5's pending-terms hash.
 //!
 //! FTS5 gathers the terms of the rows inserted into a hash table and flushes it as a segment
-//! when it is full; with a vocabulary of two million tokens (a city's documents) that hash
-//! spends most of an import waiting on memory. Here FTS5's own tokenizer
-//! ([`tokenizer::Tokenizer`]) gives each row's tokens; each occurrence becomes a 128-bit entry
-//! (a token of up to 8 bytes, which CJK bigrams are, packed into the high half; longer tokens
-//! kept in a short list of their own), a batch of entries is sorted, and each batch is written
-//! as one level-0 segment ([`segment::SegmentWriter`]), laid out exactly as FTS5 flushes one.
-//! At the end the averages and the structure record are written, FTS5 is made to read them
-//! again, and FTS5's `optimize` merges the segments into one. What FTS5 reads back is then an
-//! index it could have written itself: the tests compare the two byte for byte, and then
-//! answers, ranks, `integrity-check`, deletes and inserts.
+//! when it is full, then merges the segments; with a vocabulary of two million tokens (a
+//! city's documents) that hash spends most of an import waiting on memory, and the merges
+//! write the index again. Here FTS5's own tokenizer ([`tokenizer::Tokenizer`]) gives each
+//! row's tokens; each occurrence becomes a 128-bit entry (a token of up to 8 bytes, which CJK
+//! bigrams are, packed into the high half; longer tokens kept in a short list of their own); a
+//! batch of entries is sorted into a run of tokens with their doclists ([`runs::Runs`], in
+//! memory, or in an unlinked file beside the database once large); at the end the runs are
+//! merged, token by token, into one segment ([`segment::SegmentWriter`]), laid out exactly as
+//! FTS5 flushes one, and the averages and the structure record are written and FTS5 made to
+//! read them again. What FTS5 reads back is the index it would have written had its hash held
+//! every row: the tests compare the two byte for byte, and then answers, ranks,
+//! `integrity-check`, deletes and inserts. The rows to write are handed out ([`Pending`]), so
+//! that the work can run on a thread of its own ([`thread::IndexThread`]).
 //!
 //! Only for an empty table with `contentless_delete = 1` and `detail = full` or `none`, rows
 //! given in increasing rowid order; the store uses FTS5's own inserts otherwise.
 
+mod runs;
 mod segment;
+mod thread;
 mod tokenizer;
 
 use std::collections::HashMap;
@@ -25,18 +30,20 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, ffi, params};
 
 use super::body_rank::ffi_error;
+use runs::Runs;
 #[cfg(test)]
 pub(super) use segment::put_varint;
 #[cfg(not(test))]
 use segment::put_varint;
 use segment::{SegmentWriter, Sink, get_varint};
+pub use thread::IndexThread;
 use tokenizer::Tokenizer;
 
 /// FTS5's longest token: longer ones are cut to this many bytes.
 const MAX_TOKEN: usize = 32768;
 /// FTS5's page size unless the table's configuration says otherwise.
 const DEFAULT_PGSZ: usize = 4050;
-/// The occurrences of one batch (16 bytes each, sorted in place): a segment per 4,194,304
+/// The occurrences of one batch (16 bytes each, sorted in place): a run per 4,194,304
 /// occurrences. The buffer has room for a quarter more (80 MiB, reserved, touched as it
 /// fills), since a batch ends after the row that fills it; a longer row grows it, and it is
 /// cut back after.
@@ -46,13 +53,8 @@ const ROW_BITS: u32 = 24;
 const COLUMN_BITS: u32 = 4;
 const POSITION_BITS: u32 = 36;
 
-/// One segment written.
-struct Segment {
-    segid: i64,
-    last_page: i64,
-    rows: i64,
-    origin: i64,
-}
+/// The rows of the pages written are handed out in pieces of about this many bytes.
+const PIECE: usize = 1 << 20;
 
 /// The index of one FTS5 table, being built.
 pub struct BulkIndex {
@@ -76,8 +78,8 @@ pub struct BulkIndex {
     last_rowid: i64,
     rows: u64,
     totals: Vec<u64>,
-    segments: Vec<Segment>,
-    origin: i64,
+    /// The batches so far, sorted: merged into the one segment at the end.
+    runs: Runs,
 }
 
 /// The room a batch's buffer keeps: a quarter more than the batch.
@@ -102,28 +104,92 @@ fn row_of(place: u64) -> u64 {
     place >> (COLUMN_BITS + POSITION_BITS)
 }
 
-/// Writes a segment's rows into the table's `%_data` and `%_idx`; keeps the first error.
-struct TableSink<'c> {
-    data: rusqlite::CachedStatement<'c>,
-    idx: rusqlite::CachedStatement<'c>,
-    error: Option<rusqlite::Error>,
+/// Rows of (id, blob), the blobs end to end in one buffer.
+#[derive(Default)]
+struct Blobs {
+    /// Each row's id and the end of its blob in `bytes`.
+    rows: Vec<(i64, usize)>,
+    bytes: Vec<u8>,
 }
 
-impl Sink for TableSink<'_> {
-    fn data(&mut self, id: i64, block: &[u8]) {
-        if self.error.is_none()
-            && let Err(e) = self.data.execute(params![id, block])
-        {
-            self.error = Some(e);
+impl Blobs {
+    /// Ends the blob being appended to `bytes` as row `id`'s.
+    fn end_row(&mut self, id: i64) {
+        self.rows.push((id, self.bytes.len()));
+    }
+
+    /// Inserts the rows with `sql` (`?1` the id, `?2` the blob), which leaves this empty.
+    fn insert(&mut self, conn: &Connection, sql: &str) -> rusqlite::Result<()> {
+        if self.rows.is_empty() {
+            return Ok(());
         }
+        let mut stmt = conn.prepare_cached(sql)?;
+        let mut start = 0;
+        for (id, end) in self.rows.drain(..) {
+            stmt.execute(params![id, &self.bytes[start..end]])?;
+            start = end;
+        }
+        self.bytes.clear();
+        Ok(())
+    }
+}
+
+/// Rows of one table's `%_docsize`, `%_data` and `%_idx`, made by its bulk index without the
+/// connection (so on any thread) and written by [`Pending::write`].
+pub struct Pending {
+    table: &'static str,
+    docsize: Blobs,
+    data: Blobs,
+    idx: Vec<(i64, Vec<u8>, i64)>,
+    idx_bytes: usize,
+}
+
+impl Sink for Pending {
+    fn data(&mut self, id: i64, block: &[u8]) {
+        self.data.bytes.extend_from_slice(block);
+        self.data.end_row(id);
     }
     fn idx(&mut self, segid: i64, term: &[u8], pgno: i64) {
-        if self.error.is_none()
-            && let Err(e) = self.idx.execute(params![segid, term, pgno])
-        {
-            self.error = Some(e);
-        }
+        self.idx.push((segid, term.to_vec(), pgno));
+        self.idx_bytes += term.len() + 16;
     }
+}
+
+impl Pending {
+    fn new(table: &'static str) -> Pending {
+        Pending { table, docsize: Blobs::default(), data: Blobs::default(), idx: Vec::new(), idx_bytes: 0 }
+    }
+
+    /// The bytes held.
+    fn size(&self) -> usize {
+        self.docsize.bytes.len() + self.data.bytes.len() + self.idx_bytes
+    }
+
+    /// Inserts the rows, which leaves this empty.
+    pub fn write(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+        let table = self.table;
+        // every row is in the one segment, which has origin 1 (as in FTS5's first flush)
+        self.docsize.insert(conn, &format!("INSERT INTO {table}_docsize (id, sz, origin) VALUES (?1, ?2, 1)"))?;
+        self.data.insert(conn, &format!("INSERT INTO {table}_data (id, block) VALUES (?1, ?2)"))?;
+        if !self.idx.is_empty() {
+            let mut stmt =
+                conn.prepare_cached(&format!("INSERT INTO {table}_idx (segid, term, pgno) VALUES (?1, ?2, ?3)"))?;
+            for (segid, term, pgno) in self.idx.drain(..) {
+                stmt.execute(params![segid, term, pgno])?;
+            }
+            self.idx_bytes = 0;
+        }
+        Ok(())
+    }
+}
+
+/// What a bulk index ends with: the totals, and the last page of its segment (none if no row
+/// had a token), written by [`Ended::write`] after every row of its [`Pending`]s.
+pub struct Ended {
+    table: &'static str,
+    rows: u64,
+    totals: Vec<u64>,
+    last_page: Option<i64>,
 }
 
 impl BulkIndex {
@@ -156,6 +222,12 @@ impl BulkIndex {
                 .optional()
         };
         let pgsz = config("pgsz")?.and_then(|p| p.parse::<usize>().ok()).map_or(DEFAULT_PGSZ, |p| p.clamp(32, 65536));
+        // large runs go beside the database (an in-memory one's to the temporary folder)
+        let dir = conn
+            .path()
+            .filter(|p| !p.is_empty())
+            .and_then(|p| std::path::Path::new(p).parent().map(std::path::Path::to_path_buf))
+            .unwrap_or_else(std::env::temp_dir);
         Ok(BulkIndex {
             table,
             tokenizer: Tokenizer::new(conn, tokenizer, args)?,
@@ -170,8 +242,7 @@ impl BulkIndex {
             last_rowid: 0,
             rows: 0,
             totals: vec![0; columns],
-            segments: Vec::new(),
-            origin: 1,
+            runs: Runs::new(table, dir),
         })
     }
 
@@ -182,8 +253,27 @@ impl BulkIndex {
         self
     }
 
-    /// Adds row `rowid` (greater than every rowid added before) with one text per column.
-    pub fn add(&mut self, conn: &Connection, rowid: i64, texts: &[&str]) -> rusqlite::Result<()> {
+    /// Rows to be written for this index, to hand to [`BulkIndex::add`] and [`BulkIndex::end`].
+    pub fn pending(&self) -> Pending {
+        Pending::new(self.table)
+    }
+
+    /// The bytes of sorted runs kept in memory before they go to a file.
+    #[cfg(test)]
+    pub fn with_memory(mut self, bytes: usize) -> BulkIndex {
+        self.runs.keep_in_memory(bytes);
+        self
+    }
+
+    /// Whether the sorted runs have gone to a file.
+    #[cfg(test)]
+    pub fn runs_in_file(&self) -> bool {
+        self.runs.in_file()
+    }
+
+    /// Adds row `rowid` (greater than every rowid added before) with one text per column; the
+    /// rows to write go to `out`.
+    pub fn add(&mut self, rowid: i64, texts: &[&str], out: &mut Pending) -> rusqlite::Result<()> {
         if rowid <= self.last_rowid {
             return Err(misuse(format!(
                 "{}: rowid {rowid} after {}; a bulk index takes rowids in increasing order",
@@ -229,21 +319,19 @@ impl BulkIndex {
             sizes.push(size);
             self.totals[column] += size;
         }
-        let mut sz = Vec::new();
         for s in sizes {
-            put_varint(&mut sz, s);
+            put_varint(&mut out.docsize.bytes, s);
         }
-        conn.prepare_cached(&format!("INSERT INTO {}_docsize (id, sz, origin) VALUES (?1, ?2, ?3)", self.table))?
-            .execute(params![rowid, sz, self.origin])?;
+        out.docsize.end_row(rowid);
         self.rows += 1;
         if self.short.len() + self.long.len() >= self.batch || self.batch_rowids.len() >= 1 << ROW_BITS {
-            self.write_segment(conn)?;
+            self.write_run()?;
         }
         Ok(())
     }
 
-    /// The doclist of one token from its places, in order.
-    fn doclist(&self, places: impl Iterator<Item = u64>, out: &mut Vec<u8>, poslist: &mut Vec<u8>) {
+    /// The doclist of one token from its places, in order; returns its last rowid.
+    fn doclist(&self, places: impl Iterator<Item = u64>, out: &mut Vec<u8>, poslist: &mut Vec<u8>) -> u64 {
         out.clear();
         let (mut prev_rowid, mut current_row, mut column, mut last) = (0u64, u64::MAX, 0u64, 0u64);
         poslist.clear();
@@ -280,10 +368,11 @@ impl BulkIndex {
         if current_row != u64::MAX {
             end_row(out, poslist);
         }
+        prev_rowid
     }
 
-    /// Writes this batch as one segment.
-    fn write_segment(&mut self, conn: &Connection) -> rusqlite::Result<()> {
+    /// Sorts this batch into a run.
+    fn write_run(&mut self) -> rusqlite::Result<()> {
         if self.batch_rowids.is_empty() {
             return Ok(());
         }
@@ -293,15 +382,8 @@ impl BulkIndex {
         long.sort_unstable_by(|a, b| {
             self.long_tokens[a.0 as usize].cmp(&self.long_tokens[b.0 as usize]).then(a.1.cmp(&b.1))
         });
-        let segid = self.segments.len() as i64 + 1;
-        let mut sink = TableSink {
-            data: conn.prepare_cached(&format!("INSERT INTO {}_data (id, block) VALUES (?1, ?2)", self.table))?,
-            idx: conn
-                .prepare_cached(&format!("INSERT INTO {}_idx (segid, term, pgno) VALUES (?1, ?2, ?3)", self.table))?,
-            error: None,
-        };
-        let mut writer = SegmentWriter::new(segid, self.pgsz, self.rowids_only);
         let (mut key, mut doclist, mut poslist, mut packed) = (Vec::new(), Vec::new(), Vec::new(), Vec::new());
+        let mut written = Ok(());
         // the two sorted lists merged by the tokens' bytes
         let (mut i, mut j) = (0, 0);
         while i < short.len() || j < long.len() {
@@ -316,32 +398,26 @@ impl BulkIndex {
                 _ => false,
             };
             key.clear();
-            key.push(b'0');
+            let last_rowid;
             if short_first {
                 let k = short_key.unwrap_or_default();
                 let end = i + short[i..].partition_point(|e| (e >> 64) as u64 == k);
                 key.extend_from_slice(&packed);
-                self.doclist(short[i..end].iter().map(|e| *e as u64), &mut doclist, &mut poslist);
+                last_rowid = self.doclist(short[i..end].iter().map(|e| *e as u64), &mut doclist, &mut poslist);
                 i = end;
             } else {
                 let n = long[j].0;
                 let end = j + long[j..].partition_point(|e| e.0 == n);
                 key.extend_from_slice(&self.long_tokens[n as usize]);
-                self.doclist(long[j..end].iter().map(|e| e.1), &mut doclist, &mut poslist);
+                last_rowid = self.doclist(long[j..end].iter().map(|e| e.1), &mut doclist, &mut poslist);
                 j = end;
             }
-            writer.term(&mut sink, &key, &doclist);
+            written = self.runs.push(&key, last_rowid, &doclist);
+            if written.is_err() {
+                break;
+            }
         }
-        let last_page = writer.finish(&mut sink);
-        if let Some(e) = sink.error {
-            return Err(e);
-        }
-        // a batch of rows without tokens makes no segment (as in FTS5, where the next segment
-        // takes the origin its rows were given)
-        if last_page > 0 {
-            self.segments.push(Segment { segid, last_page, rows: self.batch_rowids.len() as i64, origin: self.origin });
-            self.origin += 1;
-        }
+        self.runs.end_run();
         self.batch_rowids.clear();
         short.clear();
         short.shrink_to(headroom(self.batch));
@@ -352,17 +428,39 @@ impl BulkIndex {
         // long tokens are numbered per batch
         self.long_ids.clear();
         self.long_tokens.clear();
-        Ok(())
+        written.map_err(|e| self.runs.error(&e))
     }
 
-    /// Writes the last segment, the averages and the structure record, has FTS5 read them
-    /// again, and merges the segments into one. Runs in the caller's transaction, which must
-    /// have written to the table before (FTS5 joins a transaction when it is written to).
-    pub fn finish(mut self, conn: &Connection) -> rusqlite::Result<()> {
+    /// Sorts the last batch, and merges the runs into one segment, whose rows are handed to
+    /// `emit` a piece at a time; what is left to write after them is the [`Ended`].
+    pub fn end(mut self, emit: &mut dyn FnMut(Pending) -> rusqlite::Result<()>) -> rusqlite::Result<Ended> {
+        self.write_run()?;
+        let (table, pgsz, rowids_only) = (self.table, self.pgsz, self.rowids_only);
+        let mut writer = SegmentWriter::new(1, pgsz, rowids_only);
+        let mut out = Pending::new(table);
+        let mut key = vec![b'0'];
+        self.runs.merge(|token, doclist| {
+            key.truncate(1);
+            key.extend_from_slice(token);
+            writer.term(&mut out, &key, doclist);
+            if out.size() >= PIECE { emit(std::mem::replace(&mut out, Pending::new(table))) } else { Ok(()) }
+        })?;
+        let last_page = writer.finish(&mut out);
+        emit(out)?;
+        // rows without tokens make no segment
+        Ok(Ended { table, rows: self.rows, totals: self.totals, last_page: (last_page > 0).then_some(last_page) })
+    }
+}
+
+impl Ended {
+    /// Writes the averages and the structure record, and has FTS5 read them again. Runs in the
+    /// caller's transaction, after every row of the index is
+    /// written; the transaction must have written to the table before (FTS5 joins a
+    /// transaction when it is written to).
+    pub fn write(self, conn: &Connection) -> rusqlite::Result<()> {
         if self.rows == 0 {
             return Ok(());
         }
-        self.write_segment(conn)?;
         let table = self.table;
         let mut averages = Vec::new();
         put_varint(&mut averages, self.rows);
@@ -372,31 +470,25 @@ impl BulkIndex {
         // the structure: the cookie as it is, the V2 mark, one level holding every segment
         let old: Vec<u8> =
             conn.query_row(&format!("SELECT block FROM {table}_data WHERE id = 10"), [], |r| r.get(0))?;
-        let mut structure = old[..4].to_vec();
+        let cookie = old.get(..4).ok_or_else(|| misuse(format!("{table}: its structure record is cut short")))?;
+        let mut structure = cookie.to_vec();
         structure.extend_from_slice(&[0xff, 0, 0, 1]);
-        let leaves: i64 = self.segments.iter().map(|s| s.last_page).sum();
-        if self.segments.is_empty() {
+        match self.last_page {
             // no level: rows without tokens make no segment
-            structure.extend_from_slice(&[0, 0, 0]);
-        } else {
-            for v in [1, self.segments.len() as u64, leaves as u64, 0, self.segments.len() as u64] {
-                put_varint(&mut structure, v);
-            }
-        }
-        for s in &self.segments {
-            for v in [s.segid, 1, s.last_page, s.origin, s.origin, 0, 0, s.rows] {
-                put_varint(&mut structure, v as u64);
+            None => structure.extend_from_slice(&[0, 0, 0]),
+            // levels, segments, pages written; level 0: no merge, one segment: its id, first
+            // and last page, origins, no tombstones, its rows
+            Some(last) => {
+                for v in [1, 1, last as u64, 0, 1, 1, 1, last as u64, 1, 1, 0, 0, self.rows] {
+                    put_varint(&mut structure, v);
+                }
             }
         }
         conn.prepare_cached(&format!("REPLACE INTO {table}_data (id, block) VALUES (1, ?1), (10, ?2)"))?
             .execute(params![averages, structure])?;
         // FTS5 keeps the structure and the averages it read last; rolling back to a savepoint
         // taken now (which undoes nothing) makes it drop both and read them again
-        conn.execute_batch("SAVEPOINT fts5_bulk; ROLLBACK TO fts5_bulk; RELEASE fts5_bulk;")?;
-        if self.segments.len() > 1 {
-            conn.execute(&format!("INSERT INTO {table} ({table}) VALUES ('optimize')"), [])?;
-        }
-        Ok(())
+        conn.execute_batch("SAVEPOINT fts5_bulk; ROLLBACK TO fts5_bulk; RELEASE fts5_bulk;")
     }
 }
 

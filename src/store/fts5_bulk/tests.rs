@@ -4,7 +4,8 @@
 
 use rusqlite::{Connection, params};
 
-use super::BulkIndex;
+use super::tokenizer::Tokenizer;
+use super::{BulkIndex, IndexThread};
 
 const SCHEMA: &str = "CREATE VIRTUAL TABLE t USING fts5(title, body, content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 0');";
@@ -99,9 +100,10 @@ fn by_bulk_with(schema: &str, rows: &[(i64, String, String)], pgsz: i64, batch: 
     c.execute_batch("BEGIN").unwrap();
     c.execute("INSERT INTO t (t, rank) VALUES ('hashsize', ?1)", [1i64 << 30]).unwrap();
     let detail_none = schema.contains("detail = none");
-    let mut bulk = BulkIndex::start(&c, "t", 2, detail_none, "unicode61", &ARGS).unwrap().with_batch(batch);
+    let index = BulkIndex::start(&c, "t", 2, detail_none, "unicode61", &ARGS).unwrap().with_batch(batch);
+    let mut bulk = IndexThread::start(vec![(index, vec![0, 1])]).unwrap();
     for (r, title, body) in rows {
-        bulk.add(&c, *r, &[title, body]).unwrap();
+        bulk.add(&c, *r, vec![title.clone(), body.clone()]).unwrap();
     }
     c.execute("INSERT INTO t (t, rank) VALUES ('hashsize', ?1)", [1i64 << 20]).unwrap();
     bulk.finish(&c).unwrap();
@@ -161,27 +163,31 @@ fn vocabulary(c: &Connection) -> Vec<String> {
     stmt.query_map([], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect()
 }
 
+fn assert_same_bytes(a: &[Rows; 3], b: &[Rows; 3], case: &str) {
+    for (what, (x, y)) in ["%_data", "%_idx", "%_docsize"].iter().zip(a.iter().zip(b)) {
+        let first = x.iter().zip(y).position(|(p, q)| p != q);
+        assert!(x == y, "{what} differs ({} rows against {}; first at {first:?}), {case}", x.len(), y.len());
+    }
+}
+
+/// However the rows are cut into batches, the runs merged give the segment FTS5 flushes when
+/// its hash holds every row.
 #[test]
-fn one_batch_is_fts5s_own_segment_byte_for_byte() {
+fn the_merged_batches_are_fts5s_own_segment_byte_for_byte() {
     for (n, pgsz, seed) in [(300, 4050, 1), (1500, 4050, 2), (300, 64, 3), (800, 32, 4), (600, 200, 5)] {
         let rows = rows(n, seed);
-        let (fts5, bulk) = (by_fts5(&rows, pgsz), by_bulk(&rows, pgsz, usize::MAX));
-        let (a, b) = (index(&fts5), index(&bulk));
-        for (what, (x, y)) in ["%_data", "%_idx", "%_docsize"].iter().zip(a.iter().zip(&b)) {
-            let first = x.iter().zip(y).position(|(p, q)| p != q);
-            assert!(
-                x == y,
-                "{what} differs ({} rows against {}; first at {first:?}), {n} rows, pgsz {pgsz}",
-                x.len(),
-                y.len()
-            );
+        let fts5 = by_fts5(&rows, pgsz);
+        let a = index(&fts5);
+        for batch in [usize::MAX, 5_000, 1] {
+            let bulk = by_bulk(&rows, pgsz, batch);
+            assert_same_bytes(&a, &index(&bulk), &format!("{n} rows, pgsz {pgsz}, batches of {batch}"));
+            assert_eq!(check(&bulk), Ok(()));
         }
         // the small pages give doclists over many pages, with doclist indexes of several levels
         let dlidx = a[0].iter().filter(|r| r.0 >> 36 & 1 == 1).count();
         if pgsz <= 64 {
             assert!(dlidx > 50, "{dlidx} doclist index pages at pgsz {pgsz}");
         }
-        assert_eq!(check(&bulk), Ok(()));
     }
 }
 
@@ -189,10 +195,11 @@ fn one_batch_is_fts5s_own_segment_byte_for_byte() {
 fn many_batches_answer_as_fts5_does_through_deletes_inserts_and_merges() {
     let rows = rows(3000, 7);
     let (fts5, bulk) = (by_fts5(&rows, 4050), by_bulk(&rows, 4050, 20_000));
-    // the bulk index was merged into one segment; FTS5 flushed one
+    // the bulk index's runs were merged into one segment; FTS5 flushed one
     let segments =
         |c: &Connection| c.query_row("SELECT count(DISTINCT segid) FROM t_idx", [], |r| r.get::<_, i64>(0)).unwrap();
     assert_eq!((segments(&fts5), segments(&bulk)), (1, 1));
+    assert_same_bytes(&index(&fts5), &index(&bulk), "3000 rows in batches of 20,000 occurrences");
     let vocab = vocabulary(&fts5);
     assert!(vocab.len() > 1000, "{} tokens", vocab.len());
     assert_eq!(vocabulary(&bulk), vocab);
@@ -238,11 +245,26 @@ fn refuses_rowids_out_of_order_and_a_table_with_rows() {
     let c = table(4050);
     c.execute_batch("BEGIN").unwrap();
     let mut bulk = BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap();
-    bulk.add(&c, 5, &["a", "b"]).unwrap();
-    let e = bulk.add(&c, 5, &["a", "b"]).unwrap_err().to_string();
+    let mut out = bulk.pending();
+    bulk.add(5, &["a", "b"], &mut out).unwrap();
+    let e = bulk.add(5, &["a", "b"], &mut out).unwrap_err().to_string();
     assert!(e.contains("rowid 5 after 5"), "{e}");
-    let e = bulk.add(&c, 6, &["a"]).unwrap_err().to_string();
+    let e = bulk.add(6, &["a"], &mut out).unwrap_err().to_string();
     assert!(e.contains("1 texts for 2 columns"), "{e}");
+    // on the thread, the error comes back from a later call
+    let index = BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap();
+    let mut thread = IndexThread::start(vec![(index, vec![0, 1])]).unwrap();
+    for rowid in [7, 8, 8, 9] {
+        thread.add(&c, rowid, vec!["a".into(), "b".into()]).unwrap();
+    }
+    let e = thread.finish(&c).unwrap_err().to_string();
+    assert!(e.contains("rowid 8 after 8"), "{e}");
+    let e = IndexThread::start(vec![(BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap(), vec![0, 1])])
+        .unwrap()
+        .add(&c, 1, vec!["a".into()])
+        .unwrap_err()
+        .to_string();
+    assert!(e.contains("1 texts for a row, 2 wanted"), "{e}");
     c.execute_batch("ROLLBACK").unwrap();
     c.execute("INSERT INTO t (rowid, title, body) VALUES (1, 'a', 'b')", []).unwrap();
     let e = BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).err().unwrap().to_string();
@@ -272,6 +294,7 @@ fn detail_none_is_fts5s_own_too() {
     }
     let rows = rows(2000, 13);
     let (fts5, bulk) = (by_fts5_with(&schema, &rows, 4050), by_bulk_with(&schema, &rows, 4050, 7_000));
+    assert_same_bytes(&index(&fts5), &index(&bulk), "detail = none, batches of 7,000 occurrences");
     let vocab = vocabulary(&fts5);
     let listed = |c: &Connection| -> Vec<Vec<i64>> {
         let mut stmt = c.prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid").unwrap();
@@ -283,4 +306,70 @@ fn detail_none_is_fts5s_own_too() {
     };
     assert!(listed(&fts5) == listed(&bulk));
     assert_eq!(check(&bulk), Ok(()));
+}
+
+/// Runs too large for memory go to a file beside the database, unlinked at once: the index is
+/// the same, and no file is left.
+#[test]
+fn runs_that_outgrow_memory_go_to_an_unlinked_file_beside_the_database() {
+    let rows = rows(1500, 21);
+    let fts5 = by_fts5(&rows, 4050);
+    let dir = tempfile::tempdir().unwrap();
+    let c = Connection::open(dir.path().join("t.sqlite")).unwrap();
+    c.execute_batch(SCHEMA).unwrap();
+    c.execute_batch("BEGIN").unwrap();
+    c.execute("INSERT INTO t (t, rank) VALUES ('pgsz', 4050)", []).unwrap();
+    let mut bulk =
+        BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap().with_batch(3_000).with_memory(4_096);
+    let mut out = bulk.pending();
+    for (r, title, body) in &rows {
+        bulk.add(*r, &[title, body], &mut out).unwrap();
+    }
+    assert!(bulk.runs_in_file());
+    let left = || {
+        std::fs::read_dir(dir.path())
+            .unwrap()
+            .filter(|e| e.as_ref().unwrap().file_name().to_string_lossy().starts_with(".fts5-bulk"))
+            .count()
+    };
+    assert_eq!(left(), 0, "the runs' file has a name");
+    out.write(&c).unwrap();
+    let ended = bulk.end(&mut |mut p| p.write(&c)).unwrap();
+    ended.write(&c).unwrap();
+    c.execute_batch("COMMIT").unwrap();
+    assert_same_bytes(&index(&fts5), &index(&c), "1,500 rows, runs in a file");
+    assert_eq!(check(&c), Ok(()));
+    assert_eq!(left(), 0);
+}
+
+/// A plain ideograph is one token, unchanged, to `unicode61`, so the bulk index hands such
+/// pieces over without calling it; and a text taken a piece between spaces at a time gives the
+/// tokens the whole text gives.
+#[test]
+fn plain_ideographs_are_what_unicode61_makes_of_them() {
+    let c = Connection::open_in_memory().unwrap();
+    let mut tokenizer = Tokenizer::new(&c, "unicode61", &ARGS).unwrap();
+    let tokens = |t: &mut Tokenizer, text: &str, whole: bool| {
+        let mut out: Vec<(Vec<u8>, bool)> = Vec::new();
+        let each = |token: &[u8], colocated: bool| out.push((token.to_vec(), colocated));
+        if whole { t.call(text, each) } else { t.tokenize(text, each) }.unwrap();
+        out
+    };
+    let ideographs: Vec<char> = ('\u{3400}'..='\u{4db5}').chain('\u{4e00}'..='\u{9fa5}').collect();
+    let alone: String = ideographs.iter().map(|c| format!("{c} ")).collect();
+    let expected: Vec<(Vec<u8>, bool)> = ideographs.iter().map(|c| (c.to_string().into_bytes(), false)).collect();
+    assert!(tokens(&mut tokenizer, &alone, true) == expected, "unicode61 changes a plain ideograph");
+    let pairs: String = ideographs.chunks(2).map(|p| format!("{} ", p.iter().collect::<String>())).collect();
+    assert!(tokens(&mut tokenizer, &pairs, true) == tokens(&mut tokenizer, &pairs, false));
+    let mut texts: Vec<String> = rows(300, 31).into_iter().flat_map(|(_, title, body)| [title, body]).collect();
+    texts.extend(
+        ["  政务  公开 ", "中文，公开。", "中\u{3000}文\t公\n开", "㐀䶵 一龥 龦鿿 𠀀𠀁 Ａ１ ﹏ Abc ÉTÉ", "", " "]
+            .map(String::from),
+    );
+    for text in &texts {
+        assert_eq!(tokens(&mut tokenizer, text, true), tokens(&mut tokenizer, text, false), "{text:?}");
+    }
+    // another tokenizer, or other arguments, always goes through the tokenizer
+    let mut ascii = Tokenizer::new(&c, "unicode61", &["tokenchars", " "]).unwrap();
+    assert_eq!(tokens(&mut ascii, "政务 公开", false), vec![("政务 公开".as_bytes().to_vec(), false)]);
 }

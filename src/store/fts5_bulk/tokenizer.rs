@@ -12,6 +12,15 @@ use super::super::body_rank::{ffi_error, fts5_api};
 pub struct Tokenizer {
     module: ffi::fts5_tokenizer,
     instance: *mut ffi::Fts5Tokenizer,
+    /// `unicode61` with no argument but `remove_diacritics`: spaces separate its tokens, and
+    /// it gives a plain ideograph back as it is (see [`Tokenizer::tokenize`]).
+    ideographs_as_they_are: bool,
+}
+
+/// Ideographs of the blocks every Unicode version since 3.0 has in full (U+3400–U+4DB5,
+/// U+4E00–U+9FA5): letters (`Lo`) without case, which `unicode61` keeps unchanged.
+fn plain_ideograph(c: char) -> bool {
+    matches!(c, '\u{3400}'..='\u{4db5}' | '\u{4e00}'..='\u{9fa5}')
 }
 
 // SAFETY: an instance of FTS5's built-in tokenizers keeps only its own buffers and settings,
@@ -56,12 +65,35 @@ impl Tokenizer {
         if rc != ffi::SQLITE_OK || instance.is_null() {
             return Err(ffi_error(rc, &format!("FTS5's tokenizer {name} refused the arguments {args:?}")));
         }
-        Ok(Tokenizer { module, instance })
+        let ideographs_as_they_are =
+            name == "unicode61" && args.chunks(2).all(|kv| kv.len() == 2 && kv[0] == "remove_diacritics");
+        Ok(Tokenizer { module, instance, ideographs_as_they_are })
     }
 
     /// Calls `each(token, colocated)` for every token of `text`, in order, as FTS5 tokenizes a
     /// document (`colocated`: the token shares the previous token's position).
+    ///
+    /// With `unicode61` (no argument but `remove_diacritics`) the text is taken a piece between
+    /// spaces at a time, since a space always ends a token: a piece of plain ideographs (the
+    /// index's CJK bigrams and characters, most of what it holds) is the one token the
+    /// tokenizer would make of it, and is handed over without calling the tokenizer; any other
+    /// piece goes through it. The same tokens either way (the tests compare them).
     pub fn tokenize(&mut self, text: &str, mut each: impl FnMut(&[u8], bool)) -> rusqlite::Result<()> {
+        if !self.ideographs_as_they_are {
+            return self.call(text, &mut each);
+        }
+        for piece in text.split(' ').filter(|p| !p.is_empty()) {
+            if piece.chars().all(plain_ideograph) {
+                each(piece.as_bytes(), false);
+            } else {
+                self.call(piece, &mut each)?;
+            }
+        }
+        Ok(())
+    }
+
+    /// [`Tokenizer::tokenize`] through the tokenizer alone.
+    pub fn call(&mut self, text: &str, mut each: impl FnMut(&[u8], bool)) -> rusqlite::Result<()> {
         let n = c_int::try_from(text.len()).map_err(|_| ffi_error(ffi::SQLITE_TOOBIG, "a text of 2 GiB or more"))?;
         let mut sink: &mut dyn FnMut(&[u8], bool) = &mut each;
         let Some(tokenize) = self.module.xTokenize else { unreachable!("checked in Tokenizer::new") };
