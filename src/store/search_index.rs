@@ -322,7 +322,7 @@ impl BulkRows {
         Ok(Some(BulkRows { thread }))
     }
 
-    /// Writes what is left, and has FTS5 merge each table into one segment.
+    /// Writes what is left: each table's one segment, its averages and structure.
     pub fn finish(self, conn: &Connection) -> rusqlite::Result<()> {
         self.thread.finish(conn)
     }

@@ -476,10 +476,12 @@ impl Ended {
         match self.last_page {
             // no level: rows without tokens make no segment
             None => structure.extend_from_slice(&[0, 0, 0]),
-            // levels, segments, pages written; level 0: no merge, one segment: its id, first
-            // and last page, origins, no tombstones, its rows
+            // two levels, one segment, the pages written; level 0 empty; level 1, where FTS5's
+            // `optimize` leaves the segment it merges (so that the small segments later writes
+            // flush to level 0 are merged among themselves first, as after FTS5's own import):
+            // no merge, one segment: its id, first and last page, origins, no tombstones, rows
             Some(last) => {
-                for v in [1, 1, last as u64, 0, 1, 1, 1, last as u64, 1, 1, 0, 0, self.rows] {
+                for v in [2, 1, last as u64, 0, 0, 0, 1, 1, 1, last as u64, 1, 1, 0, 0, self.rows] {
                     put_varint(&mut structure, v);
                 }
             }

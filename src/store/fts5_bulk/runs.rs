@@ -213,7 +213,11 @@ fn unnamed_file(dir: &Path) -> io::Result<(PathBuf, File)> {
         let path = dir.join(format!(".fts5-bulk-{}-{nanos}-{attempt}", std::process::id()));
         match File::options().read(true).write(true).create_new(true).open(&path) {
             Ok(file) => {
-                std::fs::remove_file(&path)?;
+                if let Err(e) = std::fs::remove_file(&path) {
+                    drop(file);
+                    let _ = std::fs::remove_file(&path);
+                    return Err(io::Error::new(e.kind(), format!("{}: {e}", path.display())));
+                }
                 return Ok((path, file));
             }
             Err(e) if e.kind() == io::ErrorKind::AlreadyExists => continue,

@@ -1,6 +1,7 @@
-//! The bulk index against FTS5's own: the same rows inserted into FTS5, byte for byte where
-//! FTS5 flushes once; the same answers and ranks, `integrity-check`, deletes, inserts and
-//! `optimize` where the bulk index writes many segments.
+//! The bulk index against FTS5's own: the same rows inserted into FTS5 and flushed once give
+//! the same segment byte for byte, however the bulk index cuts them into batches and runs;
+//! then the same answers and ranks, `integrity-check`, deletes, inserts, FTS5's merges and
+//! `optimize`.
 
 use rusqlite::{Connection, params};
 
@@ -121,13 +122,40 @@ fn dump(c: &Connection, sql: &str) -> Rows {
         .collect()
 }
 
-/// Every row of the index's tables, the structure record's cookie left out (it counts
-/// configuration changes).
+/// The structure record: the pages written, and each segment's level, id, first and last
+/// page, origins, tombstone pages and entries, and rows.
+fn structure(c: &Connection) -> (u64, Vec<(u64, [u64; 8])>) {
+    let block: Vec<u8> = c.query_row("SELECT block FROM t_data WHERE id = 10", [], |r| r.get(0)).unwrap();
+    assert_eq!(block[4..8], [0xff, 0, 0, 1], "a V2 structure");
+    let mut at = 8;
+    let mut next = || {
+        let (v, n) = super::segment::get_varint(&block[at..]);
+        at += n;
+        v
+    };
+    let (levels, _segments, written) = (next(), next(), next());
+    let mut out = Vec::new();
+    for level in 0..levels {
+        let (_merge, n) = (next(), next());
+        for _ in 0..n {
+            out.push((level, [next(), next(), next(), next(), next(), next(), next(), next()]));
+        }
+    }
+    (written, out)
+}
+
+/// Every row of the index's tables; of the structure record, the pages written and the
+/// segments without their levels (FTS5 flushes its one segment to level 0; the bulk index
+/// puts it on level 1, as FTS5's `optimize` would).
 fn index(c: &Connection) -> [Rows; 3] {
     let mut data = dump(c, "SELECT id, block, NULL FROM t_data ORDER BY id");
     for row in &mut data {
         if row.0 == 10 {
-            row.1.drain(..4);
+            let (written, segments) = structure(c);
+            row.1.clear();
+            for v in std::iter::once(written).chain(segments.iter().flat_map(|(_, s)| s.iter().copied())) {
+                super::put_varint(&mut row.1, v);
+            }
         }
     }
     [
@@ -326,6 +354,15 @@ fn runs_that_outgrow_memory_go_to_an_unlinked_file_beside_the_database() {
         bulk.add(*r, &[title, body], &mut out).unwrap();
     }
     assert!(bulk.runs_in_file());
+    // open, beside the database, and unlinked
+    let open: Vec<String> = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
+        .map(|p| p.to_string_lossy().into_owned())
+        .filter(|p| p.contains(".fts5-bulk-"))
+        .collect();
+    let beside = format!("{}/.fts5-bulk-", dir.path().display());
+    assert!(open.iter().any(|p| p.starts_with(&beside) && p.ends_with(" (deleted)")), "{open:?}");
     let left = || {
         std::fs::read_dir(dir.path())
             .unwrap()
@@ -372,4 +409,55 @@ fn plain_ideographs_are_what_unicode61_makes_of_them() {
     // another tokenizer, or other arguments, always goes through the tokenizer
     let mut ascii = Tokenizer::new(&c, "unicode61", &["tokenchars", " "]).unwrap();
     assert_eq!(tokens(&mut ascii, "政务 公开", false), vec![("政务 公开".as_bytes().to_vec(), false)]);
+}
+
+/// The one segment sits on level 1, where FTS5's `optimize` leaves the segment it merges (and
+/// main's bulk import, which ran it, left its one): later writes flush small segments to level
+/// 0, and FTS5's merges take them, and in time this one, with the same answers as FTS5's own.
+#[test]
+fn the_segment_sits_where_optimize_leaves_one_and_fts5_merges_it_later() {
+    let rows = rows(1500, 41);
+    let (fts5, bulk) = (by_fts5(&rows, 4050), by_bulk(&rows, 4050, 20_000));
+    let (_, segments) = structure(&bulk);
+    assert_eq!(segments.len(), 1);
+    let (level, segment) = segments[0];
+    assert_eq!((level, segment[0], segment[1]), (1, 1, 1));
+    for c in [&fts5, &bulk] {
+        // each in a transaction of its own: a small segment flushed each time
+        for (i, (_, title, body)) in rows.iter().take(200).enumerate() {
+            c.execute(
+                "INSERT INTO t (rowid, title, body) VALUES (?1, ?2, ?3)",
+                params![5_000_000 + i as i64, title, body],
+            )
+            .unwrap();
+        }
+    }
+    let (_, after) = structure(&bulk);
+    assert!(!after.iter().any(|(_, s)| *s == segment), "FTS5 merged the bulk segment: {after:?}");
+    let vocab = vocabulary(&fts5);
+    assert!(answers(&fts5, &vocab) == answers(&bulk, &vocab), "answers differ after FTS5's merges");
+    assert_eq!(check(&bulk), Ok(()));
+}
+
+/// An import given up before its end (an error elsewhere) drops the thread: the drop returns,
+/// the thread having stopped, and its runs' file is gone with it.
+#[test]
+fn an_import_given_up_stops_the_thread() {
+    let dir = tempfile::tempdir().unwrap();
+    let c = Connection::open(dir.path().join("t.sqlite")).unwrap();
+    c.execute_batch(SCHEMA).unwrap();
+    c.execute_batch("BEGIN").unwrap();
+    let index = BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap().with_batch(5_000).with_memory(4_096);
+    let mut thread = IndexThread::start(vec![(index, vec![0, 1])]).unwrap();
+    for (r, title, body) in rows(3000, 51) {
+        thread.add(&c, r, vec![title, body]).unwrap();
+    }
+    drop(thread);
+    let open = std::fs::read_dir("/proc/self/fd")
+        .unwrap()
+        .filter_map(|e| std::fs::read_link(e.unwrap().path()).ok())
+        .filter(|p| p.starts_with(dir.path()) && p.to_string_lossy().contains(".fts5-bulk-"))
+        .count();
+    assert_eq!(open, 0, "the runs' file is still open");
+    c.execute_batch("ROLLBACK").unwrap();
 }

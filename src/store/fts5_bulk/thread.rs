@@ -6,7 +6,7 @@
 //! behind, nor hold much text), rows to write back (the merge at the end cannot run far ahead
 //! of the writes). Neither side waits on the other while the other waits on it: a chunk that
 //! finds its channel full waits for what comes back instead (every chunk taken sends
-//! something back). The first error ends the thread and is returned by the next call.
+//! something back). The first error ends the thread and is returned by a later call.
 
 use std::sync::mpsc::{self, Receiver, SyncSender, TryRecvError, TrySendError};
 use std::thread::JoinHandle;
@@ -156,8 +156,9 @@ impl IndexThread {
 }
 
 impl Drop for IndexThread {
-    /// An import that fails stops the thread: it sees the channel close after the chunk it is
-    /// on, and is waited for, so that nothing of it outlives the connection it came from.
+    /// An import that fails stops the thread: with the channel of answers closed, its next
+    /// answer fails and it returns (a thread waiting for rows sees their channel close); it is
+    /// waited for, so that nothing of it outlives the connection it came from.
     fn drop(&mut self) {
         self.to = None;
         // and no more answers taken: a thread waiting to send one stops
@@ -168,8 +169,8 @@ impl Drop for IndexThread {
     }
 }
 
-/// The thread: adds each row to each index, sends back the rows to write, and at the end the
-/// last segments and what is left to write.
+/// The thread: adds each row to each index, sends back the rows to write, and at the end each
+/// index's segment and what is left to write.
 fn run(mut indexes: Vec<(BulkIndex, Vec<usize>)>, rows: &Receiver<Forward>, back: &SyncSender<rusqlite::Result<Back>>) {
     let pending = |indexes: &[(BulkIndex, Vec<usize>)]| indexes.iter().map(|(i, _)| i.pending()).collect::<Vec<_>>();
     while let Ok(forward) = rows.recv() {
