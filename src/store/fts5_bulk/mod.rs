@@ -11,10 +11,11 @@
 //! batch of entries is sorted into a run of tokens with their doclists ([`runs::Runs`], in
 //! memory, or in an unlinked file beside the database once large); at the end the runs are
 //! merged, token by token, into one segment ([`segment::SegmentWriter`]), laid out exactly as
-//! FTS5 flushes one, and the averages and the structure record are written and FTS5 made to
-//! read them again. What FTS5 reads back is the index it would have written had its hash held
-//! every row: the tests compare the two byte for byte, and then answers, ranks,
-//! `integrity-check`, deletes and inserts. The rows to write are handed out ([`Pending`]), so
+//! FTS5 flushes one, and the averages and the structure record are written (the segment on
+//! level 1, where FTS5's `optimize` puts the one it merges) and FTS5 made to read them again.
+//! What FTS5 reads back is the index it would have written had its hash held every row: the
+//! tests compare the two byte for byte, and then answers, ranks, `integrity-check`, deletes,
+//! inserts and FTS5's later merges. The rows to write are handed out ([`Pending`]), so
 //! that the work can run on a thread of its own ([`thread::IndexThread`]).
 //!
 //! Only for an empty table with `contentless_delete = 1` and `detail = full` or `none`, rows
@@ -467,7 +468,7 @@ impl Ended {
         for t in &self.totals {
             put_varint(&mut averages, *t);
         }
-        // the structure: the cookie as it is, the V2 mark, one level holding every segment
+        // the structure: the cookie as it is, the V2 mark, the levels
         let old: Vec<u8> =
             conn.query_row(&format!("SELECT block FROM {table}_data WHERE id = 10"), [], |r| r.get(0))?;
         let cookie = old.get(..4).ok_or_else(|| misuse(format!("{table}: its structure record is cut short")))?;
