@@ -19,7 +19,7 @@ use crate::text::fold::{Folded, fold, is_cjk};
 use crate::text::pinyin::{encode, title_readings};
 use crate::text::tokens::index_text;
 
-use super::fts5_bulk::{BulkIndex, IndexThread};
+use super::fts5_bulk::{BulkIndex, IndexThread, sqlite_varint};
 use super::search_bitmaps::{Changes, SAMPLE, Slots};
 
 /// Schema of the index (store migration 2).
@@ -623,22 +623,6 @@ impl Store {
         tx.commit().map_err(sql)?;
         Ok(n)
     }
-}
-
-/// One of SQLite's varints (big-endian, seven bits a byte with the high bit saying more follow,
-/// the ninth byte whole): the value and the bytes it took.
-fn sqlite_varint(b: &[u8]) -> Option<(u64, usize)> {
-    let mut v: u64 = 0;
-    for (i, &byte) in b.iter().enumerate().take(9) {
-        if i == 8 {
-            return Some(((v << 8) | u64::from(byte), 9));
-        }
-        v = (v << 7) | u64::from(byte & 0x7f);
-        if byte & 0x80 == 0 {
-            return Some((v, i + 1));
-        }
-    }
-    None
 }
 
 #[cfg(test)]

@@ -36,6 +36,7 @@ use runs::Runs;
 pub(super) use segment::put_varint;
 #[cfg(not(test))]
 use segment::put_varint;
+pub(super) use segment::sqlite_varint;
 use segment::{SegmentWriter, Sink, get_varint};
 pub use thread::IndexThread;
 use tokenizer::Tokenizer;

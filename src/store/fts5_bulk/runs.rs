@@ -13,7 +13,7 @@ use std::path::{Path, PathBuf};
 
 use rusqlite::ffi;
 
-use super::segment::{get_varint, put_varint};
+use super::segment::{get_varint, put_varint, sqlite_varint};
 use crate::store::body_rank::ffi_error;
 
 /// The runs kept in memory before they go to a file.
@@ -284,10 +284,7 @@ impl RunReader {
 
     fn varint(&mut self, source: &Source<'_>) -> io::Result<u64> {
         self.fill(source, 9)?;
-        let (v, n) = get_varint(&self.buf[self.at..]);
-        if n > self.buf.len() - self.at {
-            return Err(cut_short("a varint"));
-        }
+        let (v, n) = sqlite_varint(&self.buf[self.at..]).ok_or_else(|| cut_short("a varint"))?;
         self.at += n;
         Ok(v)
     }

@@ -37,19 +37,27 @@ pub fn put_varint(out: &mut Vec<u8>, v: u64) {
     }
 }
 
-/// The value of the varint at the start of `buf`, and its length. Bytes past the end read as
-/// zero, as in FTS5's padded buffers.
-pub fn get_varint(buf: &[u8]) -> (u64, usize) {
-    let byte = |i: usize| buf.get(i).copied().unwrap_or(0);
+/// The value of the varint at the start of `b`, and its length; None if `b` ends inside it.
+pub fn sqlite_varint(b: &[u8]) -> Option<(u64, usize)> {
     let mut v: u64 = 0;
-    for i in 0..8 {
-        let b = byte(i);
-        v = (v << 7) | u64::from(b & 0x7f);
-        if b & 0x80 == 0 {
-            return (v, i + 1);
+    for (i, &byte) in b.iter().enumerate().take(9) {
+        if i == 8 {
+            return Some(((v << 8) | u64::from(byte), 9));
+        }
+        v = (v << 7) | u64::from(byte & 0x7f);
+        if byte & 0x80 == 0 {
+            return Some((v, i + 1));
         }
     }
-    ((v << 8) | u64::from(byte(8)), 9)
+    None
+}
+
+/// [`sqlite_varint`], bytes past the end of `buf` read as zero, as in FTS5's padded buffers.
+pub fn get_varint(buf: &[u8]) -> (u64, usize) {
+    let mut padded = [0u8; 9];
+    let n = buf.len().min(9);
+    padded[..n].copy_from_slice(&buf[..n]);
+    sqlite_varint(&padded).unwrap_or_default()
 }
 
 /// Where a segment's rows go.
