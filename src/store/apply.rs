@@ -184,7 +184,7 @@ impl Store {
 
         // 2. Items; `rows` gets every table's (id, hash) as the transaction leaves it.
         let mut rows = Vec::new();
-        let bulk = bulk_for(&tx, searched_ids(&set.documents, &set.guides, &set.faqs)).map_err(sql)?;
+        let bulk = bulk_for(&tx, &slots, searched_ids(&set.documents, &set.guides, &set.faqs)).map_err(sql)?;
         let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps, bulk };
         report.documents = sync_table(&mut w, &set.documents, &mut buffers, &mut rows).map_err(sql)?;
         report.guides = sync_table(&mut w, &set.guides, &mut buffers, &mut rows).map_err(sql)?;
@@ -260,7 +260,7 @@ impl Store {
         })
         .map_err(sql)?;
         let mut bitmaps = search_bitmaps::Changes::new(&slots);
-        let bulk = bulk_for(&tx, searched_ids(&delta.documents, &delta.guides, &delta.faqs)).map_err(sql)?;
+        let bulk = bulk_for(&tx, &slots, searched_ids(&delta.documents, &delta.guides, &delta.faqs)).map_err(sql)?;
         let mut w = Writer { tx: &tx, slots: &slots, bitmaps: &mut bitmaps, bulk };
         if let Some(site) = &delta.site {
             report.site_changed = write_site(&tx, site, &hash_of(site)).map_err(sql)?;
@@ -470,13 +470,14 @@ struct Prepared {
     json: String,
     index: Option<IndexRows>,
     /// The bitmaps its search rows' tokens have ([`search_bitmaps::Slots::of`]); None when the
-    /// writing thread works them out.
+    /// writing thread works them out (those the bulk index does not list).
     slots: Option<Vec<u32>>,
 }
 
 /// Who works out an item's bitmaps: the preparing thread, or, when the index is built in bulk
-/// (its own thread tokenizing what FTS5 would), the writing thread, which then has time to
-/// spare while the preparing one has none.
+/// (its own thread tokenizing what FTS5 would, and listing the rows of the bitmaps' bigrams
+/// and characters while they are built), the writing thread, which then has time to spare
+/// while the preparing one has none.
 #[derive(Clone, Copy)]
 enum SlotsBy {
     Preparer,
@@ -586,13 +587,13 @@ struct Writer<'a, 't> {
 }
 
 impl Writer<'_, '_> {
-    /// Writes what the bulk index holds, if there is one: before the bitmaps are finished,
-    /// which may read the index.
+    /// Writes what the bulk index holds, if there is one, and adds the rows it listed to the
+    /// bitmaps: before the bitmaps are finished, which may read the index.
     fn finish_bulk(&mut self) -> rusqlite::Result<()> {
-        match self.bulk.take() {
-            Some(bulk) => bulk.finish(self.tx),
-            None => Ok(()),
+        if let Some(bulk) = self.bulk.take() {
+            self.bitmaps.listed_in_bulk(bulk.finish(self.tx)?);
         }
+        Ok(())
     }
 }
 
@@ -600,10 +601,11 @@ impl Writer<'_, '_> {
 /// among the searched items (an index built in bulk takes each rowid once, in order).
 fn bulk_for<'a>(
     tx: &Transaction<'_>,
+    slots: &search_bitmaps::Slots,
     mut ids: impl Iterator<Item = &'a str>,
 ) -> rusqlite::Result<Option<search_index::BulkRows>> {
     let mut seen = HashSet::new();
-    if ids.all(|id| seen.insert(id)) { search_index::BulkRows::start(tx) } else { Ok(None) }
+    if ids.all(|id| seen.insert(id)) { search_index::BulkRows::start(tx, slots) } else { Ok(None) }
 }
 
 fn searched_ids<'a>(documents: &'a [Document], guides: &'a [Guide], faqs: &'a [Faq]) -> impl Iterator<Item = &'a str> {
@@ -638,7 +640,10 @@ fn write_item<T: Item>(w: &mut Writer<'_, '_>, item: &T, p: &mut Prepared) -> ru
     let tx = w.tx;
     item.write_row(tx, &p.json, &p.hash)?;
     if let Some(rows) = &mut p.index {
-        let held = p.slots.take().unwrap_or_else(|| w.slots.of(rows));
+        let held = p.slots.take().unwrap_or_else(|| match &w.bulk {
+            Some(bulk) => bulk.slots_not_listed(w.slots, rows),
+            None => w.slots.of(rows),
+        });
         let rowid = search_index::write(tx, item.id(), rows, w.bulk.as_mut())?;
         w.bitmaps.written(tx, w.slots, rowid, held)?;
     }

@@ -14,7 +14,9 @@
 //! snapshot it reads ([`Slots`], [`Changes`]):
 //! - an apply into an empty index (a first import or sync) and a rebuild choose the tokens from
 //!   the text of a sample of the items they write ([`SAMPLE`]) and build the bitmaps in memory
-//!   while writing, keeping those that end up frequent enough;
+//!   while writing, keeping those that end up frequent enough (with the index written in bulk,
+//!   the bulk index lists the rows of its tables' tokens, [`Slots::bulk_listed_tokens`], and each
+//!   item is looked up for the rest only, [`Slots::beside_bulk`]);
 //! - a later apply mends the stored ones: up to [`INCREMENTAL_LIMIT`] items in place (SQLite's
 //!   incremental blob I/O: one byte per item and bitmap), more in memory, each bitmap written
 //!   whole;
@@ -31,6 +33,7 @@ use rusqlite::{Connection, MAIN_DB, OptionalExtension, params};
 use crate::text::fold::is_cjk;
 use crate::text::tokens::{Term, term_query};
 
+use super::fts5_bulk::packed_token;
 use super::search_index::IndexRows;
 
 /// Schema of the bitmaps (store migration 13). `bits` comes last, so that listing the tokens
@@ -551,12 +554,12 @@ pub(super) fn refresh(conn: &Connection, min_docs: usize) -> rusqlite::Result<us
 /// The bitmaps one apply keeps up to date, each in a slot: those stored, or, when the apply
 /// writes a whole index into an empty one (a first import or sync, a rebuild), the frequent
 /// tokens of a sample of what it writes, to be kept if frequent enough when it ends. Read by
-/// the thread that prepares items, or by the writing one when the index is built in bulk
-/// ([`Slots::of`]).
+/// the thread that prepares items ([`Slots::of`]), or, when the index is built in bulk, by the
+/// writing one ([`Slots::beside_bulk`], the bulk index listing the rest).
 #[derive(Debug, Default)]
 pub(super) struct Slots {
     /// Each table's tokens' slots (`IndexTable as usize`), hashed cheaply: [`Slots::of`] looks
-    /// up every token of every item an apply writes.
+    /// up every token of every item an apply writes (but for an index built in bulk).
     by_token: [HashMap<String, u32, TokenHash>; 6],
     /// The phrases with a slot, all found in one pass over a run (Aho–Corasick: each byte of
     /// the text read once, however many phrases overlap there), and each one's slot.
@@ -657,8 +660,42 @@ impl Slots {
         !self.tokens.is_empty() && self.stored.is_empty()
     }
 
+    /// The tokens with a slot that the bulk index of `fts_table` is to list the rowids of
+    /// ([`super::fts5_bulk::BulkIndex::with_holders`]) while these bitmaps are built:
+    /// `search_fts` the bigrams of [`IndexTable::Text`], `search_titles` those of
+    /// [`IndexTable::Titles`], `search_chars` the characters of [`IndexTable::Chars`], packed
+    /// ([`packed_token`]), each with its slot. None for another table, when the bitmaps are
+    /// stored (mended item by item) or when a token cannot be packed (never: a bigram is at
+    /// most 8 bytes): then [`Slots::of`] finds every slot of every item.
+    pub fn bulk_listed_tokens(&self, fts_table: &str) -> Option<PackedSlots> {
+        let table = match fts_table {
+            "search_fts" => IndexTable::Text,
+            "search_titles" => IndexTable::Titles,
+            "search_chars" => IndexTable::Chars,
+            _ => return None,
+        };
+        if !self.building_now() {
+            return None;
+        }
+        let tokens = self.tokens.iter().enumerate().filter(|(_, (t, _))| *t == table);
+        tokens.map(|(slot, (_, token))| Some((packed_token(token.as_bytes())?, slot as u32))).collect()
+    }
+
     /// The slots of the tokens an item's rows hold, ascending.
     pub fn of(&self, rows: &IndexRows) -> Vec<u32> {
+        self.held(rows, true)
+    }
+
+    /// The slots of the tokens an item's rows hold that an index built in bulk does not list
+    /// ([`Slots::bulk_listed_tokens`]): the characters of titles, the runs of boilerplate and
+    /// their bigrams (taken out of the bodies indexed), the phrases. Ascending.
+    pub fn beside_bulk(&self, rows: &IndexRows) -> Vec<u32> {
+        self.held(rows, false)
+    }
+
+    /// The slots of the tokens an item's rows hold, with or without those of the tables an
+    /// index built in bulk lists.
+    fn held(&self, rows: &IndexRows, bulk_tables: bool) -> Vec<u32> {
         if self.tokens.is_empty() {
             return Vec::new();
         }
@@ -673,7 +710,7 @@ impl Slots {
         };
         let (title, body, chars) = rows.token_texts();
         for t in title.split(' ') {
-            if IndexTable::Titles.takes(t) {
+            if bulk_tables && IndexTable::Titles.takes(t) {
                 find(IndexTable::Titles, t);
                 find(IndexTable::Text, t);
             }
@@ -681,11 +718,13 @@ impl Slots {
                 find(IndexTable::TitleChars, c);
             }
         }
-        for t in body.split(' ').filter(|t| IndexTable::Text.takes(t)) {
-            find(IndexTable::Text, t);
-        }
-        for t in chars.split(' ').filter(|t| IndexTable::Chars.takes(t)) {
-            find(IndexTable::Chars, t);
+        if bulk_tables {
+            for t in body.split(' ').filter(|t| IndexTable::Text.takes(t)) {
+                find(IndexTable::Text, t);
+            }
+            for t in chars.split(' ').filter(|t| IndexTable::Chars.takes(t)) {
+                find(IndexTable::Chars, t);
+            }
         }
         for run in rows.stripped() {
             find(IndexTable::Boilerplate, run);
@@ -713,6 +752,40 @@ impl Slots {
             }
         }
         out
+    }
+}
+
+/// Tokens packed as a bulk index keys them ([`packed_token`]), each with its slot.
+pub(super) type PackedSlots = HashMap<u64, u32, PackedHash>;
+
+/// A multiply folded to 64 bits, for tokens packed in a number ([`packed_token`]; from the
+/// content written, never from a visitor, as for [`TokenHash`]).
+#[derive(Debug, Clone, Copy, Default)]
+pub(super) struct PackedHash;
+
+impl std::hash::BuildHasher for PackedHash {
+    type Hasher = PackedHasher;
+    fn build_hasher(&self) -> PackedHasher {
+        PackedHasher(0)
+    }
+}
+
+pub(super) struct PackedHasher(u64);
+
+impl std::hash::Hasher for PackedHasher {
+    fn finish(&self) -> u64 {
+        let product = u128::from(self.0) * 0x9e37_79b9_7f4a_7c15;
+        (product as u64) ^ ((product >> 64) as u64)
+    }
+    /// A `u64` key comes through [`Hasher::write_u64`](std::hash::Hasher::write_u64); any
+    /// other bytes are folded in FNV's way.
+    fn write(&mut self, bytes: &[u8]) {
+        for b in bytes {
+            self.0 = (self.0 ^ u64::from(*b)).wrapping_mul(0x0100_0000_01b3);
+        }
+    }
+    fn write_u64(&mut self, n: u64) {
+        self.0 ^= n;
     }
 }
 
@@ -786,7 +859,8 @@ impl Changes {
         Ok(())
     }
 
-    /// Item `rowid` was written, holding the tokens of `held` ([`Slots::of`]).
+    /// Item `rowid` was written, holding the tokens of `held` ([`Slots::of`], or
+    /// [`Slots::beside_bulk`] while an index built in bulk lists the rest).
     pub fn written(&mut self, conn: &Connection, slots: &Slots, rowid: i64, held: Vec<u32>) -> rusqlite::Result<()> {
         self.any = true;
         if slots.is_empty() {
@@ -809,6 +883,18 @@ impl Changes {
             self.load(conn, slots)?;
         }
         Ok(())
+    }
+
+    /// The rowids an index built in bulk listed for the slots of its tables
+    /// ([`Slots::bulk_listed_tokens`]), added to the bitmaps being built (in memory whenever
+    /// there are any: both follow from the slots being built).
+    pub fn listed_in_bulk(&mut self, listed: Vec<(u32, DocBitmap)>) {
+        debug_assert!(self.memory.is_some() || listed.is_empty(), "rows listed for bitmaps not being built");
+        if let Some(memory) = &mut self.memory {
+            for (slot, rowids) in listed {
+                memory[slot as usize].or(&rowids);
+            }
+        }
     }
 
     /// Item `rowid` was removed.

@@ -20,7 +20,7 @@ use crate::text::pinyin::{encode, title_readings};
 use crate::text::tokens::index_text;
 
 use super::fts5_bulk::{BulkIndex, IndexThread, sqlite_varint};
-use super::search_bitmaps::{Changes, SAMPLE, Slots};
+use super::search_bitmaps::{Changes, DocBitmap, SAMPLE, Slots};
 
 /// Schema of the index (store migration 2).
 pub(super) const SCHEMA: &str = r#"
@@ -300,12 +300,17 @@ const TOKENIZER_ARGS: [&str; 2] = ["remove_diacritics", "0"];
 /// the last: an apply starts one only when the index is empty and no item id appears twice.
 pub(super) struct BulkRows {
     thread: IndexThread,
+    /// The bulk indexes list the rowids of the slots of their tables' tokens.
+    lists_slots: bool,
 }
 
 impl BulkRows {
     /// Empties the FTS5 tables (FTS5's `delete-all`, which leaves them as created) and starts
-    /// their bulk indexes; None if the index holds an item.
-    pub fn start(conn: &Connection) -> rusqlite::Result<Option<BulkRows>> {
+    /// their bulk indexes; None if the index holds an item. While `slots` are built, the bulk
+    /// indexes list the rowids holding their tables' tokens with a slot
+    /// ([`Slots::bulk_listed_tokens`]): [`BulkRows::finish`] returns them, and an item's other
+    /// slots are [`BulkRows::slots_not_listed`].
+    pub fn start(conn: &Connection, slots: &Slots) -> rusqlite::Result<Option<BulkRows>> {
         if conn.query_row("SELECT EXISTS (SELECT 1 FROM search_items)", [], |r| r.get::<_, bool>(0))? {
             return Ok(None);
         }
@@ -314,16 +319,37 @@ impl BulkRows {
         }
         // the schemas above: `search_chars` alone has `detail = none`; the texts handed over
         // are (title tokens, body tokens, characters)
-        let thread = IndexThread::start(vec![
-            (BulkIndex::start(conn, "search_fts", 2, false, TOKENIZER, &TOKENIZER_ARGS)?, vec![0, 1]),
-            (BulkIndex::start(conn, "search_titles", 1, false, TOKENIZER, &TOKENIZER_ARGS)?, vec![0]),
-            (BulkIndex::start(conn, "search_chars", 1, true, TOKENIZER, &TOKENIZER_ARGS)?, vec![2]),
-        ])?;
-        Ok(Some(BulkRows { thread }))
+        let tables = [
+            ("search_fts", 2, false, vec![0, 1]),
+            ("search_titles", 1, false, vec![0]),
+            ("search_chars", 1, true, vec![2]),
+        ];
+        // every table's tokens listed, or none (the writing thread then finds every slot)
+        let listed: Option<Vec<_>> = tables.iter().map(|(table, ..)| slots.bulk_listed_tokens(table)).collect();
+        let lists_slots = listed.is_some();
+        let mut listed = listed.map(Vec::into_iter);
+        let mut indexes = Vec::with_capacity(tables.len());
+        for (table, columns, rowids_only, texts) in tables {
+            let index = BulkIndex::start(conn, table, columns, rowids_only, TOKENIZER, &TOKENIZER_ARGS)?;
+            let index = match listed.as_mut().and_then(Iterator::next) {
+                Some(tokens) => index.with_holders(tokens),
+                None => index,
+            };
+            indexes.push((index, texts));
+        }
+        Ok(Some(BulkRows { thread: IndexThread::start(indexes)?, lists_slots }))
     }
 
-    /// Writes what is left: each table's one segment, its averages and structure.
-    pub fn finish(self, conn: &Connection) -> rusqlite::Result<()> {
+    /// The slots of the tokens an item's rows hold that the bulk indexes do not list: those
+    /// [`Slots::beside_bulk`] finds, or every one ([`Slots::of`]) if they list none.
+    pub fn slots_not_listed(&self, slots: &Slots, rows: &IndexRows) -> Vec<u32> {
+        if self.lists_slots { slots.beside_bulk(rows) } else { slots.of(rows) }
+    }
+
+    /// Writes what is left: each table's one segment, its averages and structure. Returns the
+    /// rowids listed for the slots of the tables' tokens (none unless they were chosen when it
+    /// started), for [`Changes::listed_in_bulk`].
+    pub fn finish(self, conn: &Connection) -> rusqlite::Result<Vec<(u32, DocBitmap)>> {
         self.thread.finish(conn)
     }
 }
@@ -508,19 +534,22 @@ pub(super) fn rebuild(conn: &Connection, bitmap_min_docs: usize) -> rusqlite::Re
     let slots = Slots::building(&sample, stored.len(), bitmap_min_docs);
     drop(sample);
     let mut changes = Changes::new(&slots);
-    let mut bulk = if stored_ids_unique(conn)? { BulkRows::start(conn)? } else { None };
+    let mut bulk = if stored_ids_unique(conn)? { BulkRows::start(conn, &slots)? } else { None };
     let mut n = 0;
     for item in &stored {
         if let Some((id, mut rows)) = rows_of(item) {
             rows.strip(slots.boilerplate());
-            let held = slots.of(&rows);
+            let held = match &bulk {
+                Some(bulk) => bulk.slots_not_listed(&slots, &rows),
+                None => slots.of(&rows),
+            };
             let rowid = write(conn, &id, &mut rows, bulk.as_mut())?;
             changes.written(conn, &slots, rowid, held)?;
             n += 1;
         }
     }
     if let Some(bulk) = bulk {
-        bulk.finish(conn)?;
+        changes.listed_in_bulk(bulk.finish(conn)?);
     }
     changes.finish(conn, &slots, bitmap_min_docs)?;
     Ok(n)

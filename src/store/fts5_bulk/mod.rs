@@ -16,7 +16,9 @@
 //! What FTS5 reads back is the index it would have written had its hash held every row: the
 //! tests compare the two byte for byte, and then answers, ranks, `integrity-check`, deletes,
 //! inserts and FTS5's later merges. The rows to write are handed out ([`Pending`]), so
-//! that the work can run on a thread of its own ([`thread::IndexThread`]).
+//! that the work can run on a thread of its own ([`thread::IndexThread`]). For tokens chosen
+//! beforehand (those with a bitmap, `store::search_bitmaps`), the rowids holding each are
+//! listed as the batches are sorted ([`BulkIndex::with_holders`]).
 //!
 //! Only for an empty table with `contentless_delete = 1` and `detail = full` or `none`, rows
 //! given in increasing rowid order; the store uses FTS5's own inserts otherwise.
@@ -31,6 +33,7 @@ use std::collections::HashMap;
 use rusqlite::{Connection, OptionalExtension, ffi, params};
 
 use super::body_rank::ffi_error;
+use super::search_bitmaps::{DocBitmap, PackedHash};
 use runs::Runs;
 #[cfg(test)]
 pub(super) use segment::put_varint;
@@ -82,6 +85,11 @@ pub struct BulkIndex {
     totals: Vec<u64>,
     /// The batches so far, sorted: merged into the one segment at the end.
     runs: Runs,
+    /// Tokens whose rows are listed as they are sorted ([`BulkIndex::with_holders`]): each
+    /// token of up to 8 bytes packed as in `short`, and its place in `holders`.
+    chosen: HashMap<u64, usize, PackedHash>,
+    /// Each chosen token's number (the caller's) and the rowids holding it so far.
+    holders: Vec<(u32, DocBitmap)>,
 }
 
 /// The room a batch's buffer keeps: a quarter more than the batch.
@@ -91,6 +99,17 @@ fn headroom(batch: usize) -> usize {
 
 fn misuse(what: String) -> rusqlite::Error {
     ffi_error(ffi::SQLITE_MISUSE, &what)
+}
+
+/// A token of up to 8 bytes without NUL packed in a number, as a bulk index keys its tokens
+/// (its bytes big-endian, zeros after: numbers sort as the tokens' bytes); None for another.
+pub fn packed_token(token: &[u8]) -> Option<u64> {
+    if token.len() > 8 || token.contains(&0) {
+        return None;
+    }
+    let mut bytes = [0u8; 8];
+    bytes[..token.len()].copy_from_slice(token);
+    Some(u64::from_be_bytes(bytes))
 }
 
 fn unpack(key: u64, out: &mut Vec<u8>) {
@@ -186,12 +205,15 @@ impl Pending {
 }
 
 /// What a bulk index ends with: the totals, and the last page of its segment (none if no row
-/// had a token), written by [`Ended::write`] after every row of its [`Pending`]s.
+/// had a token), written by [`Ended::write`] after every row of its [`Pending`]s; and the rows
+/// listed for its chosen tokens ([`BulkIndex::with_holders`]).
 pub struct Ended {
     table: &'static str,
     rows: u64,
     totals: Vec<u64>,
     last_page: Option<i64>,
+    /// The rowids holding each chosen token ([`BulkIndex::with_holders`]).
+    holders: Vec<(u32, DocBitmap)>,
 }
 
 impl BulkIndex {
@@ -245,7 +267,21 @@ impl BulkIndex {
             rows: 0,
             totals: vec![0; columns],
             runs: Runs::new(table, dir),
+            chosen: HashMap::default(),
+            holders: Vec::new(),
         })
+    }
+
+    /// Lists the rowids holding each of `tokens` ([`packed_token`], each with a number of the
+    /// caller's), found as each batch is sorted: once per token and row, where looking up every
+    /// occurrence would cost a lookup per token of every text. The lists come with the
+    /// [`Ended`].
+    pub fn with_holders(mut self, tokens: impl IntoIterator<Item = (u64, u32)>) -> BulkIndex {
+        for (key, number) in tokens {
+            self.chosen.insert(key, self.holders.len());
+            self.holders.push((number, DocBitmap::default()));
+        }
+        self
     }
 
     /// The number of occurrences after which a batch is written (the tests write many).
@@ -299,10 +335,8 @@ impl BulkIndex {
                     size += 1;
                 }
                 let at = place(row, column as u64, (size - 1) & ((1 << POSITION_BITS) - 1));
-                if token.len() <= 8 && !token.contains(&0) {
-                    let mut bytes = [0u8; 8];
-                    bytes[..token.len()].copy_from_slice(token);
-                    short.push((u128::from(u64::from_be_bytes(bytes)) << 64) | u128::from(at));
+                if let Some(key) = packed_token(token) {
+                    short.push((u128::from(key) << 64) | u128::from(at));
                 } else {
                     let number = match long_ids.get(token) {
                         Some(n) => *n,
@@ -406,6 +440,16 @@ impl BulkIndex {
                 let end = i + short[i..].partition_point(|e| (e >> 64) as u64 == k);
                 key.extend_from_slice(&packed);
                 last_rowid = self.doclist(short[i..end].iter().map(|e| *e as u64), &mut doclist, &mut poslist);
+                if let Some(&h) = self.chosen.get(&k) {
+                    let (holders, rowids) = (&mut self.holders[h].1, &self.batch_rowids);
+                    let mut previous = u64::MAX;
+                    for row in short[i..end].iter().map(|e| row_of(*e as u64)) {
+                        if row != previous {
+                            holders.insert(rowids[row as usize]);
+                            previous = row;
+                        }
+                    }
+                }
                 i = end;
             } else {
                 let n = long[j].0;
@@ -450,7 +494,13 @@ impl BulkIndex {
         let last_page = writer.finish(&mut out);
         emit(out)?;
         // rows without tokens make no segment
-        Ok(Ended { table, rows: self.rows, totals: self.totals, last_page: (last_page > 0).then_some(last_page) })
+        Ok(Ended {
+            table,
+            rows: self.rows,
+            totals: self.totals,
+            last_page: (last_page > 0).then_some(last_page),
+            holders: self.holders,
+        })
     }
 }
 
@@ -459,7 +509,7 @@ impl Ended {
     /// caller's transaction, after every row of the index is
     /// written; the transaction must have written to the table before (FTS5 joins a
     /// transaction when it is written to).
-    pub fn write(self, conn: &Connection) -> rusqlite::Result<()> {
+    pub fn write(&self, conn: &Connection) -> rusqlite::Result<()> {
         if self.rows == 0 {
             return Ok(());
         }

@@ -6,7 +6,7 @@
 use rusqlite::{Connection, params};
 
 use super::tokenizer::Tokenizer;
-use super::{BulkIndex, IndexThread};
+use super::{BulkIndex, IndexThread, packed_token};
 
 const SCHEMA: &str = "CREATE VIRTUAL TABLE t USING fts5(title, body, content = '', contentless_delete = 1,
     tokenize = 'unicode61 remove_diacritics 0');";
@@ -460,4 +460,41 @@ fn an_import_given_up_stops_the_thread() {
         .count();
     assert_eq!(open, 0, "the runs' file is still open");
     c.execute_batch("ROLLBACK").unwrap();
+}
+
+/// The rows listed for chosen tokens are those FTS5 lists for them, however the rows are cut
+/// into batches; a chosen token no row holds lists none.
+#[test]
+fn the_rows_listed_for_chosen_tokens_are_those_fts5_lists() {
+    let rows = rows(1500, 11);
+    let fts5 = by_fts5(&rows, 4050);
+    // frequent and rare tokens of up to 8 bytes, and one no row holds
+    let mut tokens: Vec<String> = vocabulary(&fts5).into_iter().filter(|t| t.len() <= 8).step_by(13).collect();
+    tokens.push("无此".into());
+    let mut fts5_rows = fts5.prepare("SELECT rowid FROM t WHERE t MATCH ?1 ORDER BY rowid").unwrap();
+    let expected: Vec<Vec<i64>> = tokens
+        .iter()
+        .map(|t| fts5_rows.query_map([format!("\"{t}\"")], |r| r.get(0)).unwrap().map(|r| r.unwrap()).collect())
+        .collect();
+    let sizes: Vec<usize> = expected.iter().map(Vec::len).collect();
+    assert!(sizes.iter().any(|n| *n > 500) && sizes.iter().any(|n| *n <= 2), "{sizes:?}");
+    for batch in [usize::MAX, 5_000, 1] {
+        let c = table(4050);
+        let _: i64 = c.query_row("SELECT count(*) FROM t WHERE t MATCH 'x'", [], |r| r.get(0)).unwrap();
+        c.execute_batch("BEGIN").unwrap();
+        let chosen = tokens.iter().enumerate().map(|(i, t)| (packed_token(t.as_bytes()).unwrap(), 1000 + i as u32));
+        let index =
+            BulkIndex::start(&c, "t", 2, false, "unicode61", &ARGS).unwrap().with_batch(batch).with_holders(chosen);
+        let mut bulk = IndexThread::start(vec![(index, vec![0, 1])]).unwrap();
+        for (r, title, body) in &rows {
+            bulk.add(&c, *r, vec![title.clone(), body.clone()]).unwrap();
+        }
+        let listed = bulk.finish(&c).unwrap();
+        c.execute_batch("COMMIT").unwrap();
+        assert_eq!(listed.len(), tokens.len());
+        for (i, (number, rowids)) in listed.iter().enumerate() {
+            assert_eq!(*number, 1000 + i as u32);
+            assert_eq!(rowids.rowids(), expected[i], "{}, batches of {batch}", tokens[i]);
+        }
+    }
 }

@@ -15,6 +15,7 @@ use rusqlite::{Connection, ffi};
 
 use super::{BulkIndex, Ended, Pending};
 use crate::store::body_rank::ffi_error;
+use crate::store::search_bitmaps::DocBitmap;
 
 /// Rows handed over at a time.
 const CHUNK: usize = 32;
@@ -48,6 +49,8 @@ pub struct IndexThread {
     to: Option<SyncSender<Forward>>,
     from: Receiver<rusqlite::Result<Back>>,
     handle: Option<JoinHandle<()>>,
+    /// The rowids each index listed for its chosen tokens ([`BulkIndex::with_holders`]).
+    holders: Vec<(u32, DocBitmap)>,
 }
 
 fn stopped(what: &str) -> rusqlite::Error {
@@ -65,7 +68,14 @@ impl IndexThread {
             .name("fts5-bulk".into())
             .spawn(move || run(indexes, &rows, &back))
             .map_err(|e| stopped(&format!("could not start: {e}")))?;
-        Ok(IndexThread { rows: Vec::with_capacity(CHUNK), texts, to: Some(to), from, handle: Some(handle) })
+        Ok(IndexThread {
+            rows: Vec::with_capacity(CHUNK),
+            texts,
+            to: Some(to),
+            from,
+            handle: Some(handle),
+            holders: Vec::new(),
+        })
     }
 
     /// Adds a row (its rowid greater than every one added before), and writes what the thread
@@ -94,8 +104,9 @@ impl IndexThread {
     }
 
     /// Writes every row the indexes hold, then their averages and structures (see
-    /// [`Ended::write`]), and stops the thread.
-    pub fn finish(mut self, conn: &Connection) -> rusqlite::Result<()> {
+    /// [`Ended::write`]), and stops the thread. Returns the rowids the indexes listed for their
+    /// chosen tokens, each with the token's number ([`BulkIndex::with_holders`]).
+    pub fn finish(mut self, conn: &Connection) -> rusqlite::Result<Vec<(u32, DocBitmap)>> {
         let rows = std::mem::take(&mut self.rows);
         if !rows.is_empty() {
             self.send(conn, Forward::Rows(rows))?;
@@ -111,7 +122,7 @@ impl IndexThread {
         {
             return Err(stopped("panicked"));
         }
-        if ended { Ok(()) } else { Err(stopped("stopped before the indexes ended")) }
+        if ended { Ok(std::mem::take(&mut self.holders)) } else { Err(stopped("stopped before the indexes ended")) }
     }
 
     fn send(&mut self, conn: &Connection, mut forward: Forward) -> rusqlite::Result<()> {
@@ -141,7 +152,13 @@ impl IndexThread {
     fn write(&mut self, conn: &Connection, back: Back) -> rusqlite::Result<()> {
         match back {
             Back::Rows(mut pending) => pending.iter_mut().try_for_each(|p| p.write(conn)),
-            Back::Ended(ended) => ended.into_iter().try_for_each(|e| e.write(conn)),
+            Back::Ended(ended) => {
+                for e in ended {
+                    e.write(conn)?;
+                    self.holders.extend(e.holders);
+                }
+                Ok(())
+            }
         }
     }
 
