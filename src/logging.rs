@@ -9,7 +9,7 @@ use std::io::{self, IsTerminal, Write};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex};
 
-use tracing_subscriber::EnvFilter;
+use tracing_subscriber::filter::Targets;
 use tracing_subscriber::fmt::MakeWriter;
 use tracing_subscriber::prelude::*;
 
@@ -90,17 +90,23 @@ impl<'a> MakeWriter<'a> for CappedLogFile {
 
 /// Sets up logging. `verbose` raises the default level to debug; `RUST_LOG` overrides both.
 /// Without a usable data directory, logs go to stderr only.
+///
+/// The directives are `target=level` pairs and a bare default level, comma-separated
+/// (`gongkai_kiosk=debug,info`): `RUST_LOG`'s syntax without its span and field filters, read
+/// by `tracing_subscriber`'s `Targets` (the regular-expression engine behind `EnvFilter` is not
+/// built; docs/benchmarks.md, "Build times"). A `RUST_LOG` it cannot read is ignored.
 pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
     let default = if verbose { "gongkai_kiosk=debug,info" } else { "gongkai_kiosk=info,warn" };
     let directives =
-        std::env::var("RUST_LOG").ok().filter(|v| EnvFilter::try_new(v).is_ok()).unwrap_or_else(|| default.to_string());
+        std::env::var("RUST_LOG").ok().filter(|v| v.parse::<Targets>().is_ok()).unwrap_or_else(|| default.to_string());
     init_with(data_dir, max_bytes, &directives);
 }
 
-/// Sets up logging with these filter directives (`RUST_LOG` syntax, e.g. `trace`). Returns
+/// Sets up logging with these filter directives (as for [`init`], e.g. `trace`; unreadable
+/// ones give `info`). Returns
 /// false when logging was already set up in this process (the first set-up stays).
 pub fn init_with(data_dir: Option<&Path>, max_bytes: u64, directives: &str) -> bool {
-    let filter = || EnvFilter::try_new(directives).unwrap_or_else(|_| EnvFilter::new("info"));
+    let filter = || directives.parse::<Targets>().unwrap_or_else(|_| Targets::new().with_default(tracing::Level::INFO));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
@@ -115,6 +121,20 @@ pub fn init_with(data_dir: Option<&Path>, max_bytes: u64, directives: &str) -> b
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn the_default_directives_keep_the_kiosks_info_and_others_warnings() {
+        use tracing::Level;
+        let quiet: Targets = "gongkai_kiosk=info,warn".parse().unwrap();
+        assert!(quiet.would_enable("gongkai_kiosk::sync::fetch", &Level::INFO));
+        assert!(!quiet.would_enable("gongkai_kiosk::sync::fetch", &Level::DEBUG));
+        assert!(quiet.would_enable("hyper_util::client", &Level::WARN));
+        assert!(!quiet.would_enable("hyper_util::client", &Level::INFO));
+        let verbose: Targets = "gongkai_kiosk=debug,info".parse().unwrap();
+        assert!(verbose.would_enable("gongkai_kiosk::store", &Level::DEBUG));
+        assert!(!verbose.would_enable("reqwest::connect", &Level::DEBUG));
+        assert!("gongkai_kiosk=loud".parse::<Targets>().is_err());
+    }
 
     #[test]
     fn rotates_at_cap() {
