@@ -88,25 +88,26 @@ impl<'a> MakeWriter<'a> for CappedLogFile {
     }
 }
 
-/// Sets up logging. `verbose` raises the default level to debug; `RUST_LOG` overrides both.
-/// Without a usable data directory, logs go to stderr only.
-///
-/// The directives are `target=level` pairs and a bare default level, comma-separated
-/// (`gongkai_kiosk=debug,info`): `RUST_LOG`'s syntax without its span and field filters, read
-/// by `tracing_subscriber`'s `Targets` (the regular-expression engine behind `EnvFilter` is not
-/// built; docs/benchmarks.md, "Build times"). A `RUST_LOG` it cannot read is ignored.
+/// The levels logged by default: the kiosk's own information, and other crates' warnings.
+pub const DEFAULT_DIRECTIVES: &str = "gongkai_kiosk=info,warn";
+/// The levels logged with `--verbose`.
+pub const VERBOSE_DIRECTIVES: &str = "gongkai_kiosk=debug,info";
+
+/// Sets up logging. `verbose` raises the default level to debug; `RUST_LOG` overrides both,
+/// unless [`log_filter`] cannot read it. Without a usable data directory, logs go to stderr
+/// only.
 pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
-    let default = if verbose { "gongkai_kiosk=debug,info" } else { "gongkai_kiosk=info,warn" };
+    let default = if verbose { VERBOSE_DIRECTIVES } else { DEFAULT_DIRECTIVES };
     let directives =
-        std::env::var("RUST_LOG").ok().filter(|v| v.parse::<Targets>().is_ok()).unwrap_or_else(|| default.to_string());
+        std::env::var("RUST_LOG").ok().filter(|v| log_filter(v).is_some()).unwrap_or_else(|| default.to_string());
     init_with(data_dir, max_bytes, &directives);
 }
 
-/// Sets up logging with these filter directives (as for [`init`], e.g. `trace`; unreadable
-/// ones give `info`). Returns
-/// false when logging was already set up in this process (the first set-up stays).
+/// Sets up logging with these filter directives (as [`log_filter`] reads them, e.g. `trace`;
+/// unreadable ones give `info`). Returns false when logging was already set up in this process
+/// (the first set-up stays).
 pub fn init_with(data_dir: Option<&Path>, max_bytes: u64, directives: &str) -> bool {
-    let filter = || directives.parse::<Targets>().unwrap_or_else(|_| Targets::new().with_default(tracing::Level::INFO));
+    let filter = || log_filter(directives).unwrap_or_else(|| Targets::new().with_default(tracing::Level::INFO));
     let stderr = tracing_subscriber::fmt::layer()
         .with_writer(io::stderr)
         .with_ansi(io::stderr().is_terminal())
@@ -118,6 +119,26 @@ pub fn init_with(data_dir: Option<&Path>, max_bytes: u64, directives: &str) -> b
     tracing_subscriber::registry().with(stderr).with(file).try_init().is_ok()
 }
 
+/// The filter for these directives: `target=level` pairs and a bare default level,
+/// comma-separated (`gongkai_kiosk=debug,info`), as in `RUST_LOG`. `None` for what it cannot
+/// read: an unknown level, a target without a level, and `RUST_LOG`'s span and field filters
+/// (`target[span]=level`, `{field}`), which tracing-subscriber's `Targets` does not have (the
+/// regular-expression engine behind its `EnvFilter` is not built: docs/benchmarks.md, "Build
+/// times"). Empty entries (`info,`) are skipped.
+pub fn log_filter(directives: &str) -> Option<Targets> {
+    let mut kept = Vec::new();
+    for entry in directives.split(',').map(str::trim).filter(|e| !e.is_empty()) {
+        if entry.contains(['[', ']', '{', '}']) || entry.ends_with('=') {
+            return None;
+        }
+        kept.push(entry);
+    }
+    if kept.is_empty() {
+        return None;
+    }
+    kept.join(",").parse().ok()
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -125,15 +146,30 @@ mod tests {
     #[test]
     fn the_default_directives_keep_the_kiosks_info_and_others_warnings() {
         use tracing::Level;
-        let quiet: Targets = "gongkai_kiosk=info,warn".parse().unwrap();
+        let quiet = log_filter(DEFAULT_DIRECTIVES).unwrap();
         assert!(quiet.would_enable("gongkai_kiosk::sync::fetch", &Level::INFO));
         assert!(!quiet.would_enable("gongkai_kiosk::sync::fetch", &Level::DEBUG));
         assert!(quiet.would_enable("hyper_util::client", &Level::WARN));
         assert!(!quiet.would_enable("hyper_util::client", &Level::INFO));
-        let verbose: Targets = "gongkai_kiosk=debug,info".parse().unwrap();
+        let verbose = log_filter(VERBOSE_DIRECTIVES).unwrap();
         assert!(verbose.would_enable("gongkai_kiosk::store", &Level::DEBUG));
         assert!(!verbose.would_enable("reqwest::connect", &Level::DEBUG));
-        assert!("gongkai_kiosk=loud".parse::<Targets>().is_err());
+    }
+
+    #[test]
+    fn directives_it_cannot_read_give_none_and_empty_entries_are_skipped() {
+        use tracing::Level;
+        for unreadable in
+            ["gongkai_kiosk=loud", "gongkai_kiosk=", "warn,gongkai_kiosk[sync]=debug", "info,{x}=debug", "", " , "]
+        {
+            assert!(log_filter(unreadable).is_none(), "{unreadable:?}");
+        }
+        // a trailing comma does not turn the default level into errors only
+        let trailing = log_filter("gongkai_kiosk=debug,info,").unwrap();
+        assert!(trailing.would_enable("hyper_util::client", &Level::INFO));
+        assert!(trailing.would_enable("gongkai_kiosk::ui", &Level::DEBUG));
+        let everything = log_filter(" trace ").unwrap();
+        assert!(everything.would_enable("anything", &Level::TRACE));
     }
 
     #[test]
