@@ -94,13 +94,19 @@ pub const DEFAULT_DIRECTIVES: &str = "gongkai_kiosk=info,warn";
 pub const VERBOSE_DIRECTIVES: &str = "gongkai_kiosk=debug,info";
 
 /// Sets up logging. `verbose` raises the default level to debug; `RUST_LOG` overrides both,
-/// unless [`log_filter`] cannot read it. Without a usable data directory, logs go to stderr
-/// only.
+/// unless [`log_filter`] cannot read it (then the log says so). Without a usable data
+/// directory, logs go to stderr only.
 pub fn init(data_dir: Option<&Path>, max_bytes: u64, verbose: bool) {
     let default = if verbose { VERBOSE_DIRECTIVES } else { DEFAULT_DIRECTIVES };
-    let directives =
-        std::env::var("RUST_LOG").ok().filter(|v| log_filter(v).is_some()).unwrap_or_else(|| default.to_string());
-    init_with(data_dir, max_bytes, &directives);
+    let asked = std::env::var("RUST_LOG").ok();
+    let unreadable = asked.as_deref().filter(|v| log_filter(v).is_none());
+    let directives = asked.as_deref().filter(|v| log_filter(v).is_some()).unwrap_or(default);
+    init_with(data_dir, max_bytes, directives);
+    if let Some(v) = unreadable {
+        tracing::warn!(
+            "RUST_LOG={v:?} is not understood (target=level pairs and a level, comma-separated); logging {default}"
+        );
+    }
 }
 
 /// Sets up logging with these filter directives (as [`log_filter`] reads them, e.g. `trace`;
@@ -120,15 +126,17 @@ pub fn init_with(data_dir: Option<&Path>, max_bytes: u64, directives: &str) -> b
 }
 
 /// The filter for these directives: `target=level` pairs and a bare default level,
-/// comma-separated (`gongkai_kiosk=debug,info`), as in `RUST_LOG`. `None` for what it cannot
-/// read: an unknown level, a target without a level, and `RUST_LOG`'s span and field filters
-/// (`target[span]=level`, `{field}`), which tracing-subscriber's `Targets` does not have (the
-/// regular-expression engine behind its `EnvFilter` is not built: docs/benchmarks.md, "Build
-/// times"). Empty entries (`info,`) are skipped.
+/// comma-separated (`gongkai_kiosk=debug,info`), as in `RUST_LOG`; a bare word that is not a
+/// level is a target logged at every level, as in `EnvFilter`. `None` for what tracing-subscriber's
+/// `Targets` would misread or cannot read: an unknown level after `=`, `target=` with nothing
+/// after it and `=level` with nothing before it (which `Targets` would read as errors only and
+/// as every target), and `RUST_LOG`'s span and field filters (`target[span]=level`, `{field}`),
+/// which `Targets` does not have (the regular-expression engine behind its `EnvFilter` is not
+/// built: docs/benchmarks.md, "Build times"). Empty entries (`info,`) are skipped.
 pub fn log_filter(directives: &str) -> Option<Targets> {
     let mut kept = Vec::new();
     for entry in directives.split(',').map(str::trim).filter(|e| !e.is_empty()) {
-        if entry.contains(['[', ']', '{', '}']) || entry.ends_with('=') {
+        if entry.contains(['[', ']', '{', '}']) || entry.starts_with('=') || entry.ends_with('=') {
             return None;
         }
         kept.push(entry);
@@ -159,9 +167,15 @@ mod tests {
     #[test]
     fn directives_it_cannot_read_give_none_and_empty_entries_are_skipped() {
         use tracing::Level;
-        for unreadable in
-            ["gongkai_kiosk=loud", "gongkai_kiosk=", "warn,gongkai_kiosk[sync]=debug", "info,{x}=debug", "", " , "]
-        {
+        for unreadable in [
+            "gongkai_kiosk=loud",
+            "gongkai_kiosk=",
+            "=debug,warn",
+            "warn,gongkai_kiosk[sync]=debug",
+            "info,{x}=debug",
+            "",
+            " , ",
+        ] {
             assert!(log_filter(unreadable).is_none(), "{unreadable:?}");
         }
         // a trailing comma does not turn the default level into errors only
